@@ -1,0 +1,14 @@
+/**
+ * Tests import sibling packages from their sources, so a package's tests do
+ * not wait for the others' builds (the published packages resolve to dist/).
+ */
+import { fileURLToPath } from 'node:url';
+
+const src = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+export const workspaceAliases: Record<string, string> = {
+  '@relevance/core-wasm': src('./packages/core-wasm/src/index.ts'),
+  '@relevance/methods': src('./packages/methods/src/index.ts'),
+  '@relevance/pipelines': src('./packages/pipelines/src/index.ts'),
+  '@relevance/report': src('./apps/report/src/index.ts'),
+};
