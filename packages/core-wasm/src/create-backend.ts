@@ -1,0 +1,39 @@
+/**
+ * createBackend: pick and start a backend.
+ * 'auto' = webgpu when an adapter exists (navigator.gpu in a browser, the
+ * `webgpu` package in Node), else wasm. Backends load lazily, so importing
+ * core-wasm never starts a GPU device or worker threads by itself.
+ */
+import { Backend, type BackendName } from './backend.js';
+
+export interface BackendOptions {
+  /** wasm: worker threads for large kernels (default: the available cores). */
+  threads?: number;
+  /** webgpu: power preference passed to requestAdapter. */
+  powerPreference?: 'low-power' | 'high-performance';
+}
+
+export async function createBackend(name: 'auto' | BackendName = 'auto', options: BackendOptions = {}): Promise<Backend> {
+  switch (name) {
+    case 'reference': {
+      const { createReferenceImpl } = await import('./backends/reference/index.js');
+      return new Backend(createReferenceImpl(), 1);
+    }
+    case 'wasm': {
+      const { createWasmImpl } = await import('./backends/wasm/index.js');
+      const impl = await createWasmImpl(options);
+      return new Backend(impl, impl.threads);
+    }
+    case 'webgpu': {
+      const { createWebGpuImpl } = await import('./backends/webgpu/index.js');
+      return new Backend(await createWebGpuImpl(options), 1);
+    }
+    case 'auto': {
+      const { findWebGpuAdapter } = await import('./backends/webgpu/adapter.js');
+      if (await findWebGpuAdapter(options)) return createBackend('webgpu', options);
+      return createBackend('wasm', options);
+    }
+    default:
+      throw new Error(`createBackend: unknown backend '${String(name)}'; choose 'auto', 'reference', 'wasm' or 'webgpu'`);
+  }
+}

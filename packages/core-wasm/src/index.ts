@@ -1,0 +1,14 @@
+/** @relevance/core-wasm: tensors, three backends, kernels. */
+export { Tensor, shapeSize, formatShape } from './tensor.js';
+export type { DType, Shape, Storage } from './tensor.js';
+export { Backend, broadcastShapes } from './backend.js';
+export type { BackendName, GemmOptions, Conv2dOptions, Pool2dOptions, Resize2dOptions, MemoryInfo } from './backend.js';
+export { createBackend } from './create-backend.js';
+export type { BackendOptions } from './create-backend.js';
+export { ShapeError, DTypeError } from './errors.js';
+export { Generator, toGenerator, philox4x32, randomElement, uniformFromBits } from './random.js';
+export { UNARY_OPS, BINARY_OPS } from './kernels.js';
+export type {
+  KernelImpl, UnaryOp, BinaryOp, ReduceOp, ResizeMode, RandomKey, AdamParams, SgdParams, GemmParams,
+  Conv2dParams, Pool2dParams, Resize2dParams, AxisDims, StridedView,
+} from './kernels.js';
