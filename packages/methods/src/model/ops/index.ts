@@ -1,0 +1,22 @@
+/** The op registry: every op type the model graph understands. */
+import type { OpDef } from '../op.js';
+import { LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
+import { BatchNorm } from './batchnorm.js';
+import { Conv2d } from './conv.js';
+import { Dense } from './dense.js';
+import { AvgPool2d, GlobalAveragePool, MaxPool2d } from './pool.js';
+import { Add, Concat, Dropout, Flatten, Identity, Reshape } from './shape.js';
+
+export const OPS: ReadonlyMap<string, OpDef> = new Map(
+  [Dense, Conv2d, MaxPool2d, AvgPool2d, GlobalAveragePool, Flatten, Reshape, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, BatchNorm, Dropout, Add, Concat, Identity].map((op) => [op.type, op]),
+);
+
+export function opDef(type: string): OpDef | undefined {
+  return OPS.get(type);
+}
+
+export { Dense, Conv2d, MaxPool2d, AvgPool2d, GlobalAveragePool, Flatten, Reshape, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, BatchNorm, Dropout, Add, Concat, Identity };
+export { convOptions } from './conv.js';
+export { poolOptions } from './pool.js';
+export { batchNormAffine } from './batchnorm.js';
+export { resolveReshape } from './shape.js';

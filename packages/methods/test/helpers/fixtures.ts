@@ -1,0 +1,49 @@
+/**
+ * Access to ../shared/fixtures (Captum 0.7.0 / Zennit 0.5.1 references).
+ * When the folder is absent (a user's clone) tests skip with a message;
+ * under CI=true they must run, so a missing folder fails instead.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Backend } from '@relevance/core-wasm';
+import { modelFromTorchJson, type Model, type TorchJson } from '../../src/index.js';
+
+export const FIXTURES = fileURLToPath(new URL('../../../../../shared/fixtures/', import.meta.url));
+export const fixturesAvailable = existsSync(`${FIXTURES}MANIFEST.md`);
+if (!fixturesAvailable) {
+  if (process.env.CI === 'true') throw new Error(`CI=true but the reference fixtures are missing at ${FIXTURES}`);
+  console.log(`reference fixtures not found at ${FIXTURES}: fixture tests skip`);
+}
+
+export interface ArrayJson {
+  shape: number[];
+  dtype?: string;
+  data: number[];
+}
+
+export function readFixture<T = Record<string, unknown>>(model: 'mlp' | 'cnn', file: string): T {
+  return JSON.parse(readFileSync(`${FIXTURES}${model}/${file}`, 'utf8')) as T;
+}
+
+export function fixtureModel(be: Backend, model: 'mlp' | 'cnn'): Model {
+  return modelFromTorchJson(be, readFixture<TorchJson>(model, 'weights.json'), `${model}/weights.json`);
+}
+
+export function fixtureInputs(model: 'mlp' | 'cnn'): ArrayJson {
+  return readFixture<{ input: ArrayJson }>(model, 'inputs.json').input;
+}
+
+export function fixtureTargets(model: 'mlp' | 'cnn'): number[] {
+  return readFixture<{ target: ArrayJson }>(model, 'targets.json').target.data;
+}
+
+/** max |a - b| / max |b|: the "relative to the largest value" measure of the issues. */
+export function relativeToMax(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let maxRef = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < expected.length; i++) {
+    maxRef = Math.max(maxRef, Math.abs(expected[i]!));
+    maxDiff = Math.max(maxDiff, Math.abs(actual[i]! - expected[i]!));
+  }
+  return maxRef === 0 ? maxDiff : maxDiff / maxRef;
+}
