@@ -1,0 +1,133 @@
+/** Shared plumbing of the attribution methods: targets, one-hot seeds, batching, completeness. */
+import type { Backend, Tensor } from '@relevance/core-wasm';
+import type { BackwardOptions, Model } from '../model/model.js';
+import { AttributionError, type Completeness, type Target } from './types.js';
+
+/** Read a float tensor to the host. */
+export async function readFloat(t: Tensor): Promise<Float32Array> {
+  return (await t.read()) as Float32Array;
+}
+
+/** Number of outputs per row of the model's first output. */
+export function outputWidth(model: Model): number {
+  const shape = model.valueShapes.get(model.outputs[0]!)!;
+  const w = shape.slice(1).reduce((p, d) => p * d, 1);
+  return w;
+}
+
+/**
+ * Resolve a target spec to one index per row. 'argmax' runs the model once.
+ * Errors name the row and the valid range.
+ */
+export async function resolveTargets(model: Model, x: Tensor, target: Target | undefined, outputs?: Float32Array): Promise<Int32Array> {
+  const rows = x.shape[0]!;
+  const spec = target ?? 'argmax';
+  let width = outputWidth(model);
+  if (spec === 'argmax') {
+    let out = outputs;
+    if (!out) {
+      const y = model.predict(x);
+      width = y.size / rows;
+      out = await readFloat(y);
+      y.dispose();
+    }
+    const t = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let best = 0;
+      for (let j = 1; j < width; j++) if (out[r * width + j]! > out[r * width + best]!) best = j;
+      t[r] = best;
+    }
+    return t;
+  }
+  const list = typeof spec === 'number' ? new Int32Array(rows).fill(spec) : Int32Array.from(spec);
+  if (list.length !== rows) throw new AttributionError(`target: ${list.length} targets for ${rows} input rows; give one per row, one number for all, or 'argmax'`);
+  list.forEach((t, r) => {
+    if (!Number.isInteger(t) || t < 0 || t >= width) throw new AttributionError(`target ${t} (row ${r}) is out of range: the model has ${width} outputs (0 to ${width - 1})`);
+  });
+  return list;
+}
+
+/** [rows, width] one-hot at the targets, optionally scaled per row. */
+export function oneHotSeed(be: Backend, targets: Int32Array, width: number, scale?: Float32Array): Tensor {
+  const seed = new Float32Array(targets.length * width);
+  targets.forEach((t, r) => {
+    seed[r * width + t] = scale ? scale[r]! : 1;
+  });
+  return be.tensor(seed, [targets.length, width]);
+}
+
+/** Value of output[row, target[row]] for every row. */
+export function pick(outputs: Float32Array, targets: Int32Array, width: number): Float32Array {
+  return Float32Array.from(targets, (t, r) => outputs[r * width + t]!);
+}
+
+/**
+ * Gradient of sum_r output[r, target[r]] (times `seedScale[r]` if given) with
+ * respect to the input, or to a layer when `options.stopAt`/`nodes` name one.
+ * Returns host values plus the model's outputs. Rules (LRP, guided backprop...) go in `backward.rules`.
+ */
+export async function targetGradient(
+  model: Model,
+  x: Tensor,
+  targets: Int32Array,
+  backward: BackwardOptions = {},
+  seedScale?: (outputs: Float32Array) => Float32Array,
+): Promise<{ input: Float32Array | null; nodes: Map<string, Float32Array>; outputs: Float32Array }> {
+  const be = model.be;
+  const pass = model.forward(x, { keep: backward.nodes ?? [] });
+  try {
+    const outputs = await readFloat(pass.output);
+    const width = pass.output.size / x.shape[0]!;
+    const seed = oneHotSeed(be, targets, width, seedScale?.(pick(outputs, targets, width)));
+    const seedShaped = be.reshape(seed, pass.output.shape);
+    seed.dispose();
+    const g = model.backward(pass, seedShaped, backward);
+    seedShaped.dispose();
+    try {
+      const nodes = new Map<string, Float32Array>();
+      for (const [k, t] of g.nodes) nodes.set(k, await readFloat(t));
+      return { input: g.input ? await readFloat(g.input) : null, nodes, outputs };
+    } finally {
+      g.dispose();
+    }
+  } finally {
+    pass.dispose();
+  }
+}
+
+/** Row ranges [start, end) of at most `size` rows. */
+export function* batches(rows: number, size: number | undefined): Generator<[number, number]> {
+  const step = Math.max(1, Math.floor(size ?? rows));
+  for (let s = 0; s < rows; s += step) yield [s, Math.min(rows, s + step)];
+}
+
+/** Rows [start, end) of a tensor as a new tensor. */
+export function sliceRows(be: Backend, x: Tensor, start: number, end: number): Tensor {
+  return be.slice(x, x.shape.map((_, d) => (d === 0 ? start : 0)), x.shape.map((n, d) => (d === 0 ? end : n)));
+}
+
+export function completeness(values: Float32Array, rows: number, expected: Float32Array, reference: Completeness['reference']): Completeness {
+  const per = values.length / rows;
+  const sums = new Float32Array(rows);
+  const error = new Float32Array(rows);
+  let maxAbsError = 0;
+  let maxRelError = 0;
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let i = 0; i < per; i++) s += values[r * per + i]!;
+    sums[r] = s;
+    error[r] = s - expected[r]!;
+    maxAbsError = Math.max(maxAbsError, Math.abs(error[r]!));
+    maxRelError = Math.max(maxRelError, Math.abs(error[r]!) / Math.max(Math.abs(expected[r]!), 1e-12));
+  }
+  return { reference, sums, expected, error, maxAbsError, maxRelError };
+}
+
+/** Reject options a method does not take (a typo must not be silently ignored). */
+export function checkOptions(method: string, options: object | undefined, allowed: readonly string[]): void {
+  if (!options) return;
+  for (const key of Object.keys(options)) {
+    if ((options as Record<string, unknown>)[key] === undefined) continue;
+    if (!allowed.includes(key)) throw new AttributionError(`${method}: option '${key}' does not apply; it takes ${allowed.join(', ')}`);
+  }
+}

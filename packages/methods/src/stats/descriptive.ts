@@ -1,0 +1,69 @@
+/** Small descriptive statistics on plain arrays (NaN-aware where it matters). */
+
+export function mean(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i]!;
+  return s / values.length;
+}
+
+/** Sample variance (n - 1). */
+export function variance(values: ArrayLike<number>): number {
+  const m = mean(values);
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += (values[i]! - m) ** 2;
+  return s / (values.length - 1);
+}
+
+/** Quantile by linear interpolation between order statistics (numpy's default, type 7). NaNs are ignored. */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  const sorted = Array.from(values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+export function median(values: ArrayLike<number>): number {
+  return quantile(values, 0.5);
+}
+
+/**
+ * Ranks 1..n with ties given their average rank (the convention of Spearman's
+ * rho, Mann-Whitney and Kruskal-Wallis).
+ */
+export function rank(values: ArrayLike<number>): Float64Array {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  const ranks = new Float64Array(n);
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j + 1 < n && values[order[j + 1]!] === values[order[i]!]) j++;
+    const r = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) ranks[order[k]!] = r;
+    i = j + 1;
+  }
+  return ranks;
+}
+
+/** Pearson correlation of two vectors (NaN when either is constant). */
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  const ma = mean(a);
+  const mb = mean(b);
+  let sab = 0, saa = 0, sbb = 0;
+  for (let i = 0; i < n; i++) {
+    const da = a[i]! - ma;
+    const db = b[i]! - mb;
+    sab += da * db;
+    saa += da * da;
+    sbb += db * db;
+  }
+  return sab / Math.sqrt(saa * sbb);
+}
+
+/** Spearman's rank correlation (Pearson on average ranks). */
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return pearson(rank(a), rank(b));
+}
