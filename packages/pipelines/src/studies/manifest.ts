@@ -1,0 +1,91 @@
+/**
+ * manifest.json: what a run used and produced, so it can be reproduced and
+ * checked: input hashes, seed, versions, backend, timings, and the SHA-256 of
+ * every output file. Timings live here (not in the tables), which is why the
+ * tables are byte-identical across reruns and the manifest is not.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sha256File } from '../io/atomic-write.js';
+
+export interface ManifestInput {
+  path: string;
+  sha256?: string;
+  query?: string;
+  rows?: number;
+  columns?: number;
+}
+
+export interface ManifestOptions {
+  study: string;
+  outDir: string;
+  inputs: ManifestInput[];
+  seed: number;
+  backend: string;
+  threads: number;
+  timings: Record<string, unknown>;
+  used: Record<string, unknown>;
+  /** Output files (relative to outDir) to hash. */
+  files: string[];
+}
+
+const require = createRequire(import.meta.url);
+
+async function packageVersion(name: string): Promise<string | null> {
+  try {
+    const main = require.resolve(name);
+    let dir = dirname(main);
+    for (let i = 0; i < 6; i++) {
+      try {
+        const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === name) return pkg.version ?? null;
+      } catch {
+        // keep walking up
+      }
+      dir = dirname(dir);
+    }
+  } catch {
+    // not installed
+  }
+  return null;
+}
+
+/** This package's own version (walk up from this file to @relevance/pipelines' package.json). */
+async function relevanceVersion(): Promise<string | null> {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    try {
+      const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === '@relevance/pipelines') return pkg.version ?? null;
+    } catch {
+      // keep walking up
+    }
+    dir = dirname(dir);
+  }
+  return null;
+}
+
+export async function runManifest(o: ManifestOptions): Promise<Record<string, unknown>> {
+  const outputs = [];
+  for (const f of o.files) outputs.push({ file: f, sha256: await sha256File(join(o.outDir, f)) });
+  return {
+    study: o.study,
+    relevance_version: await relevanceVersion(),
+    versions: {
+      node: process.version,
+      duckdb_node_api: await packageVersion('@duckdb/node-api'),
+      apache_arrow: await packageVersion('apache-arrow'),
+      protobufjs: await packageVersion('protobufjs'),
+    },
+    platform: `${process.platform}-${process.arch}`,
+    inputs: o.inputs,
+    seed: o.seed,
+    backend: o.backend,
+    threads: o.threads,
+    used: o.used,
+    timings_s: o.timings,
+    outputs,
+  };
+}

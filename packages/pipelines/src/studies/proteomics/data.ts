@@ -1,0 +1,237 @@
+/**
+ * The data stage of the proteomics study: load a table (file, SQL or the
+ * built-in synthetic cohort), pick proteins, ids and classes, drop columns with
+ * too many missing values, transform, split (stratified, seeded) and
+ * standardise with training statistics. Missing values stay NaN: the masked
+ * model hides them, it never imputes them.
+ */
+import { Generator } from '@relevance/core-wasm';
+import { DataError } from '../../io/data-error.js';
+import { findIdColumn, idValues } from '../../io/id-column.js';
+import { readTable, type SqlSource } from '../../io/read-table.js';
+import { selectFeatureColumns } from '../../io/select-columns.js';
+import { cellValue, type LoadedTable } from '../../io/table.js';
+import { checkInformativeColumn, numericValues, rowLabel } from '../../io/to-matrix.js';
+import { generateSyntheticCohort, type SyntheticCohort, type SyntheticCohortOptions } from './synthetic.js';
+
+export type Transform = 'none' | 'log' | 'log1p' | 'asinh';
+export type Standardize = 'global' | 'per-class';
+
+export interface DataOptions {
+  /** A file path, a SQL query, or null for the synthetic cohort. */
+  source: string | SqlSource | null;
+  idColumn?: string;
+  classColumn?: string;
+  features?: string;
+  maxMissing: number;
+  transform: Transform;
+  testFraction: number;
+  standardize: Standardize;
+  seed: number;
+  synthetic?: SyntheticCohortOptions;
+}
+
+export interface DroppedColumn {
+  protein: string;
+  missingFraction: number;
+  reason: string;
+}
+
+export interface StudyData {
+  /** Where the data came from, for messages and the manifest. */
+  source: string;
+  ids: string[];
+  /** Class label per row, or null without a class column. */
+  labels: string[] | null;
+  classNames: string[];
+  proteins: string[];
+  /** Row-major rows x proteins after the transform, before standardisation; NaN = missing. */
+  raw: Float64Array;
+  /** Standardised values (training statistics); NaN = missing. */
+  values: Float64Array;
+  rows: number;
+  train: number[];
+  test: number[];
+  /** Training mean and sd per protein (global), or per class and protein ('per-class'). */
+  statistics: { scope: string; mean: Float64Array; sd: Float64Array }[];
+  missing: Int32Array;
+  dropped: DroppedColumn[];
+  warnings: string[];
+  synthetic: SyntheticCohort | null;
+  /** The table as loaded (file rows and columns), for the manifest. */
+  tableRows: number;
+  tableColumns: number;
+}
+
+function applyTransform(values: Float64Array, transform: Transform, protein: string, source: string): void {
+  if (transform === 'none') return;
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r]!;
+    if (Number.isNaN(v)) continue;
+    if (transform === 'log') {
+      if (!(v > 0)) throw new DataError(`${source}: --transform log needs positive values, but column '${protein}' has ${v} in ${rowLabel(source, r)}; use --transform log1p or asinh for data with zeros or negatives`);
+      values[r] = Math.log(v);
+    } else if (transform === 'log1p') {
+      if (!(v > -1)) throw new DataError(`${source}: --transform log1p needs values above -1, but column '${protein}' has ${v} in ${rowLabel(source, r)}; use --transform asinh for data with negatives`);
+      values[r] = Math.log1p(v);
+    } else {
+      values[r] = Math.asinh(v);
+    }
+  }
+}
+
+/** Stratified split: within each class, a seeded shuffle puts round(fraction * n) rows in the test set. */
+export function stratifiedSplit(labels: readonly string[] | null, rows: number, testFraction: number, seed: number, source: string): { train: number[]; test: number[] } {
+  const g = new Generator(seed);
+  const groups = new Map<string, number[]>();
+  for (let r = 0; r < rows; r++) {
+    const key = labels ? labels[r]! : '';
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(r);
+  }
+  const train: number[] = [];
+  const test: number[] = [];
+  for (const [cls, members] of [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const nTest = Math.round(members.length * testFraction);
+    if (members.length < 2 || nTest < 1 || members.length - nTest < 1) {
+      throw new DataError(
+        `${source}: ${labels ? `class '${cls}' has` : 'the data have'} ${members.length} row${members.length === 1 ? '' : 's'}, too few for a train/test split with --test-fraction ${testFraction} (each side needs at least one row); ` +
+          `drop the class with --sql "... where <class> <> '${cls}'", merge classes, or change --test-fraction`,
+      );
+    }
+    const shuffled = g.shuffle([...members]) as number[];
+    test.push(...shuffled.slice(0, nTest));
+    train.push(...shuffled.slice(nTest));
+  }
+  train.sort((a, b) => a - b);
+  test.sort((a, b) => a - b);
+  return { train, test };
+}
+
+function columnStatistics(raw: Float64Array, p: number, rows: readonly number[]): { mean: Float64Array; sd: Float64Array } {
+  const mean = new Float64Array(p);
+  const sd = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    let s = 0, n = 0;
+    for (const r of rows) {
+      const v = raw[r * p + j]!;
+      if (!Number.isNaN(v)) {
+        s += v;
+        n++;
+      }
+    }
+    const m = n ? s / n : 0;
+    let ss = 0;
+    for (const r of rows) {
+      const v = raw[r * p + j]!;
+      if (!Number.isNaN(v)) ss += (v - m) ** 2;
+    }
+    mean[j] = m;
+    sd[j] = n > 1 && ss > 0 ? Math.sqrt(ss / (n - 1)) : 1;
+  }
+  return { mean, sd };
+}
+
+interface Loaded {
+  table: LoadedTable | null;
+  synthetic: SyntheticCohort | null;
+  source: string;
+}
+
+async function load(options: DataOptions): Promise<Loaded> {
+  if (options.source === null) {
+    const synthetic = generateSyntheticCohort({ seed: options.seed, ...options.synthetic });
+    return { table: null, synthetic, source: 'synthetic cohort' };
+  }
+  const table = await readTable(options.source);
+  return { table, synthetic: null, source: typeof options.source === 'string' ? options.source : 'the --sql query' };
+}
+
+export async function loadStudyData(options: DataOptions): Promise<StudyData> {
+  const { table, synthetic, source } = await load(options);
+  const warnings: string[] = [];
+  let ids: string[];
+  let labels: string[] | null;
+  let proteins: string[];
+  let raw: Float64Array;
+  let rows: number;
+  let tableColumns: number;
+  if (synthetic) {
+    ids = synthetic.ids;
+    labels = synthetic.labels;
+    proteins = [...synthetic.proteins];
+    raw = Float64Array.from(synthetic.values);
+    rows = ids.length;
+    tableColumns = proteins.length + 2;
+  } else {
+    const t = table!;
+    rows = t.rows;
+    tableColumns = t.columns.length;
+    if (rows === 0) throw new DataError(`${source}: the table has no rows`);
+    const idColumn = findIdColumn(t, options.idColumn);
+    ids = idColumn ? idValues(t, idColumn).map(String) : Array.from({ length: rows }, (_, r) => String(r + 1));
+    labels = null;
+    if (options.classColumn !== undefined) {
+      const col = t.columns.find((c) => c.name === options.classColumn);
+      if (!col) throw new DataError(`${source}: no class column '${options.classColumn}'; columns: ${t.columns.map((c) => c.name).slice(0, 30).join(', ')}`);
+      labels = Array.from({ length: rows }, (_, r) => {
+        const v = cellValue(col, r);
+        if (v === null) throw new DataError(`${source}: class column '${col.name}' is empty in ${rowLabel(source, r)}; every row needs a class (drop such rows with --sql "... where \\"${col.name}\\" is not null")`);
+        return String(v);
+      });
+    }
+    const exclude = options.classColumn !== undefined ? [options.classColumn] : [];
+    proteins = selectFeatureColumns(t, { columns: options.features, exclude, idColumn });
+    if (proteins.length < 2) throw new DataError(`${source}: a network needs at least 2 protein columns, the selection gives ${proteins.length} (${proteins.join(', ')}); check --features`);
+    const p = proteins.length;
+    raw = new Float64Array(rows * p);
+    const byName = new Map(t.columns.map((c) => [c.name, c]));
+    proteins.forEach((name, j) => {
+      const values = numericValues(byName.get(name)!, source);
+      checkInformativeColumn(name, values, source);
+      for (let r = 0; r < rows; r++) raw[r * p + j] = values[r]!;
+    });
+  }
+  // drop columns with too many missing values
+  const dropped: DroppedColumn[] = [];
+  let p = proteins.length;
+  const keep: number[] = [];
+  for (let j = 0; j < p; j++) {
+    let miss = 0;
+    for (let r = 0; r < rows; r++) if (Number.isNaN(raw[r * p + j]!)) miss++;
+    const fraction = miss / rows;
+    if (fraction > options.maxMissing) {
+      dropped.push({ protein: proteins[j]!, missingFraction: fraction, reason: `missing in ${(100 * fraction).toFixed(1)}% of rows (> --max-missing ${options.maxMissing})` });
+    } else keep.push(j);
+  }
+  if (dropped.length) {
+    warnings.push(`dropped ${dropped.length} column${dropped.length === 1 ? '' : 's'} with more than ${100 * options.maxMissing}% missing values: ${dropped.slice(0, 10).map((d) => d.protein).join(', ')}${dropped.length > 10 ? ', ...' : ''}`);
+    if (keep.length < 2) throw new DataError(`${source}: after dropping columns with more than ${100 * options.maxMissing}% missing values, ${keep.length} protein${keep.length === 1 ? '' : 's'} remain; raise --max-missing`);
+    const next = new Float64Array(rows * keep.length);
+    for (let r = 0; r < rows; r++) keep.forEach((j, k) => (next[r * keep.length + k] = raw[r * p + j]!));
+    raw = next;
+    proteins = keep.map((j) => proteins[j]!);
+    p = proteins.length;
+  }
+  // transform
+  for (let j = 0; j < p; j++) {
+    const column = Float64Array.from({ length: rows }, (_, r) => raw[r * p + j]!);
+    applyTransform(column, options.transform, proteins[j]!, source);
+    for (let r = 0; r < rows; r++) raw[r * p + j] = column[r]!;
+  }
+  const missing = new Int32Array(p);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < p; j++) if (Number.isNaN(raw[r * p + j]!)) missing[j]!++;
+  const classNames = labels ? [...new Set(labels)].sort() : [];
+  const { train, test } = stratifiedSplit(labels, rows, options.testFraction, options.seed, source);
+  // standardise with training statistics
+  const values = new Float64Array(rows * p);
+  const statistics: StudyData['statistics'] = [];
+  const groups = options.standardize === 'per-class' && labels ? classNames.map((c) => ({ scope: c, rows: train.filter((r) => labels![r] === c), all: ids.map((_, r) => r).filter((r) => labels![r] === c) })) : [{ scope: 'global', rows: train, all: ids.map((_, r) => r) }];
+  if (options.standardize === 'per-class' && !labels) warnings.push('--standardize per-class needs --class-column; standardised globally');
+  for (const group of groups) {
+    const s = columnStatistics(raw, p, group.rows);
+    statistics.push({ scope: group.scope, ...s });
+    for (const r of group.all) for (let j = 0; j < p; j++) values[r * p + j] = (raw[r * p + j]! - s.mean[j]!) / s.sd[j]!;
+  }
+  return { source, ids, labels, classNames, proteins, raw, values, rows, train, test, statistics, missing, dropped, warnings, synthetic, tableRows: rows, tableColumns };
+}
