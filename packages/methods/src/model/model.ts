@@ -398,7 +398,7 @@ export class Model {
     if (wantInput) for (const i of graphInputs) needsGrad.add(i);
     for (const v of wantNodes.keys()) needsGrad.add(v);
     if (options.params) for (const n of this.nodes) if (Object.keys(n.params).length) for (const o of n.outputs) needsGrad.add(o);
-    for (const n of this.nodes) if (n.inputs.some((i) => needsGrad.has(i) && !stopValues.has(i))) for (const o of n.outputs) needsGrad.add(o);
+    for (const n of this.nodes) if (n.inputs.some((i) => needsGrad.has(i))) for (const o of n.outputs) needsGrad.add(o);
     try {
       for (let k = this.nodes.length - 1; k >= 0; k--) {
         const n = this.nodes[k]!;
@@ -414,7 +414,8 @@ export class Model {
         const inputs = n.inputs.map((i) => pass.value(i));
         const outputs = n.outputs.map((o) => pass.value(o));
         const savedT = pass.saved.get(n.name) ?? [];
-        const needInputs = n.inputs.map((i) => needsGrad.has(i) && !stopValues.has(i) && !(graphInputs.has(i) && !wantInput));
+        // a stop value still receives its gradient; the stop node itself does not propagate (stopHere)
+        const needInputs = n.inputs.map((i) => needsGrad.has(i) && !(graphInputs.has(i) && !wantInput));
         const stopHere = n.outputs.some((o) => stopValues.has(o));
         if (!stopHere) {
           const ctx = { be, attrs: n.attrs, params: n.params, training: false, node: n.name };

@@ -146,3 +146,27 @@ describe('model machinery', () => {
     expect(() => m.node('conv9')).toThrow(/no layer named 'conv9'; layers: fc1/);
   });
 });
+
+describe('layer gradients with stopAt', () => {
+  it('stops at a layer, returns its output gradient, and computes nothing below it', () => {
+    const m = sequential(be, [-1, 3], [
+      { type: 'Dense', name: 'fc1', params: { weight: randn([4, 3], 31), bias: randn([4], 32) } },
+      { type: 'ReLU', name: 'relu1' },
+      { type: 'Dense', name: 'fc2', params: { weight: randn([2, 4], 33) } },
+    ]);
+    const x = randn([5, 3], 34);
+    const pass = m.forward(x);
+    const seed = be.ones([5, 2]);
+    const stopped = m.backward(pass, seed, { stopAt: ['relu1'], input: false });
+    const full = m.backward(pass, seed, { nodes: ['relu1'] });
+    expect(Array.from(stopped.nodes.get('relu1')!.readSync())).toEqual(Array.from(full.nodes.get('relu1')!.readSync()));
+    expect(stopped.input).toBeNull();
+    const w2 = m.parameters().get('fc2.weight')!.readSync();
+    expect(stopped.nodes.get('relu1')!.readSync()[1]).toBeCloseTo(w2[1]! + w2[5]!, 5);
+    stopped.dispose();
+    full.dispose();
+    seed.dispose();
+    pass.dispose();
+    m.dispose();
+  });
+});
