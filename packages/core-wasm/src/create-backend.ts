@@ -1,7 +1,8 @@
 /**
  * createBackend: pick and start a backend.
- * 'auto' = webgpu when an adapter exists (navigator.gpu in a browser, the
- * `webgpu` package in Node), else wasm. Backends load lazily, so importing
+ * 'auto' = webgpu when a hardware adapter exists (navigator.gpu in a browser,
+ * the `webgpu` package in Node), else wasm; a software adapter such as
+ * SwiftShader is used only when asked for by name ('webgpu'). Backends load lazily, so importing
  * core-wasm never starts a GPU device or worker threads by itself.
  */
 import { Backend, type BackendName } from './backend.js';
@@ -29,8 +30,10 @@ export async function createBackend(name: 'auto' | BackendName = 'auto', options
       return new Backend(await createWebGpuImpl(options), 1);
     }
     case 'auto': {
-      const { findWebGpuAdapter } = await import('./backends/webgpu/adapter.js');
-      if (await findWebGpuAdapter(options)) return createBackend('webgpu', options);
+      // a software adapter (SwiftShader, WARP) is much slower than the wasm backend: auto wants hardware
+      const { findWebGpuAdapter, isSoftwareAdapter } = await import('./backends/webgpu/adapter.js');
+      const adapter = await findWebGpuAdapter(options);
+      if (adapter && !isSoftwareAdapter(adapter)) return createBackend('webgpu', options);
       return createBackend('wasm', options);
     }
     default:

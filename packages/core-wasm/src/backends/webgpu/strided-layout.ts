@@ -1,0 +1,57 @@
+/**
+ * Simplifying the index space of strided elementwise kernels on the host:
+ * size-1 dimensions are dropped and neighbours that every operand walks
+ * contiguously are merged, so most calls reach the shader with rank 1-3
+ * (cheaper index arithmetic), and any rank fits a fixed-size uniform block.
+ */
+
+/** One operand of a strided kernel: element at multi-index i is `offset + sum_d i[d] * strides[d]`. */
+export interface StridedOperandLayout {
+  offset: number;
+  strides: readonly number[];
+}
+
+export interface StridedLayout {
+  shape: number[];
+  operands: StridedOperandLayout[];
+}
+
+/** Drop size-1 dimensions and merge dimension pairs that are contiguous for every operand. */
+export function coalesce(shape: readonly number[], operands: readonly StridedOperandLayout[]): StridedLayout {
+  const outShape: number[] = [];
+  const outStrides: number[][] = operands.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const extent = shape[d]!;
+    if (extent === 1) continue;
+    const last = outShape.length - 1;
+    const mergeable = last >= 0 && operands.every((op, k) => outStrides[k]![last] === op.strides[d]! * extent);
+    if (mergeable) {
+      outShape[last] = outShape[last]! * extent;
+      operands.forEach((op, k) => {
+        outStrides[k]![last] = op.strides[d]!;
+      });
+    } else {
+      outShape.push(extent);
+      operands.forEach((op, k) => outStrides[k]!.push(op.strides[d]!));
+    }
+  }
+  return { shape: outShape, operands: operands.map((op, k) => ({ offset: op.offset, strides: outStrides[k]! })) };
+}
+
+/**
+ * Split a layout whose rank exceeds `maxRank` into layouts of rank `maxRank`
+ * by iterating the leading dimensions on the host (each piece shifts offsets).
+ */
+export function splitToRank(layout: StridedLayout, maxRank: number): StridedLayout[] {
+  if (layout.shape.length <= maxRank) return [layout];
+  const pieces: StridedLayout[] = [];
+  const extent = layout.shape[0]!;
+  for (let i = 0; i < extent; i++) {
+    const piece: StridedLayout = {
+      shape: layout.shape.slice(1),
+      operands: layout.operands.map((op) => ({ offset: op.offset + i * op.strides[0]!, strides: op.strides.slice(1) })),
+    };
+    pieces.push(...splitToRank(piece, maxRank));
+  }
+  return pieces;
+}
