@@ -1,0 +1,240 @@
+/**
+ * A small argument parser for the subcommands.
+ *
+ *   --name value | --name=value     values; a value may start with '-' (so --low -3
+ *                                    and --low=-3 both work), but not with '--'
+ *   --flag | --flag=false | --no-flag   booleans
+ *   --list a,b --list c              lists: comma-separated and/or repeated
+ *   --window 1x4x4                   dims: positive integers joined by x or commas
+ *   -q                               one-letter aliases where declared
+ *   --                               everything after is positional
+ *   --help | -h                      help for the command (wins over every error)
+ *
+ * Unknown options are rejected with the closest valid one suggested; missing
+ * required options are named with their help text. Errors are UsageError (exit 2).
+ */
+import { closestMatch } from '../io/closest-match.js';
+import type { OptionSpec, PositionalSpec } from './command.js';
+import { UsageError } from './usage-error.js';
+
+export interface ParseSpec {
+  /** The command name, for messages. */
+  name: string;
+  options: readonly OptionSpec[];
+  positionals?: readonly PositionalSpec[];
+}
+
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const DIMS_TEXT = /^\d+([x,]\d+)*$/i;
+
+type Value = string | number | boolean | string[] | number[];
+
+/** The parsed command line with typed getters (asking for an undeclared option is a programming error). */
+export class ParsedArgs {
+  constructor(
+    private readonly specs: ReadonlyMap<string, OptionSpec>,
+    private readonly values: ReadonlyMap<string, Value>,
+    private readonly given: ReadonlySet<string>,
+    /** Positional arguments in order. */
+    readonly positionals: readonly string[],
+    /** --help or -h was given: print help, ignore everything else. */
+    readonly help: boolean,
+  ) {}
+
+  private get(name: string, types: readonly OptionSpec['type'][]): Value | undefined {
+    const spec = this.specs.get(name);
+    if (!spec) throw new Error(`option --${name} is not declared by this command`);
+    if (!types.includes(spec.type)) throw new Error(`option --${name} is a ${spec.type}, not ${types.join('/')}`);
+    return this.values.get(name);
+  }
+
+  /** Whether the user gave the option (defaults do not count). */
+  has(name: string): boolean {
+    if (!this.specs.has(name)) throw new Error(`option --${name} is not declared by this command`);
+    return this.given.has(name);
+  }
+
+  /** A string/choice option that is required or has a default. */
+  string(name: string): string {
+    const v = this.get(name, ['string', 'choice']);
+    if (v === undefined) throw new UsageError(`missing option --${name}`);
+    return v as string;
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.get(name, ['string', 'choice']) as string | undefined;
+  }
+
+  number(name: string): number {
+    const v = this.get(name, ['number', 'integer']);
+    if (v === undefined) throw new UsageError(`missing option --${name}`);
+    return v as number;
+  }
+
+  optionalNumber(name: string): number | undefined {
+    return this.get(name, ['number', 'integer']) as number | undefined;
+  }
+
+  flag(name: string): boolean {
+    return (this.get(name, ['boolean']) as boolean | undefined) ?? false;
+  }
+
+  list(name: string): string[] {
+    return [...((this.get(name, ['list']) as string[] | undefined) ?? [])];
+  }
+
+  dims(name: string): number[] | undefined {
+    const v = this.get(name, ['dims']) as number[] | undefined;
+    return v ? [...v] : undefined;
+  }
+}
+
+function describeOption(spec: OptionSpec): string {
+  if (spec.type === 'boolean') return `--${spec.name}`;
+  return `--${spec.name} <${spec.placeholder ?? (spec.type === 'choice' ? spec.choices!.join('|') : spec.type)}>`;
+}
+
+function convert(spec: OptionSpec, raw: string, commandName: string): Value {
+  const where = `--${spec.name}`;
+  switch (spec.type) {
+    case 'string':
+      return raw;
+    case 'number':
+    case 'integer': {
+      const t = raw.trim();
+      if (!NUMBER_TEXT.test(t)) throw new UsageError(`${where} expects a number, got '${raw}'`);
+      const n = Number(t);
+      if (spec.type === 'integer' && !Number.isInteger(n)) throw new UsageError(`${where} expects a whole number, got '${raw}'`);
+      return n;
+    }
+    case 'boolean': {
+      const t = raw.toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(t)) return true;
+      if (['false', '0', 'no', 'off'].includes(t)) return false;
+      throw new UsageError(`${where} is a flag; write ${where} or ${where}=false, not ${where}=${raw}`);
+    }
+    case 'list':
+      return spec.split === false ? [raw] : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    case 'dims': {
+      const t = raw.trim();
+      const dims = DIMS_TEXT.test(t) ? t.split(/[x,]/i).map(Number) : [];
+      if (dims.length === 0 || dims.some((d) => d <= 0)) throw new UsageError(`${where} expects positive sizes joined by x, like 1x4x4, got '${raw}'`);
+      return dims;
+    }
+    case 'choice': {
+      const choices = spec.choices ?? [];
+      if (!choices.includes(raw)) {
+        const near = closestMatch(raw, choices);
+        throw new UsageError(`${where} must be one of ${choices.join(', ')}; got '${raw}'${near ? ` (did you mean ${near}?)` : ''}`);
+      }
+      return raw;
+    }
+  }
+  throw new Error(`${commandName}: option --${spec.name} has an unknown type`);
+}
+
+function defaultValue(spec: OptionSpec): Value | undefined {
+  const d = spec.default;
+  if (d === undefined) return undefined;
+  return Array.isArray(d) ? ([...d] as string[] | number[]) : (d as Value);
+}
+
+export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs {
+  const byName = new Map(spec.options.map((o) => [o.name, o]));
+  const byShort = new Map(spec.options.filter((o) => o.short).map((o) => [o.short!, o]));
+  const end = argv.indexOf('--');
+  const optionPart = end < 0 ? argv : argv.slice(0, end);
+  if (optionPart.includes('--help') || optionPart.includes('-h')) {
+    return new ParsedArgs(byName, new Map(), new Set(), [], true);
+  }
+  const values = new Map<string, Value>();
+  const given = new Set<string>();
+  const positionals: string[] = [];
+  const unknown = (token: string): UsageError => {
+    const name = token.replace(/^-+/, '').split('=')[0]!;
+    const near = closestMatch(name, [...byName.keys(), 'help']);
+    return new UsageError(`unknown option ${token.split('=')[0]}${near ? ` (did you mean --${near}?)` : ''}`);
+  };
+  const set = (opt: OptionSpec, raw: string): void => {
+    const v = convert(opt, raw, spec.name);
+    if (opt.type === 'list') {
+      const prev = (values.get(opt.name) as string[] | undefined) ?? [];
+      values.set(opt.name, given.has(opt.name) ? [...prev, ...(v as string[])] : (v as string[]));
+    } else {
+      if (given.has(opt.name) && opt.type !== 'boolean') {
+        throw new UsageError(`--${opt.name} was given twice ('${String(values.get(opt.name))}' and '${raw}'); give it once`);
+      }
+      values.set(opt.name, v);
+    }
+    given.add(opt.name);
+  };
+  /** The token after a value option is its value unless it is clearly another option. */
+  const takeValue = (opt: OptionSpec, i: number): string => {
+    const next = optionPart[i + 1];
+    const isOption = next !== undefined && ((next.startsWith('--') && next.length > 2) || (/^-[a-zA-Z]$/.test(next) && byShort.has(next.slice(1))));
+    if (next === undefined || isOption) {
+      throw new UsageError(`${describeOption(opt)} needs a value${next === undefined ? '' : `, but the next argument is the option ${next}`}`);
+    }
+    return next;
+  };
+  for (let i = 0; i < optionPart.length; i++) {
+    const token = optionPart[i]!;
+    if (token.startsWith('--') && token.length > 2) {
+      const eq = token.indexOf('=');
+      const name = token.slice(2, eq < 0 ? undefined : eq);
+      let opt = byName.get(name);
+      if (!opt && eq < 0 && name.startsWith('no-')) {
+        const negated = byName.get(name.slice(3));
+        if (negated?.type === 'boolean') {
+          values.set(negated.name, false);
+          given.add(negated.name);
+          continue;
+        }
+      }
+      if (!opt) throw unknown(token);
+      if (eq >= 0) set(opt, token.slice(eq + 1));
+      else if (opt.type === 'boolean') set(opt, 'true');
+      else {
+        set(opt, takeValue(opt, i));
+        i++;
+      }
+    } else if (token.startsWith('-') && token.length > 1 && !NUMBER_TEXT.test(token)) {
+      // '-3' is a (negative number) positional; '-q' is an alias; '-x' or '-model' is a mistake
+      const opt = /^-[a-zA-Z]$/.test(token) ? byShort.get(token.slice(1)) : undefined;
+      if (!opt) throw unknown(token);
+      if (opt.type === 'boolean') set(opt, 'true');
+      else {
+        set(opt, takeValue(opt, i));
+        i++;
+      }
+    } else {
+      positionals.push(token);
+    }
+  }
+  if (end >= 0) positionals.push(...argv.slice(end + 1));
+
+  const declared = spec.positionals ?? [];
+  const variadic = declared.some((p) => p.variadic);
+  if (positionals.length > declared.length && !variadic) {
+    const extra = positionals[declared.length]!;
+    const hint = declared.length === 0 ? `'relevance ${spec.name}' takes options only` : `'relevance ${spec.name}' takes ${declared.map((p) => `<${p.name}>`).join(' ')}`;
+    const looksLikeOption = extra.startsWith('-') ? '' : ` (options start with --, e.g. --${closestMatch(extra, [...byName.keys()]) ?? spec.options[0]?.name ?? 'help'})`;
+    throw new UsageError(`unexpected argument '${extra}'; ${hint}${looksLikeOption}`);
+  }
+  const missingPositional = declared.filter((p, k) => p.required && positionals[k] === undefined);
+  if (missingPositional.length) {
+    throw new UsageError(`missing ${missingPositional.map((p) => `<${p.name}> (${p.help})`).join(', ')}`);
+  }
+  for (const opt of spec.options) {
+    if (!values.has(opt.name)) {
+      const d = defaultValue(opt);
+      if (d !== undefined) values.set(opt.name, d);
+    }
+  }
+  const missing = spec.options.filter((o) => o.required && !values.has(o.name));
+  if (missing.length) {
+    const list = missing.map((o) => `${describeOption(o)} (${o.help})`).join('; ');
+    throw new UsageError(`missing required option${missing.length > 1 ? 's' : ''}: ${list}`);
+  }
+  return new ParsedArgs(byName, values, given, positionals, false);
+}

@@ -1,0 +1,74 @@
+/**
+ * The shape of a subcommand. Each command is one module exporting a Command;
+ * `commands.ts` lists them all, which is what `relevance --help` prints and
+ * what `main` dispatches on.
+ */
+import type { Progress, ProgressStream } from '../progress/progress.js';
+import type { ParsedArgs } from './args.js';
+
+export type OptionType =
+  /** any text */
+  | 'string'
+  /** a finite number; negative values work: --low -3 or --low=-3 */
+  | 'number'
+  /** a whole number */
+  | 'integer'
+  /** a flag: --quiet (also --quiet=false, --no-quiet) */
+  | 'boolean'
+  /** comma-separated and/or repeated: --targets 0,1 --targets 2 */
+  | 'list'
+  /** positive integers joined by x or commas: --window 1x4x4 */
+  | 'dims'
+  /** one of `choices` */
+  | 'choice';
+
+export interface OptionSpec {
+  /** Long name without dashes: 'batch-size'. */
+  name: string;
+  type: OptionType;
+  help: string;
+  default?: string | number | boolean | readonly string[] | readonly number[];
+  required?: boolean;
+  /** For 'choice'. */
+  choices?: readonly string[];
+  /** Shown in usage: --model <file>. */
+  placeholder?: string;
+  /** One-letter alias: 'q' for -q. */
+  short?: string;
+  /** For 'list': split values on commas (default true). */
+  split?: boolean;
+}
+
+export interface PositionalSpec {
+  name: string;
+  help: string;
+  required?: boolean;
+  /** Takes all remaining positionals. */
+  variadic?: boolean;
+}
+
+/** What a command may touch besides its arguments (injectable for tests). */
+export interface CommandIO {
+  stdout: { write(text: string): unknown };
+  stderr: ProgressStream;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Progress on stderr, silent with --quiet. */
+  progress: Progress;
+}
+
+export interface Command {
+  name: string;
+  /** One line for the command list. */
+  summary: string;
+  /** Usage line(s) after 'relevance ', e.g. 'predict --model <file> --input <file> --out <file>'. */
+  usage: string;
+  /** Longer help text shown under the usage (optional). */
+  description?: string;
+  options: readonly OptionSpec[];
+  /** Positional arguments; without this list, positionals are rejected. */
+  positionals?: readonly PositionalSpec[];
+  /** Examples shown in --help. */
+  examples?: readonly string[];
+  /** Resolves to the exit code (default 0). */
+  run(args: ParsedArgs, io: CommandIO): Promise<number | void>;
+}

@@ -1,0 +1,12 @@
+/**
+ * Every subcommand, in the order `relevance --help` lists them. To add one,
+ * write a module exporting a Command and add it here (explain, study,
+ * evaluate and tsne go in this list too).
+ */
+import type { Command } from './command.js';
+import { predictCommand } from './predict.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { neighboursCommand } from './commands/neighbours.js';
+import { tsneCommand } from './commands/tsne.js';
+
+export const COMMANDS: readonly Command[] = [predictCommand, evaluateCommand, tsneCommand, neighboursCommand];

@@ -1,0 +1,41 @@
+/** Options shared by several commands, defined once so their names and help agree everywhere. */
+import type { OptionSpec } from './command.js';
+
+/** Added to every command by main. */
+export const QUIET_OPTION: OptionSpec = { name: 'quiet', short: 'q', type: 'boolean', help: 'no progress output on stderr' };
+
+export const BACKEND_OPTION: OptionSpec = {
+  name: 'backend',
+  type: 'choice',
+  choices: ['auto', 'reference', 'wasm', 'webgpu'],
+  default: 'auto',
+  help: 'compute backend: auto = webgpu when a GPU adapter exists, else wasm; reference = plain JS (slow, for checking)',
+};
+
+export const COLUMNS_OPTION: OptionSpec = {
+  name: 'columns',
+  type: 'list',
+  split: false,
+  placeholder: 'names|/regex/',
+  help: "feature columns of a table input: names a,b,c (in that order), /regex/flags or re:regex matching names; repeatable. Default: every numeric column except the id column and class-like columns (class, label, target, y, subtype, group)",
+};
+
+export const ID_OPTION: OptionSpec = {
+  name: 'id',
+  type: 'string',
+  placeholder: 'column|none',
+  help: "id column of a table input, carried to the output; default: detected (id, sample, sample_barcode, an unnamed index, or a first text column of unique values); 'none' for no id column",
+};
+
+export const SQL_OPTION: OptionSpec = {
+  name: 'sql',
+  type: 'string',
+  placeholder: 'query',
+  help: "read the input with a DuckDB SQL query over files instead of --input, e.g. \"select * from 'data.csv' where cancer_type = 'BRCA'\"",
+};
+
+/** The --id value as readArray's idColumn: undefined = detect, null = none. */
+export function idColumnOption(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  return value === 'none' ? null : value;
+}

@@ -1,0 +1,132 @@
+/**
+ * The `relevance` entry point: pick the subcommand, parse its options, run it,
+ * and turn failures into exit codes (0 ok, 1 runtime error, 2 usage error) with
+ * the message on stderr; stack traces only with RELEVANCE_DEBUG=1.
+ * Runs by itself when executed directly (node dist/src/cli/main.js ...);
+ * bin/relevance.js imports it and calls runCli.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closestMatch } from '../io/closest-match.js';
+import { createProgress } from '../progress/progress.js';
+import { parseArgs } from './args.js';
+import type { Command, CommandIO } from './command.js';
+import { COMMANDS } from './commands.js';
+import { QUIET_OPTION } from './common-options.js';
+import { formatCommandHelp, formatCommandList } from './help.js';
+import { UsageError } from './usage-error.js';
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+/** Streams and environment; tests pass their own. */
+export interface CliEnvironment {
+  stdout: CommandIO['stdout'];
+  stderr: CommandIO['stderr'];
+  env: CommandIO['env'];
+}
+
+/** The package version, from the nearest package.json above this file (src/ and dist/src/ alike). */
+export function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === '@relevance/pipelines') return pkg.version ?? 'unknown';
+    } catch {
+      // not here; look one folder up
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
+}
+
+function optionsOf(command: Command): Command['options'] {
+  return command.options.some((o) => o.name === QUIET_OPTION.name) ? command.options : [...command.options, QUIET_OPTION];
+}
+
+function reportError(e: unknown, prefix: string, env: CliEnvironment): number {
+  const debug = env.env.RELEVANCE_DEBUG === '1';
+  // a progress bar may be half drawn on the terminal line: clear it so the message starts clean
+  if (env.stderr.isTTY) env.stderr.write('\r\x1b[2K');
+  if (e instanceof UsageError) {
+    env.stderr.write(`${prefix}: ${e.message}\n`);
+    if (debug && e.stack) env.stderr.write(`${e.stack}\n`);
+    return EXIT_USAGE;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  env.stderr.write(`${prefix}: error: ${message}\n`);
+  if (debug && e instanceof Error && e.stack) env.stderr.write(`${e.stack}\n`);
+  return EXIT_ERROR;
+}
+
+/** Run the CLI with `argv` (without 'node' and the script); resolves to the exit code. */
+export async function runCli(argv: readonly string[], environment?: Partial<CliEnvironment>, commands: readonly Command[] = COMMANDS): Promise<number> {
+  const env: CliEnvironment = {
+    stdout: environment?.stdout ?? process.stdout,
+    stderr: environment?.stderr ?? process.stderr,
+    env: environment?.env ?? process.env,
+  };
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    env.stderr.write(formatCommandList(commands, packageVersion()));
+    return EXIT_USAGE;
+  }
+  if (first === '--help' || first === '-h') {
+    env.stdout.write(formatCommandList(commands, packageVersion()));
+    return EXIT_OK;
+  }
+  if (first === '--version' || first === '-V') {
+    env.stdout.write(`${packageVersion()}\n`);
+    return EXIT_OK;
+  }
+  const helpFor = first === 'help' ? rest[0] : undefined;
+  const name = helpFor ?? first;
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    if (first === 'help' && helpFor === undefined) {
+      env.stdout.write(formatCommandList(commands, packageVersion()));
+      return EXIT_OK;
+    }
+    const near = closestMatch(name, commands.map((c) => c.name));
+    const what = name.startsWith('-') ? `expected a command before options, got '${name}'` : `unknown command '${name}'`;
+    env.stderr.write(`relevance: ${what}${near ? ` (did you mean '${near}'?)` : ''}; commands: ${commands.map((c) => c.name).join(', ')}. Run 'relevance --help'.\n`);
+    return EXIT_USAGE;
+  }
+  const options = optionsOf(command);
+  if (helpFor !== undefined) {
+    env.stdout.write(formatCommandHelp(command, options));
+    return EXIT_OK;
+  }
+  const prefix = `relevance ${command.name}`;
+  try {
+    const args = parseArgs({ name: command.name, options, ...(command.positionals ? { positionals: command.positionals } : {}) }, rest);
+    if (args.help) {
+      env.stdout.write(formatCommandHelp(command, options));
+      return EXIT_OK;
+    }
+    const progress = createProgress({ stream: env.stderr, quiet: args.flag('quiet') });
+    const code = await command.run(args, { ...env, progress });
+    return code ?? EXIT_OK;
+  } catch (e) {
+    const code = reportError(e, prefix, env);
+    if (code === EXIT_USAGE) env.stderr.write(`Run '${prefix} --help' for usage.\n`);
+    return code;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}

@@ -1,0 +1,142 @@
+/**
+ * `relevance predict`: load a model, read inputs (JSON array or table), run
+ * batched inference, write the outputs. JSON gets {shape, data}; tables get
+ * one row per input row with columns output_0.., after the id column if the
+ * input had one.
+ */
+import { basename } from 'node:path';
+import type { BackendName } from '@relevance/core-wasm';
+import { readArray, writeArray, type ArrayData } from '../io/arrays.js';
+import { DataError } from '../io/data-error.js';
+import { formatOfPath } from '../io/file-format.js';
+import { parseColumnSpec } from '../io/select-columns.js';
+import type { Command } from './command.js';
+import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from './common-options.js';
+import { UsageError } from './usage-error.js';
+import type { Model } from '@relevance/methods';
+import type { Progress } from '../progress/progress.js';
+
+function product(dims: readonly number[]): number {
+  return dims.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * The per-row shape to feed the model: the model's own input shape when it is
+ * fully known and the row has that many values (a CSV row of 256 values feeds
+ * a [1, 16, 16] CNN), else the input's shape.
+ */
+function rowShapeFor(model: Model, input: ArrayData, modelPath: string, inputName: string): number[] {
+  const modelRow = model.inputs[0]!.shape.slice(1);
+  const inputRow = input.shape.slice(1);
+  if (modelRow.some((d) => d < 0)) return inputRow;
+  if (product(modelRow) !== product(inputRow)) {
+    const hint = input.columnNames
+      ? `; the table gave ${input.columnNames.length} feature columns (${input.columnNames.slice(0, 5).join(', ')}${input.columnNames.length > 5 ? ', ...' : ''}): choose ${product(modelRow)} with --columns`
+      : '';
+    throw new DataError(
+      `${inputName}: each input row has ${product(inputRow)} values (shape [${inputRow.join(', ')}]) but the model ${basename(modelPath)} expects ${product(modelRow)} (shape [${modelRow.join(', ')}])${hint}`,
+    );
+  }
+  return modelRow;
+}
+
+/** Run the model over the rows in batches; returns the outputs and their per-row shape. */
+export async function predictBatched(model: Model, input: ArrayData, rowShape: readonly number[], batchSize: number, progress: Progress): Promise<{ data: Float32Array; rowShape: number[] }> {
+  const be = model.be;
+  const rows = input.shape[0] ?? 0;
+  const perRow = product(rowShape);
+  let out: Float32Array | undefined;
+  let outRowShape: number[] = [];
+  progress.start('predict', rows);
+  for (let start = 0; start < rows; start += batchSize) {
+    const n = Math.min(batchSize, rows - start);
+    const x = be.tensor(input.data.slice(start * perRow, (start + n) * perRow), [n, ...rowShape]);
+    try {
+      const y = model.predict(x);
+      try {
+        const values = (await y.read()) as Float32Array;
+        if (!out) {
+          outRowShape = y.shape.slice(1);
+          out = new Float32Array(rows * product(outRowShape));
+        }
+        out.set(values, start * product(outRowShape));
+      } finally {
+        y.dispose();
+      }
+    } finally {
+      x.dispose();
+    }
+    progress.tick(n);
+  }
+  if (!out) {
+    // no rows: still report the output width from the model's inferred shape
+    outRowShape = [...(model.valueShapes.get(model.outputs[0]!) ?? [-1]).slice(1)].map((d) => Math.max(d, 0));
+    out = new Float32Array(0);
+  }
+  return { data: out, rowShape: outRowShape };
+}
+
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'run a model on inputs (JSON array or table) and write its outputs',
+  usage: 'predict --model <m.onnx|m.relevance|weights.json> (--input <file> | --sql <query>) --out <file> [options]',
+  description:
+    'Inputs: JSON {"shape": [rows, ...], "data": [...]} (or an object with exactly one such entry), or a CSV/TSV/Parquet/Arrow/JSON-records table whose numeric columns are the features.\n' +
+    'Outputs by extension: .json = {shape, data}; .csv/.tsv/.parquet/.arrow/.jsonl = one row per input row, columns output_0.., after the id column if the input had one.',
+  options: [
+    { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json (architecture + params)' },
+    { name: 'input', type: 'string', placeholder: 'file', help: 'inputs: .json array, .csv, .tsv, .parquet, .arrow/.feather/.ipc or .jsonl' },
+    SQL_OPTION,
+    { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'where to write the outputs (.json, .csv, .tsv, .parquet, .arrow, .jsonl); written atomically' },
+    COLUMNS_OPTION,
+    ID_OPTION,
+    BACKEND_OPTION,
+    { name: 'batch-size', type: 'integer', default: 256, help: 'rows per forward pass' },
+  ],
+  examples: [
+    'relevance predict --model model.onnx --input inputs.json --out logits.json',
+    "relevance predict --model weights.json --input data.csv --columns '/^Akt/' --out predictions.parquet",
+  ],
+  async run(args, io) {
+    const inputPath = args.optionalString('input');
+    const sql = args.optionalString('sql');
+    if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
+    const batchSize = args.number('batch-size');
+    if (batchSize < 1) throw new UsageError(`--batch-size must be at least 1, got ${batchSize}`);
+    const modelPath = args.string('model');
+    const outPath = args.string('out');
+    if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .json, .csv, .tsv, .parquet, .arrow or .jsonl`);
+
+    const columns = args.list('columns');
+    const input = await readArray(inputPath ?? { sql: sql! }, {
+      ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
+      idColumn: idColumnOption(args.optionalString('id')),
+      requireComplete: true,
+    });
+    // loaded on use, so `relevance --help` starts without the compute engine
+    const { createBackend } = await import('@relevance/core-wasm');
+    const be = await createBackend(args.string('backend') as 'auto' | BackendName);
+    try {
+      const { loadModel } = await import('./load-model.js');
+      const model = await loadModel(be, modelPath);
+      const inputName = inputPath ?? '--sql query';
+      const rowShape = rowShapeFor(model, input, modelPath, inputName);
+      const rows = input.shape[0] ?? 0;
+      const { data, rowShape: outRowShape } = await predictBatched(model, input, rowShape, batchSize, io.progress);
+      const width = product(outRowShape);
+      const shape = [rows, ...outRowShape];
+      if (formatOfPath(outPath) === 'json') await writeArray(outPath, { shape, data });
+      else {
+        await writeArray(outPath, {
+          shape: [rows, width],
+          data,
+          columnNames: Array.from({ length: width }, (_, j) => `output_${j}`),
+          ...(input.ids ? { ids: input.ids, idName: input.idName ?? 'id' } : {}),
+        });
+      }
+      io.progress.done(`${rows} rows -> [${shape.join(', ')}] on ${be.name}, wrote ${outPath}`);
+    } finally {
+      be.destroy();
+    }
+  },
+};

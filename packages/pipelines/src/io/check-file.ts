@@ -1,0 +1,24 @@
+/** Fail early, with the path and the fix, when an input file is missing or unreadable. */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { DataError } from './data-error.js';
+
+export async function checkReadableFile(path: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new DataError(`${path}: file not found (looked for ${resolve(path)}); check the path, or run from the folder that holds it`);
+    }
+    throw new DataError(`${path}: cannot be read (${code ?? String(e)}); check the path and its permissions`);
+  }
+  if (info.isDirectory()) throw new DataError(`${path}: is a folder, not a file; name a file inside it`);
+  try {
+    await access(path, constants.R_OK);
+  } catch {
+    throw new DataError(`${path}: cannot be read (permission denied); check its permissions (chmod +r)`);
+  }
+}
