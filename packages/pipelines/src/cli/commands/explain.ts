@@ -1,0 +1,204 @@
+/**
+ * `relevance explain`: one attribution method on a model and inputs. Method
+ * options are kebab-case flags (--steps, --noise-level, --layer-rules ...);
+ * a flag that the chosen method does not take is an error naming the flags it
+ * does take. Output JSON {method, params, targets, shape, data, completeness?};
+ * tables get one row per input row (id, target, then a_0, a_1, ...).
+ */
+import { basename } from 'node:path';
+import type { Backend, BackendName, Tensor } from '@relevance/core-wasm';
+import type { Attribution, MethodEntry, Model } from '@relevance/methods';
+import { readArray, writeArray } from '../../io/arrays.js';
+import { writeJsonAtomic } from '../../io/atomic-write.js';
+import { DataError } from '../../io/data-error.js';
+import { formatOfPath } from '../../io/file-format.js';
+import { parseColumnSpec } from '../../io/select-columns.js';
+import type { Command, OptionSpec } from '../command.js';
+import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
+import { UsageError } from '../usage-error.js';
+
+/** How each method option is spelled on the command line and parsed. */
+export const METHOD_FLAGS: ReadonlyArray<OptionSpec & { key: string }> = [
+  { key: 'abs', name: 'abs', type: 'boolean', help: 'saliency: absolute value of the gradient' },
+  { key: 'steps', name: 'steps', type: 'integer', help: 'integrated-gradients: integration steps (default 50)' },
+  { key: 'integration', name: 'integration', type: 'choice', choices: ['gausslegendre', 'riemann-trapezoid', 'trapezoid', 'riemann-left', 'riemann-right', 'riemann-middle'], help: 'integrated-gradients: quadrature (default gausslegendre; riemann-trapezoid is Captum\'s, weights summing to (n-1)/n)' },
+  { key: 'baseline', name: 'baseline', type: 'string', placeholder: 'zero|mean|<number>|<file>', help: 'integrated-gradients, deeplift, occlusion, feature-ablation, lime, shapley-*: zero (default), the mean of the input rows, a number, or an array file (one row, or one per row)' },
+  { key: 'samples', name: 'samples', type: 'integer', help: 'smoothgrad, smooth-taylor, lime, kernel-shap: number of samples' },
+  { key: 'stdev', name: 'stdev', type: 'number', help: 'smoothgrad, smooth-taylor: noise standard deviation (absolute)' },
+  { key: 'noiseLevel', name: 'noise-level', type: 'number', help: 'smoothgrad, smooth-taylor: noise standard deviation relative to each row\'s range (default 0.15)' },
+  { key: 'variant', name: 'variant', type: 'choice', choices: ['plain', 'squared', 'vargrad'], help: 'smoothgrad: plain (default), squared or vargrad' },
+  { key: 'seed', name: 'seed', type: 'integer', help: 'random methods: seed (results are deterministic given it)' },
+  { key: 'eps', name: 'eps', type: 'number', help: 'deeplift: below this |z - z_ref| the gradient is used (default 1e-10)' },
+  { key: 'maxPool', name: 'max-pool', type: 'choice', choices: ['gradient', 'captum'], help: "deeplift: max-pool handling: gradient (what Captum 0.7.0 returns, default) or captum (Captum's intended maxpool rule)" },
+  { key: 'layer', name: 'layer', type: 'string', help: 'CAM methods: the layer, by ONNX node name (/conv2/Conv) or module name (conv2)' },
+  { key: 'relu', name: 'relu', type: 'boolean', help: 'CAM methods: ReLU on the map (grad-cam default false, like Captum)' },
+  { key: 'upsample', name: 'upsample', type: 'choice', choices: ['none', 'nearest', 'bilinear'], help: "CAM methods: resize the map to the input's size" },
+  { key: 'window', name: 'window', type: 'dims', help: 'occlusion: window over the non-batch dimensions, e.g. 1x4x4' },
+  { key: 'stride', name: 'stride', type: 'dims', help: 'occlusion: stride, one number or one per dimension (e.g. 4 or 1x4x4)' },
+  { key: 'groups', name: 'groups', type: 'string', placeholder: 'file', help: 'feature-ablation, lime, shapley-*, kernel-shap: an array file with one integer group id per input element' },
+  { key: 'features', name: 'features', type: 'integer', help: 'lime: number of features K chosen by Lasso (default: all)' },
+  { key: 'distance', name: 'distance', type: 'choice', choices: ['euclidean', 'cosine'], help: 'lime: distance in the binary perturbation space' },
+  { key: 'kernelWidth', name: 'kernel-width', type: 'number', help: 'lime: exponential kernel width' },
+  { key: 'ridgeAlpha', name: 'ridge-alpha', type: 'number', help: 'lime: ridge penalty of the final fit (default 1)' },
+  { key: 'background', name: 'background', type: 'string', placeholder: 'file', help: 'kernel-shap: background rows (array file), averaged in the value function' },
+  { key: 'paired', name: 'paired', type: 'boolean', help: 'kernel-shap: also evaluate each coalition\'s complement (default true)' },
+  { key: 'enumerate', name: 'enumerate', type: 'boolean', help: 'kernel-shap: evaluate every coalition (exact; up to 20 features)' },
+  { key: 'maxFeatures', name: 'max-features', type: 'integer', help: 'shapley-exact: refuse above this many features (default 20)' },
+  { key: 'permutations', name: 'permutations', type: 'integer', help: 'shapley-sampling: permutations drawn (default 25)' },
+  { key: 'antithetic', name: 'antithetic', type: 'boolean', help: 'shapley-sampling: also walk each permutation reversed' },
+  { key: 'rule', name: 'rule', type: 'string', help: 'lrp: one rule on every Dense/Conv2d: epsilon, zplus, alpha-beta, gamma, zbox, wsquare, flat' },
+  { key: 'composite', name: 'composite', type: 'string', help: 'lrp: epsilon-plus-flat (default), epsilon-plus, epsilon-gamma-box, epsilon-alpha2-beta1' },
+  { key: 'layerRules', name: 'layer-rules', type: 'string', placeholder: 'fc1=zbox,fc2=gamma', help: 'lrp: rules by layer name, overriding the composite' },
+  { key: 'epsilon', name: 'epsilon', type: 'number', help: 'lrp: epsilon of the epsilon rule (default 1e-6)' },
+  { key: 'stabilizer', name: 'stabilizer', type: 'number', help: 'lrp: denominator stabiliser s of every rule, z + s*sign(z) (default 1e-6)' },
+  { key: 'gamma', name: 'gamma', type: 'number', help: 'lrp: gamma of the gamma rule (default 0.25)' },
+  { key: 'alpha', name: 'alpha', type: 'number', help: 'lrp: alpha of the alpha-beta rule (default 2)' },
+  { key: 'beta', name: 'beta', type: 'number', help: 'lrp: beta of the alpha-beta rule (default 1)' },
+  { key: 'low', name: 'low', type: 'number', help: 'lrp: lower input bound of the zbox rule (e.g. --low=-3)' },
+  { key: 'high', name: 'high', type: 'number', help: 'lrp: upper input bound of the zbox rule' },
+  { key: 'outputRelevance', name: 'output-relevance', type: 'choice', choices: ['logit', 'one'], help: 'lrp: start from the target output value (default) or from 1' },
+];
+
+function flagFor(key: string): string {
+  return METHOD_FLAGS.find((f) => f.key === key)?.name ?? key;
+}
+
+async function arrayTensor(be: Backend, path: string, what: string): Promise<Tensor> {
+  const a = await readArray(path, { requireComplete: true });
+  return be.tensor(a.data, a.shape);
+}
+
+/** --baseline: zero | mean | number | file; gradient methods take 'zero' / {mean}, perturbation methods a number or tensor. */
+async function baselineValue(be: Backend, text: string, x: Tensor, entry: MethodEntry): Promise<unknown> {
+  const gradientStyle = entry.family !== 'perturbation' && entry.family !== 'shapley';
+  if (text === 'zero') return gradientStyle ? 'zero' : 0;
+  if (text === 'mean') return be.mean(x, 0, true); // one row, shared by every input row
+  const n = Number(text);
+  if (text.trim() !== '' && Number.isFinite(n)) return n;
+  return arrayTensor(be, text, 'baseline');
+}
+
+async function targetValue(text: string): Promise<'argmax' | number | Int32Array> {
+  if (text === 'argmax') return 'argmax';
+  if (/^-?\d+$/.test(text)) return Number(text);
+  const a = await readArray(text, { requireComplete: true });
+  return Int32Array.from(a.data, (v, i) => {
+    if (!Number.isInteger(v)) throw new DataError(`${text}: target ${i} is ${v}, not an integer output index`);
+    return v;
+  });
+}
+
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: 'attribute a model\'s outputs to its inputs with one method (gradients, IG, SmoothGrad, CAM, occlusion, LIME, SHAP, LRP, ...)',
+  usage: 'explain --model <m.onnx|m.relevance> (--input <file> | --sql <query>) --method <name> [--target argmax|<k>|<file>] [method options] --out <file>',
+  description:
+    'Methods: saliency, saliency-squared, input-x-gradient, integrated-gradients, smoothgrad, smooth-taylor, guided-backprop, deconvolution, deeplift, ' +
+    'grad-cam, grad-cam-plus-plus, ablation-cam, score-cam, occlusion, feature-ablation, lime, kernel-shap, shapley-exact, shapley-sampling, lrp.\n' +
+    'Method options are given as flags (both --flag value and --flag=value; negative numbers too: --low=-3). A flag the method does not take is an error.\n' +
+    'Output .json: {"method", "params", "targets", "shape", "data", "completeness"?}; .csv/.parquet/.arrow: one row per input row.',
+  options: [
+    { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json' },
+    { name: 'input', type: 'string', placeholder: 'file', help: 'inputs: .json array or a table' },
+    SQL_OPTION,
+    { name: 'method', type: 'string', required: true, help: 'the attribution method (see the list above)' },
+    { name: 'target', type: 'string', default: 'argmax', placeholder: 'argmax|k|file', help: 'output explained: the predicted class (argmax), one index for all rows, or a file with one index per row' },
+    { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'where to write the attributions (.json, .csv, .parquet, .arrow); written atomically' },
+    COLUMNS_OPTION,
+    ID_OPTION,
+    BACKEND_OPTION,
+    { name: 'batch-size', type: 'integer', help: 'rows (or perturbed copies) per internal batch' },
+    ...METHOD_FLAGS.map(({ key: _key, ...spec }) => spec),
+  ],
+  examples: [
+    'relevance explain --model cnn.onnx --input inputs.json --method integrated-gradients --steps 64 --integration riemann-trapezoid --out ig.json',
+    'relevance explain --model cnn.onnx --input inputs.json --method grad-cam --layer conv2 --upsample bilinear --out cam.json',
+    'relevance explain --model mlp.onnx --input x.csv --method lrp --layer-rules fc1=zbox,fc2=gamma,fc3=epsilon --low=-3 --high 3 --out lrp.parquet',
+  ],
+  async run(args, io) {
+    const { methodEntry, loadModelAuto } = await imports();
+    const entry = methodEntry(args.string('method'));
+    // options that do not apply to the method
+    const given = METHOD_FLAGS.filter((f) => args.has(f.name));
+    const foreign = given.filter((f) => !entry.options.includes(f.key));
+    if (foreign.length) {
+      const takes = entry.options.map(flagFor).map((f) => `--${f}`).join(', ') || 'no options';
+      throw new UsageError(`${foreign.map((f) => `--${f.name}`).join(', ')} ${foreign.length === 1 ? 'does' : 'do'} not apply to ${entry.name}; it takes ${takes}`);
+    }
+    const inputPath = args.optionalString('input');
+    const sql = args.optionalString('sql');
+    if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
+    const outPath = args.string('out');
+    if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .json, .csv, .parquet or .arrow`);
+    const columns = args.list('columns');
+    const input = await readArray(inputPath ?? { sql: sql! }, {
+      ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
+      idColumn: idColumnOption(args.optionalString('id')),
+      requireComplete: true,
+    });
+    const { createBackend } = await import('@relevance/core-wasm');
+    const be = await createBackend(args.string('backend') as 'auto' | BackendName);
+    let model: Model | null = null;
+    try {
+      model = await loadModelAuto(be, args.string('model'));
+      const modelRow = model.inputs[0]!.shape.slice(1);
+      const rows = input.shape[0]!;
+      const perRow = input.data.length / Math.max(rows, 1);
+      const rowShape = modelRow.every((d) => d > 0) && modelRow.reduce((a, b) => a * b, 1) === perRow ? modelRow : input.shape.slice(1);
+      const x = be.tensor(input.data, [rows, ...rowShape]);
+      const options: Record<string, unknown> = { target: await targetValue(args.string('target')) };
+      if (args.has('batch-size')) options.batchSize = args.number('batch-size');
+      for (const f of given) {
+        if (f.key === 'baseline') options.baseline = await baselineValue(be, args.string('baseline'), x, entry);
+        else if (f.key === 'background') options.background = await arrayTensor(be, args.string('background'), 'background');
+        else if (f.key === 'groups') {
+          const g = await readArray(args.string('groups'), { requireComplete: true });
+          options.groups = Int32Array.from(g.data);
+        } else if (f.key === 'upsample') options.upsample = args.string('upsample');
+        else if (f.type === 'boolean') options[f.key] = args.flag(f.name);
+        else if (f.type === 'number' || f.type === 'integer') options[f.key] = args.number(f.name);
+        else if (f.type === 'dims') {
+          const d = args.dims(f.name)!;
+          options[f.key] = f.key === 'stride' && d.length === 1 ? d[0] : d;
+        } else options[f.key] = args.string(f.name);
+      }
+      io.progress.start(`${entry.name} on ${rows} rows`, 0);
+      const a: Attribution = await entry.run(model, x, options);
+      io.progress.done(`${entry.name}: [${a.shape.join(', ')}]${a.completeness ? `, completeness max |error| ${a.completeness.maxAbsError.toExponential(2)}` : ''}`);
+      if (formatOfPath(outPath) === 'json') {
+        await writeJsonAtomic(outPath, {
+          method: a.method,
+          params: a.params,
+          targets: Array.from(a.targets),
+          shape: a.shape,
+          ...(a.layer ? { layer: a.layer } : {}),
+          data: Array.from(a.values),
+          ...(a.completeness ? { completeness: { reference: a.completeness.reference, sums: Array.from(a.completeness.sums), expected: Array.from(a.completeness.expected), error: Array.from(a.completeness.error), max_abs_error: a.completeness.maxAbsError, max_rel_error: a.completeness.maxRelError } } : {}),
+        });
+      } else {
+        const width = a.values.length / rows;
+        const data = new Float32Array(rows * (width + 1));
+        for (let r = 0; r < rows; r++) {
+          data[r * (width + 1)] = a.targets[r]!;
+          data.set(a.values.subarray(r * width, (r + 1) * width), r * (width + 1) + 1);
+        }
+        await writeArray(outPath, {
+          shape: [rows, width + 1],
+          data,
+          columnNames: ['target', ...Array.from({ length: width }, (_, j) => `a_${j}`)],
+          ...(input.ids ? { ids: input.ids, idName: input.idName ?? 'id' } : {}),
+        });
+      }
+      io.stdout.write(`${entry.name}: wrote ${basename(outPath)} (${rows} rows, shape [${a.shape.join(', ')}])\n`);
+    } finally {
+      model?.dispose();
+      be.destroy();
+    }
+  },
+};
+
+async function imports() {
+  const methods = await import('@relevance/methods');
+  const { loadModel } = await import('../load-model.js');
+  return { methodEntry: methods.methodEntry, loadModelAuto: loadModel };
+}

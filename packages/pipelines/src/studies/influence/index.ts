@@ -1,0 +1,5 @@
+/** The distributional influence study (Leino et al. 2018) over a labelled table. */
+export { runInfluenceStudy } from './run-influence-study.js';
+export type { InfluenceStudyInput, InfluenceStudyIO, InfluenceStudyResult } from './run-influence-study.js';
+export { INFLUENCE_STUDY_DEFAULTS, withDefaults as influenceStudyDefaults, resolvedConfig as influenceStudyConfig } from './options.js';
+export type { InfluenceStudyOptions } from './options.js';

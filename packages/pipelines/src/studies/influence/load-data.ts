@@ -1,0 +1,117 @@
+/**
+ * The data stage of the influence study: read the table, find the label,
+ * id and feature columns, build the feature matrix (complete rows only: a
+ * classifier takes no missing values), and pick the analysed rows.
+ * Rows without a label are left out (and counted).
+ */
+import { DataError } from '../../io/data-error.js';
+import { didYouMean, listNames } from '../../io/closest-match.js';
+import { findIdColumn, idValues } from '../../io/id-column.js';
+import { readTable } from '../../io/read-table.js';
+import { selectFeatureColumns } from '../../io/select-columns.js';
+import { cellValue, type LoadedTable } from '../../io/table.js';
+import { rowLabel, toMatrix } from '../../io/to-matrix.js';
+import { rowsWhere } from './where-rows.js';
+
+export interface StudyTable {
+  source: string;
+  /** The table's size as read (for the manifest). */
+  tableRows: number;
+  tableColumns: number;
+  features: string[];
+  /** Labelled rows only: row-major [rows, features], float32, as in the file. */
+  x: Float32Array;
+  rows: number;
+  /** Class label per labelled row. */
+  labels: string[];
+  /** Id per labelled row (the 1-based table row when there is no id column). */
+  ids: (string | number)[];
+  idName: string | null;
+  /** Labelled rows analysed (--where), as indices into the labelled rows. */
+  analysed: Int32Array;
+  /** Table rows left out for a missing label. */
+  unlabelled: number;
+}
+
+export interface LoadOptions {
+  data: string;
+  labelColumn: string;
+  features?: string;
+  idColumn?: string | null;
+  where?: string;
+  /** Features fixed by a model's metadata (used when --features is not given). */
+  modelFeatures?: readonly string[];
+}
+
+function labelText(v: number | string | boolean | null): string | null {
+  if (v === null) return null;
+  const s = String(v).trim();
+  return s === '' ? null : s;
+}
+
+export async function loadStudyTable(o: LoadOptions): Promise<StudyTable> {
+  const table: LoadedTable = await readTable(o.data);
+  const source = table.source;
+  const names = table.columns.map((c) => c.name);
+  const labelColumn = table.columns.find((c) => c.name === o.labelColumn);
+  if (!labelColumn) {
+    throw new DataError(`${source}: no label column '${o.labelColumn}'${didYouMean(o.labelColumn, names)}; columns: ${listNames(names)}; name the class column with --label-column`);
+  }
+  const detected = findIdColumn(table, o.idColumn) ?? null;
+  // detection may land on the label column (a first text column of distinct values): then there is no id
+  const idName = detected === o.labelColumn && o.idColumn === undefined ? null : detected;
+  if (idName === o.labelColumn) throw new DataError(`${source}: '${o.labelColumn}' cannot be both the id and the label column; choose the id with --id-column (or --id-column none)`);
+  const features = o.features === undefined && o.modelFeatures
+    ? checkModelFeatures(table, o.modelFeatures)
+    : selectFeatureColumns(table, { ...(o.features !== undefined ? { columns: o.features } : {}), exclude: [o.labelColumn], ...(idName ? { idColumn: idName } : {}) });
+  if (features.includes(o.labelColumn)) throw new DataError(`${source}: the label column '${o.labelColumn}' cannot also be a feature; leave it out of --features`);
+
+  const labelled: number[] = [];
+  const labels: string[] = [];
+  for (let r = 0; r < table.rows; r++) {
+    const label = labelText(cellValue(labelColumn, r));
+    if (label === null) continue;
+    labelled.push(r);
+    labels.push(label);
+  }
+  if (labelled.length === 0) throw new DataError(`${source}: the label column '${o.labelColumn}' is empty in every row`);
+  const matrix = toMatrix(table, features);
+  const width = features.length;
+  const x = new Float32Array(labelled.length * width);
+  labelled.forEach((r, i) => {
+    for (let j = 0; j < width; j++) {
+      const v = matrix.data[r * width + j]!;
+      if (!Number.isFinite(v)) {
+        const what = Number.isNaN(v) ? 'missing' : `${v}`;
+        throw new DataError(
+          `${source}: column '${features[j]}' is ${what} in ${rowLabel(source, r)}; the classifier needs a complete, finite value in every feature of every labelled row: impute it, remove the row, or leave the column out of --features`,
+        );
+      }
+      x[i * width + j] = v;
+    }
+  });
+  const allIds = idName ? idValues(table, idName) : null;
+  const ids = labelled.map((r) => (allIds ? allIds[r]! : r + 1));
+  let analysed = Int32Array.from(labelled.keys());
+  if (o.where !== undefined) {
+    const chosen = await rowsWhere(table, o.where);
+    const position = new Map(labelled.map((r, i) => [r, i]));
+    const kept = [...chosen].filter((r) => position.has(r)).map((r) => position.get(r)!);
+    if (kept.length === 0) throw new DataError(`--where "${o.where}" selects ${chosen.length} row${chosen.length === 1 ? '' : 's'}, none with a label in '${o.labelColumn}'`);
+    analysed = Int32Array.from(kept);
+  }
+  return {
+    source, tableRows: table.rows, tableColumns: table.columns.length, features, x, rows: labelled.length, labels, ids, idName, analysed,
+    unlabelled: table.rows - labelled.length,
+  };
+}
+
+/** A model saved by this study names its features; the table must have them all. */
+function checkModelFeatures(table: LoadedTable, features: readonly string[]): string[] {
+  const names = new Set(table.columns.map((c) => c.name));
+  const missing = features.filter((f) => !names.has(f));
+  if (missing.length) {
+    throw new DataError(`${table.source}: the model was trained on features missing from this table: ${listNames(missing, 10)}; give the features explicitly with --features`);
+  }
+  return [...features];
+}

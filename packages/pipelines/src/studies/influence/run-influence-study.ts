@@ -1,0 +1,243 @@
+/**
+ * `relevance study influence` as a function: load the table, train (or load)
+ * the classifier, compute instance, class, comparative and dataset
+ * influence at the slice, compare instances with their classes, and write
+ * the run folder (docs/RUN-FOLDERS.md): tables as Parquet and Arrow,
+ * metrics.json, config.json, manifest.json, model.relevance when trained,
+ * then report.html through the report hook when one is registered.
+ *
+ * Reproducible: all randomness comes from forks of Generator(seed) (split,
+ * initial weights, training), tables hold no timings, and every file is
+ * written atomically; metrics.json differs between reruns only in timing_s.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createBackend, Generator, type Backend } from '@relevance/core-wasm';
+import { saveModelFile, stats, type Model, type RelevanceMetadata, type TrainHistory } from '@relevance/methods';
+import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
+import { DataError } from '../../io/data-error.js';
+import { listNames } from '../../io/closest-match.js';
+import type { Table } from '../../io/table.js';
+import { writeTable } from '../../io/write-table.js';
+import { createProgress, type Progress } from '../../progress/progress.js';
+import { writeReport } from '../../report-hook.js';
+import { runManifest, type ManifestInput } from '../manifest.js';
+import { classificationMetrics } from './classification-metrics.js';
+import { checkModelShape, loadGivenModel, predictClasses, trainClassifier } from './classifier.js';
+import { deviations } from './deviations.js';
+import { analyseInfluence } from './influence-analysis.js';
+import { loadStudyTable } from './load-data.js';
+import { resolvedConfig, validateOptions, withDefaults, type InfluenceStudyOptions } from './options.js';
+import { applyStandardization, fitStandardization, rowMean, type Standardization } from './standardize.js';
+import { stratifiedSplit, type Split } from './stratified-split.js';
+import { buildTables } from './tables.js';
+
+export type InfluenceStudyInput = Partial<InfluenceStudyOptions> & Pick<InfluenceStudyOptions, 'data' | 'labelColumn' | 'out'>;
+
+export interface InfluenceStudyIO {
+  progress: Progress;
+  /** Short notes (stderr in the CLI). */
+  log: (line: string) => void;
+}
+
+export interface InfluenceStudyResult {
+  outDir: string;
+  metrics: Record<string, unknown>;
+  /** report.html, or null when no report writer is registered. */
+  reportPath: string | null;
+}
+
+const SILENT: InfluenceStudyIO = { progress: createProgress({ stream: { write: () => true }, quiet: true }), log: () => {} };
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function stringList(v: unknown): string[] | undefined {
+  return Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : undefined;
+}
+
+/** Standardisation stored in a model saved by this study. */
+function storedStandardization(meta: RelevanceMetadata | null, features: number, path: string): Standardization | null {
+  const s = meta?.standardize as { mean?: unknown; sd?: unknown } | undefined;
+  if (!s) return null;
+  const ok = (v: unknown): v is number[] => Array.isArray(v) && v.length === features && v.every((x) => typeof x === 'number');
+  if (!ok(s.mean) || !ok(s.sd)) throw new DataError(`${path}: the model's standardize metadata does not hold ${features} means and standard deviations`);
+  return { mean: Float64Array.from(s.mean), sd: Float64Array.from(s.sd) };
+}
+
+function rowsOf(x: Float32Array, width: number, rows: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  for (let i = 0; i < rows.length; i++) out.set(x.subarray(rows[i]! * width, (rows[i]! + 1) * width), i * width);
+  return out;
+}
+
+function classPairs(o: InfluenceStudyOptions, classes: readonly string[]): Array<[number, number]> {
+  if (!o.compare) return classes.flatMap((_, a) => classes.flatMap((__, b) => (a < b ? [[a, b] as [number, number]] : [])));
+  return o.compare.map(([a, b]) => {
+    const ia = classes.indexOf(a);
+    const ib = classes.indexOf(b);
+    const unknown = ia < 0 ? a : ib < 0 ? b : null;
+    if (unknown !== null) throw new DataError(`--compare ${a},${b}: no class '${unknown}'; classes: ${listNames(classes)}`);
+    return [ia, ib];
+  });
+}
+
+async function writeTables(dir: string, tables: Map<string, Table>): Promise<string[]> {
+  const files: string[] = [];
+  for (const [name, table] of tables) {
+    await writeTable(join(dir, `${name}.parquet`), table);
+    await writeTable(join(dir, `${name}.arrow`), table);
+    files.push(`${name}.parquet`, `${name}.arrow`);
+  }
+  return files;
+}
+
+export async function runInfluenceStudy(input: InfluenceStudyInput, io: InfluenceStudyIO = SILENT): Promise<InfluenceStudyResult> {
+  const o = withDefaults(input);
+  validateOptions(o);
+  const timings: Record<string, number> = {};
+  const started = performance.now();
+  let t0 = started;
+  const lap = (name: string): void => {
+    const now = performance.now();
+    timings[name] = Number(((now - t0) / 1000).toFixed(3));
+    t0 = now;
+  };
+  const outDir = o.out;
+  await mkdir(outDir, { recursive: true });
+  const be: Backend = await createBackend(o.backend, o.threads ? { threads: o.threads } : {});
+  let model: Model | null = null;
+  try {
+    // ---- model metadata first: a model saved by this study fixes features, classes and standardisation
+    const given = o.model ? await loadGivenModel(be, o.model) : null;
+    model = given?.model ?? null;
+    const meta = given?.metadata ?? null;
+    const data = await loadStudyTable({
+      data: o.data, labelColumn: o.labelColumn, features: o.features, idColumn: o.idColumn, where: o.where, modelFeatures: stringList(meta?.features),
+    });
+    const width = data.features.length;
+    const classes = o.classes ?? stringList(meta?.classes) ?? [...new Set(data.labels)].sort(compareText);
+    const unknownLabels = [...new Set(data.labels.filter((l) => !classes.includes(l)))];
+    if (unknownLabels.length) {
+      throw new DataError(`${data.source}: labels ${listNames(unknownLabels, 10)} in '${o.labelColumn}' are not among the model's classes (${listNames(classes, 12)}); give the classes with --classes`);
+    }
+    if (classes.length < 2) throw new DataError(`${data.source}: '${o.labelColumn}' holds a single class (${classes[0]}); influence between classes needs at least two`);
+    const labels = Int32Array.from(data.labels, (l) => classes.indexOf(l));
+    const counts = classes.map((c) => data.labels.filter((l) => l === c).length);
+    lap('load');
+
+    // ---- classifier
+    let split: Split | null = null;
+    let standardization: Standardization | null;
+    let history: TrainHistory | null = null;
+    let xs: Float32Array;
+    let referenceRows: Int32Array;
+    let evaluatedRows: Int32Array;
+    if (!model) {
+      const root = new Generator(o.seed);
+      const generators = { split: root.fork(), init: root.fork(), train: root.fork() };
+      split = stratifiedSplit(data.labels, classes, o.testFraction, o.validationFraction, generators.split, data.source);
+      io.log(`data: ${data.rows} labelled rows, ${width} features, classes ${classes.map((c, i) => `${c} ${counts[i]}`).join(', ')}; train ${split.train.length}, validation ${split.validation.length}, test ${split.test.length}`);
+      standardization = fitStandardization(data.x, width, split.train);
+      xs = applyStandardization(data.x, width, standardization);
+      const trained = await trainClassifier(be, xs, width, labels, classes.length, split, o, generators, io.progress);
+      model = trained.model;
+      history = trained.history;
+      referenceRows = split.train;
+      evaluatedRows = split.test;
+      await saveModelFile(model, join(outDir, 'model.relevance'), {
+        study: 'influence', features: data.features, classes, label_column: o.labelColumn, seed: o.seed,
+        standardize: { mean: Array.from(standardization.mean), sd: Array.from(standardization.sd) },
+      });
+    } else {
+      checkModelShape(model, o.model!, data.features, classes);
+      standardization = storedStandardization(meta, width, o.model!);
+      xs = standardization ? applyStandardization(data.x, width, standardization) : data.x;
+      referenceRows = Int32Array.from(labels.keys());
+      evaluatedRows = referenceRows;
+      io.log(`data: ${data.rows} labelled rows, ${width} features, classes ${classes.map((c, i) => `${c} ${counts[i]}`).join(', ')}; the given model is evaluated on all of them`);
+    }
+    const predicted = await predictClasses(model, rowsOf(xs, width, evaluatedRows), width);
+    const quality = classificationMetrics(Int32Array.from(evaluatedRows, (r) => labels[r]!), predicted, classes);
+    io.log(`classifier: ${split ? 'test' : 'all-row'} accuracy ${quality.accuracy.toFixed(3)}, balanced accuracy ${quality.balancedAccuracy.toFixed(3)} (${quality.rows} rows)`);
+    lap('train');
+
+    // ---- influence over the analysed rows
+    const analysed = data.analysed;
+    const labelsAnalysed = Int32Array.from(analysed, (r) => labels[r]!);
+    const analysis = await be.asyncScope(async () => {
+      const x = be.tensor(rowsOf(xs, width, analysed), [analysed.length, width]);
+      const baseline = be.tensor(rowMean(xs, width, referenceRows), [width]);
+      return analyseInfluence({
+        model: model!, x, labels: labelsAnalysed, classes, pairs: classPairs(o, classes), slice: o.slice, features: data.features, baseline, progress: io.progress,
+      });
+    });
+    const units = analysis.units.length;
+    const classVector = new Map(analysis.perClass.map((c) => [c.class, c.distributional]));
+    const devs = deviations(analysis.instanceInfluence, units, (i) => classVector.get(labelsAnalysed[i]!)!, o.topK);
+    lap('influence');
+
+    // ---- run folder
+    const tables = buildTables({
+      analysis, classes, ids: Array.from(analysed, (r) => data.ids[r]!), labels: labelsAnalysed, deviations: devs, confusion: quality,
+      training: history ? history.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr })) : null,
+    });
+    const files = await writeTables(outDir, tables);
+    const correlations = devs.map((d) => d.rankCorrelation).filter((v) => Number.isFinite(v));
+    const topUnits: Record<string, string[]> = {};
+    for (const c of analysis.perClass) {
+      topUnits[classes[c.class]!] = Array.from(c.distributional.keys())
+        .sort((a, b) => Math.abs(c.distributional[b]!) - Math.abs(c.distributional[a]!) || a - b)
+        .slice(0, o.topK)
+        .map((j) => analysis.units[j]!);
+    }
+    timings.write = Number(((performance.now() - t0) / 1000).toFixed(3));
+    timings.total = Number(((performance.now() - started) / 1000).toFixed(3));
+    const metrics: Record<string, unknown> = {
+      classifier: {
+        test_accuracy: quality.accuracy,
+        balanced_accuracy: quality.balancedAccuracy,
+        per_class: Object.fromEntries(quality.perClass.map((p) => [p.class, { precision: p.precision, recall: p.recall, support: p.support }])),
+        evaluated_on: split ? 'test' : 'all',
+        evaluated_rows: quality.rows,
+        trained: split !== null,
+        ...(history ? { best_epoch: history.bestEpoch + 1, epochs_run: history.epochs.length, stop_reason: history.stopReason, best_validation_loss: history.bestLoss } : {}),
+      },
+      instance_vs_class: {
+        median_rank_correlation: correlations.length ? stats.median(correlations) : null,
+        mean_rank_correlation: correlations.length ? stats.mean(correlations) : null,
+        instances: correlations.length,
+      },
+      influence: { slice: o.slice, units, top_k: o.topK, top_units: topUnits },
+      data: {
+        rows: data.rows, unlabelled_rows: data.unlabelled, features: width, classes: Object.fromEntries(classes.map((c, i) => [c, counts[i]])),
+        train: split?.train.length ?? null, validation: split?.validation.length ?? null, test: split?.test.length ?? null, analysed: analysed.length,
+      },
+      timing_s: { ...timings },
+    };
+    await writeJsonAtomic(join(outDir, 'metrics.json'), metrics);
+    await writeJsonAtomic(join(outDir, 'config.json'), resolvedConfig(o, { trained: split !== null, idColumn: data.idName }));
+    const inputs: ManifestInput[] = [{ path: o.data, sha256: await sha256File(o.data), rows: data.tableRows, columns: data.tableColumns }];
+    if (o.model) inputs.push({ path: o.model, sha256: await sha256File(o.model) });
+    await writeJsonAtomic(
+      join(outDir, 'manifest.json'),
+      await runManifest({
+        study: 'influence',
+        outDir,
+        inputs,
+        seed: o.seed,
+        backend: be.name,
+        threads: be.threads,
+        timings: { ...timings, ...(history ? { epochs_s: history.epochs.map((e) => Number(e.seconds.toFixed(3))) } : {}) },
+        used: { features: data.features, classes, rows: data.rows, analysed: analysed.length, slice: o.slice },
+        files: [...(split ? ['model.relevance'] : []), ...files, 'metrics.json', 'config.json'],
+      }),
+    );
+    const reportPath = await writeReport(outDir, 'influence');
+    return { outDir, metrics, reportPath };
+  } finally {
+    model?.dispose();
+    be.destroy();
+  }
+}
