@@ -1,0 +1,159 @@
+/**
+ * Attribution-method benchmark: milliseconds per call on an MLP
+ * 256 -> 512 -> 512 -> 256 (ReLU) with 1024 rows, per backend (reference,
+ * and wasm when it starts).
+ *
+ *   npm run bench -w @relevance/methods [-- --json <file>] [-- --quick] [-- --backends reference,wasm]
+ *
+ * Rows are a list of { name, run }: to add a method, append a row to
+ * `BENCH_ROWS` (or push onto it from another module before `main` runs).
+ * Each row's `run` gets the backend, the model, the inputs and fixed
+ * targets, and must dispose what it creates. Timing: one warm-up call, then
+ * the best of `repeats` calls (reference: a single timed call, it is slow).
+ * --quick uses 128 rows.
+ */
+import { writeFileSync } from 'node:fs';
+import { createBackend, Generator, type Backend, type BackendName, type Tensor } from '@relevance/core-wasm';
+import { integratedGradients, saliency, sequential, type Model } from '../src/index.js';
+
+export interface BenchContext {
+  be: Backend;
+  model: Model;
+  inputs: Tensor;
+  /** One target per row (fixed, so no row pays for an argmax pass). */
+  targets: Int32Array;
+}
+
+export interface BenchRow {
+  name: string;
+  run: (ctx: BenchContext) => Promise<void>;
+}
+
+/** Rows evaluated per internal batch by the methods below. */
+export const BENCH_BATCH_SIZE = 1024;
+
+export const BENCH_ROWS: BenchRow[] = [
+  {
+    name: 'forward',
+    run: async ({ model, inputs }) => {
+      const y = model.predict(inputs);
+      await y.read();
+      y.dispose();
+    },
+  },
+  {
+    name: 'saliency',
+    run: async ({ model, inputs, targets }) => {
+      await saliency(model, inputs, { target: targets, batchSize: BENCH_BATCH_SIZE });
+    },
+  },
+  {
+    name: 'integrated-gradients (32 steps)',
+    run: async ({ model, inputs, targets }) => {
+      await integratedGradients(model, inputs, { target: targets, steps: 32, batchSize: BENCH_BATCH_SIZE });
+    },
+  },
+  {
+    // ratios to a gradient pass and the proteomics-size run: bench/lrp-bench.ts
+    name: 'lrp epsilon-plus-flat',
+    run: async ({ model, inputs, targets }) => {
+      const { lrp } = await import('../src/index.js');
+      await lrp(model, inputs, { composite: 'epsilon-plus-flat', target: targets, batchSize: BENCH_BATCH_SIZE });
+    },
+  },
+  {
+    name: 'lrp all targets (64 rows x 256)',
+    run: async ({ be, model, inputs }) => {
+      const { lrpAllTargets } = await import('../src/index.js');
+      const rows = be.slice(inputs, [0, 0], [64, inputs.shape[1]!]);
+      try {
+        await lrpAllTargets(model, rows, { composite: 'epsilon-plus-flat' });
+      } finally {
+        rows.dispose();
+      }
+    },
+  },
+];
+
+const SIZES = [256, 512, 512, 256] as const;
+
+function randomTensor(be: Backend, shape: number[], g: Generator, scale: number): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return be.tensor(Float32Array.from({ length: n }, () => g.normal() * scale), shape);
+}
+
+/** The benchmark MLP, with the same weights on every backend (seeded). */
+export function benchModel(be: Backend): Model {
+  const g = new Generator(20240601);
+  const layers = [];
+  for (let i = 0; i + 1 < SIZES.length; i++) {
+    layers.push({
+      type: 'Dense',
+      name: `fc${i + 1}`,
+      params: { weight: randomTensor(be, [SIZES[i + 1], SIZES[i]], g, Math.sqrt(2 / SIZES[i])), bias: randomTensor(be, [SIZES[i + 1]], g, 0.1) },
+    });
+    if (i + 2 < SIZES.length) layers.push({ type: 'ReLU', name: `relu${i + 1}` });
+  }
+  return sequential(be, [-1, SIZES[0]], layers);
+}
+
+interface Result {
+  backend: string;
+  threads: number;
+  row: string;
+  rows: number;
+  ms: number;
+  calls: number;
+}
+
+async function timeRow(row: BenchRow, ctx: BenchContext, repeats: number): Promise<{ ms: number; calls: number }> {
+  if (repeats > 1) await row.run(ctx); // warm-up (JIT, wasm tier-up, allocator)
+  let best = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    await row.run(ctx);
+    best = Math.min(best, performance.now() - t0);
+  }
+  return { ms: best, calls: repeats };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const jsonIndex = args.indexOf('--json');
+  const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
+  if (jsonIndex >= 0 && !jsonFile) throw new Error('methods-bench: --json needs a file name');
+  const quick = args.includes('--quick');
+  const backendsIndex = args.indexOf('--backends');
+  const backends = (backendsIndex >= 0 ? args[backendsIndex + 1]! : 'reference,wasm').split(',') as BackendName[];
+  const rows = quick ? 128 : 1024;
+  const results: Result[] = [];
+  console.log(`methods bench: MLP ${SIZES.join(' -> ')} (ReLU), ${rows} rows, batchSize ${BENCH_BATCH_SIZE}`);
+  for (const name of backends) {
+    let be: Backend;
+    try {
+      be = await createBackend(name);
+    } catch (e) {
+      console.log(`  ${name}: not available (${(e as Error).message.split('\n')[0]})`);
+      continue;
+    }
+    try {
+      const model = benchModel(be);
+      const inputs = randomTensor(be, [rows, SIZES[0]], new Generator(7), 1);
+      const targets = Int32Array.from({ length: rows }, (_, r) => r % SIZES[SIZES.length - 1]);
+      const ctx: BenchContext = { be, model, inputs, targets };
+      const repeats = name === 'reference' ? 1 : 5;
+      for (const row of BENCH_ROWS) {
+        const { ms, calls } = await timeRow(row, ctx, repeats);
+        results.push({ backend: name, threads: be.threads, row: row.name, rows, ms, calls });
+        console.log(`  ${name.padEnd(9)} threads=${String(be.threads).padEnd(2)} ${row.name.padEnd(34)} ${ms.toFixed(1).padStart(10)} ms/call${calls === 1 ? ' (single call)' : ` (best of ${calls})`}`);
+      }
+      inputs.dispose();
+      model.dispose();
+    } finally {
+      be.destroy();
+    }
+  }
+  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ model: SIZES, rows, batchSize: BENCH_BATCH_SIZE, results }, null, 2)}\n`);
+}
+
+await main();

@@ -1,0 +1,111 @@
+/**
+ * t-SNE benchmark: wall-clock and CPU seconds and the final KL divergence on
+ * standard-normal data, for
+ *   2,000 x 50  exact gradients (n x n work on the backend's kernels)
+ *   2,000 x 50  Barnes-Hut (theta 0.5)
+ *  10,000 x 50  Barnes-Hut (theta 0.5)
+ * with perplexity 30, 1000 iterations, PCA initialisation, seed 0, on the
+ * wasm backend (reference when wasm cannot start).
+ *
+ *   node dist/bench/tsne-bench.js [--json <file>] [--quick] [--backend wasm|reference]
+ *
+ * --quick runs 300 iterations (the KL is then not comparable with full runs).
+ * CPU seconds count every thread of the process (the wasm workers too), so
+ * they are steadier than wall time on a shared machine.
+ */
+import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { createBackend, Generator, type Backend, type BackendName } from '@relevance/core-wasm';
+import { tsne, type TsneMethod } from '../src/embedding/index.js';
+
+interface Config {
+  rows: number;
+  features: number;
+  method: Exclude<TsneMethod, 'auto'>;
+}
+
+export const TSNE_BENCH_CONFIGS: readonly Config[] = [
+  { rows: 2000, features: 50, method: 'exact' },
+  { rows: 2000, features: 50, method: 'barnes-hut' },
+  { rows: 10000, features: 50, method: 'barnes-hut' },
+];
+
+interface Result extends Config {
+  backend: string;
+  threads: number;
+  iterations: number;
+  perplexity: number;
+  theta: number | null;
+  /** Calibration, kNN / distances and initialisation. */
+  setupSeconds: number;
+  seconds: number;
+  cpuSeconds: number;
+  kl: number;
+  klCurve: Array<{ iteration: number; kl: number }>;
+}
+
+async function startBackend(name: BackendName): Promise<Backend> {
+  try {
+    return await createBackend(name);
+  } catch (e) {
+    if (name === 'reference') throw e;
+    console.log(`  ${name} backend not available (${(e as Error).message.split('\n')[0]}); using reference`);
+    return createBackend('reference');
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const jsonIndex = args.indexOf('--json');
+  const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
+  if (jsonIndex >= 0 && !jsonFile) throw new Error('tsne-bench: --json needs a file name');
+  const backendIndex = args.indexOf('--backend');
+  const backendName = (backendIndex >= 0 ? args[backendIndex + 1] : 'wasm') as BackendName;
+  const iterations = args.includes('--quick') ? 300 : 1000;
+  const perplexity = 30;
+  const be = await startBackend(backendName);
+  const results: Result[] = [];
+  console.log(`tsne bench: standard-normal rows, perplexity ${perplexity}, ${iterations} iterations, PCA init, seed 0; ${be.name} backend, ${be.threads} threads; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
+  try {
+    for (const config of TSNE_BENCH_CONFIGS) {
+      const g = new Generator(config.rows);
+      const x = be.randomNormal([config.rows, config.features], g);
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      let firstIteration = 0;
+      const r = await tsne(x, {
+        method: config.method,
+        perplexity,
+        iterations,
+        seed: 0,
+        onIteration: (i) => {
+          if (i === 1) firstIteration = performance.now();
+        },
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      x.dispose();
+      const result: Result = {
+        ...config,
+        backend: be.name,
+        threads: be.threads,
+        iterations,
+        perplexity,
+        theta: config.method === 'barnes-hut' ? 0.5 : null,
+        setupSeconds: (firstIteration - t0) / 1000,
+        seconds,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        kl: r.kl,
+        klCurve: r.klCurve,
+      };
+      results.push(result);
+      const label = `${config.rows} x ${config.features} ${config.method}`;
+      console.log(`  ${label.padEnd(24)} ${seconds.toFixed(1).padStart(7)} s (setup ${result.setupSeconds.toFixed(1)} s, cpu ${result.cpuSeconds.toFixed(1)} s)   KL ${r.kl.toFixed(4)}`);
+    }
+  } finally {
+    be.destroy();
+  }
+  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ bench: 'tsne', loadAverage: loadavg()[0], cores: availableParallelism(), results }, null, 2)}\n`);
+}
+
+await main();
