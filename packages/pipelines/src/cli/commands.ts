@@ -5,8 +5,10 @@
  */
 import type { Command } from './command.js';
 import { predictCommand } from './predict.js';
+import { explainCommand } from './commands/explain.js';
+import { studyCommand } from './commands/study.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { neighboursCommand } from './commands/neighbours.js';
 import { tsneCommand } from './commands/tsne.js';
 
-export const COMMANDS: readonly Command[] = [predictCommand, evaluateCommand, tsneCommand, neighboursCommand];
+export const COMMANDS: readonly Command[] = [studyCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand];

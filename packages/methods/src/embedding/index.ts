@@ -1,0 +1,6 @@
+/** Embeddings for looking at a data set (or a layer's features) as a whole. */
+export { tsne, TsneError, TSNE_EXACT_MAX_POINTS, type TsneOptions, type TsneResult, type TsneMethod } from './tsne.js';
+export { calibratePerplexity, type Calibration, type CalibrationOptions } from './perplexity.js';
+export { nearestNeighbours, squaredDistanceMatrix, type NearestNeighbours, type HostMatrix } from './pairwise-distances.js';
+export { pcaProjection } from './pca.js';
+export { SpacePartitioningTree } from './space-partitioning-tree.js';

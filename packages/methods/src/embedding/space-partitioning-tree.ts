@@ -1,0 +1,212 @@
+/**
+ * The Barnes-Hut tree of t-SNE (van der Maaten 2014, section 4.2): a quadtree
+ * in 2-D, an octree in 3-D, rebuilt every iteration. Each cell stores its
+ * point count, centre of mass and squared side length; the points of a cell
+ * are a contiguous range of `order`, so "does this cell contain point i" is
+ * one comparison. Cells are interleaved records in one Float64Array (one
+ * cache line each) and nothing is allocated per cell: the traversal is the
+ * hot loop of Barnes-Hut t-SNE.
+ *
+ * Coincident points cannot be separated by splitting; at MAX_DEPTH a cell
+ * becomes a leaf holding several points, which are then visited one by one.
+ */
+
+const MAX_DEPTH = 40;
+/** Record layout: centre of mass x, y, z; squared side; count; first child (-1: leaf); start in `order`. */
+const STRIDE = 8;
+const MX = 0, MY = 1, MZ = 2, WIDTH_SQ = 3, COUNT = 4, FIRST_CHILD = 5, START = 6;
+
+export class SpacePartitioningTree {
+  readonly dims: 2 | 3;
+  private readonly children: number;
+  private cells = new Float64Array(0);
+  private used = 0;
+  /** Point indices grouped by cell (depth-first order). */
+  order = new Int32Array(0);
+  /** position[i]: where point i sits in `order`. */
+  private position = new Int32Array(0);
+  private scratch = new Int32Array(0);
+  private codes = new Uint8Array(0);
+  /** Per-depth child counts and offsets, so building allocates nothing per cell. */
+  private readonly buckets = new Int32Array((MAX_DEPTH + 1) * 8);
+  private readonly offsets = new Int32Array((MAX_DEPTH + 1) * 8);
+  private readonly stack = new Int32Array(8 * (MAX_DEPTH + 2));
+  private y: Float64Array = new Float64Array(0);
+
+  constructor(dims: 2 | 3) {
+    this.dims = dims;
+    this.children = dims === 2 ? 4 : 8;
+  }
+
+  /** Build over n points (row-major [n, dims]). */
+  build(y: Float64Array, n: number): void {
+    const d = this.dims;
+    this.y = y;
+    if (this.order.length !== n) {
+      this.order = new Int32Array(n);
+      this.position = new Int32Array(n);
+      this.scratch = new Int32Array(n);
+      this.codes = new Uint8Array(n);
+    }
+    for (let i = 0; i < n; i++) this.order[i] = i;
+    const lo = [Infinity, Infinity, Infinity];
+    const hi = [-Infinity, -Infinity, -Infinity];
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < d; k++) {
+        const v = y[i * d + k]!;
+        if (v < lo[k]!) lo[k] = v;
+        if (v > hi[k]!) hi[k] = v;
+      }
+    }
+    let half = 0;
+    const centre = [0, 0, 0];
+    for (let k = 0; k < d; k++) {
+      centre[k] = (lo[k]! + hi[k]!) / 2;
+      half = Math.max(half, (hi[k]! - lo[k]!) / 2);
+    }
+    half = half * (1 + 1e-9) + 1e-12;
+    this.reserve(Math.max(64, 3 * n));
+    this.used = 1;
+    this.buildCell(0, 0, n, centre[0]!, centre[1]!, centre[2]!, half, 0);
+    for (let t = 0; t < n; t++) this.position[this.order[t]!] = t;
+  }
+
+  private reserve(cells: number): void {
+    if (this.cells.length >= cells * STRIDE) return;
+    const grown = new Float64Array(Math.max(cells, 2 * (this.cells.length / STRIDE)) * STRIDE);
+    grown.set(this.cells.subarray(0, this.used * STRIDE));
+    this.cells = grown;
+  }
+
+  private buildCell(cell: number, start: number, end: number, cx: number, cy: number, cz: number, half: number, depth: number): void {
+    const d = this.dims;
+    const y = this.y;
+    const order = this.order;
+    const count = end - start;
+    let rec = cell * STRIDE;
+    this.cells[rec + WIDTH_SQ] = 4 * half * half;
+    this.cells[rec + COUNT] = count;
+    this.cells[rec + START] = start;
+    if (count <= 1 || depth >= MAX_DEPTH) {
+      let mx = 0, my = 0, mz = 0;
+      for (let t = start; t < end; t++) {
+        const i = order[t]!;
+        mx += y[i * d]!;
+        my += y[i * d + 1]!;
+        if (d === 3) mz += y[i * d + 2]!;
+      }
+      const c = this.cells;
+      c[rec + MX] = count > 0 ? mx / count : 0;
+      c[rec + MY] = count > 0 ? my / count : 0;
+      c[rec + MZ] = count > 0 ? mz / count : 0;
+      c[rec + FIRST_CHILD] = -1;
+      return;
+    }
+    // partition the range into the 2^d children by orthant code
+    const codes = this.codes;
+    const k0 = depth * 8;
+    const buckets = this.buckets;
+    const offsets = this.offsets;
+    for (let c = 0; c < 8; c++) buckets[k0 + c] = 0;
+    for (let t = start; t < end; t++) {
+      const i = order[t]!;
+      let c = (y[i * d]! > cx ? 1 : 0) | (y[i * d + 1]! > cy ? 2 : 0);
+      if (d === 3 && y[i * d + 2]! > cz) c |= 4;
+      codes[t] = c;
+      buckets[k0 + c]!++;
+    }
+    offsets[k0] = start;
+    for (let c = 1; c < this.children; c++) offsets[k0 + c] = offsets[k0 + c - 1]! + buckets[k0 + c - 1]!;
+    const scratch = this.scratch;
+    for (let t = start; t < end; t++) scratch[offsets[k0 + codes[t]!]!++] = order[t]!;
+    order.set(scratch.subarray(start, end), start);
+    // offsets now hold each child's end
+    const first = this.used;
+    this.reserve(first + this.children);
+    this.used += this.children;
+    this.cells[rec + FIRST_CHILD] = first;
+    const h = half / 2;
+    let s = start;
+    let mx = 0, my = 0, mz = 0;
+    for (let c = 0; c < this.children; c++) {
+      const e = offsets[k0 + c]!;
+      const child = first + c;
+      this.buildCell(child, s, e, cx + (c & 1 ? h : -h), cy + (c & 2 ? h : -h), cz + (c & 4 ? h : -h), h, depth + 1);
+      const cr = child * STRIDE;
+      const cells = this.cells;
+      const w = e - s;
+      mx += w * cells[cr + MX]!;
+      my += w * cells[cr + MY]!;
+      mz += w * cells[cr + MZ]!;
+      s = e;
+    }
+    rec = cell * STRIDE;
+    const cells = this.cells;
+    cells[rec + MX] = mx / count;
+    cells[rec + MY] = my / count;
+    cells[rec + MZ] = mz / count;
+  }
+
+  /**
+   * Repulsive forces on point i: writes sum_j q_ij^2 (y_i - y_j) (unnormalised
+   * q_ij = 1 / (1 + |y_i - y_j|^2)) into force[0..dims) and returns sum_j q_ij,
+   * with cells far enough (side^2 < theta^2 |y_i - centre|^2) taken as one body.
+   */
+  repulsion(i: number, thetaSq: number, force: Float64Array): number {
+    const d = this.dims;
+    const y = this.y;
+    const yi0 = y[i * d]!;
+    const yi1 = y[i * d + 1]!;
+    const yi2 = d === 3 ? y[i * d + 2]! : 0;
+    const pos = this.position[i]!;
+    const { cells, order, stack, children } = this;
+    let sp = 0;
+    stack[sp++] = 0;
+    let sumQ = 0, f0 = 0, f1 = 0, f2 = 0;
+    while (sp > 0) {
+      const rec = stack[--sp]! * STRIDE;
+      const cnt = cells[rec + COUNT]!;
+      const s = cells[rec + START]!;
+      const contains = pos >= s && pos < s + cnt;
+      const fc = cells[rec + FIRST_CHILD]!;
+      if (fc < 0 && cnt > 1) {
+        // a leaf of coincident points: one by one
+        for (let t = s; t < s + cnt; t++) {
+          const j = order[t]!;
+          if (j === i) continue;
+          const d0 = yi0 - y[j * d]!;
+          const d1 = yi1 - y[j * d + 1]!;
+          const d2 = d === 3 ? yi2 - y[j * d + 2]! : 0;
+          const q = 1 / (1 + d0 * d0 + d1 * d1 + d2 * d2);
+          sumQ += q;
+          const qq = q * q;
+          f0 += qq * d0;
+          f1 += qq * d1;
+          f2 += qq * d2;
+        }
+        continue;
+      }
+      if (contains && fc < 0) continue;
+      const d0 = yi0 - cells[rec + MX]!;
+      const d1 = yi1 - cells[rec + MY]!;
+      const d2 = yi2 - cells[rec + MZ]!;
+      const distSq = d0 * d0 + d1 * d1 + d2 * d2;
+      // a single-point leaf is exact; a far cell is one body at its centre of mass
+      if (fc < 0 || (!contains && cells[rec + WIDTH_SQ]! < thetaSq * distSq)) {
+        const q = 1 / (1 + distSq);
+        sumQ += cnt * q;
+        const qq = cnt * q * q;
+        f0 += qq * d0;
+        f1 += qq * d1;
+        f2 += qq * d2;
+      } else {
+        const base = fc;
+        for (let c = children - 1; c >= 0; c--) if (cells[(base + c) * STRIDE + COUNT]! > 0) stack[sp++] = base + c;
+      }
+    }
+    force[0] = f0;
+    force[1] = f1;
+    if (d === 3) force[2] = f2;
+    return sumQ;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Completeness (Sundararajan et al. 2017's axiom; "summation to delta" in
+ * DeepLIFT): how far each row's sum of attributions is from
+ * f(x) - f(baseline). The summary is the total gap relative to the total
+ * output change, sum_r |gap_r| / sum_r |f(x_r) - f(b_r)|, which stays
+ * finite when single rows barely change the output.
+ */
+import type { Tensor } from '@relevance/core-wasm';
+import type { Model } from '../model/model.js';
+import type { Target } from '../attribution/types.js';
+import { targetOutputs } from './batched-outputs.js';
+import { baselineRows, type MetricBaseline } from './metric-baseline.js';
+import { explanationValues, metricTargets, readRows, type Explanation } from './metric-inputs.js';
+
+export interface CompletenessGapOptions {
+  /** The reference input (default 0). */
+  baseline?: MetricBaseline;
+  target?: Target;
+  batchSize?: number;
+}
+
+export interface CompletenessGap {
+  /** Sum of the attributions per row. */
+  sums: Float64Array;
+  /** f(x) - f(baseline) per row. */
+  expected: Float64Array;
+  /** sums - expected per row. */
+  gap: Float64Array;
+  /** sum |gap| / sum |expected| (0: complete). */
+  relativeGap: number;
+  maxAbsGap: number;
+}
+
+const METRIC = 'completeness';
+
+export async function completenessGap(model: Model, inputs: Tensor, explanation: Explanation, options: CompletenessGapOptions = {}): Promise<CompletenessGap> {
+  const host = await readRows(METRIC, inputs);
+  const { data, rows, rowSize, rowShape } = host;
+  const values = explanationValues(METRIC, explanation, data.length);
+  const baseline = baselineRows(METRIC, host, options.baseline);
+  const targets = await metricTargets(model, inputs, explanation, options.target);
+  const outputs = await targetOutputs(
+    model,
+    rowShape,
+    2 * rows,
+    (index, out) => {
+      const r = index >> 1;
+      out.set(index % 2 === 0 ? data.subarray(r * rowSize, (r + 1) * rowSize) : baseline(r));
+    },
+    (index) => targets[index >> 1]!,
+    options.batchSize,
+  );
+  const sums = new Float64Array(rows);
+  const expected = new Float64Array(rows);
+  const gap = new Float64Array(rows);
+  let absGap = 0;
+  let absExpected = 0;
+  let maxAbsGap = 0;
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let e = 0; e < rowSize; e++) s += values[r * rowSize + e]!;
+    sums[r] = s;
+    expected[r] = outputs[2 * r]! - outputs[2 * r + 1]!;
+    gap[r] = s - expected[r]!;
+    absGap += Math.abs(gap[r]!);
+    absExpected += Math.abs(expected[r]!);
+    maxAbsGap = Math.max(maxAbsGap, Math.abs(gap[r]!));
+  }
+  return { sums, expected, gap, relativeGap: absExpected > 0 ? absGap / absExpected : absGap > 0 ? Infinity : 0, maxAbsGap };
+}

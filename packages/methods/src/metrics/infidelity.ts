@@ -1,0 +1,140 @@
+/**
+ * Infidelity (Yeh et al., NeurIPS 2019, eq. 1):
+ *   INFD = E_I[(I^T phi - (f(x) - f(x - I)))^2],
+ * estimated per row from `samples` seeded perturbations I:
+ *   'gaussian' (default): I ~ N(0, std^2) per element, phi read as a local
+ *     slope (e.g. a gradient); attributions that were multiplied by the input
+ *     (input x gradient, integrated gradients) are divided by (x - baseline)
+ *     first when `multipliedByInputs` is set, as Captum does;
+ *   'removal': I = m * (x - baseline) with m_i ~ Bernoulli(removalProbability),
+ *     and I^T phi read as sum_i m_i phi_i (Yeh et al.'s subset removal, for
+ *     contribution-style attributions).
+ * With `scaleInvariant`, phi is first scaled by the optimal
+ * beta = E[I^T phi * d] / E[(I^T phi)^2] (Yeh et al., section 3), so the score
+ * does not reward or punish the attribution's overall scale.
+ */
+import { Generator, toGenerator, type Tensor } from '@relevance/core-wasm';
+import type { Model } from '../model/model.js';
+import type { Target } from '../attribution/types.js';
+import { targetOutputs } from './batched-outputs.js';
+import type { RowScores } from './explanation-map.js';
+import { baselineRows, type MetricBaseline } from './metric-baseline.js';
+import { explanationValues, finiteMean, metricTargets, MetricError, positiveInteger, readRows, type Explanation } from './metric-inputs.js';
+
+export interface InfidelityOptions {
+  perturbation?: 'gaussian' | 'removal';
+  /** 'gaussian': standard deviation of I (default 0.1, for standardised inputs). */
+  std?: number;
+  /** 'removal': probability that an element is removed (default 0.25). */
+  removalProbability?: number;
+  /** 'removal', and 'gaussian' with multipliedByInputs: the reference input (default 0). */
+  baseline?: MetricBaseline;
+  /** 'gaussian': the attribution is (x - baseline) * slope; divide it back (default false). */
+  multipliedByInputs?: boolean;
+  /** Scale phi by the optimal beta first (default false). */
+  scaleInvariant?: boolean;
+  /** Perturbations per row (default 50). */
+  samples?: number;
+  seed?: number | Generator;
+  target?: Target;
+  batchSize?: number;
+}
+
+const METRIC = 'infidelity';
+
+export async function infidelity(model: Model, inputs: Tensor, explanation: Explanation, options: InfidelityOptions = {}): Promise<RowScores> {
+  const host = await readRows(METRIC, inputs);
+  const { data, rows, rowSize, rowShape } = host;
+  const values = explanationValues(METRIC, explanation, data.length);
+  const kind = options.perturbation ?? 'gaussian';
+  if (kind !== 'gaussian' && kind !== 'removal') throw new MetricError(`${METRIC}: perturbation must be 'gaussian' or 'removal', got '${String(kind)}'`);
+  const samples = positiveInteger(METRIC, 'samples', options.samples, 50);
+  const std = options.std ?? 0.1;
+  if (!(std > 0)) throw new MetricError(`${METRIC}: std must be > 0, got ${std}`);
+  const probability = options.removalProbability ?? 0.25;
+  if (!(probability > 0 && probability <= 1)) throw new MetricError(`${METRIC}: removalProbability must lie in (0, 1], got ${probability}`);
+  const baseline = baselineRows(METRIC, host, options.baseline);
+  const targets = await metricTargets(model, inputs, explanation, options.target);
+  const generator = toGenerator(options.seed ?? 0);
+
+  // each (row, sample) draws from its own forked stream, so I can be drawn again while
+  // filling the copies instead of being stored (rows x samples x features may not fit)
+  const seeds = Array.from({ length: rows * samples }, () => generator.fork().seed);
+  const mask = new Uint8Array(rowSize);
+  const draw = (r: number, s: number, into: Float32Array): void => {
+    const g = new Generator(seeds[r * samples + s]!);
+    const x = data.subarray(r * rowSize, (r + 1) * rowSize);
+    const b = baseline(r);
+    for (let e = 0; e < rowSize; e++) {
+      if (kind === 'gaussian') into[e] = std * g.normal();
+      else {
+        mask[e] = g.uniform() < probability ? 1 : 0;
+        into[e] = mask[e] ? x[e]! - b[e]! : 0;
+      }
+    }
+  };
+  const perturbation = new Float32Array(rowSize);
+  const dots = new Float64Array(rows * samples);
+  for (let r = 0; r < rows; r++) {
+    const x = data.subarray(r * rowSize, (r + 1) * rowSize);
+    const b = baseline(r);
+    for (let s = 0; s < samples; s++) {
+      draw(r, s, perturbation);
+      let dot = 0;
+      for (let e = 0; e < rowSize; e++) {
+        const phi = values[r * rowSize + e]!;
+        const i = perturbation[e]!;
+        if (kind === 'removal') {
+          if (mask[e]) dot += phi;
+          continue;
+        }
+        let slope = phi;
+        if (options.multipliedByInputs) {
+          const dx = x[e]! - b[e]!;
+          slope = Math.abs(dx) > 1e-12 ? phi / dx : 0;
+        }
+        dot += i * slope;
+      }
+      dots[r * samples + s] = dot;
+    }
+  }
+  const per = samples + 1;
+  const scratch = new Float32Array(rowSize);
+  const outputs = await targetOutputs(
+    model,
+    rowShape,
+    rows * per,
+    (index, out) => {
+      const r = Math.floor(index / per);
+      const s = (index % per) - 1;
+      const x = data.subarray(r * rowSize, (r + 1) * rowSize);
+      if (s < 0) {
+        out.set(x);
+        return;
+      }
+      draw(r, s, scratch);
+      for (let e = 0; e < rowSize; e++) out[e] = x[e]! - scratch[e]!;
+    },
+    (index) => targets[Math.floor(index / per)]!,
+    options.batchSize,
+  );
+  const perRow = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const f0 = outputs[r * per]!;
+    let beta = 1;
+    if (options.scaleInvariant) {
+      let num = 0;
+      let den = 0;
+      for (let s = 0; s < samples; s++) {
+        const dot = dots[r * samples + s]!;
+        num += dot * (f0 - outputs[r * per + 1 + s]!);
+        den += dot * dot;
+      }
+      beta = den > 0 ? num / den : 0;
+    }
+    let sum = 0;
+    for (let s = 0; s < samples; s++) sum += (beta * dots[r * samples + s]! - (f0 - outputs[r * per + 1 + s]!)) ** 2;
+    perRow[r] = sum / samples;
+  }
+  return { mean: finiteMean(perRow), perRow };
+}

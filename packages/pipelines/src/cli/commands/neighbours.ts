@@ -1,0 +1,110 @@
+/**
+ * `relevance neighbours`: the data-set rows nearest to a query in a layer's
+ * feature space (euclidean or cosine). The query is a row index of the data
+ * set (that row is left out of its own neighbours) or a file of query rows
+ * with the same feature columns. Output: one row per (query, rank) with the
+ * data-set row, its id when the data set has one, and the distance; without
+ * --out, a text table on stdout.
+ */
+import { basename } from 'node:path';
+import type { BackendName } from '@relevance/core-wasm';
+import { readArray, type ArrayData } from '../../io/arrays.js';
+import { DataError } from '../../io/data-error.js';
+import { formatOfPath } from '../../io/file-format.js';
+import { parseColumnSpec } from '../../io/select-columns.js';
+import { makeTable, numberColumn, stringColumn, type Column } from '../../io/table.js';
+import { writeTable } from '../../io/write-table.js';
+import type { Command } from '../command.js';
+import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, idColumnOption } from '../common-options.js';
+import { UsageError } from '../usage-error.js';
+import { modelRowShape } from './evaluate.js';
+
+export const neighboursCommand: Command = {
+  name: 'neighbours',
+  summary: "find the data-set samples nearest to a query in a layer's feature space",
+  usage: 'neighbours --model <file> --layer <name> --dataset <file> --query <row|file> [--k 5] [--metric euclidean|cosine] [--out <file>]',
+  description:
+    "Layer: a node name, a PyTorch module name ('fc1', 'features.3') or 'input' for the raw features.\n" +
+    'Query: a row index of the data set (0-based; excluded from its own neighbours) or a file of query rows with the same feature columns.\n' +
+    'Output columns: query, rank, row (data-set row), [id], distance.',
+  options: [
+    { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json' },
+    { name: 'layer', type: 'string', required: true, placeholder: 'name', help: "the layer whose activations are the feature space ('input' for the raw features)" },
+    { name: 'dataset', type: 'string', required: true, placeholder: 'file', help: 'the data set searched: .json array or a table' },
+    { name: 'query', type: 'string', required: true, placeholder: 'row|file', help: 'a row index of the data set, or a file of query rows' },
+    { name: 'k', type: 'integer', default: 5, help: 'neighbours per query' },
+    { name: 'metric', type: 'choice', choices: ['euclidean', 'cosine'], default: 'euclidean', help: 'distance in the feature space' },
+    { name: 'out', type: 'string', placeholder: 'file', help: 'write the neighbours as a table (.parquet, .csv, .tsv, .arrow, .json, .jsonl); default: print them' },
+    COLUMNS_OPTION,
+    ID_OPTION,
+    BACKEND_OPTION,
+    { name: 'batch-size', type: 'integer', default: 256, help: 'rows per forward pass' },
+  ],
+  examples: [
+    'relevance neighbours --model model.onnx --layer fc2 --dataset train.parquet --query 17 --k 10',
+    'relevance neighbours --model weights.json --layer conv2 --dataset train.json --query new.json --metric cosine --out nn.csv',
+  ],
+  async run(args, io) {
+    const outPath = args.optionalString('out');
+    if (outPath !== undefined && !formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .parquet, .csv, .tsv, .arrow, .json or .jsonl`);
+    const k = args.number('k');
+    if (k < 1) throw new UsageError(`--k must be at least 1, got ${k}`);
+    const columns = args.list('columns');
+    const datasetPath = args.string('dataset');
+    const dataset = await readArray(datasetPath, {
+      ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
+      idColumn: idColumnOption(args.optionalString('id')),
+      requireComplete: true,
+    });
+    const queryText = args.string('query');
+    let queryRow: number | null = null;
+    let queryData: ArrayData | null = null;
+    if (/^\d+$/.test(queryText)) {
+      queryRow = Number(queryText);
+      if (queryRow >= (dataset.shape[0] ?? 0)) throw new UsageError(`--query ${queryRow}: the data set has ${dataset.shape[0]} rows (0 to ${(dataset.shape[0] ?? 1) - 1})`);
+    } else {
+      // query rows must carry the data set's features, in the same order
+      queryData = await readArray(queryText, { ...(dataset.columnNames ? { columns: dataset.columnNames } : {}), requireComplete: true });
+    }
+    const { createBackend } = await import('@relevance/core-wasm');
+    const be = await createBackend(args.string('backend') as 'auto' | BackendName);
+    try {
+      const { loadModel } = await import('../load-model.js');
+      const { neighbours } = await import('@relevance/methods');
+      const model = await loadModel(be, args.string('model'));
+      const rowShape = modelRowShape(model, dataset, datasetPath);
+      const x = be.tensor(dataset.data, [dataset.shape[0]!, ...rowShape]);
+      let query: number | import('@relevance/core-wasm').Tensor;
+      if (queryData) {
+        if (queryData.data.length % Math.max(1, rowShape.reduce((a, b) => a * b, 1)) !== 0 || queryData.shape.slice(1).reduce((a, b) => a * b, 1) !== rowShape.reduce((a, b) => a * b, 1)) {
+          throw new DataError(`${queryText}: query rows have ${queryData.shape.slice(1).reduce((a, b) => a * b, 1)} values, the data set rows ${rowShape.reduce((a, b) => a * b, 1)}`);
+        }
+        query = be.tensor(queryData.data, [queryData.shape[0]!, ...rowShape]);
+      } else query = queryRow!;
+      io.progress.start('neighbours');
+      const r = await neighbours(model, args.string('layer'), x, query, { k, metric: args.string('metric') as 'euclidean' | 'cosine', batchSize: args.number('batch-size') });
+      const queries = r.queryRows.length;
+      const queryIds = Array.from({ length: queries * k }, (_, i) => (queryRow !== null ? queryRow : Math.floor(i / k)));
+      const cols: Column[] = [
+        numberColumn('query', queryIds),
+        numberColumn('rank', Array.from({ length: queries * k }, (_, i) => (i % k) + 1)),
+        numberColumn('row', Array.from(r.indices)),
+      ];
+      if (dataset.ids) {
+        const ids = Array.from(r.indices, (j) => dataset.ids![j]!);
+        const name = ['query', 'rank', 'row', 'distance'].includes(dataset.idName ?? 'id') ? `dataset_${dataset.idName}` : (dataset.idName ?? 'id');
+        cols.push(ids.every((v) => typeof v === 'number') ? numberColumn(name, ids as number[]) : stringColumn(name, ids.map(String)));
+      }
+      cols.push(numberColumn('distance', Array.from(r.distances), true));
+      const table = makeTable(outPath ? basename(outPath) : 'neighbours', cols);
+      if (outPath) await writeTable(outPath, table);
+      else {
+        const { csvChunks } = await import('../../io/csv-text.js');
+        for (const chunk of csvChunks(table, '\t')) io.stdout.write(chunk);
+      }
+      io.progress.done(`${queries} quer${queries === 1 ? 'y' : 'ies'}, k = ${k}, ${r.metric} distance in layer '${r.layer}'${outPath ? `; wrote ${outPath}` : ''}`);
+    } finally {
+      be.destroy();
+    }
+  },
+};

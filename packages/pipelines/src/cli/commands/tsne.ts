@@ -1,0 +1,107 @@
+/**
+ * `relevance tsne`: a t-SNE embedding of a table's rows. One output row per
+ * input row, in input order, with the id column (when the input has one)
+ * and the coordinates x, y (or x1..xd with --dims d != 2). The format of
+ * --out follows its extension.
+ */
+import type { BackendName } from '@relevance/core-wasm';
+import { readArray } from '../../io/arrays.js';
+import { DataError } from '../../io/data-error.js';
+import { formatOfPath } from '../../io/file-format.js';
+import { parseColumnSpec } from '../../io/select-columns.js';
+import type { Command } from '../command.js';
+import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
+import { UsageError } from '../usage-error.js';
+
+/** Coordinate column names: x, y for two dimensions, else x1..xd. */
+export function coordinateNames(dims: number): string[] {
+  return dims === 2 ? ['x', 'y'] : Array.from({ length: dims }, (_, k) => `x${k + 1}`);
+}
+
+export const tsneCommand: Command = {
+  name: 'tsne',
+  summary: 'embed the rows of a table in 2-D (or d-D) with t-SNE (exact or Barnes-Hut)',
+  usage: 'tsne (--input <table> | --sql <query>) --out <emb.parquet|emb.csv|emb.arrow> [options]',
+  description:
+    'Features: every numeric column except the id and class-like columns, or --features (names a,b,c or /regex/).\n' +
+    "Output: one row per input row, in input order: the id column (detected, or --id-column; 'none' for none), then x, y (x1..xd with --dims d).\n" +
+    'The final KL divergence and the achieved perplexity range are reported on stderr.',
+  options: [
+    { name: 'input', type: 'string', placeholder: 'file', help: 'the table: .csv, .tsv, .parquet, .arrow, .json or .jsonl' },
+    SQL_OPTION,
+    { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'the embedding (.parquet, .csv, .tsv, .arrow, .json, .jsonl)' },
+    { ...COLUMNS_OPTION, name: 'features' },
+    { ...ID_OPTION, name: 'id-column' },
+    { name: 'perplexity', type: 'number', default: 30, help: 'effective number of neighbours (below the number of rows)' },
+    { name: 'dims', type: 'integer', default: 2, help: 'output dimensions' },
+    { name: 'method', type: 'choice', choices: ['auto', 'exact', 'barnes-hut'], default: 'auto', help: 'gradients: exact (O(n^2), small data), barnes-hut (2-D/3-D), auto = exact up to 1000 rows' },
+    { name: 'theta', type: 'number', default: 0.5, help: 'Barnes-Hut accuracy (0 = exact)' },
+    { name: 'iterations', type: 'integer', default: 1000, help: 'gradient steps (the first 250 with early exaggeration 12)' },
+    { name: 'init', type: 'choice', choices: ['pca', 'random'], default: 'pca', help: 'initial coordinates: PCA (scaled to std 1e-4) or seeded Gaussian noise' },
+    { name: 'learning-rate', type: 'number', help: "step size (default 'auto': max(rows / 48, 50))" },
+    { name: 'seed', type: 'integer', default: 0, help: 'seed of the random initialisation' },
+    BACKEND_OPTION,
+  ],
+  examples: [
+    'relevance tsne --input proteomics.csv --id-column sample --perplexity 30 --seed 1 --out embedding.parquet',
+    "relevance tsne --input cells.parquet --features '/^gene_/' --dims 3 --method barnes-hut --out cells-3d.csv",
+  ],
+  async run(args, io) {
+    const inputPath = args.optionalString('input');
+    const sql = args.optionalString('sql');
+    if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
+    const outPath = args.string('out');
+    if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .parquet, .csv, .tsv, .arrow, .json or .jsonl`);
+    const dims = args.number('dims');
+    if (dims < 1) throw new UsageError(`--dims must be at least 1, got ${dims}`);
+    const iterations = args.number('iterations');
+    if (iterations < 0) throw new UsageError(`--iterations must be >= 0, got ${iterations}`);
+    const features = args.list('features');
+    const input = await readArray(inputPath ?? { sql: sql! }, {
+      ...(features.length ? { columns: parseColumnSpec(features) } : {}),
+      idColumn: idColumnOption(args.optionalString('id-column')),
+      requireComplete: true,
+    });
+    const rows = input.shape[0] ?? 0;
+    const width = input.shape.slice(1).reduce((a, b) => a * b, 1);
+    const perplexity = args.number('perplexity');
+    if (rows < 3) throw new DataError(`${inputPath ?? '--sql query'}: t-SNE needs at least 3 rows, got ${rows}`);
+    if (!(perplexity > 1 && perplexity < rows)) throw new UsageError(`--perplexity must lie between 1 and the number of rows (${rows}), got ${perplexity}; try ${Math.max(2, Math.floor((rows - 1) / 3))}`);
+    const { createBackend } = await import('@relevance/core-wasm');
+    const be = await createBackend(args.string('backend') as 'auto' | BackendName);
+    try {
+      const { tsne } = await import('@relevance/methods');
+      const x = be.tensor(input.data, [rows, width]);
+      io.progress.start('tsne', iterations);
+      const learningRate = args.optionalNumber('learning-rate');
+      const result = await tsne(x, {
+        dims,
+        perplexity,
+        method: args.string('method') as 'auto' | 'exact' | 'barnes-hut',
+        theta: args.number('theta'),
+        iterations,
+        init: args.string('init') as 'pca' | 'random',
+        seed: args.number('seed'),
+        ...(learningRate !== undefined ? { learningRate } : {}),
+        onIteration: (_it, kl) => io.progress.tick(1, kl === undefined ? undefined : `KL ${kl.toFixed(4)}`),
+      });
+      x.dispose();
+      const { writeArray } = await import('../../io/arrays.js');
+      await writeArray(outPath, {
+        shape: [rows, dims],
+        data: result.embedding,
+        columnNames: coordinateNames(dims),
+        ...(input.ids ? { ids: input.ids, idName: input.idName ?? 'id' } : {}),
+      });
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const p of result.perplexities) {
+        lo = Math.min(lo, p);
+        hi = Math.max(hi, p);
+      }
+      io.progress.done(`${rows} rows x ${width} features -> ${dims}-D (${result.method}, ${be.name}): KL ${result.kl.toFixed(4)}, perplexity ${lo.toFixed(3)}-${hi.toFixed(3)}; wrote ${outPath}`);
+    } finally {
+      be.destroy();
+    }
+  },
+};
