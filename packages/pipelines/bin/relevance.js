@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The `relevance` command. The code lives in the compiled package (dist/);
+// The `relevance` command. The code lives in the compiled packages (dist/);
 // a missing build gets a message saying how to make it, not a stack trace.
+// This entry point is also where the report app plugs into the studies: the
+// app depends on pipelines, never the reverse, so the composition happens here.
 let runCli;
 try {
   ({ runCli } = await import('../dist/src/cli/main.js'));
@@ -10,5 +12,12 @@ try {
     process.exit(1);
   }
   throw e;
+}
+try {
+  const report = await import('@relevance/report');
+  report.registerReportWriter();
+} catch (e) {
+  // without the report app (or its build) studies still write every table; report.html is left out
+  if (!(e && e.code === 'ERR_MODULE_NOT_FOUND')) throw e;
 }
 process.exitCode = await runCli(process.argv.slice(2));

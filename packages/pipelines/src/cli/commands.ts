@@ -7,8 +7,10 @@ import type { Command } from './command.js';
 import { predictCommand } from './predict.js';
 import { explainCommand } from './commands/explain.js';
 import { studyCommand } from './commands/study.js';
+import { mergeCommand } from './commands/merge.js';
+import { reportCommand } from './commands/report.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { neighboursCommand } from './commands/neighbours.js';
 import { tsneCommand } from './commands/tsne.js';
 
-export const COMMANDS: readonly Command[] = [studyCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand];
+export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand];

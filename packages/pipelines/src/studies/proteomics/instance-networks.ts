@@ -7,12 +7,13 @@
  * target is hidden in exactly `masks` of them. One forward pass per mask serves
  * every target hidden in it, and because LRP is linear in the output relevance
  * for a fixed forward pass, those targets go back together as one matrix
- * product per layer (`lrpAllTargets`, which also skips inactive ReLU units).
+ * product per layer over only the active ReLU units (`fusedChainRelevance`:
+ * one gathered product per layer for all masks of the patient).
  * The output relevance of target t is its prediction; the relevance of the two
  * input channels of a protein is summed; a hidden source contributes 0.
  */
 import { Generator, type Backend } from '@relevance/core-wasm';
-import { lrpAllTargets, stats, type Model } from '@relevance/methods';
+import { fusedChainRelevance, stats, type ChainDense, type Model } from '@relevance/methods';
 import { complementaryMasks, maskedInputs, type MaskSet } from './masks.js';
 
 export type RelevanceRule = 'gamma' | 'epsilon' | 'gradient-x-input';
@@ -40,6 +41,22 @@ export function instanceGenerator(seed: number, row: number): Generator {
   return new Generator((BigInt(seed) << 32n) + BigInt(row));
 }
 
+/**
+ * The masked predictor as the fused relevance engine takes it (Dense layers
+ * with ReLU between them, as `mlp` builds it). Output relevance: the target's
+ * prediction for the LRP rules, 1 for gradient x input.
+ */
+export function chainOf(model: Model, options: RelevanceOptions): ChainDense[] {
+  const rule: ChainDense['rule'] =
+    options.rule === 'gamma' ? { kind: 'gamma', gamma: options.gamma, stabilizer: 1e-6 } : options.rule === 'epsilon' ? { kind: 'epsilon', epsilon: options.epsilon } : { kind: 'gradient-x-input' };
+  const dense = model.nodes.filter((n) => n.type === 'Dense');
+  const others = model.nodes.filter((n) => n.type !== 'Dense');
+  if (others.some((n) => n.type !== 'ReLU') || others.length !== dense.length - 1) {
+    throw new Error('the masked predictor must be Dense layers with a ReLU between consecutive ones');
+  }
+  return dense.map((n) => ({ weight: n.params.weight!, bias: n.params.bias ?? null, rule }));
+}
+
 function hiddenTargets(set: MaskSet): Int32Array[] {
   const p = set.proteins;
   const lists: Int32Array[] = [];
@@ -49,43 +66,6 @@ function hiddenTargets(set: MaskSet): Int32Array[] {
     lists.push(Int32Array.from(t));
   }
   return lists;
-}
-
-/** Gradient x input for every (mask, hidden target) pair, by one batched backward. */
-async function gradientTimesInput(model: Model, inputs: Float32Array, targets: Int32Array[], p: number, onRow: (row: number, relevance: Float32Array, targets: Int32Array) => void): Promise<Float32Array> {
-  const be = model.be;
-  const width = 2 * p;
-  const pairs = targets.reduce((s, t) => s + t.length, 0);
-  const x = new Float32Array(pairs * width);
-  const seed = new Float32Array(pairs * p);
-  let at = 0;
-  targets.forEach((list, k) => {
-    for (const t of list) {
-      x.set(inputs.subarray(k * width, (k + 1) * width), at * width);
-      seed[at * p + t] = 1;
-      at++;
-    }
-  });
-  const outputs = await be.asyncScope(async () => {
-    const xt = be.tensor(x, [pairs, width]);
-    const pass = model.forward(xt);
-    try {
-      const g = model.backward(pass, be.tensor(seed, [pairs, p]));
-      const grad = (await g.input!.read()) as Float32Array;
-      g.dispose();
-      let row = 0;
-      targets.forEach((list, k) => {
-        const rel = new Float32Array(list.length * width);
-        for (let i = 0; i < list.length; i++, row++) for (let c = 0; c < width; c++) rel[i * width + c] = grad[row * width + c]! * x[row * width + c]!;
-        onRow(k, rel, list);
-      });
-      const y = model.predict(be.tensor(inputs, [targets.length, width]));
-      return (await y.read()) as Float32Array;
-    } finally {
-      pass.dispose();
-    }
-  });
-  return outputs;
 }
 
 export async function instanceNetwork(model: Model, be: Backend, x: Float64Array, row: number, options: RelevanceOptions): Promise<InstanceNetwork> {
@@ -107,22 +87,12 @@ export async function instanceNetwork(model: Model, be: Backend, x: Float64Array
       }
     }
   };
+  const xt = be.tensor(inputs, [set.count, 2 * p]);
   let outputs: Float32Array;
-  if (options.rule === 'gradient-x-input') {
-    outputs = await gradientTimesInput(model, inputs, targets, p, accumulate);
-  } else {
-    const xt = be.tensor(inputs, [set.count, 2 * p]);
-    try {
-      const r = await lrpAllTargets(model, xt, {
-        rule: options.rule,
-        ...(options.rule === 'gamma' ? { gamma: options.gamma } : { epsilon: options.epsilon }),
-        targetsPerRow: targets,
-        onRow: accumulate,
-      });
-      outputs = r.outputs;
-    } finally {
-      xt.dispose();
-    }
+  try {
+    outputs = await fusedChainRelevance(be, chainOf(model, options), xt, targets, { onRow: accumulate, batchRows: set.count });
+  } finally {
+    xt.dispose();
   }
   // prediction quality of the hidden proteins
   let se = 0;

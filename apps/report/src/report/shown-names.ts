@@ -1,0 +1,20 @@
+/** Which proteins (or units) a heatmap shows for the current filter. */
+import { filterNames } from '../analysis/protein-filter.js';
+import type { ReportState } from './report-state.js';
+
+export interface ShownNames {
+  names: string[];
+  /** How many matched before the cap. */
+  matched: number;
+}
+
+export function shownNames(state: Pick<ReportState, 'order' | 'defaultShown' | 'maxShown'>, filter: string): ShownNames {
+  if (filter.trim() === '') return { names: state.defaultShown, matched: state.defaultShown.length };
+  const matched = filterNames(state.order, filter);
+  return { names: matched.slice(0, state.maxShown), matched: matched.length };
+}
+
+/** The names matching the filter, or null for "no filter" (so queries can skip the condition). */
+export function filterSet(order: readonly string[], filter: string): string[] | null {
+  return filter.trim() === '' ? null : filterNames(order, filter);
+}

@@ -1,0 +1,170 @@
+/**
+ * The reports in headless Chromium, opened from file:// like a scientist
+ * would: no console errors, no network requests, every figure present, and
+ * the controls redraw the figures from duckdb-wasm queries. Screenshots go
+ * to test-results/ for the CI log.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { figureIds } from '../../src/report/figure-catalogue.js';
+import type { Study } from '../../src/run/study.js';
+import { influenceRunWithReport, proteomicsRunWithReport, type ReportedRun } from '../helpers/synthetic-runs.js';
+import { afterRedraw, figureBody, haveChromium, inCi, launchChromium, openReport, type OpenedReport } from './chromium.js';
+
+const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
+
+if (!haveChromium && !inCi) console.log('skipping the report browser tests: /usr/bin/chromium is missing (they fail under CI=true)');
+
+async function expectCleanLoad(opened: OpenedReport, study: Study): Promise<void> {
+  const { page } = opened;
+  expect(await page.evaluate(() => document.documentElement.dataset.viewer), await page.locator('#viewer-status').textContent() ?? '').toBe('ready');
+  const ids = await page.locator('[data-figure]').evaluateAll((els) => els.map((e) => e.getAttribute('data-figure')));
+  expect(ids).toEqual(figureIds(study));
+  for (const id of ids) expect(await page.locator(`[data-figure="${id}"] .figure-body :is(svg, table, .figure-empty)`).count(), id!).toBeGreaterThan(0);
+  expect(await page.locator('[data-control]:disabled').count()).toBe(0);
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(RESULTS, { recursive: true });
+  const path = join(RESULTS, name);
+  // from the top, so the sticky controls bar sits above the header and hides nothing
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path, fullPage: true });
+  console.log(`screenshot: ${path}`);
+}
+
+describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  describe('proteomics', () => {
+    let run: ReportedRun;
+    let opened: OpenedReport;
+    beforeAll(async () => {
+      run = await proteomicsRunWithReport();
+      opened = await openReport(browser, run.report);
+    });
+    afterAll(() => run?.cleanup());
+
+    it('opens from file:// with every figure, no console errors and no network request', async () => {
+      await expectCleanLoad(opened, 'proteomics');
+    });
+
+    it('shows every figure without scripts (static SVG first)', async () => {
+      const context = await browser.newContext({ javaScriptEnabled: false });
+      try {
+        const page = await context.newPage();
+        await page.goto(pathToFileURL(run.report).href);
+        for (const id of figureIds('proteomics')) expect(await page.locator(`[data-figure="${id}"] .figure-body :is(svg, table)`).count(), id).toBeGreaterThan(0);
+        expect(await page.locator('.controls noscript').count()).toBe(1);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('redraws the class heatmap when a class is chosen', async () => {
+      const { page } = opened;
+      const before = await figureBody(page, 'class-heatmap');
+      expect(before).toContain('class basal');
+      await afterRedraw(page, () => page.selectOption('#control-class', 'her2'));
+      const after = await figureBody(page, 'class-heatmap');
+      expect(after).not.toBe(before);
+      expect(after).toContain('class her2');
+      expect(after.match(/<rect/g)?.length).toBeGreaterThan(100);
+    });
+
+    it('redraws the instance comparison and the t-SNE ring when an instance is chosen', async () => {
+      const { page } = opened;
+      const before = await figureBody(page, 'instance-comparison');
+      await afterRedraw(page, () => page.selectOption('#control-instance', 'S07'));
+      const after = await figureBody(page, 'instance-comparison');
+      expect(after).not.toBe(before);
+      expect(after).toContain('Instance S07 (class her2)');
+      expect(await figureBody(page, 'tsne')).toContain('S07');
+    });
+
+    it('follows k and the protein filter', async () => {
+      const { page } = opened;
+      await afterRedraw(page, () => page.fill('#control-k', '5'));
+      expect(await page.locator('[data-figure="top-edges-table"] tbody tr').count()).toBe(5);
+      await afterRedraw(page, () => page.fill('#control-filter', 'mapk'));
+      const heatmap = await figureBody(page, 'cohort-heatmap');
+      expect(heatmap).toContain('MAPK1');
+      expect(heatmap).not.toContain('AKT1');
+      const rows = await page.locator('[data-figure="top-edges-table"] tbody tr td:nth-child(2)').allTextContents();
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.includes('MAPK'))).toBe(true);
+      await afterRedraw(page, () => page.fill('#control-filter', ''));
+    });
+
+    it('chooses an instance by clicking it in the t-SNE map', async () => {
+      const { page } = opened;
+      // centre the figure: near the top it would sit under the sticky controls bar
+      await page.locator('[data-figure="tsne"]').evaluate((e) => e.scrollIntoView({ block: 'center' }));
+      const dot = page.locator('[data-figure="tsne"] svg g[aria-label="dot"] circle').nth(3);
+      const box = (await dot.boundingBox())!;
+      await afterRedraw(page, async () => {
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      });
+      expect(await page.inputValue('#control-instance')).toBe('S04');
+      expect(await figureBody(page, 'instance-comparison')).toContain('Instance S04');
+    });
+
+    it('stays free of errors and network requests, and leaves a screenshot', async () => {
+      await afterRedraw(opened.page, () => opened.page.selectOption('#control-class', 'luminal'));
+      expect(opened.consoleErrors).toEqual([]);
+      expect(opened.networkRequests).toEqual([]);
+      await screenshot(opened.page, 'proteomics-report.png');
+    });
+  });
+
+  describe('influence', () => {
+    let run: ReportedRun;
+    let opened: OpenedReport;
+    beforeAll(async () => {
+      run = await influenceRunWithReport();
+      opened = await openReport(browser, run.report);
+    });
+    afterAll(() => run?.cleanup());
+
+    it('opens from file:// with every figure, no console errors and no network request', async () => {
+      await expectCleanLoad(opened, 'influence');
+    });
+
+    it('redraws the class profile and comparative influence when a class is chosen', async () => {
+      const { page } = opened;
+      const profile = await figureBody(page, 'class-profile');
+      const comparative = await figureBody(page, 'comparative-influence');
+      await afterRedraw(page, () => page.selectOption('#control-class', 'virginica'));
+      expect(await figureBody(page, 'class-profile')).not.toBe(profile);
+      expect(await figureBody(page, 'class-profile')).toContain('Class virginica');
+      const after = await figureBody(page, 'comparative-influence');
+      expect(after).not.toBe(comparative);
+      expect(after).toContain('virginica vs setosa');
+    });
+
+    it('redraws the instance scatter when an instance is chosen', async () => {
+      const { page } = opened;
+      const before = await figureBody(page, 'instance-influence');
+      await afterRedraw(page, () => page.selectOption('#control-instance', 'i002'));
+      const after = await figureBody(page, 'instance-influence');
+      expect(after).not.toBe(before);
+      expect(after).toContain('Instance i002 (class setosa)');
+    });
+
+    it('stays free of errors and network requests, and leaves a screenshot', async () => {
+      expect(opened.consoleErrors).toEqual([]);
+      expect(opened.networkRequests).toEqual([]);
+      await screenshot(opened.page, 'influence-report.png');
+    });
+  });
+});

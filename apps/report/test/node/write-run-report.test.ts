@@ -1,0 +1,164 @@
+/**
+ * The static report: every figure present before any script runs,
+ * deterministic bytes, the page's embedded tables and its size, the
+ * assets beside it, and clear errors for folders it cannot read.
+ */
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseHTML } from 'linkedom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { figureIds, sectionsOf } from '../../src/report/figure-catalogue.js';
+import type { ReportState } from '../../src/report/report-state.js';
+import { readRunFolder } from '../../src/run/read-run-folder.js';
+import { writeRunReport } from '../../src/write-run-report.js';
+import { writeSyntheticProteomicsRun } from '../fixtures/synthetic-proteomics-run.js';
+import { influenceRunWithReport, proteomicsRunWithReport, type ReportedRun } from '../helpers/synthetic-runs.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+function stateOf(html: string): ReportState {
+  const { document } = parseHTML(html);
+  return JSON.parse(document.getElementById('relevance-report-state')!.textContent!) as ReportState;
+}
+
+function folderSize(dir: string, files: readonly string[]): number {
+  return files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+}
+
+describe.each([
+  ['proteomics', proteomicsRunWithReport],
+  ['influence', influenceRunWithReport],
+] as const)('%s report', (study, make) => {
+  let run: ReportedRun;
+  let html: string;
+  beforeAll(async () => {
+    run = await make();
+    html = readFileSync(run.report, 'utf8');
+  });
+  afterAll(() => run.cleanup());
+
+  it('holds every figure of the catalogue, drawn statically, under a stable data-figure id', () => {
+    const { document } = parseHTML(html);
+    const ids = Array.from(document.querySelectorAll('[data-figure]')).map((f) => f.getAttribute('data-figure'));
+    expect(ids).toEqual(figureIds(study));
+    for (const section of sectionsOf(study)) {
+      for (const f of section.figures) {
+        const body = document.querySelector(`[data-figure="${f.id}"] .figure-body`)!;
+        expect(body.querySelector('svg, table'), `${f.id} has a static SVG or table`).not.toBeNull();
+      }
+    }
+  });
+
+  it('writes the same bytes for the same run, with no clock or random ids inside', async () => {
+    const again = readFileSync(await writeRunReport(run.dir), 'utf8');
+    expect(again).toBe(html);
+    // the same run written again into another folder
+    const other = await make();
+    try {
+      expect(readFileSync(other.report, 'utf8')).toBe(html);
+    } finally {
+      other.cleanup();
+    }
+    expect(html).not.toMatch(/plot-clip-|plot-pattern-|\b20\d\d-\d\d-\d\dT/);
+  });
+
+  it('embeds the tables as Arrow streams and the state the viewer needs, and loads the viewer from report_files/', () => {
+    const { document } = parseHTML(html);
+    const state = stateOf(html);
+    const tables = Array.from(document.querySelectorAll('script[type="application/octet-stream"][data-table]')).map((t) => t.getAttribute('data-table'));
+    expect(tables).toEqual(state.tables.map((t) => t.name));
+    expect(Array.from(document.querySelectorAll('script[src]')).map((s) => s.getAttribute('src'))).toEqual([
+      'report_files/duckdb-eh-worker.js',
+      'report_files/duckdb-eh-wasm.js',
+      'report_files/relevance-viewer.js',
+    ]);
+    expect(state.classes.length).toBe(3);
+    expect(state.defaults.className).toBe(state.classes[0]);
+    expect(document.querySelectorAll('[data-control]').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('keeps report.html small and puts the data engine beside it', () => {
+    const assets = ['duckdb-eh-worker.js', 'duckdb-eh-wasm.js', 'relevance-viewer.js'];
+    const htmlBytes = statSync(run.report).size;
+    const assetBytes = folderSize(join(run.dir, 'report_files'), assets);
+    console.log(`${study}: report.html ${(htmlBytes / 1e3).toFixed(0)} kB, report_files/ ${(assetBytes / 1e6).toFixed(1)} MB`);
+    expect(htmlBytes).toBeLessThan(3e6);
+    expect(assetBytes).toBeGreaterThan(5e6);
+  });
+});
+
+describe('proteomics page contents', () => {
+  let run: ReportedRun;
+  beforeAll(async () => {
+    run = await proteomicsRunWithReport();
+  });
+  afterAll(() => run.cleanup());
+
+  it('limits the per-instance edges to each instance’s strongest pairs and says so', () => {
+    const html = readFileSync(run.report, 'utf8');
+    const state = stateOf(html);
+    const instanceTable = state.tables.find((t) => t.name === 'edges_instance')!;
+    expect(instanceTable).toMatchObject({ rows: 1440, embeddedRows: 600, rule: "each instance's 50 strongest pairs" });
+    expect(state.instanceTopK).toBe(50);
+    expect(html).toContain('600 of 1,440 rows');
+    expect(html).toContain('the page holds only these per instance');
+  });
+
+  it('orders proteins by clustering, leaves dropped proteins out, and summarises the run in the header', () => {
+    const html = readFileSync(run.report, 'utf8');
+    const state = stateOf(html);
+    expect(state.order).toHaveLength(16);
+    expect(state.order).not.toContain('XDROP');
+    // the MAPK module (KRAS-BRAF-MAPK1-MAPK3) is contiguous
+    const positions = ['KRAS', 'BRAF', 'MAPK1', 'MAPK3'].map((p) => state.order.indexOf(p)).sort((a, b) => a - b);
+    expect(positions[3]! - positions[0]!).toBe(3);
+    const { document } = parseHTML(html);
+    const header = document.querySelector('.report-header')!.textContent!;
+    for (const text of ['seed', '7', 'wasm', 'synthetic-rppa.csv', 'cohort AUROC', '16 (1 dropped)']) expect(header).toContain(text);
+  });
+});
+
+describe('reading run folders', () => {
+  it('infers the study from the tables when the JSON documents do not say', async () => {
+    const { dir, cleanup } = tempDir('infer');
+    try {
+      await writeSyntheticProteomicsRun(dir);
+      writeFileSync(join(dir, 'manifest.json'), '{}');
+      writeFileSync(join(dir, 'config.json'), '{}');
+      expect((await readRunFolder(dir)).study).toBe('proteomics');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('names the missing table and what to do', async () => {
+    const { dir, cleanup } = tempDir('missing');
+    try {
+      await writeSyntheticProteomicsRun(dir);
+      rmSync(join(dir, 'edges_cohort.arrow'));
+      await expect(readRunFolder(dir, 'proteomics')).rejects.toThrow(/edges_cohort\.arrow: missing.*rerun the study/);
+      rmSync(join(dir, 'training.arrow'));
+      expect(existsSync(join(dir, 'training.arrow'))).toBe(false);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('treats a missing optional table as empty and says so in the figure', async () => {
+    const { dir, cleanup } = tempDir('optional');
+    try {
+      await writeSyntheticProteomicsRun(dir);
+      rmSync(join(dir, 'training.arrow'));
+      rmSync(join(dir, 'curves.arrow'));
+      const html = readFileSync(await writeRunReport(dir), 'utf8');
+      const { document } = parseHTML(html);
+      expect(document.querySelector('[data-figure="training"] .figure-empty')?.textContent).toMatch(/No training history/);
+      expect(document.querySelector('[data-figure="roc-curves"] .figure-empty')).not.toBeNull();
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('reports a folder that does not exist', async () => {
+    await expect(readRunFolder('/nonexistent/run')).rejects.toThrow(/no such run folder/);
+  });
+});

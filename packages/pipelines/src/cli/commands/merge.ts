@@ -1,0 +1,21 @@
+/** `relevance merge`: combine the shard runs of a proteomics study into one run folder. */
+import { mergeProteomicsRuns } from '../../studies/proteomics/merge.js';
+import type { Command } from '../command.js';
+import { UsageError } from '../usage-error.js';
+
+export const mergeCommand: Command = {
+  name: 'merge',
+  summary: 'combine the shard runs of `study proteomics --shard i/n` into one run (same tables as an unsharded run)',
+  usage: 'merge <run dir> <run dir> ... --out <dir>',
+  description:
+    'Every shard must come from the same command line but for --shard, and all n shards must be given. DuckDB reads the shards\' edges_instance and instances tables; class and cohort networks, baselines and metrics are recomputed exactly as the unsharded study computes them.',
+  options: [{ name: 'out', type: 'string', required: true, placeholder: 'dir', help: 'the merged run folder' }],
+  positionals: [{ name: 'runs', help: 'the shard run folders', required: true, variadic: true }],
+  examples: ['relevance merge runs/shard-0 runs/shard-1 runs/shard-2 runs/shard-3 --out runs/merged'],
+  async run(args, io) {
+    const dirs = args.positionals;
+    if (dirs.length === 0) throw new UsageError('give the shard run folders to merge');
+    const r = await mergeProteomicsRuns(dirs, args.string('out'), { progress: io.progress, log: (l) => io.stderr.write(`${l}\n`) });
+    io.stdout.write(`merged ${dirs.length} shards into ${r.outDir}\n`);
+  },
+};

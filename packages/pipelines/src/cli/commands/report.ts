@@ -1,0 +1,31 @@
+/**
+ * `relevance report`: (re)write a run folder's report.html. The report app
+ * registers its writer at the entry point (bin/relevance.js); pipelines only
+ * knows the hook, so dependencies keep pointing from apps to pipelines.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataError } from '../../io/data-error.js';
+import { writeReport } from '../../report-hook.js';
+import type { Command } from '../command.js';
+
+export const reportCommand: Command = {
+  name: 'report',
+  summary: "write a run folder's offline HTML report (report.html) again",
+  usage: 'report <run dir>',
+  options: [],
+  positionals: [{ name: 'run', help: 'the run folder', required: true }],
+  async run(args, io) {
+    const dir = args.positionals[0]!;
+    let study: string;
+    try {
+      study = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')).study;
+    } catch {
+      throw new DataError(`${dir}: not a run folder (no readable config.json)`);
+    }
+    if (study !== 'proteomics' && study !== 'influence') throw new DataError(`${dir}: config.json names the study '${study}'; reports exist for proteomics and influence runs`);
+    const path = await writeReport(dir, study);
+    if (!path) throw new DataError('no report writer is registered: run the relevance command from its bin (npx relevance), which loads the report app');
+    io.stdout.write(`${path}\n`);
+  },
+};

@@ -1,0 +1,164 @@
+/**
+ * `relevance merge`: combine shard runs (`--shard i/n`) into one run. DuckDB
+ * reads every shard's `edges_instance` and `instances` Parquet files; the data
+ * stage (deterministic from config.json) is re-run for the baselines, and the
+ * same `finalize` as the unsharded study recomputes class and cohort networks
+ * and metrics. So a cohort of any size can be spread over many machines by
+ * any batch scheduler (a Slurm array, a Kubernetes indexed job), and the
+ * merged tables equal the unsharded run's.
+ */
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
+import { DataError } from '../../io/data-error.js';
+import { withConnection, sqlString } from '../../io/duckdb.js';
+import { relationToTable } from '../../io/duckdb-table.js';
+import { readTable } from '../../io/read-table.js';
+import { cellValue } from '../../io/table.js';
+import type { Progress } from '../../progress/progress.js';
+import { writeReport } from '../../report-hook.js';
+import { runManifest } from '../manifest.js';
+import { loadStudyData } from './data.js';
+import { readEdgeList } from './edge-files.js';
+import { finalize, writeTables, type InstanceRecord } from './finalize.js';
+import { nest } from './study.js';
+
+interface ShardConfig {
+  config: Record<string, any>;
+  dir: string;
+}
+
+async function readConfig(dir: string): Promise<ShardConfig> {
+  try {
+    return { config: JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')), dir };
+  } catch {
+    throw new DataError(`${dir}: not a proteomics run folder (no readable config.json)`);
+  }
+}
+
+/** Everything but the shard must agree between shards. */
+function checkCompatible(shards: ShardConfig[]): number {
+  const strip = (c: Record<string, any>): string => JSON.stringify({ ...c, shard: null });
+  const first = shards[0]!;
+  if (first.config.study !== 'proteomics') throw new DataError(`${first.dir}: is a '${first.config.study}' run; merge combines proteomics shards`);
+  let count = 0;
+  const seen = new Set<number>();
+  for (const s of shards) {
+    if (strip(s.config) !== strip(first.config)) throw new DataError(`${s.dir}: its config.json differs from ${first.dir}'s in more than --shard; shards must come from one command line`);
+    const m = /^(\d+)\/(\d+)$/.exec(String(s.config.shard ?? ''));
+    if (!m) throw new DataError(`${s.dir}: was not run with --shard i/n`);
+    const [i, n] = [Number(m[1]), Number(m[2])];
+    if (count && n !== count) throw new DataError(`${s.dir}: is shard ${i}/${n}, the others are of ${count}`);
+    count = n;
+    if (seen.has(i)) throw new DataError(`${s.dir}: shard ${i}/${n} is given twice`);
+    seen.add(i);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+  if (missing.length) throw new DataError(`shards ${missing.map((i) => `${i}/${count}`).join(', ')} are missing; merge needs all ${count}`);
+  return count;
+}
+
+export async function mergeProteomicsRuns(dirs: readonly string[], out: string, io: { progress: Progress; log: (l: string) => void }): Promise<{ outDir: string; metrics: Record<string, unknown> }> {
+  if (dirs.length === 0) throw new DataError('merge needs the shard run folders');
+  const started = performance.now();
+  const shards = await Promise.all(dirs.map(readConfig));
+  checkCompatible(shards);
+  const c = shards[0]!.config;
+  await mkdir(out, { recursive: true });
+  const data = await loadStudyData({
+    source: c.data ?? (c.sql ? { sql: c.sql } : null),
+    idColumn: c.id_column ?? undefined,
+    classColumn: c.class_column && (c.data || c.sql) ? c.class_column : undefined,
+    features: c.features ?? undefined,
+    maxMissing: c.max_missing,
+    transform: c.transform,
+    testFraction: c.test_fraction,
+    standardize: c.standardize,
+    seed: c.seed,
+    synthetic: c.synthetic ?? undefined,
+  });
+  const p = data.proteins.length;
+  const rowOf = new Map(data.ids.map((id, r) => [id, r]));
+  // instance networks from every shard, in test-row order
+  io.progress.start('reading shards', dirs.length);
+  const directed = new Map<number, Float32Array>();
+  const quality = new Map<number, { mse: number; corr: number }>();
+  await withConnection(async (con) => {
+    const list = (name: string): string => `[${dirs.map((d) => sqlString(join(d, `${name}.parquet`))).join(', ')}]`;
+    await con.run(`CREATE TEMP TABLE edges AS SELECT instance, source, target, relevance_st, relevance_ts FROM read_parquet(${list('edges_instance')})`);
+    await con.run(`CREATE TEMP TABLE inst AS SELECT instance, test_mse_hidden, prediction_correlation FROM read_parquet(${list('instances')}) WHERE split = 'test' AND test_mse_hidden IS NOT NULL`);
+    const edges = await relationToTable(con, 'edges', 'edges_instance');
+    const inst = await relationToTable(con, 'inst', 'instances');
+    const col = (t: typeof edges, n: string) => t.columns.find((x) => x.name === n)!;
+    const index = new Map(data.proteins.map((name, i) => [name, i]));
+    const [ci, cs, ct, cst, cts] = ['instance', 'source', 'target', 'relevance_st', 'relevance_ts'].map((n) => col(edges, n));
+    for (let r = 0; r < edges.rows; r++) {
+      const row = rowOf.get(String(cellValue(ci!, r)));
+      const a = index.get(String(cellValue(cs!, r)));
+      const b = index.get(String(cellValue(ct!, r)));
+      if (row === undefined || a === undefined || b === undefined) throw new DataError(`edges_instance row ${r + 1}: instance or protein not in the data of config.json`);
+      let m = directed.get(row);
+      if (!m) directed.set(row, (m = new Float32Array(p * p)));
+      m[b * p + a] = Number(cellValue(cst!, r));
+      m[a * p + b] = Number(cellValue(cts!, r));
+    }
+    const [ii, im, ic] = ['instance', 'test_mse_hidden', 'prediction_correlation'].map((n) => col(inst, n));
+    for (let r = 0; r < inst.rows; r++) {
+      const row = rowOf.get(String(cellValue(ii!, r)))!;
+      quality.set(row, { mse: Number(cellValue(im!, r) ?? NaN), corr: Number(cellValue(ic!, r) ?? NaN) });
+    }
+  });
+  io.progress.done(`${directed.size} instance networks from ${dirs.length} shards`);
+  const missing = data.test.filter((r) => !directed.has(r));
+  if (missing.length) throw new DataError(`the shards hold ${directed.size} of the ${data.test.length} test instances; missing e.g. ${missing.slice(0, 5).map((r) => data.ids[r]).join(', ')}`);
+  const instances: InstanceRecord[] = data.test.map((row) => ({ row, directed: directed.get(row)!, mseHidden: quality.get(row)?.mse ?? NaN, predictionCorrelation: quality.get(row)?.corr ?? NaN }));
+  const shard0 = shards.find((s) => s.config.shard === `0/${s.config.shard.split('/')[1]}`)!.dir;
+  const truthPath = c.truth ?? (c.synthetic ? join(shard0, 'synthetic_truth.csv') : null);
+  const truth = truthPath ? await readEdgeList(truthPath, data.proteins, 'truth') : null;
+  const known = c.known_edges ? await readEdgeList(c.known_edges, data.proteins, 'known') : null;
+  const training = await readTable(join(shard0, 'training.parquet'));
+  const tcol = (n: string) => training.columns.find((x) => x.name === n)!;
+  const trainingRows = Array.from({ length: training.rows }, (_, r) => ({
+    epoch: Number(cellValue(tcol('epoch'), r)),
+    train_loss: Number(cellValue(tcol('train_loss'), r)),
+    val_loss: cellValue(tcol('val_loss'), r) === null ? null : Number(cellValue(tcol('val_loss'), r)),
+    lr: Number(cellValue(tcol('lr'), r)),
+  }));
+  let embedding: Float32Array | null = null;
+  if (c.tsne) {
+    const { createBackend } = await import('@relevance/core-wasm');
+    const { embedInstanceNetworks } = await import('./embedding.js');
+    const be = await createBackend(c.backend === 'reference' ? 'reference' : 'wasm');
+    try {
+      embedding = await embedInstanceNetworks(be, instances, p, c.seed);
+    } finally {
+      be.destroy();
+    }
+  }
+  const result = finalize({ data, instances, truth, known, directed: c.directed, topK: c.top_k, instanceTopK: c.instance_top_k, minInstanceCorrelation: c.aggregation?.min_instance_correlation ?? null, training: trainingRows, embedding });
+  const files = await writeTables(out, result.tables);
+  for (const f of ['model.relevance', 'model.onnx', ...(c.synthetic ? ['synthetic_truth.csv', 'synthetic_cohort.parquet'] : [])]) await copyFile(join(shard0, f), join(out, f));
+  const total = Number(((performance.now() - started) / 1000).toFixed(3));
+  const metrics = nest({ ...result.metrics, 'timing_s.merge': total, 'timing_s.total': total });
+  await writeJsonAtomic(join(out, 'metrics.json'), metrics);
+  await writeJsonAtomic(join(out, 'config.json'), { ...c, shard: null, merged_from: dirs.length });
+  await writeJsonAtomic(
+    join(out, 'manifest.json'),
+    await runManifest({
+      study: 'proteomics',
+      outDir: out,
+      inputs: [
+        ...(c.data ? [{ path: c.data, sha256: await sha256File(c.data) }] : []),
+        ...dirs.map((d) => ({ path: d })),
+      ],
+      seed: c.seed,
+      backend: 'merge',
+      threads: 1,
+      timings: { merge: total },
+      used: { proteins: data.proteins, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length, shards: dirs.length },
+      files: ['model.relevance', 'model.onnx', ...files, 'metrics.json', 'config.json'],
+    }),
+  );
+  await writeReport(out, 'proteomics');
+  return { outDir: out, metrics };
+}

@@ -1,0 +1,130 @@
+/**
+ * The proteomics study's parts: the mask design, the masked inputs, the
+ * instance-network estimator (against a brute-force computation with one
+ * `lrp()` call per mask and target), aggregation and evaluation.
+ */
+import { describe, expect, it } from 'vitest';
+import { createBackend, Generator } from '@relevance/core-wasm';
+import { lrp, mlp, saliency, stats } from '@relevance/methods';
+import { complementaryMasks, maskedInputs } from '../../../src/studies/proteomics/masks.js';
+import { instanceGenerator, instanceNetwork } from '../../../src/studies/proteomics/instance-networks.js';
+import { aggregate, LionessPearson, pairCount, symmetrize } from '../../../src/studies/proteomics/networks.js';
+import { topKEnrichment } from '../../../src/studies/proteomics/evaluation.js';
+import { generateSyntheticCohort } from '../../../src/studies/proteomics/synthetic.js';
+import { stratifiedSplit } from '../../../src/studies/proteomics/data.js';
+
+const be = await createBackend('reference');
+
+describe('masks', () => {
+  it('every observed protein is hidden in exactly `masks` masks; a missing one in all; visibility is a fair coin', () => {
+    const missing = [false, true, false, false, false, false];
+    const set = complementaryMasks(6, 400, missing, new Generator(1));
+    expect(set.count).toBe(800);
+    const hidden = new Array(6).fill(0);
+    for (let k = 0; k < set.count; k++) for (let j = 0; j < 6; j++) if (!set.visible[k * 6 + j]) hidden[j]++;
+    expect(hidden).toEqual([400, 800, 400, 400, 400, 400]);
+    expect(Array.from(set.hiddenCount)).toEqual(hidden);
+    // among the masks hiding protein 0, protein 2 is visible about half the time, independently
+    let both = 0;
+    for (let k = 0; k < set.count; k++) if (!set.visible[k * 6] && set.visible[k * 6 + 2]) both++;
+    expect(Math.abs(both / 400 - 0.5)).toBeLessThan(0.1);
+  });
+
+  it('a hidden value is (0, 0); an observed zero is (0, 1)', () => {
+    const set = { visible: Uint8Array.from([1, 0, 1, 1, 1, 0]), count: 2, proteins: 3, hiddenCount: new Int32Array(3) };
+    const x = maskedInputs([0, 2, -1], set);
+    expect(Array.from(x)).toEqual([0, 0, -1, 1, 0, 2, 0, 2, 0, 1, -1, 0]);
+  });
+});
+
+describe('instance networks', () => {
+  const p = 5;
+  const model = mlp(be, { inputs: 2 * p, hidden: [12, 12], outputs: p, seed: 3 });
+  const x = Float64Array.from([0.5, -1.2, NaN, 2, 0.1]);
+
+  for (const rule of ['gamma', 'epsilon', 'gradient-x-input'] as const) {
+    it(`${rule}: equals one lrp()/gradient call per (mask, hidden target), channels summed, averaged over masks`, async () => {
+      const options = { rule, gamma: 0.01, epsilon: 1e-6, masks: 3, seed: 9 };
+      const got = await instanceNetwork(model, be, x, 4, options);
+      const set = complementaryMasks(p, 3, Array.from(x, Number.isNaN), instanceGenerator(9, 4));
+      const inputs = maskedInputs(x, set);
+      const expected = new Float64Array(p * p);
+      for (let k = 0; k < set.count; k++) {
+        const row = be.tensor(inputs.slice(k * 2 * p, (k + 1) * 2 * p), [1, 2 * p]);
+        for (let t = 0; t < p; t++) {
+          if (set.visible[k * p + t]) continue;
+          let rel: Float32Array;
+          if (rule === 'gradient-x-input') {
+            const g = await saliency(model, row, { target: t });
+            rel = g.values.map((v, i) => v * inputs[k * 2 * p + i]!);
+          } else {
+            rel = (await lrp(model, row, { rule, target: t, ...(rule === 'gamma' ? { gamma: 0.01 } : { epsilon: 1e-6 }) })).values;
+          }
+          for (let s = 0; s < p; s++) expected[t * p + s]! += (rel[s]! + rel[p + s]!) / set.hiddenCount[t]!;
+        }
+        row.dispose();
+      }
+      for (let i = 0; i < p * p; i++) expect(got.directed[i]).toBeCloseTo(expected[i]!, 5);
+      // a missing source never has relevance; a target's own entry is 0
+      for (let t = 0; t < p; t++) {
+        expect(got.directed[t * p + 2]).toBe(0);
+        expect(got.directed[t * p + t]).toBe(0);
+      }
+      expect(Number.isFinite(got.mseHidden)).toBe(true);
+    });
+  }
+});
+
+describe('networks and evaluation', () => {
+  it('symmetrises |R| and aggregates medians and quartiles per pair', () => {
+    const directed = Float32Array.from([0, -2, 4, 1, 0, 6, 0, -3, 0]);
+    expect(Array.from(symmetrize(directed, 3))).toEqual([1.5, 2, 4.5]);
+    const nets = Float32Array.from([1, 2, 3, 3, 2, 1, 5, 2, 0]);
+    const a = aggregate(nets, 3);
+    expect(Array.from(a.median)).toEqual([3, 2, 1]);
+    expect(Array.from(a.q25)).toEqual([2, 2, 0.5]);
+    expect(a.instances).toBe(3);
+    expect(pairCount(147)).toBe(10731);
+  });
+
+  it('top-k enrichment counts hits among the k best pairs and tests them hypergeometrically', () => {
+    const scores = [9, 8, 7, 6, 5, 4, 3, 2, 1, 0];
+    const labels = [1, 1, 0, 1, 0, 0, 0, 0, 0, 1];
+    const e = topKEnrichment(scores, labels, 4);
+    expect(e.hits).toBe(3);
+    expect(e.expected).toBeCloseTo(1.6, 12);
+    expect(e.p_value).toBeCloseTo(stats.hypergeometricUpperTail(3, 10, 4, 4), 12);
+  });
+
+  it('LIONESS with Pearson: e_i = (N+1)(r(all) - r(ref)) + r(ref)', () => {
+    const g = new Generator(2);
+    const data = Float64Array.from({ length: 50 * 3 }, () => g.normal());
+    const l = new LionessPearson(data, 50, 3);
+    const x = [0.3, -1, 2];
+    const withX = Float64Array.from([...data, ...x]);
+    const r = (d: Float64Array, n: number, a: number, b: number): number => stats.pearson(Array.from({ length: n }, (_, i) => d[i * 3 + a]!), Array.from({ length: n }, (_, i) => d[i * 3 + b]!));
+    const expected = Math.abs(51 * (r(withX, 51, 0, 1) - r(data, 50, 0, 1)) + r(data, 50, 0, 1));
+    expect(l.instance(x)[0]).toBeCloseTo(expected, 4);
+  });
+});
+
+describe('data stage', () => {
+  it('the synthetic cohort is reproducible and its truth has shared and class-specific modules', () => {
+    const a = generateSyntheticCohort({ seed: 5, proteins: 20, classes: 3, instancesPerClass: 10 });
+    const b = generateSyntheticCohort({ seed: 5, proteins: 20, classes: 3, instancesPerClass: 10 });
+    expect(Array.from(a.values)).toEqual(Array.from(b.values));
+    expect(a.edges.some((e) => e.shared && e.classes.length === 3)).toBe(true);
+    expect(a.edges.some((e) => !e.shared && e.classes.length === 1)).toBe(true);
+    expect(new Set(a.labels).size).toBe(3);
+  });
+
+  it('the stratified split is disjoint, covers every row, keeps class proportions and is seeded', () => {
+    const labels = Array.from({ length: 100 }, (_, i) => (i % 4 === 0 ? 'a' : 'b'));
+    const { train, test } = stratifiedSplit(labels, 100, 0.3, 1, 'x.csv');
+    expect(new Set([...train, ...test]).size).toBe(100);
+    expect(train.filter((r) => test.includes(r))).toEqual([]);
+    expect(test.filter((r) => labels[r] === 'a').length).toBe(Math.round(25 * 0.3));
+    expect(stratifiedSplit(labels, 100, 0.3, 1, 'x.csv').test).toEqual(test);
+    expect(() => stratifiedSplit(['a', 'b', 'b'], 3, 0.3, 1, 'x.csv')).toThrow(/class 'a' has 1 row, too few for a train\/test split/);
+  });
+});
