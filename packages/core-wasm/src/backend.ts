@@ -632,6 +632,56 @@ export class Backend {
     return out;
   }
 
+  /**
+   * A ragged batch of products against one matrix w gathered by indices:
+   * entry e computes A_e (m x k, read from `a` at aOffset) times
+   * diag(rowScale) w[rows, cols] diag(colScale) (k rows at rowsOffset, n columns at
+   * colsOffset of the index lists). Outputs are packed one after another in a
+   * flat tensor; `offsets` says where each entry starts. Scales may be null (1).
+   */
+  gatheredGemm(
+    a: Tensor,
+    w: Tensor,
+    rows: Tensor,
+    rowScale: Tensor | null,
+    cols: Tensor,
+    colScale: Tensor | null,
+    entries: ReadonlyArray<{ m: number; k: number; n: number; aOffset: number; rowsOffset: number; colsOffset: number }>,
+  ): { out: Tensor; offsets: Int32Array } {
+    const kernel = 'gatheredGemm';
+    this.expectFloat(kernel, 'a', a);
+    this.expectFloat(kernel, 'w', w);
+    this.expectRank(kernel, 'w', w, 2);
+    this.expectInt(kernel, 'rows', rows);
+    this.expectInt(kernel, 'cols', cols);
+    if (rowScale) {
+      this.expectFloat(kernel, 'rowScale', rowScale);
+      if (rowScale.size !== rows.size) throw shapeMismatch(kernel, 'rowScale needs one value per row index', rowScale.shape, rows.shape);
+    }
+    if (colScale) {
+      this.expectFloat(kernel, 'colScale', colScale);
+      if (colScale.size !== cols.size) throw shapeMismatch(kernel, 'colScale needs one value per column index', colScale.shape, cols.shape);
+    }
+    const offsets = new Int32Array(entries.length);
+    const normalized = [];
+    let total = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (![e.m, e.k, e.n, e.aOffset, e.rowsOffset, e.colsOffset].every((v) => Number.isInteger(v) && v >= 0)) {
+        throw new ShapeError(`${kernel}: entry ${i} has a negative or non-integer size or offset: ${JSON.stringify(e)}`);
+      }
+      if (e.aOffset + e.m * e.k > a.size) throw new ShapeError(`${kernel}: entry ${i} reads a[${e.aOffset}..${e.aOffset + e.m * e.k}) beyond a's ${a.size} values`);
+      if (e.rowsOffset + e.k > rows.size) throw new ShapeError(`${kernel}: entry ${i} reads rows[${e.rowsOffset}..${e.rowsOffset + e.k}) beyond ${rows.size} row indices`);
+      if (e.colsOffset + e.n > cols.size) throw new ShapeError(`${kernel}: entry ${i} reads cols[${e.colsOffset}..${e.colsOffset + e.n}) beyond ${cols.size} column indices`);
+      offsets[i] = total;
+      normalized.push({ ...e, outOffset: total });
+      total += e.m * e.n;
+    }
+    const out = this.alloc([total]);
+    if (total > 0) this.impl.gatheredGemm(a.storage, w.storage, w.shape[1]!, rows.storage, rowScale?.storage ?? null, cols.storage, colScale?.storage ?? null, out.storage, normalized);
+    return { out, offsets };
+  }
+
   /** A @ B. */
   matmul(a: Tensor, b: Tensor): Tensor {
     return this.gemm(a, b);

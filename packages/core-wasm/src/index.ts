@@ -10,5 +10,5 @@ export { Generator, toGenerator, philox4x32, randomElement, uniformFromBits } fr
 export { UNARY_OPS, BINARY_OPS } from './kernels.js';
 export type {
   KernelImpl, UnaryOp, BinaryOp, ReduceOp, ResizeMode, RandomKey, AdamParams, SgdParams, GemmParams,
-  Conv2dParams, Pool2dParams, Resize2dParams, AxisDims, StridedView,
+  Conv2dParams, Pool2dParams, Resize2dParams, AxisDims, StridedView, GatheredGemmEntry,
 } from './kernels.js';

@@ -149,6 +149,21 @@ export interface RandomKey {
   streamHi: number;
 }
 
+/**
+ * One entry of a gathered GEMM: C (m x n, at outOffset) = A (m x k, at aOffset)
+ * x diag(rowScale) x W[rows, cols] x diag(colScale), where rows/rowScale are the
+ * k entries at rowsOffset and cols/colScale the n entries at colsOffset.
+ */
+export interface GatheredGemmEntry {
+  m: number;
+  k: number;
+  n: number;
+  aOffset: number;
+  rowsOffset: number;
+  colsOffset: number;
+  outOffset: number;
+}
+
 export interface AdamParams {
   lr: number;
   beta1: number;
@@ -189,6 +204,15 @@ export interface KernelImpl {
   // ----- linear algebra -----
   /** C = alpha * op(A) op(B) + beta * C for each batch. op(A) is m x k, op(B) is k x n. `out` holds C (read when beta != 0). */
   gemm(a: Storage, b: Storage, out: Storage, p: GemmParams): void;
+
+  /**
+   * Ragged batch of products against one shared matrix W (row stride `wStride`)
+   * gathered by row and column indices with per-index scales (null = 1):
+   * out[e.outOffset + i*n + j] = sum_q a[e.aOffset + i*k + q] * rowScale[e.rowsOffset + q]
+   *   * w[rows[e.rowsOffset + q] * wStride + cols[e.colsOffset + j]] * colScale[e.colsOffset + j].
+   * Relevance propagation through only the active units of a layer is this product.
+   */
+  gatheredGemm(a: Storage, w: Storage, wStride: number, rows: Storage, rowScale: Storage | null, cols: Storage, colScale: Storage | null, out: Storage, entries: readonly GatheredGemmEntry[]): void;
 
   // ----- elementwise -----
   /** out[i] = f(x[i]) over `size` contiguous elements. */

@@ -105,6 +105,40 @@ const add = (c: ParityCase): void => {
   });
 }
 
+// ----------------------------------------------------------- gathered gemm
+{
+  /** Ragged entries over a shared [rowsW x colsW] matrix, deterministic index lists (with repeats). */
+  const gathered = (label: string, rowsW: number, colsW: number, shapes: Array<[number, number, number]>, scales: boolean, seed: number): ParityCase => ({
+    kernel: 'gatheredGemm',
+    label,
+    tolerance: { kind: 'reduction', length: Math.max(1, ...shapes.map((s) => s[1])) },
+    run: (be, abs) => {
+      const g = new Generator(seed);
+      const rows: number[] = [], cols: number[] = [];
+      const entries = [];
+      let aSize = 0;
+      for (const [m, k, n] of shapes) {
+        entries.push({ m, k, n, aOffset: aSize, rowsOffset: rows.length, colsOffset: cols.length });
+        for (let q = 0; q < k; q++) rows.push(g.int(rowsW));
+        for (let j = 0; j < n; j++) cols.push(g.int(colsW));
+        aSize += m * k;
+      }
+      const a = input(be, [Math.max(aSize, 1)], seed + 1, abs);
+      const w = input(be, [rowsW, colsW], seed + 2, abs);
+      const rs = scales ? input(be, [Math.max(rows.length, 1)], seed + 3, abs).reshape([Math.max(rows.length, 1)]) : null;
+      const cs = scales ? input(be, [Math.max(cols.length, 1)], seed + 4, abs) : null;
+      const rowT = be.tensor(Int32Array.from(rows.length ? rows : [0]));
+      const colT = be.tensor(Int32Array.from(cols.length ? cols : [0]));
+      const r = be.gatheredGemm(a, w, rowT, rs && rows.length ? rs : null, colT, cs && cols.length ? cs : null, entries);
+      return [r.out];
+    },
+  });
+  add(gathered('one entry 1x1x1', 1, 1, [[1, 1, 1]], true, 1500));
+  add(gathered('ragged entries incl. k=127, n=17, m=3, repeated indices, with scales', 130, 67, [[3, 127, 17], [1, 5, 3], [16, 64, 64], [5, 1, 33]], true, 1501));
+  add(gathered('entries with m = 0 and n = 0 between others, no scales', 40, 41, [[2, 7, 9], [0, 5, 4], [3, 17, 1], [4, 3, 0], [1, 40, 41]], false, 1502));
+  add(gathered('200 small entries (the proteomics shape)', 96, 96, Array.from({ length: 200 }, (_, i) => [1 + (i % 7), 20 + (i % 13), 15 + (i % 11)] as [number, number, number]), true, 1503));
+}
+
 // ------------------------------------------------------------ unary ops
 const unaryDomains: Record<UnaryOp, [number, number, number, number]> = {
   // [lo, hi, p0, p1]

@@ -4,7 +4,7 @@
  * Accumulations use float64 and store float32.
  */
 import type {
-  AdamParams, AxisDims, BinaryOp, Conv2dParams, GemmParams, KernelImpl, Pool2dParams, RandomKey, ReduceOp,
+  AdamParams, AxisDims, BinaryOp, Conv2dParams, GatheredGemmEntry, GemmParams, KernelImpl, Pool2dParams, RandomKey, ReduceOp,
   Resize2dParams, SgdParams, StridedView, UnaryOp,
 } from '../../kernels.js';
 import { randomElement } from '../../random.js';
@@ -145,6 +145,24 @@ class ReferenceImpl implements KernelImpl {
           }
           const prev = beta === 0 ? 0 : beta * C[oc + i * n + j]!;
           C[oc + i * n + j] = alpha * acc + prev;
+        }
+      }
+    }
+  }
+
+  gatheredGemm(a: Storage, w: Storage, wStride: number, rows: Storage, rowScale: Storage | null, cols: Storage, colScale: Storage | null, out: Storage, entries: readonly GatheredGemmEntry[]): void {
+    const A = f32(a), W = f32(w), R = i32(rows), C = i32(cols), O = f32(out);
+    const RS = rowScale ? f32(rowScale) : null, CS = colScale ? f32(colScale) : null;
+    for (const e of entries) {
+      for (let i = 0; i < e.m; i++) {
+        for (let j = 0; j < e.n; j++) {
+          const col = C[e.colsOffset + j]!;
+          let acc = 0;
+          for (let q = 0; q < e.k; q++) {
+            const rs = RS ? RS[e.rowsOffset + q]! : 1;
+            acc += A[e.aOffset + i * e.k + q]! * rs * W[R[e.rowsOffset + q]! * wStride + col]!;
+          }
+          O[e.outOffset + i * e.n + j] = acc * (CS ? CS[e.colsOffset + j]! : 1);
         }
       }
     }

@@ -11,7 +11,7 @@
 import type { BackendOptions } from '../../create-backend.js';
 import type {
   AdamParams, AxisDims, BinaryOp, Conv2dParams, GemmParams, KernelImpl, Pool2dParams, RandomKey, ReduceOp,
-  Resize2dParams, SgdParams, StridedView, UnaryOp,
+  Resize2dParams, SgdParams, StridedView, UnaryOp, GatheredGemmEntry,
 } from '../../kernels.js';
 import type { Storage } from '../../tensor.js';
 import { findWebGpuAdapter, noAdapterHint } from './adapter.js';
@@ -19,6 +19,7 @@ import { GpuContext, type ContextStats } from './device.js';
 import { gpuBuffer } from './shaders/common.js';
 import { runConv2d, runConv2dBackwardInput, runConv2dBackwardWeight } from './shaders/conv.js';
 import { runFill } from './shaders/fill.js';
+import { runGatheredGemm } from './shaders/gathered-gemm.js';
 import { runGemm } from './shaders/gemm.js';
 import { runGather, runOneHot, runScatterAdd } from './shaders/indexing.js';
 import { runAdamStep, runSgdStep } from './shaders/optim.js';
@@ -133,6 +134,10 @@ export class WebGpuKernels implements KernelImpl {
   }
 
   // ----- indexing -----
+
+  gatheredGemm(a: Storage, w: Storage, wStride: number, rows: Storage, rowScale: Storage | null, cols: Storage, colScale: Storage | null, out: Storage, entries: readonly GatheredGemmEntry[]): void {
+    runGatheredGemm(this.context, (n) => this.allocate(n, 'int32'), (s) => this.free(s), (s, d) => this.write(s, d), a, w, wStride, rows, rowScale, cols, colScale, out, entries);
+  }
 
   gather(x: Storage, indices: Storage, out: Storage, d: AxisDims, count: number): void {
     runGather(this.context, x, indices, out, d, count);

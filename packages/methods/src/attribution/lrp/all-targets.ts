@@ -25,8 +25,9 @@ import { AttributionError } from '../types.js';
 import { layerName } from './composites.js';
 import type { LrpRule } from './rules/index.js';
 import { prepareLrp, RULE_OPTION_NAMES, type LrpRuleOptions } from './settings.js';
+import { fusedChainRelevance, type ChainDense } from './fused-chain.js';
 
-export type AllTargetsPath = 'skip-inactive' | 'dense' | 'generic';
+export type AllTargetsPath = 'fused' | 'skip-inactive' | 'dense' | 'generic';
 
 export interface LrpAllTargetsOptions extends Omit<LrpRuleOptions, 'outputRelevance'> {
   /**
@@ -45,7 +46,10 @@ export interface LrpAllTargetsOptions extends Omit<LrpRuleOptions, 'outputReleva
    * yours) instead of one [rows, T, ...] array: no large allocation.
    */
   onRow?: (row: number, relevance: Float32Array, targets: Int32Array) => void | Promise<void>;
-  /** 'auto' (default): 'skip-inactive' for Dense/activation chains, else 'generic'. */
+  /**
+   * 'auto' (default): 'fused' for Dense/ReLU chains with epsilon or gamma rules (one gathered
+   * product per layer for all rows), 'skip-inactive' for other Dense/activation chains, else 'generic'.
+   */
   path?: 'auto' | AllTargetsPath;
   /** Rows per forward pass (fast paths, default 64) or (row, target) pairs per backward pass (generic, default 256). */
   batchSize?: number;
@@ -103,6 +107,31 @@ export function denseChain(model: Model, rules: ReadonlyMap<string, LrpRule>): C
   if (current !== model.outputs[0]) return 'the chain does not end at the model output';
   if (layers.length === 0) return 'the model has no Dense layer';
   return layers;
+}
+
+/**
+ * The chain as the fused path takes it, or why it cannot: every Dense layer
+ * uses the epsilon or the gamma rule, and every Dense but the last is followed
+ * by a ReLU (so inactive units are exactly those with z <= 0).
+ */
+export function fusedChain(model: Model, layers: readonly ChainLayer[]): ChainDense[] | string {
+  const out: ChainDense[] = [];
+  const order = model.nodes;
+  for (let k = 0; k < layers.length; k++) {
+    const { node, rule } = layers[k]!;
+    let kind: ChainDense['rule'];
+    if (rule.name === 'epsilon') kind = { kind: 'epsilon', epsilon: rule.params.epsilon ?? 1e-6 };
+    else if (rule.name === 'gamma') kind = { kind: 'gamma', gamma: rule.params.gamma ?? 0.25, stabilizer: rule.params.stabilizer ?? 1e-6 };
+    else return `'${layerName(node)}' uses the ${rule.name} rule`;
+    if (k < layers.length - 1) {
+      const at = order.indexOf(node);
+      const between = order.slice(at + 1, order.indexOf(layers[k + 1]!.node));
+      const activations = between.filter((n) => n.type !== 'Identity' && n.type !== 'Dropout');
+      if (activations.length !== 1 || activations[0]!.type !== 'ReLU') return `'${layerName(node)}' is not followed by exactly one ReLU`;
+    }
+    out.push({ weight: node.params.weight!, bias: node.params.bias ?? null, rule: kind });
+  }
+  return out;
 }
 
 /**
@@ -493,7 +522,7 @@ export async function lrpAllTargets(model: Model, inputs: Tensor, options: LrpAl
     throw new AttributionError(`lrpAllTargets: outputRelevance must be 'logit', 'one' or a Float32Array, got ${String(scaleSpec)}`);
   }
   const requested = options.path ?? 'auto';
-  if (!['auto', 'skip-inactive', 'dense', 'generic'].includes(requested)) throw new AttributionError(`lrpAllTargets: path must be 'auto', 'skip-inactive', 'dense' or 'generic', got '${String(requested)}'`);
+  if (!['auto', 'fused', 'skip-inactive', 'dense', 'generic'].includes(requested)) throw new AttributionError(`lrpAllTargets: path must be 'auto', 'fused', 'skip-inactive', 'dense' or 'generic', got '${String(requested)}'`);
   const compactionOption = options.compaction ?? 'auto';
   if (!['auto', 'host', 'backend'].includes(compactionOption)) throw new AttributionError(`lrpAllTargets: compaction must be 'auto', 'host' or 'backend', got '${String(compactionOption)}'`);
   const prepared = prepareLrp(model, { ...options, outputRelevance: scaleSpec === 'one' ? 'one' : 'logit' });
@@ -514,10 +543,12 @@ export async function lrpAllTargets(model: Model, inputs: Tensor, options: LrpAl
       throw new AttributionError(`lrpAllTargets: outputRelevance has ${scaleSpec.length} values; give one per row (${rows}) or one per (row, target) pair (${pairs})`);
     }
     const chain = denseChain(m, prepared.rules);
+    const fused = typeof chain === 'string' ? `${chain}` : fusedChain(m, chain);
     let path: AllTargetsPath;
-    if (requested === 'auto') path = typeof chain === 'string' ? 'generic' : 'skip-inactive';
+    if (requested === 'auto') path = typeof chain === 'string' ? 'generic' : typeof fused !== 'string' ? 'fused' : 'skip-inactive';
     else {
       if (requested !== 'generic' && typeof chain === 'string') throw new AttributionError(`lrpAllTargets: path '${requested}' needs a sequential chain of Dense layers and activations with the Pass rule, but ${chain}; use path 'generic' (or 'auto')`);
+      if (requested === 'fused' && typeof fused === 'string') throw new AttributionError(`lrpAllTargets: path 'fused' needs ReLU after every hidden Dense layer and the epsilon or gamma rule on every Dense layer, but ${fused}; use path 'auto'`);
       path = requested;
     }
 
@@ -539,7 +570,18 @@ export async function lrpAllTargets(model: Model, inputs: Tensor, options: LrpAl
       },
     };
     let compaction: Compaction | null = null;
-    if (path === 'generic') {
+    if (path === 'fused') {
+      const outputs = await fusedChainRelevance(m.be, fused as ChainDense[], inputs, targets, {
+        batchRows: options.batchSize ?? 256,
+        outputRelevance: (row, rowOutputs) => {
+          const scale = job.scalesFor(row, rowOutputs);
+          job.outputRelevance.set(scale, offsets[row]!);
+          return scale;
+        },
+        onRow: (row, relevance) => job.deliver(row, relevance),
+      });
+      job.outputs.set(outputs);
+    } else if (path === 'generic') {
       await runGeneric(job, prepared.selector, Math.max(1, Math.floor(options.batchSize ?? 256)));
     } else {
       const ready = await prepareLayers(chain as ChainLayer[], path === 'dense' ? 'none' : compactionOption);
@@ -564,7 +606,7 @@ export async function lrpAllTargets(model: Model, inputs: Tensor, options: LrpAl
         targetsPerRow: options.targetsPerRow === undefined || options.targetsPerRow === 'all' ? 'all' : 'given',
         path,
         compaction: path === 'skip-inactive' ? compaction : null,
-        batchSize: options.batchSize ?? (path === 'generic' ? 256 : 64),
+        batchSize: options.batchSize ?? (path === 'generic' || path === 'fused' ? 256 : 64),
       },
     };
   } finally {

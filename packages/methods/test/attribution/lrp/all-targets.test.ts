@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Generator } from '@relevance/core-wasm';
-import { lrp, lrpAllTargets, sequential, type LrpAllTargetsOptions } from '../../../src/index.js';
+import { fusedChainRelevance, lrp, lrpAllTargets, sequential, type LrpAllTargetsOptions } from '../../../src/index.js';
 import { lrpBackends } from './fixture-options.js';
 import { randomInputs, randomMlp, relDiff } from './helpers.js';
 import { fixtureInputs, fixtureModel, fixturesAvailable } from '../../helpers/fixtures.js';
@@ -52,6 +52,48 @@ for (const [backendName, be] of BACKENDS) {
         expect(skip.params.rules).toEqual((await lrp(model, x, { ...options, target: 0 } as never)).params.rules);
       });
     }
+
+    for (const [label, options] of SETTINGS.filter(([l]) => l === 'epsilon everywhere' || l === 'gamma everywhere')) {
+      it(`${label}: the fused path equals the dense path and is what auto picks`, async () => {
+        const fused = await lrpAllTargets(model, x, { ...options, path: 'fused', batchSize: 4 });
+        const dense = await lrpAllTargets(model, x, { ...options, path: 'dense' });
+        const auto = await lrpAllTargets(model, x, options);
+        expect(auto.path).toBe('fused');
+        expect(fused.shape).toEqual([6, 5, 9]);
+        const tol = backendName === 'reference' ? 1e-6 : 2e-5;
+        expect(relDiff(fused.values!, dense.values!)).toBeLessThan(tol);
+        expect(relDiff(fused.outputs, dense.outputs)).toBeLessThan(tol);
+        expect(relDiff(fused.outputRelevance, dense.outputRelevance)).toBeLessThan(tol);
+      });
+    }
+
+    it('fused gradient x input equals the gradient times the input, per target', async () => {
+      const chain = model.nodes.filter((n) => n.type === 'Dense').map((n) => ({ weight: n.params.weight!, bias: n.params.bias ?? null, rule: { kind: 'gradient-x-input' as const } }));
+      const rows = 6, outs = 5, ins = 9;
+      const got = new Float32Array(rows * outs * ins);
+      const targets = Array.from({ length: rows }, () => Int32Array.from([0, 1, 2, 3, 4]));
+      await fusedChainRelevance(be, chain, x, targets, { batchRows: 5, onRow: (r, rel) => got.set(rel, r * outs * ins) });
+      const xv = (await x.read()) as Float32Array;
+      for (let t = 0; t < outs; t++) {
+        const pass = model.forward(x);
+        const seed = be.tensor(Float32Array.from({ length: rows * outs }, (_, i) => (i % outs === t ? 1 : 0)), [rows, outs]);
+        const g = model.backward(pass, seed);
+        const grad = (await g.input!.read()) as Float32Array;
+        g.dispose();
+        seed.dispose();
+        pass.dispose();
+        const expected = grad.map((v, i) => v * xv[i]!);
+        expect(relDiff(targetSlice(got, rows, outs, ins, t), expected)).toBeLessThan(backendName === 'reference' ? 1e-6 : 2e-5);
+      }
+    });
+
+    it('the fused gamma path handles negative inputs of the first layer', async () => {
+      const signed = randomInputs(be, [4, 9], 21);
+      const fused = await lrpAllTargets(model, signed, { rule: 'gamma', gamma: 0.25, path: 'fused' });
+      const generic = await lrpAllTargets(model, signed, { rule: 'gamma', gamma: 0.25, path: 'generic' });
+      expect(relDiff(fused.values!, generic.values!)).toBeLessThan(backendName === 'reference' ? 1e-6 : 2e-5);
+      signed.dispose();
+    });
 
     it('the host and backend compactions give the same values; auto picks one', async () => {
       const host = await lrpAllTargets(model, x, { composite: 'epsilon-plus-flat', compaction: 'host' });
