@@ -42,7 +42,7 @@ export const studyProteomicsCommand: Command = {
     { name: 'transform', type: 'choice', choices: ['none', 'log', 'log1p', 'asinh'], default: D.transform, help: 'transform before standardising (skewed intensities: log1p or asinh)' },
     { name: 'test-fraction', type: 'number', default: D.testFraction, help: 'share of each class held out; instance networks are computed for these patients' },
     { name: 'standardize', type: 'choice', choices: ['global', 'per-class'], default: D.standardize, help: 'z-score with training statistics over all rows or within each class (RPPA level 3 is not batch-corrected across cancer types)' },
-    { name: 'hidden', type: 'dims', default: [...D.hidden], placeholder: '128,128', help: 'hidden layer sizes of the masked predictor (Keyl et al. used 10 x proteins, 3 to 5 layers)' },
+    { name: 'hidden', type: 'dims', default: [...D.hidden], placeholder: '256,256', help: 'hidden layer sizes of the masked predictor (Keyl et al. used 10 x proteins in 3 to 5 layers; 256,256 is as accurate on their data and several times faster)' },
     { name: 'epochs', type: 'integer', default: D.epochs, help: 'most training epochs (early stopping on the hidden-entry validation MSE)' },
     { name: 'batch-size', type: 'integer', default: D.batchSize, help: 'training minibatch size' },
     { name: 'learning-rate', type: 'number', default: D.lr, help: 'learning rate' },

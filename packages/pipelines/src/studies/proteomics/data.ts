@@ -188,7 +188,6 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
     const byName = new Map(t.columns.map((c) => [c.name, c]));
     proteins.forEach((name, j) => {
       const values = numericValues(byName.get(name)!, source);
-      checkInformativeColumn(name, values, source);
       for (let r = 0; r < rows; r++) raw[r * p + j] = values[r]!;
     });
   }
@@ -212,6 +211,10 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
     raw = next;
     proteins = keep.map((j) => proteins[j]!);
     p = proteins.length;
+  }
+  // what remains must carry information (an all-missing column survives only --max-missing 1)
+  if (!synthetic) {
+    for (let j = 0; j < p; j++) checkInformativeColumn(proteins[j]!, Float64Array.from({ length: rows }, (_, r) => raw[r * p + j]!), source);
   }
   // transform
   for (let j = 0; j < p; j++) {

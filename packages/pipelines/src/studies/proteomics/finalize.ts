@@ -166,6 +166,11 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
     const lrpCohort = inputs.directed ? directedCohort : cohort.median;
     metrics['network.cohort.auroc'] = round(stats.auroc(lrpCohort, union));
     metrics['network.cohort.aupr'] = round(stats.aupr(lrpCohort, union));
+    // the mean over instances (Keyl et al.'s "average network"): it also counts edges that act in a minority of patients
+    if (!inputs.directed) {
+      metrics['network.cohort_mean.auroc'] = round(stats.auroc(cohort.mean, union));
+      metrics['network.cohort_mean.aupr'] = round(stats.aupr(cohort.mean, union));
+    }
     const classTruth = (c: string): Uint8Array => {
       const sets = truth.byClass.get(c);
       if (!sets) return union;

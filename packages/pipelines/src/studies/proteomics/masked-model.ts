@@ -95,9 +95,8 @@ export async function trainMaskedModel(be: Backend, data: StudyData, options: Ma
         optimizer: options.optimizer === 'sgd' ? { type: 'sgd', momentum: options.momentum } : { type: 'adam' },
         lr: options.lr,
         weightDecay: options.weightDecay,
-        validation: options.validationFraction,
-        earlyStopping: { patience: options.patience },
-        restoreBest: true,
+        // without a validation split there is nothing to stop on: train every epoch
+        ...(options.validationFraction > 0 ? { validation: options.validationFraction, earlyStopping: { patience: options.patience }, restoreBest: true } : {}),
         inputTransform: maskedInputTransform(p),
         onEpoch,
       },

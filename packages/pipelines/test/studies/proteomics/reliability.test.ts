@@ -78,9 +78,11 @@ describe('proteomics study: clear errors for bad inputs', () => {
     await expect(run({ data: p, idColumn: 'id' })).rejects.toThrow(/duplicate id 'p2' in rows 3 and 8/);
   });
 
-  it('an all-missing or a constant column', async () => {
-    const missing = csv('missing.csv', `id,A,B,C\n${rows(10, (i) => `p${i},${i},,${i % 3}`)}\n`);
-    await expect(run({ data: missing })).rejects.toThrow(/column 'B' is missing in all 10 rows/);
+  it('an all-missing column is dropped with a warning, or is an error when --max-missing 1 keeps it; a constant column is an error', async () => {
+    const missing = csv('missing.csv', `id,A,B,C,D\n${rows(10, (i) => `p${i},${i},,${i % 3},${(i * 7) % 5}`)}\n`);
+    await expect(run({ data: missing, maxMissing: 1 })).rejects.toThrow(/column 'B' is missing in all 10 rows/);
+    const ok = await run({ data: missing, testFraction: 0.3 });
+    expect(ok.log.join('\n')).toMatch(/dropped 1 column with more than 50% missing values: B/);
     const constant = csv('constant.csv', `id,A,B,C\n${rows(10, (i) => `p${i},${i},4,${i % 3}`)}\n`);
     await expect(run({ data: constant })).rejects.toThrow(/column 'B' is constant/);
   });
