@@ -1,0 +1,75 @@
+/**
+ * Gathered GEMM: a ragged batch of products against one shared matrix W,
+ * each through its own rows and columns of W with per-index scales
+ * (relevance propagation through only the active units of a layer).
+ *
+ * Entry e: C (m x n) = A (m x k) * B, B[q][j] = rowScale[q] * W[rows[q]][cols[j]] * colScale[j].
+ * B is gathered (scales folded in) into the thread's work area, then the
+ * ordinary GEMM runs on it: its few-rows path for m <= 4, packing otherwise.
+ */
+import { gemmSingle, gemmWorkFloats } from './gemm';
+import { nextChunk, SPLIT_NONE } from './schedule';
+
+/** An entry in the table the JS side writes: seven i32 words. */
+@unmanaged
+class GatheredEntry {
+  m: i32;
+  k: i32;
+  n: i32;
+  aOffset: i32;
+  rowsOffset: i32;
+  colsOffset: i32;
+  outOffset: i32;
+}
+
+const ENTRY_BYTES: usize = 28;
+
+/** Gather B for one entry into dst (k x n, row-major). Scales at 0 mean 1. */
+function gatherB(w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, k: i32, n: i32, dst: usize): void {
+  for (let q = 0; q < k; q++) {
+    const row = w + (<usize>load<i32>(rows + (<usize>q << 2)) * <usize>wStride << 2);
+    const rs: f32 = rowScale != 0 ? load<f32>(rowScale + (<usize>q << 2)) : 1;
+    const d = dst + (<usize>(q * n) << 2);
+    for (let j = 0; j < n; j++) {
+      let v = rs * load<f32>(row + (<usize>load<i32>(cols + (<usize>j << 2)) << 2));
+      if (colScale != 0) v *= load<f32>(colScale + (<usize>j << 2));
+      store<f32>(d + (<usize>j << 2), v);
+    }
+  }
+}
+
+function runEntry(e: GatheredEntry, a: usize, w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, out: usize, work: usize): void {
+  if (e.m == 0 || e.n == 0) return;
+  const gathered = work + (<usize>gemmWorkFloats() << 2);
+  gatherB(
+    w, wStride, rows + (<usize>e.rowsOffset << 2), rowScale != 0 ? rowScale + (<usize>e.rowsOffset << 2) : 0,
+    cols + (<usize>e.colsOffset << 2), colScale != 0 ? colScale + (<usize>e.colsOffset << 2) : 0, e.k, e.n, gathered,
+  );
+  gemmSingle(
+    a + (<usize>e.aOffset << 2), gathered, out + (<usize>e.outOffset << 2), e.m, e.n, e.k,
+    <usize>e.k, <usize>e.n, <usize>e.n, false, false, 1, 0, work,
+  );
+}
+
+/**
+ * Every entry of the table (count entries at `entries`), or, with split !=
+ * SPLIT_NONE, chunks of entries claimed from `counter` by every thread.
+ * Work: gemmWorkFloats() + the largest k * n of any entry.
+ */
+export function gatheredGemm(
+  a: usize, w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, out: usize,
+  entries: usize, count: i32, split: i32, chunk: i32, counter: usize, work: usize,
+): void {
+  if (split == SPLIT_NONE) {
+    for (let i = 0; i < count; i++) {
+      runEntry(changetype<GatheredEntry>(entries + <usize>i * ENTRY_BYTES), a, w, wStride, rows, rowScale, cols, colScale, out, work);
+    }
+    return;
+  }
+  for (let s = nextChunk(counter, chunk, count); s >= 0; s = nextChunk(counter, chunk, count)) {
+    const end = min(count, s + chunk);
+    for (let i = s; i < end; i++) {
+      runEntry(changetype<GatheredEntry>(entries + <usize>i * ENTRY_BYTES), a, w, wStride, rows, rowScale, cols, colScale, out, work);
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * GEMM for at most four rows of C (batch-1 inference, vector-matrix
+ * products), without packing: with so few rows every element of B is used
+ * at most four times, so copying B into panels would cost as much as the
+ * product. Up to four rows are computed together so B is read once.
+ */
+import { storeRow, storeScaled } from './tile';
+
+/** Address of op(A)[i][p] (A stored m x k, or k x m when transposed). */
+// @ts-ignore: decorator
+@inline function aAt(a: usize, lda: usize, transA: bool, i: i32, p: i32): usize {
+  return transA ? a + ((<usize>p * lda + <usize>i) << 2) : a + ((<usize>i * lda + <usize>p) << 2);
+}
+
+/** C (m <= 4 rows) = alpha op(A) op(B) + beta C. */
+export function gemmFewRows(
+  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, lda: usize, ldb: usize, ldc: usize,
+  transA: bool, transB: bool, alpha: f32, beta: f32,
+): void {
+  // Rows past m repeat row 0 (valid memory); their results are not stored.
+  const r1 = m > 1 ? 1 : 0;
+  const r2 = m > 2 ? 2 : 0;
+  const r3 = m > 3 ? 3 : 0;
+  if (!transB) {
+    // B rows are contiguous: 8 columns at a time, accumulators for 4 rows x 8 columns in registers
+    let j = 0;
+    for (; j < n; j += 8) {
+      const cols = min(8, n - j);
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      for (let p = 0; p < k; p++) {
+        const row = b + ((<usize>p * ldb + <usize>j) << 2);
+        let b0: v128, b1: v128;
+        if (cols == 8) {
+          b0 = v128.load(row);
+          b1 = v128.load(row, 16);
+        } else {
+          // a partial last block: load lane by lane, never past the row
+          b0 = f32x4.splat(0);
+          b1 = f32x4.splat(0);
+          b0 = f32x4.replace_lane(b0, 0, load<f32>(row));
+          if (cols > 1) b0 = f32x4.replace_lane(b0, 1, load<f32>(row, 4));
+          if (cols > 2) b0 = f32x4.replace_lane(b0, 2, load<f32>(row, 8));
+          if (cols > 3) b0 = f32x4.replace_lane(b0, 3, load<f32>(row, 12));
+          if (cols > 4) b1 = f32x4.replace_lane(b1, 0, load<f32>(row, 16));
+          if (cols > 5) b1 = f32x4.replace_lane(b1, 1, load<f32>(row, 20));
+          if (cols > 6) b1 = f32x4.replace_lane(b1, 2, load<f32>(row, 24));
+        }
+        let av = v128.load32_splat(aAt(a, lda, transA, 0, p));
+        c00 = f32x4.add(c00, f32x4.mul(av, b0));
+        c01 = f32x4.add(c01, f32x4.mul(av, b1));
+        av = v128.load32_splat(aAt(a, lda, transA, r1, p));
+        c10 = f32x4.add(c10, f32x4.mul(av, b0));
+        c11 = f32x4.add(c11, f32x4.mul(av, b1));
+        av = v128.load32_splat(aAt(a, lda, transA, r2, p));
+        c20 = f32x4.add(c20, f32x4.mul(av, b0));
+        c21 = f32x4.add(c21, f32x4.mul(av, b1));
+        av = v128.load32_splat(aAt(a, lda, transA, r3, p));
+        c30 = f32x4.add(c30, f32x4.mul(av, b0));
+        c31 = f32x4.add(c31, f32x4.mul(av, b1));
+      }
+      const dst = c + (<usize>j << 2);
+      const pitch = ldc << 2;
+      storeRow(dst, c00, c01, cols, alpha, beta);
+      if (m > 1) storeRow(dst + pitch, c10, c11, cols, alpha, beta);
+      if (m > 2) storeRow(dst + 2 * pitch, c20, c21, cols, alpha, beta);
+      if (m > 3) storeRow(dst + 3 * pitch, c30, c31, cols, alpha, beta);
+    }
+    return;
+  }
+  // B transposed (stored n x k): each C element is a dot product along k.
+  for (let j = 0; j < n; j++) {
+    const bRow = b + ((<usize>j * ldb) << 2);
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+    let p = 0;
+    if (!transA) {
+      for (; p + 4 <= k; p += 4) {
+        const bv = v128.load(bRow + (<usize>p << 2));
+        s0 = f32x4.add(s0, f32x4.mul(v128.load(aAt(a, lda, false, 0, p)), bv));
+        s1 = f32x4.add(s1, f32x4.mul(v128.load(aAt(a, lda, false, r1, p)), bv));
+        s2 = f32x4.add(s2, f32x4.mul(v128.load(aAt(a, lda, false, r2, p)), bv));
+        s3 = f32x4.add(s3, f32x4.mul(v128.load(aAt(a, lda, false, r3, p)), bv));
+      }
+    }
+    let d0 = sum4(s0), d1 = sum4(s1), d2 = sum4(s2), d3 = sum4(s3);
+    for (; p < k; p++) {
+      const bv = load<f32>(bRow + (<usize>p << 2));
+      d0 += load<f32>(aAt(a, lda, transA, 0, p)) * bv;
+      d1 += load<f32>(aAt(a, lda, transA, r1, p)) * bv;
+      d2 += load<f32>(aAt(a, lda, transA, r2, p)) * bv;
+      d3 += load<f32>(aAt(a, lda, transA, r3, p)) * bv;
+    }
+    const dst = c + (<usize>j << 2);
+    storeScaled(dst, d0, alpha, beta);
+    if (m > 1) storeScaled(dst + (ldc << 2), d1, alpha, beta);
+    if (m > 2) storeScaled(dst + (ldc << 3), d2, alpha, beta);
+    if (m > 3) storeScaled(dst + 3 * (ldc << 2), d3, alpha, beta);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function sum4(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
