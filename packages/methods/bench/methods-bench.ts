@@ -62,6 +62,18 @@ export const BENCH_ROWS: BenchRow[] = [
     },
   },
   {
+    name: 'lrp all targets, epsilon (64 x 256)',
+    run: async ({ be, model, inputs }) => {
+      const { lrpAllTargets } = await import('../src/index.js');
+      const rows = be.slice(inputs, [0, 0], [64, inputs.shape[1]!]);
+      try {
+        await lrpAllTargets(model, rows, { rule: 'epsilon' }); // the fused path: one gathered product per layer
+      } finally {
+        rows.dispose();
+      }
+    },
+  },
+  {
     name: 'lrp all targets (64 rows x 256)',
     run: async ({ be, model, inputs }) => {
       const { lrpAllTargets } = await import('../src/index.js');
@@ -124,7 +136,8 @@ async function main(): Promise<void> {
   if (jsonIndex >= 0 && !jsonFile) throw new Error('methods-bench: --json needs a file name');
   const quick = args.includes('--quick');
   const backendsIndex = args.indexOf('--backends');
-  const backends = (backendsIndex >= 0 ? args[backendsIndex + 1]! : 'reference,wasm').split(',') as BackendName[];
+  // the reference backend is opt-in (--backends reference,wasm): it is the oracle, and minutes slow here
+  const backends = (backendsIndex >= 0 ? args[backendsIndex + 1]! : 'wasm').split(',') as BackendName[];
   const rows = quick ? 128 : 1024;
   const results: Result[] = [];
   console.log(`methods bench: MLP ${SIZES.join(' -> ')} (ReLU), ${rows} rows, batchSize ${BENCH_BATCH_SIZE}`);
@@ -146,6 +159,17 @@ async function main(): Promise<void> {
         const { ms, calls } = await timeRow(row, ctx, repeats);
         results.push({ backend: name, threads: be.threads, row: row.name, rows, ms, calls });
         console.log(`  ${name.padEnd(9)} threads=${String(be.threads).padEnd(2)} ${row.name.padEnd(34)} ${ms.toFixed(1).padStart(10)} ms/call${calls === 1 ? ' (single call)' : ` (best of ${calls})`}`);
+      }
+      // the cost of a rule as a multiple of a plain gradient pass (saliency: one forward and one backward)
+      const ms = (row: string): number | undefined => results.find((r) => r.backend === name && r.row === row)?.ms;
+      const gradient = ms('saliency');
+      if (gradient) {
+        for (const row of ['lrp epsilon-plus-flat', 'lrp all targets, epsilon (64 x 256)', 'lrp all targets (64 rows x 256)']) {
+          const v = ms(row);
+          if (v === undefined) continue;
+          const perPass = row.startsWith('lrp all') ? v / ((64 * 256) / rows) : v;
+          console.log(`  ${name.padEnd(9)} ${row.padEnd(45)} ${(perPass / gradient).toFixed(2)} x a gradient pass${row.startsWith('lrp all') ? ` (per ${rows} row-targets)` : ''}`);
+        }
       }
       inputs.dispose();
       model.dispose();

@@ -231,7 +231,7 @@ describe('options', () => {
   });
 });
 
-describe('speed on the wasm backend (skipped until it exists)', async () => {
+describe('training on the wasm backend', async () => {
   let wasm: Backend | null = null;
   try {
     wasm = await createBackend('wasm');

@@ -84,7 +84,7 @@ describe('errors', () => {
   it('usage: an unknown study, a missing required option, bad numbers', async () => {
     let r = await runStudyCli(['study', 'influenc', '--data', data]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown study 'influenc' \(did you mean 'influence'\?\); studies: influence/);
+    expect(r.stderr).toMatch(/unknown study 'influenc' \(did you mean 'influence'\?\); studies: .*influence/);
     r = await runStudyCli(['study', 'influence', '--data', data, '--out', temp.path('y')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing required option: --label-column <column>/);
@@ -93,7 +93,7 @@ describe('errors', () => {
     expect(r.stderr).toMatch(/--validation-fraction: --test-fraction 0.7 plus --validation-fraction 0.4 leave no training rows/);
     r = await runStudyCli(['study', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Usage: relevance study <influence> \[options\]/);
+    expect(r.stdout).toMatch(/Usage: relevance study <[a-z|]*influence[a-z|]*> \[options\]/);
     expect(r.stdout).toMatch(/--label-column <column>/);
   });
 });
