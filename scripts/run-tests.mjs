@@ -6,7 +6,7 @@
  * and nothing else was chosen, so WebGPU tests run on machines without a GPU.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,6 +15,11 @@ const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).
 const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const env = { ...process.env };
 if (!env.VK_ICD_FILENAMES && existsSync(swiftshader)) env.VK_ICD_FILENAMES = swiftshader;
+// Dawn's Vulkan loader complains on every device when there is no runtime dir (CI, containers)
+if (!env.XDG_RUNTIME_DIR) {
+  env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'relevance-xdg-'));
+  chmodSync(env.XDG_RUNTIME_DIR, 0o700);
+}
 
 const only = process.argv.slice(2);
 const reports = mkdtempSync(join(tmpdir(), 'relevance-tests-'));

@@ -59,7 +59,6 @@ export interface TrainingRow {
   train_loss: number | null;
   val_loss: number | null;
   lr: number | null;
-  seconds: number | null;
 }
 
 export interface CurvePoint {

@@ -17,7 +17,7 @@ const SCHEMAS: Record<string, Record<string, ColumnKind>> = {
   edges_instance: { instance: s, class: s, source: s, target: s, relevance: n, relevance_st: n, relevance_ts: n },
   baselines: { method: s, scope: s, source: s, target: s, score: n },
   instances: { instance: s, class: s, split: s, test_mse_hidden: n, prediction_correlation: n, auroc: n, tsne_x: n, tsne_y: n },
-  training: { epoch: n, train_loss: n, val_loss: n, lr: n, seconds: n },
+  training: { epoch: n, train_loss: n, val_loss: n, lr: n },
   curves: { method: s, kind: s, scope: s, x: n, y: n },
   proteins: { protein: s, index: n, missing: n, mean: n, sd: n, dropped: b },
   instance_influence: { instance: s, class: s, predicted: s, unit: s, influence: n, attribution: n },

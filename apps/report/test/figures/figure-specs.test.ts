@@ -163,7 +163,7 @@ describe('evaluation curves and training', () => {
   });
 
   it('switches to a log scale when the loss falls by more than a decade', () => {
-    const rows = Array.from({ length: 10 }, (_, i) => ({ epoch: i + 1, train_loss: 10 / (i + 1) ** 2, val_loss: null, lr: null, seconds: null }));
+    const rows = Array.from({ length: 10 }, (_, i) => ({ epoch: i + 1, train_loss: 10 / (i + 1) ** 2, val_loss: null, lr: null }));
     expect(plotOf(trainingCurves(rows)).y?.type).toBe('log');
     expect(trainingCurves([])).toMatchObject({ kind: 'empty' });
   });

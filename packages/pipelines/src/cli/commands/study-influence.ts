@@ -6,14 +6,10 @@
  * short summary on stdout.
  */
 import type { Command } from '../command.js';
+import { defaultRunFolder } from '../../studies/study-io.js';
 import { UsageError } from '../usage-error.js';
 import { INFLUENCE_STUDY_DEFAULTS, type InfluenceStudyOptions } from '../../studies/influence/options.js';
 
-/** runs/influence-YYYYMMDD-HHMMSS (local time): the default run folder. */
-function defaultOutDir(now = new Date()): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `runs/influence-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-}
 
 /** --compare values: 'A,B' per option, or several pairs joined by ';'. */
 export function parseComparePairs(values: readonly string[]): Array<[string, string]> {
@@ -92,7 +88,7 @@ export const studyInfluenceCommand: Command = {
       seed: args.number('seed'),
       backend: args.string('backend') as InfluenceStudyOptions['backend'],
       threads: args.optionalNumber('threads'),
-      out: args.optionalString('out') ?? defaultOutDir(),
+      out: args.optionalString('out') ?? defaultRunFolder('influence'),
     };
     // loaded on use, so `relevance --help` starts without DuckDB or the compute engine
     const { runInfluenceStudy } = await import('../../studies/influence/run-influence-study.js');

@@ -7,16 +7,12 @@
 import type { BackendName } from '@relevance/core-wasm';
 import { DataError } from '../../io/data-error.js';
 import { PROTEOMICS_DEFAULTS, runProteomicsStudy, type ProteomicsOptions } from '../../studies/proteomics/study.js';
+import { defaultRunFolder } from '../../studies/study-io.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage-error.js';
 
 const D = PROTEOMICS_DEFAULTS;
 
-function timestamp(): string {
-  const d = new Date();
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-}
 
 export function parseShard(text: string | undefined): ProteomicsOptions['shard'] {
   if (text === undefined) return null;
@@ -113,7 +109,7 @@ export const studyProteomicsCommand: Command = {
       topK,
       instanceTopK: args.optionalNumber('instance-top-k') ?? null,
       shard: parseShard(args.optionalString('shard')),
-      out: args.optionalString('out') ?? `runs/proteomics-${timestamp()}`,
+      out: args.optionalString('out') ?? defaultRunFolder('proteomics'),
       seed: args.number('seed'),
       backend: args.string('backend') as 'auto' | BackendName,
       threads: args.optionalNumber('threads'),

@@ -31,14 +31,12 @@ import { resolvedConfig, validateOptions, withDefaults, type InfluenceStudyOptio
 import { applyStandardization, fitStandardization, rowMean, type Standardization } from './standardize.js';
 import { stratifiedSplit, type Split } from './stratified-split.js';
 import { buildTables } from './tables.js';
+import type { StudyIO } from '../study-io.js';
 
 export type InfluenceStudyInput = Partial<InfluenceStudyOptions> & Pick<InfluenceStudyOptions, 'data' | 'labelColumn' | 'out'>;
 
-export interface InfluenceStudyIO {
-  progress: Progress;
-  /** Short notes (stderr in the CLI). */
-  log: (line: string) => void;
-}
+/** The same as every study's IO. */
+export type InfluenceStudyIO = StudyIO;
 
 export interface InfluenceStudyResult {
   outDir: string;

@@ -11,7 +11,7 @@ import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
 import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
-import type { Progress } from '../../progress/progress.js';
+import type { StudyIO } from '../study-io.js';
 import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
@@ -90,11 +90,7 @@ export const PROTEOMICS_DEFAULTS: Omit<ProteomicsOptions, 'out'> = {
   tsne: true,
 };
 
-export interface StudyIO {
-  progress: Progress;
-  /** Warnings and short notes (stderr). */
-  log: (line: string) => void;
-}
+export type { StudyIO } from '../study-io.js';
 
 export interface ProteomicsResult {
   outDir: string;
