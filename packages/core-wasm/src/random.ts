@@ -4,7 +4,7 @@
  * (seed, stream, i), so every backend (TypeScript, AssemblyScript, WGSL) draws
  * bit-identical uniforms, in any order and in parallel.
  *
- * Library code never calls Math.random(): it takes a `Generator` (or a seed)
+ * Library code never calls Math.random: it takes a `Generator` (or a seed)
  * explicitly. `Generator` hands out streams for device kernels (`nextKey`) and
  * draws host-side numbers (`uniform`, `normal`, `int`, `shuffle`) from a stream
  * of its own.
