@@ -29,7 +29,7 @@ import { analyseInfluence } from './influence-analysis.js';
 import { loadStudyTable } from './load-data.js';
 import { resolvedConfig, validateOptions, withDefaults, type InfluenceStudyOptions } from './options.js';
 import { applyStandardization, fitStandardization, rowMean, type Standardization } from './standardize.js';
-import { stratifiedSplit, type Split } from './stratified-split.js';
+import { stratifiedSplit, type Split } from '../stratified-split.js';
 import { buildTables } from './tables.js';
 import type { StudyIO } from '../study-io.js';
 
@@ -135,7 +135,7 @@ export async function runInfluenceStudy(input: InfluenceStudyInput, io: Influenc
     if (!model) {
       const root = new Generator(o.seed);
       const generators = { split: root.fork(), init: root.fork(), train: root.fork() };
-      split = stratifiedSplit(data.labels, classes, o.testFraction, o.validationFraction, generators.split, data.source);
+      split = stratifiedSplit(data.labels, data.labels.length, { testFraction: o.testFraction, validationFraction: o.validationFraction, hint: 'add rows, merge or remove the class in the table, or explain a trained model with --model' }, generators.split, data.source);
       io.log(`data: ${data.rows} labelled rows, ${width} features, classes ${classes.map((c, i) => `${c} ${counts[i]}`).join(', ')}; train ${split.train.length}, validation ${split.validation.length}, test ${split.test.length}`);
       standardization = fitStandardization(data.x, width, split.train);
       xs = applyStandardization(data.x, width, standardization);

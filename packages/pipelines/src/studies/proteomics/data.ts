@@ -12,6 +12,7 @@ import { readTable, type SqlSource } from '../../io/read-table.js';
 import { selectFeatureColumns } from '../../io/select-columns.js';
 import { cellValue, type LoadedTable } from '../../io/table.js';
 import { checkInformativeColumn, numericValues, rowLabel } from '../../io/to-matrix.js';
+import { stratifiedSplit } from '../stratified-split.js';
 import { generateSyntheticCohort, type SyntheticCohort, type SyntheticCohortOptions } from './synthetic.js';
 
 export type Transform = 'none' | 'log' | 'log1p' | 'asinh';
@@ -78,34 +79,6 @@ function applyTransform(values: Float64Array, transform: Transform, protein: str
       values[r] = Math.asinh(v);
     }
   }
-}
-
-/** Stratified split: within each class, a seeded shuffle puts round(fraction * n) rows in the test set. */
-export function stratifiedSplit(labels: readonly string[] | null, rows: number, testFraction: number, seed: number, source: string): { train: number[]; test: number[] } {
-  const g = new Generator(seed);
-  const groups = new Map<string, number[]>();
-  for (let r = 0; r < rows; r++) {
-    const key = labels ? labels[r]! : '';
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)!.push(r);
-  }
-  const train: number[] = [];
-  const test: number[] = [];
-  for (const [cls, members] of [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const nTest = Math.round(members.length * testFraction);
-    if (members.length < 2 || nTest < 1 || members.length - nTest < 1) {
-      throw new DataError(
-        `${source}: ${labels ? `class '${cls}' has` : 'the data have'} ${members.length} row${members.length === 1 ? '' : 's'}, too few for a train/test split with --test-fraction ${testFraction} (each side needs at least one row); ` +
-          `drop the class with --sql "... where <class> <> '${cls}'", merge classes, or change --test-fraction`,
-      );
-    }
-    const shuffled = g.shuffle([...members]) as number[];
-    test.push(...shuffled.slice(0, nTest));
-    train.push(...shuffled.slice(nTest));
-  }
-  train.sort((a, b) => a - b);
-  test.sort((a, b) => a - b);
-  return { train, test };
 }
 
 function columnStatistics(raw: Float64Array, p: number, rows: readonly number[]): { mean: Float64Array; sd: Float64Array } {
@@ -225,7 +198,9 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
   const missing = new Int32Array(p);
   for (let r = 0; r < rows; r++) for (let j = 0; j < p; j++) if (Number.isNaN(raw[r * p + j]!)) missing[j]!++;
   const classNames = labels ? [...new Set(labels)].sort() : [];
-  const { train, test } = stratifiedSplit(labels, rows, options.testFraction, options.seed, source);
+  const split = stratifiedSplit(labels, rows, { testFraction: options.testFraction, hint: "drop the class with --sql \"... where <class> <> '<name>'\", merge classes, or change --test-fraction" }, new Generator(options.seed), source);
+  const train = Array.from(split.train);
+  const test = Array.from(split.test);
   // standardise with training statistics
   const values = new Float64Array(rows * p);
   const statistics: StudyData['statistics'] = [];

@@ -12,7 +12,7 @@ import { parseComparePairs } from '../../../src/cli/commands/study-influence.js'
 import { classificationMetrics } from '../../../src/studies/influence/classification-metrics.js';
 import { deviations, topUnits } from '../../../src/studies/influence/deviations.js';
 import { loadStudyTable } from '../../../src/studies/influence/load-data.js';
-import { stratifiedSplit } from '../../../src/studies/influence/stratified-split.js';
+import { stratifiedSplit } from '../../../src/studies/stratified-split.js';
 import { rowsWhere } from '../../../src/studies/influence/where-rows.js';
 import { balancedClassWeights } from '../../../src/studies/influence/classifier.js';
 import { useTempDir } from '../../io/helpers/temp-dir.js';
@@ -22,14 +22,14 @@ const temp = useTempDir('relevance-influence-parts-');
 describe('stratified split', () => {
   it('puts every class in all three parts, disjointly, the same way for one seed', () => {
     const labels = [...Array(20).fill('a'), ...Array(10).fill('b'), ...Array(5).fill('c')] as string[];
-    const s = stratifiedSplit(labels, ['a', 'b', 'c'], 0.2, 0.2, new Generator(1), 'x');
+    const s = stratifiedSplit(labels, labels.length, { testFraction: 0.2, validationFraction: 0.2, hint: '' }, new Generator(1), 'x');
     const all = [...s.train, ...s.validation, ...s.test].sort((p, q) => p - q);
     expect(all).toEqual(Array.from({ length: 35 }, (_, i) => i));
     for (const part of [s.train, s.validation, s.test]) expect(new Set(Array.from(part, (r) => labels[r]))).toEqual(new Set(['a', 'b', 'c']));
     expect(s.test.length).toBe(4 + 2 + 1);
-    const again = stratifiedSplit(labels, ['a', 'b', 'c'], 0.2, 0.2, new Generator(1), 'x');
+    const again = stratifiedSplit(labels, labels.length, { testFraction: 0.2, validationFraction: 0.2, hint: '' }, new Generator(1), 'x');
     expect(Array.from(again.test)).toEqual(Array.from(s.test));
-    expect(() => stratifiedSplit([...labels, 'd', 'd'], ['a', 'b', 'c', 'd'], 0.2, 0.2, new Generator(1), 'x')).toThrow(/class 'd' has 2 rows/);
+    expect(() => stratifiedSplit([...labels, 'd', 'd'], labels.length + 2, { testFraction: 0.2, validationFraction: 0.2, hint: '' }, new Generator(1), 'x')).toThrow(/class 'd' has 2 rows/);
   });
 });
 

@@ -11,7 +11,7 @@ import { instanceGenerator, instanceNetwork } from '../../../src/studies/proteom
 import { aggregate, LionessPearson, pairCount, symmetrize } from '../../../src/studies/proteomics/networks.js';
 import { topKEnrichment } from '../../../src/studies/proteomics/evaluation.js';
 import { generateSyntheticCohort } from '../../../src/studies/proteomics/synthetic.js';
-import { stratifiedSplit } from '../../../src/studies/proteomics/data.js';
+import { stratifiedSplit } from '../../../src/studies/stratified-split.js';
 
 const be = await createBackend('reference');
 
@@ -120,11 +120,14 @@ describe('data stage', () => {
 
   it('the stratified split is disjoint, covers every row, keeps class proportions and is seeded', () => {
     const labels = Array.from({ length: 100 }, (_, i) => (i % 4 === 0 ? 'a' : 'b'));
-    const { train, test } = stratifiedSplit(labels, 100, 0.3, 1, 'x.csv');
+    const split = (l: string[], n: number) => stratifiedSplit(l, n, { testFraction: 0.3, hint: '' }, new Generator(1), 'x.csv');
+    const train = Array.from(split(labels, 100).train);
+    const test = Array.from(split(labels, 100).test);
     expect(new Set([...train, ...test]).size).toBe(100);
     expect(train.filter((r) => test.includes(r))).toEqual([]);
     expect(test.filter((r) => labels[r] === 'a').length).toBe(Math.round(25 * 0.3));
-    expect(stratifiedSplit(labels, 100, 0.3, 1, 'x.csv').test).toEqual(test);
-    expect(() => stratifiedSplit(['a', 'b', 'b'], 3, 0.3, 1, 'x.csv')).toThrow(/class 'a' has 1 row, too few for a train\/test split/);
+    expect(Array.from(split(labels, 100).test)).toEqual(test);
+    expect(split(labels, 100).validation.length).toBe(0);
+    expect(() => split(['a', 'b', 'b'], 3)).toThrow(/class 'a' has 1 row, too few for a train\/test split/);
   });
 });
