@@ -12,3 +12,19 @@ export function defaultRunFolder(study: string, now = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `runs/${study}-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
 }
+
+/** Wall-clock seconds per named phase (for manifest.json; never in the tables, which must stay byte-identical). */
+export function stopwatch(): { lap(name: string): void; total(): number; timings: Record<string, number> } {
+  const started = performance.now();
+  let last = started;
+  const timings: Record<string, number> = {};
+  return {
+    timings,
+    lap(name) {
+      const now = performance.now();
+      timings[name] = Number(((now - last) / 1000).toFixed(3));
+      last = now;
+    },
+    total: () => Number(((performance.now() - started) / 1000).toFixed(3)),
+  };
+}

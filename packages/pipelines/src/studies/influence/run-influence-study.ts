@@ -31,7 +31,7 @@ import { resolvedConfig, validateOptions, withDefaults, type InfluenceStudyOptio
 import { applyStandardization, fitStandardization, rowMean, type Standardization } from './standardize.js';
 import { stratifiedSplit, type Split } from '../stratified-split.js';
 import { buildTables } from './tables.js';
-import type { StudyIO } from '../study-io.js';
+import { stopwatch, type StudyIO } from '../study-io.js';
 
 export type InfluenceStudyInput = Partial<InfluenceStudyOptions> & Pick<InfluenceStudyOptions, 'data' | 'labelColumn' | 'out'>;
 
@@ -94,14 +94,9 @@ async function writeTables(dir: string, tables: Map<string, Table>): Promise<str
 export async function runInfluenceStudy(input: InfluenceStudyInput, io: InfluenceStudyIO = SILENT): Promise<InfluenceStudyResult> {
   const o = withDefaults(input);
   validateOptions(o);
-  const timings: Record<string, number> = {};
-  const started = performance.now();
-  let t0 = started;
-  const lap = (name: string): void => {
-    const now = performance.now();
-    timings[name] = Number(((now - t0) / 1000).toFixed(3));
-    t0 = now;
-  };
+  const clock = stopwatch();
+  const { timings } = clock;
+  const lap = clock.lap;
   const outDir = o.out;
   await mkdir(outDir, { recursive: true });
   const be: Backend = await createBackend(o.backend, o.threads ? { threads: o.threads } : {});
@@ -190,8 +185,8 @@ export async function runInfluenceStudy(input: InfluenceStudyInput, io: Influenc
         .slice(0, o.topK)
         .map((j) => analysis.units[j]!);
     }
-    timings.write = Number(((performance.now() - t0) / 1000).toFixed(3));
-    timings.total = Number(((performance.now() - started) / 1000).toFixed(3));
+    lap('write');
+    timings.total = clock.total();
     const metrics: Record<string, unknown> = {
       classifier: {
         test_accuracy: quality.accuracy,

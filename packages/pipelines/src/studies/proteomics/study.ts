@@ -11,18 +11,19 @@ import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
 import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
-import type { StudyIO } from '../study-io.js';
+import { stopwatch, type StudyIO } from '../study-io.js';
 import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
 import { finalize, writeTables, type InstanceRecord } from './finalize.js';
-import { instanceNetwork, type RelevanceRule } from './instance-networks.js';
-import { trainMaskedModel } from './masked-model.js';
+import { instanceNetwork, type RelevanceOptions } from './instance-networks.js';
+import { trainMaskedModel, type MaskedModelOptions } from './masked-model.js';
 import { embedInstanceNetworks } from './embedding.js';
 import { SYNTHETIC_DEFAULTS, type SyntheticCohortOptions } from './synthetic.js';
 
-export interface ProteomicsOptions {
+/** Every option of the study: the stage options (model, relevance) plus data, evaluation and run settings. */
+export interface ProteomicsOptions extends MaskedModelOptions, RelevanceOptions {
   /** A table file; omit (with `sql`) for the built-in synthetic cohort. */
   data?: string;
   sql?: string;
@@ -33,19 +34,6 @@ export interface ProteomicsOptions {
   transform: Transform;
   testFraction: number;
   standardize: Standardize;
-  hidden: number[];
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  optimizer: 'adam' | 'sgd';
-  momentum: number;
-  weightDecay: number;
-  patience: number;
-  validationFraction: number;
-  masks: number;
-  rule: RelevanceRule;
-  gamma: number;
-  epsilon: number;
   minInstanceCorrelation: number | null;
   truth?: string;
   knownEdges?: string;
@@ -54,7 +42,6 @@ export interface ProteomicsOptions {
   instanceTopK: number | null;
   shard: { index: number; count: number } | null;
   out: string;
-  seed: number;
   backend: 'auto' | BackendName;
   threads?: number;
   synthetic: Required<SyntheticCohortOptions>;
@@ -169,14 +156,9 @@ async function synthesizedTruth(data: StudyData, outDir: string): Promise<string
 
 export async function runProteomicsStudy(options: ProteomicsOptions, io: StudyIO): Promise<ProteomicsResult> {
   validate(options);
-  const timings: Record<string, number> = {};
-  const started = performance.now();
-  let t0 = started;
-  const lap = (name: string): void => {
-    const now = performance.now();
-    timings[name] = Number(((now - t0) / 1000).toFixed(3));
-    t0 = now;
-  };
+  const clock = stopwatch();
+  const { timings } = clock;
+  const lap = clock.lap;
   const outDir = options.out;
   await mkdir(outDir, { recursive: true });
 
@@ -241,7 +223,7 @@ export async function runProteomicsStudy(options: ProteomicsOptions, io: StudyIO
     io.progress.done();
     lap('baselines');
     const files = await writeTables(outDir, result.tables);
-    timings.total = Number(((performance.now() - started) / 1000).toFixed(3));
+    timings.total = clock.total();
     const metrics = { ...result.metrics, 'timing_s.load': timings.load, 'timing_s.train': timings.train, 'timing_s.relevance': timings.relevance, 'timing_s.baselines': timings.baselines, 'timing_s.total': timings.total };
     const nested = nest(metrics);
     await writeJsonAtomic(`${outDir}/metrics.json`, nested);
