@@ -151,9 +151,9 @@ export function weightedRidge(m: WeightedMoments, cols: ArrayLike<number>, alpha
 /**
  * Coordinate descent for min_beta 1/2 beta^T G beta - c^T beta + lambda |beta|_1 (the weighted
  * Lasso (1/2W) sum w (y - X beta)^2 + lambda |beta|_1 in Gram form, G and c already divided by W).
- * `beta` is the warm start and is updated in place; `grad` = c - G beta is kept in step.
+ * `beta` is the warm start and is updated in place; `grad` = c - G beta (initialised by the caller) carries c and is kept in step.
  */
-function lassoCoordinateDescent(g: Float64Array, c: Float64Array, d: number, lambda: number, beta: Float64Array, grad: Float64Array, tol: number, maxSweeps: number): void {
+function lassoCoordinateDescent(g: Float64Array, d: number, lambda: number, beta: Float64Array, grad: Float64Array, tol: number, maxSweeps: number): void {
   for (let sweep = 0; sweep < maxSweeps; sweep++) {
     let maxChange = 0;
     let maxBeta = 0;
@@ -225,7 +225,7 @@ export function lassoSelect(m: WeightedMoments, k: number): number[] {
   let loGrad = Float64Array.from(grad);
   for (let t = 1; t <= steps; t++) {
     const lambda = lambdaMax * minRatio ** (t / steps);
-    lassoCoordinateDescent(g, c, d, lambda, beta, grad, tol, sweeps);
+    lassoCoordinateDescent(g, d, lambda, beta, grad, tol, sweeps);
     const count = nonZero(beta).length;
     if (count === k) return nonZero(beta);
     if (count < k) {
@@ -241,7 +241,7 @@ export function lassoSelect(m: WeightedMoments, k: number): number[] {
       const mid = Math.sqrt(loLambda * hiLambda);
       const b = Float64Array.from(loBeta);
       const gr = Float64Array.from(loGrad);
-      lassoCoordinateDescent(g, c, d, mid, b, gr, tol, sweeps);
+      lassoCoordinateDescent(g, d, mid, b, gr, tol, sweeps);
       const cnt = nonZero(b).length;
       if (cnt === k) return nonZero(b);
       if (cnt < k) {

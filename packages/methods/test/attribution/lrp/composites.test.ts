@@ -1,7 +1,7 @@
 /** Composites as data, per-layer rule maps, canonization and the errors of lrp's options. */
 import { describe, expect, it } from 'vitest';
 import { createBackend, Generator } from '@relevance/core-wasm';
-import { AttributionError, COMPOSITES, lrp, parseLayerRules, sequential, type Composite } from '../../../src/index.js';
+import { COMPOSITES, lrp, parseLayerRules, sequential, type Composite } from '../../../src/index.js';
 import { randomInputs, randomMlp, relDiff } from './helpers.js';
 
 const be = await createBackend('reference');

@@ -63,7 +63,7 @@ function flagFor(key: string): string {
   return METHOD_FLAGS.find((f) => f.key === key)?.name ?? key;
 }
 
-async function arrayTensor(be: Backend, path: string, what: string): Promise<Tensor> {
+async function arrayTensor(be: Backend, path: string): Promise<Tensor> {
   const a = await readArray(path, { requireComplete: true });
   return be.tensor(a.data, a.shape);
 }
@@ -75,7 +75,7 @@ async function baselineValue(be: Backend, text: string, x: Tensor, entry: Method
   if (text === 'mean') return be.mean(x, 0, true); // one row, shared by every input row
   const n = Number(text);
   if (text.trim() !== '' && Number.isFinite(n)) return n;
-  return arrayTensor(be, text, 'baseline');
+  return arrayTensor(be, text);
 }
 
 async function targetValue(text: string): Promise<'argmax' | number | Int32Array> {
@@ -116,7 +116,9 @@ export const explainCommand: Command = {
     'relevance explain --model mlp.onnx --input x.csv --method lrp --layer-rules fc1=zbox,fc2=gamma,fc3=epsilon --low=-3 --high 3 --out lrp.parquet',
   ],
   async run(args, io) {
-    const { methodEntry, loadModelAuto } = await imports();
+    // loaded on use, so `relevance --help` starts without the compute engine
+    const { methodEntry } = await import('@relevance/methods');
+    const { loadModel } = await import('../load-model.js');
     const entry = methodEntry(args.string('method'));
     // options that do not apply to the method
     const given = METHOD_FLAGS.filter((f) => args.has(f.name));
@@ -140,7 +142,7 @@ export const explainCommand: Command = {
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     let model: Model | null = null;
     try {
-      model = await loadModelAuto(be, args.string('model'));
+      model = await loadModel(be, args.string('model'));
       const modelRow = model.inputs[0]!.shape.slice(1);
       const rows = input.shape[0]!;
       const perRow = input.data.length / Math.max(rows, 1);
@@ -150,7 +152,7 @@ export const explainCommand: Command = {
       if (args.has('batch-size')) options.batchSize = args.number('batch-size');
       for (const f of given) {
         if (f.key === 'baseline') options.baseline = await baselineValue(be, args.string('baseline'), x, entry);
-        else if (f.key === 'background') options.background = await arrayTensor(be, args.string('background'), 'background');
+        else if (f.key === 'background') options.background = await arrayTensor(be, args.string('background'));
         else if (f.key === 'groups') {
           const g = await readArray(args.string('groups'), { requireComplete: true });
           options.groups = Int32Array.from(g.data);
@@ -196,9 +198,3 @@ export const explainCommand: Command = {
     }
   },
 };
-
-async function imports() {
-  const methods = await import('@relevance/methods');
-  const { loadModel } = await import('../load-model.js');
-  return { methodEntry: methods.methodEntry, loadModelAuto: loadModel };
-}

@@ -19,7 +19,7 @@ import { DataError } from '../../io/data-error.js';
 import { listNames } from '../../io/closest-match.js';
 import type { Table } from '../../io/table.js';
 import { writeTable } from '../../io/write-table.js';
-import { createProgress, type Progress } from '../../progress/progress.js';
+import { createProgress } from '../../progress/progress.js';
 import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { classificationMetrics } from './classification-metrics.js';

@@ -96,7 +96,7 @@ export class LionessPearson {
   private readonly cross: Float64Array;
   private readonly reference: Float64Array;
 
-  constructor(private readonly data: ArrayLike<number>, rows: number, private readonly p: number) {
+  constructor(data: ArrayLike<number>, rows: number, private readonly p: number) {
     this.n = rows;
     this.sums = new Float64Array(p);
     this.cross = new Float64Array(p * p);
