@@ -9,3 +9,17 @@ export {
   correlationMatrix, standardizedCovariance, ledoitWolf, precisionToPartialCorrelation, shrinkagePartialCorrelation, graphicalLasso, graphicalLassoEbic,
 } from './networks.js';
 export type { DataMatrix, ShrinkageResult, GraphicalLassoResult } from './networks.js';
+export { binColumns, HistogramTreeBuilder, resolveMaxFeatures } from './trees.js';
+export type { BinnedMatrix, TreeFitOptions } from './trees.js';
+export { genie3, GENIE3_DEFAULT_TREES } from './genie3.js';
+export type { Genie3Options } from './genie3.js';
+export { grnboost2 } from './grnboost.js';
+export type { GrnBoostOptions } from './grnboost.js';
+export { bayesianBlocksEdges, discretize, discretizeColumns, jointCounts, mutualInformationFromCounts, mutualInformationMatrix } from './information.js';
+export type { Discretized, Discretizer } from './information.js';
+export { pidc, pucScores, applyContext, fitGamma } from './pidc.js';
+export type { PidcOptions, PidcResult } from './pidc.js';
+export { clr, clrFromMi, aracneDpi } from './clr.js';
+export type { ClrOptions } from './clr.js';
+export { edgeMetrics, edgeList, earlyPrecision } from './edge-metrics.js';
+export type { EdgeMetrics } from './edge-metrics.js';

@@ -1,0 +1,281 @@
+/**
+ * Histogram regression trees, the engine under GENIE3 (random forests) and
+ * GRNBoost2 (stochastic gradient boosting). Every feature is pre-binned once
+ * into at most 256 quantile bins (as LightGBM, Ke et al. 2017); split search
+ * then scans per-node histograms instead of sorted values, so an exact CART
+ * split between two raw values falling in the same bin is not available
+ * (with <= 256 distinct values a feature keeps all of its exact splits).
+ *
+ * Splits minimise the weighted squared error (CART, Breiman et al. 1984): the
+ * gain of a split is S_l^2/W_l + S_r^2/W_r - S^2/W, the node's weighted
+ * impurity decrease (impurity x samples). Features are drawn per node without
+ * replacement as scikit-learn does: drawing continues until `maxFeatures`
+ * features that are not constant in the node have been evaluated.
+ */
+import type { Generator } from '@relevance/core-wasm';
+import type { DataMatrix } from './networks.js';
+
+/** Features binned column-major: bin of sample i in feature j at `bins[j * rows + i]`. */
+export interface BinnedMatrix {
+  bins: Uint8Array;
+  rows: number;
+  cols: number;
+  /** Number of bins used by each feature (1 for a constant feature). */
+  binCount: Int32Array;
+}
+
+/** Median of the non-NaN values of a column (0 when all are NaN). */
+function columnMedian(values: Float64Array): number {
+  const v = Array.from(values).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (v.length === 0) return 0;
+  const h = v.length >> 1;
+  return v.length % 2 ? v[h]! : (v[h - 1]! + v[h]!) / 2;
+}
+
+/** Column j of a data matrix, NaN replaced by the column median. */
+export function imputedColumn(d: DataMatrix, j: number): Float64Array {
+  const c = new Float64Array(d.rows);
+  for (let i = 0; i < d.rows; i++) c[i] = d.values[i * d.cols + j]!;
+  const med = columnMedian(c);
+  for (let i = 0; i < d.rows; i++) if (Number.isNaN(c[i]!)) c[i] = med;
+  return c;
+}
+
+/**
+ * Quantile binning of every column (at most `maxBins` <= 256 bins; a column
+ * with few distinct values gets one bin per value). NaN values are imputed
+ * by the column median first.
+ */
+export function binColumns(d: DataMatrix, maxBins = 256): BinnedMatrix {
+  if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > 256) {
+    throw new Error(`binColumns: maxBins must be an integer in [2, 256], got ${maxBins}`);
+  }
+  const { rows, cols } = d;
+  const bins = new Uint8Array(rows * cols);
+  const binCount = new Int32Array(cols);
+  for (let j = 0; j < cols; j++) {
+    const c = imputedColumn(d, j);
+    const sorted = Float64Array.from(c).sort();
+    const distinct: number[] = [];
+    for (let i = 0; i < rows; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct.push(sorted[i]!);
+    const uppers: number[] = []; // bin b holds values <= uppers[b] (and > uppers[b-1])
+    if (distinct.length <= maxBins) {
+      for (let k = 0; k < distinct.length - 1; k++) uppers.push((distinct[k]! + distinct[k + 1]!) / 2);
+    } else {
+      for (let b = 1; b < maxBins; b++) {
+        const pos = Math.floor((b * rows) / maxBins);
+        const lo = sorted[pos - 1]!, hi = sorted[pos]!;
+        const cut = lo === hi ? lo : (lo + hi) / 2;
+        if (uppers.length === 0 || cut > uppers[uppers.length - 1]!) uppers.push(cut);
+      }
+    }
+    binCount[j] = uppers.length + 1;
+    for (let i = 0; i < rows; i++) bins[j * rows + i] = lowerBound(uppers, c[i]!);
+  }
+  return { bins, rows, cols, binCount };
+}
+
+/** Number of cut points strictly below v (cut points sorted increasing). */
+function lowerBound(cuts: number[], v: number): number {
+  let lo = 0, hi = cuts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cuts[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Options of one tree fit. */
+export interface TreeFitOptions {
+  /** Candidate features (indices into the binned matrix). */
+  candidates: Int32Array;
+  /** Features evaluated per node (scikit-learn's max_features, resolved to a count). */
+  maxFeatures: number;
+  maxDepth: number;
+  minLeaf: number;
+  rng: Generator;
+}
+
+/**
+ * A reusable tree builder: all buffers are allocated once per (rows, cols),
+ * so fitting a tree allocates nothing. Samples enter through `sample` (row
+ * indices) and `weight` (per-row weights, e.g. bootstrap counts).
+ */
+export class HistogramTreeBuilder {
+  readonly sample: Int32Array;
+  readonly weight: Float64Array;
+  /** Feature importance of the last fit: summed weighted impurity decrease per feature. */
+  readonly importance: Float64Array;
+  /** Tree of the last fit: split feature (-1 = leaf), split bin (left when bin <= it), children, leaf value. */
+  readonly nodeFeature: Int32Array;
+  readonly nodeBin: Int32Array;
+  readonly nodeLeft: Int32Array;
+  readonly nodeRight: Int32Array;
+  readonly nodeValue: Float64Array;
+  nodeCount = 0;
+  private readonly histW = new Float64Array(256);
+  private readonly histS = new Float64Array(256);
+  private readonly histC = new Int32Array(256);
+  private readonly order: Int32Array;
+  private readonly stack: Int32Array;
+
+  constructor(readonly data: BinnedMatrix) {
+    const n = data.rows;
+    this.sample = new Int32Array(n);
+    this.weight = new Float64Array(n);
+    this.importance = new Float64Array(data.cols);
+    const cap = 2 * n + 1;
+    this.nodeFeature = new Int32Array(cap);
+    this.nodeBin = new Int32Array(cap);
+    this.nodeLeft = new Int32Array(cap);
+    this.nodeRight = new Int32Array(cap);
+    this.nodeValue = new Float64Array(cap);
+    this.order = new Int32Array(data.cols);
+    this.stack = new Int32Array(4 * (n + 1));
+  }
+
+  /**
+   * Fit one tree on `sample[0..count)` with responses `y` (indexed by row)
+   * and weights `weight` (indexed by row). Importances are reset and
+   * accumulated as unnormalised impurity decreases; returns the total weight
+   * at the root (scikit-learn divides by it).
+   */
+  fit(y: Float64Array, count: number, opts: TreeFitOptions): number {
+    this.importance.fill(0);
+    this.nodeCount = 1;
+    let sp = 0;
+    const st = this.stack;
+    st[sp++] = 0; st[sp++] = 0; st[sp++] = count; st[sp++] = 0;
+    let rootW = 0;
+    for (let k = 0; k < count; k++) rootW += this.weight[this.sample[k]!]!;
+    while (sp > 0) {
+      const depth = st[--sp]!, end = st[--sp]!, start = st[--sp]!, node = st[--sp]!;
+      const split = this.splitNode(y, start, end, depth, node, opts);
+      if (split < 0) continue;
+      const left = this.nodeCount++, right = this.nodeCount++;
+      this.nodeLeft[node] = left;
+      this.nodeRight[node] = right;
+      st[sp++] = left; st[sp++] = start; st[sp++] = split; st[sp++] = depth + 1;
+      st[sp++] = right; st[sp++] = split; st[sp++] = end; st[sp++] = depth + 1;
+    }
+    return rootW;
+  }
+
+  /** Make `node` a leaf or split it; returns the partition point, or -1 for a leaf. */
+  private splitNode(y: Float64Array, start: number, end: number, depth: number, node: number, opts: TreeFitOptions): number {
+    const { sample, weight } = this;
+    let W = 0, S = 0, Q = 0;
+    for (let k = start; k < end; k++) {
+      const i = sample[k]!, w = weight[i]!, v = y[i]!;
+      W += w; S += w * v; Q += w * v * v;
+    }
+    this.nodeFeature[node] = -1;
+    this.nodeValue[node] = W > 0 ? S / W : 0;
+    const m = end - start;
+    const sse = Q - (S * S) / W;
+    if (depth >= opts.maxDepth || m < 2 * opts.minLeaf || !(sse > 1e-12 * (Q + 1e-300))) return -1;
+    const best = this.bestSplit(y, start, end, W, S, opts);
+    if (best.feature < 0) return -1;
+    this.importance[best.feature] += best.gain;
+    this.nodeFeature[node] = best.feature;
+    this.nodeBin[node] = best.bin;
+    return this.partition(start, end, best.feature, best.bin);
+  }
+
+  private best = { feature: -1, bin: -1, gain: 0 };
+
+  /** Best split over features drawn without replacement until maxFeatures non-constant ones were scanned. */
+  private bestSplit(y: Float64Array, start: number, end: number, W: number, S: number, opts: TreeFitOptions): { feature: number; bin: number; gain: number } {
+    const { candidates, maxFeatures, minLeaf, rng } = opts;
+    const order = this.order;
+    const nc = candidates.length;
+    for (let k = 0; k < nc; k++) order[k] = candidates[k]!;
+    const best = this.best;
+    best.feature = -1; best.bin = -1; best.gain = 0;
+    const base = (S * S) / W;
+    let visited = 0;
+    for (let k = 0; k < nc && visited < maxFeatures; k++) {
+      const r = k + rng.int(nc - k);
+      const f = order[r]!;
+      order[r] = order[k]!;
+      order[k] = f;
+      if (this.scanFeature(y, start, end, f, W, S, base, minLeaf)) visited++;
+    }
+    return best;
+  }
+
+  /** Histogram of one feature over the node and the best threshold on it; false when constant in the node. */
+  private scanFeature(y: Float64Array, start: number, end: number, f: number, W: number, S: number, base: number, minLeaf: number): boolean {
+    const { sample, weight, histW, histS, histC } = this;
+    const bins = this.data.bins;
+    const off = f * this.data.rows;
+    let lo = 255, hi = 0;
+    for (let k = start; k < end; k++) {
+      const i = sample[k]!;
+      const b = bins[off + i]!;
+      const w = weight[i]!;
+      histW[b] += w; histS[b] += w * y[i]!; histC[b]++;
+      if (b < lo) lo = b;
+      if (b > hi) hi = b;
+    }
+    if (lo === hi) {
+      histW[lo] = 0; histS[lo] = 0; histC[lo] = 0;
+      return false;
+    }
+    const m = end - start;
+    const best = this.best;
+    let wl = 0, sl = 0, cl = 0;
+    for (let b = lo; b < hi; b++) {
+      const c = histC[b]!;
+      if (c === 0) continue;
+      wl += histW[b]!; sl += histS[b]!; cl += c;
+      histW[b] = 0; histS[b] = 0; histC[b] = 0;
+      if (cl < minLeaf || m - cl < minLeaf) continue;
+      const wr = W - wl;
+      if (wl <= 0 || wr <= 0) continue;
+      const sr = S - sl;
+      const gain = (sl * sl) / wl + (sr * sr) / wr - base;
+      if (gain > best.gain * (1 + 1e-12) + 1e-300) {
+        best.gain = gain; best.feature = f; best.bin = b;
+      }
+    }
+    histW[hi] = 0; histS[hi] = 0; histC[hi] = 0;
+    return true;
+  }
+
+  /** Reorder sample[start..end) so rows with bin <= threshold come first; returns the boundary. */
+  private partition(start: number, end: number, f: number, bin: number): number {
+    const { sample } = this;
+    const bins = this.data.bins;
+    const off = f * this.data.rows;
+    let i = start, j = end - 1;
+    while (i <= j) {
+      if (bins[off + sample[i]!]! <= bin) i++;
+      else {
+        const t = sample[i]!; sample[i] = sample[j]!; sample[j] = t; j--;
+      }
+    }
+    return i;
+  }
+
+  /** Prediction of the last fitted tree for row `i`. */
+  predict(i: number): number {
+    const bins = this.data.bins, n = this.data.rows;
+    let node = 0;
+    for (;;) {
+      const f = this.nodeFeature[node]!;
+      if (f < 0) return this.nodeValue[node]!;
+      node = bins[f * n + i]! <= this.nodeBin[node]! ? this.nodeLeft[node]! : this.nodeRight[node]!;
+    }
+  }
+}
+
+/** Resolve a max_features option ('sqrt' | 'all' | fraction in (0,1) | count) to a count in [1, nFeatures]. */
+export function resolveMaxFeatures(option: 'sqrt' | 'all' | number, nFeatures: number, who: string): number {
+  if (option === 'sqrt') return Math.max(1, Math.floor(Math.sqrt(nFeatures)));
+  if (option === 'all') return Math.max(1, nFeatures);
+  if (typeof option === 'number' && option > 0 && option < 1) return Math.max(1, Math.floor(option * nFeatures));
+  if (typeof option === 'number' && Number.isInteger(option) && option >= 1) return Math.min(option, Math.max(1, nFeatures));
+  throw new Error(`${who}: maxFeatures must be 'sqrt', 'all', a fraction in (0, 1) or a positive integer, got ${String(option)}`);
+}
