@@ -15,6 +15,9 @@
 import type { Generator } from '@relevance/core-wasm';
 import type { DataMatrix } from './networks.js';
 
+/** Nodes with at most this many samples are scanned by sorting rather than by histogram. */
+const SMALL_NODE = 32;
+
 /** Features binned column-major: bin of sample i in feature j at `bins[j * rows + i]`. */
 export interface BinnedMatrix {
   bins: Uint8Array;
@@ -26,7 +29,7 @@ export interface BinnedMatrix {
 
 /** Median of the non-NaN values of a column (0 when all are NaN). */
 function columnMedian(values: Float64Array): number {
-  const v = Array.from(values).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  const v = values.filter((x) => !Number.isNaN(x)).sort();
   if (v.length === 0) return 0;
   const h = v.length >> 1;
   return v.length % 2 ? v[h]! : (v[h - 1]! + v[h]!) / 2;
@@ -36,6 +39,7 @@ function columnMedian(values: Float64Array): number {
 export function imputedColumn(d: DataMatrix, j: number): Float64Array {
   const c = new Float64Array(d.rows);
   for (let i = 0; i < d.rows; i++) c[i] = d.values[i * d.cols + j]!;
+  if (!c.some(Number.isNaN)) return c;
   const med = columnMedian(c);
   for (let i = 0; i < d.rows; i++) if (Number.isNaN(c[i]!)) c[i] = med;
   return c;
@@ -144,6 +148,7 @@ export class HistogramTreeBuilder {
   fit(y: Float64Array, count: number, opts: TreeFitOptions): number {
     this.importance.fill(0);
     this.nodeCount = 1;
+    this.order.set(opts.candidates);
     let sp = 0;
     const st = this.stack;
     st[sp++] = 0; st[sp++] = 0; st[sp++] = count; st[sp++] = 0;
@@ -188,9 +193,10 @@ export class HistogramTreeBuilder {
   /** Best split over features drawn without replacement until maxFeatures non-constant ones were scanned. */
   private bestSplit(y: Float64Array, start: number, end: number, W: number, S: number, opts: TreeFitOptions): { feature: number; bin: number; gain: number } {
     const { candidates, maxFeatures, minLeaf, rng } = opts;
+    // order[] keeps the previous node's arrangement: a partial Fisher-Yates shuffle draws a
+    // uniform sample without replacement from any starting arrangement, so no reset is needed.
     const order = this.order;
     const nc = candidates.length;
-    for (let k = 0; k < nc; k++) order[k] = candidates[k]!;
     const best = this.best;
     best.feature = -1; best.bin = -1; best.gain = 0;
     const base = (S * S) / W;
@@ -207,6 +213,7 @@ export class HistogramTreeBuilder {
 
   /** Histogram of one feature over the node and the best threshold on it; false when constant in the node. */
   private scanFeature(y: Float64Array, start: number, end: number, f: number, W: number, S: number, base: number, minLeaf: number): boolean {
+    if (end - start <= SMALL_NODE) return this.scanSmall(y, start, end, f, W, S, base, minLeaf);
     const { sample, weight, histW, histS, histC } = this;
     const bins = this.data.bins;
     const off = f * this.data.rows;
@@ -241,6 +248,44 @@ export class HistogramTreeBuilder {
       }
     }
     histW[hi] = 0; histS[hi] = 0; histC[hi] = 0;
+    return true;
+  }
+
+  private readonly smallB = new Int32Array(SMALL_NODE);
+  private readonly smallW = new Float64Array(SMALL_NODE);
+  private readonly smallS = new Float64Array(SMALL_NODE);
+
+  /** scanFeature for small nodes: insertion-sort the node's (bin, w, w*y) instead of scanning up to 256 bins. */
+  private scanSmall(y: Float64Array, start: number, end: number, f: number, W: number, S: number, base: number, minLeaf: number): boolean {
+    const { sample, weight, smallB, smallW, smallS } = this;
+    const bins = this.data.bins;
+    const off = f * this.data.rows;
+    const m = end - start;
+    for (let k = 0; k < m; k++) {
+      const i = sample[start + k]!;
+      const b = bins[off + i]!, w = weight[i]!, s = w * y[i]!;
+      let q = k;
+      while (q > 0 && smallB[q - 1]! > b) {
+        smallB[q] = smallB[q - 1]!; smallW[q] = smallW[q - 1]!; smallS[q] = smallS[q - 1]!; q--;
+      }
+      smallB[q] = b; smallW[q] = w; smallS[q] = s;
+    }
+    if (smallB[0] === smallB[m - 1]) return false;
+    const best = this.best;
+    let wl = 0, sl = 0;
+    for (let k = 0; k < m - 1; k++) {
+      wl += smallW[k]!; sl += smallS[k]!;
+      if (smallB[k + 1] === smallB[k]) continue;
+      const cl = k + 1;
+      if (cl < minLeaf || m - cl < minLeaf) continue;
+      const wr = W - wl;
+      if (wl <= 0 || wr <= 0) continue;
+      const sr = S - sl;
+      const gain = (sl * sl) / wl + (sr * sr) / wr - base;
+      if (gain > best.gain * (1 + 1e-12) + 1e-300) {
+        best.gain = gain; best.feature = f; best.bin = smallB[k]!;
+      }
+    }
     return true;
   }
 
