@@ -85,7 +85,7 @@ export function hillSteadyState(
   m: ArrayLike<number>,
   x0: ArrayLike<number>,
   tolerance: number,
-  maxSteps = 20000,
+  maxSteps = 5000,
 ): { x: Float64Array; residual: number; steps: number; converged: boolean } {
   const p = x0.length;
   const into = edgesByTarget(model);
