@@ -4,15 +4,24 @@
  * (studies/networks/simulators.ts). Same options and seed, same bytes.
  */
 import { checkDatasetTarget, DatasetExistsError, writeNetworkDataset, optionFlag } from '../../studies/networks/write-dataset.js';
-import { SIMULATION_DEFAULTS, SIMULATION_KINDS, SimulationOptionError, simulateNetwork, type SimulationKind, type SimulationOptions } from '../../studies/networks/simulators.js';
+import {
+  SIMULATION_DEFAULTS,
+  SIMULATION_KINDS,
+  SimulationOptionError,
+  checkSimulationSeed,
+  resolveSimulationOptions,
+  simulateNetwork,
+  type SimulationKind,
+  type SimulationOptions,
+} from '../../studies/networks/simulators.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage-error.js';
 
-/** Per-kind defaults as one help line: 'linear-sem 20, nonlinear-sem 20, ...' (or one value when all kinds agree). */
+/** Per-kind defaults as one help line: 'default: linear-sem 1000, ..., hill-ode 500' (one value when the kinds that take the option agree). */
 function defaultsOf(name: keyof SimulationOptions, fallback = ''): string {
   const kinds = SIMULATION_KINDS.filter((k) => name in SIMULATION_DEFAULTS[k]);
   const values = kinds.map((k) => SIMULATION_DEFAULTS[k][name] ?? fallback);
-  if (values.every((v) => v === values[0]) && kinds.length === SIMULATION_KINDS.length) return `default ${values[0]}`;
+  if (values.every((v) => v === values[0])) return `default ${values[0]}`;
   return `default: ${kinds.map((k, i) => `${k} ${values[i]}`).join(', ')}`;
 }
 
@@ -70,11 +79,11 @@ export const simulateCommand: Command = {
       if (!(name in SIMULATION_DEFAULTS[kind])) throw new UsageError(`--${flag} does not apply to --kind ${kind}; its options are ${applies.join(', ')}`);
       options[name] = v;
     }
-    io.progress.start('simulate');
-    let sim;
+    const seed = args.number('seed');
     try {
       checkDatasetTarget(out, force);
-      sim = simulateNetwork(kind, options, args.number('seed'));
+      resolveSimulationOptions(kind, options);
+      checkSimulationSeed(seed);
     } catch (e) {
       if (e instanceof SimulationOptionError) {
         const flag = optionFlag(e.option);
@@ -83,6 +92,8 @@ export const simulateCommand: Command = {
       if (e instanceof DatasetExistsError) throw new UsageError(`--out ${out} exists and is not empty; choose another folder or pass --force to replace it`);
       throw e;
     }
+    io.progress.start('simulate');
+    const sim = simulateNetwork(kind, options, seed);
     await writeNetworkDataset(sim, out, { force });
     io.progress.done(`${kind}: ${sim.samples.length} samples x ${sim.genes.length} genes, ${sim.truth.length} truth edges (seed ${sim.seed}); wrote ${out}/cells.csv, truth.csv, SOURCE.md`);
   },

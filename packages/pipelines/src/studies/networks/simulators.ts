@@ -123,7 +123,8 @@ export function resolveSimulationOptions(kind: SimulationKind, options: Simulati
   return o;
 }
 
-function checkSeed(seed: number): void {
+/** Throws SimulationOptionError('seed') unless seed is a whole number in [0, 2^53 - 1]. */
+export function checkSimulationSeed(seed: number): void {
   if (!Number.isInteger(seed) || seed < 0 || seed > Number.MAX_SAFE_INTEGER) {
     throw new SimulationOptionError('seed', `seed must be a whole number from 0 to 2^53 - 1, got ${seed}`);
   }
@@ -138,7 +139,7 @@ function named(genes: string[], edges: Array<{ source: number; target: number; s
 /** Simulate one data set of `kind` with a known network. See each model's file for its equations. */
 export function simulateNetwork(kind: SimulationKind, options: SimulationOptions = {}, seed = 1): SimulatedNetwork {
   const o = resolveSimulationOptions(kind, options);
-  checkSeed(seed);
+  checkSimulationSeed(seed);
   const root = new Generator(seed);
   const structureG = root.fork();
   const pilotG = root.fork();

@@ -193,8 +193,12 @@ describe('nonlinear-sem: every true edge carries dependence', () => {
   function edgeDependence(sim: SimulatedNetwork, shuffle?: Generator): number[] {
     const model = sim.model as NonlinearSemModel;
     return model.edges.map((e) => {
-      const source = column(sim, e.source);
-      if (shuffle) shuffle.shuffle(source);
+      let source = column(sim, e.source);
+      if (shuffle) {
+        const order = shuffle.permutation(source.length);
+        const original = source;
+        source = source.map((_, i) => original[order[i]!]!);
+      }
       return Math.abs(correlation(column(sim, e.target), source.map(EDGE_FUNCTIONS[e.fn]!.f)));
     });
   }
