@@ -33,7 +33,7 @@ describe('writeNetworkDataset', () => {
     const source = readFileSync(join(dir, 'SOURCE.md'), 'utf8');
     expect(source).toContain('# Simulated network: hill-ode');
     expect(source).toContain('Seed 3.');
-    expect(source).toContain('relevance simulate --kind hill-ode --edges 12 --genes 8 --max-parents 3 --noise 0.1 --perturbation 0.3 --samples 40 --tolerance 1e-8 --seed 3 --out <dir>');
+    expect(source).toContain('relevance simulate --kind hill-ode --edges 12 --feedback 0 --genes 8 --max-parents 3 --noise 0.1 --perturbation 0.3 --samples 40 --tolerance 1e-8 --seed 3 --out <dir>');
     // no temporary folders left beside it
     expect(readdirSync(tmp.path('nested'))).toEqual(['hill']);
   });

@@ -35,6 +35,7 @@ const NUMERIC_OPTIONS: ReadonlyArray<[flag: string, name: keyof SimulationOption
   ['block-size', 'blockSize'],
   ['perturbation', 'perturbation'],
   ['tolerance', 'tolerance'],
+  ['feedback', 'feedback'],
 ];
 
 export const simulateCommand: Command = {
@@ -61,6 +62,7 @@ export const simulateCommand: Command = {
     { name: 'block-size', type: 'integer', help: `relu-gated: genes per block (${defaultsOf('blockSize')})` },
     { name: 'perturbation', type: 'number', help: `hill-ode: log-normal sd of each sample's basal-rate perturbation (${defaultsOf('perturbation')})` },
     { name: 'tolerance', type: 'number', help: `hill-ode: steady when max |dx/dt| < tolerance (${defaultsOf('tolerance')})` },
+    { name: 'feedback', type: 'integer', help: `hill-ode: extra edges from a gene back to one of its ancestors (feedback loops) (${defaultsOf('feedback')})` },
     { name: 'force', type: 'boolean', help: 'replace an existing non-empty --out folder' },
   ],
   examples: [

@@ -11,7 +11,9 @@
  *
  * Regulators act as independent modules combined additively (their mean), so
  * each one moves its target in the direction of its sign whatever the others do.
- * Network: the random DAG of simulate-dag.ts. Parameters: λ ~ U(0.5, 1.5),
+ * Network: the random DAG of simulate-dag.ts, plus `feedback` edges from a gene
+ * back to one of its ancestors (loops, as GeneNetWeaver's subnetworks of
+ * E. coli and yeast have). Parameters: λ ~ U(0.5, 1.5),
  * m ~ U(0.5, 2), α ~ U(0, 0.1), n ~ U(1, 3), activation with probability 0.6,
  * k = (wild-type steady state of the regulator) · exp(U(−0.5, 0.5)), so each
  * regulator works in the sensitive range of its Hill curve.
@@ -30,6 +32,8 @@ export interface HillEdge {
   sign: '+' | '-';
   n: number;
   k: number;
+  /** Set on the feedback edges (from a gene back to one of its DAG ancestors). */
+  feedback?: true;
 }
 
 export interface HillModel {
@@ -54,9 +58,9 @@ export function hillProduction(basalShare: ArrayLike<number>, into: readonly Hil
   if (!into.length) return 1;
   let sum = 0;
   for (const e of into) {
-    const xn = Math.pow(Math.max(x[e.source]!, 0), e.n);
-    const kn = Math.pow(e.k, e.n);
-    sum += e.sign === '+' ? xn / (kn + xn) : kn / (kn + xn);
+    const r = Math.pow(Math.max(x[e.source]!, 0) / e.k, e.n); // (x/k)^n: x^n/(k^n+x^n) = r/(1+r), k^n/(k^n+x^n) = 1/(1+r)
+    const active = r === Infinity ? 1 : r / (1 + r);
+    sum += e.sign === '+' ? active : 1 - active;
   }
   const a = basalShare[i]!;
   return a + ((1 - a) * sum) / into.length;
@@ -108,24 +112,54 @@ export function hillSteadyState(
   return { x, residual, steps, converged: residual < tolerance };
 }
 
-/** Kinetic parameters on the DAG; k is set from the wild-type levels, computed in causal order. */
-export function hillModel(dag: Dag, g: Generator): Omit<HillModel, 'rates' | 'steadyStates' | 'maxResidual'> {
+/** Proper ancestors of gene j in the DAG. */
+function dagAncestors(dag: Dag, j: number): Set<number> {
+  const seen = new Set<number>();
+  const stack = [...dag.parents[j]!];
+  while (stack.length) {
+    const q = stack.pop()!;
+    if (!seen.has(q)) {
+      seen.add(q);
+      stack.push(...dag.parents[q]!);
+    }
+  }
+  return seen;
+}
+
+function randomHillEdge(source: number, target: number, level: number, g: Generator, feedback = false): HillEdge {
+  const edge: HillEdge = { source, target, sign: g.uniform() < 0.6 ? '+' : '-', n: 1 + 2 * g.uniform(), k: level * Math.exp(g.uniform() - 0.5) };
+  if (feedback) edge.feedback = true;
+  return edge;
+}
+
+/**
+ * Kinetic parameters on the DAG; k is set from the regulator's wild-type level, computed in causal order.
+ * With `feedback` > 0, that many edges from a gene back to one of its DAG ancestors are added (each
+ * closes a loop; k from the regulator's open-loop level) and the wild type is integrated to its steady state.
+ */
+export function hillModel(dag: Dag, feedback: number, tolerance: number, g: Generator): Omit<HillModel, 'rates' | 'steadyStates' | 'maxResidual'> {
   const p = dag.order.length;
   const decay = Float64Array.from({ length: p }, () => 0.5 + g.uniform());
   const maxRate = Float64Array.from({ length: p }, () => 0.5 + 1.5 * g.uniform());
   const basalShare = Float64Array.from({ length: p }, () => 0.1 * g.uniform());
-  const wildType = new Float64Array(p);
+  let wildType: Float64Array = new Float64Array(p);
   const edges: HillEdge[] = [];
   for (const i of dag.order) {
-    const into: HillEdge[] = dag.parents[i]!.map((j) => ({
-      source: j,
-      target: i,
-      sign: g.uniform() < 0.6 ? '+' : '-',
-      n: 1 + 2 * g.uniform(),
-      k: wildType[j]! * Math.exp(g.uniform() - 0.5),
-    }));
+    const into = dag.parents[i]!.map((j) => randomHillEdge(j, i, wildType[j]!, g));
     edges.push(...into);
     wildType[i] = (maxRate[i]! * hillProduction(basalShare, into, i, wildType)) / decay[i]!;
+  }
+  if (feedback > 0) {
+    // candidates: s -> t where t is an ancestor of s in the DAG, so each feedback edge closes a loop
+    const backward = dag.order.flatMap((s) => [...dagAncestors(dag, s)].sort((a, b) => a - b).map((t) => [s, t] as const));
+    if (backward.length < feedback) throw new Error(`hill-ode: feedback ${feedback} asks for more loops than the DAG allows (${backward.length}); lower feedback or raise edges`);
+    const picks = Array.from(g.permutation(backward.length)).slice(0, feedback);
+    for (const q of picks) edges.push(randomHillEdge(backward[q]![0], backward[q]![1], wildType[backward[q]![0]]!, g, true));
+    const r = hillSteadyState({ edges, basalShare, decay }, maxRate, wildType, tolerance);
+    if (!r.converged) {
+      throw new Error(`hill-ode: with ${feedback} feedback edges the unperturbed network reaches no steady state (max |dx/dt| ${r.residual.toExponential(2)}); use fewer feedback edges or another seed`);
+    }
+    wildType = r.x;
   }
   return { type: 'hill-ode', dag, edges, maxRate, decay, basalShare, wildType };
 }

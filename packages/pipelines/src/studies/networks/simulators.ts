@@ -43,6 +43,8 @@ export interface SimulationOptions {
   perturbation?: number;
   /** hill-ode: a state is steady when max_i |dx_i/dt| < tolerance. */
   tolerance?: number;
+  /** hill-ode: extra edges from a gene back to one of its ancestors (feedback loops), on top of `edges`. */
+  feedback?: number;
 }
 
 export type OptionName = keyof SimulationOptions;
@@ -52,7 +54,7 @@ export const SIMULATION_DEFAULTS: Readonly<Record<SimulationKind, Readonly<Simul
   'linear-sem': { genes: 20, samples: 1000, edges: undefined, maxParents: 3, noise: 0.5 },
   'nonlinear-sem': { genes: 20, samples: 1000, edges: undefined, maxParents: 3, noise: 0.5 },
   'relu-gated': { genes: 20, samples: 1000, blockSize: 5, noise: 0.2 },
-  'hill-ode': { genes: 20, samples: 500, edges: undefined, maxParents: 3, noise: 0.1, perturbation: 0.3, tolerance: 1e-8 },
+  'hill-ode': { genes: 20, samples: 500, edges: undefined, maxParents: 3, noise: 0.1, perturbation: 0.3, tolerance: 1e-8, feedback: 0 },
 };
 
 export interface TruthEdge {
@@ -119,6 +121,7 @@ export function resolveSimulationOptions(kind: SimulationKind, options: Simulati
     requireRange('perturbation', o.perturbation!, 0, 2, false);
     requireRange('tolerance', o.tolerance!, 0, 0.01, false);
     if (o.tolerance === 0) throw new SimulationOptionError('tolerance', 'option tolerance must be above 0 (a residual of exactly 0 is never reached); try 1e-8');
+    requireInteger('feedback', o.feedback!, 0, o.genes!, ' (feedback edges come on top of edges; at most one per gene)');
   }
   return o;
 }
@@ -166,7 +169,7 @@ export function simulateNetwork(kind: SimulationKind, options: SimulationOptions
     const truth = named(genes, model.edges.map((e) => ({ ...e, sign: EDGE_FUNCTIONS[e.fn]!.monotone && e.weight < 0 ? '-' : '+' })));
     return { ...base, values: columnsToRows(sampleNonlinearSem(model, n, dataG), n), truth, model };
   }
-  const model = sampleHill(hillModel(dag, structureG), n, o.perturbation!, o.tolerance!, dataG);
+  const model = sampleHill(hillModel(dag, o.feedback!, o.tolerance!, structureG), n, o.perturbation!, o.tolerance!, dataG);
   const values = model.steadyStates.map((x) => x * Math.exp(o.noise! * measureG.normal()));
   return { ...base, values, truth: named(genes, model.edges), model };
 }
@@ -183,7 +186,7 @@ export const BUILTIN_SIMULATIONS: readonly BuiltinSimulation[] = [
   { name: 'linear-sem-20', kind: 'linear-sem', options: { genes: 20, samples: 1000 }, seed: 101 },
   { name: 'nonlinear-sem-20', kind: 'nonlinear-sem', options: { genes: 20, samples: 1000 }, seed: 202 },
   { name: 'relu-gated-20', kind: 'relu-gated', options: { genes: 20, samples: 1000, blockSize: 5 }, seed: 303 },
-  { name: 'hill-ode-20', kind: 'hill-ode', options: { genes: 20, samples: 500 }, seed: 404 },
+  { name: 'hill-ode-20', kind: 'hill-ode', options: { genes: 20, samples: 500, feedback: 2 }, seed: 404 },
 ];
 
 /** Run one built-in configuration by name. */

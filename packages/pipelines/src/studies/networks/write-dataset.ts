@@ -52,7 +52,7 @@ const MODEL_TEXT: Record<SimulationKind, string> = {
     'dx_i/dt = m_i f_i(x) - lambda_i x_i, f_i = alpha_i + (1 - alpha_i) mean_j h_ij(x_j) (independent modules, additive), ' +
     'h = x^n/(k^n+x^n) for activation, k^n/(k^n+x^n) for repression. Each sample perturbs every m_i by exp(perturbation * z), ' +
     'integrates from the wild type with RK4 until max |dx/dt| < tolerance, then measures y = x exp(noise * z) (log-normal, non-negative).\n\n' +
-    "Truth: the regulatory edges (a random DAG), directed regulator -> target; sign '+' activation, '-' repression.",
+    "Truth: the regulatory edges (a random DAG plus `feedback` edges from a gene back to one of its ancestors, closing loops), directed regulator -> target; sign '+' activation, '-' repression.",
 };
 
 /** CLI flag of an option: maxParents -> --max-parents. */

@@ -85,6 +85,8 @@ describe('simulateNetwork: reproducibility and options', () => {
       ['relu-gated', { genes: 6, blockSize: 7 }, 'blockSize', /blockSize must be a whole number from 2 to 6/],
       ['hill-ode', { perturbation: -0.1 }, 'perturbation', /perturbation must lie in \[0, 2\]/],
       ['hill-ode', { tolerance: 0 }, 'tolerance', /tolerance must be above 0/],
+      ['hill-ode', { feedback: 21 }, 'feedback', /feedback must be a whole number from 0 to 20/],
+      ['linear-sem', { feedback: 1 }, 'feedback', /feedback does not apply to linear-sem/],
     ];
     for (const [kind, options, name, message] of cases) {
       let error: unknown;
@@ -271,6 +273,23 @@ describe('hill-ode: converged, non-negative steady states with signed effects', 
     console.log(`hill-ode-20: knock-up agrees with the sign on ${agreeKnock}/${model.edges.length} edges, correlation sign on ${agreeCorr}/${model.edges.length}`);
     expect(agreeKnock / model.edges.length).toBeGreaterThanOrEqual(0.9);
     expect(agreeCorr / model.edges.length).toBeGreaterThanOrEqual(0.75);
+  });
+
+  it('feedback edges close loops (target is a DAG ancestor of source), and the truth lists them', () => {
+    const feedback = model.edges.filter((e) => e.feedback);
+    expect(feedback.length).toBe(sim.options.feedback);
+    expect(feedback.length).toBeGreaterThan(0);
+    const position = new Map(model.dag.order.map((g, k) => [g, k]));
+    const anc = ancestors(sim);
+    for (const e of feedback) {
+      expect(position.get(e.source)!).toBeGreaterThan(position.get(e.target)!);
+      expect(anc[e.target]!.has(e.source), 'the feedback source reaches back to the target: a loop').toBe(true);
+      expect(sim.truth).toContainEqual({ source: sim.genes[e.source], target: sim.genes[e.target], sign: e.sign });
+    }
+    expect(sim.truth.length).toBe(sim.options.edges! + sim.options.feedback!);
+    // the wild type is a steady state of the full network, loops included
+    const out = new Float64Array(p);
+    expect(hillDerivative(model, edgesByTarget(model), model.maxRate, model.wildType, out)).toBeLessThan(sim.options.tolerance!);
   });
 
   it('a sample that does not reach a steady state is an error, never silent', () => {
