@@ -89,6 +89,7 @@ describe('relevance simulate', () => {
       [['--kind', 'linear-sem', '--noise', '1.5'], /--noise: must lie in \(0, 1\), got 1.5/],
       [['--kind', 'linear-sem', '--block-size', '4'], /--block-size does not apply to --kind linear-sem; its options are --genes, --samples, --edges, --max-parents, --noise/],
       [['--kind', 'hill-ode', '--tolerance', '0'], /--tolerance: must be above 0/],
+      [['--kind', 'hill-ode', '--genes', '5', '--edges', '1', '--feedback', '3'], /--feedback: must be at most 1 here .*got 3/],
       [['--kind', 'tree'], /--kind must be one of linear-sem, nonlinear-sem, relu-gated, hill-ode; got 'tree'/],
       [['--kind', 'linear-sem', '--seed', '-4'], /--seed: seed must be a whole number from 0/],
       [['--genes', '10'], /missing required option.*--kind/],

@@ -38,6 +38,13 @@ const NUMERIC_OPTIONS: ReadonlyArray<[flag: string, name: keyof SimulationOption
   ['feedback', 'feedback'],
 ];
 
+/** Option mistakes become usage errors (exit 2) naming the command-line flag; anything else passes through. */
+function asUsageError(e: unknown, out: string): unknown {
+  if (e instanceof SimulationOptionError) return new UsageError(`${optionFlag(e.option)}: ${e.message.replace(/^option \S+ /, '')}`);
+  if (e instanceof DatasetExistsError) return new UsageError(`--out ${out} exists and is not empty; choose another folder or pass --force to replace it`);
+  return e;
+}
+
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'simulate a data set with a known network (BEELINE layout: cells.csv, truth.csv)',
@@ -86,17 +93,12 @@ export const simulateCommand: Command = {
       checkDatasetTarget(out, force);
       resolveSimulationOptions(kind, options);
       checkSimulationSeed(seed);
+      io.progress.start('simulate');
+      const sim = simulateNetwork(kind, options, seed); // may still refuse an option it can only judge on the network (feedback)
+      await writeNetworkDataset(sim, out, { force });
+      io.progress.done(`${kind}: ${sim.samples.length} samples x ${sim.genes.length} genes, ${sim.truth.length} truth edges (seed ${sim.seed}); wrote ${out}/cells.csv, truth.csv, SOURCE.md`);
     } catch (e) {
-      if (e instanceof SimulationOptionError) {
-        const flag = optionFlag(e.option);
-        throw new UsageError(`${flag}: ${e.message.replace(/^option \S+ /, '')}`);
-      }
-      if (e instanceof DatasetExistsError) throw new UsageError(`--out ${out} exists and is not empty; choose another folder or pass --force to replace it`);
-      throw e;
+      throw asUsageError(e, out);
     }
-    io.progress.start('simulate');
-    const sim = simulateNetwork(kind, options, seed);
-    await writeNetworkDataset(sim, out, { force });
-    io.progress.done(`${kind}: ${sim.samples.length} samples x ${sim.genes.length} genes, ${sim.truth.length} truth edges (seed ${sim.seed}); wrote ${out}/cells.csv, truth.csv, SOURCE.md`);
   },
 };

@@ -25,6 +25,7 @@
  */
 import type { Generator } from '@relevance/core-wasm';
 import type { Dag } from './simulate-dag.js';
+import { SimulationOptionError } from './simulate-common.js';
 
 export interface HillEdge {
   source: number;
@@ -152,7 +153,9 @@ export function hillModel(dag: Dag, feedback: number, tolerance: number, g: Gene
   if (feedback > 0) {
     // candidates: s -> t where t is an ancestor of s in the DAG, so each feedback edge closes a loop
     const backward = dag.order.flatMap((s) => [...dagAncestors(dag, s)].sort((a, b) => a - b).map((t) => [s, t] as const));
-    if (backward.length < feedback) throw new Error(`hill-ode: feedback ${feedback} asks for more loops than the DAG allows (${backward.length}); lower feedback or raise edges`);
+    if (backward.length < feedback) {
+      throw new SimulationOptionError('feedback', `option feedback must be at most ${backward.length} here (one loop per (gene, ancestor) pair of this DAG), got ${feedback}; lower feedback or raise edges`);
+    }
     const picks = Array.from(g.permutation(backward.length)).slice(0, feedback);
     for (const q of picks) edges.push(randomHillEdge(backward[q]![0], backward[q]![1], wildType[backward[q]![0]]!, g, true));
     const r = hillSteadyState({ edges, basalShare, decay }, maxRate, wildType, tolerance);

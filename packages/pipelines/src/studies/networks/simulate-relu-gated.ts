@@ -20,6 +20,7 @@ import type { Generator } from '@relevance/core-wasm';
 
 export interface ReluGatedModel {
   type: 'relu-gated';
+  genes: number;
   /** Gene indices of each block. */
   blocks: number[][];
   /** p x p row-major, zero outside blocks. */
@@ -58,6 +59,7 @@ function randomCorrelationFactor(b: number, g: Generator): Float64Array {
   return l;
 }
 
+/** Block masks, F1, F2 and the per-block noise factors. */
 export function reluGatedModel(genes: number, blockSize: number, noise: number, g: Generator): ReluGatedModel {
   const blocks = geneBlocks(genes, blockSize);
   const f1 = new Float64Array(genes * genes);
@@ -66,12 +68,12 @@ export function reluGatedModel(genes: number, blockSize: number, noise: number, 
     for (const block of blocks) for (const i of block) for (const j of block) f[i * genes + j] = i === j ? 1 : 2 * g.uniform() - 1;
   }
   const noiseFactor = blocks.map((b) => randomCorrelationFactor(b.length, g));
-  return { type: 'relu-gated', blocks, f1, f2, noiseFactor, noise };
+  return { type: 'relu-gated', genes, blocks, f1, f2, noiseFactor, noise };
 }
 
-/** Draw `samples` rows (row-major samples x genes). */
+/** Draw `samples` rows (row-major samples x genes): one pass of tanh(F2 ReLU(F1 (x0 + eps))). */
 export function sampleReluGated(model: ReluGatedModel, samples: number, g: Generator): Float64Array {
-  const p = model.f1.length === 0 ? 0 : Math.round(Math.sqrt(model.f1.length));
+  const p = model.genes;
   const out = new Float64Array(samples * p);
   const u = new Float64Array(p);
   const h = new Float64Array(p);

@@ -121,7 +121,7 @@ export function resolveSimulationOptions(kind: SimulationKind, options: Simulati
     requireRange('perturbation', o.perturbation!, 0, 2, false);
     requireRange('tolerance', o.tolerance!, 0, 0.01, false);
     if (o.tolerance === 0) throw new SimulationOptionError('tolerance', 'option tolerance must be above 0 (a residual of exactly 0 is never reached); try 1e-8');
-    requireInteger('feedback', o.feedback!, 0, o.genes!, ' (feedback edges come on top of edges; at most one per gene)');
+    requireInteger('feedback', o.feedback!, 0, o.genes!, ' (feedback edges come on top of edges, at most as many as genes)');
   }
   return o;
 }

@@ -87,6 +87,7 @@ describe('simulateNetwork: reproducibility and options', () => {
       ['hill-ode', { tolerance: 0 }, 'tolerance', /tolerance must be above 0/],
       ['hill-ode', { feedback: 21 }, 'feedback', /feedback must be a whole number from 0 to 20/],
       ['linear-sem', { feedback: 1 }, 'feedback', /feedback does not apply to linear-sem/],
+      ['hill-ode', { genes: 5, edges: 1, feedback: 3, samples: 10 }, 'feedback', /feedback must be at most 1 here \(one loop per \(gene, ancestor\) pair of this DAG\), got 3/],
     ];
     for (const [kind, options, name, message] of cases) {
       let error: unknown;
