@@ -74,11 +74,12 @@ describe('relevance simulate', () => {
     expect(files(a)['truth.csv']!.split('\n')[0]).toBe('source,target,sign');
   });
 
-  it('passes kind-specific options through (relu-gated --block-size)', async () => {
+  it('passes kind-specific options through (relu-gated --block-size, --cross-noise)', async () => {
     const dir = tmp.path('relu');
-    const r = await runCaptured(['simulate', '--kind', 'relu-gated', '--genes', '9', '--samples', '30', '--block-size', '3', '--noise', '0', '-q', '--out', dir]);
+    const r = await runCaptured(['simulate', '--kind', 'relu-gated', '--genes', '9', '--samples', '30', '--block-size', '3', '--noise', '0.5', '--cross-noise', '0.3', '-q', '--out', dir]);
     expect(r.code).toBe(0);
     expect(files(dir)['truth.csv']!.trim().split('\n').length).toBe(1 + 3 * 3 * 2);
+    expect(files(dir)['SOURCE.md']).toContain('relevance simulate --kind relu-gated --block-size 3 --cross-noise 0.3 --genes 9 --noise 0.5 --samples 30 --seed 1 --out <dir>');
   });
 
   it('bad options exit 2 with a message naming the option', async () => {

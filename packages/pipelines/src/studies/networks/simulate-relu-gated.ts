@@ -6,9 +6,13 @@
  *
  * Genes fall into consecutive blocks of `blockSize` (a last block of one gene
  * joins the one before). F1 and F2 are zero outside the blocks, 1 on the
- * diagonal and U(-1, 1) elsewhere inside a block. C is a block-diagonal
- * correlation matrix (random inside each block), so, unlike Keyl's unseeded
- * make_spd_matrix noise over all 32 variables, no dependence crosses blocks.
+ * diagonal and U(-1, 1) elsewhere inside a block. By default C is a
+ * block-diagonal correlation matrix (random inside each block), so, unlike
+ * Keyl's unseeded make_spd_matrix noise over all 32 variables, no dependence
+ * crosses blocks. `crossNoise` = c > 0 brings Keyl's setting back:
+ * C = (1 - c) C_blocks + c C_all with C_all a random correlation over all genes;
+ * genes of different blocks then correlate through the noise, and the truth
+ * still holds the blocks only (that confounding is what makes it hard).
  * This is the one-pass form: Keyl's `step` loop overwrote its result 50 times,
  * so one ReLU-linear-tanh pass is what their data hold, and what we simulate.
  *
@@ -29,6 +33,9 @@ export interface ReluGatedModel {
   /** Lower Cholesky factor of each block's noise correlation (row-major, size b x b). */
   noiseFactor: Float64Array[];
   noise: number;
+  /** Share c of the noise correlation that spans all genes, and the lower Cholesky factor of C_all (null when c = 0). */
+  crossNoise: number;
+  crossFactor: Float64Array | null;
 }
 
 /** Consecutive blocks of `size`; a single leftover gene joins the last block. */
@@ -39,12 +46,12 @@ export function geneBlocks(genes: number, size: number): number[][] {
   return blocks;
 }
 
-/** A random b x b correlation matrix (A Aᵀ + b I, normalised) and its lower Cholesky factor. */
-function randomCorrelationFactor(b: number, g: Generator): Float64Array {
+/** A random b x b correlation matrix (A Aᵀ + ridge I with A standard normal, normalised) and its lower Cholesky factor. */
+function randomCorrelationFactor(b: number, g: Generator, ridge = b): Float64Array {
   const a = Float64Array.from({ length: b * b }, () => g.normal());
   const c = new Float64Array(b * b);
   for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) {
-    let s = i === j ? b : 0;
+    let s = i === j ? ridge : 0;
     for (let k = 0; k < b; k++) s += a[i * b + k]! * a[j * b + k]!;
     c[i * b + j] = s;
   }
@@ -59,8 +66,8 @@ function randomCorrelationFactor(b: number, g: Generator): Float64Array {
   return l;
 }
 
-/** Block masks, F1, F2 and the per-block noise factors. */
-export function reluGatedModel(genes: number, blockSize: number, noise: number, g: Generator): ReluGatedModel {
+/** Block masks, F1, F2 and the noise factors (per block; over all genes when crossNoise > 0). */
+export function reluGatedModel(genes: number, blockSize: number, noise: number, crossNoise: number, g: Generator): ReluGatedModel {
   const blocks = geneBlocks(genes, blockSize);
   const f1 = new Float64Array(genes * genes);
   const f2 = new Float64Array(genes * genes);
@@ -68,7 +75,9 @@ export function reluGatedModel(genes: number, blockSize: number, noise: number, 
     for (const block of blocks) for (const i of block) for (const j of block) f[i * genes + j] = i === j ? 1 : 2 * g.uniform() - 1;
   }
   const noiseFactor = blocks.map((b) => randomCorrelationFactor(b.length, g));
-  return { type: 'relu-gated', genes, blocks, f1, f2, noiseFactor, noise };
+  // a small ridge keeps C_all's correlations sizeable (about 1/sqrt(genes)) and still positive definite
+  const crossFactor = crossNoise > 0 ? randomCorrelationFactor(genes, g, 0.1 * genes) : null;
+  return { type: 'relu-gated', genes, blocks, f1, f2, noiseFactor, noise, crossNoise, crossFactor };
 }
 
 /** Draw `samples` rows (row-major samples x genes): one pass of tanh(F2 ReLU(F1 (x0 + eps))). */
@@ -78,14 +87,23 @@ export function sampleReluGated(model: ReluGatedModel, samples: number, g: Gener
   const u = new Float64Array(p);
   const h = new Float64Array(p);
   const z = new Float64Array(p);
+  const zAll = new Float64Array(p);
+  const own = Math.sqrt(1 - model.crossNoise);
+  const shared = Math.sqrt(model.crossNoise);
   for (let s = 0; s < samples; s++) {
     for (let i = 0; i < p; i++) z[i] = g.normal();
+    if (model.crossFactor) for (let i = 0; i < p; i++) zAll[i] = g.normal();
     model.blocks.forEach((block, b) => {
       const l = model.noiseFactor[b]!;
       const m = block.length;
       block.forEach((gi, i) => {
         let eps = 0;
         for (let k = 0; k <= i; k++) eps += l[i * m + k]! * z[block[k]!]!;
+        if (model.crossFactor) {
+          let across = 0;
+          for (let k = 0; k <= gi; k++) across += model.crossFactor[gi * p + k]! * zAll[k]!;
+          eps = own * eps + shared * across;
+        }
         u[gi] = g.uniform() + model.noise * eps;
       });
     });

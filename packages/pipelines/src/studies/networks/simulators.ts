@@ -43,6 +43,8 @@ export interface SimulationOptions {
   perturbation?: number;
   /** hill-ode: a state is steady when max_i |dx_i/dt| < tolerance. */
   tolerance?: number;
+  /** relu-gated: share of the input-noise correlation that spans all genes (Keyl's setting), in [0, 1); not in the truth. */
+  crossNoise?: number;
   /** hill-ode: extra edges from a gene back to one of its ancestors (feedback loops), on top of `edges`. */
   feedback?: number;
 }
@@ -53,7 +55,7 @@ export type OptionName = keyof SimulationOptions;
 export const SIMULATION_DEFAULTS: Readonly<Record<SimulationKind, Readonly<SimulationOptions>>> = {
   'linear-sem': { genes: 20, samples: 1000, edges: undefined, maxParents: 3, noise: 0.5 },
   'nonlinear-sem': { genes: 20, samples: 1000, edges: undefined, maxParents: 3, noise: 0.5 },
-  'relu-gated': { genes: 20, samples: 1000, blockSize: 5, noise: 0.2 },
+  'relu-gated': { genes: 20, samples: 1000, blockSize: 5, noise: 0.2, crossNoise: 0 },
   'hill-ode': { genes: 20, samples: 500, edges: undefined, maxParents: 3, noise: 0.1, perturbation: 0.3, tolerance: 1e-8, feedback: 0 },
 };
 
@@ -115,6 +117,7 @@ export function resolveSimulationOptions(kind: SimulationKind, options: Simulati
   if (kind === 'relu-gated') {
     requireRange('noise', o.noise!, 0, 10, false);
     requireInteger('blockSize', o.blockSize!, 2, o.genes!, ' (a block needs at least 2 genes and at most all of them)');
+    if (!(o.crossNoise! >= 0 && o.crossNoise! < 1)) throw new SimulationOptionError('crossNoise', `option crossNoise must lie in [0, 1), got ${o.crossNoise}`);
   }
   if (kind === 'hill-ode') {
     requireRange('noise', o.noise!, 0, 2, false);
@@ -153,7 +156,7 @@ export function simulateNetwork(kind: SimulationKind, options: SimulationOptions
   const genes = geneNames(p);
   const base = { kind, options: o, seed, genes, samples: sampleNames(n) };
   if (kind === 'relu-gated') {
-    const model = reluGatedModel(p, o.blockSize!, o.noise!, structureG);
+    const model = reluGatedModel(p, o.blockSize!, o.noise!, o.crossNoise!, structureG);
     const pairs = model.blocks.flatMap((b) => b.flatMap((i) => b.filter((j) => j !== i).map((j) => ({ source: i, target: j, sign: '+' as const }))));
     return { ...base, values: sampleReluGated(model, n, dataG), truth: named(genes, pairs), model };
   }

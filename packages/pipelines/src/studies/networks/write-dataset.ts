@@ -45,7 +45,9 @@ const MODEL_TEXT: Record<SimulationKind, string> = {
     "'+' by convention for the non-monotone ones (u^2, sin(2u)), whose effect has no single sign.",
   'relu-gated':
     'Keyl et al. 2022 (npj Precis. Oncol. 6:35), one-pass form: x = tanh(F2 ReLU(F1 (x0 + eps))), x0 ~ U(0,1), eps ~ N(0, noise^2 C). ' +
-    'F1, F2 are zero outside consecutive blocks of blockSize genes, 1 on the diagonal, U(-1, 1) inside blocks; C is a block-diagonal random correlation matrix.\n\n' +
+    'F1, F2 are zero outside consecutive blocks of blockSize genes, 1 on the diagonal, U(-1, 1) inside blocks; ' +
+    'C = (1 - crossNoise) C_blocks + crossNoise C_all, random correlation matrices within blocks and over all genes ' +
+    '(with crossNoise > 0 genes of different blocks correlate through the noise, as in Keyl\'s data; that dependence is not in the truth).\n\n' +
     "Truth: every within-block pair, undirected, listed in both directions. Genes share latent inputs, so the pairs have no direction and no defined sign: sign is '+' by convention.",
   'hill-ode':
     'GRN with Hill kinetics, steady states under multifactorial perturbation (DREAM4 / GeneNetWeaver, Marbach et al. 2009, 2010): ' +

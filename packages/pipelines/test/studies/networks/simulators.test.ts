@@ -83,6 +83,7 @@ describe('simulateNetwork: reproducibility and options', () => {
       ['nonlinear-sem', { blockSize: 4 }, 'blockSize', /blockSize does not apply to nonlinear-sem/],
       ['relu-gated', { edges: 10 }, 'edges', /edges does not apply to relu-gated/],
       ['relu-gated', { genes: 6, blockSize: 7 }, 'blockSize', /blockSize must be a whole number from 2 to 6/],
+      ['relu-gated', { crossNoise: 1 }, 'crossNoise', /crossNoise must lie in \[0, 1\), got 1/],
       ['hill-ode', { perturbation: -0.1 }, 'perturbation', /perturbation must lie in \[0, 2\]/],
       ['hill-ode', { tolerance: 0 }, 'tolerance', /tolerance must be above 0/],
       ['hill-ode', { feedback: 21 }, 'feedback', /feedback must be a whole number from 0 to 20/],
@@ -317,6 +318,16 @@ describe('relu-gated: dependence stays inside the blocks', () => {
     }
     expect(Math.max(...cross)).toBeLessThan(0.06);
     expect(stats.median(within)).toBeGreaterThan(0.2);
+    // crossNoise brings Keyl's all-gene noise correlation back: same truth, cross-block pairs now correlate
+    const keyl = simulateNetwork('relu-gated', { genes: 12, samples: 4000, blockSize: 4, noise: 1, crossNoise: 0.9 }, 9);
+    expect(keyl.truth).toEqual(sim.truth);
+    let crossMax = 0;
+    for (let a = 0; a < 12; a++) for (let b = a + 1; b < 12; b++) {
+      if (Math.floor(a / 4) !== Math.floor(b / 4)) crossMax = Math.max(crossMax, Math.abs(correlation(column(keyl, a), column(keyl, b))));
+    }
+    expect(crossMax).toBeGreaterThan(0.1);
+    // crossNoise 0 is the default, bit for bit
+    expect(Array.from(simulateNetwork('relu-gated', { genes: 12, samples: 50, blockSize: 4, crossNoise: 0 }, 9).values)).toEqual(Array.from(simulateNetwork('relu-gated', { genes: 12, samples: 50, blockSize: 4 }, 9).values));
     // a leftover single gene joins the last block
     expect((simulateNetwork('relu-gated', { genes: 11, samples: 20, blockSize: 5 }, 1).model as ReluGatedModel).blocks.map((b) => b.length)).toEqual([5, 6]);
   });
