@@ -40,3 +40,8 @@ export type { ProteomicsOptions, ProteomicsResult, StudyIO } from './studies/pro
 export { mergeProteomicsRuns } from './studies/proteomics/merge.js';
 export { generateSyntheticCohort, SYNTHETIC_DEFAULTS } from './studies/proteomics/synthetic.js';
 export type { SyntheticCohort, SyntheticCohortOptions, SyntheticEdge } from './studies/proteomics/synthetic.js';
+// network simulators with a known truth (BEELINE layout) and the `relevance simulate` command
+export { simulateNetwork, simulateBuiltin, resolveSimulationOptions, BUILTIN_SIMULATIONS, SIMULATION_KINDS, SIMULATION_DEFAULTS, SimulationOptionError } from './studies/networks/simulators.js';
+export type { SimulatedNetwork, SimulationKind, SimulationOptions, SimulationModel, TruthEdge, BuiltinSimulation } from './studies/networks/simulators.js';
+export { writeNetworkDataset, checkDatasetTarget, datasetSourceText, DatasetExistsError } from './studies/networks/write-dataset.js';
+export { simulateCommand } from './cli/commands/simulate.js';

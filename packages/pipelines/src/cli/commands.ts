@@ -1,7 +1,7 @@
 /**
  * Every subcommand, in the order `relevance --help` lists them. To add one,
  * write a module exporting a Command and add it here (explain, study,
- * evaluate and tsne go in this list too).
+ * evaluate, tsne and simulate go in this list too).
  */
 import type { Command } from './command.js';
 import { predictCommand } from './predict.js';
@@ -12,5 +12,6 @@ import { reportCommand } from './commands/report.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { neighboursCommand } from './commands/neighbours.js';
 import { tsneCommand } from './commands/tsne.js';
+import { simulateCommand } from './commands/simulate.js';
 
-export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand];
+export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand, simulateCommand];
