@@ -102,7 +102,7 @@ async function aurocVsMasks(be: Backend, hidden: number[], maskCounts: number[],
         instances.push({ row, directed: net.directed, mseHidden: net.mseHidden, predictionCorrelation: net.predictionCorrelation });
       }
       const seconds = (performance.now() - t0) / 1000 / rows.length;
-      const r = finalize({ data, instances, truth, known: null, directed: false, topK: [], instanceTopK: 1, minInstanceCorrelation: null, training: history.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr })), embedding: null });
+      const r = finalize({ data, instances, truth, known: null, directed: false, topK: [], instanceTopK: 1, minInstanceCorrelation: null, training: history.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr })), embedding: null, seed: 1 });
       out.push({ masks, auroc_median: r.metrics['network.cohort.auroc'] as number, auroc_mean: r.metrics['network.cohort_mean.auroc'] as number, seconds_per_instance: seconds });
     }
   } finally {

@@ -13,5 +13,6 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { neighboursCommand } from './commands/neighbours.js';
 import { tsneCommand } from './commands/tsne.js';
 import { simulateCommand } from './commands/simulate.js';
+import { benchmarkCommand } from './commands/benchmark.js';
 
-export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand, simulateCommand];
+export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand, simulateCommand, benchmarkCommand];

@@ -11,7 +11,8 @@ import { booleanColumn, makeTable, numberColumn, stringColumn, type Column, type
 import type { StudyData } from './data.js';
 import type { EdgeList } from './edge-files.js';
 import { classDifferences, rankingQuality, topKEnrichment } from './evaluation.js';
-import { aggregate, LionessPearson, pairCount, pairScores, symmetrize, type AggregateNetwork } from './networks.js';
+import { aggregate, LionessPearson, pairCount, symmetrize, type AggregateNetwork } from './networks.js';
+import { BASELINE_METHODS, computeBaselines, rowsMatrix, type BaselineScores } from './baselines.js';
 
 export interface InstanceRecord {
   /** Row index into the study data. */
@@ -34,52 +35,15 @@ export interface FinalizeInputs {
   training: { epoch: number; train_loss: number; val_loss: number | null; lr: number }[];
   /** 2-D embedding of the instance networks (one [x, y] per instance record), if computed. */
   embedding: Float32Array | null;
+  /** Seed of the random baselines (the run's seed). */
+  seed: number;
+  /** Called after each baseline with its time (progress). */
+  onBaseline?: (name: string, scope: string, seconds: number) => void;
 }
 
 export interface FinalizeResult {
   metrics: Record<string, unknown>;
   tables: Map<string, Table>;
-}
-
-const BASELINES = ['pearson', 'spearman', 'partial_correlation', 'graphical_lasso'] as const;
-type BaselineName = (typeof BASELINES)[number];
-
-/** Training rows (or one class's) as a data matrix. */
-function trainMatrix(data: StudyData, rows: readonly number[]): stats.DataMatrix {
-  const p = data.proteins.length;
-  const values = new Float64Array(rows.length * p);
-  rows.forEach((r, i) => values.set(data.values.subarray(r * p, (r + 1) * p), i * p));
-  return { values, rows: rows.length, cols: p };
-}
-
-/** Undirected |score| per pair for every baseline, on the given rows. */
-export function baselineScores(data: StudyData, rows: readonly number[]): Record<BaselineName, Float32Array> {
-  const p = data.proteins.length;
-  const m = trainMatrix(data, rows);
-  const pearson = stats.correlationMatrix(m, 'pearson');
-  const spearman = stats.correlationMatrix(m, 'spearman');
-  const covariance = stats.standardizedCovariance(m);
-  // shrinkage needs complete rows; with missing values fall back to the pairwise covariance shrunk like Ledoit-Wolf's target
-  let partial: Float64Array;
-  const complete = m.values.every((v) => !Number.isNaN(v));
-  if (complete) partial = stats.shrinkagePartialCorrelation(m).partial;
-  else {
-    let shrunk = covariance.map((v, k) => (Math.floor(k / p) === k % p ? 1 : 0.9 * v));
-    let inverse = stats.inverseSpd(shrunk, p);
-    for (let w = 0.8; !inverse && w > 0; w -= 0.1) {
-      shrunk = covariance.map((v, k) => (Math.floor(k / p) === k % p ? 1 : w * v));
-      inverse = stats.inverseSpd(shrunk, p);
-    }
-    partial = stats.precisionToPartialCorrelation(inverse!, p);
-  }
-  const glasso = stats.graphicalLassoEbic(covariance, p, rows.length);
-  const glassoPartial = stats.precisionToPartialCorrelation(glasso.precision, p);
-  return {
-    pearson: pairScores(pearson, p),
-    spearman: pairScores(spearman, p),
-    partial_correlation: pairScores(partial, p),
-    graphical_lasso: pairScores(glassoPartial, p),
-  };
 }
 
 function labelsFor(keys: ReadonlySet<string>, p: number): Uint8Array {
@@ -105,6 +69,31 @@ function directedLabelsFor(keys: ReadonlySet<string>, p: number): Uint8Array {
   const out = new Uint8Array(p * (p - 1));
   let k = 0;
   for (let t = 0; t < p; t++) for (let s = 0; s < p; s++) if (s !== t) out[k++] = keys.has(`${s}>${t}`) ? 1 : 0;
+  return out;
+}
+
+/** Directed scores (row = target, column = source, diagonal left out) from a p x p matrix [target * p + source]. */
+function directedScores(matrix: ArrayLike<number>, p: number): Float32Array {
+  const out = new Float32Array(p * (p - 1));
+  let k = 0;
+  for (let t = 0; t < p; t++) for (let s = 0; s < p; s++) if (s !== t) out[k++] = Math.abs(matrix[t * p + s]!);
+  return out;
+}
+
+/** BEELINE's ratios (AUPR and early precision over the density of true edges) and the directed AUROC/AUPR, as metrics under `prefix`. */
+function scoreMetrics(prefix: string, pairs: ArrayLike<number>, pairLabels: Uint8Array, directed: ArrayLike<number>, directedLabels: Uint8Array): Record<string, number> {
+  const out: Record<string, number> = {};
+  const positives = pairLabels.reduce((a, b) => a + b, 0);
+  if (positives > 0 && positives < pairLabels.length) {
+    const density = positives / pairLabels.length;
+    out[`${prefix}.aupr_ratio`] = round(stats.aupr(pairs, pairLabels) / density);
+    out[`${prefix}.epr`] = round(stats.earlyPrecision(pairs, pairLabels, positives) / density);
+  }
+  const dPositives = directedLabels.reduce((a, b) => a + b, 0);
+  if (dPositives > 0 && dPositives < directedLabels.length) {
+    out[`${prefix}.auroc_directed`] = round(stats.auroc(directed, directedLabels));
+    out[`${prefix}.aupr_directed`] = round(stats.aupr(directed, directedLabels));
+  }
   return out;
 }
 
@@ -136,14 +125,20 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   const cohort = aggregate(networks, P, includedRows);
   const perClass = new Map<string, AggregateNetwork>();
   data.classNames.forEach((c, k) => perClass.set(c, aggregate(networks, P, classRows[k]!)));
-  // directed cohort medians (for --directed evaluation)
+  // directed cohort network (median and mean of |R(source -> target)| over instances): --directed evaluation and directed metrics
   const directedCohort = new Float32Array(p * (p - 1));
-  if (inputs.directed) {
+  const directedCohortMean = new Float32Array(p * (p - 1));
+  {
     const column = new Float64Array(includedRows.length);
     let k = 0;
     for (let t = 0; t < p; t++) for (let s = 0; s < p; s++) {
       if (s === t) continue;
-      includedRows.forEach((i, j) => (column[j] = Math.abs(instances[i]!.directed[t * p + s]!)));
+      let sum = 0;
+      includedRows.forEach((i, j) => {
+        column[j] = Math.abs(instances[i]!.directed[t * p + s]!);
+        sum += column[j]!;
+      });
+      directedCohortMean[k] = includedRows.length ? sum / includedRows.length : NaN;
       directedCohort[k++] = stats.median(column);
     }
   }
@@ -152,20 +147,29 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   const differences = data.classNames.length >= 2 ? classDifferences(networks, P, classRows) : null;
 
   // ---- baselines on the training split (cohort, and per class)
-  const baselines = baselineScores(data, data.train);
-  const classBaselines = new Map<string, Record<BaselineName, Float32Array>>();
+  const baselineRuns = computeBaselines(data, data.train, inputs.seed, { onMethod: (name, s) => inputs.onBaseline?.(name, 'cohort', s) });
+  const baselines = new Map([...baselineRuns].map(([name, b]) => [name, b.pairs]));
+  for (const [name, b] of baselineRuns) metrics[`timing_s.methods.${name}`] = Number(b.seconds.toFixed(3));
+  const classBaselines = new Map<string, Map<string, Float32Array>>();
   for (const c of data.classNames) {
     const rows = data.train.filter((r) => data.labels![r] === c);
-    if (rows.length > p + 2) classBaselines.set(c, baselineScores(data, rows));
+    if (rows.length > p + 2) {
+      const runs = computeBaselines(data, rows, inputs.seed, { perClassOnly: true, onMethod: (name, s) => inputs.onBaseline?.(name, c, s) });
+      classBaselines.set(c, new Map([...runs].map(([name, b]) => [name, b.pairs])));
+    }
   }
+  const BASELINES = BASELINE_METHODS.map((m) => m.name);
 
   // ---- evaluation against the truth
   const instanceAuroc = new Float64Array(n).fill(NaN);
   if (truth) {
     const union = inputs.directed ? directedLabelsFor(truth.directed, p) : labelsFor(truth.undirected, p);
     const lrpCohort = inputs.directed ? directedCohort : cohort.median;
+    const undirectedUnion = labelsFor(truth.undirected, p);
+    const directedUnion = directedLabelsFor(truth.directed, p);
     metrics['network.cohort.auroc'] = round(stats.auroc(lrpCohort, union));
     metrics['network.cohort.aupr'] = round(stats.aupr(lrpCohort, union));
+    Object.assign(metrics, scoreMetrics('network.cohort', cohort.median, undirectedUnion, directedCohort, directedUnion));
     // the mean over instances (Keyl et al.'s "average network"): it also counts edges that act in a minority of patients
     if (!inputs.directed) {
       metrics['network.cohort_mean.auroc'] = round(stats.auroc(cohort.mean, union));
@@ -183,7 +187,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
       metrics[`network.per_class.${c}.auroc`] = round(q.auroc);
       metrics[`network.per_class.${c}.aupr`] = round(q.aupr);
     }
-    const lioness = new LionessPearson(trainMatrix(data, data.train).values, data.train.length, p);
+    const lioness = new LionessPearson(rowsMatrix(data, data.train).values, data.train.length, p);
     const lionessAuroc: number[] = [];
     instances.forEach((inst, i) => {
       const label = labelOf(i);
@@ -203,11 +207,15 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
     metrics['network.per_instance.auroc_median'] = round(stats.median(valid));
     metrics['network.per_instance.instances'] = valid.length;
     for (const b of BASELINES) {
-      const scores = inputs.directed ? directedFromPairs(baselines[b], p) : baselines[b];
+      const run = baselineRuns.get(b)!;
+      const scores = inputs.directed ? directedScores(run.matrix, p) : run.pairs;
       metrics[`baselines.${b}.auroc`] = round(stats.auroc(scores, union));
       metrics[`baselines.${b}.aupr`] = round(stats.aupr(scores, union));
+      Object.assign(metrics, scoreMetrics(`baselines.${b}`, run.pairs, undirectedUnion, directedScores(run.matrix, p), directedUnion));
       for (const [c, cb] of classBaselines) {
-        const s = inputs.directed ? directedFromPairs(cb[b], p) : cb[b];
+        const pairScores = cb.get(b);
+        if (!pairScores) continue;
+        const s = inputs.directed ? directedFromPairs(pairScores, p) : pairScores;
         metrics[`baselines.${b}.per_class.${c}.auroc`] = round(stats.auroc(s, classTruth(c)));
       }
     }
@@ -219,7 +227,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   // ---- known edges (prior knowledge): top-k enrichment and AUROC
   if (known) {
     const labels = labelsFor(known.undirected, p);
-    const methods: Array<[string, Float32Array]> = [['lrp', cohort.median], ...BASELINES.map((b) => [b, baselines[b]] as [string, Float32Array])];
+    const methods: Array<[string, Float32Array]> = [['lrp', cohort.median], ...BASELINES.map((b) => [b, baselines.get(b)!] as [string, Float32Array])];
     for (const [m, scores] of methods) {
       for (const k of inputs.topK) {
         const e = topKEnrichment(scores, labels, k);
@@ -325,8 +333,8 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
         score.push(values[k]!);
       }
     };
-    for (const b of BASELINES) add(b, 'cohort', baselines[b]);
-    for (const [c, cb] of classBaselines) for (const b of BASELINES) add(b, c, cb[b]);
+    for (const b of BASELINES) add(b, 'cohort', baselines.get(b)!);
+    for (const [c, cb] of classBaselines) for (const b of BASELINES) { const v = cb.get(b); if (v) add(b, c, v); }
     tables.set('baselines', makeTable('baselines', [stringColumn('method', method), stringColumn('scope', scope), stringColumn('source', src), stringColumn('target', tgt), f32('score', score)]));
   }
   {
@@ -369,7 +377,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
     if (truth) {
       const union = labelsFor(truth.undirected, p);
       add('lrp', 'cohort', cohort.median, union);
-      for (const b of BASELINES) add(b, 'cohort', baselines[b], union);
+      for (const b of BASELINES) add(b, 'cohort', baselines.get(b)!, union);
       for (const c of data.classNames) {
         const sets = truth.byClass.get(c);
         add('lrp', `class:${c}`, perClass.get(c)!.median, sets ? labelsFor(sets.undirected, p) : union);
@@ -378,7 +386,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
     if (known) {
       const labels = labelsFor(known.undirected, p);
       add('lrp', 'known', cohort.median, labels);
-      for (const b of BASELINES) add(b, 'known', baselines[b], labels);
+      for (const b of BASELINES) add(b, 'known', baselines.get(b)!, labels);
     }
     tables.set('curves', makeTable('curves', [stringColumn('method', method), stringColumn('kind', kind), stringColumn('scope', scope), f32('x', xs), f32('y', ys)]));
   }

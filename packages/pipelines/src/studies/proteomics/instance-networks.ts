@@ -46,7 +46,7 @@ export function instanceGenerator(seed: number, row: number): Generator {
  * with ReLU between them, as `mlp` builds it). Output relevance: the target's
  * prediction for the LRP rules, 1 for gradient x input.
  */
-export function chainOf(model: Model, options: RelevanceOptions): ChainDense[] {
+export function chainOf(model: Model, options: Pick<RelevanceOptions, 'rule' | 'gamma' | 'epsilon'>): ChainDense[] {
   const rule: ChainDense['rule'] =
     options.rule === 'gamma' ? { kind: 'gamma', gamma: options.gamma, stabilizer: 1e-6 } : options.rule === 'epsilon' ? { kind: 'epsilon', epsilon: options.epsilon } : { kind: 'gradient-x-input' };
   const dense = model.nodes.filter((n) => n.type === 'Dense');
@@ -69,9 +69,15 @@ function hiddenTargets(set: MaskSet): Int32Array[] {
 }
 
 export async function instanceNetwork(model: Model, be: Backend, x: Float64Array, row: number, options: RelevanceOptions): Promise<InstanceNetwork> {
+  const missing = Array.from(x, (v) => Number.isNaN(v));
+  const set = complementaryMasks(x.length, options.masks, missing, instanceGenerator(options.seed, row));
+  return instanceNetworkForMasks(model, be, x, set, options);
+}
+
+/** The instance network of one patient under a given set of masks (each target averaged over the masks that hide it). */
+export async function instanceNetworkForMasks(model: Model, be: Backend, x: Float64Array, set: MaskSet, options: Pick<RelevanceOptions, 'rule' | 'gamma' | 'epsilon'>): Promise<InstanceNetwork> {
   const p = x.length;
   const missing = Array.from(x, (v) => Number.isNaN(v));
-  const set = complementaryMasks(p, options.masks, missing, instanceGenerator(options.seed, row));
   const inputs = maskedInputs(x, set);
   const targets = hiddenTargets(set);
   const directed = new Float32Array(p * p);

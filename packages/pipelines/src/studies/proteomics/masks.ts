@@ -61,3 +61,79 @@ export function maskedInputs(x: ArrayLike<number>, set: MaskSet, out?: Float32Ar
   }
   return res;
 }
+
+/**
+ * Leave-one-out masks: mask k hides only observed protein k (and every missing
+ * value), so each target is explained with every other observed protein
+ * visible: its relevance goes to its direct neighbours, as in a regression of
+ * the target on all the others.
+ */
+export function leaveOneOutMasks(proteins: number, missing: ArrayLike<boolean> | null): MaskSet {
+  const observed: number[] = [];
+  for (let j = 0; j < proteins; j++) if (!(missing && missing[j])) observed.push(j);
+  const count = observed.length;
+  const visible = new Uint8Array(count * proteins);
+  const hiddenCount = new Int32Array(proteins);
+  observed.forEach((t, k) => {
+    for (const j of observed) visible[k * proteins + j] = j === t ? 0 : 1;
+  });
+  for (let j = 0; j < proteins; j++) hiddenCount[j] = missing && missing[j] ? count : 1;
+  return { visible, count, proteins, hiddenCount };
+}
+
+/**
+ * Random masks that hide each observed protein with probability `hide`,
+ * drawn until every observed protein is hidden in at least `perTarget` masks
+ * (at most `perTarget / hide * 4` masks).
+ */
+export function randomMasks(proteins: number, perTarget: number, hide: number, missing: ArrayLike<boolean> | null, g: Generator): MaskSet {
+  const rows: Uint8Array[] = [];
+  const hiddenCount = new Int32Array(proteins);
+  const limit = Math.ceil((perTarget / hide) * 4) + 1;
+  const done = (): boolean => {
+    for (let j = 0; j < proteins; j++) if (!(missing && missing[j]) && hiddenCount[j]! < perTarget) return false;
+    return true;
+  };
+  while (!done() && rows.length < limit) {
+    const v = new Uint8Array(proteins);
+    for (let j = 0; j < proteins; j++) {
+      if (missing && missing[j]) continue;
+      v[j] = g.uniform() < hide ? 0 : 1;
+      if (!v[j]) hiddenCount[j]!++;
+    }
+    rows.push(v);
+  }
+  const visible = new Uint8Array(rows.length * proteins);
+  rows.forEach((v, k) => visible.set(v, k * proteins));
+  for (let j = 0; j < proteins; j++) if (missing && missing[j]) hiddenCount[j] = rows.length;
+  return { visible, count: rows.length, proteins, hiddenCount };
+}
+
+/**
+ * Masks with a visibility drawn per mask, q ~ U(0, 1), and each observed
+ * protein visible with probability q: coalitions of every size, weighted as
+ * the Shapley value weights them, and the distribution the masked predictor
+ * is trained on. Masks come in complementary pairs (q and 1 - q), so every
+ * observed protein is hidden in exactly `pairs` masks.
+ */
+export function uniformVisibilityMasks(proteins: number, pairs: number, missing: ArrayLike<boolean> | null, g: Generator): MaskSet {
+  const count = 2 * pairs;
+  const visible = new Uint8Array(count * proteins);
+  const hiddenCount = new Int32Array(proteins);
+  for (let k = 0; k < pairs; k++) {
+    const q = g.uniform();
+    const a = 2 * k * proteins;
+    const b = (2 * k + 1) * proteins;
+    for (let j = 0; j < proteins; j++) {
+      if (missing && missing[j]) {
+        hiddenCount[j]! += 2;
+        continue;
+      }
+      const v = g.uniform() < q ? 1 : 0;
+      visible[a + j] = v;
+      visible[b + j] = 1 - v;
+      hiddenCount[j]! += 1;
+    }
+  }
+  return { visible, count, proteins, hiddenCount };
+}

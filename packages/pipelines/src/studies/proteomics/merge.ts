@@ -135,7 +135,7 @@ export async function mergeProteomicsRuns(dirs: readonly string[], out: string, 
       be.destroy();
     }
   }
-  const result = finalize({ data, instances, truth, known, directed: c.directed, topK: c.top_k, instanceTopK: c.instance_top_k, minInstanceCorrelation: c.aggregation?.min_instance_correlation ?? null, training: trainingRows, embedding });
+  const result = finalize({ data, instances, truth, known, directed: c.directed, topK: c.top_k, instanceTopK: c.instance_top_k, minInstanceCorrelation: c.aggregation?.min_instance_correlation ?? null, training: trainingRows, embedding, seed: c.seed });
   const files = await writeTables(out, result.tables);
   for (const f of ['model.relevance', 'model.onnx', ...(c.synthetic ? ['synthetic_truth.csv', 'synthetic_cohort.parquet'] : [])]) await copyFile(join(shard0, f), join(out, f));
   const total = Number(((performance.now() - started) / 1000).toFixed(3));

@@ -17,6 +17,7 @@ import { runManifest, type ManifestInput } from '../manifest.js';
 import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
 import { finalize, writeTables, type InstanceRecord } from './finalize.js';
+import { BASELINE_METHODS } from './baselines.js';
 import { instanceNetwork, type RelevanceOptions } from './instance-networks.js';
 import { trainMaskedModel, type MaskedModelOptions } from './masked-model.js';
 import { embedInstanceNetworks } from './embedding.js';
@@ -217,10 +218,12 @@ export async function runProteomicsStudy(options: ProteomicsOptions, io: StudyIO
 
     // ---- embedding, aggregation, baselines, evaluation, tables
     const embedding = options.tsne ? await embedInstanceNetworks(be, instances, p, options.seed) : null;
-    io.progress.start('baselines and evaluation', 0);
+    const classesWithBaselines = data.classNames.filter((c) => data.train.filter((r) => data.labels![r] === c).length > data.proteins.length + 2).length;
+    io.progress.start('baselines', BASELINE_METHODS.length + classesWithBaselines * BASELINE_METHODS.filter((m) => m.perClass).length);
     const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
-    const result = finalize({ data, instances, truth, known, directed: options.directed, topK: options.topK, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding });
-    io.progress.done();
+    const onBaseline = (name: string, scope: string, seconds: number): void => io.progress.tick(1, `${name} (${scope}) ${seconds.toFixed(1)} s`);
+    const result = finalize({ data, instances, truth, known, directed: options.directed, topK: options.topK, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaseline });
+    io.progress.done(BASELINE_METHODS.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', '));
     lap('baselines');
     const files = await writeTables(outDir, result.tables);
     timings.total = clock.total();

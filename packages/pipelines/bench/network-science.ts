@@ -1,0 +1,174 @@
+/**
+ * Network-estimator experiments (a script): trains the masked predictor once per
+ * data set and seed, then scores several estimators and aggregations against
+ * the known network, next to the run's own baselines.
+ *   node dist/bench/network-science.js --sets a,b --seeds 1,2 --json out.json
+ */
+import { writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { createBackend } from '@relevance/core-wasm';
+import { stats, type Model } from '@relevance/methods';
+import { loadStudyData, type StudyData, type Transform } from '../src/studies/proteomics/data.js';
+import { readEdgeList } from '../src/studies/proteomics/edge-files.js';
+import { computeBaselines } from '../src/studies/proteomics/baselines.js';
+import { instanceNetworkForMasks } from '../src/studies/proteomics/instance-networks.js';
+import { maskedInputs, complementaryMasks, leaveOneOutMasks, randomMasks, uniformVisibilityMasks, type MaskSet } from '../src/studies/proteomics/masks.js';
+import { trainMaskedModel } from '../src/studies/proteomics/masked-model.js';
+import { pairCount, symmetrize } from '../src/studies/proteomics/networks.js';
+import { PROTEOMICS_DEFAULTS } from '../src/studies/proteomics/study.js';
+import { Generator } from '@relevance/core-wasm';
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const SHARED = new URL('../../../../../shared/data/', import.meta.url).pathname;
+const seeds = (flag('seeds') ?? '1').split(',').map(Number);
+const maxTest = Number(flag('max-test') ?? 300);
+const transform = (flag('transform') ?? 'none') as Transform;
+const epochs = Number(flag('epochs') ?? PROTEOMICS_DEFAULTS.epochs);
+const hidden = (flag('hidden') ?? '256,256').split(',').map(Number);
+const estimators = (flag('estimators') ?? 'keyl-gamma,loo-gamma,loo-epsilon,loo-gxi,q90-gamma').split(',');
+
+interface DataSet { name: string; data: string; truth: string; id?: string }
+function dataSets(): DataSet[] {
+  const out: DataSet[] = [];
+  const b = `${SHARED}beeline/`;
+  for (const d of readdirSync(b).sort()) if (existsSync(`${b}${d}/cells.csv`)) out.push({ name: d.replace('_2000_0', ''), data: `${b}${d}/cells.csv`, truth: `${b}${d}/truth.csv`, id: 'cell' });
+  out.push({ name: 'keyl-homogeneous', data: `${SHARED}keyl2022_proteinnetworklrp/artificial_homogeneous.csv`, truth: `${SHARED}keyl2022_proteinnetworklrp/artificial_ground_truth_pairs.csv` });
+  const extra = flag('extra');
+  if (extra) for (const dir of extra.split(',')) out.push({ name: dir.split('/').filter(Boolean).pop()!, data: `${dir}/cells.csv`, truth: `${dir}/truth.csv`, id: 'cell' });
+  const only = flag('sets');
+  return only ? out.filter((d) => only.split(',').includes(d.name)) : out;
+}
+
+function labels(keys: Set<string>, p: number): Uint8Array {
+  const out = new Uint8Array(pairCount(p));
+  let k = 0;
+  for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) out[k++] = keys.has(`${a}|${b}`) ? 1 : 0;
+  return out;
+}
+
+function aggregations(networks: Float32Array, n: number, P: number): Record<string, Float64Array> {
+  const mean = new Float64Array(P), median = new Float64Array(P), trimmed = new Float64Array(P), rankMean = new Float64Array(P);
+  const col = new Float64Array(n);
+  for (let k = 0; k < P; k++) {
+    for (let i = 0; i < n; i++) col[i] = networks[i * P + k]!;
+    const s = Float64Array.from(col).sort();
+    mean[k] = s.reduce((a, b) => a + b, 0) / n;
+    median[k] = stats.median(s);
+    const cut = Math.floor(n * 0.2);
+    let t = 0;
+    for (let i = cut; i < n - cut; i++) t += s[i]!;
+    trimmed[k] = t / (n - 2 * cut);
+  }
+  for (let i = 0; i < n; i++) {
+    const r = stats.rank(Array.from(networks.subarray(i * P, (i + 1) * P)));
+    for (let k = 0; k < P; k++) rankMean[k]! += r[k]! / n;
+  }
+  return { mean, median, trimmed, rankMean };
+}
+
+function masksFor(name: string, p: number, missing: boolean[], seed: number, row: number): MaskSet {
+  const g = new Generator((BigInt(seed) << 32n) + BigInt(row));
+  if (name.startsWith('keyl')) return complementaryMasks(p, 100, missing, g);
+  if (name.startsWith('loo')) return leaveOneOutMasks(p, missing);
+  if (name.startsWith('q90')) return randomMasks(p, 10, 0.1, missing, g);
+  if (name.startsWith('q75')) return randomMasks(p, 10, 0.25, missing, g);
+  if (name.startsWith('qu')) return uniformVisibilityMasks(p, 200, missing, g);
+  throw new Error(name);
+}
+function ruleFor(name: string) {
+  const parts = name.split('-');
+  const r = parts[1]!;
+  return { rule: (r === 'gxi' ? 'gradient-x-input' : r) as 'gamma' | 'epsilon' | 'gradient-x-input', gamma: 0.01, epsilon: 1e-6, };
+}
+
+/** Leave-one-out occlusion: f_t(all but t visible) - f_t(all but t and s visible), for every t, s. */
+async function occlusionNetwork(model: Model, x: Float64Array): Promise<Float64Array> {
+  const p = x.length;
+  const visible = new Uint8Array(p * p * p); // block t: row 0 = all but t, row 1 + s' = also s hidden
+  for (let t = 0; t < p; t++) for (let k = 0; k < p; k++) for (let j = 0; j < p; j++) {
+    const hiddenS = k === 0 ? -1 : k - 1 >= t ? k : k - 1;
+    visible[(t * p + k) * p + j] = j === t || j === hiddenS || Number.isNaN(x[j]!) ? 0 : 1;
+  }
+  const set = { visible, count: p * p, proteins: p, hiddenCount: new Int32Array(p) };
+  const inputs = maskedInputs(x, set);
+  const be = model.be;
+  const xt = be.tensor(inputs, [p * p, 2 * p]);
+  const y = model.predict(xt);
+  const out = (await y.read()) as Float32Array;
+  xt.dispose();
+  y.dispose();
+  const d = new Float64Array(p * p);
+  for (let t = 0; t < p; t++) for (let k = 1; k < p; k++) {
+    const s = k - 1 >= t ? k : k - 1;
+    d[t * p + s] = out[(t * p) * p + t]! - out[(t * p + k) * p + t]!;
+  }
+  return d;
+}
+
+const results: Record<string, unknown>[] = [];
+const be = await createBackend('wasm');
+for (const ds of dataSets()) {
+  const data: StudyData = await loadStudyData({ source: ds.data, idColumn: ds.id, maxMissing: 0.5, transform, testFraction: 0.3, standardize: 'global', seed: 1 });
+  const truth = await readEdgeList(ds.truth, data.proteins, 'truth');
+  const p = data.proteins.length, P = pairCount(p);
+  const y = labels(truth.undirected, p);
+  const base = Object.fromEntries([...computeBaselines(data, data.train, 1)].map(([k, v]) => [k, v.pairs]));
+  const row: Record<string, unknown> = { set: ds.name, p, positives: y.reduce((a, b) => a + b, 0) };
+  for (const [k, v] of Object.entries(base)) row[`base.${k}`] = stats.auroc(v, y);
+  const ensemble: Record<string, Float64Array> = {};
+  for (const seed of seeds) {
+    const t0 = performance.now();
+    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, seed });
+    row[`train_s.${seed}`] = (performance.now() - t0) / 1000;
+    row[`epochs.${seed}`] = history.epochs.length;
+    row[`val.${seed}`] = history.bestLoss;
+    const test = data.test.slice(0, maxTest);
+    const combos: Record<string, ArrayLike<number>> = {};
+    for (const est of estimators) {
+      const t1 = performance.now();
+      const networks = new Float32Array(test.length * P);
+      for (let i = 0; i < test.length; i++) {
+        const r = test[i]!;
+        const x = Float64Array.from(data.values.subarray(r * p, (r + 1) * p));
+        if (est.startsWith('occ')) {
+          symmetrize(await occlusionNetwork(model, x), p, networks.subarray(i * P, (i + 1) * P));
+          continue;
+        }
+        const set = masksFor(est, p, Array.from(x, Number.isNaN), seed, r);
+        const net = await instanceNetworkForMasks(model, be, x, set, ruleFor(est));
+        symmetrize(net.directed, p, networks.subarray(i * P, (i + 1) * P));
+      }
+      row[`net_s.${est}.${seed}`] = (performance.now() - t1) / 1000;
+      for (const [agg, scores] of Object.entries(aggregations(networks, test.length, P))) {
+        row[`${est}.${agg}.${seed}`] = stats.auroc(scores, y);
+        row[`${est}.${agg}.${seed}.aupr`] = stats.aupr(scores, y);
+        const key = `${est}.${agg}`;
+        const rk = stats.rank(Array.from(scores));
+        ensemble[key] ??= new Float64Array(P);
+        for (let k = 0; k < P; k++) ensemble[key]![k]! += rk[k]!;
+        if (agg === 'mean') {
+          combos[est] = rk;
+          const pc = stats.rank(Array.from(base.partial_correlation));
+          const comb = Float64Array.from(rk, (v, k) => v + pc[k]!);
+          row[`${est}.mean+pcor.${seed}`] = stats.auroc(comb, y);
+        }
+      }
+    }
+    const names = Object.keys(combos);
+    for (let a = 0; a < names.length; a++) for (let b = a + 1; b < names.length; b++) {
+      const ca = combos[names[a]!]!, cb = combos[names[b]!]!;
+      const comb = Float64Array.from(ca, (v, k) => v + cb[k]!);
+      row[`${names[a]}+${names[b]}.mean.${seed}`] = stats.auroc(comb, y);
+    }
+    model.dispose();
+  }
+  if (seeds.length > 1) for (const [k, v] of Object.entries(ensemble)) row[`${k}.ens`] = stats.auroc(v, y);
+  results.push(row);
+  console.log(JSON.stringify(row));
+}
+be.destroy();
+const out = flag('json');
+if (out) writeFileSync(out, JSON.stringify(results, null, 1));
