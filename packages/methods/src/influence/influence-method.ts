@@ -4,7 +4,7 @@
  * shaped like the slice. Flat options, spelled the way the CLI spells them:
  *
  *   slice               'input' (default) or a layer
- *   qoi                 'class:<c>' | 'comparative:<a>,<b>' | 'predicted' (default), or a QuantityOfInterest
+ *   qoi                 'class:<c>' | 'comparative:<a>,<b>' | 'predicted' (default) | 'max-class', or a QuantityOfInterest
  *   doi                 'point' (default) | 'linear' (steps, integration) | 'gaussian' (stdev, samples, seed)
  *   baseline            the input baseline of a linear path and of the multiplier
  *   activationBaseline  'baseline-input' (default) | 'zero' (TruLens's internal-cut baseline)
@@ -105,10 +105,15 @@ function classIndex(text: string, what: string, width: number | undefined, spell
   return c;
 }
 
-/** 'class:<c>' | 'comparative:<a>,<b>' | 'predicted'; class indices are checked against `width` when given. */
+/**
+ * 'class:<c>' | 'comparative:<a>,<b>' | 'predicted' (each instance's class) |
+ * 'max-class' (the maximal class at each evaluated point, TruLens's
+ * MaxClassQoI); class indices are checked against `width` when given.
+ */
 export function parseQuantity(text: string, width?: number, spell = 'qoi'): QuantityOfInterest {
   const t = text.trim();
   if (t === 'predicted') return { kind: 'predicted' };
+  if (t === 'max-class') return { kind: 'predicted', at: 'point' };
   const m = /^(class|comparative):(.*)$/.exec(t);
   if (m && m[1] === 'class') return { kind: 'class', class: classIndex(m[2]!.trim(), 'class', width, spell) };
   if (m && m[1] === 'comparative') {
@@ -119,7 +124,7 @@ export function parseQuantity(text: string, width?: number, spell = 'qoi'): Quan
     if (a === b) throw new AttributionError(`${INFLUENCE}: ${spell} '${t}': a comparative quantity needs two different classes`);
     return { kind: 'comparative', a, b };
   }
-  throw new AttributionError(`${INFLUENCE}: ${spell} '${t}' is not a quantity; use class:<c>, comparative:<a>,<b> or predicted`);
+  throw new AttributionError(`${INFLUENCE}: ${spell} '${t}' is not a quantity; use class:<c>, comparative:<a>,<b>, predicted or max-class`);
 }
 
 function quantityOf(options: InfluenceMethodOptions, width: number): QuantityOfInterest {

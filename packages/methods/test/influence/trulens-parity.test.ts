@@ -38,6 +38,8 @@ const read = (dir: string, name: string): FixtureFile => JSON.parse(readFileSync
 
 interface InstanceCase {
   file: string;
+  /** Where the fixture lies (default: the shared folder). */
+  own?: boolean;
   /** The API call. */
   api: InfluenceOptions;
   multiply: boolean;
@@ -57,6 +59,8 @@ const INSTANCE_CASES: InstanceCase[] = [
     method: { slice: 'fc2', qoi: 'predicted', doi: 'point' } },
   { file: 'relu2_point_class2_mult', api: { slice: 'relu2', quantity: { kind: 'class', class: 2 }, distribution: { kind: 'point' }, activationBaseline: 'zero' }, multiply: true,
     method: { slice: 'relu2', qoi: 'class:2', doi: 'point', activationBaseline: 'zero', multiplyActivation: true } },
+  { file: 'input_linear10_maxclass_mult', own: true, api: { quantity: { kind: 'predicted', at: 'point' }, distribution: uniform(10) }, multiply: true,
+    method: { qoi: 'max-class', doi: 'linear', steps: 10, integration: 'uniform-endpoints', multiplyActivation: true } },
 ];
 
 /** Set distributions (one result per set): options built from the fixture's labels and rows. */
@@ -100,7 +104,7 @@ for (const [name, pending] of backends) {
     for (const c of INSTANCE_CASES) {
       it(`${c.file}: API and method within ${TOLERANCE} of TruLens`, async () => {
         const be = await pending!;
-        const ref = read(SHARED, c.file).attribution;
+        const ref = read(c.own ? OWN : SHARED, c.file).attribution;
         await withMlp(be, async (model, x) => {
           const both = await influenceAndAttribution(model, x, c.api);
           const api = c.multiply ? both.attribution : both.influence;
@@ -119,7 +123,7 @@ for (const [name, pending] of backends) {
 }
 
 describe.skipIf(!sharedAvailable)('the TruLens conventions matter (our defaults do not reproduce them)', () => {
-  it('a trapezoid path instead of uniform-endpoints, and h(0) instead of a zero activation, miss by far more than the tolerance', async () => {
+  it('a trapezoid path instead of uniform-endpoints, h(0) instead of a zero activation and the class fixed at the instance miss by far more than the tolerance', async () => {
     const be = await backends[0]![1]!;
     await withMlp(be, async (model, x) => {
       const linear = INSTANCE_CASES[1]!;
@@ -128,6 +132,10 @@ describe.skipIf(!sharedAvailable)('the TruLens conventions matter (our defaults 
       const internal = INSTANCE_CASES[2]!;
       const defaultBaseline = await influenceAndAttribution(model, x, { ...internal.api, activationBaseline: 'baseline-input' });
       expect(relativeToMax(defaultBaseline.attribution.values, read(SHARED, internal.file).attribution.data)).toBeGreaterThan(1e-3);
+      // our 'predicted' fixes the class at the instance; TruLens's MaxClassQoI takes it at each point of the path
+      const maxClass = INSTANCE_CASES[5]!;
+      const atInstance = await influenceAndAttribution(model, x, { ...maxClass.api, quantity: { kind: 'predicted' } });
+      expect(relativeToMax(atInstance.attribution.values, read(OWN, maxClass.file).attribution.data)).toBeGreaterThan(1e-3);
     });
   });
 });

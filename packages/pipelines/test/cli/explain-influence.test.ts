@@ -59,6 +59,19 @@ describe.runIf(requireShared('TruLens influence fixtures', fixtures && mlp))('re
   }
 });
 
+describe.runIf(requireShared('the fixture MLP', mlp))('relevance explain --method influence --qoi max-class', () => {
+  it("is TruLens's MaxClassQoI on a linear path (the project's own fixture)", async () => {
+    const out = tmp.path('maxclass.json');
+    const r = await runCaptured([...base(out), ...'--qoi max-class --doi linear --steps 10 --integration uniform-endpoints --multiply-activation'.split(' ')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const ref = JSON.parse(readFileSync(`${OWN}input_linear10_maxclass_mult.json`, 'utf8')).attribution;
+    const err = relativeToMax(JSON.parse(readFileSync(out, 'utf8')).data, ref.data);
+    console.log(`cli reference input_linear10_maxclass_mult: ${err.toExponential(2)}`);
+    expect(err).toBeLessThanOrEqual(TOLERANCE);
+  });
+});
+
 describe.runIf(requireShared('the fixture MLP', mlp))('relevance explain --method influence --doi gaussian', () => {
   it("agrees with TruLens's Monte-Carlo mean within 5.5 standard deviations per element", async () => {
     // the test and its tolerance are explained in packages/methods/test/influence/trulens-parity.test.ts
@@ -85,7 +98,7 @@ describe.runIf(requireShared('the fixture MLP', mlp))('relevance explain --metho
     ['--slice nope', /--slice nope: the model has no layer of that name; use 'input' or one of: .*relu1/],
     ['--qoi class:7', /--qoi class: class 7 is out of range: the model has 3 outputs \(0 to 2\)/],
     ['--qoi comparative:1,1', /two different classes/],
-    ['--qoi banana', /--qoi 'banana' is not a quantity; use class:<c>, comparative:<a>,<b> or predicted/],
+    ['--qoi banana', /--qoi 'banana' is not a quantity; use class:<c>, comparative:<a>,<b>, predicted or max-class/],
     ['--qoi class:0 --target 1', /--target does not apply to influence; choose the quantity with --qoi/],
     ['--steps 8', /--steps applies only to --doi linear/],
     ['--doi linear --stdev 0.5', /--stdev applies only to --doi gaussian/],

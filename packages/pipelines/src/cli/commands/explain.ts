@@ -59,7 +59,7 @@ export const METHOD_FLAGS: ReadonlyArray<OptionSpec & { key: string }> = [
   { key: 'high', name: 'high', type: 'number', help: 'lrp: upper input bound of the zbox rule' },
   { key: 'outputRelevance', name: 'output-relevance', type: 'choice', choices: ['logit', 'one'], help: 'lrp: start from the target output value (default) or from 1' },
   { key: 'slice', name: 'slice', type: 'string', placeholder: 'input|layer', help: "influence: where influence is measured: 'input' (default) or a layer (fc1, relu1, ... or an ONNX node name)" },
-  { key: 'qoi', name: 'qoi', type: 'string', placeholder: 'class:c|comparative:a,b|predicted', help: 'influence: the quantity of interest: logit c, logit a - logit b, or each row\'s predicted class (default)' },
+  { key: 'qoi', name: 'qoi', type: 'string', placeholder: 'class:c|comparative:a,b|predicted|max-class', help: 'influence: the quantity of interest: logit c, logit a - logit b, each row\'s predicted class (default), or the maximal class at each evaluated point (TruLens\'s MaxClassQoI)' },
   { key: 'doi', name: 'doi', type: 'choice', choices: ['point', 'linear', 'gaussian'], help: 'influence: distribution of interest around each row: the row (default), the straight path from --baseline (--steps, --integration), or Gaussian noise (--stdev, --samples, --seed)' },
   { key: 'activationBaseline', name: 'activation-baseline', type: 'choice', choices: ['zero', 'baseline-input'], help: "influence --multiply-activation: a layer slice's baseline activation: the layer at the baseline input (default) or zero (TruLens's)" },
   { key: 'multiplyActivation', name: 'multiply-activation', type: 'boolean', help: 'influence: gradient x (activation - baseline activation); without it, the influence (the gradient) itself' },
