@@ -82,9 +82,11 @@ export type { GradCamOptions, GradCamPlusPlusOptions, AblationCamOptions, ScoreC
 export {
   distributionalInfluence, meanAttribution, influenceAndAttribution, DISTRIBUTIONAL_INFLUENCE, MEAN_ATTRIBUTION, INFLUENCE_OPTION_NAMES,
   DEFAULT_INFLUENCE_BATCH_SIZE, DEFAULT_PATH_STEPS, DEFAULT_GAUSSIAN_SAMPLES, INPUT_SLICE,
+  influence, parseQuantity, checkInfluenceOptions, INFLUENCE, INFLUENCE_DOIS, ACTIVATION_BASELINES, INFLUENCE_METHOD_OPTION_NAMES,
 } from './influence/index.js';
 export type {
   QuantityOfInterest, InstanceDistribution, SetDistribution, DistributionOfInterest, InfluenceOptions, InfluenceResult, InfluenceAndAttribution,
+  InfluenceMethodOptions, InfluenceDoi, CheckSpelling,
 } from './influence/index.js';
 // explanation-quality metrics and the method x metric comparison runner (CLI: relevance evaluate)
 export {

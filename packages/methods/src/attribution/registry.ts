@@ -14,8 +14,9 @@ import { occlusion } from './perturbation/occlusion.js';
 import { shapleyExact } from './perturbation/shapley-exact.js';
 import { shapleySampling } from './perturbation/shapley-sampling.js';
 import { AttributionError, type AttributionMethod } from './types.js';
+import { influence, INFLUENCE, INFLUENCE_METHOD_OPTION_NAMES } from '../influence/influence-method.js';
 
-export type MethodFamily = 'gradient' | 'path' | 'sampling' | 'backprop-rule' | 'cam' | 'perturbation' | 'shapley' | 'lrp';
+export type MethodFamily = 'gradient' | 'path' | 'sampling' | 'backprop-rule' | 'cam' | 'perturbation' | 'shapley' | 'lrp' | 'influence';
 
 export interface MethodEntry {
   name: string;
@@ -75,6 +76,10 @@ add({ name: 'kernel-shap', family: 'shapley', summary: 'KernelSHAP (Lundberg & L
 add({ name: 'shapley-exact', family: 'shapley', summary: 'exact Shapley values over all coalitions', run: shapleyExact, options: ['baseline', 'groups', 'maxFeatures'] });
 add({ name: 'shapley-sampling', family: 'shapley', summary: 'Shapley values by permutation sampling (Strumbelj & Kononenko 2014)', run: shapleySampling, options: ['seed', 'baseline', 'groups', 'permutations', 'antithetic'] });
 add({ name: 'lrp', family: 'lrp', summary: 'layer-wise relevance propagation with rules and composites (Bach et al. 2015; Zennit semantics)', run: lrp, options: LRP_OPTION_NAMES.filter((o) => o !== 'target' && o !== 'batchSize') });
+add({
+  name: INFLUENCE, family: 'influence', summary: 'distributional influence at a slice: class, comparative or predicted quantity over a point, linear or Gaussian distribution (Leino et al. 2018; TruLens InternalInfluence)',
+  run: influence, options: INFLUENCE_METHOD_OPTION_NAMES,
+});
 
 export const METHOD_REGISTRY: ReadonlyMap<string, MethodEntry> = new Map(entries.map((e) => [e.name, e]));
 

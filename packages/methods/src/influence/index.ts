@@ -7,3 +7,5 @@ export { INPUT_SLICE } from './slice.js';
 export type {
   QuantityOfInterest, InstanceDistribution, SetDistribution, DistributionOfInterest, InfluenceOptions, InfluenceResult, InfluenceAndAttribution,
 } from './types.js';
+export { influence, parseQuantity, checkInfluenceOptions, INFLUENCE, INFLUENCE_DOIS, ACTIVATION_BASELINES, INFLUENCE_METHOD_OPTION_NAMES } from './influence-method.js';
+export type { InfluenceMethodOptions, InfluenceDoi, CheckSpelling } from './influence-method.js';

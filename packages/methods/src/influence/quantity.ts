@@ -39,6 +39,15 @@ function oneHot(n: number, width: number, targets: Int32Array): Float32Array {
   return seed;
 }
 
+/** Index of the largest output of each of n rows (the first on ties). */
+function argmaxRows(outputs: Float32Array, n: number, width: number): Int32Array {
+  const best = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    for (let j = 1; j < width; j++) if (outputs[r * width + j]! > outputs[r * width + best[r]!]!) best[r] = j;
+  }
+  return best;
+}
+
 /** A copy of `model` ending at `layer`'s output, holding only the nodes it needs; it borrows every parameter. */
 function truncatedModel(model: Model, layer: string): Model {
   const node = model.node(layer);
@@ -99,12 +108,16 @@ export function resolveQuantity(method: string, model: Model, spec: QuantityOfIn
         seed: (_o, n, w, t) => oneHot(n, w, t),
       };
     }
-    case 'predicted':
+    case 'predicted': {
+      const at = q.at ?? 'instance';
+      if (at !== 'instance' && at !== 'point') throw new AttributionError(`${method}: a predicted quantity is taken at the 'instance' or at each 'point', got '${String(at)}'`);
       return {
-        ...base, kind: 'predicted', description: 'predicted class', usesPrediction: true,
+        ...base, kind: 'predicted', description: at === 'instance' ? 'predicted class' : 'maximal class at each evaluated point', usesPrediction: true,
+        // reported targets: each instance's own prediction
         targets: (_rows, predicted) => predicted!,
-        seed: (_o, n, w, t) => oneHot(n, w, t),
+        seed: at === 'instance' ? (_o, n, w, t) => oneHot(n, w, t) : (outputs, n, w) => oneHot(n, w, argmaxRows(outputs, n, w)),
       };
+    }
     case 'comparative': {
       checkIndex(method, 'class a', q.a, width);
       checkIndex(method, 'class b', q.b, width);

@@ -18,7 +18,10 @@ import type { BaselineSpec, IntegrationRule } from '../attribution/gradient/inde
  * - class: q = y_c (one index for every row, or one per row).
  * - comparative: q = y_a − y_b (for logits: the log-odds of a against b).
  * - predicted: q = y_{argmax y(x)}, the maximal class of each instance x; the
- *   class is fixed at the instance, also for the samples around it (path, noise).
+ *   class is fixed at the instance, also for the samples around it (path,
+ *   noise). With `at: 'point'` it is instead max_j y_j at each evaluated point
+ *   (TruLens's MaxClassQoI), so the class may change along a path or between
+ *   noise samples; for a point distribution the two are the same.
  * - units: q = sum of a set of units of an internal layer (flat indices within
  *   one row of its output), or of whole channels (axis 1) of a layer with
  *   spatial dimensions; all units when neither is given.
@@ -28,7 +31,7 @@ import type { BaselineSpec, IntegrationRule } from '../attribution/gradient/inde
 export type QuantityOfInterest =
   | { kind: 'class'; class: number | readonly number[] | Int32Array }
   | { kind: 'comparative'; a: number; b: number }
-  | { kind: 'predicted' }
+  | { kind: 'predicted'; at?: 'instance' | 'point' }
   | { kind: 'units'; layer: string; units?: readonly number[]; channels?: readonly number[] }
   | { kind: 'custom'; name: string; seed: (outputs: Float32Array, rows: number, width: number) => Float32Array };
 

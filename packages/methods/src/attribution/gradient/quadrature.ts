@@ -13,11 +13,15 @@
  *   with the ends halved (sum 1).
  * - riemann-left | riemann-right | riemann-middle: n equal steps of 1/n at
  *   the left ends, right ends or midpoints of [k/n, (k+1)/n].
+ * - uniform-endpoints: TruLens-Explain's LinearDoi(resolution=n), the mean
+ *   over n equally spaced points with both ends included: alphas k / (n - 1),
+ *   every weight 1/n (sum 1). It is not a trapezoid rule (the ends are not
+ *   halved). n = 1 is the instance itself (alpha 1), as in TruLens.
  */
 import { AttributionError } from '../types.js';
 
 export const INTEGRATION_RULES = [
-  'gausslegendre', 'riemann-trapezoid', 'trapezoid', 'riemann-left', 'riemann-right', 'riemann-middle',
+  'gausslegendre', 'riemann-trapezoid', 'trapezoid', 'riemann-left', 'riemann-right', 'riemann-middle', 'uniform-endpoints',
 ] as const;
 export type IntegrationRule = (typeof INTEGRATION_RULES)[number];
 
@@ -125,6 +129,12 @@ export function quadrature(rule: IntegrationRule, steps: number): Quadrature {
       }
       break;
     }
+    case 'uniform-endpoints':
+      for (let i = 0; i < n; i++) {
+        alphas[i] = n === 1 ? 1 : i / (n - 1);
+        weights[i] = 1 / n;
+      }
+      break;
     default:
       throw new AttributionError(`integration: unknown rule '${String(rule)}'; choose ${INTEGRATION_RULES.join(', ')}`);
   }

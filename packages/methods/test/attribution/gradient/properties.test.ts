@@ -69,6 +69,16 @@ describe('quadrature', () => {
     expect(Array.from(quadrature('riemann-middle', 4).alphas)).toEqual([0.125, 0.375, 0.625, 0.875]);
     expect(() => quadrature('trapezoid', 1)).toThrow(/at least 2/);
   });
+
+  it("uniform-endpoints is TruLens's LinearDoi: both ends included, every weight 1/n", () => {
+    const u = quadrature('uniform-endpoints', 5);
+    expect(Array.from(u.alphas)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(Array.from(u.weights)).toEqual([0.2, 0.2, 0.2, 0.2, 0.2]);
+    // one point is the instance itself (TruLens's resolution=1), not the baseline
+    const one = quadrature('uniform-endpoints', 1);
+    expect(Array.from(one.alphas)).toEqual([1]);
+    expect(Array.from(one.weights)).toEqual([1]);
+  });
 });
 
 describe('saliency family', () => {

@@ -13,6 +13,7 @@ import { writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
 import { formatOfPath } from '../../io/file-format.js';
 import { parseColumnSpec } from '../../io/select-columns.js';
+import type { ParsedArgs as Args } from '../args.js';
 import type { Command, OptionSpec } from '../command.js';
 import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
@@ -20,11 +21,11 @@ import { UsageError } from '../usage-error.js';
 /** How each method option is spelled on the command line and parsed. */
 export const METHOD_FLAGS: ReadonlyArray<OptionSpec & { key: string }> = [
   { key: 'abs', name: 'abs', type: 'boolean', help: 'saliency: absolute value of the gradient' },
-  { key: 'steps', name: 'steps', type: 'integer', help: 'integrated-gradients: integration steps (default 50)' },
-  { key: 'integration', name: 'integration', type: 'choice', choices: ['gausslegendre', 'riemann-trapezoid', 'trapezoid', 'riemann-left', 'riemann-right', 'riemann-middle'], help: 'integrated-gradients: quadrature (default gausslegendre; riemann-trapezoid is Captum\'s, weights summing to (n-1)/n)' },
-  { key: 'baseline', name: 'baseline', type: 'string', placeholder: 'zero|mean|<number>|<file>', help: 'integrated-gradients, deeplift, occlusion, feature-ablation, lime, shapley-*: zero (default), the mean of the input rows, a number, or an array file (one row, or one per row)' },
-  { key: 'samples', name: 'samples', type: 'integer', help: 'smoothgrad, smooth-taylor, lime, kernel-shap: number of samples' },
-  { key: 'stdev', name: 'stdev', type: 'number', help: 'smoothgrad, smooth-taylor: noise standard deviation (absolute)' },
+  { key: 'steps', name: 'steps', type: 'integer', help: 'integrated-gradients, influence --doi linear: integration steps (default 50)' },
+  { key: 'integration', name: 'integration', type: 'choice', choices: ['gausslegendre', 'riemann-trapezoid', 'trapezoid', 'riemann-left', 'riemann-right', 'riemann-middle', 'uniform-endpoints'], help: 'integrated-gradients, influence --doi linear: quadrature (default gausslegendre; riemann-trapezoid is Captum\'s, weights summing to (n-1)/n; uniform-endpoints is TruLens\'s LinearDoi, n points with both ends, weights 1/n)' },
+  { key: 'baseline', name: 'baseline', type: 'string', placeholder: 'zero|mean|<number>|<file>', help: 'integrated-gradients, deeplift, influence, occlusion, feature-ablation, lime, shapley-*: zero (default), the mean of the input rows, a number, or an array file (one row, or one per row)' },
+  { key: 'samples', name: 'samples', type: 'integer', help: 'smoothgrad, smooth-taylor, lime, kernel-shap, influence --doi gaussian: number of samples' },
+  { key: 'stdev', name: 'stdev', type: 'number', help: 'smoothgrad, smooth-taylor, influence --doi gaussian: noise standard deviation (absolute; TruLens\'s GaussianDoi var is its square)' },
   { key: 'noiseLevel', name: 'noise-level', type: 'number', help: 'smoothgrad, smooth-taylor: noise standard deviation relative to each row\'s range (default 0.15)' },
   { key: 'variant', name: 'variant', type: 'choice', choices: ['plain', 'squared', 'vargrad'], help: 'smoothgrad: plain (default), squared or vargrad' },
   { key: 'seed', name: 'seed', type: 'integer', help: 'random methods: seed (results are deterministic given it)' },
@@ -57,6 +58,11 @@ export const METHOD_FLAGS: ReadonlyArray<OptionSpec & { key: string }> = [
   { key: 'low', name: 'low', type: 'number', help: 'lrp: lower input bound of the zbox rule (e.g. --low=-3)' },
   { key: 'high', name: 'high', type: 'number', help: 'lrp: upper input bound of the zbox rule' },
   { key: 'outputRelevance', name: 'output-relevance', type: 'choice', choices: ['logit', 'one'], help: 'lrp: start from the target output value (default) or from 1' },
+  { key: 'slice', name: 'slice', type: 'string', placeholder: 'input|layer', help: "influence: where influence is measured: 'input' (default) or a layer (fc1, relu1, ... or an ONNX node name)" },
+  { key: 'qoi', name: 'qoi', type: 'string', placeholder: 'class:c|comparative:a,b|predicted|max-class', help: 'influence: the quantity of interest: logit c, logit a - logit b, each row\'s predicted class (default), or the maximal class at each evaluated point (TruLens\'s MaxClassQoI)' },
+  { key: 'doi', name: 'doi', type: 'choice', choices: ['point', 'linear', 'gaussian'], help: 'influence: distribution of interest around each row: the row (default), the straight path from --baseline (--steps, --integration), or Gaussian noise (--stdev, --samples, --seed)' },
+  { key: 'activationBaseline', name: 'activation-baseline', type: 'choice', choices: ['zero', 'baseline-input'], help: "influence --multiply-activation: a layer slice's baseline activation: the layer at the baseline input (default) or zero (TruLens's)" },
+  { key: 'multiplyActivation', name: 'multiply-activation', type: 'boolean', help: 'influence: gradient x (activation - baseline activation); without it, the influence (the gradient) itself' },
 ];
 
 function flagFor(key: string): string {
@@ -88,13 +94,76 @@ async function targetValue(text: string): Promise<'argmax' | number | Int32Array
   });
 }
 
+/** `--flag` spelling of an option key, for messages. */
+const spellFlag = (key: string): string => `--${flagFor(key)}`;
+
+/** Influence flags that cannot go together, before anything is loaded (exit 2). */
+async function checkInfluenceFlags(args: Args, given: ReadonlyArray<OptionSpec & { key: string }>): Promise<void> {
+  if (args.has('target')) throw new UsageError('--target does not apply to influence; choose the quantity with --qoi class:<c>|comparative:<a>,<b>|predicted');
+  const { checkInfluenceOptions } = await import('@relevance/methods');
+  const values: Record<string, unknown> = {};
+  for (const f of given) values[f.key] = f.type === 'boolean' ? args.flag(f.name) : f.type === 'number' || f.type === 'integer' ? args.number(f.name) : args.string(f.name);
+  try {
+    checkInfluenceOptions(values, { spell: spellFlag, strictSeed: true });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** --slice and --qoi against the loaded model (exit 2, naming the flag and what it can be). */
+async function checkInfluenceModel(args: Args, model: Model): Promise<void> {
+  const { parseQuantity, outputWidth, moduleAlias, INPUT_SLICE } = await import('@relevance/methods');
+  const slice = args.optionalString('slice');
+  if (slice !== undefined && slice !== INPUT_SLICE && !model.hasNode(slice)) {
+    const layers = model.nodes.map((n) => n.name + (moduleAlias(n.name) ? ` (${moduleAlias(n.name)})` : '')).join(', ');
+    throw new UsageError(`--slice ${slice}: the model has no layer of that name; use 'input' or one of: ${layers}`);
+  }
+  const qoi = args.optionalString('qoi');
+  if (qoi === undefined) return;
+  try {
+    parseQuantity(qoi, outputWidth(model), '--qoi');
+  } catch (e) {
+    throw new UsageError((e instanceof Error ? e.message : String(e)).replace(/^influence: /, ''));
+  }
+}
+
+/** The attributions as .json ({method, params, targets, shape, layer?, data, completeness?}) or a table (id, target, a_0, ...). */
+async function writeAttribution(outPath: string, a: Attribution, rows: number, ids: { ids?: (string | number)[]; idName?: string }): Promise<void> {
+  if (formatOfPath(outPath) === 'json') {
+    await writeJsonAtomic(outPath, {
+      method: a.method,
+      params: a.params,
+      targets: Array.from(a.targets),
+      shape: a.shape,
+      ...(a.layer ? { layer: a.layer } : {}),
+      data: Array.from(a.values),
+      ...(a.completeness ? { completeness: { reference: a.completeness.reference, sums: Array.from(a.completeness.sums), expected: Array.from(a.completeness.expected), error: Array.from(a.completeness.error), max_abs_error: a.completeness.maxAbsError, max_rel_error: a.completeness.maxRelError } } : {}),
+    });
+    return;
+  }
+  const width = a.values.length / rows;
+  const data = new Float32Array(rows * (width + 1));
+  for (let r = 0; r < rows; r++) {
+    data[r * (width + 1)] = a.targets[r]!;
+    data.set(a.values.subarray(r * width, (r + 1) * width), r * (width + 1) + 1);
+  }
+  await writeArray(outPath, {
+    shape: [rows, width + 1],
+    data,
+    columnNames: ['target', ...Array.from({ length: width }, (_, j) => `a_${j}`)],
+    ...(ids.ids ? { ids: ids.ids, idName: ids.idName ?? 'id' } : {}),
+  });
+}
+
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'attribute a model\'s outputs to its inputs with one method (gradients, IG, SmoothGrad, CAM, occlusion, LIME, SHAP, LRP, ...)',
   usage: 'explain --model <m.onnx|m.relevance> (--input <file> | --sql <query>) --method <name> [--target argmax|<k>|<file>] [method options] --out <file>',
   description:
     'Methods: saliency, saliency-squared, input-x-gradient, integrated-gradients, smoothgrad, smooth-taylor, guided-backprop, deconvolution, deeplift, ' +
-    'grad-cam, grad-cam-plus-plus, ablation-cam, score-cam, occlusion, feature-ablation, lime, kernel-shap, shapley-exact, shapley-sampling, lrp.\n' +
+    'grad-cam, grad-cam-plus-plus, ablation-cam, score-cam, occlusion, feature-ablation, lime, kernel-shap, shapley-exact, shapley-sampling, lrp, influence.\n' +
+    'influence (Leino et al. 2018; TruLens InternalInfluence): --slice, --qoi and --doi choose where, what and around what; the output is shaped like the slice ' +
+    '(--qoi replaces --target; --multiply-activation gives gradient x (activation - baseline)).\n' +
     'Method options are given as flags (both --flag value and --flag=value; negative numbers too: --low=-3). A flag the method does not take is an error.\n' +
     'Output .json: {"method", "params", "targets", "shape", "data", "completeness"?}; .csv/.parquet/.arrow: one row per input row.',
   options: [
@@ -114,6 +183,7 @@ export const explainCommand: Command = {
     'relevance explain --model cnn.onnx --input inputs.json --method integrated-gradients --steps 64 --integration riemann-trapezoid --out ig.json',
     'relevance explain --model cnn.onnx --input inputs.json --method grad-cam --layer conv2 --upsample bilinear --out cam.json',
     'relevance explain --model mlp.onnx --input x.csv --method lrp --layer-rules fc1=zbox,fc2=gamma,fc3=epsilon --low=-3 --high 3 --out lrp.parquet',
+    'relevance explain --model mlp.onnx --input x.json --method influence --slice relu1 --qoi comparative:0,2 --doi linear --steps 8 --integration uniform-endpoints --activation-baseline zero --multiply-activation --out infl.json',
   ],
   async run(args, io) {
     // loaded on use, so `relevance --help` starts without the compute engine
@@ -127,6 +197,8 @@ export const explainCommand: Command = {
       const takes = entry.options.map(flagFor).map((f) => `--${f}`).join(', ') || 'no options';
       throw new UsageError(`${foreign.map((f) => `--${f.name}`).join(', ')} ${foreign.length === 1 ? 'does' : 'do'} not apply to ${entry.name}; it takes ${takes}`);
     }
+    const isInfluence = entry.family === 'influence';
+    if (isInfluence) await checkInfluenceFlags(args, given);
     const inputPath = args.optionalString('input');
     const sql = args.optionalString('sql');
     if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
@@ -143,12 +215,14 @@ export const explainCommand: Command = {
     let model: Model | null = null;
     try {
       model = await loadModel(be, args.string('model'));
+      if (isInfluence) await checkInfluenceModel(args, model);
       const modelRow = model.inputs[0]!.shape.slice(1);
       const rows = input.shape[0]!;
       const perRow = input.data.length / Math.max(rows, 1);
       const rowShape = modelRow.every((d) => d > 0) && modelRow.reduce((a, b) => a * b, 1) === perRow ? modelRow : input.shape.slice(1);
       const x = be.tensor(input.data, [rows, ...rowShape]);
-      const options: Record<string, unknown> = { target: await targetValue(args.string('target')) };
+      // influence takes its quantity from --qoi
+      const options: Record<string, unknown> = isInfluence ? {} : { target: await targetValue(args.string('target')) };
       if (args.has('batch-size')) options.batchSize = args.number('batch-size');
       for (const f of given) {
         if (f.key === 'baseline') options.baseline = await baselineValue(be, args.string('baseline'), x, entry);
@@ -167,30 +241,7 @@ export const explainCommand: Command = {
       io.progress.start(`${entry.name} on ${rows} rows`, 0);
       const a: Attribution = await entry.run(model, x, options);
       io.progress.done(`${entry.name}: [${a.shape.join(', ')}]${a.completeness ? `, completeness max |error| ${a.completeness.maxAbsError.toExponential(2)}` : ''}`);
-      if (formatOfPath(outPath) === 'json') {
-        await writeJsonAtomic(outPath, {
-          method: a.method,
-          params: a.params,
-          targets: Array.from(a.targets),
-          shape: a.shape,
-          ...(a.layer ? { layer: a.layer } : {}),
-          data: Array.from(a.values),
-          ...(a.completeness ? { completeness: { reference: a.completeness.reference, sums: Array.from(a.completeness.sums), expected: Array.from(a.completeness.expected), error: Array.from(a.completeness.error), max_abs_error: a.completeness.maxAbsError, max_rel_error: a.completeness.maxRelError } } : {}),
-        });
-      } else {
-        const width = a.values.length / rows;
-        const data = new Float32Array(rows * (width + 1));
-        for (let r = 0; r < rows; r++) {
-          data[r * (width + 1)] = a.targets[r]!;
-          data.set(a.values.subarray(r * width, (r + 1) * width), r * (width + 1) + 1);
-        }
-        await writeArray(outPath, {
-          shape: [rows, width + 1],
-          data,
-          columnNames: ['target', ...Array.from({ length: width }, (_, j) => `a_${j}`)],
-          ...(input.ids ? { ids: input.ids, idName: input.idName ?? 'id' } : {}),
-        });
-      }
+      await writeAttribution(outPath, a, rows, { ids: input.ids, idName: input.idName });
       io.stdout.write(`${entry.name}: wrote ${basename(outPath)} (${rows} rows, shape [${a.shape.join(', ')}])\n`);
     } finally {
       model?.dispose();
