@@ -9,6 +9,16 @@ export interface StudyIO {
   log: (line: string) => void;
 }
 
+/**
+ * Let pending macrotasks run. On the wasm backend a phase's awaits resolve as
+ * microtasks, so a long loop never returns to the event loop and a SIGINT /
+ * SIGTERM handler (io/run-folder.ts) would wait for the phase to end; loops
+ * over epochs and instances call this once per step.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((done) => setImmediate(done));
+}
+
 /** runs/<study>-YYYYMMDD-HHMMSS (local time): the default run folder. */
 export function defaultRunFolder(study: string, now = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0');

@@ -10,7 +10,7 @@ import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
 import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
-import { inRunFolder, stopwatch, type StudyIO } from '../study-io.js';
+import { inRunFolder, stopwatch, yieldToEventLoop, type StudyIO } from '../study-io.js';
 import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
@@ -215,6 +215,7 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
       const net = await instanceNetwork(model, be, x, row, options);
       instances.push({ row, directed: net.directed, mseHidden: net.mseHidden, predictionCorrelation: net.predictionCorrelation });
       io.progress.tick(1);
+      await yieldToEventLoop(); // Ctrl-C is handled between instances
     }
     io.progress.done(`${rows.length} instance networks, ${(2 * options.masks)} masks each`);
     lap('relevance');
