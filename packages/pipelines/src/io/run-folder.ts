@@ -94,10 +94,25 @@ async function contents(path: string, option: string): Promise<'absent' | 'empty
     throw new DataError(`${option} ${path}: cannot be read (${errorCode(e) ?? (e as Error).message}); choose another folder`);
   }
   if (entries.length === 0) return 'empty';
-  return entries.includes('manifest.json') ? 'a finished run (manifest.json)' : `${entries.length} file${entries.length === 1 ? '' : 's'} (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`;
+  if (!entries.some(isRunFile)) return `${NOT_A_RUN}${listed(entries)}`;
+  return entries.includes('manifest.json') ? 'a finished run (manifest.json)' : listed(entries);
+}
+
+const NOT_A_RUN = 'no run: ';
+/** Files that only a run (finished or half-written by an older version) holds. */
+function isRunFile(name: string): boolean {
+  return ['manifest.json', 'config.json', 'metrics.json', 'model.relevance', 'model.onnx', 'report.html'].includes(name) || /\.(parquet|arrow)$/.test(name);
+}
+
+function listed(entries: string[]): string {
+  return `${entries.length} file${entries.length === 1 ? '' : 's'} (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`;
 }
 
 function refuseNonEmpty(option: string, out: string, what: string): never {
+  if (what.startsWith(NOT_A_RUN)) {
+    // --force replaces runs, never a folder of other files (--out . --force must not wipe the working folder)
+    throw new UsageError(`${option} ${out}: holds ${what.slice(NOT_A_RUN.length)} but no run (no manifest.json, config.json or tables); --force replaces run folders only: choose another folder`);
+  }
   throw new UsageError(`${option} ${out}: already holds ${what}; give --force to replace it (the old folder is removed only once the new run is complete), or choose another folder`);
 }
 
@@ -108,7 +123,7 @@ export async function openRunFolder(out: string, options: RunFolderOptions = {})
   const parent = dirname(target);
   const name = basename(target);
   const before = await contents(target, option);
-  if (before !== 'absent' && before !== 'empty' && !options.force) refuseNonEmpty(option, out, before);
+  if (before !== 'absent' && before !== 'empty' && (!options.force || before.startsWith(NOT_A_RUN))) refuseNonEmpty(option, out, before);
   const createdParent = await makeFolders(parent, `${option} ${out}`);
   await removeStaleTemporaries(parent, name);
   sequence += 1;
@@ -151,7 +166,7 @@ async function replaceFolder(dir: string, target: string, out: string, option: s
     }
   };
   if (now === 'absent' || now === 'empty') return moveIn(); // rename replaces an empty folder
-  if (!force) refuseNonEmpty(option, out, `${now}, written while this run was going`);
+  if (!force || now.startsWith(NOT_A_RUN)) refuseNonEmpty(option, out, now);
   sequence += 1;
   const old = join(dirname(target), `.${basename(target)}.${OLD_MARK}-${process.pid}-${sequence}`);
   await rename(target, old);

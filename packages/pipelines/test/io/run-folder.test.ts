@@ -39,19 +39,32 @@ describe('openRunFolder / withRunFolder', () => {
     const other = fresh();
     mkdirSync(other);
     writeFileSync(join(other, 'notes.txt'), 'mine');
-    await expect(withRunFolder(other, {}, async () => {})).rejects.toThrow(/already holds 1 file \(notes\.txt\)/);
+    await expect(withRunFolder(other, {}, async () => {})).rejects.toThrow(/holds 1 file \(notes\.txt\) but no run/);
     expect(readFileSync(join(other, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('--force replaces run folders only: a folder of other files (--out . --force) is refused and kept', async () => {
+    const mine = fresh();
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'thesis.tex'), 'years of work');
+    await expect(withRunFolder(mine, { force: true }, async () => {})).rejects.toThrow(/holds 1 file \(thesis\.tex\) but no run \(no manifest\.json, config\.json or tables\); --force replaces run folders only/);
+    expect(readdirSync(mine)).toEqual(['thesis.tex']);
+    const half = fresh();
+    mkdirSync(half);
+    writeFileSync(join(half, 'model.relevance'), 'half a run from an older version');
+    await withRunFolder(half, { force: true }, async (dir) => writeFile(join(dir, 'manifest.json'), '{}'));
+    expect(readdirSync(half)).toEqual(['manifest.json']);
   });
 
   it('with force replaces the old run whole: no file of the old run survives, no aside folder is left', async () => {
     const out = fresh();
     await withRunFolder(out, {}, async (dir) => {
-      await writeFile(join(dir, 'old-only.txt'), 'old');
-      await writeFile(join(dir, 'shared.txt'), 'old');
+      await writeFile(join(dir, 'old-only.parquet'), 'old');
+      await writeFile(join(dir, 'manifest.json'), 'old');
     });
-    await withRunFolder(out, { force: true }, async (dir) => writeFile(join(dir, 'shared.txt'), 'new'));
-    expect(readdirSync(out)).toEqual(['shared.txt']);
-    expect(readFileSync(join(out, 'shared.txt'), 'utf8')).toBe('new');
+    await withRunFolder(out, { force: true }, async (dir) => writeFile(join(dir, 'manifest.json'), 'new'));
+    expect(readdirSync(out)).toEqual(['manifest.json']);
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe('new');
     expect(readdirSync(tmp.root).filter((f) => f.includes('relevance-'))).toEqual([]);
   });
 
