@@ -80,6 +80,21 @@ describe('failed commands leave nothing', () => {
     expect(existsSync(tmp.path('failed'))).toBe(false);
   });
 
+  it('study influence and merge that fail leave no --out folder either', async () => {
+    const labelled = tmp.write('labelled.csv', 'id,label,f0,f1\n' + Array.from({ length: 30 }, (_, r) => `s${r},${'AB'[r % 2]},${r % 7},${(r * 3) % 5}`).join('\n') + '\n');
+    const influence = await runCaptured(['study', 'influence', '--data', labelled, '--label-column', 'no_such_column', '--out', tmp.path('failed-influence/run'), '-q']);
+    expect(influence.code).toBe(1);
+    expect(existsSync(tmp.path('failed-influence'))).toBe(false);
+    const shard = tmp.path('lonely-shard');
+    mkdirSync(shard);
+    // a complete set of shards (0/1) whose data file is gone: merge fails after it started writing
+    writeFileSync(join(shard, 'config.json'), JSON.stringify({ study: 'proteomics', shard: '0/1', data: tmp.path('gone.csv'), max_missing: 0.5, transform: 'none', test_fraction: 0.3, standardize: 'global', seed: 1 }));
+    const merge = await runCaptured(['merge', shard, '--out', tmp.path('failed-merge/run'), '-q']);
+    expect(merge.stderr).toContain('gone.csv');
+    expect(merge.code).toBe(1);
+    expect(existsSync(tmp.path('failed-merge'))).toBe(false);
+  });
+
   it('a full disk while writing the report names the file and leaves no folder that looks complete', async () => {
     setReportWriter(async (dir) => {
       await writeFileAtomic(join(dir, 'report.html'), async () => {
