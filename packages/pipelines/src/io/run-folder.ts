@@ -14,7 +14,7 @@
  * See docs/RELIABILITY.md for the promises and the tests that hold them.
  */
 import { readdir, rename, rm, stat } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../cli/usage-error.js';
 import { errorCode, makeFolder, makeFolders, removeEmptyFolders } from './atomic-write.js';
@@ -45,9 +45,13 @@ let sequence = 0;
 // ---- signals: remove every open temporary folder on SIGINT / SIGTERM, then exit 128 + signal
 const open = new Set<string>();
 const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+/** Old runs renamed aside by a --force commit in progress: put back if the signal comes before the new one is in. */
+const asides = new Map<string, string>();
+
 function onSignal(signal: keyof typeof EXIT_CODES): void {
   for (const dir of open) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   open.clear();
+  for (const [old, target] of asides) if (!existsSync(target)) renameSync(old, target);
   process.exit(EXIT_CODES[signal]);
 }
 const handlers = { SIGINT: () => onSignal('SIGINT'), SIGTERM: () => onSignal('SIGTERM') };
@@ -169,12 +173,15 @@ async function replaceFolder(dir: string, target: string, out: string, option: s
   if (!force || now.startsWith(NOT_A_RUN)) refuseNonEmpty(option, out, now);
   sequence += 1;
   const old = join(dirname(target), `.${basename(target)}.${OLD_MARK}-${process.pid}-${sequence}`);
-  await rename(target, old);
+  asides.set(old, target);
   try {
+    await rename(target, old);
     await moveIn();
   } catch (e) {
-    await rename(old, target);
+    if (!existsSync(target)) await rename(old, target);
     throw e;
+  } finally {
+    asides.delete(old);
   }
   await rm(old, { recursive: true, force: true, maxRetries: 3 });
 }
