@@ -18,6 +18,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
+    // Node's own message (e.g. 'ENOSPC: no space left on device, write') does not say which file
+    const code = (e as { code?: unknown }).code;
+    const hint = code === 'ENOSPC' ? 'no space left on the device; free some space or write to another disk (ENOSPC)' : e instanceof Error ? e.message : String(e);
+    throw Object.assign(new Error(`${path}: could not write: ${hint}`, { cause: e }), typeof code === 'string' ? { code } : {});
   }
 }

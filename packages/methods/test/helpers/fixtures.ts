@@ -1,18 +1,32 @@
 /**
  * Access to ../shared/fixtures (Captum 0.7.0 / Zennit 0.5.1 references).
- * When the folder is absent (a user's clone) tests skip with a message;
+ * When the folder is absent (a user's clone) tests skip with a one-line message;
  * under CI=true they must run, so a missing folder fails instead.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { it } from 'vitest';
 import type { Backend } from '@relevance/core-wasm';
 import { modelFromTorchJson, type Model, type TorchJson } from '../../src/index.js';
 
-export const FIXTURES = fileURLToPath(new URL('../../../../../shared/fixtures/', import.meta.url));
+/** RELEVANCE_SHARED_DIR overrides ../shared (scripts/check-without-shared.mjs points it at a missing folder). */
+export const FIXTURES = process.env.RELEVANCE_SHARED_DIR
+  ? `${resolve(process.env.RELEVANCE_SHARED_DIR, 'fixtures')}/`
+  : fileURLToPath(new URL('../../../../../shared/fixtures/', import.meta.url));
 export const fixturesAvailable = existsSync(`${FIXTURES}MANIFEST.md`);
 if (!fixturesAvailable) {
   if (process.env.CI === 'true') throw new Error(`CI=true but the reference fixtures are missing at ${FIXTURES}`);
   console.log(`reference fixtures not found at ${FIXTURES}: fixture tests skip`);
+}
+
+/**
+ * Inside a describe.skipIf(!fixturesAvailable) whose tests are generated from
+ * the fixtures: without them no test would be registered and the file would
+ * report nothing; this registers one (skipped) test that says why.
+ */
+export function whyFixtureTestsSkip(what: string): void {
+  if (!fixturesAvailable) it(`needs ${what} in ${FIXTURES}, which is missing`, () => {});
 }
 
 export interface ArrayJson {

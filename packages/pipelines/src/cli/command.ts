@@ -45,6 +45,8 @@ export interface PositionalSpec {
   required?: boolean;
   /** Takes all remaining positionals. */
   variadic?: boolean;
+  /** Names an input file or folder (so --out may not be it: cli/output-not-input.ts). */
+  path?: boolean;
 }
 
 /** What a command may touch besides its arguments (injectable for tests). */

@@ -4,6 +4,13 @@ import type { OptionSpec } from './command.js';
 /** Added to every command by main. */
 export const QUIET_OPTION: OptionSpec = { name: 'quiet', short: 'q', type: 'boolean', help: 'no progress output on stderr' };
 
+/** Commands that write a run folder: replace a non-empty --out (atomically, once the new run is complete). */
+export const FORCE_OPTION: OptionSpec = {
+  name: 'force',
+  type: 'boolean',
+  help: 'replace a non-empty --out folder; the old run is removed only once the new one is complete (without --force a non-empty --out is refused)',
+};
+
 export const BACKEND_OPTION: OptionSpec = {
   name: 'backend',
   type: 'choice',

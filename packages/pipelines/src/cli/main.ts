@@ -15,6 +15,7 @@ import type { Command, CommandIO } from './command.js';
 import { COMMANDS } from './commands.js';
 import { QUIET_OPTION } from './common-options.js';
 import { formatCommandHelp, formatCommandList } from './help.js';
+import { refuseOutputAmongInputs } from './output-not-input.js';
 import { UsageError } from './usage-error.js';
 
 export const EXIT_OK = 0;
@@ -107,6 +108,7 @@ export async function runCli(argv: readonly string[], environment?: Partial<CliE
       env.stdout.write(formatCommandHelp(command, options));
       return EXIT_OK;
     }
+    refuseOutputAmongInputs(command, args, options);
     const progress = createProgress({ stream: env.stderr, quiet: args.flag('quiet') });
     const code = await command.run(args, { ...env, progress });
     return code ?? EXIT_OK;

@@ -12,7 +12,8 @@ import { tableFromArrowBytes } from './arrow-ipc.js';
 import { checkReadableFile } from './check-file.js';
 import { findRaggedLine } from './csv-diagnose.js';
 import { DataError } from './data-error.js';
-import { duckdbReason, sqlIdentifier, sqlString, withConnection } from './duckdb.js';
+import { UsageError } from '../cli/usage-error.js';
+import { duckdbReason, prepareOne, requireOneStatement, sqlIdentifier, sqlString, withConnection } from './duckdb.js';
 import { insertTable, relationToTable } from './duckdb-table.js';
 import { formatOfPath, requireFormat, type FileFormat } from './file-format.js';
 import { countMissing, type LoadedTable, type Table } from './table.js';
@@ -156,11 +157,17 @@ async function rewriteFileReferences(con: DuckDBConnection, sql: string): Promis
 /** Run a SQL query (DuckDB dialect) over CSV, Parquet, JSON and Arrow files. */
 export async function readTableSql(sql: string): Promise<LoadedTable> {
   return withConnection(async (con) => {
-    const query = await rewriteFileReferences(con, sql.trim().replace(/;\s*$/, ''));
+    const failed = (e: unknown): Error =>
+      e instanceof UsageError || e instanceof DataError ? e : new DataError(`--sql query failed: ${duckdbReason(e)}; the query must be one SELECT in DuckDB SQL, with files in single quotes: select * from 'data.csv'`);
+    const what = '--sql query';
     try {
-      await con.run(`CREATE TEMP TABLE src AS ${query}`);
+      // one statement before anything is read: nothing after a ';' ever runs
+      await requireOneStatement(con, sql, what);
+      const query = await rewriteFileReferences(con, sql.trim().replace(/;\s*$/, ''));
+      (await prepareOne(con, query, what)).destroySync();
+      await (await prepareOne(con, `CREATE TEMP TABLE src AS ${query}`, what, 'CREATE')).run();
     } catch (e) {
-      throw new DataError(`--sql query failed: ${duckdbReason(e)}; the query must be one SELECT in DuckDB SQL, with files in single quotes: select * from 'data.csv'`);
+      throw failed(e);
     }
     return withMissing(await relationToTable(con, 'src', 'query'), sql);
   });

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256File } from '../io/atomic-write.js';
+import { DataError } from '../io/data-error.js';
 
 export interface ManifestInput {
   path: string;
@@ -88,4 +89,34 @@ export async function runManifest(o: ManifestOptions): Promise<Record<string, un
     timings_s: o.timings,
     outputs,
   };
+}
+
+/**
+ * Check a run folder against its manifest.json: every output it lists must be
+ * there with the recorded SHA-256. Refuses (naming the file) a folder that is
+ * incomplete, mixes files of two runs, or was edited after the run.
+ */
+export async function verifyRunOutputs(dir: string): Promise<void> {
+  const manifestPath = join(dir, 'manifest.json');
+  let outputs: unknown;
+  try {
+    outputs = (JSON.parse(await readFile(manifestPath, 'utf8')) as { outputs?: unknown }).outputs;
+  } catch {
+    throw new DataError(`${manifestPath}: missing or unreadable, so ${dir} is not a complete run; rerun the study into it with --force`);
+  }
+  const valid = (o: unknown): o is { file: string; sha256: string } =>
+    typeof (o as { file?: unknown })?.file === 'string' && typeof (o as { sha256?: unknown })?.sha256 === 'string';
+  if (!Array.isArray(outputs) || !outputs.every(valid)) throw new DataError(`${manifestPath}: has no valid 'outputs' list of {file, sha256}; rerun the study into ${dir} with --force`);
+  for (const o of outputs) {
+    const path = join(dir, o.file);
+    let hash: string;
+    try {
+      hash = await sha256File(path);
+    } catch {
+      throw new DataError(`${path}: listed in manifest.json but missing, so the run is incomplete; rerun the study into ${dir} with --force`);
+    }
+    if (hash !== o.sha256) {
+      throw new DataError(`${path}: its SHA-256 differs from the one manifest.json records: the folder mixes files of different runs or was edited; rerun the study into ${dir} with --force`);
+    }
+  }
 }

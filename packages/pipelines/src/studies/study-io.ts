@@ -1,10 +1,22 @@
-/** What every study shares: where progress and notes go, and the default run folder. */
+/** What every study shares: where progress and notes go, the default run folder, and writing it atomically. */
+import { join, relative } from 'node:path';
+import { withRunFolder } from '../io/run-folder.js';
 import type { Progress } from '../progress/progress.js';
 
 export interface StudyIO {
   progress: Progress;
   /** Warnings and short notes (stderr in the CLI). */
   log: (line: string) => void;
+}
+
+/**
+ * Let pending macrotasks run. On the wasm backend a phase's awaits resolve as
+ * microtasks, so a long loop never returns to the event loop and a SIGINT /
+ * SIGTERM handler (io/run-folder.ts) would wait for the phase to end; loops
+ * over epochs and instances call this once per step.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((done) => setImmediate(done));
 }
 
 /** runs/<study>-YYYYMMDD-HHMMSS (local time): the default run folder. */
@@ -27,4 +39,19 @@ export function stopwatch(): { lap(name: string): void; total(): number; timings
     },
     total: () => Number(((performance.now() - started) / 1000).toFixed(3)),
   };
+}
+
+/**
+ * Write a run into a temporary sibling of `out` and move it into place when
+ * `write` succeeds (io/run-folder.ts); the result's paths point into `out`.
+ */
+export async function inRunFolder<R extends { outDir: string; reportPath?: string | null }>(out: string, force: boolean | undefined, write: (dir: string) => Promise<R>): Promise<R> {
+  let dir = '';
+  const result = await withRunFolder(out, { force: force === true }, (d) => {
+    dir = d;
+    return write(d);
+  });
+  const moved = { ...result, outDir: out };
+  if (result.reportPath) moved.reportPath = join(out, relative(dir, result.reportPath));
+  return moved;
 }

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Tensor } from '@relevance/core-wasm';
 import { lrp } from '../../../src/index.js';
 import { FIXTURE_OPTIONS, lrpBackends } from './fixture-options.js';
-import { fixtureInputs, fixtureModel, fixturesAvailable, fixtureTargets, readFixture } from '../../helpers/fixtures.js';
+import { fixtureInputs, fixtureModel, fixturesAvailable, whyFixtureTestsSkip, fixtureTargets, readFixture } from '../../helpers/fixtures.js';
 
 interface Conservation {
   bias_free_lrp_conservation: Record<'mlp' | 'cnn', Record<string, { ratio_min: number; ratio_max: number }>>;
@@ -19,6 +19,7 @@ const BACKENDS = fixturesAvailable ? await lrpBackends() : [];
 const SLACK = 3e-6;
 
 describe.skipIf(!fixturesAvailable)('LRP conservation without biases', () => {
+  whyFixtureTestsSkip("Zennit's conservation ranges (conservation.json)");
   const ranges = fixturesAvailable ? readFixture<Conservation>('mlp', '../conservation.json').bias_free_lrp_conservation : { mlp: {}, cnn: {} };
   for (const [backendName, be] of BACKENDS) {
     for (const modelName of ['mlp', 'cnn'] as const) {

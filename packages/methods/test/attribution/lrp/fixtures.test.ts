@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { lrp } from '../../../src/index.js';
 import { FIXTURE_OPTIONS, lrpBackends } from './fixture-options.js';
-import { fixtureInputs, fixtureModel, fixturesAvailable, fixtureTargets, readFixture, relativeToMax, type ArrayJson } from '../../helpers/fixtures.js';
+import { fixtureInputs, fixtureModel, fixturesAvailable, whyFixtureTestsSkip, fixtureTargets, readFixture, relativeToMax, type ArrayJson } from '../../helpers/fixtures.js';
 
 interface LrpFixture {
   attribution: ArrayJson;
@@ -20,6 +20,7 @@ const ZENNIT_RULE = (s: string): string => s.replace(/\(.*$/, '').replace(/ .*$/
 const BACKENDS = fixturesAvailable ? await lrpBackends() : [];
 
 describe.skipIf(!fixturesAvailable)('LRP matches the Zennit 0.5.1 fixtures', () => {
+  whyFixtureTestsSkip("the Zennit 0.5.1 LRP fixtures");
   for (const [backendName, be] of BACKENDS) {
     for (const modelName of ['mlp', 'cnn'] as const) {
       for (const [file, options] of Object.entries(FIXTURE_OPTIONS[modelName])) {

@@ -7,11 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../../io/data-error.js';
 import { writeReport } from '../../report-hook.js';
+import { verifyRunOutputs } from '../../studies/manifest.js';
 import type { Command } from '../command.js';
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: "write a run folder's offline HTML report (report.html) again",
+  summary: "write a run folder's offline HTML report (report.html) again, after checking its files against manifest.json",
   usage: 'report <run dir>',
   options: [],
   positionals: [{ name: 'run', help: 'the run folder', required: true }],
@@ -24,6 +25,8 @@ export const reportCommand: Command = {
       throw new DataError(`${dir}: not a run folder (no readable config.json)`);
     }
     if (study !== 'proteomics' && study !== 'influence') throw new DataError(`${dir}: config.json names the study '${study}'; reports exist for proteomics and influence runs`);
+    // a report of a mixed or edited folder would present numbers no run produced
+    await verifyRunOutputs(dir);
     const path = await writeReport(dir, study);
     if (!path) throw new DataError('no report writer is registered: run the relevance command from its bin (npx relevance), which loads the report app');
     io.stdout.write(`${path}\n`);

@@ -6,6 +6,7 @@
  * short summary on stdout.
  */
 import type { Command } from '../command.js';
+import { FORCE_OPTION } from '../common-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { UsageError } from '../usage-error.js';
 import { INFLUENCE_STUDY_DEFAULTS, type InfluenceStudyOptions } from '../../studies/influence/options.js';
@@ -59,6 +60,7 @@ export const studyInfluenceCommand: Command = {
     { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (wasm is fastest for tabular models; auto = webgpu when a GPU adapter exists)' },
     { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)' },
     { name: 'out', type: 'string', placeholder: 'dir', help: 'the run folder (default runs/influence-<date>-<time>)' },
+    FORCE_OPTION,
   ],
   examples: [
     'relevance study influence --data breast_tcga_protein_train.csv --label-column subtype --out runs/breast-influence',
@@ -89,6 +91,7 @@ export const studyInfluenceCommand: Command = {
       backend: args.string('backend') as InfluenceStudyOptions['backend'],
       threads: args.optionalNumber('threads'),
       out: args.optionalString('out') ?? defaultRunFolder('influence'),
+      force: args.flag('force'),
     };
     // loaded on use, so `relevance --help` starts without DuckDB or the compute engine
     const { runInfluenceStudy } = await import('../../studies/influence/run-influence-study.js');

@@ -9,6 +9,7 @@ import { DataError } from '../../io/data-error.js';
 import { PROTEOMICS_DEFAULTS, runProteomicsStudy, type ProteomicsOptions } from '../../studies/proteomics/study.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import type { Command } from '../command.js';
+import { FORCE_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 
 const D = PROTEOMICS_DEFAULTS;
@@ -66,6 +67,7 @@ export const studyProteomicsCommand: Command = {
     { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (auto = webgpu on a hardware GPU, else wasm)' },
     { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)' },
     { name: 'out', type: 'string', placeholder: 'dir', help: 'the run folder (default runs/proteomics-<date>-<time>)' },
+    FORCE_OPTION,
   ],
   examples: [
     'relevance study proteomics',
@@ -110,6 +112,7 @@ export const studyProteomicsCommand: Command = {
       instanceTopK: args.optionalNumber('instance-top-k') ?? null,
       shard: parseShard(args.optionalString('shard')),
       out: args.optionalString('out') ?? defaultRunFolder('proteomics'),
+      force: args.flag('force'),
       seed: args.number('seed'),
       backend: args.string('backend') as 'auto' | BackendName,
       threads: args.optionalNumber('threads'),

@@ -12,6 +12,7 @@ import { DataError } from '../../io/data-error.js';
 import { listNames } from '../../io/closest-match.js';
 import { loadModel } from '../../cli/load-model.js';
 import type { Progress } from '../../progress/progress.js';
+import { yieldToEventLoop } from '../study-io.js';
 
 export interface TrainSettings {
   hidden: readonly number[];
@@ -57,7 +58,10 @@ export async function trainClassifier(
         weightDecay: settings.weightDecay,
         validation: { x: rowsOf(x, width, split.validation), y: Int32Array.from(split.validation, (r) => labels[r]!) },
         earlyStopping: { patience: settings.patience },
-        onEpoch: (e) => progress.tick(1, `loss ${e.trainLoss.toFixed(4)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(4)}` : ''}`),
+        onEpoch: async (e) => {
+          progress.tick(1, `loss ${e.trainLoss.toFixed(4)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(4)}` : ''}`);
+          await yieldToEventLoop(); // Ctrl-C stops training at the next epoch
+        },
       },
     );
     progress.done(`best epoch ${history.bestEpoch + 1} of ${history.epochs.length}, validation loss ${history.bestLoss.toFixed(4)}${history.stoppedEarly ? ' (stopped early)' : ''}`);

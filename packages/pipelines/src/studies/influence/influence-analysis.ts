@@ -9,6 +9,7 @@
 import type { Tensor } from '@relevance/core-wasm';
 import { distributionalInfluence, influenceAndAttribution, type Model } from '@relevance/methods';
 import type { Progress } from '../../progress/progress.js';
+import { yieldToEventLoop } from '../study-io.js';
 
 export interface ClassInfluence {
   class: number;
@@ -68,6 +69,7 @@ export async function analyseInfluence(a: AnalysisInputs): Promise<InfluenceAnal
     const r = await influenceAndAttribution(model, x, { ...common, quantity: { kind: 'class', class: c }, distribution: { kind: 'class', labels: labelList, class: c } });
     perClass.push({ class: c, instances: r.influence.instances, distributional: r.influence.values, meanAttribution: r.attribution.values });
     progress.tick(1, classes[c]);
+    await yieldToEventLoop(); // Ctrl-C is handled between steps
   }
 
   const comparative: ComparativeInfluence[] = [];
@@ -78,6 +80,7 @@ export async function analyseInfluence(a: AnalysisInputs): Promise<InfluenceAnal
       comparative.push({ a: ca, b: cb, instances: r.instances, influence: r.values });
     }
     progress.tick(1, `${classes[ca]} - ${classes[cb]}`);
+    await yieldToEventLoop();
   }
 
   const dataset = await influenceAndAttribution(model, x, { ...common, quantity: { kind: 'predicted' }, distribution: { kind: 'dataset' } });

@@ -39,6 +39,8 @@ export interface InfluenceStudyOptions {
   backend: 'auto' | BackendName;
   threads?: number;
   out: string;
+  /** Replace a non-empty `out` once the new run is complete. */
+  force?: boolean;
 }
 
 export const INFLUENCE_STUDY_DEFAULTS = {

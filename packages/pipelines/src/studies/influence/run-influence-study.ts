@@ -10,7 +10,6 @@
  * initial weights, training), tables hold no timings, and every file is
  * written atomically; metrics.json differs between reruns only in timing_s.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createBackend, Generator, type Backend } from '@relevance/core-wasm';
 import { saveModelFile, stats, type Model, type RelevanceMetadata, type TrainHistory } from '@relevance/methods';
@@ -31,7 +30,7 @@ import { resolvedConfig, validateOptions, withDefaults, type InfluenceStudyOptio
 import { applyStandardization, fitStandardization, rowMean, type Standardization } from './standardize.js';
 import { stratifiedSplit, type Split } from '../stratified-split.js';
 import { buildTables } from './tables.js';
-import { stopwatch, type StudyIO } from '../study-io.js';
+import { inRunFolder, stopwatch, type StudyIO } from '../study-io.js';
 
 export type InfluenceStudyInput = Partial<InfluenceStudyOptions> & Pick<InfluenceStudyOptions, 'data' | 'labelColumn' | 'out'>;
 
@@ -94,11 +93,14 @@ async function writeTables(dir: string, tables: Map<string, Table>): Promise<str
 export async function runInfluenceStudy(input: InfluenceStudyInput, io: InfluenceStudyIO = SILENT): Promise<InfluenceStudyResult> {
   const o = withDefaults(input);
   validateOptions(o);
+  return inRunFolder(o.out, o.force, (outDir) => writeInfluenceRun(o, io, outDir));
+}
+
+/** The study, written into `outDir` (a temporary folder that inRunFolder moves onto --out). */
+async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO, outDir: string): Promise<InfluenceStudyResult> {
   const clock = stopwatch();
   const { timings } = clock;
   const lap = clock.lap;
-  const outDir = o.out;
-  await mkdir(outDir, { recursive: true });
   const be: Backend = await createBackend(o.backend, o.threads ? { threads: o.threads } : {});
   let model: Model | null = null;
   try {

@@ -4,7 +4,8 @@
  * row number, so the predicate can use any column by name.
  */
 import { DataError } from '../../io/data-error.js';
-import { duckdbReason, sqlIdentifier, withConnection } from '../../io/duckdb.js';
+import { UsageError } from '../../cli/usage-error.js';
+import { duckdbReason, prepareOne, sqlIdentifier, withConnection } from '../../io/duckdb.js';
 import { insertTable } from '../../io/duckdb-table.js';
 import { listNames } from '../../io/closest-match.js';
 import { makeTable, numberColumn, type Table } from '../../io/table.js';
@@ -19,9 +20,11 @@ export async function rowsWhere(table: Table & { source?: string }, predicate: s
     await insertTable(con, 'influence_rows', withRow);
     let values: unknown[];
     try {
-      const reader = await con.runAndReadAll(`SELECT ${sqlIdentifier(ROW_COLUMN)} AS r FROM temp.main.influence_rows WHERE (${predicate}) ORDER BY 1`);
-      values = reader.getRowObjectsJS().map((o) => o.r);
+      // one SELECT or nothing: a predicate like "1=1); COPY ..." never runs its second statement
+      const query = await prepareOne(con, `SELECT ${sqlIdentifier(ROW_COLUMN)} AS r FROM temp.main.influence_rows WHERE (${predicate}) ORDER BY 1`, `--where "${predicate}"`);
+      values = (await query.runAndReadAll()).getRowObjectsJS().map((o) => o.r);
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       throw new DataError(
         `--where "${predicate}": ${duckdbReason(e)}; write one DuckDB SQL condition on the columns of ${where}, e.g. --where "subtype in ('Basal', 'Her2')", ` +
           `quoting names with special characters in double quotes ("14-3-3_epsilon" > 0); columns: ${listNames(table.columns.map((c) => c.name), 20)}`,

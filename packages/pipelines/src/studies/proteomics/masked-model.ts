@@ -9,6 +9,7 @@
 import type { Backend, Tensor } from '@relevance/core-wasm';
 import { mlp, train, type EpochReport, type Model, type TrainHistory } from '@relevance/methods';
 import type { StudyData } from './data.js';
+import { yieldToEventLoop } from '../study-io.js';
 
 export interface MaskedModelOptions {
   hidden: number[];
@@ -98,7 +99,10 @@ export async function trainMaskedModel(be: Backend, data: StudyData, options: Ma
         // without a validation split there is nothing to stop on: train every epoch
         ...(options.validationFraction > 0 ? { validation: options.validationFraction, earlyStopping: { patience: options.patience }, restoreBest: true } : {}),
         inputTransform: maskedInputTransform(p),
-        onEpoch,
+        onEpoch: async (e) => {
+          onEpoch?.(e);
+          await yieldToEventLoop(); // Ctrl-C stops training at the next epoch
+        },
       },
     );
     return { model, history };

@@ -7,7 +7,7 @@
  * any batch scheduler (a Slurm array, a Kubernetes indexed job), and the
  * merged tables equal the unsharded run's.
  */
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
@@ -18,6 +18,7 @@ import { cellValue } from '../../io/table.js';
 import type { Progress } from '../../progress/progress.js';
 import { writeReport } from '../../report-hook.js';
 import { runManifest } from '../manifest.js';
+import { inRunFolder } from '../study-io.js';
 import { loadStudyData } from './data.js';
 import { readEdgeList } from './edge-files.js';
 import { finalize, writeTables, type InstanceRecord } from './finalize.js';
@@ -58,13 +59,20 @@ function checkCompatible(shards: ShardConfig[]): number {
   return count;
 }
 
-export async function mergeProteomicsRuns(dirs: readonly string[], out: string, io: { progress: Progress; log: (l: string) => void }): Promise<{ outDir: string; metrics: Record<string, unknown> }> {
+type MergeIO = { progress: Progress; log: (l: string) => void };
+type MergeResult = { outDir: string; metrics: Record<string, unknown> };
+
+/** Merge the shard runs `dirs` into the run folder `out` (written atomically; a non-empty `out` only with force). */
+export async function mergeProteomicsRuns(dirs: readonly string[], out: string, io: MergeIO, options: { force?: boolean } = {}): Promise<MergeResult> {
   if (dirs.length === 0) throw new DataError('merge needs the shard run folders');
-  const started = performance.now();
   const shards = await Promise.all(dirs.map(readConfig));
   checkCompatible(shards);
+  return inRunFolder(out, options.force, (dir) => writeMergedRun(shards, dirs, dir, io));
+}
+
+async function writeMergedRun(shards: ShardConfig[], dirs: readonly string[], out: string, io: MergeIO): Promise<MergeResult> {
+  const started = performance.now();
   const c = shards[0]!.config;
-  await mkdir(out, { recursive: true });
   const data = await loadStudyData({
     source: c.data ?? (c.sql ? { sql: c.sql } : null),
     idColumn: c.id_column ?? undefined,

@@ -4,14 +4,13 @@
  * train/test split, baselines in the same run, and a reproducible run folder.
  * See docs/ARCHITECTURE.md for the data flow and docs/RUN-FOLDERS.md for the outputs.
  */
-import { mkdir } from 'node:fs/promises';
 import { createBackend, type Backend, type BackendName } from '@relevance/core-wasm';
 import { saveModelFile, saveOnnxFile, type Model } from '@relevance/methods';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
 import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
-import { stopwatch, type StudyIO } from '../study-io.js';
+import { inRunFolder, stopwatch, yieldToEventLoop, type StudyIO } from '../study-io.js';
 import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
@@ -43,6 +42,8 @@ export interface ProteomicsOptions extends MaskedModelOptions, RelevanceOptions 
   instanceTopK: number | null;
   shard: { index: number; count: number } | null;
   out: string;
+  /** Replace a non-empty `out` once the new run is complete. */
+  force?: boolean;
   backend: 'auto' | BackendName;
   threads?: number;
   synthetic: Required<SyntheticCohortOptions>;
@@ -157,11 +158,14 @@ async function synthesizedTruth(data: StudyData, outDir: string): Promise<string
 
 export async function runProteomicsStudy(options: ProteomicsOptions, io: StudyIO): Promise<ProteomicsResult> {
   validate(options);
+  return inRunFolder(options.out, options.force, (outDir) => writeProteomicsRun(options, io, outDir));
+}
+
+/** The study, written into `outDir` (a temporary folder that inRunFolder moves onto --out). */
+async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
   const clock = stopwatch();
   const { timings } = clock;
   const lap = clock.lap;
-  const outDir = options.out;
-  await mkdir(outDir, { recursive: true });
 
   // ---- data
   const source = options.data ?? (options.sql ? { sql: options.sql } : null);
@@ -212,6 +216,7 @@ export async function runProteomicsStudy(options: ProteomicsOptions, io: StudyIO
       const net = await instanceNetwork(model, be, x, row, options);
       instances.push({ row, directed: net.directed, mseHidden: net.mseHidden, predictionCorrelation: net.predictionCorrelation });
       io.progress.tick(1);
+      await yieldToEventLoop(); // Ctrl-C is handled between instances
     }
     io.progress.done(`${rows.length} instance networks, ${(2 * options.masks)} masks each`);
     lap('relevance');
