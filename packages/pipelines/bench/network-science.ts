@@ -119,6 +119,8 @@ for (const ds of dataSets()) {
   const row: Record<string, unknown> = { set: ds.name, p, positives: y.reduce((a, b) => a + b, 0) };
   for (const [k, v] of Object.entries(base)) row[`base.${k}`] = stats.auroc(v, y);
   const ensemble: Record<string, Float64Array> = {};
+  const dump: Record<string, number[]> = { labels: Array.from(y) };
+  for (const [k, v] of Object.entries(base)) dump[`base.${k}`] = Array.from(v);
   for (const seed of seeds) {
     const t0 = performance.now();
     const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, seed });
@@ -144,6 +146,7 @@ for (const ds of dataSets()) {
       row[`net_s.${est}.${seed}`] = (performance.now() - t1) / 1000;
       for (const [agg, scores] of Object.entries(aggregations(networks, test.length, P))) {
         row[`${est}.${agg}.${seed}`] = stats.auroc(scores, y);
+        dump[`${est}.${agg}.${seed}`] = Array.from(scores);
         row[`${est}.${agg}.${seed}.aupr`] = stats.aupr(scores, y);
         const key = `${est}.${agg}`;
         const rk = stats.rank(Array.from(scores));
@@ -167,6 +170,8 @@ for (const ds of dataSets()) {
   }
   if (seeds.length > 1) for (const [k, v] of Object.entries(ensemble)) row[`${k}.ens`] = stats.auroc(v, y);
   results.push(row);
+  const dumpDir = flag('dump');
+  if (dumpDir) writeFileSync(`${dumpDir}/${ds.name}.json`, JSON.stringify(dump));
   console.log(JSON.stringify(row));
 }
 be.destroy();

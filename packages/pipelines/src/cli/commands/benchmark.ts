@@ -11,7 +11,7 @@ import { PROTEOMICS_DEFAULTS } from '../../studies/proteomics/study.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { writeTextAtomic } from '../../io/atomic-write.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION } from '../common-options.js';
+import { BACKEND_OPTION, FORCE_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 
 const SIMULATION_NAMES = BUILTIN_SIMULATIONS.map((s) => s.name);
@@ -54,6 +54,7 @@ export const benchmarkCommand: Command = {
     BACKEND_OPTION,
     { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)' },
     { name: 'out', type: 'string', placeholder: 'dir', help: 'the run folder (default runs/benchmark-networks-<date>-<time>)' },
+    FORCE_OPTION,
   ],
   examples: [
     'relevance benchmark networks --simulations all --seeds 1,2,3',
@@ -80,6 +81,7 @@ export const benchmarkCommand: Command = {
       threads: args.optionalNumber('threads'),
       bootstrap: args.number('bootstrap'),
       out: args.optionalString('out') ?? defaultRunFolder('benchmark-networks'),
+      force: args.flag('force'),
     }, { progress: io.progress, log: (line) => io.stderr.write(`${line}\n`) });
     const lines = [...boardLines(`leaderboard over ${new Set(result.rows.map((r) => r.set)).size} data sets (mean ± sd over seeds ${seeds.join(', ')}):`, result.overall)];
     if (result.published.length) lines.push('', ...boardLines(`over the ${result.publishedSets.length} data sets with published rankings (* = published ranking, ± bootstrap over pairs):`, result.published));

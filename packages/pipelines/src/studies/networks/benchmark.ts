@@ -6,7 +6,7 @@
  * run folder (the study runs under runs/, the scores and the leaderboard as
  * Parquet, a report page) and returns the leaderboard.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic, writeTextAtomic } from '../../io/atomic-write.js';
 import { writeTable } from '../../io/write-table.js';
@@ -14,7 +14,7 @@ import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
 import { SilentProgress } from '../../progress/silent-progress.js';
 import { runManifest } from '../manifest.js';
 import { PROTEOMICS_DEFAULTS, runProteomicsStudy, type ProteomicsOptions } from '../proteomics/study.js';
-import { stopwatch, type StudyIO } from '../study-io.js';
+import { inRunFolder, stopwatch, type StudyIO } from '../study-io.js';
 import { discoverDataSets, type NetworkDataSet } from './datasets.js';
 import { leaderboard, marginOverBaselines, summariseSets, type LeaderRow, type ScoreRow } from './leaderboard.js';
 import { benchmarkReportHtml } from './report-page.js';
@@ -38,6 +38,8 @@ export interface NetworkBenchmarkOptions {
   /** Bootstrap resamples for the spread of published rankings. */
   bootstrap: number;
   out: string;
+  /** Replace a finished run at `out`. */
+  force?: boolean;
 }
 
 export interface NetworkBenchmarkResult {
@@ -92,9 +94,11 @@ async function simulatedSets(names: readonly string[], dir: string): Promise<Net
 }
 
 export async function runNetworkBenchmark(options: NetworkBenchmarkOptions, io: StudyIO): Promise<NetworkBenchmarkResult> {
+  return inRunFolder(options.out, options.force, (dir) => benchmarkInto(options, io, dir));
+}
+
+async function benchmarkInto(options: NetworkBenchmarkOptions, io: StudyIO, outDir: string): Promise<NetworkBenchmarkResult> {
   const clock = stopwatch();
-  const outDir = options.out;
-  await mkdir(outDir, { recursive: true });
   const sets = [...discoverDataSets(options.sets), ...(await simulatedSets(options.simulations, join(outDir, 'simulated')))];
   const rows: ScoreRow[] = [];
   const total = sets.length * options.seeds.length;
