@@ -14,7 +14,7 @@
  * required options are named with their help text. Errors are UsageError (exit 2).
  */
 import { closestMatch } from '../io/closest-match.js';
-import type { OptionSpec, PositionalSpec } from './command.js';
+import type { OptionCondition, OptionSpec, PositionalSpec } from './command.js';
 import { UsageError } from './usage-error.js';
 
 export interface ParseSpec {
@@ -236,5 +236,33 @@ export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs 
     const list = missing.map((o) => `${describeOption(o)} (${o.help})`).join('; ');
     throw new UsageError(`missing required option${missing.length > 1 ? 's' : ''}: ${list}`);
   }
+  checkApplicable(spec.options, values, given);
   return new ParsedArgs(byName, values, given, positionals, false);
+}
+
+/** Why a condition does not hold on this command line, or null when it holds. */
+function conditionFails(c: OptionCondition, values: ReadonlyMap<string, Value>, given: ReadonlySet<string>): string | null {
+  const flags = (names: readonly string[]): string => names.map((n) => `--${n}`).join(' or ');
+  if ('option' in c) {
+    const v = values.get(c.option);
+    if (v !== undefined && c.is.includes(String(v))) return null;
+    const now = v === undefined ? `without --${c.option}` : `with --${c.option} ${String(v)}${given.has(c.option) ? '' : ' (the default)'}`;
+    return `it is used only with --${c.option} ${c.is.join(' or ')}, not ${now}`;
+  }
+  if ('anyGiven' in c) {
+    return c.anyGiven.some((n) => given.has(n)) ? null : `it is used only with ${flags(c.anyGiven)}`;
+  }
+  const present = c.noneGiven.filter((n) => given.has(n));
+  return present.length === 0 ? null : `it is not used with ${flags(present)}`;
+}
+
+/** Options given where they have no effect are usage errors, named with the reason (see OptionSpec.appliesIf). */
+export function checkApplicable(options: readonly OptionSpec[], values: ReadonlyMap<string, Value>, given: ReadonlySet<string>): void {
+  const problems: string[] = [];
+  for (const o of options) {
+    if (!o.appliesIf || !given.has(o.name)) continue;
+    const why = conditionFails(o.appliesIf, values, given);
+    if (why) problems.push(`--${o.name} has no effect here: ${why}`);
+  }
+  if (problems.length) throw new UsageError(`${problems.join('; ')}; drop ${problems.length === 1 ? 'it' : 'them'} or change the other option`);
 }

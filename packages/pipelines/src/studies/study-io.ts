@@ -28,3 +28,13 @@ export function stopwatch(): { lap(name: string): void; total(): number; timings
     total: () => Number(((performance.now() - started) / 1000).toFixed(3)),
   };
 }
+
+/**
+ * The CLI's log: notes (the `data:` summary, ...) on stderr unless --quiet;
+ * warnings (lines starting 'warning:') always, since quiet must never hide a problem.
+ */
+export function studyLog(stderr: { write(text: string): unknown }, quiet: boolean): (line: string) => void {
+  return (line) => {
+    if (!quiet || line.startsWith('warning:')) stderr.write(`${line}\n`);
+  };
+}

@@ -27,7 +27,7 @@ export function unionOptions(studies: readonly Command[]): OptionSpec[] {
     for (const o of study.options) {
       const prev = merged.get(o.name);
       if (!prev) {
-        const { default: _d, required: _r, ...rest } = o;
+        const { default: _d, required: _r, appliesIf: _a, ...rest } = o;
         merged.set(o.name, { spec: { ...rest }, studies: [study.name] });
         continue;
       }

@@ -61,3 +61,15 @@ export function maskedInputs(x: ArrayLike<number>, set: MaskSet, out?: Float32Ar
   }
   return res;
 }
+
+/**
+ * Bytes one instance network holds at once: 2 * masks masked inputs of width
+ * 2p, every layer's activations for them, and the relevance of up to p hidden
+ * targets per mask back to the 2p inputs (an upper estimate).
+ */
+export function instanceNetworkBytes(masks: number, proteins: number, hidden: readonly number[]): number {
+  const count = 2 * masks;
+  const widest = Math.max(2 * proteins, ...hidden);
+  const activations = 2 * hidden.reduce((a, b) => a + b, 0) + 2 * proteins;
+  return 4 * count * (2 * proteins + activations + proteins * widest);
+}
