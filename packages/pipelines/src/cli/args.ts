@@ -94,6 +94,12 @@ function describeOption(spec: OptionSpec): string {
   return `--${spec.name} <${spec.placeholder ?? (spec.type === 'choice' ? spec.choices!.join('|') : spec.type)}>`;
 }
 
+/** An example value of a dims option in its own terms: its default (256x256), its placeholder, else 1x4x4. */
+function dimsExample(spec: OptionSpec): string {
+  if (Array.isArray(spec.default) && spec.default.length) return spec.default.join('x');
+  return spec.placeholder && DIMS_TEXT.test(spec.placeholder) ? spec.placeholder.replaceAll(',', 'x') : '1x4x4';
+}
+
 function convert(spec: OptionSpec, raw: string, commandName: string): Value {
   const where = `--${spec.name}`;
   switch (spec.type) {
@@ -118,7 +124,7 @@ function convert(spec: OptionSpec, raw: string, commandName: string): Value {
     case 'dims': {
       const t = raw.trim();
       const dims = DIMS_TEXT.test(t) ? t.split(/[x,]/i).map(Number) : [];
-      if (dims.length === 0 || dims.some((d) => d <= 0)) throw new UsageError(`${where} expects positive sizes joined by x, like 1x4x4, got '${raw}'`);
+      if (dims.length === 0 || dims.some((d) => d <= 0)) throw new UsageError(`${where} expects positive sizes joined by x, like ${dimsExample(spec)}, got '${raw}'`);
       return dims;
     }
     case 'choice': {

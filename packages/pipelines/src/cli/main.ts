@@ -9,6 +9,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closestMatch } from '../io/closest-match.js';
+import { describeSystemError } from '../io/system-error.js';
 import { createProgress } from '../progress/progress.js';
 import { parseArgs } from './args.js';
 import type { Command, CommandIO } from './command.js';
@@ -56,7 +57,7 @@ function reportError(e: unknown, prefix: string, env: CliEnvironment): number {
     if (debug && e.stack) env.stderr.write(`${e.stack}\n`);
     return EXIT_USAGE;
   }
-  const message = e instanceof Error ? e.message : String(e);
+  const message = describeSystemError(e) ?? (e instanceof Error ? e.message : String(e));
   env.stderr.write(`${prefix}: error: ${message}\n`);
   if (debug && e instanceof Error && e.stack) env.stderr.write(`${e.stack}\n`);
   return EXIT_ERROR;

@@ -12,31 +12,32 @@
 import { didYouMean, listNames } from './closest-match.js';
 import { DataError } from './data-error.js';
 import { CLASS_NAME_PATTERN } from './id-column.js';
+import { CLI_OPTION_NAMES, type OptionNames } from './option-names.js';
 import type { Column, Table } from './table.js';
 
 export type ColumnPattern = string | RegExp;
 
 const REGEX_LITERAL = /^\/(.*)\/([dgimsuy]*)$/s;
 
-function parseItem(item: string): ColumnPattern {
+function parseItem(item: string, option: string): ColumnPattern {
   const literal = REGEX_LITERAL.exec(item);
   try {
     if (literal) return new RegExp(literal[1]!, literal[2]!.replace('g', ''));
     if (item.startsWith('re:')) return new RegExp(item.slice(3));
   } catch (e) {
-    throw new DataError(`--columns: '${item}' is not a valid regular expression (${e instanceof Error ? e.message : String(e)}); write /pattern/flags or re:pattern`);
+    throw new DataError(`${option}: '${item}' is not a valid regular expression (${e instanceof Error ? e.message : String(e)}); write /pattern/flags or re:pattern`);
   }
   return item;
 }
 
 /** Parse a `--columns` value (see the grammar above). */
-export function parseColumnSpec(spec: string | readonly string[]): ColumnPattern[] {
+export function parseColumnSpec(spec: string | readonly string[], option = CLI_OPTION_NAMES.columns): ColumnPattern[] {
   const values = typeof spec === 'string' ? [spec] : spec;
   const out: ColumnPattern[] = [];
   for (const value of values) {
     const v = value.trim();
-    if (REGEX_LITERAL.test(v) || v.startsWith('re:')) out.push(parseItem(v));
-    else for (const item of v.split(',')) if (item.trim() !== '') out.push(parseItem(item.trim()));
+    if (REGEX_LITERAL.test(v) || v.startsWith('re:')) out.push(parseItem(v, option));
+    else for (const item of v.split(',')) if (item.trim() !== '') out.push(parseItem(item.trim(), option));
   }
   return out;
 }
@@ -48,6 +49,8 @@ export interface FeatureSelection {
   exclude?: readonly string[];
   /** The id column (never a feature unless named exactly). */
   idColumn?: string;
+  /** The caller's option names, for the hints in messages (default: --columns, --id). */
+  names?: OptionNames;
 }
 
 function describeType(c: Column): string {
@@ -67,14 +70,14 @@ export function selectFeatureColumns(table: Table & { source?: string }, selecti
   for (const e of selection.exclude ?? []) {
     if (!byName.has(e)) throw new DataError(`${where(table)}: cannot exclude unknown column '${e}'${didYouMean(e, names)}; columns: ${listNames(names)}`);
   }
-  const patterns = typeof selection.columns === 'string' ? parseColumnSpec(selection.columns) : selection.columns;
+  const patterns = typeof selection.columns === 'string' ? parseColumnSpec(selection.columns, selection.names?.columns) : selection.columns;
   if (patterns === undefined || patterns.length === 0) {
     const chosen = table.columns.filter((c) => c.type === 'number' && !excluded.has(c.name) && !CLASS_NAME_PATTERN.test(c.name)).map((c) => c.name);
     if (chosen.length === 0) {
       const kinds = table.columns.map((c) => `'${c.name}' (${describeType(c)})`).slice(0, 20).join(', ');
       throw new DataError(
         `${where(table)}: no numeric columns to use as features (columns: ${kinds || 'none'}); ` +
-          `check the delimiter and that numbers use '.' as the decimal point, or name the columns with --columns`,
+          `check the delimiter and that numbers use '.' as the decimal point, or name the columns with ${(selection.names ?? CLI_OPTION_NAMES).columns}`,
       );
     }
     return chosen;

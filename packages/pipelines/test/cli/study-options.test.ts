@@ -40,7 +40,7 @@ describe('study proteomics: option ranges', () => {
     [['--epochs', '-1'], /--epochs: must be a positive whole number, got -1/],
     [['--learning-rate', '0'], /--learning-rate: must be a positive number, got 0/],
     [['--batch-size', '0'], /--batch-size: must be a positive whole number, got 0/],
-    [['--hidden', '0'], /--hidden expects positive sizes joined by x, like 1x4x4/],
+    [['--hidden', '0'], /--hidden expects positive sizes joined by x, like 256x256, got '0'/],
     [['--hidden', '9999999'], /--hidden: a layer of 9999999 units is more than 65536.*like 256x256/],
     [['--test-fraction', '1'], /--test-fraction: must lie in \(0, 1\)/],
     [['--seed', 'abc'], /--seed expects a number, got 'abc'/],

@@ -9,6 +9,7 @@ import { didYouMean, listNames } from '../../io/closest-match.js';
 import { findIdColumn, idValues } from '../../io/id-column.js';
 import { readTable } from '../../io/read-table.js';
 import { selectFeatureColumns } from '../../io/select-columns.js';
+import { STUDY_OPTION_NAMES } from '../../io/option-names.js';
 import { cellValue, type LoadedTable } from '../../io/table.js';
 import { rowLabel, toMatrix } from '../../io/to-matrix.js';
 import { rowsWhere } from './where-rows.js';
@@ -57,13 +58,13 @@ export async function loadStudyTable(o: LoadOptions): Promise<StudyTable> {
   if (!labelColumn) {
     throw new DataError(`${source}: no label column '${o.labelColumn}'${didYouMean(o.labelColumn, names)}; columns: ${listNames(names)}; name the class column with --label-column`);
   }
-  const detected = findIdColumn(table, o.idColumn) ?? null;
+  const detected = findIdColumn(table, o.idColumn, STUDY_OPTION_NAMES) ?? null;
   // detection may land on the label column (a first text column of distinct values): then there is no id
   const idName = detected === o.labelColumn && o.idColumn === undefined ? null : detected;
   if (idName === o.labelColumn) throw new DataError(`${source}: '${o.labelColumn}' cannot be both the id and the label column; choose the id with --id-column (or --id-column none)`);
   const features = o.features === undefined && o.modelFeatures
     ? checkModelFeatures(table, o.modelFeatures)
-    : selectFeatureColumns(table, { ...(o.features !== undefined ? { columns: o.features } : {}), exclude: [o.labelColumn], ...(idName ? { idColumn: idName } : {}) });
+    : selectFeatureColumns(table, { ...(o.features !== undefined ? { columns: o.features } : {}), exclude: [o.labelColumn], ...(idName ? { idColumn: idName } : {}), names: STUDY_OPTION_NAMES });
   if (features.includes(o.labelColumn)) throw new DataError(`${source}: the label column '${o.labelColumn}' cannot also be a feature; leave it out of --features`);
 
   const labelled: number[] = [];
@@ -75,7 +76,7 @@ export async function loadStudyTable(o: LoadOptions): Promise<StudyTable> {
     labels.push(label);
   }
   if (labelled.length === 0) throw new DataError(`${source}: the label column '${o.labelColumn}' is empty in every row`);
-  const matrix = toMatrix(table, features);
+  const matrix = toMatrix(table, features, { names: STUDY_OPTION_NAMES });
   const width = features.length;
   const x = new Float32Array(labelled.length * width);
   labelled.forEach((r, i) => {

@@ -10,6 +10,7 @@ import { DataError } from '../../io/data-error.js';
 import { findIdColumn, idValues } from '../../io/id-column.js';
 import { readTable, type SqlSource } from '../../io/read-table.js';
 import { selectFeatureColumns } from '../../io/select-columns.js';
+import { STUDY_OPTION_NAMES } from '../../io/option-names.js';
 import { cellValue, type LoadedTable } from '../../io/table.js';
 import { checkInformativeColumn, numericValues, rowLabel } from '../../io/to-matrix.js';
 import { stratifiedSplit } from '../stratified-split.js';
@@ -141,7 +142,7 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
     rows = t.rows;
     tableColumns = t.columns.length;
     if (rows === 0) throw new DataError(`${source}: the table has no rows`);
-    const idColumn = findIdColumn(t, options.idColumn);
+    const idColumn = findIdColumn(t, options.idColumn, STUDY_OPTION_NAMES);
     ids = idColumn ? idValues(t, idColumn).map(String) : Array.from({ length: rows }, (_, r) => String(r + 1));
     labels = null;
     if (options.classColumn !== undefined) {
@@ -154,13 +155,13 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
       });
     }
     const exclude = options.classColumn !== undefined ? [options.classColumn] : [];
-    proteins = selectFeatureColumns(t, { columns: options.features, exclude, idColumn });
+    proteins = selectFeatureColumns(t, { columns: options.features, exclude, idColumn, names: STUDY_OPTION_NAMES });
     if (proteins.length < 2) throw new DataError(`${source}: a network needs at least 2 protein columns, the selection gives ${proteins.length} (${proteins.join(', ')}); check --features`);
     const p = proteins.length;
     raw = new Float64Array(rows * p);
     const byName = new Map(t.columns.map((c) => [c.name, c]));
     proteins.forEach((name, j) => {
-      const values = numericValues(byName.get(name)!, source);
+      const values = numericValues(byName.get(name)!, source, STUDY_OPTION_NAMES);
       for (let r = 0; r < rows; r++) raw[r * p + j] = values[r]!;
     });
   }
@@ -187,7 +188,7 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
   }
   // what remains must carry information (an all-missing column survives only --max-missing 1)
   if (!synthetic) {
-    for (let j = 0; j < p; j++) checkInformativeColumn(proteins[j]!, Float64Array.from({ length: rows }, (_, r) => raw[r * p + j]!), source);
+    for (let j = 0; j < p; j++) checkInformativeColumn(proteins[j]!, Float64Array.from({ length: rows }, (_, r) => raw[r * p + j]!), source, STUDY_OPTION_NAMES);
   }
   // transform
   for (let j = 0; j < p; j++) {
