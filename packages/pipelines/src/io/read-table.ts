@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableFromArrowBytes } from './arrow-ipc.js';
 import { checkReadableFile } from './check-file.js';
-import { findRaggedLine } from './csv-diagnose.js';
+import { checkCsvHeader, findRaggedLine } from './csv-diagnose.js';
 import { DataError } from './data-error.js';
 import { duckdbReason, sqlIdentifier, sqlString, withConnection } from './duckdb.js';
 import { insertTable, relationToTable } from './duckdb-table.js';
@@ -104,6 +104,7 @@ export async function readTableFile(path: string, options: ReadTableOptions = {}
   if (format === 'arrow') return withMissing(tableFromArrowBytes(await readFile(path), name, path), path);
   const text = format === 'csv' || format === 'tsv';
   const delimiter = text ? await fixedDelimiter(path, format, options) : undefined;
+  if (text && options.header !== false) await checkCsvHeader(path, delimiter);
   return withConnection(async (con) => {
     try {
       await con.run(`CREATE TEMP TABLE src AS SELECT * FROM ${fileReader(path, format, options, delimiter)}`);
@@ -144,7 +145,9 @@ async function rewriteFileReferences(con: DuckDBConnection, sql: string): Promis
       replacements.set(file, `temp.main.${sqlIdentifier(tempName)}`);
     } else if (format === 'csv' || format === 'tsv') {
       await checkReadableFile(file);
-      replacements.set(file, csvReader(file, await fixedDelimiter(file, format, {}), {}));
+      const delimiter = await fixedDelimiter(file, format, {});
+      await checkCsvHeader(file, delimiter);
+      replacements.set(file, csvReader(file, delimiter, {}));
     }
   }
   return sql.replace(FILE_IN_FROM, (whole, keyword: string, space: string, literal: string) => {

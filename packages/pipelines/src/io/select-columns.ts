@@ -14,6 +14,7 @@ import { DataError } from './data-error.js';
 import { CLASS_NAME_PATTERN } from './id-column.js';
 import { CLI_OPTION_NAMES, type OptionNames } from './option-names.js';
 import type { Column, Table } from './table.js';
+import { parseNumberCell, rowLabel } from './to-matrix.js';
 
 export type ColumnPattern = string | RegExp;
 
@@ -107,4 +108,48 @@ export function selectFeatureColumns(table: Table & { source?: string }, selecti
     numeric.forEach(add);
   }
   return chosen;
+}
+
+/** A column the selection left out although it could have been meant as a feature. */
+export interface SkippedColumn {
+  column: string;
+  reason: string;
+}
+
+/** Why a non-numeric column is not a feature: the first cell that is not a number, or its type. */
+function notNumericReason(c: Column, option: string, source: string): string {
+  if (c.type === 'boolean') return `a true/false column, not numeric; name it in ${option} to use it as 1/0`;
+  const values = c.values as (string | null)[];
+  let numbers = 0;
+  let firstText = -1;
+  values.forEach((v, r) => {
+    if (v === null || v.trim() === '') return;
+    if (parseNumberCell(v) !== undefined) numbers++;
+    else if (firstText < 0) firstText = r;
+  });
+  if (firstText < 0) return 'not numeric';
+  const cell = `${rowLabel(source, firstText)} holds '${values[firstText]}'`;
+  return numbers > 0 ? `not numeric: ${cell}, which is not a number (${numbers} other cells are numbers); fix or empty that cell` : `a text column (${cell})`;
+}
+
+/**
+ * Columns a selection leaves out that the user may have expected among the
+ * features, with the reason: by default every non-numeric column and the
+ * numeric ones with class-like names; with patterns, the non-numeric columns
+ * a pattern matched. Named columns, the id column and `exclude` are not listed.
+ */
+export function skippedColumns(table: Table & { source?: string }, chosen: readonly string[], selection: FeatureSelection = {}): SkippedColumn[] {
+  const option = (selection.names ?? CLI_OPTION_NAMES).columns;
+  const used = new Set([...chosen, ...(selection.exclude ?? []), ...(selection.idColumn !== undefined ? [selection.idColumn] : [])]);
+  const patterns = typeof selection.columns === 'string' ? parseColumnSpec(selection.columns, option) : selection.columns;
+  const regexes = (patterns ?? []).filter((p): p is RegExp => p instanceof RegExp);
+  if (patterns !== undefined && patterns.length > 0 && regexes.length === 0) return [];
+  const out: SkippedColumn[] = [];
+  for (const c of table.columns) {
+    if (used.has(c.name)) continue;
+    if (regexes.length && !regexes.some((p) => p.test(c.name))) continue;
+    if (c.type !== 'number') out.push({ column: c.name, reason: notNumericReason(c, option, where(table)) });
+    else if (!regexes.length && CLASS_NAME_PATTERN.test(c.name)) out.push({ column: c.name, reason: `its name looks like a class label; name it in ${option} to use it as a feature` });
+  }
+  return out;
 }

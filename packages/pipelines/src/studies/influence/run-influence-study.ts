@@ -122,6 +122,7 @@ export async function runInfluenceStudy(input: InfluenceStudyInput, io: Influenc
       data: o.data, labelColumn: o.labelColumn, features: o.features, idColumn: o.idColumn, where: o.where, modelFeatures: stringList(meta?.features),
     });
     const width = data.features.length;
+    for (const c of data.skipped) io.log(`warning: ${data.source}: column '${c.column}' is not a feature: ${c.reason}`);
     const classes = o.classes ?? stringList(meta?.classes) ?? [...new Set(data.labels)].sort(compareText);
     const unknownLabels = [...new Set(data.labels.filter((l) => !classes.includes(l)))];
     if (unknownLabels.length) {
@@ -221,6 +222,7 @@ export async function runInfluenceStudy(input: InfluenceStudyInput, io: Influenc
       data: {
         rows: data.rows, unlabelled_rows: data.unlabelled, features: width, classes: Object.fromEntries(classes.map((c, i) => [c, counts[i]])),
         train: split?.train.length ?? null, validation: split?.validation.length ?? null, test: split?.test.length ?? null, analysed: analysed.length,
+        dropped_columns: data.skipped,
       },
       timing_s: { ...timings },
     };
