@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { checkReadableFile } from './check-file.js';
 import { DataError } from './data-error.js';
+import { describeUnrepresentable, isUnrepresentable } from './non-finite.js';
 import { requireFormat } from './file-format.js';
 import { findIdColumn, idValues } from './id-column.js';
 import { readTable, type ReadTableOptions, type SqlSource } from './read-table.js';
@@ -71,7 +72,10 @@ function toFloat32(values: unknown[], path: string, what: string): Float32Array 
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null) out[i] = NaN;
-    else if (typeof v === 'number') out[i] = v;
+    else if (typeof v === 'number') {
+      if (isUnrepresentable(v)) throw new DataError(`${path}: ${what} element ${i} is ${describeUnrepresentable(v)}; model inputs are float32 numbers: fix the value (null marks a missing one)`);
+      out[i] = v;
+    }
     else {
       throw new DataError(`${path}: ${what} element ${i} is ${JSON.stringify(v)}, not a number; arrays hold numbers (null for missing)`);
     }

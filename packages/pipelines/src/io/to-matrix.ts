@@ -5,6 +5,7 @@
  */
 import { DataError } from './data-error.js';
 import { CLI_OPTION_NAMES, type OptionNames } from './option-names.js';
+import { describeUnrepresentable, isUnrepresentable } from './non-finite.js';
 import type { Column, Table } from './table.js';
 
 export interface MatrixOptions {
@@ -98,6 +99,9 @@ export function toMatrix(table: Table & { source?: string }, columns: readonly s
         // for a file, show the exact query that drops such rows
         const drop = /\s/.test(source) ? `a --sql query with where "${name}" is not null` : `--sql "select * from '${source}' where \\"${name}\\" is not null"`;
         throw new DataError(`${source}: column '${name}' is missing in ${rowLabel(source, r)}; this step needs complete rows: impute the value, or drop incomplete rows with ${drop}`);
+      }
+      if (isUnrepresentable(v)) {
+        throw new DataError(`${source}: column '${name}' holds ${describeUnrepresentable(v)} in ${rowLabel(source, r)}; models compute in float32: fix the value, or empty the cell to mark it missing`);
       }
       data[r * width + j] = v;
     }
