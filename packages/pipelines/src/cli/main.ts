@@ -14,7 +14,7 @@ import { createProgress } from '../progress/progress.js';
 import { parseArgs } from './args.js';
 import type { Command, CommandIO } from './command.js';
 import { COMMANDS } from './commands.js';
-import { QUIET_OPTION } from './common-options.js';
+import { GLOBAL_OPTIONS } from './common-options.js';
 import { formatCommandHelp, formatCommandList } from './help.js';
 import { UsageError } from './usage-error.js';
 
@@ -45,7 +45,7 @@ export function packageVersion(): string {
 }
 
 function optionsOf(command: Command): Command['options'] {
-  return command.options.some((o) => o.name === QUIET_OPTION.name) ? command.options : [...command.options, QUIET_OPTION];
+  return [...command.options, ...GLOBAL_OPTIONS.filter((g) => !command.options.some((o) => o.name === g.name))];
 }
 
 function reportError(e: unknown, prefix: string, env: CliEnvironment): number {
@@ -61,6 +61,19 @@ function reportError(e: unknown, prefix: string, env: CliEnvironment): number {
   env.stderr.write(`${prefix}: error: ${message}\n`);
   if (debug && e instanceof Error && e.stack) env.stderr.write(`${e.stack}\n`);
   return EXIT_ERROR;
+}
+
+/** --verbose reaches createBackend('auto') as RELEVANCE_VERBOSE=1 for the length of the command. */
+async function withVerbose<T>(verbose: boolean, run: () => Promise<T>): Promise<T> {
+  if (!verbose) return run();
+  const before = process.env.RELEVANCE_VERBOSE;
+  process.env.RELEVANCE_VERBOSE = '1';
+  try {
+    return await run();
+  } finally {
+    if (before === undefined) delete process.env.RELEVANCE_VERBOSE;
+    else process.env.RELEVANCE_VERBOSE = before;
+  }
 }
 
 /** Run the CLI with `argv` (without 'node' and the script); resolves to the exit code. */
@@ -109,7 +122,7 @@ export async function runCli(argv: readonly string[], environment?: Partial<CliE
       return EXIT_OK;
     }
     const progress = createProgress({ stream: env.stderr, quiet: args.flag('quiet') });
-    const code = await command.run(args, { ...env, progress });
+    const code = await withVerbose(args.flag('verbose'), () => command.run(args, { ...env, progress }));
     return code ?? EXIT_OK;
   } catch (e) {
     const code = reportError(e, prefix, env);
