@@ -12,7 +12,7 @@ interface SystemError {
 }
 
 function isSystemError(e: unknown): e is Error & SystemError {
-  return e instanceof Error && typeof (e as Partial<SystemError>).code === 'string' && /^E[A-Z]+$/.test((e as SystemError).code);
+  return e instanceof Error && typeof (e as Partial<SystemError>).code === 'string' && /^E[A-Z]+$/.test((e as unknown as SystemError).code);
 }
 
 /** '/x/.f.parquet.123.1.tmp' -> '/x/f.parquet' (the file the temporary stands for). */
