@@ -77,7 +77,7 @@ function classPairs(o: InfluenceStudyOptions, classes: readonly string[]): Array
     const ia = classes.indexOf(a);
     const ib = classes.indexOf(b);
     const unknown = ia < 0 ? a : ib < 0 ? b : null;
-    if (unknown !== null) throw new UsageError(`--compare ${a},${b}: no class '${unknown}'${didYouMean(unknown, classes)}; classes: ${listNames(classes)}`);
+    if (unknown !== null) throw new UsageError(`--compare ${a},${b}: no class '${unknown}'; classes: ${listNames(classes)}`);
     return [ia, ib];
   });
 }
