@@ -26,6 +26,7 @@ export const studyProteomicsCommand: Command = {
   usage: 'study proteomics [--data <table> | --sql <query>] [--class-column <c>] [--truth edges.csv] [--known-edges edges.csv] [options] [--out <dir>]',
   description:
     'Without --data or --sql the study runs on a built-in synthetic cohort with a known network (several classes with their own signalling modules) and reports how well it is recovered.\n' +
+    'Data: values that are infinite or too large for float32 (Inf, 1e308) are read as missing values, with a warning naming the columns and rows; columns left out of the proteins (not numeric, too many missing values, class-like names) are named with the reason on stderr and in metrics.json data.dropped_columns; a repeated column name is an error.\n' +
     'Outputs (see docs/RUN-FOLDERS.md): config.json, manifest.json, model.relevance, model.onnx, edges_cohort, edges_class, edges_instance, baselines, instances, training, curves, proteins (Parquet and Arrow), metrics.json, report.html.',
   options: [
     { name: 'data', type: 'string', placeholder: 'table', help: 'patients x proteins: .csv, .tsv, .parquet, .arrow or .json records (default: the synthetic cohort)' },
