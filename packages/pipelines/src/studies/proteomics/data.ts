@@ -109,10 +109,10 @@ function columnStatistics(raw: Float64Array, p: number, rows: readonly number[])
   return { mean, sd };
 }
 
-/** "left out 2 columns that are not proteins: 'P3' (not numeric: ...), ..." */
+/** "left out 2 columns that could have been proteins: 'P3' (not numeric: ...), ..." */
 function describeSkipped(skipped: readonly SkippedColumn[], source: string): string {
   const shown = skipped.slice(0, 10).map((c) => `'${c.column}' (${c.reason})`).join('; ');
-  return `${source}: left out ${skipped.length} column${skipped.length === 1 ? '' : 's'} that ${skipped.length === 1 ? 'is' : 'are'} not numeric proteins: ${shown}${skipped.length > 10 ? `; and ${skipped.length - 10} more` : ''} (metrics.json lists them under data.dropped_columns)`;
+  return `${source}: left out ${skipped.length} column${skipped.length === 1 ? '' : 's'} that could have been ${skipped.length === 1 ? 'a protein' : 'proteins'}: ${shown}${skipped.length > 10 ? `; and ${skipped.length - 10} more` : ''} (metrics.json lists them under data.dropped_columns)`;
 }
 
 interface Loaded {

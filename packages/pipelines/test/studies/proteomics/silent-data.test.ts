@@ -78,7 +78,7 @@ describe('proteomics data: dropped columns are named', () => {
     const out = join(dir, 'run-text');
     const r = await runCaptured(['study', 'proteomics', '--data', path, '--class-column', 'class', '--epochs', '2', '--masks', '2', '--hidden', '8', '--no-tsne', '--backend', 'wasm', '--threads', '1', '-q', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain("left out 1 column that is not numeric proteins: 'P1' (not numeric: row 6 (line 7 of the file) holds 'oops', which is not a number (39 other cells are numbers)");
+    expect(r.stderr).toContain("left out 1 column that could have been a protein: 'P1' (not numeric: row 6 (line 7 of the file) holds 'oops', which is not a number (39 other cells are numbers)");
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { data: { dropped_columns: { column: string; reason: string }[]; proteins: number } };
     expect(metrics.data.proteins).toBe(5);
     expect(metrics.data.dropped_columns).toEqual([{ column: 'P1', reason: expect.stringContaining("holds 'oops'") }]);
