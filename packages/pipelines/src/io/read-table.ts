@@ -157,6 +157,8 @@ async function rewriteFileReferences(con: DuckDBConnection, sql: string): Promis
       const tempName = `arrow_file_${arrowCount++}`;
       await insertTable(con, tempName, tableFromArrowBytes(await readFile(file), basename(file), file));
       replacements.set(file, `temp.main.${sqlIdentifier(tempName)}`);
+    } else if (format === 'parquet') {
+      await checkParquetNames(con, file);
     } else if (format === 'csv' || format === 'tsv') {
       await checkReadableFile(file);
       const delimiter = await fixedDelimiter(file, format, {});

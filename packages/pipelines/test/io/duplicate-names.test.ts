@@ -44,3 +44,13 @@ describe('repeated column names', () => {
     await expect(readTableFile(path)).rejects.toThrow(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the (Parquet|Arrow) schema names column 'QQ1' twice \\(columns 1 and 2\\)`));
   });
 });
+
+describe('repeated column names through --sql', () => {
+  it('a CSV or Parquet file named in the query is checked the same way', async () => {
+    const { readTableSql } = await import('../../src/index.js');
+    const csv = tmp.write('sql-dup.csv', 'P1,P1\n1,2\n');
+    await expect(readTableSql(`select * from '${csv}'`)).rejects.toThrow(`${csv}: the header names column 'P1' twice`);
+    const parquet = await duplicateIn('parquet');
+    await expect(readTableSql(`select * from '${parquet}'`)).rejects.toThrow(`${parquet}: the Parquet schema names column 'QQ1' twice`);
+  });
+});
