@@ -47,7 +47,7 @@ export async function vulkanLoaderPresent(): Promise<boolean> {
  * Give this process a private one (mode 0700 in the temp folder) in that case.
  */
 export async function ensurePrivateRuntimeDir(): Promise<void> {
-  const { chmodSync, mkdtempSync, statSync } = await import('node:fs');
+  const { chmodSync, mkdtempSync, rmSync, statSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const current = process.env['XDG_RUNTIME_DIR'];
@@ -60,6 +60,7 @@ export async function ensurePrivateRuntimeDir(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'relevance-xdg-'));
   chmodSync(dir, 0o700);
   process.env['XDG_RUNTIME_DIR'] = dir;
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
 }
 
 /** One Dawn instance per process: creating instances is slow and each holds driver state. */
