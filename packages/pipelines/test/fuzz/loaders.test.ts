@@ -106,7 +106,7 @@ describe('fuzz: CSV and TSV', () => {
         expect(a.columnNames?.length).toBe(a.shape[1]);
         expectNoUnrepresentable(a.data);
       }),
-      { seed: SEED, numRuns: 40 },
+      { seed: SEED, numRuns: 100 },
     );
     expectBothOutcomes();
   }, 60_000);
@@ -123,7 +123,7 @@ describe('fuzz: CSV and TSV', () => {
         expectNoUnrepresentable(d.values);
         expect(d.proteins.length).toBeGreaterThanOrEqual(2);
       }),
-      { seed: SEED + 1, numRuns: 30 },
+      { seed: SEED + 1, numRuns: 60 },
     );
     expectBothOutcomes();
   }, 60_000);
@@ -162,7 +162,7 @@ describe('fuzz: Parquet and Arrow', () => {
         seen.loaded++;
         for (const c of r.value!.columns) expect(c.values.length).toBe(r.value!.rows);
       }),
-      { seed: SEED + 2, numRuns: 40 },
+      { seed: SEED + 2, numRuns: 80 },
     );
     expectBothOutcomes();
   }, 60_000);
