@@ -24,3 +24,15 @@ describe('float32 overflow in inputs', () => {
     await expect(readArray(tmp.write('inf.csv', 'id,a,b\nr1,1,inf\nr2,2,3\n'))).rejects.toThrow(/inf\.csv: column 'b' holds Infinity in row 1 \(line 2 of the file\)/);
   });
 });
+
+describe('table inputs of predict/explain/evaluate/tsne/neighbours: left-out columns are named', () => {
+  it('readArray reports the non-numeric column with its first bad cell; the CLI prints it as a warning, also with -q', async () => {
+    const path = tmp.write('mixed.csv', 'id,a,b,c\nr1,1,2,3\nr2,4,oops,6\nr3,7,8,9\n');
+    const array = await readArray(path);
+    expect(array.columnNames).toEqual(['a', 'c']);
+    expect(array.skipped).toEqual([{ column: 'b', reason: expect.stringContaining("row 2 (line 3 of the file) holds 'oops'") }]);
+    const { runCaptured } = await import('../cli/helpers/run-cli.js');
+    const r = await runCaptured(['tsne', '--input', path, '--out', tmp.path('emb.csv'), '--perplexity', '1', '--iterations', '10', '--backend', 'reference', '-q']);
+    expect(r.stderr).toContain(`warning: ${path}: column 'b' is not used as a feature: not numeric: row 2 (line 3 of the file) holds 'oops'`);
+  });
+});
