@@ -89,3 +89,14 @@ describe('study influence: --compare and --slice are checked before training', (
     expect(await usage(['influence', '--data', data, '--label-column', 'subtype', ...(argv as string[])])).toContain(message as string);
   });
 });
+
+describe('study --help shows when an option applies', () => {
+  it('conditions from the declarations appear in the help lines', async () => {
+    const r = await runCaptured(['study', '--help']);
+    expect(r.code).toBe(0);
+    const text = r.stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('gamma of the gamma rule [only with --rule gamma]');
+    expect(text).toContain('SGD momentum [only with --optimizer sgd]');
+    expect(text).toContain('synthetic cohort: classes [not with --data or --sql]');
+  });
+});

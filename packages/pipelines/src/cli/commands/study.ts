@@ -2,10 +2,11 @@
  * `relevance study <name> [options]`: one command that dispatches to a study
  * (influence, proteomics, ...). Each study is a Command of its own (name =
  * the study, its own options and defaults); this command declares the union
- * of their options (without defaults or required marks, so main can parse
- * any study's command line; conditions of use (appliesIf) are left to the study too), then re-parses the given options against the
- * chosen study's own spec: its defaults apply, its required options are
- * checked, and an option of another study is a usage error.
+ * of their options (without defaults, required marks or conditions of use,
+ * so main can parse any study's command line), then re-parses the given
+ * options against the chosen study's own spec: its defaults apply, its
+ * required options and conditions (appliesIf) are checked, and an option of
+ * another study is a usage error.
  *
  * To add a study: export a Command from its module and list it in STUDIES.
  */
@@ -13,6 +14,7 @@ import { closestMatch } from '../../io/closest-match.js';
 import { parseArgs, type ParsedArgs } from '../args.js';
 import type { Command, OptionSpec } from '../command.js';
 import { GLOBAL_OPTIONS } from '../common-options.js';
+import { conditionText } from '../help.js';
 import { UsageError } from '../usage-error.js';
 import { studyInfluenceCommand } from './study-influence.js';
 import { studyProteomicsCommand } from './study-proteomics.js';
@@ -27,8 +29,9 @@ export function unionOptions(studies: readonly Command[]): OptionSpec[] {
     for (const o of study.options) {
       const prev = merged.get(o.name);
       if (!prev) {
-        const { default: _d, required: _r, appliesIf: _a, ...rest } = o;
-        merged.set(o.name, { spec: { ...rest }, studies: [study.name] });
+        // the union parses without defaults, so conditions are checked by the study's own parse; help still shows them
+        const { default: _d, required: _r, appliesIf, ...rest } = o;
+        merged.set(o.name, { spec: { ...rest, ...(appliesIf ? { help: `${rest.help} [${conditionText(appliesIf)}]` } : {}) }, studies: [study.name] });
         continue;
       }
       if (prev.spec.type !== o.type || (prev.spec.split ?? true) !== (o.split ?? true)) {
