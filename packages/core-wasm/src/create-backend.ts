@@ -12,6 +12,17 @@ export interface BackendOptions {
   threads?: number;
   /** webgpu: power preference passed to requestAdapter. */
   powerPreference?: 'low-power' | 'high-performance';
+  /**
+   * webgpu: let Dawn print its driver messages on stderr (Vulkan loader warnings,
+   * XDG_RUNTIME_DIR complaints). Default: on for 'webgpu' (asked for by name, so
+   * its problems matter), off for 'auto' unless RELEVANCE_VERBOSE=1, so a machine
+   * without a GPU runs silently on wasm.
+   */
+  diagnostics?: boolean;
+}
+
+function verboseEnvironment(): boolean {
+  return typeof process !== 'undefined' && process.env?.['RELEVANCE_VERBOSE'] === '1';
 }
 
 export async function createBackend(name: 'auto' | BackendName = 'auto', options: BackendOptions = {}): Promise<Backend> {
@@ -32,8 +43,9 @@ export async function createBackend(name: 'auto' | BackendName = 'auto', options
     case 'auto': {
       // a software adapter (SwiftShader, WARP) is much slower than the wasm backend: auto wants hardware
       const { findWebGpuAdapter, isSoftwareAdapter } = await import('./backends/webgpu/adapter.js');
-      const adapter = await findWebGpuAdapter(options);
-      if (adapter && !isSoftwareAdapter(adapter)) return createBackend('webgpu', options);
+      const quiet = { ...options, diagnostics: options.diagnostics ?? verboseEnvironment() };
+      const adapter = await findWebGpuAdapter(quiet);
+      if (adapter && !isSoftwareAdapter(adapter)) return createBackend('webgpu', quiet);
       return createBackend('wasm', options);
     }
     default:

@@ -67,6 +67,17 @@ function metric(items: SummaryItem[], label: string, value: number | null, digit
   if (value !== null) items.push({ label, value: metricText(value, digits) });
 }
 
+/** data.dropped_columns as one fact naming each column and why ([{column, reason}], or plain names in older runs). */
+function droppedFacts(dropped: unknown): SummaryItem[] {
+  if (!Array.isArray(dropped) || dropped.length === 0) return [];
+  const text = dropped.slice(0, 10).map((d) => {
+    if (typeof d === 'string') return d;
+    const { column, reason } = (d ?? {}) as { column?: unknown; reason?: unknown };
+    return typeof reason === 'string' ? `${String(column)} (${reason})` : String(column);
+  });
+  return [{ label: 'dropped columns', value: `${text.join('; ')}${dropped.length > 10 ? `; and ${dropped.length - 10} more` : ''}` }];
+}
+
 function proteomicsSummary(run: RunFolder, state: ReportState): RunSummary {
   const m = run.metrics;
   const facts = dataFacts(run);
@@ -78,6 +89,7 @@ function proteomicsSummary(run: RunFolder, state: ReportState): RunSummary {
   const dropped = valueAt(m, 'data.dropped_columns');
   const droppedCount = Array.isArray(dropped) ? dropped.length : typeof dropped === 'number' ? dropped : 0;
   facts.push({ label: 'proteins', value: `${formatCount(proteins)}${droppedCount ? ` (${droppedCount} dropped)` : ''}` });
+  facts.push(...droppedFacts(dropped));
   facts.push({ label: 'classes', value: countOrList(valueAt(m, 'data.classes')) ?? (state.classes.length ? `${state.classes.length} (${state.classes.join(', ')})` : 'none') });
   facts.push(...runFacts(run));
   const metrics: SummaryItem[] = [];
@@ -103,6 +115,7 @@ function influenceSummary(run: RunFolder, state: ReportState): RunSummary {
   if (rows !== null) facts.push({ label: 'rows', value: formatCount(rows) });
   facts.push({ label: 'classes', value: state.classes.length ? `${state.classes.length} (${state.classes.join(', ')})` : 'none' });
   facts.push({ label: 'units', value: formatCount(state.order.length) });
+  facts.push(...droppedFacts(valueAt(m, 'data.dropped_columns')));
   facts.push({ label: 'instances', value: formatCount(state.instances.length) });
   facts.push(...runFacts(run));
   const metrics: SummaryItem[] = [];

@@ -113,7 +113,7 @@ describe('proteomics page contents', () => {
     expect(positions[3]! - positions[0]!).toBe(3);
     const { document } = parseHTML(html);
     const header = document.querySelector('.report-header')!.textContent!;
-    for (const text of ['seed', '7', 'wasm', 'synthetic-rppa.csv', 'cohort AUROC', '16 (1 dropped)']) expect(header).toContain(text);
+    for (const text of ['seed', '7', 'wasm', 'synthetic-rppa.csv', 'cohort AUROC', '16 (1 dropped)', 'dropped columns', 'XDROP (missing in 62.5% of rows (> --max-missing 0.5))']) expect(header).toContain(text);
   });
 });
 

@@ -13,6 +13,7 @@
  */
 import type { Backend, Tensor } from '@relevance/core-wasm';
 import { Model, type NodeSpec, type ValueInfo } from '../model/model.js';
+import { checkFiniteParameter } from './finite-parameters.js';
 import { ModelError, type AttrValue, type Attrs } from '../model/op.js';
 
 export const RELEVANCE_MAGIC = 'RELEVANCE\0';
@@ -165,6 +166,7 @@ export function loadModel(be: Backend, bytes: Uint8Array, options: LoadModelOpti
         const data = new Float32Array(p.length);
         const at = dataStart + p.offset;
         for (let i = 0; i < p.length; i++) data[i] = view.getFloat32(at + i * 4, true);
+        checkFiniteParameter(data, `${source}: parameter '${p.name}' of node '${n.name}'`);
         const t = be.tensor(data, p.shape);
         created.push(t);
         params[role] = t;

@@ -7,6 +7,7 @@
  */
 import type { Backend, Tensor } from '@relevance/core-wasm';
 import { Model, type NodeSpec } from '../model/model.js';
+import { checkFiniteParameter } from './finite-parameters.js';
 import { ModelError, type Attrs } from '../model/op.js';
 
 export interface TorchJsonLayer {
@@ -34,7 +35,9 @@ export function modelFromTorchJson(be: Backend, json: TorchJson, source = 'weigh
   const param = (name: string): Tensor => {
     const p = json.params[name];
     if (!p) throw new ModelError(`${source}: parameter '${name}' is missing (have: ${Object.keys(json.params).join(', ')})`);
-    return be.tensor(Float32Array.from(p.data), p.shape);
+    const data = Float32Array.from(p.data);
+    checkFiniteParameter(data, `${source}: parameter '${name}'`);
+    return be.tensor(data, p.shape);
   };
   const optionalParam = (name: string): Tensor | undefined => (json.params[name] ? param(name) : undefined);
   const nodes: NodeSpec[] = [];

@@ -41,8 +41,22 @@ function rawView(raw: Uint8Array): DataView {
   return new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
 }
 
-/** The values of a FLOAT tensor. `what` names it in errors ("cnn.onnx: initializer 'fc.weight'"). */
+/** The values of a FLOAT tensor, all finite. `what` names it in errors ("cnn.onnx: node 'fc1' (Gemm): weight 'fc.weight'"). */
 export function readFloat32(t: TensorProto, what: string): Float32Array {
+  const values = readFloat32Values(t, what);
+  const bad = values.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    let count = 0;
+    for (const v of values) if (!Number.isFinite(v)) count++;
+    throw new OnnxError(
+      `${what} holds ${values[bad]} at element ${bad} (${count} of its ${values.length} values are not finite); a model with NaN or infinite parameters gives meaningless outputs: ` +
+        'retrain or re-export it (check for a diverged training run)',
+    );
+  }
+  return values;
+}
+
+function readFloat32Values(t: TensorProto, what: string): Float32Array {
   checkStoredInline(t, what);
   if (t.data_type !== DataType.FLOAT) {
     throw new OnnxError(`${what} has data type ${dataTypeName(t.data_type)}; only FLOAT (float32) parameters are supported (and INT64 for shape tensors): convert the model to float32 (model.float()) before exporting`);

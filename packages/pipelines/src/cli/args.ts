@@ -14,7 +14,7 @@
  * required options are named with their help text. Errors are UsageError (exit 2).
  */
 import { closestMatch } from '../io/closest-match.js';
-import type { OptionSpec, PositionalSpec } from './command.js';
+import type { OptionCondition, OptionSpec, PositionalSpec } from './command.js';
 import { UsageError } from './usage-error.js';
 
 export interface ParseSpec {
@@ -94,6 +94,12 @@ function describeOption(spec: OptionSpec): string {
   return `--${spec.name} <${spec.placeholder ?? (spec.type === 'choice' ? spec.choices!.join('|') : spec.type)}>`;
 }
 
+/** An example value of a dims option in its own terms: its default (256x256), its placeholder, else 1x4x4. */
+function dimsExample(spec: OptionSpec): string {
+  if (Array.isArray(spec.default) && spec.default.length) return spec.default.join('x');
+  return spec.placeholder && DIMS_TEXT.test(spec.placeholder) ? spec.placeholder.replaceAll(',', 'x') : '1x4x4';
+}
+
 function convert(spec: OptionSpec, raw: string, commandName: string): Value {
   const where = `--${spec.name}`;
   switch (spec.type) {
@@ -118,7 +124,7 @@ function convert(spec: OptionSpec, raw: string, commandName: string): Value {
     case 'dims': {
       const t = raw.trim();
       const dims = DIMS_TEXT.test(t) ? t.split(/[x,]/i).map(Number) : [];
-      if (dims.length === 0 || dims.some((d) => d <= 0)) throw new UsageError(`${where} expects positive sizes joined by x, like 1x4x4, got '${raw}'`);
+      if (dims.length === 0 || dims.some((d) => d <= 0)) throw new UsageError(`${where} expects positive sizes joined by x, like ${dimsExample(spec)}, got '${raw}'`);
       return dims;
     }
     case 'choice': {
@@ -236,5 +242,33 @@ export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs 
     const list = missing.map((o) => `${describeOption(o)} (${o.help})`).join('; ');
     throw new UsageError(`missing required option${missing.length > 1 ? 's' : ''}: ${list}`);
   }
+  checkApplicable(spec.options, values, given);
   return new ParsedArgs(byName, values, given, positionals, false);
+}
+
+/** Why a condition does not hold on this command line, or null when it holds. */
+function conditionFails(c: OptionCondition, values: ReadonlyMap<string, Value>, given: ReadonlySet<string>): string | null {
+  const flags = (names: readonly string[]): string => names.map((n) => `--${n}`).join(' or ');
+  if ('option' in c) {
+    const v = values.get(c.option);
+    if (v !== undefined && c.is.includes(String(v))) return null;
+    const now = v === undefined ? `without --${c.option}` : `with --${c.option} ${String(v)}${given.has(c.option) ? '' : ' (the default)'}`;
+    return `it is used only with --${c.option} ${c.is.join(' or ')}, not ${now}`;
+  }
+  if ('anyGiven' in c) {
+    return c.anyGiven.some((n) => given.has(n)) ? null : `it is used only with ${flags(c.anyGiven)}`;
+  }
+  const present = c.noneGiven.filter((n) => given.has(n));
+  return present.length === 0 ? null : `it is not used with ${flags(present)}`;
+}
+
+/** Options given where they have no effect are usage errors, named with the reason (see OptionSpec.appliesIf). */
+export function checkApplicable(options: readonly OptionSpec[], values: ReadonlyMap<string, Value>, given: ReadonlySet<string>): void {
+  const problems: string[] = [];
+  for (const o of options) {
+    if (!o.appliesIf || !given.has(o.name)) continue;
+    const why = conditionFails(o.appliesIf, values, given);
+    if (why) problems.push(`--${o.name} has no effect here: ${why}`);
+  }
+  if (problems.length) throw new UsageError(`${problems.join('; ')}; drop ${problems.length === 1 ? 'it' : 'them'} or change the other option`);
 }

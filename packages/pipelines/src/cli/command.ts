@@ -37,7 +37,21 @@ export interface OptionSpec {
   short?: string;
   /** For 'list': split values on commas (default true). */
   split?: boolean;
+  /**
+   * When the option matters. Giving it where it does not is a usage error
+   * (never silently ignored); the parser checks this after defaults are applied.
+   */
+  appliesIf?: OptionCondition;
 }
+
+/** A condition on the other options of the same command line. */
+export type OptionCondition =
+  /** another option has one of these values (after defaults): --gamma only with --rule gamma */
+  | { option: string; is: readonly string[] }
+  /** at least one of these options is given: --features only with --data or --sql */
+  | { anyGiven: readonly string[] }
+  /** none of these options is given: --synthetic-proteins only without --data and --sql */
+  | { noneGiven: readonly string[] };
 
 export interface PositionalSpec {
   name: string;

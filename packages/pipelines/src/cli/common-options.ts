@@ -2,7 +2,13 @@
 import type { OptionSpec } from './command.js';
 
 /** Added to every command by main. */
-export const QUIET_OPTION: OptionSpec = { name: 'quiet', short: 'q', type: 'boolean', help: 'no progress output on stderr' };
+export const QUIET_OPTION: OptionSpec = { name: 'quiet', short: 'q', type: 'boolean', help: 'no progress output on stderr (warnings still appear)' };
+
+/** Added to every command by main: Dawn/Vulkan driver messages are hidden while --backend auto looks for a GPU, unless this is given. */
+export const VERBOSE_OPTION: OptionSpec = { name: 'verbose', type: 'boolean', help: 'show GPU driver messages (Dawn, Vulkan) while --backend auto looks for a GPU; --backend webgpu always shows them' };
+
+/** The options main adds to every command. */
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [QUIET_OPTION, VERBOSE_OPTION];
 
 /** Commands that write a run folder: replace a non-empty --out (atomically, once the new run is complete). */
 export const FORCE_OPTION: OptionSpec = {

@@ -1,11 +1,19 @@
 /** The text of `relevance --help` and `relevance <command> --help`. */
-import type { Command, OptionSpec } from './command.js';
+import type { Command, OptionCondition, OptionSpec } from './command.js';
 
 function optionLabel(o: OptionSpec): string {
   const short = o.short ? `-${o.short}, ` : '';
   if (o.type === 'boolean') return `${short}--${o.name}`;
   const placeholder = o.placeholder ?? (o.type === 'choice' ? (o.choices ?? []).join('|') : o.type === 'dims' ? 'AxBxC' : o.type);
   return `${short}--${o.name} <${placeholder}>`;
+}
+
+/** When an option applies, for its help line: "only with --rule gamma". */
+export function conditionText(c: OptionCondition): string {
+  const flags = (names: readonly string[]): string => names.map((n) => `--${n}`).join(' or ');
+  if ('option' in c) return `only with --${c.option} ${c.is.join(' or ')}`;
+  if ('anyGiven' in c) return `only with ${flags(c.anyGiven)}`;
+  return `not with ${flags(c.noneGiven)}`;
 }
 
 function defaultText(o: OptionSpec): string {
@@ -58,7 +66,8 @@ export function formatCommandHelp(command: Command, options: readonly OptionSpec
   options.forEach((o, i) => {
     const req = o.required ? ' (required)' : '';
     const label = labels[i]!;
-    const text = wrap(`${o.help}${req}${defaultText(o)}`, lineWidth, w + 2);
+    const when = o.appliesIf ? ` [${conditionText(o.appliesIf)}]` : '';
+    const text = wrap(`${o.help}${req}${defaultText(o)}${when}`, lineWidth, w + 2);
     lines.push(label.length >= w ? `  ${label}\n${' '.repeat(w + 2)}${text}` : `  ${label.padEnd(w)}${text}`);
   });
   lines.push(`  ${'-h, --help'.padEnd(w)}show this help`);

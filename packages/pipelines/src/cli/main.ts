@@ -9,11 +9,12 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closestMatch } from '../io/closest-match.js';
+import { describeSystemError } from '../io/system-error.js';
 import { createProgress } from '../progress/progress.js';
 import { parseArgs } from './args.js';
 import type { Command, CommandIO } from './command.js';
 import { COMMANDS } from './commands.js';
-import { QUIET_OPTION } from './common-options.js';
+import { GLOBAL_OPTIONS } from './common-options.js';
 import { formatCommandHelp, formatCommandList } from './help.js';
 import { refuseOutputAmongInputs } from './output-not-input.js';
 import { UsageError } from './usage-error.js';
@@ -45,7 +46,7 @@ export function packageVersion(): string {
 }
 
 function optionsOf(command: Command): Command['options'] {
-  return command.options.some((o) => o.name === QUIET_OPTION.name) ? command.options : [...command.options, QUIET_OPTION];
+  return [...command.options, ...GLOBAL_OPTIONS.filter((g) => !command.options.some((o) => o.name === g.name))];
 }
 
 function reportError(e: unknown, prefix: string, env: CliEnvironment): number {
@@ -57,10 +58,23 @@ function reportError(e: unknown, prefix: string, env: CliEnvironment): number {
     if (debug && e.stack) env.stderr.write(`${e.stack}\n`);
     return EXIT_USAGE;
   }
-  const message = e instanceof Error ? e.message : String(e);
+  const message = describeSystemError(e) ?? (e instanceof Error ? e.message : String(e));
   env.stderr.write(`${prefix}: error: ${message}\n`);
   if (debug && e instanceof Error && e.stack) env.stderr.write(`${e.stack}\n`);
   return EXIT_ERROR;
+}
+
+/** --verbose reaches createBackend('auto') as RELEVANCE_VERBOSE=1 for the length of the command. */
+async function withVerbose<T>(verbose: boolean, run: () => Promise<T>): Promise<T> {
+  if (!verbose) return run();
+  const before = process.env.RELEVANCE_VERBOSE;
+  process.env.RELEVANCE_VERBOSE = '1';
+  try {
+    return await run();
+  } finally {
+    if (before === undefined) delete process.env.RELEVANCE_VERBOSE;
+    else process.env.RELEVANCE_VERBOSE = before;
+  }
 }
 
 /** Run the CLI with `argv` (without 'node' and the script); resolves to the exit code. */
@@ -110,7 +124,7 @@ export async function runCli(argv: readonly string[], environment?: Partial<CliE
     }
     refuseOutputAmongInputs(command, args, options);
     const progress = createProgress({ stream: env.stderr, quiet: args.flag('quiet') });
-    const code = await command.run(args, { ...env, progress });
+    const code = await withVerbose(args.flag('verbose'), () => command.run(args, { ...env, progress }));
     return code ?? EXIT_OK;
   } catch (e) {
     const code = reportError(e, prefix, env);

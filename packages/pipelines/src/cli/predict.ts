@@ -15,6 +15,7 @@ import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption }
 import { UsageError } from './usage-error.js';
 import type { Model } from '@relevance/methods';
 import type { Progress } from '../progress/progress.js';
+import { warnSkippedColumns } from './skipped-columns.js';
 
 function product(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
@@ -113,6 +114,7 @@ export const predictCommand: Command = {
       idColumn: idColumnOption(args.optionalString('id')),
       requireComplete: true,
     });
+    warnSkippedColumns(io.stderr, input, inputPath ?? 'the --sql query');
     // loaded on use, so `relevance --help` starts without the compute engine
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);

@@ -9,10 +9,12 @@
 import { readFile } from 'node:fs/promises';
 import { checkReadableFile } from './check-file.js';
 import { DataError } from './data-error.js';
+import { describeUnrepresentable, isUnrepresentable } from './non-finite.js';
 import { requireFormat } from './file-format.js';
 import { findIdColumn, idValues } from './id-column.js';
 import { readTable, type ReadTableOptions, type SqlSource } from './read-table.js';
-import { selectFeatureColumns, type ColumnPattern } from './select-columns.js';
+import { selectFeatureColumns, skippedColumns, type ColumnPattern, type FeatureSelection, type SkippedColumn } from './select-columns.js';
+import { CLI_OPTION_NAMES, type OptionNames } from './option-names.js';
 import { numberColumn, stringColumn, type Column } from './table.js';
 import { toMatrix } from './to-matrix.js';
 import { writeJsonAtomic } from './atomic-write.js';
@@ -28,6 +30,8 @@ export interface ArrayData {
   ids?: (string | number)[];
   /** The id column's name. */
   idName?: string;
+  /** Table columns left out of the features (not numeric, class-like names), with the reason; the caller warns. */
+  skipped?: SkippedColumn[];
 }
 
 export interface ReadArrayOptions extends ReadTableOptions {
@@ -39,6 +43,8 @@ export interface ReadArrayOptions extends ReadTableOptions {
   exclude?: readonly string[];
   /** Reject missing cells (naming the row) instead of keeping them as NaN. */
   requireComplete?: boolean;
+  /** The caller's option names, for the hints in messages (default: --columns, --id). */
+  names?: OptionNames;
 }
 
 interface JsonArray {
@@ -71,7 +77,10 @@ function toFloat32(values: unknown[], path: string, what: string): Float32Array 
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null) out[i] = NaN;
-    else if (typeof v === 'number') out[i] = v;
+    else if (typeof v === 'number') {
+      if (isUnrepresentable(v)) throw new DataError(`${path}: ${what} element ${i} is ${describeUnrepresentable(v)}; model inputs are float32 numbers: fix the value (null marks a missing one)`);
+      out[i] = v;
+    }
     else {
       throw new DataError(`${path}: ${what} element ${i} is ${JSON.stringify(v)}, not a number; arrays hold numbers (null for missing)`);
     }
@@ -118,14 +127,15 @@ function arrayFromJson(parsed: unknown, path: string): ArrayData {
 
 async function arrayFromTable(source: string | SqlSource, options: ReadArrayOptions): Promise<ArrayData> {
   const table = await readTable(source, options);
-  const idName = findIdColumn(table, options.idColumn);
-  const selection: { columns?: string | readonly ColumnPattern[]; exclude?: readonly string[]; idColumn?: string } = {};
+  const names = options.names ?? CLI_OPTION_NAMES;
+  const idName = findIdColumn(table, options.idColumn, names);
+  const selection: FeatureSelection = { names };
   if (options.columns !== undefined) selection.columns = options.columns;
   if (options.exclude !== undefined) selection.exclude = options.exclude;
   if (idName !== undefined) selection.idColumn = idName;
   const columns = selectFeatureColumns(table, selection);
-  const matrix = toMatrix(table, columns, { missing: options.requireComplete ? 'error' : 'nan' });
-  const result: ArrayData = { shape: [matrix.rows, columns.length], data: matrix.data, columnNames: columns };
+  const matrix = toMatrix(table, columns, { missing: options.requireComplete ? 'error' : 'nan', names });
+  const result: ArrayData = { shape: [matrix.rows, columns.length], data: matrix.data, columnNames: columns, skipped: skippedColumns(table, columns, selection) };
   if (idName !== undefined) {
     result.ids = idValues(table, idName);
     result.idName = idName;

@@ -21,6 +21,7 @@ import {
   type Vector,
 } from 'apache-arrow';
 import { DataError } from './data-error.js';
+import { checkUniqueNames } from './csv-diagnose.js';
 import { makeTable, type Column, type Table } from './table.js';
 
 function toNumber(v: unknown): number {
@@ -71,6 +72,7 @@ export function tableFromArrowBytes(bytes: Uint8Array, name: string, source: str
     }
     throw new DataError(`${source}: not a readable Arrow IPC file (${reason}); write it with pyarrow.feather.write_feather(..., compression='uncompressed') or as Parquet`);
   }
+  checkUniqueNames(arrow.schema.fields.map((f) => f.name), source, 'the Arrow schema');
   const columns: Column[] = arrow.schema.fields.map((field, i) => columnFromVector(field.name, arrow.getChildAt(i)!, field.type, arrow.numRows));
   return makeTable(name, columns);
 }

@@ -3,7 +3,8 @@
  * finds the first line whose field count differs from the header's, so the
  * message can point at it. Quote-aware (RFC 4180 double quotes), one pass.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import { DataError } from './data-error.js';
 
 export interface RaggedLine {
   /** 1-based line number in the file. */
@@ -53,4 +54,61 @@ export async function findRaggedLine(path: string, delimiter: string): Promise<R
     } else if (ch !== '\r') lineHasContent = true;
   }
   return endRecord();
+}
+
+/** Column names must be unique: a repeated name is an error naming it, both positions and the file (readers would rename it silently). */
+export function checkUniqueNames(names: readonly string[], source: string, where: string): void {
+  const first = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (name === '') return; // unnamed columns (a pandas index) get generated names
+    const prev = first.get(name);
+    if (prev !== undefined) {
+      throw new DataError(`${source}: ${where} names column '${name}' twice (columns ${prev + 1} and ${i + 1}); column names must be unique: rename or remove one of them`);
+    }
+    first.set(name, i);
+  });
+}
+
+/** The fields of the first record (RFC 4180 quotes; a record may span lines inside quotes). */
+export function firstRecordFields(text: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) {
+      fields.push(field);
+      field = '';
+    } else if (ch === '\n') break;
+    else if (ch !== '\r') field += ch;
+  }
+  fields.push(field);
+  return fields.map((f) => f.trim());
+}
+
+/**
+ * A CSV/TSV header that repeats a column name is an error (DuckDB would rename
+ * the second 'P1' to 'P1_1' without a word). With no delimiter given, the one
+ * splitting the header into the most fields is taken.
+ */
+export async function checkCsvHeader(path: string, delimiter: string | undefined): Promise<void> {
+  if (/\.gz$/i.test(path)) return;
+  const handle = await open(path, 'r');
+  let head: string;
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(1 << 20), 0, 1 << 20, 0);
+    head = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
+  } finally {
+    await handle.close();
+  }
+  const candidates = delimiter !== undefined ? [delimiter] : [',', '\t', ';', '|'];
+  const split = candidates.map((d) => firstRecordFields(head, d)).sort((a, b) => b.length - a.length)[0]!;
+  checkUniqueNames(split, path, 'the header');
 }

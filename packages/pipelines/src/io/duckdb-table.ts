@@ -6,6 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sqlIdentifier } from './duckdb.js';
 import { makeTable, type Column, type Table } from './table.js';
+import { parseNumberCell } from './to-matrix.js';
 
 const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|REAL|DOUBLE|DECIMAL(\(\d+,\s*\d+\))?)$/i;
 
@@ -64,7 +65,7 @@ export async function relationToTable(con: DuckDBConnection, relation: string, n
       offset += n;
     }
   }
-  return makeTable(name, columns.map(allMissingTextAsNumber));
+  return makeTable(name, columns.map(allMissingTextAsNumber).map(numbersWithInfinityAsNumber));
 }
 
 /**
@@ -75,6 +76,28 @@ export async function relationToTable(con: DuckDBConnection, relation: string, n
 function allMissingTextAsNumber(column: Column): Column {
   if (column.type !== 'string' || column.values.length === 0 || column.values.some((v) => v !== null)) return column;
   return { name: column.name, type: 'number', values: new Float64Array(column.values.length).fill(NaN) };
+}
+
+const INFINITY_OR_NAN = /^\s*[+-]?(inf|infinity|nan)\s*$/i;
+
+/**
+ * The CSV sniffer may type a column of numbers as VARCHAR when some cells are
+ * spelled inf, -Infinity or nan. Such a column is numeric (the infinite values
+ * are then reported by the steps that cannot use them), instead of being
+ * mistaken for text and left out of the features.
+ */
+function numbersWithInfinityAsNumber(column: Column): Column {
+  if (column.type !== 'string') return column;
+  const values = column.values;
+  if (!values.some((v) => v !== null && INFINITY_OR_NAN.test(v))) return column;
+  const numbers = new Float64Array(values.length);
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
+    const x = v === null || v === undefined ? NaN : parseNumberCell(v);
+    if (x === undefined) return column;
+    numbers[r] = x;
+  }
+  return { name: column.name, type: 'number', values: numbers };
 }
 
 function duckdbTypeOf(column: Column): string {

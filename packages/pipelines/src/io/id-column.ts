@@ -6,6 +6,7 @@
  */
 import { didYouMean, listNames } from './closest-match.js';
 import { DataError } from './data-error.js';
+import { CLI_OPTION_NAMES, type OptionNames } from './option-names.js';
 import { cellValue, type Column, type Table } from './table.js';
 
 /**
@@ -28,21 +29,21 @@ function allDistinct(column: Column): boolean {
 }
 
 /** The id column's name, or undefined when the table has none. `explicit: null` means "no id column". */
-export function findIdColumn(table: Table & { source?: string }, explicit?: string | null): string | undefined {
+export function findIdColumn(table: Table & { source?: string }, explicit?: string | null, names: OptionNames = CLI_OPTION_NAMES): string | undefined {
   const where = table.source ?? table.name;
   if (explicit === null) return undefined;
   if (explicit !== undefined) {
     const col = table.columns.find((c) => c.name === explicit);
     if (!col) {
-      const names = table.columns.map((c) => c.name);
-      throw new DataError(`${where}: no id column '${explicit}'${didYouMean(explicit, names)}; columns: ${listNames(names)}`);
+      const columns = table.columns.map((c) => c.name);
+      throw new DataError(`${where}: no id column '${explicit}'${didYouMean(explicit, columns)}; columns: ${listNames(columns)}`);
     }
-    checkUniqueIds(table, col);
+    checkUniqueIds(table, col, names);
     return col.name;
   }
   const byName = table.columns.find((c) => ID_NAME_PATTERN.test(c.name) && c.type !== 'boolean');
   if (byName) {
-    checkUniqueIds(table, byName);
+    checkUniqueIds(table, byName, names);
     return byName.name;
   }
   const first = table.columns[0];
@@ -51,17 +52,17 @@ export function findIdColumn(table: Table & { source?: string }, explicit?: stri
 }
 
 /** Duplicate or missing ids are an error naming both rows (1-based data rows). */
-export function checkUniqueIds(table: Table & { source?: string }, column: Column): void {
+export function checkUniqueIds(table: Table & { source?: string }, column: Column, names: OptionNames = CLI_OPTION_NAMES): void {
   const where = table.source ?? table.name;
   const firstRow = new Map<unknown, number>();
   for (let r = 0; r < table.rows; r++) {
     const v = cellValue(column, r);
     if (v === null) {
-      throw new DataError(`${where}: id column '${column.name}' is empty in row ${r + 1}; every row needs an id (fill it in, or pass --id none to use row numbers)`);
+      throw new DataError(`${where}: id column '${column.name}' is empty in row ${r + 1}; every row needs an id (fill it in, or pass ${names.id} none to use row numbers)`);
     }
     const prev = firstRow.get(v);
     if (prev !== undefined) {
-      throw new DataError(`${where}: id column '${column.name}' has the duplicate id '${String(v)}' in rows ${prev + 1} and ${r + 1}; ids must be unique (remove the duplicate rows, or choose another column with --id)`);
+      throw new DataError(`${where}: id column '${column.name}' has the duplicate id '${String(v)}' in rows ${prev + 1} and ${r + 1}; ids must be unique (remove the duplicate rows, or choose another column with ${names.id})`);
     }
     firstRow.set(v, r);
   }

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableFromArrowBytes } from './arrow-ipc.js';
 import { checkReadableFile } from './check-file.js';
-import { findRaggedLine } from './csv-diagnose.js';
+import { checkCsvHeader, checkUniqueNames, findRaggedLine } from './csv-diagnose.js';
 import { DataError } from './data-error.js';
 import { UsageError } from '../cli/usage-error.js';
 import { duckdbReason, prepareOne, requireOneStatement, sqlIdentifier, sqlString, withConnection } from './duckdb.js';
@@ -97,6 +97,19 @@ const FORMAT_HINT: Record<FileFormat, string> = {
   arrow: 'an Arrow IPC file',
 };
 
+/** A Parquet schema that repeats a top-level name is an error (DuckDB would rename the second 'P1' to 'P1_1'). */
+async function checkParquetNames(con: DuckDBConnection, path: string): Promise<void> {
+  let rows: Record<string, unknown>[];
+  try {
+    rows = (await con.runAndReadAll(`SELECT name, num_children FROM parquet_schema(${sqlString(path)})`)).getRowObjectsJS();
+  } catch {
+    return; // not readable as Parquet: the read below says so
+  }
+  const columns = rows.slice(1);
+  if (columns.some((r) => Number(r.num_children ?? 0) > 0)) return; // nested schema: leave it to DuckDB
+  checkUniqueNames(columns.map((r) => String(r.name)), path, 'the Parquet schema');
+}
+
 /** Read one file; the format comes from the extension. */
 export async function readTableFile(path: string, options: ReadTableOptions = {}): Promise<LoadedTable> {
   const format = requireFormat(path, 'read');
@@ -105,7 +118,9 @@ export async function readTableFile(path: string, options: ReadTableOptions = {}
   if (format === 'arrow') return withMissing(tableFromArrowBytes(await readFile(path), name, path), path);
   const text = format === 'csv' || format === 'tsv';
   const delimiter = text ? await fixedDelimiter(path, format, options) : undefined;
+  if (text && options.header !== false) await checkCsvHeader(path, delimiter);
   return withConnection(async (con) => {
+    if (format === 'parquet') await checkParquetNames(con, path);
     try {
       await con.run(`CREATE TEMP TABLE src AS SELECT * FROM ${fileReader(path, format, options, delimiter)}`);
     } catch (e) {
@@ -143,9 +158,13 @@ async function rewriteFileReferences(con: DuckDBConnection, sql: string): Promis
       const tempName = `arrow_file_${arrowCount++}`;
       await insertTable(con, tempName, tableFromArrowBytes(await readFile(file), basename(file), file));
       replacements.set(file, `temp.main.${sqlIdentifier(tempName)}`);
+    } else if (format === 'parquet') {
+      await checkParquetNames(con, file);
     } else if (format === 'csv' || format === 'tsv') {
       await checkReadableFile(file);
-      replacements.set(file, csvReader(file, await fixedDelimiter(file, format, {}), {}));
+      const delimiter = await fixedDelimiter(file, format, {});
+      await checkCsvHeader(file, delimiter);
+      replacements.set(file, csvReader(file, delimiter, {}));
     }
   }
   return sql.replace(FILE_IN_FROM, (whole, keyword: string, space: string, literal: string) => {

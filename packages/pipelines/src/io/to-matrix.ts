@@ -4,6 +4,8 @@
  * number is reported with its row and value, since that is what the user must fix.
  */
 import { DataError } from './data-error.js';
+import { CLI_OPTION_NAMES, type OptionNames } from './option-names.js';
+import { describeUnrepresentable, isUnrepresentable } from './non-finite.js';
 import type { Column, Table } from './table.js';
 
 export interface MatrixOptions {
@@ -11,6 +13,8 @@ export interface MatrixOptions {
   missing?: 'nan' | 'error';
   /** Reject columns that are entirely missing or constant. */
   checkInformative?: boolean;
+  /** The caller's option names, for the hints in messages (default: --columns, --id). */
+  names?: OptionNames;
 }
 
 export interface Matrix {
@@ -39,7 +43,7 @@ export function rowLabel(source: string, row: number): string {
 }
 
 /** One column as float64 values (NaN = missing); text cells are parsed, booleans are 1/0. */
-export function numericValues(column: Column, source: string): Float64Array {
+export function numericValues(column: Column, source: string, names: OptionNames = CLI_OPTION_NAMES): Float64Array {
   if (column.type === 'number') return column.values;
   if (column.type === 'boolean') return Float64Array.from(column.values, (v) => (v === null ? NaN : v ? 1 : 0));
   const out = new Float64Array(column.values.length);
@@ -52,7 +56,7 @@ export function numericValues(column: Column, source: string): Float64Array {
     if (x === undefined) {
       throw new DataError(
         `${source}: column '${column.name}' is used as a numeric feature, but ${rowLabel(source, r)} holds '${v}', which is not a number; ` +
-          `fix or empty that cell (empty cells and NA are read as missing), or leave the column out of --columns`,
+          `fix or empty that cell (empty cells and NA are read as missing), or leave the column out of ${names.columns}`,
       );
     }
     out[r] = x;
@@ -61,7 +65,7 @@ export function numericValues(column: Column, source: string): Float64Array {
 }
 
 /** Throw if a column is entirely missing or holds a single value. */
-export function checkInformativeColumn(name: string, values: Float64Array, source: string): void {
+export function checkInformativeColumn(name: string, values: Float64Array, source: string, names: OptionNames = CLI_OPTION_NAMES): void {
   let first = NaN;
   let varies = false;
   let present = 0;
@@ -72,10 +76,10 @@ export function checkInformativeColumn(name: string, values: Float64Array, sourc
     present++;
   }
   if (present === 0) {
-    throw new DataError(`${source}: column '${name}' is missing in all ${values.length} rows; drop it from --columns (or --exclude it), or fill it in`);
+    throw new DataError(`${source}: column '${name}' is missing in all ${values.length} rows; fill it in, or leave it out by naming the columns to use with ${names.columns}`);
   }
   if (!varies && values.length > 1) {
-    throw new DataError(`${source}: column '${name}' is constant (every non-missing row is ${first}), so it carries no information; drop it from --columns (or --exclude it)`);
+    throw new DataError(`${source}: column '${name}' is constant (every non-missing row is ${first}), so it carries no information; leave it out by naming the columns to use with ${names.columns}`);
   }
 }
 
@@ -87,14 +91,17 @@ export function toMatrix(table: Table & { source?: string }, columns: readonly s
   columns.forEach((name, j) => {
     const column = byName.get(name);
     if (!column) throw new DataError(`${source}: unknown column '${name}'`);
-    const values = numericValues(column, source);
-    if (options.checkInformative) checkInformativeColumn(name, values, source);
+    const values = numericValues(column, source, options.names);
+    if (options.checkInformative) checkInformativeColumn(name, values, source, options.names);
     for (let r = 0; r < table.rows; r++) {
       const v = values[r]!;
       if (options.missing === 'error' && Number.isNaN(v)) {
         // for a file, show the exact query that drops such rows
         const drop = /\s/.test(source) ? `a --sql query with where "${name}" is not null` : `--sql "select * from '${source}' where \\"${name}\\" is not null"`;
         throw new DataError(`${source}: column '${name}' is missing in ${rowLabel(source, r)}; this step needs complete rows: impute the value, or drop incomplete rows with ${drop}`);
+      }
+      if (isUnrepresentable(v)) {
+        throw new DataError(`${source}: column '${name}' holds ${describeUnrepresentable(v)} in ${rowLabel(source, r)}; models compute in float32: fix the value, or empty the cell to mark it missing`);
       }
       data[r * width + j] = v;
     }

@@ -55,3 +55,13 @@ export async function inRunFolder<R extends { outDir: string; reportPath?: strin
   if (result.reportPath) moved.reportPath = join(out, relative(dir, result.reportPath));
   return moved;
 }
+
+/**
+ * The CLI's log: notes (the `data:` summary, ...) on stderr unless --quiet;
+ * warnings (lines starting 'warning:') always, since quiet must never hide a problem.
+ */
+export function studyLog(stderr: { write(text: string): unknown }, quiet: boolean): (line: string) => void {
+  return (line) => {
+    if (!quiet || line.startsWith('warning:')) stderr.write(`${line}\n`);
+  };
+}

@@ -26,6 +26,43 @@ function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
+/** Linux: whether libvulkan.so.1 can be loaded (ld.so.cache, LD_LIBRARY_PATH, the usual folders). Other systems: assumed. */
+export async function vulkanLoaderPresent(): Promise<boolean> {
+  if (process.platform !== 'linux') return true;
+  const { existsSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const name = 'libvulkan.so.1';
+  const dirs = [...(process.env['LD_LIBRARY_PATH'] ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64', '/usr/local/lib'];
+  if (dirs.some((d) => existsSync(join(d, name)))) return true;
+  try {
+    return readFileSync('/etc/ld.so.cache', 'latin1').includes(name);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Dawn's Vulkan loader prints "error: XDG_RUNTIME_DIR is invalid or not set"
+ * when the variable is unset or not a private folder (containers, CI, cron).
+ * Give this process a private one (mode 0700 in the temp folder) in that case.
+ */
+export async function ensurePrivateRuntimeDir(): Promise<void> {
+  const { chmodSync, mkdtempSync, rmSync, statSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const current = process.env['XDG_RUNTIME_DIR'];
+  try {
+    const st = current ? statSync(current) : undefined;
+    if (st && st.isDirectory() && (st.mode & 0o077) === 0 && st.uid === process.getuid?.()) return;
+  } catch {
+    // missing: make one below
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'relevance-xdg-'));
+  chmodSync(dir, 0o700);
+  process.env['XDG_RUNTIME_DIR'] = dir;
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+}
+
 /** One Dawn instance per process: creating instances is slow and each holds driver state. */
 let nodeGpu: Promise<GPU | null> | null = null;
 
@@ -54,6 +91,12 @@ export async function getGpu(): Promise<GPU | null> {
  * environment has no usable WebGPU implementation.
  */
 export async function findWebGpuAdapter(options: BackendOptions = {}): Promise<GPUAdapter | null> {
+  if (isNode() && !(options.diagnostics ?? true)) {
+    // Dawn writes its Vulkan loader complaints straight to stderr (fd 2), where no JS code can catch them:
+    // without a Vulkan loader there is no adapter to find, so do not start Dawn at all
+    if (!(await vulkanLoaderPresent())) return null;
+    await ensurePrivateRuntimeDir();
+  }
   const gpu = await getGpu();
   if (!gpu) return null;
   try {

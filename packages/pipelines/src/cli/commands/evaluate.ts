@@ -20,6 +20,7 @@ import { writeTable } from '../../io/write-table.js';
 import type { Command } from '../command.js';
 import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
+import { warnSkippedColumns } from '../skipped-columns.js';
 
 function product(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
@@ -133,6 +134,7 @@ export const evaluateCommand: Command = {
       idColumn: idColumnOption(args.optionalString('id')),
       requireComplete: true,
     });
+    warnSkippedColumns(io.stderr, input, inputPath ?? 'the --sql query');
     const rows = input.shape[0] ?? 0;
     if (rows === 0) throw new DataError(`${inputPath ?? '--sql query'}: no input rows to explain`);
     const { createBackend } = await import('@relevance/core-wasm');

@@ -17,6 +17,7 @@ import type { ParsedArgs as Args } from '../args.js';
 import type { Command, OptionSpec } from '../command.js';
 import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
+import { warnSkippedColumns } from '../skipped-columns.js';
 
 /** How each method option is spelled on the command line and parsed. */
 export const METHOD_FLAGS: ReadonlyArray<OptionSpec & { key: string }> = [
@@ -210,6 +211,7 @@ export const explainCommand: Command = {
       idColumn: idColumnOption(args.optionalString('id')),
       requireComplete: true,
     });
+    warnSkippedColumns(io.stderr, input, inputPath ?? 'the --sql query');
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     let model: Model | null = null;

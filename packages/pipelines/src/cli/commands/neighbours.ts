@@ -18,6 +18,7 @@ import type { Command } from '../command.js';
 import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { modelRowShape } from './evaluate.js';
+import { warnSkippedColumns } from '../skipped-columns.js';
 
 export const neighboursCommand: Command = {
   name: 'neighbours',
@@ -56,6 +57,7 @@ export const neighboursCommand: Command = {
       idColumn: idColumnOption(args.optionalString('id')),
       requireComplete: true,
     });
+    warnSkippedColumns(io.stderr, dataset, datasetPath);
     const queryText = args.string('query');
     let queryRow: number | null = null;
     let queryData: ArrayData | null = null;

@@ -7,7 +7,7 @@
  */
 import type { Command } from '../command.js';
 import { FORCE_OPTION } from '../common-options.js';
-import { defaultRunFolder } from '../../studies/study-io.js';
+import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
 import { UsageError } from '../usage-error.js';
 import { INFLUENCE_STUDY_DEFAULTS, type InfluenceStudyOptions } from '../../studies/influence/options.js';
 
@@ -36,7 +36,8 @@ export const studyInfluenceCommand: Command = {
     'Without --model, trains an MLP classifier (z-scored features, stratified seeded train/validation/test split, class-weighted cross-entropy, early stopping) and reports its test accuracy; ' +
     'with --model, explains that model (its inputs must match the features; a model.relevance from an earlier run brings its features, classes and standardisation). ' +
     'Influence is the gradient of a class logit at the slice (Leino et al. 2018): per instance for its predicted class; per class averaged over the class (distributional influence) and as the mean of gradient x (activation - baseline); ' +
-    'between classes for logit A - logit B; over the dataset. --where selects the analysed rows with a DuckDB condition; the classifier still trains on every labelled row.',
+    'between classes for logit A - logit B; over the dataset. --where selects the analysed rows with a DuckDB condition; the classifier still trains on every labelled row. ' +
+    'A feature value that is missing, infinite or too large for float32 (1e308) is an error naming the column and row; columns left out of the features are named on stderr and in metrics.json data.dropped_columns.',
   options: [
     { name: 'data', type: 'string', required: true, placeholder: 'table', help: 'the table: .csv, .tsv, .parquet, .arrow or .json records' },
     { name: 'label-column', type: 'string', required: true, placeholder: 'column', help: 'the column holding the class labels (rows without a label are left out)' },
@@ -46,19 +47,19 @@ export const studyInfluenceCommand: Command = {
     { name: 'slice', type: 'string', default: D.slice, placeholder: 'input|layer', help: "where influence is measured: 'input' (the features) or a layer name (fc1, relu1, ... or an ONNX node name)" },
     { name: 'compare', type: 'list', split: false, placeholder: 'A,B', help: 'class pairs for comparative influence (repeat for more pairs); default every pair' },
     { name: 'where', type: 'string', placeholder: 'sql', help: "analyse only the rows satisfying this DuckDB condition, e.g. \"subtype in ('Basal', 'Her2')\"" },
-    { name: 'classes', type: 'list', placeholder: 'a,b,c', help: "a given model's classes in output order (default: from a .relevance model, else the sorted labels)" },
-    { name: 'hidden', type: 'dims', default: [...D.hidden], placeholder: '64,32', help: 'hidden layer sizes of the trained MLP' },
-    { name: 'epochs', type: 'integer', default: D.epochs, help: 'most training epochs (early stopping usually ends sooner)' },
-    { name: 'patience', type: 'integer', default: D.patience, help: 'epochs without a better validation loss before stopping' },
-    { name: 'batch-size', type: 'integer', default: D.batchSize, help: 'training minibatch size' },
-    { name: 'learning-rate', type: 'number', default: D.lr, help: 'Adam learning rate' },
-    { name: 'weight-decay', type: 'number', default: D.weightDecay, help: 'L2 weight decay' },
-    { name: 'test-fraction', type: 'number', default: D.testFraction, help: 'share of each class held out for testing' },
-    { name: 'validation-fraction', type: 'number', default: D.validationFraction, help: 'share of each class held out for early stopping' },
+    { name: 'classes', type: 'list', placeholder: 'a,b,c', help: "a given model's classes in output order (default: from a .relevance model, else the sorted labels)", appliesIf: { anyGiven: ['model'] } },
+    { name: 'hidden', type: 'dims', default: [...D.hidden], placeholder: '64,32', help: 'hidden layer sizes of the trained MLP', appliesIf: { noneGiven: ['model'] } },
+    { name: 'epochs', type: 'integer', default: D.epochs, help: 'most training epochs (early stopping usually ends sooner)', appliesIf: { noneGiven: ['model'] } },
+    { name: 'patience', type: 'integer', default: D.patience, help: 'epochs without a better validation loss before stopping', appliesIf: { noneGiven: ['model'] } },
+    { name: 'batch-size', type: 'integer', default: D.batchSize, help: 'training minibatch size', appliesIf: { noneGiven: ['model'] } },
+    { name: 'learning-rate', type: 'number', default: D.lr, help: 'Adam learning rate', appliesIf: { noneGiven: ['model'] } },
+    { name: 'weight-decay', type: 'number', default: D.weightDecay, help: 'L2 weight decay', appliesIf: { noneGiven: ['model'] } },
+    { name: 'test-fraction', type: 'number', default: D.testFraction, help: 'share of each class held out for testing', appliesIf: { noneGiven: ['model'] } },
+    { name: 'validation-fraction', type: 'number', default: D.validationFraction, help: 'share of each class held out for early stopping', appliesIf: { noneGiven: ['model'] } },
     { name: 'top-k', type: 'integer', default: D.topK, help: 'units compared per instance and class in the deviations table' },
     { name: 'seed', type: 'integer', default: D.seed, help: 'seed of the split, the initial weights and training' },
     { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (wasm is fastest for tabular models; auto = webgpu when a GPU adapter exists)' },
-    { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)' },
+    { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)', appliesIf: { option: 'backend', is: ['auto', 'wasm'] } },
     { name: 'out', type: 'string', placeholder: 'dir', help: 'the run folder (default runs/influence-<date>-<time>)' },
     FORCE_OPTION,
   ],
@@ -95,8 +96,7 @@ export const studyInfluenceCommand: Command = {
     };
     // loaded on use, so `relevance --help` starts without DuckDB or the compute engine
     const { runInfluenceStudy } = await import('../../studies/influence/run-influence-study.js');
-    const quiet = args.flag('quiet');
-    const result = await runInfluenceStudy(options, { progress: io.progress, log: (line) => (quiet ? undefined : io.stderr.write(`${line}\n`)) });
+    const result = await runInfluenceStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')) });
     const c = result.metrics.classifier as { test_accuracy: number; balanced_accuracy: number; evaluated_on: string };
     const iv = result.metrics.instance_vs_class as { median_rank_correlation: number | null };
     const top = (result.metrics.influence as { top_units: Record<string, string[]> }).top_units;

@@ -5,9 +5,8 @@
  * built-in synthetic cohort, whose true network is known.
  */
 import type { BackendName } from '@relevance/core-wasm';
-import { DataError } from '../../io/data-error.js';
 import { PROTEOMICS_DEFAULTS, runProteomicsStudy, type ProteomicsOptions } from '../../studies/proteomics/study.js';
-import { defaultRunFolder } from '../../studies/study-io.js';
+import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
@@ -28,13 +27,14 @@ export const studyProteomicsCommand: Command = {
   usage: 'study proteomics [--data <table> | --sql <query>] [--class-column <c>] [--truth edges.csv] [--known-edges edges.csv] [options] [--out <dir>]',
   description:
     'Without --data or --sql the study runs on a built-in synthetic cohort with a known network (several classes with their own signalling modules) and reports how well it is recovered.\n' +
+    'Data: values that are infinite or too large for float32 (Inf, 1e308) are read as missing values, with a warning naming the columns and rows; columns left out of the proteins (not numeric, too many missing values, class-like names) are named with the reason on stderr and in metrics.json data.dropped_columns; a repeated column name is an error.\n' +
     'Outputs (see docs/RUN-FOLDERS.md): config.json, manifest.json, model.relevance, model.onnx, edges_cohort, edges_class, edges_instance, baselines, instances, training, curves, proteins (Parquet and Arrow), metrics.json, report.html.',
   options: [
     { name: 'data', type: 'string', placeholder: 'table', help: 'patients x proteins: .csv, .tsv, .parquet, .arrow or .json records (default: the synthetic cohort)' },
     { name: 'sql', type: 'string', placeholder: 'query', help: "read the data with a DuckDB query over files, e.g. \"select * from 'rppa.csv' where cancer_type in ('BRCA','OV')\"" },
-    { name: 'id-column', type: 'string', placeholder: 'column|none', help: "patient id column; default detected (id, sample, sample_barcode, an unnamed index ...), else the row number" },
-    { name: 'class-column', type: 'string', placeholder: 'column', help: 'optional class (e.g. cancer type): class networks, per-class standardisation, Kruskal-Wallis across classes' },
-    { name: 'features', type: 'string', placeholder: 'names|/regex/', help: 'protein columns: names a,b,c or /regex/; default every numeric column except id and class' },
+    { name: 'id-column', type: 'string', placeholder: 'column|none', help: "patient id column; default detected (id, sample, sample_barcode, an unnamed index ...), else the row number", appliesIf: { anyGiven: ['data', 'sql'] } },
+    { name: 'class-column', type: 'string', placeholder: 'column', help: 'optional class (e.g. cancer type): class networks, per-class standardisation, Kruskal-Wallis across classes', appliesIf: { anyGiven: ['data', 'sql'] } },
+    { name: 'features', type: 'string', placeholder: 'names|/regex/', help: 'protein columns: names a,b,c or /regex/; default every numeric column except id and class', appliesIf: { anyGiven: ['data', 'sql'] } },
     { name: 'max-missing', type: 'number', default: D.maxMissing, help: 'drop proteins missing in more than this fraction of rows (with a warning)' },
     { name: 'transform', type: 'choice', choices: ['none', 'log', 'log1p', 'asinh'], default: D.transform, help: 'transform before standardising (skewed intensities: log1p or asinh)' },
     { name: 'test-fraction', type: 'number', default: D.testFraction, help: 'share of each class held out; instance networks are computed for these patients' },
@@ -44,28 +44,28 @@ export const studyProteomicsCommand: Command = {
     { name: 'batch-size', type: 'integer', default: D.batchSize, help: 'training minibatch size' },
     { name: 'learning-rate', type: 'number', default: D.lr, help: 'learning rate' },
     { name: 'optimizer', type: 'choice', choices: ['adam', 'sgd'], default: D.optimizer, help: 'adam, or sgd with --momentum (Keyl et al.: SGD)' },
-    { name: 'momentum', type: 'number', default: D.momentum, help: 'SGD momentum' },
+    { name: 'momentum', type: 'number', default: D.momentum, help: 'SGD momentum', appliesIf: { option: 'optimizer', is: ['sgd'] } },
     { name: 'weight-decay', type: 'number', default: D.weightDecay, help: 'L2 weight decay' },
     { name: 'patience', type: 'integer', default: D.patience, help: 'epochs without improvement before stopping' },
     { name: 'validation-fraction', type: 'number', default: D.validationFraction, help: 'share of the training rows for early stopping' },
     { name: 'masks', type: 'integer', default: D.masks, help: 'masks per target protein (each patient gets 2 x masks complementary masks)' },
     { name: 'rule', type: 'choice', choices: ['gamma', 'epsilon', 'gradient-x-input'], default: D.rule, help: "relevance rule: gamma (the sign-aware generalised gamma rule Keyl et al. use, gamma 0.01), epsilon, or gradient x input" },
-    { name: 'gamma', type: 'number', default: D.gamma, help: 'gamma of the gamma rule' },
-    { name: 'epsilon', type: 'number', default: D.epsilon, help: 'epsilon of the epsilon rule' },
+    { name: 'gamma', type: 'number', default: D.gamma, help: 'gamma of the gamma rule', appliesIf: { option: 'rule', is: ['gamma'] } },
+    { name: 'epsilon', type: 'number', default: D.epsilon, help: 'epsilon of the epsilon rule', appliesIf: { option: 'rule', is: ['epsilon'] } },
     { name: 'min-instance-correlation', type: 'number', help: 'leave patients whose hidden-protein predictions correlate less than this with the truth out of the class and cohort networks' },
     { name: 'truth', type: 'string', placeholder: 'edges.csv', help: 'true edges (columns source,target, optional class): AUROC/AUPR of cohort, class and patient networks and of every baseline' },
     { name: 'known-edges', type: 'string', placeholder: 'edges.csv', help: 'prior knowledge (columns source,target; e.g. Reactome): top-k hypergeometric enrichment and AUROC' },
-    { name: 'known-top-k', type: 'list', default: D.topK.map(String), placeholder: '36,100', help: 'k of the top-k enrichment' },
+    { name: 'known-top-k', type: 'list', default: D.topK.map(String), placeholder: '36,100', help: 'k of the top-k enrichment', appliesIf: { anyGiven: ['known-edges'] } },
     { name: 'directed', type: 'boolean', help: 'evaluate directed edges (source predicts target) instead of undirected pairs' },
-    { name: 'instance-top-k', type: 'integer', help: "keep only each patient's k strongest pairs in edges_instance" },
+    { name: 'instance-top-k', type: 'integer', help: "keep only each patient's k strongest pairs in edges_instance", appliesIf: { noneGiven: ['shard'] } },
     { name: 'shard', type: 'string', placeholder: 'i/n', help: 'compute instance networks for every n-th test patient starting at i (combine the runs with relevance merge)' },
-    { name: 'synthetic-proteins', type: 'integer', default: D.synthetic.proteins, help: 'synthetic cohort: proteins (a multiple of 5)' },
-    { name: 'synthetic-classes', type: 'integer', default: D.synthetic.classes, help: 'synthetic cohort: classes' },
-    { name: 'synthetic-instances-per-class', type: 'integer', default: D.synthetic.instancesPerClass, help: 'synthetic cohort: patients per class' },
+    { name: 'synthetic-proteins', type: 'integer', default: D.synthetic.proteins, help: 'synthetic cohort: proteins (a multiple of 5)', appliesIf: { noneGiven: ['data', 'sql'] } },
+    { name: 'synthetic-classes', type: 'integer', default: D.synthetic.classes, help: 'synthetic cohort: classes', appliesIf: { noneGiven: ['data', 'sql'] } },
+    { name: 'synthetic-instances-per-class', type: 'integer', default: D.synthetic.instancesPerClass, help: 'synthetic cohort: patients per class', appliesIf: { noneGiven: ['data', 'sql'] } },
     { name: 'tsne', type: 'boolean', default: D.tsne, help: 'embed the instance networks with t-SNE for the report (--no-tsne to skip)' },
     { name: 'seed', type: 'integer', default: D.seed, help: 'seed of the split, the model, the masks and everything else random' },
     { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (auto = webgpu on a hardware GPU, else wasm)' },
-    { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)' },
+    { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)', appliesIf: { option: 'backend', is: ['auto', 'wasm'] } },
     { name: 'out', type: 'string', placeholder: 'dir', help: 'the run folder (default runs/proteomics-<date>-<time>)' },
     FORCE_OPTION,
   ],
@@ -119,8 +119,7 @@ export const studyProteomicsCommand: Command = {
       synthetic: { ...D.synthetic, proteins: args.number('synthetic-proteins'), classes: args.number('synthetic-classes'), instancesPerClass: args.number('synthetic-instances-per-class'), seed: args.number('seed') },
       tsne: args.flag('tsne'),
     };
-    if (args.optionalString('id-column') === 'none' && options.data === undefined && options.sql === undefined) throw new DataError('--id-column none needs --data or --sql');
-    const result = await runProteomicsStudy(options, { progress: io.progress, log: (line) => io.stderr.write(`${line}\n`) });
+    const result = await runProteomicsStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')) });
     const m = result.metrics as Record<string, any>;
     const lines = [`run folder: ${result.outDir}`];
     if (m.network?.cohort) lines.push(`cohort network AUROC ${m.network.cohort.auroc} (AUPR ${m.network.cohort.aupr}); partial correlation ${m.baselines?.partial_correlation?.auroc}, Pearson ${m.baselines?.pearson?.auroc}`);

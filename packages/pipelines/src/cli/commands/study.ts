@@ -2,17 +2,19 @@
  * `relevance study <name> [options]`: one command that dispatches to a study
  * (influence, proteomics, ...). Each study is a Command of its own (name =
  * the study, its own options and defaults); this command declares the union
- * of their options (without defaults or required marks, so main can parse
- * any study's command line), then re-parses the given options against the
- * chosen study's own spec: its defaults apply, its required options are
- * checked, and an option of another study is a usage error.
+ * of their options (without defaults, required marks or conditions of use,
+ * so main can parse any study's command line), then re-parses the given
+ * options against the chosen study's own spec: its defaults apply, its
+ * required options and conditions (appliesIf) are checked, and an option of
+ * another study is a usage error.
  *
  * To add a study: export a Command from its module and list it in STUDIES.
  */
 import { closestMatch } from '../../io/closest-match.js';
 import { parseArgs, type ParsedArgs } from '../args.js';
 import type { Command, OptionSpec } from '../command.js';
-import { QUIET_OPTION } from '../common-options.js';
+import { GLOBAL_OPTIONS } from '../common-options.js';
+import { conditionText } from '../help.js';
 import { UsageError } from '../usage-error.js';
 import { studyInfluenceCommand } from './study-influence.js';
 import { studyProteomicsCommand } from './study-proteomics.js';
@@ -27,8 +29,9 @@ export function unionOptions(studies: readonly Command[]): OptionSpec[] {
     for (const o of study.options) {
       const prev = merged.get(o.name);
       if (!prev) {
-        const { default: _d, required: _r, ...rest } = o;
-        merged.set(o.name, { spec: { ...rest }, studies: [study.name] });
+        // the union parses without defaults, so conditions are checked by the study's own parse; help still shows them
+        const { default: _d, required: _r, appliesIf, ...rest } = o;
+        merged.set(o.name, { spec: { ...rest, ...(appliesIf ? { help: `${rest.help} [${conditionText(appliesIf)}]` } : {}) }, studies: [study.name] });
         continue;
       }
       if (prev.spec.type !== o.type || (prev.spec.split ?? true) !== (o.split ?? true)) {
@@ -90,13 +93,14 @@ export function makeStudyCommand(studies: readonly Command[]): Command {
       if (extra !== undefined) throw new UsageError(`unexpected argument '${extra}'; 'relevance study ${study.name}' takes options only`);
       const own = new Set(study.options.map((o) => o.name));
       for (const o of options) {
-        if (!own.has(o.name) && o.name !== QUIET_OPTION.name && args.has(o.name)) {
+        if (!own.has(o.name) && args.has(o.name)) {
           throw new UsageError(`--${o.name} does not apply to 'study ${study.name}'; its options: ${study.options.map((x) => `--${x.name}`).join(', ')}`);
         }
       }
-      const specs = own.has(QUIET_OPTION.name) ? study.options : [...study.options, QUIET_OPTION];
-      // --quiet is declared by main (not in the union), so its spec comes from common-options
-      const tokens = specs.flatMap((o) => givenTokens(args, options.find((u) => u.name === o.name) ?? QUIET_OPTION));
+      const globals = GLOBAL_OPTIONS.filter((g) => !own.has(g.name));
+      const specs = [...study.options, ...globals];
+      // --quiet and --verbose are declared by main (not in the union), so their specs come from common-options
+      const tokens = specs.flatMap((o) => givenTokens(args, options.find((u) => u.name === o.name) ?? o));
       const studyArgs = parseArgs({ name: `study ${study.name}`, options: specs }, tokens);
       return study.run(studyArgs, io);
     },

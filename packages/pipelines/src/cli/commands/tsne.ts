@@ -12,6 +12,8 @@ import { parseColumnSpec } from '../../io/select-columns.js';
 import type { Command } from '../command.js';
 import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
+import { warnSkippedColumns } from '../skipped-columns.js';
+import { STUDY_OPTION_NAMES } from '../../io/option-names.js';
 
 /** Coordinate column names: x, y for two dimensions, else x1..xd. */
 export function coordinateNames(dims: number): string[] {
@@ -61,7 +63,9 @@ export const tsneCommand: Command = {
       ...(features.length ? { columns: parseColumnSpec(features) } : {}),
       idColumn: idColumnOption(args.optionalString('id-column')),
       requireComplete: true,
+      names: STUDY_OPTION_NAMES,
     });
+    warnSkippedColumns(io.stderr, input, inputPath ?? 'the --sql query');
     const rows = input.shape[0] ?? 0;
     const width = input.shape.slice(1).reduce((a, b) => a * b, 1);
     const perplexity = args.number('perplexity');

@@ -8,9 +8,11 @@ import { DataError } from '../../io/data-error.js';
 import { didYouMean, listNames } from '../../io/closest-match.js';
 import { findIdColumn, idValues } from '../../io/id-column.js';
 import { readTable } from '../../io/read-table.js';
-import { selectFeatureColumns } from '../../io/select-columns.js';
+import { selectFeatureColumns, skippedColumns, type SkippedColumn } from '../../io/select-columns.js';
+import { STUDY_OPTION_NAMES } from '../../io/option-names.js';
 import { cellValue, type LoadedTable } from '../../io/table.js';
-import { rowLabel, toMatrix } from '../../io/to-matrix.js';
+import { numericValues, rowLabel, toMatrix } from '../../io/to-matrix.js';
+import { describeUnrepresentable } from '../../io/non-finite.js';
 import { rowsWhere } from './where-rows.js';
 
 export interface StudyTable {
@@ -31,6 +33,8 @@ export interface StudyTable {
   analysed: Int32Array;
   /** Table rows left out for a missing label. */
   unlabelled: number;
+  /** Columns left out of the features (not numeric, class-like names), with the reason. */
+  skipped: SkippedColumn[];
 }
 
 export interface LoadOptions {
@@ -57,13 +61,14 @@ export async function loadStudyTable(o: LoadOptions): Promise<StudyTable> {
   if (!labelColumn) {
     throw new DataError(`${source}: no label column '${o.labelColumn}'${didYouMean(o.labelColumn, names)}; columns: ${listNames(names)}; name the class column with --label-column`);
   }
-  const detected = findIdColumn(table, o.idColumn) ?? null;
+  const detected = findIdColumn(table, o.idColumn, STUDY_OPTION_NAMES) ?? null;
   // detection may land on the label column (a first text column of distinct values): then there is no id
   const idName = detected === o.labelColumn && o.idColumn === undefined ? null : detected;
   if (idName === o.labelColumn) throw new DataError(`${source}: '${o.labelColumn}' cannot be both the id and the label column; choose the id with --id-column (or --id-column none)`);
-  const features = o.features === undefined && o.modelFeatures
-    ? checkModelFeatures(table, o.modelFeatures)
-    : selectFeatureColumns(table, { ...(o.features !== undefined ? { columns: o.features } : {}), exclude: [o.labelColumn], ...(idName ? { idColumn: idName } : {}) });
+  const selection = { ...(o.features !== undefined ? { columns: o.features } : {}), exclude: [o.labelColumn], ...(idName ? { idColumn: idName } : {}), names: STUDY_OPTION_NAMES };
+  const fromModel = o.features === undefined && o.modelFeatures !== undefined;
+  const features = fromModel ? checkModelFeatures(table, o.modelFeatures!) : selectFeatureColumns(table, selection);
+  const skipped = fromModel ? [] : skippedColumns(table, features, selection);
   if (features.includes(o.labelColumn)) throw new DataError(`${source}: the label column '${o.labelColumn}' cannot also be a feature; leave it out of --features`);
 
   const labelled: number[] = [];
@@ -75,16 +80,16 @@ export async function loadStudyTable(o: LoadOptions): Promise<StudyTable> {
     labels.push(label);
   }
   if (labelled.length === 0) throw new DataError(`${source}: the label column '${o.labelColumn}' is empty in every row`);
-  const matrix = toMatrix(table, features);
+  const matrix = toMatrix(table, features, { names: STUDY_OPTION_NAMES });
   const width = features.length;
   const x = new Float32Array(labelled.length * width);
   labelled.forEach((r, i) => {
     for (let j = 0; j < width; j++) {
       const v = matrix.data[r * width + j]!;
       if (!Number.isFinite(v)) {
-        const what = Number.isNaN(v) ? 'missing' : `${v}`;
+        const what = Number.isNaN(v) ? 'missing' : describeUnrepresentable(numericValues(table.columns.find((c) => c.name === features[j])!, source)[r]!);
         throw new DataError(
-          `${source}: column '${features[j]}' is ${what} in ${rowLabel(source, r)}; the classifier needs a complete, finite value in every feature of every labelled row: impute it, remove the row, or leave the column out of --features`,
+          `${source}: column '${features[j]}' is ${what} in ${rowLabel(source, r)}; the classifier needs a complete, finite (float32) value in every feature of every labelled row: impute it, remove the row, or leave the column out of --features`,
         );
       }
       x[i * width + j] = v;
@@ -102,7 +107,7 @@ export async function loadStudyTable(o: LoadOptions): Promise<StudyTable> {
   }
   return {
     source, tableRows: table.rows, tableColumns: table.columns.length, features, x, rows: labelled.length, labels, ids, idName, analysed,
-    unlabelled: table.rows - labelled.length,
+    unlabelled: table.rows - labelled.length, skipped,
   };
 }
 

@@ -4,7 +4,7 @@
  * config.json records.
  */
 import type { BackendName } from '@relevance/core-wasm';
-import { DataError } from '../../io/data-error.js';
+import * as check from '../option-checks.js';
 
 export interface InfluenceStudyOptions {
   /** The table: CSV/TSV, Parquet, Arrow or JSON records. */
@@ -79,32 +79,29 @@ export function withDefaults(o: Partial<InfluenceStudyOptions> & Pick<InfluenceS
   };
 }
 
+/** Option checks before any work: UsageError (exit 2) naming the option, the range and why. */
 export function validateOptions(o: InfluenceStudyOptions): void {
-  const bad = (option: string, why: string): never => {
-    throw new DataError(`--${option}: ${why}`);
-  };
-  const positiveInteger = (option: string, v: number): void => {
-    if (!Number.isInteger(v) || v < 1) bad(option, `must be a positive integer, got ${v}`);
-  };
+  const bad = check.badOption;
   if (!o.data) bad('data', 'name the table to study (CSV, TSV, Parquet, Arrow or JSON records)');
   if (!o.labelColumn) bad('label-column', 'name the column holding the class labels');
   if (!o.out) bad('out', 'name the run folder to write');
-  if (o.hidden.length === 0 || o.hidden.some((h) => !Number.isInteger(h) || h < 1)) bad('hidden', `must list positive layer sizes like 64,32, got '${o.hidden.join(',')}'`);
-  positiveInteger('epochs', o.epochs);
-  positiveInteger('batch-size', o.batchSize);
-  positiveInteger('patience', o.patience);
-  positiveInteger('top-k', o.topK);
-  if (!(o.lr > 0 && Number.isFinite(o.lr))) bad('learning-rate', `must be a positive number, got ${o.lr}`);
-  if (!(o.weightDecay >= 0 && Number.isFinite(o.weightDecay))) bad('weight-decay', `must be a number >= 0, got ${o.weightDecay}`);
-  if (!(o.testFraction > 0 && o.testFraction < 1)) bad('test-fraction', `must lie between 0 and 1 (exclusive), got ${o.testFraction}`);
-  if (!(o.validationFraction > 0 && o.validationFraction < 1)) bad('validation-fraction', `must lie between 0 and 1 (exclusive), got ${o.validationFraction}`);
+  check.hiddenSizes(o.hidden, '64x32');
+  check.positiveInteger('epochs', o.epochs, 1e6);
+  check.positiveInteger('batch-size', o.batchSize);
+  check.positiveInteger('patience', o.patience);
+  check.positiveInteger('top-k', o.topK);
+  check.positiveNumber('learning-rate', o.lr);
+  check.nonNegativeNumber('weight-decay', o.weightDecay);
+  check.fraction('test-fraction', o.testFraction, true);
+  check.fraction('validation-fraction', o.validationFraction, true);
   if (o.testFraction + o.validationFraction >= 1) bad('validation-fraction', `--test-fraction ${o.testFraction} plus --validation-fraction ${o.validationFraction} leave no training rows; keep their sum below 1`);
-  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > Number.MAX_SAFE_INTEGER) bad('seed', `must be a non-negative integer, got ${o.seed}`);
-  if (o.threads !== undefined) positiveInteger('threads', o.threads);
+  check.seed(o.seed, Number.MAX_SAFE_INTEGER);
+  check.threads(o.threads);
   for (const pair of o.compare ?? []) {
-    if (pair.length !== 2 || !pair[0] || !pair[1] || pair[0] === pair[1]) bad('compare', `each pair is two different classes A,B (or A:B), got '${pair.join(',')}'`);
+    if (pair.length !== 2 || !pair[0] || !pair[1] || pair[0] === pair[1]) bad('compare', `each pair is two different classes A,B, got '${pair.join(',')}'`);
   }
   if (o.where !== undefined && o.where.trim() === '') bad('where', 'is empty; give a SQL condition such as "subtype in (\'Basal\', \'Her2\')"');
+  if (o.slice.trim() === '') bad('slice', "is empty; give 'input' or a layer name");
 }
 
 /** What config.json records: every option after defaults, in snake_case, plus the fixed choices. */

@@ -15,7 +15,8 @@ import { createBackend, Generator, type Backend } from '@relevance/core-wasm';
 import { saveModelFile, stats, type Model, type RelevanceMetadata, type TrainHistory } from '@relevance/methods';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
-import { listNames } from '../../io/closest-match.js';
+import { didYouMean, listNames } from '../../io/closest-match.js';
+import { UsageError } from '../../cli/usage-error.js';
 import type { Table } from '../../io/table.js';
 import { writeTable } from '../../io/write-table.js';
 import { createProgress } from '../../progress/progress.js';
@@ -75,9 +76,20 @@ function classPairs(o: InfluenceStudyOptions, classes: readonly string[]): Array
     const ia = classes.indexOf(a);
     const ib = classes.indexOf(b);
     const unknown = ia < 0 ? a : ib < 0 ? b : null;
-    if (unknown !== null) throw new DataError(`--compare ${a},${b}: no class '${unknown}'; classes: ${listNames(classes)}`);
+    if (unknown !== null) throw new UsageError(`--compare ${a},${b}: no class '${unknown}'; classes: ${listNames(classes)}`);
     return [ia, ib];
   });
+}
+
+/** The layers of the MLP this study trains: fc1, relu1, ..., fcN (see mlp in @relevance/methods). */
+export function mlpLayerNames(hidden: readonly number[]): string[] {
+  return [...hidden.flatMap((_, i) => [`fc${i + 1}`, `relu${i + 1}`]), `fc${hidden.length + 1}`];
+}
+
+function checkSlice(slice: string, layers: readonly string[], modelPath: string | undefined): void {
+  if (slice === 'input' || layers.includes(slice)) return;
+  const of = modelPath ? `the model ${modelPath}` : 'the trained classifier';
+  throw new UsageError(`--slice ${slice}: ${of} has no layer '${slice}'${didYouMean(slice, layers)}; use 'input' or one of: ${listNames(layers)}`);
 }
 
 async function writeTables(dir: string, tables: Map<string, Table>): Promise<string[]> {
@@ -112,6 +124,7 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
       data: o.data, labelColumn: o.labelColumn, features: o.features, idColumn: o.idColumn, where: o.where, modelFeatures: stringList(meta?.features),
     });
     const width = data.features.length;
+    for (const c of data.skipped) io.log(`warning: ${data.source}: column '${c.column}' is not a feature: ${c.reason}`);
     const classes = o.classes ?? stringList(meta?.classes) ?? [...new Set(data.labels)].sort(compareText);
     const unknownLabels = [...new Set(data.labels.filter((l) => !classes.includes(l)))];
     if (unknownLabels.length) {
@@ -120,6 +133,9 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
     if (classes.length < 2) throw new DataError(`${data.source}: '${o.labelColumn}' holds a single class (${classes[0]}); influence between classes needs at least two`);
     const labels = Int32Array.from(data.labels, (l) => classes.indexOf(l));
     const counts = classes.map((c) => data.labels.filter((l) => l === c).length);
+    // option values that depend on the data or the model are checked before any training
+    const pairs = classPairs(o, classes);
+    checkSlice(o.slice, model ? model.nodes.map((n) => n.name) : mlpLayerNames(o.hidden), o.model);
     lap('load');
 
     // ---- classifier
@@ -165,7 +181,7 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
       const x = be.tensor(rowsOf(xs, width, analysed), [analysed.length, width]);
       const baseline = be.tensor(rowMean(xs, width, referenceRows), [width]);
       return analyseInfluence({
-        model: model!, x, labels: labelsAnalysed, classes, pairs: classPairs(o, classes), slice: o.slice, features: data.features, baseline, progress: io.progress,
+        model: model!, x, labels: labelsAnalysed, classes, pairs, slice: o.slice, features: data.features, baseline, progress: io.progress,
       });
     });
     const units = analysis.units.length;
@@ -208,6 +224,7 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
       data: {
         rows: data.rows, unlabelled_rows: data.unlabelled, features: width, classes: Object.fromEntries(classes.map((c, i) => [c, counts[i]])),
         train: split?.train.length ?? null, validation: split?.validation.length ?? null, test: split?.test.length ?? null, analysed: analysed.length,
+        dropped_columns: data.skipped,
       },
       timing_s: { ...timings },
     };

@@ -9,7 +9,9 @@ import { Generator } from '@relevance/core-wasm';
 import { DataError } from '../../io/data-error.js';
 import { findIdColumn, idValues } from '../../io/id-column.js';
 import { readTable, type SqlSource } from '../../io/read-table.js';
-import { selectFeatureColumns } from '../../io/select-columns.js';
+import { selectFeatureColumns, skippedColumns, type SkippedColumn } from '../../io/select-columns.js';
+import { STUDY_OPTION_NAMES } from '../../io/option-names.js';
+import { describeReport, unrepresentableToMissing } from '../../io/non-finite.js';
 import { cellValue, type LoadedTable } from '../../io/table.js';
 import { checkInformativeColumn, numericValues, rowLabel } from '../../io/to-matrix.js';
 import { stratifiedSplit } from '../stratified-split.js';
@@ -57,6 +59,8 @@ export interface StudyData {
   statistics: { scope: string; mean: Float64Array; sd: Float64Array }[];
   missing: Int32Array;
   dropped: DroppedColumn[];
+  /** Columns of the table left out of the proteins (not numeric, class-like names), with the reason. */
+  skipped: SkippedColumn[];
   warnings: string[];
   synthetic: SyntheticCohort | null;
   /** The table as loaded (file rows and columns), for the manifest. */
@@ -105,6 +109,12 @@ function columnStatistics(raw: Float64Array, p: number, rows: readonly number[])
   return { mean, sd };
 }
 
+/** "left out 2 columns that could have been proteins: 'P3' (not numeric: ...), ..." */
+function describeSkipped(skipped: readonly SkippedColumn[], source: string): string {
+  const shown = skipped.slice(0, 10).map((c) => `'${c.column}' (${c.reason})`).join('; ');
+  return `${source}: left out ${skipped.length} column${skipped.length === 1 ? '' : 's'} that could have been ${skipped.length === 1 ? 'a protein' : 'proteins'}: ${shown}${skipped.length > 10 ? `; and ${skipped.length - 10} more` : ''} (metrics.json lists them under data.dropped_columns)`;
+}
+
 interface Loaded {
   table: LoadedTable | null;
   synthetic: SyntheticCohort | null;
@@ -129,6 +139,7 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
   let raw: Float64Array;
   let rows: number;
   let tableColumns: number;
+  let skipped: SkippedColumn[] = [];
   if (synthetic) {
     ids = synthetic.ids;
     labels = synthetic.labels;
@@ -141,7 +152,7 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
     rows = t.rows;
     tableColumns = t.columns.length;
     if (rows === 0) throw new DataError(`${source}: the table has no rows`);
-    const idColumn = findIdColumn(t, options.idColumn);
+    const idColumn = findIdColumn(t, options.idColumn, STUDY_OPTION_NAMES);
     ids = idColumn ? idValues(t, idColumn).map(String) : Array.from({ length: rows }, (_, r) => String(r + 1));
     labels = null;
     if (options.classColumn !== undefined) {
@@ -154,15 +165,21 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
       });
     }
     const exclude = options.classColumn !== undefined ? [options.classColumn] : [];
-    proteins = selectFeatureColumns(t, { columns: options.features, exclude, idColumn });
+    const selection = { columns: options.features, exclude, idColumn, names: STUDY_OPTION_NAMES };
+    proteins = selectFeatureColumns(t, selection);
+    skipped = skippedColumns(t, proteins, selection);
+    if (skipped.length) warnings.push(describeSkipped(skipped, source));
     if (proteins.length < 2) throw new DataError(`${source}: a network needs at least 2 protein columns, the selection gives ${proteins.length} (${proteins.join(', ')}); check --features`);
     const p = proteins.length;
     raw = new Float64Array(rows * p);
     const byName = new Map(t.columns.map((c) => [c.name, c]));
     proteins.forEach((name, j) => {
-      const values = numericValues(byName.get(name)!, source);
+      const values = numericValues(byName.get(name)!, source, STUDY_OPTION_NAMES);
       for (let r = 0; r < rows; r++) raw[r * p + j] = values[r]!;
     });
+    // Inf and values beyond float32 (1e308) are missing values, with a warning naming where they were
+    const overflow = unrepresentableToMissing(raw, rows, proteins);
+    if (overflow.count) warnings.push(describeReport(overflow, source));
   }
   // drop columns with too many missing values
   const dropped: DroppedColumn[] = [];
@@ -187,7 +204,7 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
   }
   // what remains must carry information (an all-missing column survives only --max-missing 1)
   if (!synthetic) {
-    for (let j = 0; j < p; j++) checkInformativeColumn(proteins[j]!, Float64Array.from({ length: rows }, (_, r) => raw[r * p + j]!), source);
+    for (let j = 0; j < p; j++) checkInformativeColumn(proteins[j]!, Float64Array.from({ length: rows }, (_, r) => raw[r * p + j]!), source, STUDY_OPTION_NAMES);
   }
   // transform
   for (let j = 0; j < p; j++) {
@@ -211,5 +228,5 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
     statistics.push({ scope: group.scope, ...s });
     for (const r of group.all) for (let j = 0; j < p; j++) values[r * p + j] = (raw[r * p + j]! - s.mean[j]!) / s.sd[j]!;
   }
-  return { source, ids, labels, classNames, proteins, raw, values, rows, train, test, statistics, missing, dropped, warnings, synthetic, tableRows: rows, tableColumns };
+  return { source, ids, labels, classNames, proteins, raw, values, rows, train, test, statistics, missing, dropped, skipped, warnings, synthetic, tableRows: rows, tableColumns };
 }

@@ -253,7 +253,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   metrics['data.test'] = data.test.length;
   metrics['data.instances'] = n;
   metrics['data.instances_aggregated'] = includedRows.length;
-  metrics['data.dropped_columns'] = data.dropped.length;
+  metrics['data.dropped_columns'] = [...data.dropped.map((d) => ({ column: d.protein, reason: d.reason })), ...data.skipped];
 
   // ---- tables
   const pairSource: string[] = [];

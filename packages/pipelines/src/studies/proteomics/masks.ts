@@ -137,3 +137,15 @@ export function uniformVisibilityMasks(proteins: number, pairs: number, missing:
   }
   return { visible, count, proteins, hiddenCount };
 }
+
+/**
+ * Bytes one instance network holds at once: 2 * masks masked inputs of width
+ * 2p, every layer's activations for them, and the relevance of up to p hidden
+ * targets per mask back to the 2p inputs (an upper estimate).
+ */
+export function instanceNetworkBytes(masks: number, proteins: number, hidden: readonly number[]): number {
+  const count = 2 * masks;
+  const widest = Math.max(2 * proteins, ...hidden);
+  const activations = 2 * hidden.reduce((a, b) => a + b, 0) + 2 * proteins;
+  return 4 * count * (2 * proteins + activations + proteins * widest);
+}

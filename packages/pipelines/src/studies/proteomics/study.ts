@@ -7,7 +7,6 @@
 import { createBackend, type Backend, type BackendName } from '@relevance/core-wasm';
 import { saveModelFile, saveOnnxFile, type Model } from '@relevance/methods';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
-import { DataError } from '../../io/data-error.js';
 import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
 import { inRunFolder, stopwatch, yieldToEventLoop, type StudyIO } from '../study-io.js';
@@ -19,6 +18,8 @@ import { finalize, writeTables, type InstanceRecord } from './finalize.js';
 import { BASELINE_METHODS } from './baselines.js';
 import { instanceNetwork, type RelevanceOptions } from './instance-networks.js';
 import { trainMaskedModel, type MaskedModelOptions } from './masked-model.js';
+import { instanceNetworkBytes } from './masks.js';
+import * as check from '../option-checks.js';
 import { embedInstanceNetworks } from './embedding.js';
 import { SYNTHETIC_DEFAULTS, type SyntheticCohortOptions } from './synthetic.js';
 
@@ -87,21 +88,48 @@ export interface ProteomicsResult {
   reportPath: string | null;
 }
 
+/** Option checks before any work: UsageError (exit 2) naming the option, the range and why. */
 function validate(o: ProteomicsOptions): void {
-  const bad = (option: string, why: string): never => {
-    throw new DataError(`--${option}: ${why}`);
-  };
+  const bad = check.badOption;
   if (o.data && o.sql) bad('sql', 'give either --data or --sql, not both');
   if (!(o.maxMissing >= 0 && o.maxMissing <= 1)) bad('max-missing', `must be between 0 and 1, got ${o.maxMissing}`);
-  if (!(o.testFraction > 0 && o.testFraction < 1)) bad('test-fraction', `must be between 0 and 1 (exclusive), got ${o.testFraction}`);
-  if (!(o.validationFraction >= 0 && o.validationFraction < 1)) bad('validation-fraction', `must be in [0, 1), got ${o.validationFraction}`);
-  if (o.hidden.length === 0 || o.hidden.some((h) => !Number.isInteger(h) || h < 1)) bad('hidden', `must list positive layer sizes like 128,128, got ${o.hidden.join(',')}`);
-  if (!Number.isInteger(o.masks) || o.masks < 1) bad('masks', `must be a positive integer, got ${o.masks}`);
-  if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed >= 2 ** 32) bad('seed', `must be an integer in [0, 2^32), got ${o.seed}`);
-  if (!Number.isInteger(o.epochs) || o.epochs < 1) bad('epochs', `must be a positive integer, got ${o.epochs}`);
+  check.fraction('test-fraction', o.testFraction, true);
+  check.fraction('validation-fraction', o.validationFraction, false);
+  check.hiddenSizes(o.hidden, '256x256');
+  check.positiveInteger('masks', o.masks, MAX_MASKS, 'more masks than this do not change the averaged relevance measurably but multiply the run time');
+  check.seed(o.seed);
+  check.positiveInteger('epochs', o.epochs, 1e6);
+  check.positiveInteger('batch-size', o.batchSize);
+  check.positiveInteger('patience', o.patience);
+  check.positiveNumber('learning-rate', o.lr);
+  check.nonNegativeNumber('weight-decay', o.weightDecay);
+  if (!(o.momentum >= 0 && o.momentum < 1)) bad('momentum', `must lie in [0, 1), got ${o.momentum}`);
+  check.nonNegativeNumber('gamma', o.gamma);
+  check.positiveNumber('epsilon', o.epsilon);
+  if (o.instanceTopK !== null) check.positiveInteger('instance-top-k', o.instanceTopK);
+  for (const k of o.topK) check.positiveInteger('known-top-k', k);
+  if (o.minInstanceCorrelation !== null && !(o.minInstanceCorrelation >= -1 && o.minInstanceCorrelation <= 1)) bad('min-instance-correlation', `must lie in [-1, 1] (a correlation), got ${o.minInstanceCorrelation}`);
+  check.threads(o.threads);
+  if (!o.data && !o.sql) {
+    check.positiveInteger('synthetic-proteins', o.synthetic.proteins, 10000, 'a synthetic cohort of more proteins does not fit in memory');
+    check.positiveInteger('synthetic-classes', o.synthetic.classes, 1000);
+    check.positiveInteger('synthetic-instances-per-class', o.synthetic.instancesPerClass, 1e6);
+    checkMasksFit(o, o.synthetic.proteins);
+  }
   if (o.shard && o.instanceTopK !== null) bad('instance-top-k', 'cannot be combined with --shard: relevance merge needs every pair of every instance');
   if (o.shard && (!Number.isInteger(o.shard.index) || !Number.isInteger(o.shard.count) || o.shard.count < 1 || o.shard.index < 0 || o.shard.index >= o.shard.count)) {
     bad('shard', `must be i/n with 0 <= i < n, got ${o.shard.index}/${o.shard.count}`);
+  }
+}
+
+/** Masks beyond this are refused up front (2 * masks forward passes per patient). */
+const MAX_MASKS = 100000;
+
+/** --masks x proteins x layer sizes must fit in memory for one patient's network. */
+function checkMasksFit(o: ProteomicsOptions, proteins: number): void {
+  const bytes = instanceNetworkBytes(o.masks, proteins, o.hidden);
+  if (bytes > check.memoryBudget()) {
+    check.badOption('masks', `${o.masks} masks for ${proteins} proteins and hidden layers ${o.hidden.join('x')} need about ${check.formatBytes(bytes)} per patient, more than half of this machine's memory (${check.formatBytes(2 * check.memoryBudget())}); use fewer masks (Keyl et al. used 100)`);
   }
 }
 
@@ -182,6 +210,7 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
     synthetic: options.synthetic,
   });
   for (const w of data.warnings) io.log(`warning: ${w}`);
+  checkMasksFit(options, data.proteins.length);
   const missingTotal = data.missing.reduce((a, b) => a + b, 0);
   io.log(`data: ${data.rows} rows, ${data.proteins.length} proteins${data.classNames.length ? `, ${data.classNames.length} classes (${data.classNames.join(', ')})` : ''}, ${missingTotal} missing values; train ${data.train.length}, test ${data.test.length}`);
   const truthPath = options.truth ?? (data.synthetic ? await synthesizedTruth(data, outDir) : undefined);

@@ -13,6 +13,8 @@ const temp = useTempDir('relevance-influence-errors-');
 const data = temp.write('synthetic.csv', syntheticCsv(90, 4));
 const tiny = temp.write('tiny-class.csv', syntheticCsv(90, 4, { classCounts: { D: 2 } }));
 const base = (file = data): string[] => ['study', 'influence', '--data', file, '--label-column', 'subtype', '--epochs', '3', '--quiet', '--out', temp.path('run')];
+/** With --model nothing is trained, so the training options (--epochs) would be a usage error. */
+const withModel = (model: string): string[] => ['study', 'influence', '--data', data, '--label-column', 'subtype', '--model', model, '--quiet', '--out', temp.path('run')];
 
 describe('errors', () => {
   it('a missing label column lists the columns and the closest name', async () => {
@@ -34,7 +36,7 @@ describe('errors', () => {
     await saveModelFile(model, path);
     model.dispose();
     be.destroy();
-    const r = await runStudyCli([...base(), '--model', path]);
+    const r = await runStudyCli(withModel(path));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/four-inputs\.relevance: the model takes 4 inputs per row \(shape \[4\]\), but 6 feature columns were selected \('f0', 'f1', 'f2', 'f3', 'f4', 'f5'\)/);
   });
@@ -46,14 +48,14 @@ describe('errors', () => {
     await saveModelFile(model, path);
     model.dispose();
     be.destroy();
-    const r = await runStudyCli([...base(), '--model', path]);
+    const r = await runStudyCli(withModel(path));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the model has 2 outputs but the labels have 3 classes \('A', 'B', 'C'\); give the classes in the model's output order with --classes/);
   });
 
   it('--compare with an unknown class lists the classes', async () => {
     const r = await runStudyCli([...base(), '--compare', 'A,Z']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--compare A,Z: no class 'Z'; classes: 'A', 'B', 'C'/);
   });
 
@@ -77,8 +79,8 @@ describe('errors', () => {
 
   it('an unknown slice lists the layers', async () => {
     const r = await runStudyCli([...base(), '--slice', 'fc9']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/no layer named 'fc9' to use as the slice; use 'input' or one of: fc1, relu1, fc2, relu2, fc3/);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--slice fc9: the trained classifier has no layer 'fc9' \(did you mean 'fc1'\?\); use 'input' or one of: 'fc1', 'relu1', 'fc2', 'relu2', 'fc3'/);
   });
 
   it('usage: an unknown study, a missing required option, bad numbers', async () => {
@@ -89,7 +91,7 @@ describe('errors', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/missing required option: --label-column <column>/);
     r = await runStudyCli([...base(), '--test-fraction', '0.7', '--validation-fraction', '0.4']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--validation-fraction: --test-fraction 0.7 plus --validation-fraction 0.4 leave no training rows/);
     r = await runStudyCli(['study', '--help']);
     expect(r.code).toBe(0);
