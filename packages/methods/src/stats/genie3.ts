@@ -50,6 +50,15 @@ export function checkPositiveInt(value: number, name: string, who: string): void
   if (!Number.isInteger(value) || value < 1) throw new Error(`${who}: option ${name} must be a positive integer, got ${value}`);
 }
 
+/** Check a `targets` option: distinct-or-not gene indices in [0, p). */
+export function checkTargets(targets: number[] | undefined, p: number, who: string): number[] {
+  const t = targets ?? Array.from({ length: p }, (_, j) => j);
+  for (const j of t) {
+    if (!Number.isInteger(j) || j < 0 || j >= p) throw new Error(`${who}: option targets must hold gene (column) indices in [0, ${p - 1}], got ${j}`);
+  }
+  return t;
+}
+
 /** Rows where column j is not NaN, and that column scaled to unit standard deviation (population sd as numpy). */
 export function targetRows(d: DataMatrix, j: number, scale: boolean): { rows: Int32Array; y: Float64Array } {
   const y = new Float64Array(d.rows);
@@ -86,10 +95,10 @@ export function genie3(d: DataMatrix, options: Genie3Options = {}): Float64Array
   const builder = new HistogramTreeBuilder(binned);
   const root = new Generator(options.seed ?? 0);
   const out = new Float64Array(p * p);
-  const targets = options.targets ?? Array.from({ length: p }, (_, j) => j);
+  const targets = new Set(checkTargets(options.targets, p, 'genie3'));
   for (let t = 0; t < p; t++) {
     const rng = root.fork(); // one stream per gene, drawn whether or not it is a target
-    if (!targets.includes(t)) continue;
+    if (!targets.has(t)) continue;
     const imp = forestImportance(d, binned, builder, t, { trees, maxFeatures, maxDepth, minLeaf, bootstrap: options.bootstrap ?? true, rng });
     for (let s = 0; s < p; s++) out[t * p + s] = s === t ? 0 : imp[s]!;
   }
