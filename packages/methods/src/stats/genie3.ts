@@ -46,11 +46,12 @@ export interface Genie3Options {
  */
 export const GENIE3_DEFAULT_TREES = 300;
 
+/** Throw a message naming the option unless `value` is a positive integer. */
 export function checkPositiveInt(value: number, name: string, who: string): void {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${who}: option ${name} must be a positive integer, got ${value}`);
 }
 
-/** Check a `targets` option: distinct-or-not gene indices in [0, p). */
+/** Check a `targets` option (gene indices in [0, p)); all genes when omitted. */
 export function checkTargets(targets: number[] | undefined, p: number, who: string): number[] {
   const t = targets ?? Array.from({ length: p }, (_, j) => j);
   for (const j of t) {
