@@ -16,7 +16,7 @@
 import { Generator } from '@relevance/core-wasm';
 import type { DataMatrix } from './networks.js';
 import { binColumns, HistogramTreeBuilder, resolveMaxFeatures, type BinnedMatrix } from './trees.js';
-import { checkPositiveInt, targetRows } from './genie3.js';
+import { checkPositiveInt, checkTargets, targetRows } from './genie3.js';
 
 export interface GrnBoostOptions {
   /** Maximum boosting stages (arboreto: 5000). */
@@ -71,7 +71,7 @@ export function grnboost2(d: DataMatrix, options: GrnBoostOptions = {}): Float64
   const builder = new HistogramTreeBuilder(binned);
   const root = new Generator(options.seed ?? 0);
   const out = new Float64Array(p * p);
-  const targets = new Set(options.targets ?? Array.from({ length: p }, (_, j) => j));
+  const targets = new Set(checkTargets(options.targets, p, 'grnboost2'));
   for (let t = 0; t < p; t++) {
     const rng = root.fork();
     if (!targets.has(t)) continue;

@@ -198,6 +198,7 @@ function clrPair(s: number, xi: Float64Array, xj: Float64Array): number {
   return Math.sqrt(z(xi) + z(xj));
 }
 
+/** Digamma (recurrence to x >= 6, then the asymptotic series). */
 export function digamma(x: number): number {
   let r = 0;
   while (x < 6) { r -= 1 / x; x += 1; }
@@ -205,6 +206,7 @@ export function digamma(x: number): number {
   return r + Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
 }
 
+/** Trigamma (recurrence to x >= 6, then the asymptotic series). */
 export function trigamma(x: number): number {
   let r = 0;
   while (x < 6) { r += 1 / (x * x); x += 1; }

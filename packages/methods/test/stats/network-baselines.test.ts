@@ -84,6 +84,8 @@ describe('GENIE3 and GRNBoost2', () => {
     expect(() => stats.grnboost2(planted, { subsample: 1 })).toThrow(/subsample/);
     expect(() => stats.grnboost2(planted, { learningRate: -1 })).toThrow(/learningRate/);
     expect(() => stats.pidc(planted, { context: 'normal' as 'gamma' })).toThrow(/context/);
+    expect(() => stats.genie3(planted, { targets: [6] })).toThrow(/targets/);
+    expect(() => stats.grnboost2(planted, { maxFeatures: 0 })).toThrow(/maxFeatures/);
   });
 
   it('binning keeps every exact split of a feature with <= 256 distinct values', () => {
