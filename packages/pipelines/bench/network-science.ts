@@ -132,6 +132,8 @@ for (const ds of dataSets()) {
     for (const est of estimators) {
       const t1 = performance.now();
       const networks = new Float32Array(test.length * P);
+      const normT = new Float32Array(test.length * P);
+      const normP = new Float32Array(test.length * P);
       for (let i = 0; i < test.length; i++) {
         const r = test[i]!;
         const x = Float64Array.from(data.values.subarray(r * p, (r + 1) * p));
@@ -142,9 +144,25 @@ for (const ds of dataSets()) {
         const set = masksFor(est, p, Array.from(x, Number.isNaN), seed, r);
         const net = await instanceNetworkForMasks(model, be, x, set, ruleFor(est));
         symmetrize(net.directed, p, networks.subarray(i * P, (i + 1) * P));
+        const rowNorm = Float32Array.from(net.directed);
+        for (let t = 0; t < p; t++) {
+          let sum = 0;
+          for (let s2 = 0; s2 < p; s2++) sum += Math.abs(rowNorm[t * p + s2]!);
+          for (let s2 = 0; s2 < p; s2++) rowNorm[t * p + s2] = sum > 0 ? rowNorm[t * p + s2]! / sum : 0;
+        }
+        symmetrize(rowNorm, p, normT.subarray(i * P, (i + 1) * P));
+        let total = 0;
+        for (let k = 0; k < P; k++) total += networks[i * P + k]!;
+        for (let k = 0; k < P; k++) normP[i * P + k] = total > 0 ? networks[i * P + k]! / total : 0;
       }
       row[`net_s.${est}.${seed}`] = (performance.now() - t1) / 1000;
-      for (const [agg, scores] of Object.entries(aggregations(networks, test.length, P))) {
+      const aggs: Record<string, Float64Array> = aggregations(networks, test.length, P);
+      for (const [name, m] of [['normT', normT], ['normP', normP]] as const) {
+        const a = aggregations(m, test.length, P);
+        aggs[`${name}Mean`] = a.mean!;
+        aggs[`${name}Median`] = a.median!;
+      }
+      for (const [agg, scores] of Object.entries(aggs)) {
         row[`${est}.${agg}.${seed}`] = stats.auroc(scores, y);
         dump[`${est}.${agg}.${seed}`] = Array.from(scores);
         row[`${est}.${agg}.${seed}.aupr`] = stats.aupr(scores, y);

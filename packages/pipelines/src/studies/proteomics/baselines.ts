@@ -47,14 +47,11 @@ export const BASELINE_METHODS: readonly BaselineMethod[] = [
   { name: 'spearman', directed: false, perClass: true, compute: (m) => stats.correlationMatrix(m, 'spearman') },
   { name: 'partial_correlation', directed: false, perClass: true, compute: partialCorrelation },
   { name: 'graphical_lasso', directed: false, perClass: true, compute: graphicalLasso },
-  { name: 'genie3', directed: true, perClass: false, compute: (m, seed) => stats.genie3(m, { seed, trees: GENIE3_STUDY_TREES }) },
+  { name: 'genie3', directed: true, perClass: false, compute: (m, seed) => stats.genie3(m, { seed }) },
   { name: 'grnboost2', directed: true, perClass: false, compute: (m, seed) => stats.grnboost2(m, { seed }) },
   { name: 'pidc', directed: false, perClass: true, compute: (m) => stats.pidc(m).scores },
   { name: 'clr', directed: false, perClass: true, compute: (m) => stats.clr(m) },
 ];
-
-/** GENIE3's trees per target in the study (see docs/BENCHMARKS.md for why not the published 1000). */
-export const GENIE3_STUDY_TREES = 1000;
 
 export interface BaselineScores {
   /** p x p scores [target * p + source], NaN replaced by 0. */

@@ -1,6 +1,6 @@
 /**
  * From instance networks to the run's tables and metrics: aggregation (class
- * and cohort medians), baselines, evaluation against the truth and known
+ * and cohort means less the indirect-path share), baselines, evaluation against the truth and known
  * edges, class differences, and writing. Both the unsharded study and
  * `relevance merge` end here with the same inputs, so a merged run equals the
  * unsharded one byte for byte.
@@ -11,7 +11,7 @@ import { booleanColumn, makeTable, numberColumn, stringColumn, type Column, type
 import type { StudyData } from './data.js';
 import type { EdgeList } from './edge-files.js';
 import { classDifferences, rankingQuality, topKEnrichment } from './evaluation.js';
-import { aggregate, LionessPearson, pairCount, symmetrize, type AggregateNetwork } from './networks.js';
+import { aggregate, LionessPearson, pairCount, symmetrize, withoutIndirectPathsDirected, type AggregateNetwork } from './networks.js';
 import { BASELINE_METHODS, computeBaselines, rowsMatrix, type BaselineScores } from './baselines.js';
 
 export interface InstanceRecord {
@@ -125,23 +125,15 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   const cohort = aggregate(networks, P, includedRows);
   const perClass = new Map<string, AggregateNetwork>();
   data.classNames.forEach((c, k) => perClass.set(c, aggregate(networks, P, classRows[k]!)));
-  // directed cohort network (median and mean of |R(source -> target)| over instances): --directed evaluation and directed metrics
-  const directedCohort = new Float32Array(p * (p - 1));
+  // directed cohort network: the mean of |R(source -> target)| over instances less the indirect-path share (--directed evaluation, directed metrics)
   const directedCohortMean = new Float32Array(p * (p - 1));
-  {
-    const column = new Float64Array(includedRows.length);
-    let k = 0;
-    for (let t = 0; t < p; t++) for (let s = 0; s < p; s++) {
-      if (s === t) continue;
-      let sum = 0;
-      includedRows.forEach((i, j) => {
-        column[j] = Math.abs(instances[i]!.directed[t * p + s]!);
-        sum += column[j]!;
-      });
-      directedCohortMean[k] = includedRows.length ? sum / includedRows.length : NaN;
-      directedCohort[k++] = stats.median(column);
-    }
+  for (let t = 0, k = 0; t < p; t++) for (let s = 0; s < p; s++) {
+    if (s === t) continue;
+    let sum = 0;
+    for (const i of includedRows) sum += Math.abs(instances[i]!.directed[t * p + s]!);
+    directedCohortMean[k++] = includedRows.length ? sum / includedRows.length : NaN;
   }
+  const directedScore = withoutIndirectPathsDirected(directedCohortMean, p);
 
   // ---- class differences
   const differences = data.classNames.length >= 2 ? classDifferences(networks, P, classRows) : null;
@@ -164,16 +156,18 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   const instanceAuroc = new Float64Array(n).fill(NaN);
   if (truth) {
     const union = inputs.directed ? directedLabelsFor(truth.directed, p) : labelsFor(truth.undirected, p);
-    const lrpCohort = inputs.directed ? directedCohort : cohort.median;
+    const lrpCohort = inputs.directed ? directedScore : cohort.score;
     const undirectedUnion = labelsFor(truth.undirected, p);
     const directedUnion = directedLabelsFor(truth.directed, p);
     metrics['network.cohort.auroc'] = round(stats.auroc(lrpCohort, union));
     metrics['network.cohort.aupr'] = round(stats.aupr(lrpCohort, union));
-    Object.assign(metrics, scoreMetrics('network.cohort', cohort.median, undirectedUnion, directedCohort, directedUnion));
-    // the mean over instances (Keyl et al.'s "average network"): it also counts edges that act in a minority of patients
+    Object.assign(metrics, scoreMetrics('network.cohort', cohort.score, undirectedUnion, directedScore, directedUnion));
+    // the plain mean (Keyl et al.'s "average network") and the median, without the indirect-path correction
     if (!inputs.directed) {
       metrics['network.cohort_mean.auroc'] = round(stats.auroc(cohort.mean, union));
       metrics['network.cohort_mean.aupr'] = round(stats.aupr(cohort.mean, union));
+      metrics['network.cohort_median.auroc'] = round(stats.auroc(cohort.median, union));
+      metrics['network.cohort_median.aupr'] = round(stats.aupr(cohort.median, union));
     }
     const classTruth = (c: string): Uint8Array => {
       const sets = truth.byClass.get(c);
@@ -182,7 +176,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
     };
     for (const c of data.classNames) {
       const agg = perClass.get(c)!;
-      const scores = inputs.directed ? directedFromPairs(agg.median, p) : agg.median;
+      const scores = inputs.directed ? directedFromPairs(agg.score, p) : agg.score;
       const q = rankingQuality(scores, classTruth(c));
       metrics[`network.per_class.${c}.auroc`] = round(q.auroc);
       metrics[`network.per_class.${c}.aupr`] = round(q.aupr);
@@ -227,7 +221,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   // ---- known edges (prior knowledge): top-k enrichment and AUROC
   if (known) {
     const labels = labelsFor(known.undirected, p);
-    const methods: Array<[string, Float32Array]> = [['lrp', cohort.median], ...BASELINES.map((b) => [b, baselines.get(b)!] as [string, Float32Array])];
+    const methods: Array<[string, Float32Array]> = [['lrp', cohort.score], ...BASELINES.map((b) => [b, baselines.get(b)!] as [string, Float32Array])];
     for (const [m, scores] of methods) {
       for (const k of inputs.topK) {
         const e = topKEnrichment(scores, labels, k);
@@ -271,10 +265,12 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   tables.set('edges_cohort', makeTable('edges_cohort', [
     stringColumn('source', pairSource),
     stringColumn('target', pairTarget),
-    f32('relevance', cohort.median),
+    f32('relevance', cohort.score),
+    f32('median', cohort.median),
     f32('q25', cohort.q25),
     f32('q75', cohort.q75),
     f32('mean', cohort.mean),
+    f32('indirect', cohort.indirect),
     numberColumn('kw_h', differences ? Float64Array.from(differences.h) : new Float64Array(P).fill(NaN)),
     numberColumn('kw_p', differences ? differences.pValue : new Float64Array(P).fill(NaN)),
     numberColumn('kw_q', differences ? differences.qValue : new Float64Array(P).fill(NaN)),
@@ -283,13 +279,14 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   ]));
   {
     const cls: string[] = [], src: string[] = [], tgt: string[] = [];
-    const med: number[] = [], q25: number[] = [], q75: number[] = [], mean: number[] = [], count: number[] = [];
+    const score: number[] = [], med: number[] = [], q25: number[] = [], q75: number[] = [], mean: number[] = [], count: number[] = [];
     for (const c of data.classNames) {
       const agg = perClass.get(c)!;
       for (let k = 0; k < P; k++) {
         cls.push(c);
         src.push(pairSource[k]!);
         tgt.push(pairTarget[k]!);
+        score.push(agg.score[k]!);
         med.push(agg.median[k]!);
         q25.push(agg.q25[k]!);
         q75.push(agg.q75[k]!);
@@ -297,7 +294,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
         count.push(agg.instances);
       }
     }
-    tables.set('edges_class', makeTable('edges_class', [stringColumn('class', cls), stringColumn('source', src), stringColumn('target', tgt), f32('relevance', med), f32('q25', q25), f32('q75', q75), f32('mean', mean), numberColumn('instances', count)]));
+    tables.set('edges_class', makeTable('edges_class', [stringColumn('class', cls), stringColumn('source', src), stringColumn('target', tgt), f32('relevance', score), f32('median', med), f32('q25', q25), f32('q75', q75), f32('mean', mean), numberColumn('instances', count)]));
   }
   {
     const inst: string[] = [], cls: (string | null)[] = [], src: string[] = [], tgt: string[] = [];
@@ -376,16 +373,16 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
     };
     if (truth) {
       const union = labelsFor(truth.undirected, p);
-      add('lrp', 'cohort', cohort.median, union);
+      add('lrp', 'cohort', cohort.score, union);
       for (const b of BASELINES) add(b, 'cohort', baselines.get(b)!, union);
       for (const c of data.classNames) {
         const sets = truth.byClass.get(c);
-        add('lrp', `class:${c}`, perClass.get(c)!.median, sets ? labelsFor(sets.undirected, p) : union);
+        add('lrp', `class:${c}`, perClass.get(c)!.score, sets ? labelsFor(sets.undirected, p) : union);
       }
     }
     if (known) {
       const labels = labelsFor(known.undirected, p);
-      add('lrp', 'known', cohort.median, labels);
+      add('lrp', 'known', cohort.score, labels);
       for (const b of BASELINES) add(b, 'known', baselines.get(b)!, labels);
     }
     tables.set('curves', makeTable('curves', [stringColumn('method', method), stringColumn('kind', kind), stringColumn('scope', scope), f32('x', xs), f32('y', ys)]));
