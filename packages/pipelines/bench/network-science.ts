@@ -6,11 +6,11 @@
  */
 import { writeFileSync, readdirSync, existsSync } from 'node:fs';
 import { createBackend } from '@relevance/core-wasm';
-import { stats, type Model } from '@relevance/methods';
+import { fusedChainRelevance, stats, type Model } from '@relevance/methods';
 import { loadStudyData, type StudyData, type Transform } from '../src/studies/proteomics/data.js';
 import { readEdgeList } from '../src/studies/proteomics/edge-files.js';
 import { computeBaselines } from '../src/studies/proteomics/baselines.js';
-import { instanceNetworkForMasks } from '../src/studies/proteomics/instance-networks.js';
+import { chainOf, instanceNetworkForMasks } from '../src/studies/proteomics/instance-networks.js';
 import { maskedInputs, complementaryMasks, leaveOneOutMasks, randomMasks, uniformVisibilityMasks, type MaskSet } from '../src/studies/proteomics/masks.js';
 import { trainMaskedModel } from '../src/studies/proteomics/masked-model.js';
 import { pairCount, symmetrize } from '../src/studies/proteomics/networks.js';
@@ -108,6 +108,74 @@ async function occlusionNetwork(model: Model, x: Float64Array): Promise<Float64A
   return d;
 }
 
+/** Keyl masks; R(s -> t) accumulated overall and separately over masks where each mediator b is visible. */
+async function conditionalNetwork(model: Model, x: Float64Array, seed: number, row: number): Promise<{ unconditional: Float64Array; conditional: Float64Array }> {
+  const p = x.length;
+  const set = complementaryMasks(p, 100, Array.from(x, Number.isNaN), new Generator((BigInt(seed) << 32n) + BigInt(row)));
+  const targets: Int32Array[] = [];
+  for (let k = 0; k < set.count; k++) {
+    const t: number[] = [];
+    for (let j = 0; j < p; j++) if (!set.visible[k * p + j]) t.push(j);
+    targets.push(Int32Array.from(t));
+  }
+  const unc = new Float64Array(p * p), cnt = new Float64Array(p);
+  const cond = new Float64Array(p * p * p), ccnt = new Float64Array(p * p); // [t][s][b], counts [t][b]
+  const be = model.be;
+  const xt = be.tensor(maskedInputs(x, set), [set.count, 2 * p]);
+  await fusedChainRelevance(be, chainOf(model, { rule: 'gamma', gamma: 0.01, epsilon: 1e-6 }), xt, targets, {
+    batchRows: set.count,
+    onRow: (k, rel, list) => {
+      const vis = set.visible.subarray(k * p, (k + 1) * p);
+      for (let i = 0; i < list.length; i++) {
+        const t = list[i]!;
+        cnt[t]!++;
+        for (let b = 0; b < p; b++) if (vis[b]) ccnt[t * p + b]!++;
+        for (let s2 = 0; s2 < p; s2++) {
+          if (!vis[s2]) continue;
+          const v = rel[i * 2 * p + s2]! + rel[i * 2 * p + p + s2]!;
+          unc[t * p + s2]! += v;
+          for (let b = 0; b < p; b++) if (vis[b]) cond[(t * p + s2) * p + b]! += v;
+        }
+      }
+    },
+  });
+  xt.dispose();
+  for (let t = 0; t < p; t++) {
+    for (let s2 = 0; s2 < p; s2++) {
+      unc[t * p + s2] = cnt[t] ? unc[t * p + s2]! / cnt[t]! : 0;
+      for (let b = 0; b < p; b++) cond[(t * p + s2) * p + b] = ccnt[t * p + b] ? cond[(t * p + s2) * p + b]! / ccnt[t * p + b]! : 0;
+    }
+  }
+  return { unconditional: unc, conditional: cond };
+}
+
+/** Cohort scores from the conditional accumulators: unconditional mean, min over mediators, at the DPI mediator. */
+function conditionalScores(unc: Float32Array, cond: Float32Array, n: number, p: number): Record<string, Float64Array> {
+  const P = pairCount(p);
+  const U = new Float64Array(p * p), C = new Float64Array(p * p * p);
+  for (let i = 0; i < n; i++) for (let t = 0; t < p; t++) for (let s2 = 0; s2 < p; s2++) {
+    U[t * p + s2]! += Math.abs(unc[i * p * p + t * p + s2]!) / n;
+    for (let b = 0; b < p; b++) C[(t * p + s2) * p + b]! += Math.abs(cond[i * p * p * p + (t * p + s2) * p + b]!) / n;
+  }
+  const mean = new Float64Array(P), minB = new Float64Array(P), atStar = new Float64Array(P), ratio = new Float64Array(P);
+  const S = (a: number, c: number): number => (U[a * p + c]! + U[c * p + a]!) / 2;
+  const Cs = (a: number, c: number, b: number): number => (C[(a * p + c) * p + b]! + C[(c * p + a) * p + b]!) / 2;
+  for (let a = 0, k = 0; a < p; a++) for (let c = a + 1; c < p; c++, k++) {
+    mean[k] = S(a, c);
+    let mn = Infinity, best = -1, bestPath = -1;
+    for (let b = 0; b < p; b++) {
+      if (b === a || b === c) continue;
+      mn = Math.min(mn, Cs(a, c, b));
+      const path = Math.min(S(a, b), S(b, c));
+      if (path > bestPath) { bestPath = path; best = b; }
+    }
+    minB[k] = mn;
+    atStar[k] = best >= 0 ? Cs(a, c, best) : S(a, c);
+    ratio[k] = best >= 0 ? S(a, c) * Math.min(1, Cs(a, c, best) / Math.max(S(a, c), 1e-12)) : S(a, c);
+  }
+  return { mean, minB, atStar, ratio };
+}
+
 const results: Record<string, unknown>[] = [];
 const be = await createBackend('wasm');
 for (const ds of dataSets()) {
@@ -132,11 +200,19 @@ for (const ds of dataSets()) {
     for (const est of estimators) {
       const t1 = performance.now();
       const networks = new Float32Array(test.length * P);
+      const condUnc = est === 'cond' ? new Float32Array(test.length * p * p) : new Float32Array(0);
+      const condAll = est === 'cond' ? new Float32Array(test.length * p * p * p) : new Float32Array(0);
       const normT = new Float32Array(test.length * P);
       const normP = new Float32Array(test.length * P);
       for (let i = 0; i < test.length; i++) {
         const r = test[i]!;
         const x = Float64Array.from(data.values.subarray(r * p, (r + 1) * p));
+        if (est === 'cond') {
+          const c = await conditionalNetwork(model, x, seed, r);
+          condUnc.set(c.unconditional, i * p * p);
+          condAll.set(c.conditional, i * p * p * p);
+          continue;
+        }
         if (est.startsWith('occ')) {
           symmetrize(await occlusionNetwork(model, x), p, networks.subarray(i * P, (i + 1) * P));
           continue;
@@ -156,7 +232,7 @@ for (const ds of dataSets()) {
         for (let k = 0; k < P; k++) normP[i * P + k] = total > 0 ? networks[i * P + k]! / total : 0;
       }
       row[`net_s.${est}.${seed}`] = (performance.now() - t1) / 1000;
-      const aggs: Record<string, Float64Array> = aggregations(networks, test.length, P);
+      const aggs: Record<string, Float64Array> = est === 'cond' ? conditionalScores(condUnc, condAll, test.length, p) : aggregations(networks, test.length, P);
       for (const [name, m] of [['normT', normT], ['normP', normP]] as const) {
         const a = aggregations(m, test.length, P);
         aggs[`${name}Mean`] = a.mean!;

@@ -81,13 +81,22 @@ export function undirectedPairs(matrix: ArrayLike<number>, p: number): Float32Ar
   return out;
 }
 
-/** Every baseline (or those with perClass, for a class) on the given rows, timed. */
-export function computeBaselines(data: StudyData, rows: readonly number[], seed: number, options: { perClassOnly?: boolean; onMethod?: (name: string, seconds: number) => void } = {}): Map<string, BaselineScores> {
+/** Every baseline's name, in order: the default of `--baselines`. */
+export const BASELINE_NAMES: readonly string[] = BASELINE_METHODS.map((m) => m.name);
+
+/** The chosen baselines (or those with perClass, for a class) on the given rows, timed. */
+export function computeBaselines(
+  data: StudyData,
+  rows: readonly number[],
+  seed: number,
+  options: { methods?: readonly string[]; perClassOnly?: boolean; onMethod?: (name: string, seconds: number) => void } = {},
+): Map<string, BaselineScores> {
   const m = rowsMatrix(data, rows);
   const p = data.proteins.length;
   const out = new Map<string, BaselineScores>();
   for (const method of BASELINE_METHODS) {
     if (options.perClassOnly && !method.perClass) continue;
+    if (options.methods && !options.methods.includes(method.name)) continue;
     const t0 = performance.now();
     const raw = method.compute(m, seed);
     const matrix = Float64Array.from(raw, (v, k) => (Number.isNaN(v) || Math.floor(k / p) === k % p ? 0 : v));

@@ -12,7 +12,7 @@ import type { StudyData } from './data.js';
 import type { EdgeList } from './edge-files.js';
 import { classDifferences, rankingQuality, topKEnrichment } from './evaluation.js';
 import { aggregate, LionessPearson, pairCount, symmetrize, withoutIndirectPathsDirected, type AggregateNetwork } from './networks.js';
-import { BASELINE_METHODS, computeBaselines, rowsMatrix, type BaselineScores } from './baselines.js';
+import { computeBaselines, rowsMatrix } from './baselines.js';
 
 export interface InstanceRecord {
   /** Row index into the study data. */
@@ -35,6 +35,8 @@ export interface FinalizeInputs {
   training: { epoch: number; train_loss: number; val_loss: number | null; lr: number }[];
   /** 2-D embedding of the instance networks (one [x, y] per instance record), if computed. */
   embedding: Float32Array | null;
+  /** Baselines to compute (default all, BASELINE_NAMES). */
+  baselines?: readonly string[];
   /** Seed of the random baselines (the run's seed). */
   seed: number;
   /** Called after each baseline with its time (progress). */
@@ -139,18 +141,18 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   const differences = data.classNames.length >= 2 ? classDifferences(networks, P, classRows) : null;
 
   // ---- baselines on the training split (cohort, and per class)
-  const baselineRuns = computeBaselines(data, data.train, inputs.seed, { onMethod: (name, s) => inputs.onBaseline?.(name, 'cohort', s) });
+  const baselineRuns = computeBaselines(data, data.train, inputs.seed, { methods: inputs.baselines, onMethod: (name, s) => inputs.onBaseline?.(name, 'cohort', s) });
   const baselines = new Map([...baselineRuns].map(([name, b]) => [name, b.pairs]));
   for (const [name, b] of baselineRuns) metrics[`timing_s.methods.${name}`] = Number(b.seconds.toFixed(3));
   const classBaselines = new Map<string, Map<string, Float32Array>>();
   for (const c of data.classNames) {
     const rows = data.train.filter((r) => data.labels![r] === c);
     if (rows.length > p + 2) {
-      const runs = computeBaselines(data, rows, inputs.seed, { perClassOnly: true, onMethod: (name, s) => inputs.onBaseline?.(name, c, s) });
+      const runs = computeBaselines(data, rows, inputs.seed, { methods: inputs.baselines, perClassOnly: true, onMethod: (name, s) => inputs.onBaseline?.(name, c, s) });
       classBaselines.set(c, new Map([...runs].map(([name, b]) => [name, b.pairs])));
     }
   }
-  const BASELINES = BASELINE_METHODS.map((m) => m.name);
+  const BASELINES = [...baselineRuns.keys()];
 
   // ---- evaluation against the truth
   const instanceAuroc = new Float64Array(n).fill(NaN);

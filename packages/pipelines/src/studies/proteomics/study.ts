@@ -15,7 +15,7 @@ import { runManifest, type ManifestInput } from '../manifest.js';
 import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
 import { finalize, writeTables, type InstanceRecord } from './finalize.js';
-import { BASELINE_METHODS } from './baselines.js';
+import { BASELINE_METHODS, BASELINE_NAMES } from './baselines.js';
 import { instanceNetwork, type RelevanceOptions } from './instance-networks.js';
 import { trainMaskedModel, type MaskedModelOptions } from './masked-model.js';
 import { instanceNetworkBytes } from './masks.js';
@@ -40,6 +40,8 @@ export interface ProteomicsOptions extends MaskedModelOptions, RelevanceOptions 
   knownEdges?: string;
   directed: boolean;
   topK: number[];
+  /** Baselines computed next to the network (BASELINE_NAMES). */
+  baselines: string[];
   instanceTopK: number | null;
   shard: { index: number; count: number } | null;
   out: string;
@@ -72,6 +74,7 @@ export const PROTEOMICS_DEFAULTS: Omit<ProteomicsOptions, 'out'> = {
   minInstanceCorrelation: null,
   directed: false,
   topK: [36, 100],
+  baselines: [...BASELINE_NAMES],
   instanceTopK: null,
   shard: null,
   seed: 1,
@@ -98,6 +101,7 @@ function validate(o: ProteomicsOptions): void {
   check.hiddenSizes(o.hidden, '256x256');
   check.positiveInteger('masks', o.masks, MAX_MASKS, 'more masks than this do not change the averaged relevance measurably but multiply the run time');
   check.seed(o.seed);
+  for (const b of o.baselines) if (!BASELINE_NAMES.includes(b)) bad('baselines', `unknown baseline '${b}'; choose from ${BASELINE_NAMES.join(', ')} (or none)`);
   check.positiveInteger('epochs', o.epochs, 1e6);
   check.positiveInteger('batch-size', o.batchSize);
   check.positiveInteger('patience', o.patience);
@@ -155,6 +159,7 @@ export function resolvedConfig(o: ProteomicsOptions): Record<string, unknown> {
     known_edges: o.knownEdges ?? null,
     directed: o.directed,
     top_k: o.topK,
+    baselines: o.baselines,
     instance_top_k: o.instanceTopK,
     shard: o.shard ? `${o.shard.index}/${o.shard.count}` : null,
     seed: o.seed,
@@ -253,11 +258,12 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
     // ---- embedding, aggregation, baselines, evaluation, tables
     const embedding = options.tsne ? await embedInstanceNetworks(be, instances, p, options.seed) : null;
     const classesWithBaselines = data.classNames.filter((c) => data.train.filter((r) => data.labels![r] === c).length > data.proteins.length + 2).length;
-    io.progress.start('baselines', BASELINE_METHODS.length + classesWithBaselines * BASELINE_METHODS.filter((m) => m.perClass).length);
+    const chosen = BASELINE_METHODS.filter((m) => options.baselines.includes(m.name));
+    io.progress.start('baselines', chosen.length + classesWithBaselines * chosen.filter((m) => m.perClass).length);
     const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
     const onBaseline = (name: string, scope: string, seconds: number): void => io.progress.tick(1, `${name} (${scope}) ${seconds.toFixed(1)} s`);
-    const result = finalize({ data, instances, truth, known, directed: options.directed, topK: options.topK, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaseline });
-    io.progress.done(BASELINE_METHODS.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', '));
+    const result = finalize({ data, instances, truth, known, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaseline });
+    io.progress.done(chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', '));
     lap('baselines');
     const files = await writeTables(outDir, result.tables);
     timings.total = clock.total();
