@@ -118,3 +118,6 @@ export type { MethodEntry, MethodFamily } from './attribution/registry.js';
 // the fused all-targets engine for Dense/ReLU chains (epsilon, gamma, gradient x input)
 export { fusedChainRelevance } from './attribution/lrp/fused-chain.js';
 export type { ChainDense, ChainRule, FusedChainOptions } from './attribution/lrp/fused-chain.js';
+// concept-based explanations (CLI: relevance tcav)
+export { tcav, conceptActivationVector, tcavScore, TCAV_OPTION_NAMES, logisticRegression } from './concepts/index.js';
+export type { Concept, TcavOptions, TcavRow, TcavResult, LogisticFit } from './concepts/index.js';
