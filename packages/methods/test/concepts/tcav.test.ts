@@ -45,13 +45,13 @@ function inputGradient(row: Float32Array, k: number): Float64Array {
 }
 
 describe('tcav', () => {
-  it('finds a planted concept significant and a random row set not (input and hidden layer)', async () => {
+  it('finds a planted concept significant (paper test) and a random row set not (calibrated test), at the input and a hidden layer', async () => {
     const planted = [...Array(N).keys()].filter((r) => x[r * P]! > 0.8);
     const g = new Generator(5);
     const random = Array.from(g.permutation(N).subarray(0, planted.length));
     const xt = be.tensor(x, [N, P]);
     const r = await tcav(model, xt, {
-      layers: ['input', 'relu1'], concepts: [{ name: 'x0_high', rows: planted }, { name: 'random', rows: random }], randomConcepts: 20, seed: 3,
+      layers: ['input', 'relu1'], concepts: [{ name: 'x0_high', rows: planted }, { name: 'random', rows: random }], randomConcepts: 50, seed: 3,
     });
     xt.dispose();
     expect(r.rows.length).toBe(2 * 2 * 2);
@@ -64,8 +64,10 @@ describe('tcav', () => {
         else expect(row.score).toBeLessThan(0.1);
         expect(row.cavAccuracy).toBeGreaterThan(0.9);
       } else {
-        expect(row.significant, `${row.layer} target ${row.target}: p ${row.pAdjusted}`).toBe(false);
-        expect(row.pAdjusted).toBeGreaterThan(0.05);
+        // the paper's t-test over runs flags this random set at the input (its chance offset is shared by all runs);
+        // the calibrated test, which compares it with other random concepts, does not
+        expect(row.significantCalibrated, `${row.layer} target ${row.target}: calibrated p ${row.pCalibratedAdjusted}`).toBe(false);
+        expect(row.pCalibratedAdjusted).toBeGreaterThan(0.05);
       }
       expect(row.pAdjusted).toBeCloseTo(Math.min(1, row.pValue * 2), 12);
       expect(row.pValue).toBeCloseTo(tTestIndependent(row.scores, row.randomScores).p, 12);
@@ -82,7 +84,7 @@ describe('tcav', () => {
     expect(cavs.length).toBe(4);
     for (let i = 0; i < 4; i++) {
       // float64 logistic regression by plain gradient descent
-      const rows = [...concept.map((c) => [c, 1]), ...Array.from(r.randomSets[i + 1]!, (c) => [c, 0])];
+      const rows = [...concept.map((c) => [c, 1]), ...Array.from(r.randomSets[i]!, (c) => [c, 0])];
       const w = new Float64Array(P + 1);
       for (let it = 0; it < 4000; it++) {
         const grad = new Float64Array(P + 1);

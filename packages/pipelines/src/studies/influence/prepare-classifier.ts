@@ -25,6 +25,9 @@ export interface ClassifierStageOptions extends TrainSettings {
   features?: string;
   idColumn?: string | null;
   where?: string;
+  /** DuckDB conditions whose labelled rows come back in data.conditionRows. */
+  conditions?: readonly string[];
+  conditionOptions?: readonly string[];
   classes?: string[];
   testFraction: number;
   validationFraction: number;
@@ -86,7 +89,7 @@ export async function prepareClassifier(
   try {
     const meta = given?.metadata ?? null;
     const data = await loadStudyTable({
-      data: o.data, labelColumn: o.labelColumn, features: o.features, idColumn: o.idColumn, where: o.where, modelFeatures: stringList(meta?.features),
+      data: o.data, labelColumn: o.labelColumn, features: o.features, idColumn: o.idColumn, where: o.where, conditions: o.conditions, conditionOptions: o.conditionOptions, modelFeatures: stringList(meta?.features),
     });
     const width = data.features.length;
     const classes = o.classes ?? stringList(meta?.classes) ?? [...new Set(data.labels)].sort(compareText);
