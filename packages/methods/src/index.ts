@@ -121,3 +121,6 @@ export type { ChainDense, ChainRule, FusedChainOptions } from './attribution/lrp
 // concept-based explanations (CLI: relevance tcav)
 export { tcav, conceptActivationVector, tcavScore, TCAV_OPTION_NAMES, logisticRegression } from './concepts/index.js';
 export type { Concept, TcavOptions, TcavRow, TcavResult, LogisticFit } from './concepts/index.js';
+// prediction strategies from explanations (CLI: relevance strategies)
+export { spray, StrategyError, knnAffinity, laplacianSpectrum, eigengapK, kMeans } from './strategies/index.js';
+export type { SprayOptions, SprayResult, StrategyCluster, FeatureRelevance, SprayNormalisation, Affinity, Spectrum } from './strategies/index.js';
