@@ -15,5 +15,6 @@ import { tsneCommand } from './commands/tsne.js';
 import { simulateCommand } from './commands/simulate.js';
 import { benchmarkCommand } from './commands/benchmark.js';
 import { tcavCommand } from './commands/tcav.js';
+import { strategiesCommand } from './commands/strategies.js';
 
-export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand, simulateCommand, benchmarkCommand, tcavCommand];
+export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand, simulateCommand, benchmarkCommand, tcavCommand, strategiesCommand];
