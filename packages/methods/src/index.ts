@@ -124,3 +124,6 @@ export type { Concept, TcavOptions, TcavRow, TcavResult, LogisticFit } from './c
 // prediction strategies from explanations (CLI: relevance strategies)
 export { spray, StrategyError, knnAffinity, laplacianSpectrum, eigengapK, kMeans } from './strategies/index.js';
 export type { SprayOptions, SprayResult, StrategyCluster, FeatureRelevance, SprayNormalisation, Affinity, Spectrum } from './strategies/index.js';
+// counterfactual and contrastive explanations (CLI: relevance counterfactuals)
+export { counterfactuals, COUNTERFACTUAL_OPTION_NAMES } from './counterfactuals/index.js';
+export type { CounterfactualMode, CounterfactualOptions, CounterfactualChange, CounterfactualAnswer, CounterfactualResult } from './counterfactuals/index.js';
