@@ -16,5 +16,6 @@ import { simulateCommand } from './commands/simulate.js';
 import { benchmarkCommand } from './commands/benchmark.js';
 import { tcavCommand } from './commands/tcav.js';
 import { strategiesCommand } from './commands/strategies.js';
+import { counterfactualsCommand } from './commands/counterfactuals.js';
 
-export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand, simulateCommand, benchmarkCommand, tcavCommand, strategiesCommand];
+export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand, simulateCommand, benchmarkCommand, tcavCommand, strategiesCommand, counterfactualsCommand];
