@@ -23,7 +23,7 @@ describe('relevance counterfactuals', () => {
     expect(r.code).toBe(0);
     const t = await readTable(`${out}/counterfactuals.parquet`);
     expect(t.columns.map((c) => c.name)).toEqual(['sample', 'answer', 'mode', 'original_class', 'desired_class', 'new_class', 'found', 'changes', 'distance', 'data_distance', 'feature', 'from', 'to', 'delta']);
-    const col = <T>(name: string): T[] => Array.from(t.columns.find((c) => c.name === name)!.values as ArrayLike<T>);
+    const col = <T>(name: string): T[] => Array.from(t.columns.find((c) => c.name === name)!.values as unknown as ArrayLike<T>);
     const ids = col<string>('sample');
     expect(new Set(ids)).toEqual(new Set(['s1', 's2', 's3', 's4', 's5', 's6']));
     const feature = col<string | null>('feature');
