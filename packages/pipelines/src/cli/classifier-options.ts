@@ -20,6 +20,7 @@ export const CLASSIFIER_DATA_OPTIONS: readonly OptionSpec[] = [
 ];
 
 export const CLASSIFIER_TRAINING_OPTIONS: readonly OptionSpec[] = [
+  { name: 'model-type', type: 'choice', choices: ['mlp', 'senn'], default: 'mlp', help: 'the classifier trained without --model: an MLP, or a self-explaining network (SENN) whose θ network has the --hidden sizes' },
   { name: 'hidden', type: 'dims', default: [...D.hidden], placeholder: '64,32', help: 'hidden layer sizes of the trained MLP' },
   { name: 'epochs', type: 'integer', default: D.epochs, help: 'most training epochs (early stopping usually ends sooner)' },
   { name: 'patience', type: 'integer', default: D.patience, help: 'epochs without a better validation loss before stopping' },
@@ -43,6 +44,7 @@ export function classifierStageOptions(args: ParsedArgs): ClassifierStageOptions
     idColumn: args.has('id-column') ? (args.string('id-column') === 'none' ? null : args.string('id-column')) : undefined,
     classes: args.has('classes') ? args.list('classes') : undefined,
     hidden: args.dims('hidden')!,
+    modelType: args.string('model-type') as 'mlp' | 'senn',
     epochs: args.number('epochs'),
     patience: args.number('patience'),
     batchSize: args.number('batch-size'),

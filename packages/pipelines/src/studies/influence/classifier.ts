@@ -5,7 +5,7 @@
  * features and classes.
  */
 import type { Backend, Generator, Tensor } from '@relevance/core-wasm';
-import { crossEntropyLoss, loadModelFile, mlp, outputWidth, train, type Model, type RelevanceMetadata, type TrainHistory } from '@relevance/methods';
+import { crossEntropyLoss, loadModelFile, mlp, outputWidth, senn, train, type Model, type RelevanceMetadata, type TrainHistory } from '@relevance/methods';
 import { basename } from 'node:path';
 import { checkReadableFile } from '../../io/check-file.js';
 import { DataError } from '../../io/data-error.js';
@@ -20,6 +20,8 @@ export interface TrainSettings {
   lr: number;
   weightDecay: number;
   patience: number;
+  /** 'mlp' (default) or 'senn': a self-explaining network whose θ network has the hidden sizes. */
+  modelType?: 'mlp' | 'senn';
 }
 
 /** sklearn's 'balanced' weights on the training rows: n / (classes · n_c). */
@@ -41,7 +43,9 @@ export async function trainClassifier(
 ): Promise<{ model: Model; history: TrainHistory; classWeights: Float32Array }> {
   const trainLabels = Int32Array.from(split.train, (r) => labels[r]!);
   const classWeights = balancedClassWeights(trainLabels, classes);
-  const model = mlp(be, { inputs: width, hidden: settings.hidden, outputs: classes, generator: generators.init });
+  const model = settings.modelType === 'senn'
+    ? senn(be, { inputs: width, hidden: settings.hidden, outputs: classes, generator: generators.init })
+    : mlp(be, { inputs: width, hidden: settings.hidden, outputs: classes, generator: generators.init });
   try {
     progress.start('training', settings.epochs);
     const history = await train(
