@@ -5,6 +5,7 @@ import { Generator } from '@relevance/core-wasm';
 import { readTable } from '../../src/index.js';
 import { useTempDir } from '../io/helpers/temp-dir.js';
 import { runCaptured } from './helpers/run-cli.js';
+import { runStudyCli, syntheticCsv } from '../studies/influence/helpers.js';
 
 const tmp = useTempDir('relevance-strategies-');
 
@@ -91,4 +92,26 @@ describe('relevance strategies', () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr).toMatch(/edges_instance.parquet.*instance_influence.parquet/);
   }, 60_000);
+
+  it('clusters the per-instance attributions of an influence run (--run), with the class shares', async () => {
+    writeFileSync(tmp.path('cohort.csv'), syntheticCsv(150, 9));
+    const run = tmp.path('influence');
+    const study = await runStudyCli(['study', 'influence', '--data', tmp.path('cohort.csv'), '--label-column', 'subtype', '--hidden', '8', '--epochs', '30', '--backend', 'wasm', '--out', run, '-q']);
+    expect(study.code).toBe(0);
+    const instances = await readTable(`${run}/instance_influence.parquet`);
+    const expected = new Set(instances.columns.find((c) => c.name === 'instance')!.values as string[]);
+    const out = tmp.path('from-run');
+    const r = await runCaptured(['strategies', '--run', run, '--seed', '1', '--out', out, '-q']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const table = await readTable(`${out}/clusters.parquet`);
+    expect(table.columns.map((c) => c.name)).toEqual(['instance', 'cluster']);
+    expect(new Set(table.columns[0]!.values as string[])).toEqual(expected);
+    const json = JSON.parse(readFileSync(`${out}/strategies.json`, 'utf8')) as StrategiesJson;
+    for (const c of json.clusters) {
+      const shares = Object.values(c.classes);
+      expect(shares.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 12);
+      expect(c.top_features.every((f) => /^f\d$/.test(f.name))).toBe(true);
+    }
+  }, 120_000);
 });
