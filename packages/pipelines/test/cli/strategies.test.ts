@@ -6,6 +6,7 @@ import { readTable } from '../../src/index.js';
 import { useTempDir } from '../io/helpers/temp-dir.js';
 import { runCaptured } from './helpers/run-cli.js';
 import { runStudyCli, syntheticCsv } from '../studies/influence/helpers.js';
+import { runQuiet, smallOptions } from '../studies/proteomics/helpers.js';
 
 const tmp = useTempDir('relevance-strategies-');
 
@@ -113,5 +114,23 @@ describe('relevance strategies', () => {
       expect(shares.reduce((a, v) => a + v, 0)).toBeCloseTo(1, 12);
       expect(c.top_features.every((f) => /^f\d$/.test(f.name))).toBe(true);
     }
+  }, 120_000);
+
+  it('clusters the per-patient networks of a proteomics run (--run): one row per test instance, edges as features', async () => {
+    const run = tmp.path('proteomics');
+    await runQuiet(smallOptions(run));
+    const edges = await readTable(`${run}/edges_instance.parquet`);
+    const instances = new Set((edges.columns.find((c) => c.name === 'instance')!.values as Array<string | number>).map(String));
+    const out = tmp.path('from-proteomics');
+    const r = await runCaptured(['strategies', '--run', run, '--neighbours', '5', '--seed', '1', '--out', out, '-q']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const table = await readTable(`${out}/clusters.parquet`);
+    expect(table.columns.map((c) => c.name)).toEqual(['instance', 'cluster']);
+    expect(new Set((table.columns[0]!.values as Array<string | number>).map(String))).toEqual(instances);
+    const json = JSON.parse(readFileSync(`${out}/strategies.json`, 'utf8')) as StrategiesJson;
+    expect(json.clusters.reduce((a, c) => a + c.size, 0)).toBe(instances.size);
+    // features are protein pairs
+    for (const c of json.clusters) for (const f of c.top_features) expect(f.name).toMatch(/^.+\|.+$/);
   }, 120_000);
 });
