@@ -56,7 +56,7 @@ export interface CounterfactualOptions {
   margin?: number;
   /** Weight γ of the distance to the nearest data row of the desired class (default 0.1). */
   dataWeight?: number;
-  /** Most changed (or kept) features per answer (default all). */
+  /** Most changed (or kept) features per answer (default min(features, 12)). */
   maxChanges?: number;
   /** Proximal gradient steps (default 400) and step size in scaled units (default 0.05). */
   steps?: number;
@@ -187,7 +187,8 @@ export async function counterfactuals(model: Model, x: Tensor, options: Counterf
   const answersPerRow = options.answers ?? 3;
   const kappa = options.margin ?? 0.01;
   const gamma = options.dataWeight ?? 0.1;
-  const maxChanges = Math.min(options.maxChanges ?? d, d);
+  const maxChanges = Math.min(options.maxChanges ?? 12, d);
+  if (!Number.isInteger(maxChanges) || maxChanges < 1) throw new AttributionError(`counterfactuals: maxChanges must be a positive integer, got ${options.maxChanges}`);
   const steps = options.steps ?? 400;
   const eta = options.stepSize ?? 0.05;
   const rows = Int32Array.from(options.rows ?? Array.from({ length: n }, (_, i) => i));
@@ -298,7 +299,9 @@ async function searchChange(model: Model, x0: Float32Array, d: number, k: number
   // one copy per support size s = 1..sizes, optimised together
   const u = new Float64Array(sizes * d);
   const bounds = Array.from({ length: d }, (_, j) => changeBounds(x0, j, o));
-  const inSupport = (s: number, j: number): boolean => order.indexOf(j) >= 0 && order.indexOf(j) <= s;
+  const rank = new Int32Array(d).fill(-1);
+  order.forEach((j, i) => (rank[j] = i));
+  const inSupport = (s: number, j: number): boolean => rank[j]! >= 0 && rank[j]! <= s;
   const support = Array.from({ length: sizes }, (_, s) => Uint8Array.from({ length: d }, (_, j) => (inSupport(s, j) ? 1 : 0)));
   const lambda = new Float64Array(sizes).fill(1);
   const best: Array<{ u: Float64Array; l1: number } | null> = new Array(sizes).fill(null);
@@ -308,18 +311,22 @@ async function searchChange(model: Model, x0: Float32Array, d: number, k: number
     for (let s = 0; s < sizes; s++) for (let j = 0; j < d; j++) xs[s * d + j] = x0[j]! + u[s * d + j]! * o.scale[j]!;
   };
   const reached = new Uint8Array(sizes);
+  let plaus: number[] | null = null;
   for (let step = 0; step < o.steps; step++) {
     toX();
     const { m, g } = await marginGradient(model, xs, d, target, k);
     for (let s = 0; s < sizes; s++) {
       if (m[s]! >= o.kappa) {
         reached[s] = 1;
+        // the best feasible point by the objective without the hinge: L1 + gamma * distance to the data
         let l1 = 0;
         for (let j = 0; j < d; j++) l1 += Math.abs(u[s * d + j]!);
+        if (o.gamma > 0) l1 += o.gamma * o.nearestData(xs, s * d, target).dist;
         if (!best[s] || l1 < best[s]!.l1) best[s] = { u: u.slice(s * d, (s + 1) * d), l1 };
       }
     }
-    const plaus = o.gamma > 0 ? Array.from({ length: sizes }, (_, s) => o.nearestData(xs, s * d, target).row) : null;
+    // the nearest data row of the desired class, refreshed every 10 steps (a scan of the data per copy)
+    if (o.gamma > 0 && step % 10 === 0) plaus = Array.from({ length: sizes }, (_, s) => o.nearestData(xs, s * d, target).row);
     for (let s = 0; s < sizes; s++) {
       const active = m[s]! < o.kappa;
       for (let j = 0; j < d; j++) {
