@@ -128,5 +128,5 @@ export type { SprayOptions, SprayResult, StrategyCluster, FeatureRelevance, Spra
 export { counterfactuals, COUNTERFACTUAL_OPTION_NAMES } from './counterfactuals/index.js';
 export type { CounterfactualMode, CounterfactualOptions, CounterfactualChange, CounterfactualAnswer, CounterfactualResult } from './counterfactuals/index.js';
 // self-explaining neural networks (CLI: relevance train --model-type senn; explain --method senn)
-export { senn, isSenn, sennCoefficients, sennExplanation, SENN_THETA, SENN_AGGREGATE, lipschitzEstimate } from './senn/index.js';
-export type { SennOptions, SennExplanationOptions, LipschitzOptions, Explainer } from './senn/index.js';
+export { senn, isSenn, sennCoefficients, sennExplanation, SENN_THETA, SENN_AGGREGATE, lipschitzEstimate, trainSenn } from './senn/index.js';
+export type { SennOptions, SennExplanationOptions, LipschitzOptions, Explainer, SennTrainingOptions, SennData } from './senn/index.js';

@@ -3,3 +3,5 @@ export { senn, isSenn, sennCoefficients, sennExplanation, SENN_THETA, SENN_AGGRE
 export type { SennOptions, SennExplanationOptions } from './senn.js';
 export { lipschitzEstimate } from './lipschitz.js';
 export type { LipschitzOptions, Explainer } from './lipschitz.js';
+export { trainSenn } from './robust-training.js';
+export type { SennTrainingOptions, SennData } from './robust-training.js';

@@ -21,6 +21,7 @@ export const CLASSIFIER_DATA_OPTIONS: readonly OptionSpec[] = [
 
 export const CLASSIFIER_TRAINING_OPTIONS: readonly OptionSpec[] = [
   { name: 'model-type', type: 'choice', choices: ['mlp', 'senn'], default: 'mlp', help: 'the classifier trained without --model: an MLP, or a self-explaining network (SENN) whose θ network has the --hidden sizes' },
+  { name: 'robustness', type: 'number', default: 0.01, help: "λ of a SENN's robustness penalty (finite-difference ||J_θ||², see relevance train --help); 0 for none" },
   { name: 'hidden', type: 'dims', default: [...D.hidden], placeholder: '64,32', help: 'hidden layer sizes of the trained MLP' },
   { name: 'epochs', type: 'integer', default: D.epochs, help: 'most training epochs (early stopping usually ends sooner)' },
   { name: 'patience', type: 'integer', default: D.patience, help: 'epochs without a better validation loss before stopping' },
@@ -45,6 +46,7 @@ export function classifierStageOptions(args: ParsedArgs): ClassifierStageOptions
     classes: args.has('classes') ? args.list('classes') : undefined,
     hidden: args.dims('hidden')!,
     modelType: args.string('model-type') as 'mlp' | 'senn',
+    robustness: args.number('robustness'),
     epochs: args.number('epochs'),
     patience: args.number('patience'),
     batchSize: args.number('batch-size'),
@@ -68,6 +70,7 @@ export function classifierStageOptions(args: ParsedArgs): ClassifierStageOptions
   if (!(o.testFraction > 0 && o.testFraction < 1)) throw new UsageError(`--test-fraction must lie between 0 and 1 (exclusive), got ${o.testFraction}`);
   if (!(o.validationFraction > 0 && o.validationFraction < 1)) throw new UsageError(`--validation-fraction must lie between 0 and 1 (exclusive), got ${o.validationFraction}`);
   if (o.testFraction + o.validationFraction >= 1) throw new UsageError(`--test-fraction ${o.testFraction} plus --validation-fraction ${o.validationFraction} leave no training rows; keep their sum below 1`);
+  if (!(o.robustness >= 0)) throw new UsageError(`--robustness must be >= 0, got ${o.robustness}`);
   if (o.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${o.seed}`);
   return o;
 }

@@ -22,7 +22,8 @@ export const trainCommand: Command = {
     'Writes model.relevance (features, classes, standardisation: usable as --model by every command), metrics.json (test accuracy, training) and config.json. ' +
     'With --model-type senn, the explanations of the SENN (senn: θ_c(x) ⊙ x, and senn:output=coefficients: θ_c(x)) and of the --compare methods are evaluated on the test rows ' +
     'with --metrics (the metrics of relevance evaluate) and by their local Lipschitz estimate (max ||e(x) − e(x\')|| / ||x − x\'|| over --lipschitz-samples points in a ball of radius --lipschitz-radius, in z-score units): ' +
-    'explanations.parquet / .csv (method, metric, value) and explanations in metrics.json.',
+    'explanations.parquet / .csv (method, metric, value) and explanations in metrics.json. ' +
+    'The SENN trains with a robustness penalty λ·||θ(x + εv) − θ(x)||²/ε² (v Gaussian; in expectation ||J_θ(x)||²): the paper penalises ||∇f(x) − θ(x)|| by double backpropagation, which the engine does not have; --robustness 0 turns it off.',
   options: [
     ...CLASSIFIER_DATA_OPTIONS,
     { name: 'compare', type: 'list', default: ['saliency', 'input-x-gradient', 'integrated-gradients', 'lime'], placeholder: 'm1,m2', help: 'post-hoc methods compared with the SENN (specs as in relevance evaluate)' },
@@ -122,7 +123,7 @@ export const trainCommand: Command = {
           command: 'train', data: stageOptions.data, label_column: stageOptions.labelColumn, features: data.features, model_type: stageOptions.modelType ?? 'mlp',
           hidden: stageOptions.hidden, epochs: stageOptions.epochs, patience: stageOptions.patience, batch_size: stageOptions.batchSize, lr: stageOptions.lr,
           weight_decay: stageOptions.weightDecay, test_fraction: stageOptions.testFraction, validation_fraction: stageOptions.validationFraction,
-          ...(isSenn ? { compare: methodSpecs, metrics, lipschitz_radius: radius, lipschitz_samples: samples } : {}), seed: stageOptions.seed, backend: be.name,
+          ...(isSenn ? { robustness: stageOptions.robustness, compare: methodSpecs, metrics, lipschitz_radius: radius, lipschitz_samples: samples } : {}), seed: stageOptions.seed, backend: be.name,
         });
         io.stdout.write(`${lines.join('\n')}\n`);
       } finally {
