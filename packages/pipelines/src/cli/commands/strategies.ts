@@ -19,6 +19,8 @@ import { DataError } from '../../io/data-error.js';
 import type { LoadedTable } from '../../io/table.js';
 
 interface Explanations {
+  /** The study of a run folder given with --run. */
+  study?: 'proteomics' | 'influence';
   values: Float64Array;
   rows: number;
   features: string[];
@@ -79,7 +81,7 @@ async function fromRun(dir: string): Promise<Explanations> {
     const tgt = column(t, 'target', edges).values as string[];
     const rel = column(t, 'relevance', edges).values as Float64Array;
     const cls = t.columns.find((c) => c.name === 'class')?.values as Array<string | null> | undefined;
-    return pivot(inst, src.map((s, i) => `${s}|${tgt[i]}`), Float64Array.from(rel), cls ?? null, edges, 'instance');
+    return { ...pivot(inst, src.map((s, i) => `${s}|${tgt[i]}`), Float64Array.from(rel), cls ?? null, edges, 'instance'), study: 'proteomics' };
   }
   if (existsSync(influence)) {
     const t = await readTable(influence);
@@ -87,7 +89,7 @@ async function fromRun(dir: string): Promise<Explanations> {
     const unit = column(t, 'unit', influence).values as string[];
     const att = column(t, 'attribution', influence).values as Float64Array;
     const cls = t.columns.find((c) => c.name === 'class')?.values as Array<string | null> | undefined;
-    return pivot(inst, unit, Float64Array.from(att), cls ?? null, influence, 'instance');
+    return { ...pivot(inst, unit, Float64Array.from(att), cls ?? null, influence, 'instance'), study: 'influence' };
   }
   throw new DataError(`--run ${dir}: neither edges_instance.parquet (a proteomics run) nor instance_influence.parquet (an influence run) is there; give the run folder of one of those studies`);
 }
@@ -127,7 +129,7 @@ export const strategiesCommand: Command = {
     { name: 'normalise', type: 'choice', choices: ['l2', 'max', 'none'], default: 'l2', help: 'per-row scaling of the explanations before clustering' },
     { name: 'top-k', type: 'integer', default: 5, help: 'features listed per cluster' },
     ...CLASSIFIER_TRAINING_OPTIONS,
-    { name: 'out', type: 'string', placeholder: 'dir', help: 'the output folder (default runs/strategies-<date>-<time>)' },
+    { name: 'out', type: 'string', placeholder: 'dir', help: "the output folder (default: with --run, the run's strategies/ folder, and the run's report gains a strategies view; else runs/strategies-<date>-<time>)" },
   ],
   examples: [
     'relevance strategies --data cohort.csv --label-column subtype --method lrp --out runs/strategies',
@@ -149,7 +151,7 @@ export const strategiesCommand: Command = {
     const clusters = args.has('clusters') ? positive('clusters') : undefined;
     const seed = args.number('seed');
     if (seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
-    const out = args.optionalString('out') ?? defaultRunFolder('strategies');
+    const out = args.optionalString('out') ?? (args.has('run') ? join(args.string('run'), 'strategies') : defaultRunFolder('strategies'));
     const quiet = args.flag('quiet');
     const log = (line: string): void => void (quiet ? undefined : io.stderr.write(`${line}\n`));
     const { mkdir } = await import('node:fs/promises');
@@ -234,7 +236,13 @@ export const strategiesCommand: Command = {
     await writeJsonAtomic(join(out, 'config.json'), {
       ...config, clusters: clusters ?? 'eigengap', max_clusters: maxClusters, neighbours, normalise: args.string('normalise'), top_k: topK, seed,
     });
+    // a run's own strategies/ folder: rewrite its report, which then shows the strategies view
+    let reportPath: string | null = null;
+    if (ex.study && args.has('run') && join(args.string('run'), 'strategies') === join(out)) {
+      const { writeReport } = await import('../../report-hook.js');
+      reportPath = await writeReport(args.string('run'), ex.study);
+    }
     const lines = result.clusters.map((c) => `cluster ${c.cluster}: ${c.size} rows${Object.keys(c.classes).length ? ` (${Object.entries(c.classes).map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`).join(', ')})` : ''}; top ${c.topFeatures.map((f) => f.name).join(', ')}`);
-    io.stdout.write(`output: ${out}\n${result.k} strategies (${result.chosenBy})\n${lines.join('\n')}\n`);
+    io.stdout.write(`output: ${out}\n${result.k} strategies (${result.chosenBy})\n${lines.join('\n')}\n${reportPath ? `report: ${reportPath}\n` : ''}`);
   },
 };
