@@ -20,18 +20,26 @@ export interface Affinity {
  */
 export function knnAffinity(x: Float64Array, n: number, d: number, k: number): Affinity {
   const neighbours: Int32Array[] = [];
-  const dist = new Float64Array(n);
-  const order = new Int32Array(n);
+  // the k nearest of each row by insertion into a sorted list of k (ties: lower index first)
+  const bestD = new Float64Array(k);
+  const bestJ = new Int32Array(k);
   for (let i = 0; i < n; i++) {
+    let filled = 0;
     for (let j = 0; j < n; j++) {
+      if (j === i) continue;
       let s = 0;
       for (let f = 0; f < d; f++) s += (x[i * d + f]! - x[j * d + f]!) ** 2;
-      dist[j] = s;
-      order[j] = j;
+      if (filled === k && s >= bestD[k - 1]!) continue;
+      let p = filled < k ? filled++ : k - 1;
+      while (p > 0 && bestD[p - 1]! > s) {
+        bestD[p] = bestD[p - 1]!;
+        bestJ[p] = bestJ[p - 1]!;
+        p--;
+      }
+      bestD[p] = s;
+      bestJ[p] = j;
     }
-    dist[i] = Infinity;
-    const sorted = Array.from(order).sort((a, b) => dist[a]! - dist[b]! || a - b);
-    neighbours.push(Int32Array.from(sorted.slice(0, k)));
+    neighbours.push(bestJ.slice(0, filled));
   }
   const maps: Array<Map<number, number>> = Array.from({ length: n }, () => new Map());
   for (let i = 0; i < n; i++) {
@@ -58,35 +66,38 @@ export interface Spectrum {
   count: number;
 }
 
-/** Dense S = D^-1/2 W D^-1/2. */
-function normalisedAffinity(w: Affinity): { s: Float64Array; invSqrtDeg: Float64Array } {
-  const n = w.n;
-  const invSqrtDeg = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+/** 1 / sqrt(degree) per row (0 for an isolated row). */
+function inverseSqrtDegrees(w: Affinity): Float64Array {
+  return Float64Array.from(w.weights, (ws) => {
     let deg = 0;
-    for (const v of w.weights[i]!) deg += v;
-    invSqrtDeg[i] = deg > 0 ? 1 / Math.sqrt(deg) : 0;
-  }
+    for (const v of ws) deg += v;
+    return deg > 0 ? 1 / Math.sqrt(deg) : 0;
+  });
+}
+
+/** Dense S = D^-1/2 W D^-1/2. */
+function normalisedAffinity(w: Affinity, invSqrtDeg: Float64Array): Float64Array {
+  const n = w.n;
   const s = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const c = w.cols[i]!;
     const v = w.weights[i]!;
     for (let t = 0; t < c.length; t++) s[i * n + c[t]!] = v[t]! * invSqrtDeg[i]! * invSqrtDeg[c[t]!]!;
   }
-  return { s, invSqrtDeg };
+  return s;
 }
 
 /**
  * The `count` smallest eigenpairs of the normalised Laplacian. Dense Jacobi
  * (exact) up to `denseLimit` rows; beyond, subspace iteration with
- * Rayleigh–Ritz on (S + I) / 2, from a seeded start.
+ * Rayleigh–Ritz on (S + I) / 2 (S applied sparsely), from a seeded start.
  */
 export function laplacianSpectrum(w: Affinity, count: number, generator: Generator, denseLimit = 700): Spectrum {
   const n = w.n;
   count = Math.min(count, n);
-  const { s } = normalisedAffinity(w);
+  const invSqrtDeg = inverseSqrtDegrees(w);
   if (n <= denseLimit) {
-    const e = symmetricEigen(s, n);
+    const e = symmetricEigen(normalisedAffinity(w, invSqrtDeg), n);
     // S's eigenvalues descending = Laplacian's ascending (1 - mu)
     const values = Float64Array.from({ length: count }, (_, i) => 1 - e.values[i]!);
     const vectors = new Float64Array(n * count);
@@ -95,14 +106,17 @@ export function laplacianSpectrum(w: Affinity, count: number, generator: Generat
   }
   const m = Math.min(n, count + 8);
   let q: Float64Array = Float64Array.from({ length: n * m }, () => generator.normal());
+  // (S + I) / 2 times a block, S applied sparsely from the adjacency lists: O(n · neighbours · m)
   const multiply = (v: Float64Array): Float64Array => {
     const out = new Float64Array(n * m);
     for (let i = 0; i < n; i++) {
       for (let c = 0; c < m; c++) out[i * m + c] = 0.5 * v[i * m + c]!;
-      for (let j = 0; j < n; j++) {
-        const sij = s[i * n + j]!;
-        if (sij === 0) continue;
-        for (let c = 0; c < m; c++) out[i * m + c] += 0.5 * sij * v[j * m + c]!;
+      const cols = w.cols[i]!;
+      const ws = w.weights[i]!;
+      for (let t = 0; t < cols.length; t++) {
+        const j = cols[t]!;
+        const sij = 0.5 * ws[t]! * invSqrtDeg[i]! * invSqrtDeg[j]!;
+        for (let c = 0; c < m; c++) out[i * m + c] += sij * v[j * m + c]!;
       }
     }
     return out;
