@@ -285,7 +285,8 @@ function changeBounds(x0: Float32Array, j: number, o: SearchSettings): [number, 
 
 async function searchChange(model: Model, x0: Float32Array, d: number, k: number, target: number, o: SearchSettings): Promise<{ x: Float32Array; changes: CounterfactualChange[] } | null> {
   const { m: m0, g: g0 } = await marginGradient(model, Float32Array.from(x0), d, target, k);
-  if (m0[0]! >= o.kappa) return null;
+  // already the desired class by the margin: nothing to change
+  if (m0[0]! >= o.kappa) return { x: Float32Array.from(x0), changes: [] };
   // order features by the change in m they can bring within their range
   const potential = (j: number): number => {
     if (o.immutable.has(j) || o.banned.has(j)) return -1;

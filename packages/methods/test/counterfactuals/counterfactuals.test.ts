@@ -161,6 +161,17 @@ describe('counterfactuals', () => {
     for (const a of plausible.answers) if (a.found) expect(margin(a.x, a.desiredClass)).toBeGreaterThanOrEqual(0.01 - 1e-4);
   });
 
+  it('a row already predicted as the desired class needs no change', async () => {
+    const xt = be.tensor(data, [N, D]);
+    const z = margin(data.subarray(0, D), 1) > 0 ? 1 : 0;
+    const r = await counterfactuals(model, xt, { rows: [0], desired: z, answers: 2 });
+    xt.dispose();
+    expect(r.answers.length).toBe(1);
+    expect(r.answers[0]!.found).toBe(true);
+    expect(r.answers[0]!.changes).toEqual([]);
+    expect(r.answers[0]!.newClass).toBe(z);
+  });
+
   it('rejects bad options with the fix', async () => {
     const xt = be.tensor(data, [N, D]);
     await expect(counterfactuals(model, xt, { immutable: [9] })).rejects.toThrow(/immutable feature 9 is out of range/);
