@@ -118,3 +118,15 @@ export type { MethodEntry, MethodFamily } from './attribution/registry.js';
 // the fused all-targets engine for Dense/ReLU chains (epsilon, gamma, gradient x input)
 export { fusedChainRelevance } from './attribution/lrp/fused-chain.js';
 export type { ChainDense, ChainRule, FusedChainOptions } from './attribution/lrp/fused-chain.js';
+// concept-based explanations (CLI: relevance tcav)
+export { tcav, conceptActivationVector, tcavScore, TCAV_OPTION_NAMES, logisticRegression } from './concepts/index.js';
+export type { Concept, TcavOptions, TcavRow, TcavResult, LogisticFit } from './concepts/index.js';
+// prediction strategies from explanations (CLI: relevance strategies)
+export { spray, StrategyError, knnAffinity, laplacianSpectrum, eigengapK, kMeans } from './strategies/index.js';
+export type { SprayOptions, SprayResult, StrategyCluster, FeatureRelevance, SprayNormalisation, Affinity, Spectrum } from './strategies/index.js';
+// counterfactual and contrastive explanations (CLI: relevance counterfactuals)
+export { counterfactuals, COUNTERFACTUAL_OPTION_NAMES } from './counterfactuals/index.js';
+export type { CounterfactualMode, CounterfactualOptions, CounterfactualChange, CounterfactualAnswer, CounterfactualResult } from './counterfactuals/index.js';
+// self-explaining neural networks (CLI: relevance train --model-type senn; explain --method senn)
+export { senn, isSenn, sennCoefficients, sennExplanation, SENN_THETA, SENN_AGGREGATE, lipschitzEstimate, trainSenn } from './senn/index.js';
+export type { SennOptions, SennExplanationOptions, LipschitzOptions, Explainer, SennTrainingOptions, SennData } from './senn/index.js';

@@ -70,6 +70,39 @@ function notesHtml(input: PageInput): string {
   ].join('\n');
 }
 
+function formatNumber(v: unknown, digits = 3): string {
+  return typeof v === 'number' && Number.isFinite(v) ? v.toPrecision(digits) : '—';
+}
+
+/**
+ * The strategies view (SpRAy, Lapuschkin et al. 2019), when the run folder
+ * holds strategies/strategies.json: one row per cluster of instances with
+ * its size, class shares, top and distinguishing features. Static HTML.
+ */
+export function strategiesHtml(strategies: RunFolder['strategies']): string {
+  if (!strategies) return '';
+  const clusters = (strategies.clusters as Array<Record<string, unknown>>) ?? [];
+  const features = (list: unknown): string =>
+    Array.isArray(list) ? list.map((f) => `${escapeHtml(String((f as { name?: unknown }).name))} <span class="muted">${formatNumber((f as { relevance?: unknown }).relevance)}</span>`).join('<br>') : '';
+  const rows = clusters.map((c) => {
+    const classes = c.classes && typeof c.classes === 'object'
+      ? Object.entries(c.classes as Record<string, number>).map(([k, v]) => `${escapeHtml(k)} ${(100 * v).toFixed(0)}%`).join(', ')
+      : '';
+    return `<tr><td>${escapeHtml(String(c.cluster))}</td><td>${escapeHtml(String(c.size))}</td><td>${classes}</td><td>${features(c.top_features)}</td><td>${features(c.distinguishing_features)}</td></tr>`;
+  });
+  const k = typeof strategies.k === 'number' ? strategies.k : clusters.length;
+  const how = strategies.chosen_by === 'fixed' ? 'a fixed number of clusters' : 'the eigengap of the normalised Laplacian';
+  return [
+    '<section class="report-section" id="section-strategies" data-strategies="">',
+    '<h2>Strategies (SpRAy)</h2>',
+    `<p class="section-intro">${escapeHtml(`Spectral relevance analysis (Lapuschkin et al. 2019) grouped the instances' explanations into ${k} strategies (${how}). ` +
+      'A cluster whose top feature is an artefact, or that holds one class only, points to a "Clever Hans" strategy. Written by relevance strategies --run; the assignments are in strategies/clusters.parquet.')}</p>`,
+    '<table class="data-table"><thead><tr><th>cluster</th><th>instances</th><th>classes</th><th>top features (mean relevance)</th><th>distinguishing features (difference to the rest)</th></tr></thead>',
+    `<tbody>${rows.join('')}</tbody></table>`,
+    '</section>',
+  ].join('\n');
+}
+
 export function pageHtml(input: PageInput): string {
   const { run, state, summary } = input;
   const sections = sectionsOf(state.study)
@@ -96,7 +129,7 @@ export function pageHtml(input: PageInput): string {
     `<body data-study="${state.study}">`,
     headerHtml(summary),
     controlsHtml(state),
-    `<main>\n${sections}\n</main>`,
+    `<main>\n${sections}\n${strategiesHtml(run.strategies)}</main>`,
     notesHtml(input),
     `<script type="application/json" id="relevance-report-state">${scriptJson(state)}</script>`,
     tables,

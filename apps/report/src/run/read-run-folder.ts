@@ -26,6 +26,16 @@ export interface RunFolder {
   tables: Record<string, RunTable>;
   /** Things the reader had to work around (missing optional tables or columns), shown in the page. */
   notes: string[];
+  /** strategies/strategies.json (SpRAy, written by `relevance strategies --run`), when present. */
+  strategies?: JsonObject;
+}
+
+/** The SpRAy summary in the run's strategies/ folder, or undefined (not an error: most runs have none). */
+async function readStrategies(dir: string, notes: string[]): Promise<JsonObject | undefined> {
+  const path = join(dir, 'strategies', 'strategies.json');
+  if (!existsSync(path)) return undefined;
+  const value = await readJsonObject(path, notes);
+  return Array.isArray(value.clusters) ? value : undefined;
 }
 
 async function readJsonObject(path: string, notes: string[]): Promise<JsonObject> {
@@ -85,5 +95,6 @@ export async function readRunFolder(dir: string, study?: Study): Promise<RunFold
   for (const name of tablesOf(resolved)) {
     tables[name] = await readRunTable(dir, name, REQUIRED_TABLES[resolved].includes(name), notes);
   }
-  return { dir, study: resolved, config, manifest, metrics, tables, notes };
+  const strategies = await readStrategies(dir, notes);
+  return { dir, study: resolved, config, manifest, metrics, tables, notes, ...(strategies ? { strategies } : {}) };
 }

@@ -15,8 +15,9 @@ import { shapleyExact } from './perturbation/shapley-exact.js';
 import { shapleySampling } from './perturbation/shapley-sampling.js';
 import { AttributionError, type AttributionMethod } from './types.js';
 import { influence, INFLUENCE, INFLUENCE_METHOD_OPTION_NAMES } from '../influence/influence-method.js';
+import { sennExplanation } from '../senn/senn.js';
 
-export type MethodFamily = 'gradient' | 'path' | 'sampling' | 'backprop-rule' | 'cam' | 'perturbation' | 'shapley' | 'lrp' | 'influence';
+export type MethodFamily = 'gradient' | 'path' | 'sampling' | 'backprop-rule' | 'cam' | 'perturbation' | 'shapley' | 'lrp' | 'influence' | 'self-explaining';
 
 export interface MethodEntry {
   name: string;
@@ -79,6 +80,11 @@ add({ name: 'lrp', family: 'lrp', summary: 'layer-wise relevance propagation wit
 add({
   name: INFLUENCE, family: 'influence', summary: 'distributional influence at a slice: class, comparative or predicted quantity over a point, linear or Gaussian distribution (Leino et al. 2018; TruLens InternalInfluence)',
   run: influence, options: INFLUENCE_METHOD_OPTION_NAMES,
+});
+
+add({
+  name: 'senn', family: 'self-explaining', summary: "a self-explaining network's own relevances θ_c(x) ⊙ x, or its coefficients θ_c(x) (Alvarez-Melis & Jaakkola 2018); SENN models only",
+  run: sennExplanation, options: ['output'],
 });
 
 export const METHOD_REGISTRY: ReadonlyMap<string, MethodEntry> = new Map(entries.map((e) => [e.name, e]));

@@ -5,6 +5,8 @@ export type { CurvePoint } from './roc.js';
 export { hypergeometricUpperTail, kruskalWallis, benjaminiHochberg } from './tests.js';
 export type { KruskalWallisResult } from './tests.js';
 export { cholesky, inverseSpd, logDetSpd } from './linalg.js';
+export { incompleteBeta, studentTTwoSided, tTestIndependent } from './t-test.js';
+export type { TTestResult } from './t-test.js';
 export {
   correlationMatrix, standardizedCovariance, ledoitWolf, precisionToPartialCorrelation, shrinkagePartialCorrelation, graphicalLasso, graphicalLassoEbic,
 } from './networks.js';

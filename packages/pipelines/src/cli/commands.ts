@@ -14,5 +14,9 @@ import { neighboursCommand } from './commands/neighbours.js';
 import { tsneCommand } from './commands/tsne.js';
 import { simulateCommand } from './commands/simulate.js';
 import { benchmarkCommand } from './commands/benchmark.js';
+import { tcavCommand } from './commands/tcav.js';
+import { strategiesCommand } from './commands/strategies.js';
+import { counterfactualsCommand } from './commands/counterfactuals.js';
+import { trainCommand } from './commands/train.js';
 
-export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand, simulateCommand, benchmarkCommand];
+export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand, simulateCommand, benchmarkCommand, tcavCommand, strategiesCommand, counterfactualsCommand, trainCommand];

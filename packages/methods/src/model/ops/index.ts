@@ -6,16 +6,17 @@ import { Conv2d } from './conv.js';
 import { Dense } from './dense.js';
 import { AvgPool2d, GlobalAveragePool, MaxPool2d } from './pool.js';
 import { Add, Concat, Dropout, Flatten, Identity, Reshape } from './shape.js';
+import { SennAggregate } from './senn.js';
 
 export const OPS: ReadonlyMap<string, OpDef> = new Map(
-  [Dense, Conv2d, MaxPool2d, AvgPool2d, GlobalAveragePool, Flatten, Reshape, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, BatchNorm, Dropout, Add, Concat, Identity].map((op) => [op.type, op]),
+  [Dense, Conv2d, MaxPool2d, AvgPool2d, GlobalAveragePool, Flatten, Reshape, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, BatchNorm, Dropout, Add, Concat, Identity, SennAggregate].map((op) => [op.type, op]),
 );
 
 export function opDef(type: string): OpDef | undefined {
   return OPS.get(type);
 }
 
-export { Dense, Conv2d, MaxPool2d, AvgPool2d, GlobalAveragePool, Flatten, Reshape, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, BatchNorm, Dropout, Add, Concat, Identity };
+export { Dense, Conv2d, MaxPool2d, AvgPool2d, GlobalAveragePool, Flatten, Reshape, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, BatchNorm, Dropout, Add, Concat, Identity, SennAggregate };
 export { convOptions } from './conv.js';
 export { poolOptions } from './pool.js';
 export { batchNormAffine } from './batchnorm.js';

@@ -5,7 +5,7 @@
  * features and classes.
  */
 import type { Backend, Generator, Tensor } from '@relevance/core-wasm';
-import { crossEntropyLoss, loadModelFile, mlp, outputWidth, train, type Model, type RelevanceMetadata, type TrainHistory } from '@relevance/methods';
+import { crossEntropyLoss, loadModelFile, mlp, outputWidth, senn, train, trainSenn, type Model, type RelevanceMetadata, type TrainHistory } from '@relevance/methods';
 import { basename } from 'node:path';
 import { checkReadableFile } from '../../io/check-file.js';
 import { DataError } from '../../io/data-error.js';
@@ -21,6 +21,10 @@ export interface TrainSettings {
   lr: number;
   weightDecay: number;
   patience: number;
+  /** 'mlp' (default) or 'senn': a self-explaining network whose θ network has the hidden sizes. */
+  modelType?: 'mlp' | 'senn';
+  /** λ of the SENN robustness penalty (trainSenn); 0 or absent trains a SENN on cross-entropy with the common loop. */
+  robustness?: number;
 }
 
 /** sklearn's 'balanced' weights on the training rows: n / (classes · n_c). */
@@ -42,9 +46,25 @@ export async function trainClassifier(
 ): Promise<{ model: Model; history: TrainHistory; classWeights: Float32Array }> {
   const trainLabels = Int32Array.from(split.train, (r) => labels[r]!);
   const classWeights = balancedClassWeights(trainLabels, classes);
-  const model = mlp(be, { inputs: width, hidden: settings.hidden, outputs: classes, generator: generators.init });
+  const model = settings.modelType === 'senn'
+    ? senn(be, { inputs: width, hidden: settings.hidden, outputs: classes, generator: generators.init })
+    : mlp(be, { inputs: width, hidden: settings.hidden, outputs: classes, generator: generators.init });
   try {
     progress.start('training', settings.epochs);
+    if (settings.modelType === 'senn' && settings.robustness) {
+      const history = await trainSenn(
+        model,
+        { x: rowsOf(x, width, split.train), y: trainLabels },
+        { x: rowsOf(x, width, split.validation), y: Int32Array.from(split.validation, (r) => labels[r]!) },
+        {
+          epochs: settings.epochs, batchSize: settings.batchSize, lr: settings.lr, weightDecay: settings.weightDecay, robustness: settings.robustness, classWeights,
+          patience: settings.patience, generator: generators.train,
+          onEpoch: (_e, loss, val, penalty) => progress.tick(1, `loss ${loss.toFixed(4)}${val !== null ? ` val ${val.toFixed(4)}` : ''} robustness ${penalty.toFixed(4)}`),
+        },
+      );
+      progress.done(`best epoch ${history.bestEpoch + 1} of ${history.epochs.length}, validation loss ${history.bestLoss.toFixed(4)}${history.stoppedEarly ? ' (stopped early)' : ''}`);
+      return { model, history, classWeights };
+    }
     const history = await train(
       model,
       { x: rowsOf(x, width, split.train), y: trainLabels },

@@ -35,6 +35,8 @@ export interface StudyTable {
   unlabelled: number;
   /** Columns left out of the features (not numeric, class-like names), with the reason. */
   skipped: SkippedColumn[];
+  /** Labelled rows (indices into the labelled rows) satisfying each of `conditions`, in order. */
+  conditionRows: Int32Array[];
 }
 
 export interface LoadOptions {
@@ -45,6 +47,10 @@ export interface LoadOptions {
   where?: string;
   /** Features fixed by a model's metadata (used when --features is not given). */
   modelFeatures?: readonly string[];
+  /** Further DuckDB conditions (e.g. concepts) whose labelled rows are returned in `conditionRows`. */
+  conditions?: readonly string[];
+  /** How the conditions are named in errors (default '--where'), one per condition. */
+  conditionOptions?: readonly string[];
 }
 
 function labelText(v: number | string | boolean | null): string | null {
@@ -105,8 +111,16 @@ export async function loadStudyTable(o: LoadOptions): Promise<StudyTable> {
     if (kept.length === 0) throw new DataError(`--where "${o.where}" selects ${chosen.length} row${chosen.length === 1 ? '' : 's'}, none with a label in '${o.labelColumn}'`);
     analysed = Int32Array.from(kept);
   }
+  const conditionRows: Int32Array[] = [];
+  if (o.conditions?.length) {
+    const position = new Map(labelled.map((r, i) => [r, i]));
+    for (const [k, condition] of o.conditions.entries()) {
+      const chosen = await rowsWhere(table, condition, o.conditionOptions?.[k] ?? '--where');
+      conditionRows.push(Int32Array.from([...chosen].filter((r) => position.has(r)).map((r) => position.get(r)!)));
+    }
+  }
   return {
-    source, tableRows: table.rows, tableColumns: table.columns.length, features, x, rows: labelled.length, labels, ids, idName, analysed,
+    conditionRows, source, tableRows: table.rows, tableColumns: table.columns.length, features, x, rows: labelled.length, labels, ids, idName, analysed,
     unlabelled: table.rows - labelled.length, skipped,
   };
 }

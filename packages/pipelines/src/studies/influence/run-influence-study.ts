@@ -11,8 +11,8 @@
  * written atomically; metrics.json differs between reruns only in timing_s.
  */
 import { join } from 'node:path';
-import { createBackend, Generator, type Backend } from '@relevance/core-wasm';
-import { saveModelFile, stats, type Model, type RelevanceMetadata, type TrainHistory } from '@relevance/methods';
+import { createBackend, type Backend } from '@relevance/core-wasm';
+import { saveModelFile, stats, type Model } from '@relevance/methods';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
 import { didYouMean, listNames } from '../../io/closest-match.js';
@@ -22,14 +22,11 @@ import { writeTable } from '../../io/write-table.js';
 import { createProgress } from '../../progress/progress.js';
 import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
-import { classificationMetrics } from './classification-metrics.js';
-import { checkModelShape, loadGivenModel, predictClasses, trainClassifier } from './classifier.js';
 import { deviations } from './deviations.js';
 import { analyseInfluence } from './influence-analysis.js';
-import { loadStudyTable } from './load-data.js';
+import { prepareClassifier, rowsOf } from './prepare-classifier.js';
 import { resolvedConfig, validateOptions, withDefaults, type InfluenceStudyOptions } from './options.js';
-import { applyStandardization, fitStandardization, rowMean, type Standardization } from './standardize.js';
-import { stratifiedSplit, type Split } from '../stratified-split.js';
+import { rowMean } from './standardize.js';
 import { buildTables } from './tables.js';
 import { inRunFolder, stopwatch, type StudyIO } from '../study-io.js';
 
@@ -46,29 +43,6 @@ export interface InfluenceStudyResult {
 }
 
 const SILENT: InfluenceStudyIO = { progress: createProgress({ stream: { write: () => true }, quiet: true }), log: () => {} };
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function stringList(v: unknown): string[] | undefined {
-  return Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : undefined;
-}
-
-/** Standardisation stored in a model saved by this study. */
-function storedStandardization(meta: RelevanceMetadata | null, features: number, path: string): Standardization | null {
-  const s = meta?.standardize as { mean?: unknown; sd?: unknown } | undefined;
-  if (!s) return null;
-  const ok = (v: unknown): v is number[] => Array.isArray(v) && v.length === features && v.every((x) => typeof x === 'number');
-  if (!ok(s.mean) || !ok(s.sd)) throw new DataError(`${path}: the model's standardize metadata does not hold ${features} means and standard deviations`);
-  return { mean: Float64Array.from(s.mean), sd: Float64Array.from(s.sd) };
-}
-
-function rowsOf(x: Float32Array, width: number, rows: ArrayLike<number>): Float32Array {
-  const out = new Float32Array(rows.length * width);
-  for (let i = 0; i < rows.length; i++) out.set(x.subarray(rows[i]! * width, (rows[i]! + 1) * width), i * width);
-  return out;
-}
 
 function classPairs(o: InfluenceStudyOptions, classes: readonly string[]): Array<[number, number]> {
   if (!o.compare) return classes.flatMap((_, a) => classes.flatMap((__, b) => (a < b ? [[a, b] as [number, number]] : [])));
@@ -116,62 +90,24 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
   const be: Backend = await createBackend(o.backend, o.threads ? { threads: o.threads } : {});
   let model: Model | null = null;
   try {
-    // ---- model metadata first: a model saved by this study fixes features, classes and standardisation
-    const given = o.model ? await loadGivenModel(be, o.model) : null;
-    model = given?.model ?? null;
-    const meta = given?.metadata ?? null;
-    const data = await loadStudyTable({
-      data: o.data, labelColumn: o.labelColumn, features: o.features, idColumn: o.idColumn, where: o.where, modelFeatures: stringList(meta?.features),
+    // ---- data and classifier (trained here, or given: a model saved by this study fixes features, classes and standardisation)
+    let pairs: Array<[number, number]> = [];
+    const stage = await prepareClassifier(be, o, {
+      ...io,
+      loaded: () => lap('load'),
+      beforeTraining: (classes, given) => {
+        pairs = classPairs(o, classes);
+        checkSlice(o.slice, given ? given.nodes.map((n) => n.name) : mlpLayerNames(o.hidden), o.model);
+      },
     });
-    const width = data.features.length;
-    for (const c of data.skipped) io.log(`warning: ${data.source}: column '${c.column}' is not a feature: ${c.reason}`);
-    const classes = o.classes ?? stringList(meta?.classes) ?? [...new Set(data.labels)].sort(compareText);
-    const unknownLabels = [...new Set(data.labels.filter((l) => !classes.includes(l)))];
-    if (unknownLabels.length) {
-      throw new DataError(`${data.source}: labels ${listNames(unknownLabels, 10)} in '${o.labelColumn}' are not among the model's classes (${listNames(classes, 12)}); give the classes with --classes`);
-    }
-    if (classes.length < 2) throw new DataError(`${data.source}: '${o.labelColumn}' holds a single class (${classes[0]}); influence between classes needs at least two`);
-    const labels = Int32Array.from(data.labels, (l) => classes.indexOf(l));
-    const counts = classes.map((c) => data.labels.filter((l) => l === c).length);
-    // option values that depend on the data or the model are checked before any training
-    const pairs = classPairs(o, classes);
-    checkSlice(o.slice, model ? model.nodes.map((n) => n.name) : mlpLayerNames(o.hidden), o.model);
-    lap('load');
-
-    // ---- classifier
-    let split: Split | null = null;
-    let standardization: Standardization | null;
-    let history: TrainHistory | null = null;
-    let xs: Float32Array;
-    let referenceRows: Int32Array;
-    let evaluatedRows: Int32Array;
-    if (!model) {
-      const root = new Generator(o.seed);
-      const generators = { split: root.fork(), init: root.fork(), train: root.fork() };
-      split = stratifiedSplit(data.labels, data.labels.length, { testFraction: o.testFraction, validationFraction: o.validationFraction, hint: 'add rows, merge or remove the class in the table, or explain a trained model with --model' }, generators.split, data.source);
-      io.log(`data: ${data.rows} labelled rows, ${width} features, classes ${classes.map((c, i) => `${c} ${counts[i]}`).join(', ')}; train ${split.train.length}, validation ${split.validation.length}, test ${split.test.length}`);
-      standardization = fitStandardization(data.x, width, split.train);
-      xs = applyStandardization(data.x, width, standardization);
-      const trained = await trainClassifier(be, xs, width, labels, classes.length, split, o, generators, io.progress);
-      model = trained.model;
-      history = trained.history;
-      referenceRows = split.train;
-      evaluatedRows = split.test;
+    model = stage.model;
+    const { data, classes, labels, counts, xs, width, split, standardization, history, referenceRows, quality } = stage;
+    if (split) {
       await saveModelFile(model, join(outDir, 'model.relevance'), {
         study: 'influence', features: data.features, classes, label_column: o.labelColumn, seed: o.seed,
-        standardize: { mean: Array.from(standardization.mean), sd: Array.from(standardization.sd) },
+        standardize: { mean: Array.from(standardization!.mean), sd: Array.from(standardization!.sd) },
       });
-    } else {
-      checkModelShape(model, o.model!, data.features, classes);
-      standardization = storedStandardization(meta, width, o.model!);
-      xs = standardization ? applyStandardization(data.x, width, standardization) : data.x;
-      referenceRows = Int32Array.from(labels.keys());
-      evaluatedRows = referenceRows;
-      io.log(`data: ${data.rows} labelled rows, ${width} features, classes ${classes.map((c, i) => `${c} ${counts[i]}`).join(', ')}; the given model is evaluated on all of them`);
     }
-    const predicted = await predictClasses(model, rowsOf(xs, width, evaluatedRows), width);
-    const quality = classificationMetrics(Int32Array.from(evaluatedRows, (r) => labels[r]!), predicted, classes);
-    io.log(`classifier: ${split ? 'test' : 'all-row'} accuracy ${quality.accuracy.toFixed(3)}, balanced accuracy ${quality.balancedAccuracy.toFixed(3)} (${quality.rows} rows)`);
     lap('train');
 
     // ---- influence over the analysed rows

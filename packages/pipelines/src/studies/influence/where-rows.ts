@@ -13,7 +13,7 @@ import { makeTable, numberColumn, type Table } from '../../io/table.js';
 const ROW_COLUMN = '__relevance_row';
 
 /** Indices (ascending) of the rows where `predicate` is true; errors quote the predicate and list the columns. */
-export async function rowsWhere(table: Table & { source?: string }, predicate: string): Promise<Int32Array> {
+export async function rowsWhere(table: Table & { source?: string }, predicate: string, option = '--where'): Promise<Int32Array> {
   const where = table.source ?? table.name;
   const withRow = makeTable(table.name, [...table.columns, numberColumn(ROW_COLUMN, Float64Array.from({ length: table.rows }, (_, r) => r))]);
   return withConnection(async (con) => {
@@ -26,11 +26,11 @@ export async function rowsWhere(table: Table & { source?: string }, predicate: s
     } catch (e) {
       if (e instanceof UsageError) throw e;
       throw new DataError(
-        `--where "${predicate}": ${duckdbReason(e)}; write one DuckDB SQL condition on the columns of ${where}, e.g. --where "subtype in ('Basal', 'Her2')", ` +
+        `${option} "${predicate}": ${duckdbReason(e)}; write one DuckDB SQL condition on the columns of ${where}, e.g. --where "subtype in ('Basal', 'Her2')", ` +
           `quoting names with special characters in double quotes ("14-3-3_epsilon" > 0); columns: ${listNames(table.columns.map((c) => c.name), 20)}`,
       );
     }
-    if (values.length === 0) throw new DataError(`--where "${predicate}" selects no row of ${where} (${table.rows} rows); loosen the condition`);
+    if (values.length === 0) throw new DataError(`${option} "${predicate}" selects no row of ${where} (${table.rows} rows); loosen the condition`);
     return Int32Array.from(values, (v) => Number(v));
   });
 }
