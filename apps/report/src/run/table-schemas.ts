@@ -12,7 +12,7 @@ const b = 'boolean' as const;
 const s = 'string' as const;
 
 const SCHEMAS: Record<string, Record<string, ColumnKind>> = {
-  edges_cohort: { source: s, target: s, relevance: n, median: n, q25: n, q75: n, mean: n, indirect: n, kw_h: n, kw_p: n, kw_q: n, truth: b, known: b },
+  edges_cohort: { source: s, target: s, relevance: n, median: n, q25: n, q75: n, mean: n, partial_correlation: n, kw_h: n, kw_p: n, kw_q: n, truth: b, known: b },
   edges_class: { class: s, source: s, target: s, relevance: n, median: n, q25: n, q75: n, mean: n, instances: n },
   edges_instance: { instance: s, class: s, source: s, target: s, relevance: n, relevance_st: n, relevance_ts: n },
   baselines: { method: s, scope: s, source: s, target: s, score: n },

@@ -81,6 +81,17 @@ export function undirectedPairs(matrix: ArrayLike<number>, p: number): Float32Ar
   return out;
 }
 
+/**
+ * |partial correlation| per pair (upper-triangular order) on the given rows,
+ * the conditional-independence weight of the study's networks; null when the
+ * rows are too few to estimate it (no more than p + 2).
+ */
+export function partialCorrelationPairs(data: StudyData, rows: readonly number[]): Float32Array | null {
+  const p = data.proteins.length;
+  if (rows.length <= p + 2) return null;
+  return undirectedPairs(partialCorrelation(rowsMatrix(data, rows)), p);
+}
+
 /** Every baseline's name, in order: the default of `--baselines`. */
 export const BASELINE_NAMES: readonly string[] = BASELINE_METHODS.map((m) => m.name);
 

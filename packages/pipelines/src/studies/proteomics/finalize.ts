@@ -1,6 +1,6 @@
 /**
  * From instance networks to the run's tables and metrics: aggregation (class
- * and cohort means less the indirect-path share), baselines, evaluation against the truth and known
+ * and cohort networks: mean and median over instances, weighted by partial correlation), baselines, evaluation against the truth and known
  * edges, class differences, and writing. Both the unsharded study and
  * `relevance merge` end here with the same inputs, so a merged run equals the
  * unsharded one byte for byte.
@@ -11,8 +11,8 @@ import { booleanColumn, makeTable, numberColumn, stringColumn, type Column, type
 import type { StudyData } from './data.js';
 import type { EdgeList } from './edge-files.js';
 import { classDifferences, rankingQuality, topKEnrichment } from './evaluation.js';
-import { aggregate, LionessPearson, pairCount, symmetrize, withoutIndirectPathsDirected, type AggregateNetwork } from './networks.js';
-import { computeBaselines, rowsMatrix } from './baselines.js';
+import { aggregate, LionessPearson, networkScore, pairCount, symmetrize, type AggregateNetwork } from './networks.js';
+import { computeBaselines, partialCorrelationPairs, rowsMatrix } from './baselines.js';
 
 export interface InstanceRecord {
   /** Row index into the study data. */
@@ -74,6 +74,25 @@ function directedLabelsFor(keys: ReadonlySet<string>, p: number): Uint8Array {
   return out;
 }
 
+type ScoredNetwork = AggregateNetwork & { score: Float32Array; partial: Float32Array | null };
+
+/** The directed cohort network (row = target, column = source, diagonal left out): networkScore of |R(source -> target)| over instances. */
+function directedNetworkScore(instances: readonly InstanceRecord[], rows: readonly number[], p: number, partial: Float32Array | null): Float32Array {
+  const mean = new Float32Array(p * (p - 1));
+  const median = new Float32Array(p * (p - 1));
+  const weight = partial ? directedFromPairs(partial, p) : null;
+  const column = new Float64Array(rows.length);
+  let k = 0;
+  for (let t = 0; t < p; t++) for (let s = 0; s < p; s++) {
+    if (s === t) continue;
+    rows.forEach((i, j) => (column[j] = Math.abs(instances[i]!.directed[t * p + s]!)));
+    mean[k] = rows.length ? column.reduce((a, b) => a + b, 0) / rows.length : NaN;
+    median[k] = stats.median(column);
+    k++;
+  }
+  return networkScore(mean, median, weight);
+}
+
 /** Directed scores (row = target, column = source, diagonal left out) from a p x p matrix [target * p + source]. */
 function directedScores(matrix: ArrayLike<number>, p: number): Float32Array {
   const out = new Float32Array(p * (p - 1));
@@ -124,18 +143,16 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   const labelOf = (i: number): string | null => (data.labels ? data.labels[instances[i]!.row]! : null);
   const classRows = data.classNames.map((c) => includedRows.filter((i) => labelOf(i) === c));
 
-  const cohort = aggregate(networks, P, includedRows);
-  const perClass = new Map<string, AggregateNetwork>();
-  data.classNames.forEach((c, k) => perClass.set(c, aggregate(networks, P, classRows[k]!)));
-  // directed cohort network: the mean of |R(source -> target)| over instances less the indirect-path share (--directed evaluation, directed metrics)
-  const directedCohortMean = new Float32Array(p * (p - 1));
-  for (let t = 0, k = 0; t < p; t++) for (let s = 0; s < p; s++) {
-    if (s === t) continue;
-    let sum = 0;
-    for (const i of includedRows) sum += Math.abs(instances[i]!.directed[t * p + s]!);
-    directedCohortMean[k++] = includedRows.length ? sum / includedRows.length : NaN;
-  }
-  const directedScore = withoutIndirectPathsDirected(directedCohortMean, p);
+  // class and cohort networks: mean and median over instances, weighted by the partial correlation of the scope's training rows
+  const scored = (rows: readonly number[], trainRows: readonly number[]): ScoredNetwork => {
+    const agg = aggregate(networks, P, rows);
+    const partial = partialCorrelationPairs(data, trainRows);
+    return { ...agg, partial, score: networkScore(agg.mean, agg.median, partial) };
+  };
+  const cohort = scored(includedRows, data.train);
+  const perClass = new Map<string, ScoredNetwork>();
+  data.classNames.forEach((c, k) => perClass.set(c, scored(classRows[k]!, data.train.filter((r) => data.labels![r] === c))));
+  const directedScore = directedNetworkScore(instances, includedRows, p, cohort.partial);
 
   // ---- class differences
   const differences = data.classNames.length >= 2 ? classDifferences(networks, P, classRows) : null;
@@ -272,7 +289,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
     f32('q25', cohort.q25),
     f32('q75', cohort.q75),
     f32('mean', cohort.mean),
-    f32('indirect', cohort.indirect),
+    f32('partial_correlation', cohort.partial ?? new Float32Array(P).fill(NaN)),
     numberColumn('kw_h', differences ? Float64Array.from(differences.h) : new Float64Array(P).fill(NaN)),
     numberColumn('kw_p', differences ? differences.pValue : new Float64Array(P).fill(NaN)),
     numberColumn('kw_q', differences ? differences.qValue : new Float64Array(P).fill(NaN)),

@@ -12,9 +12,6 @@
  */
 import type { Generator } from '@relevance/core-wasm';
 
-/** The probability that a complementary mask hides a given observed protein. */
-export const HIDE_PROBABILITY = 0.5;
-
 export interface MaskSet {
   /** Row-major [count, proteins], 1 = visible. */
   visible: Uint8Array;

@@ -1,12 +1,11 @@
 /**
  * From directed instance relevance to networks: the instance network is the
  * symmetrised |relevance| (mean of the two directions); the class and cohort
- * networks are the mean over their instances less the indirect-path share
- * (withoutIndirectPaths), with the median and interquartile range beside them. Pairs are indexed in the
+ * networks combine the mean and median over their instances with the
+ * partial correlation (networkScore), with the quartiles beside them. Pairs are indexed in the
  * upper-triangular order (0,1), (0,2), ..., (1,2), ...
  */
 import { stats } from '@relevance/methods';
-import { HIDE_PROBABILITY } from './masks.js';
 
 /** Number of unordered pairs of p proteins. */
 export function pairCount(p: number): number {
@@ -32,10 +31,6 @@ export function symmetrize(directed: ArrayLike<number>, p: number, out?: Float32
 }
 
 export interface AggregateNetwork {
-  /** The network the study reports: the mean less the indirect-path share (see withoutIndirectPaths). */
-  score: Float32Array;
-  /** The strongest two-step path of each pair in the mean network (what the score subtracts half of). */
-  indirect: Float32Array;
   median: Float32Array;
   q25: Float32Array;
   q75: Float32Array;
@@ -75,68 +70,33 @@ export function aggregate(networks: Float32Array, pairsPerInstance: number, rows
     q75[k] = q(0.75);
     mean[k] = n ? s / n : NaN;
   }
-  const { score, indirect } = withoutIndirectPaths(mean, proteinCount(pairsPerInstance));
-  return { score, indirect, median, q25, q75, mean, instances: n };
-}
-
-/** p from the number of unordered pairs p (p - 1) / 2. */
-export function proteinCount(pairs: number): number {
-  return Math.round((1 + Math.sqrt(1 + 8 * pairs)) / 2);
+  return { median, q25, q75, mean, instances: n };
 }
 
 /**
- * The indirect-path correction. With complementary masks every protein is
- * hidden with probability HIDE_PROBABILITY = 1/2, so a source two steps
- * upstream of a target (a -> b -> c) is credited for c in the masks that hide
- * the mediator b: about half of the path's strength, whose bottleneck is
- * min(S(a,b), S(b,c)), leaks onto the pair (a, c). The score subtracts that
- * leak for the strongest mediator:
- *   score(a, c) = S(a, c) - 1/2 * max_b min(S(a, b), S(b, c)).
- * It is ARACNe's data-processing inequality (Margolin et al. 2006) made
- * soft, with the weight set by the mask design rather than fitted.
- * `scores` are pair scores in upper-triangular order.
+ * The class and cohort network the study reports: the geometric mean of the
+ * mean and the median of the instances' relevance, weighted by the fourth
+ * root of the pair's |partial correlation| on the training rows:
+ *   score = sqrt(mean * median) * |pcor|^(1/4).
+ * The mean keeps edges that act strongly in a minority of patients, the
+ * median those that act in most; the partial-correlation weight lowers pairs
+ * that are linked only through others (conditional-independence evidence),
+ * gently, since nonlinear links can have small partial correlations.
+ * docs/BENCHMARKS.md has the evidence for each part over every benchmark.
+ * With no partial correlation (null), the weight is 1.
  */
-export function withoutIndirectPaths(scores: ArrayLike<number>, p: number, hidden = HIDE_PROBABILITY): { score: Float32Array; indirect: Float32Array } {
-  const m = new Float64Array(p * p);
-  for (let a = 0, k = 0; a < p; a++) for (let b = a + 1; b < p; b++, k++) m[a * p + b] = m[b * p + a] = scores[k]!;
-  const score = new Float32Array(pairCount(p));
-  const indirect = new Float32Array(pairCount(p));
-  for (let a = 0, k = 0; a < p; a++) {
-    for (let c = a + 1; c < p; c++, k++) {
-      let best = 0;
-      for (let b = 0; b < p; b++) {
-        if (b === a || b === c) continue;
-        const path = Math.min(m[a * p + b]!, m[b * p + c]!);
-        if (path > best) best = path;
-      }
-      indirect[k] = best;
-      score[k] = m[a * p + c]! - hidden * best;
-    }
-  }
-  return { score, indirect };
-}
-
-/**
- * The same correction for a directed network (p x (p - 1), row = target,
- * column = source without the diagonal): score(s -> t) = D(s -> t) - 1/2 *
- * max_b min(D(s -> b), D(b -> t)).
- */
-export function withoutIndirectPathsDirected(directed: ArrayLike<number>, p: number, hidden = HIDE_PROBABILITY): Float32Array {
-  const d = new Float64Array(p * p); // [target * p + source]
-  for (let t = 0, k = 0; t < p; t++) for (let s = 0; s < p; s++) if (s !== t) d[t * p + s] = directed[k++]!;
-  const out = new Float32Array(p * (p - 1));
-  for (let t = 0, k = 0; t < p; t++) for (let s = 0; s < p; s++) {
-    if (s === t) continue;
-    let best = 0;
-    for (let b = 0; b < p; b++) {
-      if (b === s || b === t) continue;
-      const path = Math.min(d[b * p + s]!, d[t * p + b]!);
-      if (path > best) best = path;
-    }
-    out[k++] = d[t * p + s]! - hidden * best;
+export function networkScore(mean: ArrayLike<number>, median: ArrayLike<number>, partial: ArrayLike<number> | null): Float32Array {
+  const out = new Float32Array(mean.length);
+  for (let k = 0; k < out.length; k++) {
+    const centre = Math.sqrt(Math.max(mean[k]!, 0) * Math.max(median[k]!, 0));
+    const weight = partial ? Math.pow(Math.abs(partial[k]!), PARTIAL_CORRELATION_EXPONENT) : 1;
+    out[k] = centre * (Number.isFinite(weight) ? weight : 0);
   }
   return out;
 }
+
+/** The exponent of the partial-correlation weight (chosen over every benchmark at once, docs/BENCHMARKS.md). */
+export const PARTIAL_CORRELATION_EXPONENT = 0.25;
 
 /** Upper-triangular pair scores from a symmetric p x p matrix, as |value|. */
 export function pairScores(matrix: ArrayLike<number>, p: number): Float32Array {
