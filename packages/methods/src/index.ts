@@ -118,3 +118,10 @@ export type { MethodEntry, MethodFamily } from './attribution/registry.js';
 // the fused all-targets engine for Dense/ReLU chains (epsilon, gamma, gradient x input)
 export { fusedChainRelevance } from './attribution/lrp/fused-chain.js';
 export type { ChainDense, ChainRule, FusedChainOptions } from './attribution/lrp/fused-chain.js';
+// tree ensembles (ONNX-ML TreeEnsembleRegressor / TreeEnsembleClassifier) and exact TreeSHAP (CLI: relevance explain --method tree-shap)
+export {
+  TreeError, isTreeEnsemble, treeCount, goesYes, leafOf, predictRaw as predictTreesRaw, predict as predictTrees, predictClass as predictTreesClass,
+  postTransform as treePostTransform, withCoversFromData, maxDepth as treeMaxDepth, SPLIT_MODES, POST_TRANSFORMS,
+  importTreeEnsemble, loadTreeEnsembleFile, isTreeEnsembleOnnx, holdsTreeEnsemble, treeEnsembleFromProto, TREE_ENSEMBLE_OPS, treeShap, TREE_SHAP, TREE_SHAP_OPTION_NAMES,
+} from './trees/index.js';
+export type { TreeEnsemble, PostTransform, TreeShapOptions, TreeShapResult, TreeShapAlgorithm } from './trees/index.js';
