@@ -103,6 +103,9 @@ export type {
 // embeddings (CLI: relevance tsne)
 export { tsne, TsneError, TSNE_EXACT_MAX_POINTS, calibratePerplexity, nearestNeighbours, squaredDistanceMatrix, pcaProjection, SpacePartitioningTree } from './embedding/index.js';
 export type { TsneOptions, TsneResult, TsneMethod, Calibration, CalibrationOptions, NearestNeighbours, HostMatrix } from './embedding/index.js';
+// UMAP (CLI: relevance umap) and embedding quality figures
+export { umap, UmapError, UMAP_EXACT_MAX_POINTS, fitAB, smoothKnnDistances, nnDescent, trustworthiness, knnLabelAgreement } from './embedding/index.js';
+export type { UmapOptions, UmapResult, UmapTransformOptions, UmapNeighbourMethod, NnDescentOptions, QualityOptions, LabelAgreement } from './embedding/index.js';
 // understanding a model across a data set (CLI: relevance neighbours)
 export {
   layerFeatures, UnderstandingError, modelUpTo, neighbours, topActivatingSamples, ACTIVATION_SCORES, fitGaussianPrior, synthesizeActivation,
