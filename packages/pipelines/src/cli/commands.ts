@@ -12,7 +12,8 @@ import { reportCommand } from './commands/report.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { neighboursCommand } from './commands/neighbours.js';
 import { tsneCommand } from './commands/tsne.js';
+import { umapCommand } from './commands/umap.js';
 import { simulateCommand } from './commands/simulate.js';
 import { benchmarkCommand } from './commands/benchmark.js';
 
-export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand, simulateCommand, benchmarkCommand];
+export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, umapCommand, neighboursCommand, simulateCommand, benchmarkCommand];
