@@ -116,7 +116,7 @@ export type {
 } from './understanding/index.js';
 export type { AllTargetsPath, Compaction } from './attribution/lrp/index.js';
 // every attribution method by CLI name
-export { METHOD_REGISTRY, METHOD_NAMES, methodEntry } from './attribution/registry.js';
+export { METHOD_REGISTRY, METHOD_NAMES, methodEntry, TREE_MODEL_FAMILIES } from './attribution/registry.js';
 export type { MethodEntry, MethodFamily } from './attribution/registry.js';
 // the fused all-targets engine for Dense/ReLU chains (epsilon, gamma, gradient x input)
 export { fusedChainRelevance } from './attribution/lrp/fused-chain.js';
@@ -126,5 +126,8 @@ export {
   TreeError, isTreeEnsemble, treeCount, goesYes, leafOf, predictRaw as predictTreesRaw, predict as predictTrees, predictClass as predictTreesClass,
   postTransform as treePostTransform, withCoversFromData, maxDepth as treeMaxDepth, SPLIT_MODES, POST_TRANSFORMS,
   importTreeEnsemble, loadTreeEnsembleFile, isTreeEnsembleOnnx, holdsTreeEnsemble, treeEnsembleFromProto, TREE_ENSEMBLE_OPS, treeShap, TREE_SHAP, TREE_SHAP_OPTION_NAMES,
+  treeEnsembleModel, treeEnsembleOf, TREE_ENSEMBLE_NODE, treeShapMethod, TREE_SHAP_METHOD_OPTIONS,
 } from './trees/index.js';
-export type { TreeEnsemble, PostTransform, TreeShapOptions, TreeShapResult, TreeShapAlgorithm } from './trees/index.js';
+export type { TreeEnsemble, PostTransform, TreeShapOptions, TreeShapResult, TreeShapAlgorithm, TreeShapMethodOptions } from './trees/index.js';
+export { randomTreeEnsemble } from './trees/random-ensemble.js';
+export type { RandomEnsembleOptions } from './trees/random-ensemble.js';

@@ -15,8 +15,9 @@ import { shapleyExact } from './perturbation/shapley-exact.js';
 import { shapleySampling } from './perturbation/shapley-sampling.js';
 import { AttributionError, type AttributionMethod } from './types.js';
 import { influence, INFLUENCE, INFLUENCE_METHOD_OPTION_NAMES } from '../influence/influence-method.js';
+import { TREE_SHAP_METHOD_OPTIONS, treeShapMethod } from '../trees/tree-shap-method.js';
 
-export type MethodFamily = 'gradient' | 'path' | 'sampling' | 'backprop-rule' | 'cam' | 'perturbation' | 'shapley' | 'lrp' | 'influence';
+export type MethodFamily = 'gradient' | 'path' | 'sampling' | 'backprop-rule' | 'cam' | 'perturbation' | 'shapley' | 'lrp' | 'influence' | 'trees';
 
 export interface MethodEntry {
   name: string;
@@ -80,6 +81,14 @@ add({
   name: INFLUENCE, family: 'influence', summary: 'distributional influence at a slice: class, comparative or predicted quantity over a point, linear or Gaussian distribution (Leino et al. 2018; TruLens InternalInfluence)',
   run: influence, options: INFLUENCE_METHOD_OPTION_NAMES,
 });
+
+add({
+  name: 'tree-shap', family: 'trees', summary: 'exact TreeSHAP for tree ensembles: interventional against background rows, or path-dependent with covers (Lundberg et al. 2020)',
+  run: treeShapMethod, options: TREE_SHAP_METHOD_OPTIONS,
+});
+
+/** Methods that take tree-ensemble models (treeEnsembleModel): tree-shap and the model-agnostic ones. */
+export const TREE_MODEL_FAMILIES: readonly MethodFamily[] = ['trees', 'perturbation', 'shapley'];
 
 export const METHOD_REGISTRY: ReadonlyMap<string, MethodEntry> = new Map(entries.map((e) => [e.name, e]));
 

@@ -60,6 +60,33 @@ describe('relevance explain --method tree-shap', () => {
     for (let i = 0; i < want.length; i++) expect(Math.abs(got.data[i] - want[i]!)).toBeLessThan(1e-6);
   });
 
+  it('model-agnostic methods run on tree files: shapley-exact with one baseline row equals tree-shap with that background row', async () => {
+    const a = arrays('gbm_reg');
+    const one = tmp.path('one.csv');
+    writeFileSync(one, ['f0,f1,f2,f3,f4,f5', a.bgData[0]!.join(',')].join('\n') + '\n');
+    const se = tmp.path('se.json');
+    const ts = tmp.path('ts.json');
+    const base = ['explain', '--model', `${FIX}gbm_reg.onnx`, '--input', a.x, '--quiet', '--target', '0'];
+    expect((await runCaptured([...base, '--method', 'shapley-exact', '--baseline', one, '--backend', 'wasm', '--out', se])).code).toBe(0);
+    expect((await runCaptured([...base, '--method', 'tree-shap', '--background', one, '--out', ts])).code).toBe(0);
+    const x = JSON.parse(readFileSync(se, 'utf8')).data as number[];
+    const y = JSON.parse(readFileSync(ts, 'utf8')).data as number[];
+    for (let i = 0; i < y.length; i++) expect(Math.abs(x[i]! - y[i]!)).toBeLessThan(1e-4);
+  });
+
+  it('evaluate scores tree-shap and kernel-shap on a tree file with --background', async () => {
+    const a = arrays('rf_clf');
+    const out = tmp.path('eval.csv');
+    const r = await runCaptured(['evaluate', '--model', `${FIX}rf_clf.onnx`, '--input', a.x, '--methods', 'tree-shap,kernel-shap:samples=64', '--background', a.bg, '--metrics', 'sparseness,aopc', '--backend', 'wasm', '--out', out, '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/tree-shap/);
+    expect(r.stdout).toMatch(/kernel-shap/);
+    const bad = await runCaptured(['evaluate', '--model', `${FIX}rf_clf.onnx`, '--input', a.x, '--methods', 'saliency', '--metrics', 'sparseness', '--out', out, '--quiet']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/tree ensemble, which has no gradient/);
+  });
+
   it('usage errors exit 2 and name the fix', async () => {
     const a = arrays('gbm_reg');
     const base = ['explain', '--model', `${FIX}gbm_reg.onnx`, '--input', a.x, '--out', tmp.path('o.json'), '--quiet'];
@@ -68,7 +95,7 @@ describe('relevance explain --method tree-shap', () => {
     expect(noBg.stderr).toMatch(/--background/);
     const wrong = await runCaptured([...base, '--method', 'saliency']);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toMatch(/is a tree ensemble .*--method tree-shap/);
+    expect(wrong.stderr).toMatch(/--method saliency needs a differentiable graph model.*tree ensemble; use tree-shap, or a model-agnostic method/);
     const foreign = await runCaptured([...base, '--method', 'tree-shap', '--background', a.bg, '--steps', '3']);
     expect(foreign.code).toBe(2);
     expect(foreign.stderr).toMatch(/--steps does not apply to tree-shap/);

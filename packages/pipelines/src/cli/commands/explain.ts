@@ -196,7 +196,7 @@ export const explainCommand: Command = {
     for (const f of TREE_ONLY_FLAGS) if (args.has(f)) throw new UsageError(`--${f} applies to --method tree-shap only`);
     // loaded on use, so `relevance --help` starts without the compute engine
     const { methodEntry } = await import('@relevance/methods');
-    const { loadModel } = await import('../load-model.js');
+    const { loadAnyModel } = await import('../load-model.js');
     const entry = methodEntry(args.string('method'));
     // options that do not apply to the method
     const given = METHOD_FLAGS.filter((f) => args.has(f.name));
@@ -222,7 +222,14 @@ export const explainCommand: Command = {
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     let model: Model | null = null;
     try {
-      model = await loadModel(be, args.string('model'));
+      const loaded = await loadAnyModel(be, args.string('model'));
+      if (loaded.kind === 'trees') {
+        const { TREE_MODEL_FAMILIES, treeEnsembleModel } = await import('@relevance/methods');
+        if (!TREE_MODEL_FAMILIES.includes(entry.family)) {
+          throw new UsageError(`--method ${entry.name} needs a differentiable graph model, and ${args.string('model')} is a tree ensemble; use tree-shap, or a model-agnostic method: kernel-shap, shapley-exact, shapley-sampling, occlusion, feature-ablation, lime`);
+        }
+        model = treeEnsembleModel(be, loaded.trees);
+      } else model = loaded.model;
       if (isInfluence) await checkInfluenceModel(args, model);
       const modelRow = model.inputs[0]!.shape.slice(1);
       const rows = input.shape[0]!;
