@@ -8,8 +8,10 @@
  *   node dist/bench/tree-shap-bench.js [--json <file>] [--rows <n>]
  *
  * Rows default to 40: the 10,000-row time of the issue's case (500 trees,
- * depth 8) is printed as a projection from the measured seconds per row
- * (TreeSHAP's cost is linear in rows: every row is an independent walk).
+ * depth 8) is printed as a projection, setup + 10,000 x seconds per row, with
+ * the seconds per row from the runs on rows/2 and 2 rows (TreeSHAP's cost is
+ * linear in rows: every row is an independent walk; path-dependent builds
+ * its per-leaf tables once).
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -56,16 +58,25 @@ function main(): void {
     { ...base, rows: rows / 2, vary: 'rows' }, { ...base, rows: rows * 2, vary: 'rows' },
   ];
   console.log(`tree-shap bench: ${FEATURES} features, ${BACKGROUND} background rows, complete trees, 1 thread; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
-  const results = [];
+  const results: Array<Case & { algorithm: string; vary: string; seconds: number; msPerRow: number }> = [];
+  const projections: Array<Record<string, unknown>> = [];
   for (const algorithm of ['interventional', 'path-dependent'] as const) {
     for (const c of cases) {
       const seconds = time(c, algorithm);
       const perRow = seconds / c.rows;
       results.push({ algorithm, ...c, seconds, msPerRow: perRow * 1000 });
-      console.log(`  ${algorithm.padEnd(15)} ${String(c.trees).padStart(4)} trees depth ${c.depth} ${String(c.rows).padStart(4)} rows: ${seconds.toFixed(2).padStart(7)} s (${(perRow * 1000).toFixed(1)} ms/row)${c.vary === 'base' ? `  -> 10,000 rows projected ${(perRow * 10000).toFixed(0)} s` : ''}`);
+      console.log(`  ${algorithm.padEnd(15)} ${String(c.trees).padStart(4)} trees depth ${c.depth} ${String(c.rows).padStart(4)} rows: ${seconds.toFixed(2).padStart(7)} s`);
     }
+    const mine = results.filter((r) => r.algorithm === algorithm && r.trees === 500 && r.depth === 8);
+    const small = mine.find((r) => r.rows === rows / 2)!;
+    const large = mine.find((r) => r.rows === rows * 2)!;
+    const baseRun = mine.find((r) => r.rows === rows)!;
+    const perRow = Math.max(0, (large.seconds - small.seconds) / (large.rows - small.rows));
+    const setup = Math.max(0, baseRun.seconds - rows * perRow);
+    console.log(`  ${algorithm}: ${(perRow * 1000).toFixed(1)} ms per row + ${setup.toFixed(2)} s setup -> 10,000 rows x 50 features, 500 trees, depth 8: ${(setup + 10000 * perRow).toFixed(0)} s projected (1 thread)`);
+    projections.push({ algorithm, msPerRow: perRow * 1000, setupSeconds: setup, projected10kSeconds: setup + 10000 * perRow });
   }
-  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ bench: 'tree-shap', features: FEATURES, background: BACKGROUND, loadAverage: loadavg()[0], cores: availableParallelism(), results }, null, 2)}\n`);
+  if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ bench: 'tree-shap', features: FEATURES, background: BACKGROUND, loadAverage: loadavg()[0], cores: availableParallelism(), results, projections }, null, 2)}\n`);
 }
 
 main();

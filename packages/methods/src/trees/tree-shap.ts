@@ -37,6 +37,8 @@ export interface TreeShapOptions {
   algorithm?: TreeShapAlgorithm;
   /** Also compute SHAP interaction values [rows, features, features]. */
   interactions?: boolean;
+  /** Path-dependent: per-leaf tables (fast; default when they need at most PATH_TABLE_MAX_ENTRIES entries) or the recursion (false). */
+  pathTables?: boolean;
 }
 
 export interface TreeShapResult extends Attribution {
@@ -50,7 +52,7 @@ export interface TreeShapResult extends Attribution {
   interactions?: Float64Array;
 }
 
-export const TREE_SHAP_OPTION_NAMES = ['target', 'background', 'algorithm', 'interactions'] as const;
+export const TREE_SHAP_OPTION_NAMES = ['target', 'background', 'algorithm', 'interactions', 'pathTables'] as const;
 const MAX_SLOTS = 32;
 
 const FACT: number[] = [1];
@@ -393,6 +395,180 @@ class PathDependent {
   }
 }
 
+/** Largest number of per-leaf table entries (float64) built for one tree (2^22: 32 MiB); bigger trees use the recursion. */
+export const PATH_TABLE_MAX_ENTRIES = 2 ** 22;
+
+/**
+ * Path-dependent TreeSHAP with per-leaf tables (the idea of Fast TreeSHAP v2,
+ * Yang 2021). For a leaf with value v and unique path features k = 1..d, zero
+ * fractions r_k (product of cover(child) / cover(parent) over the splits on k)
+ * and X = the features whose splits x all satisfies:
+ *   phi_k = v (1 - r_k) R(X) E(X \ {k})   (k in X),     phi_k = -v R(X) E(X)   (k not in X),
+ * with R(X) = prod_{j not in X} r_j and E(Y) = sum_{S subset Y} |S|! (d - |S| - 1)! / d! prod_{j in Y \ S} r_j.
+ * v E(Y) is tabulated for all 2^d subsets Y, one tree at a time (the tables of a
+ * depth-8 tree take 512 KiB and stay in cache while every row walks that tree);
+ * a row then costs one walk over the tree's nodes and O(d) per leaf.
+ */
+class PathTables {
+  private readonly tableOffset: Int32Array;
+  private readonly slotOffset: Int32Array;
+  private readonly depthOf: Uint8Array;
+  private slotFeature = new Int32Array(0);
+  private slotZero = new Float64Array(0);
+  private table = new Float64Array(0);
+  private poly = new Float64Array(0);
+  private readonly featureSlot: Int32Array;
+  private slots = 0;
+
+  constructor(private readonly e: TreeEnsemble, private readonly cover: Float64Array) {
+    const count = e.feature.length;
+    this.tableOffset = new Int32Array(count).fill(-1);
+    this.slotOffset = new Int32Array(count);
+    this.depthOf = new Uint8Array(count);
+    this.featureSlot = new Int32Array(e.features).fill(-1);
+  }
+
+  /** Table entries the tree rooted at `root` needs for output `out`: 2^d per leaf with a nonzero value. */
+  entries(root: number, out: number): number {
+    const e = this.e;
+    let total = 0;
+    const features: number[] = [];
+    const walk = (n: number): void => {
+      const f = e.feature[n]!;
+      if (f < 0) {
+        if (e.leafValue[n * e.outputs + out] !== 0) total += 2 ** new Set(features).size;
+        return;
+      }
+      features.push(f);
+      walk(e.yes[n]!);
+      walk(e.no[n]!);
+      features.pop();
+    };
+    walk(root);
+    return total;
+  }
+
+  /** Build the tables of one tree for output `out` (`entries` of them). */
+  prepare(root: number, out: number, entries: number): void {
+    const e = this.e;
+    const cover = this.cover;
+    const K = e.outputs;
+    if (this.table.length < entries) this.table = new Float64Array(entries);
+    const table = this.table;
+    const slotF: number[] = [];
+    const slotZ: number[] = [];
+    let tableSize = 0;
+    const pf: number[] = [];
+    const pz: number[] = [];
+    const walk = (n: number): void => {
+      const f = e.feature[n]!;
+      if (f < 0) {
+        const v = e.leafValue[n * K + out]!;
+        const d = pf.length;
+        this.depthOf[n] = d;
+        this.slotOffset[n] = slotF.length;
+        for (let k = 0; k < d; k++) {
+          slotF.push(pf[k]!);
+          slotZ.push(pz[k]!);
+        }
+        if (v === 0) {
+          this.tableOffset[n] = -1;
+          return;
+        }
+        this.tableOffset[n] = tableSize;
+        // elementary symmetric polynomials of the r over every subset, built bit by bit
+        const size = 1 << d;
+        const need = size * (d + 1);
+        if (this.poly.length < need) this.poly = new Float64Array(need);
+        const poly = this.poly;
+        poly[0] = 1;
+        for (let t = 1; t <= d; t++) poly[t] = 0;
+        for (let y = 1; y < size; y++) {
+          const top = 31 - Math.clz32(y);
+          const r = pz[top]!;
+          const o = y * (d + 1);
+          const po = (y ^ (1 << top)) * (d + 1);
+          poly[o] = 1;
+          for (let t = 1; t <= d; t++) poly[o + t] = poly[po + t]! + r * poly[po + t - 1]!;
+        }
+        for (let y = 0; y < size; y++) {
+          const m = popcount(y);
+          let sum = 0;
+          // S subset Y with |S| = m - t: weight |S|! (d - |S| - 1)! / d!, times the product of the t r's left out
+          for (let t = 0; t <= m; t++) sum += ((FACT[m - t]! * FACT[d - (m - t) - 1]!) / FACT[d]!) * poly[y * (d + 1) + t]!;
+          table[tableSize + y] = v * sum;
+        }
+        tableSize += size;
+        return;
+      }
+      const existing = pf.indexOf(f);
+      const w = cover[n]!;
+      const ry = w > 0 ? cover[e.yes[n]!]! / w : 0;
+      const rn = w > 0 ? cover[e.no[n]!]! / w : 0;
+      if (existing >= 0) {
+        const keep = pz[existing]!;
+        pz[existing] = keep * ry;
+        walk(e.yes[n]!);
+        pz[existing] = keep * rn;
+        walk(e.no[n]!);
+        pz[existing] = keep;
+      } else {
+        if (pf.length === MAX_SLOTS) throw new TreeError(`tree-shap: a path of ${e.source} tests more than ${MAX_SLOTS} distinct features`);
+        pf.push(f);
+        pz.push(ry);
+        walk(e.yes[n]!);
+        pz[pz.length - 1] = rn;
+        walk(e.no[n]!);
+        pf.pop();
+        pz.pop();
+      }
+    };
+    walk(root);
+    this.slotFeature = Int32Array.from(slotF);
+    this.slotZero = Float64Array.from(slotZ);
+  }
+
+  /** Add one row's values for the prepared tree rooted at `root` into phi (at offset po). */
+  run(root: number, x: ArrayLike<number>, xo: number, phi: Float64Array, po: number): void {
+    this.walk(root, x, xo, 0, phi, po);
+  }
+
+  private walk(n: number, x: ArrayLike<number>, xo: number, fail: number, phi: Float64Array, po: number): void {
+    const e = this.e;
+    const f = e.feature[n]!;
+    if (f < 0) {
+      const off = this.tableOffset[n]!;
+      if (off < 0) return;
+      const d = this.depthOf[n]!;
+      const so = this.slotOffset[n]!;
+      const X = ((1 << d) - 1) & ~fail;
+      let R = 1;
+      for (let k = 0; k < d; k++) if (fail & (1 << k)) R *= this.slotZero[so + k]!;
+      const table = this.table;
+      const out = -R * table[off + X]!;
+      for (let k = 0; k < d; k++) {
+        const bit = 1 << k;
+        if (X & bit) phi[po + this.slotFeature[so + k]!]! += (1 - this.slotZero[so + k]!) * R * table[off + (X ^ bit)]!;
+        else phi[po + this.slotFeature[so + k]!]! += out;
+      }
+      return;
+    }
+    let s = this.featureSlot[f]!;
+    const fresh = s < 0;
+    if (fresh) {
+      s = this.slots++;
+      this.featureSlot[f] = s;
+    }
+    const xYes = goesYes(e.mode[n]!, x[xo + f]!, e.threshold[n]!, e.missingYes[n]!);
+    this.walk(xYes ? e.yes[n]! : e.no[n]!, x, xo, fail, phi, po);
+    this.walk(xYes ? e.no[n]! : e.yes[n]!, x, xo, fail | (1 << s), phi, po);
+    if (fresh) {
+      this.featureSlot[f] = -1;
+      this.slots--;
+    }
+  }
+}
+
 /** E[f] under the covers: each leaf weighted by the product of cover(child) / cover(parent) along its path. */
 function coverExpectation(e: TreeEnsemble, cover: Float64Array, t: number, out: number): number {
   let total = 0;
@@ -460,6 +636,7 @@ export function treeShap(e: TreeEnsemble, x: ArrayLike<number>, rows: number, op
       throw new TreeError(`tree-shap: path-dependent TreeSHAP needs node covers, and ${e.source} has none (no nodes_hitrates); count them from the training data (--covers train.csv) or use the interventional algorithm with --background`);
     }
     const engine = new PathDependent(e, cover);
+    const tables = options.pathTables === false ? null : new PathTables(e, cover);
     const phi = new Float64Array(F);
     const on = new Float64Array(F);
     const off = new Float64Array(F);
@@ -469,11 +646,32 @@ export function treeShap(e: TreeEnsemble, x: ArrayLike<number>, rows: number, op
       for (let t = 0; t < T; t++) if (has[t * K + j]) base[j]! += coverExpectation(e, cover, t, j);
     }
     const used = [...new Set(Array.from(e.feature).filter((f) => f >= 0))].sort((a, b) => a - b);
+    // tree-major: each tree's tables are built once and every row walks them while they are in cache
+    let tabled = 0;
+    for (let out = 0; out < K; out++) {
+      const mine: number[] = [];
+      for (let r = 0; r < rows; r++) if (targets[r] === out) mine.push(r);
+      if (mine.length === 0) continue;
+      for (let t = 0; t < T; t++) {
+        if (!has[t * K + out]) continue;
+        const root = e.roots[t]!;
+        const entries = tables ? tables.entries(root, out) : Infinity;
+        if (tables && entries <= PATH_TABLE_MAX_ENTRIES) {
+          tables.prepare(root, out, entries);
+          for (const r of mine) tables.run(root, x, r * F, values, r * F);
+          tabled++;
+        } else {
+          for (const r of mine) {
+            phi.fill(0);
+            engine.run(root, x, r * F, out, phi);
+            for (let i = 0; i < F; i++) values[r * F + i]! += phi[i]!;
+          }
+        }
+      }
+    }
     for (let r = 0; r < rows; r++) {
       const out = targets[r]!;
-      phi.fill(0);
-      for (let t = 0; t < T; t++) if (has[t * K + out]) engine.run(e.roots[t]!, x, r * F, out, phi);
-      values.set(phi, r * F);
+      phi.set(values.subarray(r * F, (r + 1) * F));
       expected[r] = base[out]!;
       if (inter) {
         const o = r * F * F;
@@ -496,6 +694,7 @@ export function treeShap(e: TreeEnsemble, x: ArrayLike<number>, rows: number, op
       }
     }
     params.covers = 'model';
+    params.pathTables = tabled > 0;
   }
   const sums = new Float32Array(rows);
   const exp = new Float32Array(rows);

@@ -115,6 +115,19 @@ describe('TreeSHAP on random trees (repeated features, all split modes, missing 
     expect(checkAgainstBruteForce(e, x, 5, 'path-dependent')).toBeLessThan(TOL);
   });
 
+  it('path-dependent: the per-leaf tables and the shap recursion agree to 1e-12', () => {
+    const g = new Generator(21);
+    const e = randomEnsemble(g, 6, 7, 8, 2);
+    const x = randomRows(g, 10, 8, 0.1);
+    for (const target of [0, 1]) {
+      const a = treeShap(e, x, 10, { algorithm: 'path-dependent', target, pathTables: true });
+      const b = treeShap(e, x, 10, { algorithm: 'path-dependent', target, pathTables: false });
+      expect(a.params.pathTables).toBe(true);
+      expect(b.params.pathTables).toBe(false);
+      expect(maxAbsDiff(a.values64, b.values64)).toBeLessThan(1e-12);
+    }
+  });
+
   it('a feature no tree uses gets exactly zero; a row equal to the only background row gets all zeros', () => {
     const g = new Generator(3);
     const e = randomEnsemble(g, 3, 5, 6);
