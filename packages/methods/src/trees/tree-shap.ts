@@ -37,7 +37,7 @@ export interface TreeShapOptions {
   algorithm?: TreeShapAlgorithm;
   /** Also compute SHAP interaction values [rows, features, features]. */
   interactions?: boolean;
-  /** Path-dependent: per-leaf tables (fast; default when they need at most PATH_TABLE_MAX_ENTRIES entries) or the recursion (false). */
+  /** Per-leaf tables, one tree at a time (fast; default for trees whose tables need at most PATH_TABLE_MAX_ENTRIES entries), or the direct walks (false). */
   pathTables?: boolean;
 }
 
@@ -569,6 +569,197 @@ class PathTables {
   }
 }
 
+/**
+ * Interventional TreeSHAP with per-leaf tables, one tree at a time. For a
+ * leaf (value v, d unique path features) and a background row whose pattern p
+ * (the path features it satisfies) has share H[p] of the background, the row
+ * x with satisfied set X counts iff X contains every feature outside p; then
+ * a = d - |p| features only x satisfies and b = d - |X| only z does. So every
+ * p adds, for each q subset of p and X = (not p) + q:
+ *   M[X] += H[p] a! (b-1)! / (a+b)!        (each feature outside X gets -v M[X])
+ *   P_k[X] += H[p] (a-1)! b! / (a+b)!      (each k outside p gets +v P_k[X])
+ * and a row costs one walk over the tree's nodes and O(d) per leaf.
+ */
+class InterventionalTables {
+  private readonly tableOffset: Int32Array;
+  private readonly slotOffset: Int32Array;
+  private readonly depthOf: Uint8Array;
+  private slotFeature = new Int32Array(0);
+  private table = new Float64Array(0);
+  private readonly featureSlot: Int32Array;
+  private slots = 0;
+  private readonly zfail: Uint32Array[] = [];
+  private readonly counts: Float64Array;
+  private readonly wPlus: Float64Array;
+  private readonly wMinus: Float64Array;
+
+  constructor(private readonly e: TreeEnsemble, private readonly z: ArrayLike<number>, private readonly zRows: number) {
+    const count = e.feature.length;
+    this.tableOffset = new Int32Array(count).fill(-1);
+    this.slotOffset = new Int32Array(count);
+    this.depthOf = new Uint8Array(count);
+    this.featureSlot = new Int32Array(e.features).fill(-1);
+    const depth = maxDepth(e);
+    for (let l = 0; l <= depth + 1; l++) this.zfail.push(new Uint32Array(zRows));
+    this.counts = new Float64Array(2 ** Math.min(depth, 20));
+    const n = MAX_SLOTS + 1;
+    this.wPlus = new Float64Array(n * n);
+    this.wMinus = new Float64Array(n * n);
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < n; b++) {
+        if (a + b === 0 || a + b > 80) continue;
+        if (a >= 1) this.wPlus[a * n + b] = (FACT[a - 1]! * FACT[b]!) / FACT[a + b]!;
+        if (b >= 1) this.wMinus[a * n + b] = (FACT[a]! * FACT[b - 1]!) / FACT[a + b]!;
+      }
+    }
+  }
+
+  /** Table entries the tree needs for output `out`: 2^d (d + 1) per leaf with a nonzero value. */
+  entries(root: number, out: number): number {
+    const e = this.e;
+    let total = 0;
+    const features: number[] = [];
+    const walk = (n: number): void => {
+      const f = e.feature[n]!;
+      if (f < 0) {
+        if (e.leafValue[n * e.outputs + out] !== 0) {
+          const d = new Set(features).size;
+          total += 2 ** d * (d + 1);
+        }
+        return;
+      }
+      features.push(f);
+      walk(e.yes[n]!);
+      walk(e.no[n]!);
+      features.pop();
+    };
+    walk(root);
+    return total;
+  }
+
+  prepare(root: number, out: number, entries: number): void {
+    const e = this.e;
+    const K = e.outputs;
+    const W = MAX_SLOTS + 1;
+    if (this.table.length < entries) this.table = new Float64Array(entries);
+    const table = this.table;
+    table.fill(0, 0, entries);
+    const slotF: number[] = [];
+    let size = 0;
+    const pf: number[] = [];
+    const z = this.z;
+    const F = e.features;
+    const B = this.zRows;
+    const share = 1 / B;
+    const zf0 = this.zfail[0]!;
+    zf0.fill(0);
+    const walk = (n: number, level: number): void => {
+      const f = e.feature[n]!;
+      const zf = this.zfail[level]!;
+      if (f < 0) {
+        const v = e.leafValue[n * K + out]!;
+        const d = pf.length;
+        this.depthOf[n] = d;
+        this.slotOffset[n] = slotF.length;
+        for (let k = 0; k < d; k++) slotF.push(pf[k]!);
+        if (v === 0) {
+          this.tableOffset[n] = -1;
+          return;
+        }
+        const off = size;
+        this.tableOffset[n] = off;
+        const full = (1 << d) - 1;
+        // histogram of the background's patterns (satisfied path features)
+        const counts = this.counts;
+        const seen: number[] = [];
+        for (let i = 0; i < B; i++) {
+          const p = full & ~zf[i]!;
+          if (counts[p] === 0) seen.push(p);
+          counts[p]! += share;
+        }
+        // layout per X: M[X], then P_k[X] for k = 0..d-1
+        const stride = d + 1;
+        for (const p of seen) {
+          const h = counts[p]! * v;
+          counts[p] = 0;
+          const notP = full & ~p;
+          const a = d - popcount(p);
+          const ps = popcount(p);
+          // every q subset of p (including empty and p itself)
+          for (let q = p; ; q = (q - 1) & p) {
+            const X = notP | q;
+            const b = ps - popcount(q);
+            const o = off + X * stride;
+            if (b > 0) table[o]! += h * this.wMinus[a * W + b]!;
+            if (a > 0) {
+              const wp = h * this.wPlus[a * W + b]!;
+              for (let r = notP; r !== 0; r &= r - 1) table[o + 1 + (31 - Math.clz32(r & -r))]! += wp;
+            }
+            if (q === 0) break;
+          }
+        }
+        size += (1 << d) * stride;
+        return;
+      }
+      const existing = pf.indexOf(f);
+      const s = existing >= 0 ? existing : pf.length;
+      if (existing < 0) {
+        if (pf.length === MAX_SLOTS) throw new TreeError(`tree-shap: a path of ${e.source} tests more than ${MAX_SLOTS} distinct features`);
+        pf.push(f);
+      }
+      const bit = 1 << s;
+      const next = this.zfail[level + 1]!;
+      const md = e.mode[n]!;
+      const th = e.threshold[n]!;
+      const my = e.missingYes[n]!;
+      for (let i = 0; i < B; i++) next[i] = goesYes(md, z[i * F + f]!, th, my) ? zf[i]! : (zf[i]! | bit) >>> 0;
+      walk(e.yes[n]!, level + 1);
+      for (let i = 0; i < B; i++) next[i] = goesYes(md, z[i * F + f]!, th, my) ? (zf[i]! | bit) >>> 0 : zf[i]!;
+      walk(e.no[n]!, level + 1);
+      if (existing < 0) pf.pop();
+    };
+    walk(root, 0);
+    this.slotFeature = Int32Array.from(slotF);
+  }
+
+  run(root: number, x: ArrayLike<number>, xo: number, phi: Float64Array, po: number): void {
+    this.walk(root, x, xo, 0, phi, po);
+  }
+
+  private walk(n: number, x: ArrayLike<number>, xo: number, fail: number, phi: Float64Array, po: number): void {
+    const e = this.e;
+    const f = e.feature[n]!;
+    if (f < 0) {
+      const off = this.tableOffset[n]!;
+      if (off < 0) return;
+      const d = this.depthOf[n]!;
+      const so = this.slotOffset[n]!;
+      const X = ((1 << d) - 1) & ~fail;
+      const o = off + X * (d + 1);
+      const table = this.table;
+      const m = table[o]!;
+      for (let k = 0; k < d; k++) {
+        if (X & (1 << k)) phi[po + this.slotFeature[so + k]!]! += table[o + 1 + k]!;
+        else phi[po + this.slotFeature[so + k]!]! -= m;
+      }
+      return;
+    }
+    let s = this.featureSlot[f]!;
+    const fresh = s < 0;
+    if (fresh) {
+      s = this.slots++;
+      this.featureSlot[f] = s;
+    }
+    const xYes = goesYes(e.mode[n]!, x[xo + f]!, e.threshold[n]!, e.missingYes[n]!);
+    this.walk(xYes ? e.yes[n]! : e.no[n]!, x, xo, fail, phi, po);
+    this.walk(xYes ? e.no[n]! : e.yes[n]!, x, xo, fail | (1 << s), phi, po);
+    if (fresh) {
+      this.featureSlot[f] = -1;
+      this.slots--;
+    }
+  }
+}
+
 /** E[f] under the covers: each leaf weighted by the product of cover(child) / cover(parent) along its path. */
 function coverExpectation(e: TreeEnsemble, cover: Float64Array, t: number, out: number): number {
   let total = 0;
@@ -618,17 +809,43 @@ export function treeShap(e: TreeEnsemble, x: ArrayLike<number>, rows: number, op
     const bgMean = new Float64Array(K);
     for (let i = 0; i < zRows; i++) for (let j = 0; j < K; j++) bgMean[j]! += bgRaw[i * K + j]! / zRows;
     const engine = new Interventional(e, bg, zRows);
+    const tables = options.pathTables === false ? null : new InterventionalTables(e, bg, zRows);
     const phi = new Float64Array(F);
     const rowInter = inter ? new Float64Array(F * F) : null;
+    let tabled = 0;
+    // values tree-major (each tree's tables built once, walked by every row while in cache)
+    for (let out = 0; out < K; out++) {
+      const mine: number[] = [];
+      for (let r = 0; r < rows; r++) if (targets[r] === out) mine.push(r);
+      if (mine.length === 0) continue;
+      for (let t = 0; t < T; t++) {
+        if (!has[t * K + out]) continue;
+        const root = e.roots[t]!;
+        const entries = tables ? tables.entries(root, out) : Infinity;
+        if (tables && entries <= PATH_TABLE_MAX_ENTRIES) {
+          tables.prepare(root, out, entries);
+          for (const r of mine) tables.run(root, x, r * F, values, r * F);
+          tabled++;
+        } else {
+          for (const r of mine) {
+            phi.fill(0);
+            engine.run(root, x, r * F, out, phi, null);
+            for (let i = 0; i < F; i++) values[r * F + i]! += phi[i]!;
+          }
+        }
+      }
+    }
     for (let r = 0; r < rows; r++) {
       const out = targets[r]!;
-      phi.fill(0);
-      rowInter?.fill(0);
-      for (let t = 0; t < T; t++) if (has[t * K + out]) engine.run(e.roots[t]!, x, r * F, out, phi, rowInter);
-      values.set(phi, r * F);
       expected[r] = bgMean[out]!;
-      if (inter) finishInteractions(phi, rowInter!, inter, r, F);
+      if (inter) {
+        rowInter!.fill(0);
+        phi.fill(0);
+        for (let t = 0; t < T; t++) if (has[t * K + out]) engine.run(e.roots[t]!, x, r * F, out, phi, rowInter);
+        finishInteractions(values.subarray(r * F, (r + 1) * F), rowInter!, inter, r, F);
+      }
     }
+    params.tables = tabled > 0;
     params.backgroundRows = zRows;
   } else {
     const cover = e.cover;

@@ -115,16 +115,22 @@ describe('TreeSHAP on random trees (repeated features, all split modes, missing 
     expect(checkAgainstBruteForce(e, x, 5, 'path-dependent')).toBeLessThan(TOL);
   });
 
-  it('path-dependent: the per-leaf tables and the shap recursion agree to 1e-12', () => {
+  it('the per-leaf tables agree with the direct walks (shap recursion, background walk) to 1e-12', () => {
     const g = new Generator(21);
     const e = randomEnsemble(g, 6, 7, 8, 2);
     const x = randomRows(g, 10, 8, 0.1);
+    const bg = randomRows(g, 30, 8);
     for (const target of [0, 1]) {
       const a = treeShap(e, x, 10, { algorithm: 'path-dependent', target, pathTables: true });
       const b = treeShap(e, x, 10, { algorithm: 'path-dependent', target, pathTables: false });
       expect(a.params.pathTables).toBe(true);
       expect(b.params.pathTables).toBe(false);
       expect(maxAbsDiff(a.values64, b.values64)).toBeLessThan(1e-12);
+      const c = treeShap(e, x, 10, { background: bg, target, pathTables: true });
+      const d = treeShap(e, x, 10, { background: bg, target, pathTables: false });
+      expect(c.params.tables).toBe(true);
+      expect(d.params.tables).toBe(false);
+      expect(maxAbsDiff(c.values64, d.values64)).toBeLessThan(1e-12);
     }
   });
 
