@@ -7,7 +7,7 @@
  *
  *   node dist/bench/tree-shap-bench.js [--json <file>] [--rows <n>]
  *
- * Rows default to 40: the 10,000-row time of the issue's case (500 trees,
+ * Rows default to 100: the 10,000-row time of the issue's case (500 trees,
  * depth 8) is printed as a projection, setup + 10,000 x seconds per row, with
  * the seconds per row from the runs on rows/2 and 2 rows (TreeSHAP's cost is
  * linear in rows: every row is an independent walk; path-dependent builds
@@ -49,7 +49,7 @@ function main(): void {
   const jsonIndex = args.indexOf('--json');
   const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
   const rowsIndex = args.indexOf('--rows');
-  const rows = rowsIndex >= 0 ? Number(args[rowsIndex + 1]) : 40;
+  const rows = rowsIndex >= 0 ? Number(args[rowsIndex + 1]) : 100;
   const base: Case = { trees: 500, depth: 8, rows };
   const cases: Array<Case & { vary: string }> = [
     { ...base, vary: 'base' },
