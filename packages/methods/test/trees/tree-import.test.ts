@@ -28,6 +28,7 @@ describe('tree ensemble import: prediction parity with scikit-learn', () => {
       expect(f.ensemble.features).toBe(6);
       const raw = predictTreesRaw(f.ensemble, f.x, f.rows);
       expect(raw.length).toBe(f.raw.flat().length);
+      console.log(`tree import ${name}: max relative error of raw scores vs scikit-learn ${maxRelative(raw, f.raw).toExponential(2)}${f.probabilities ? `, probabilities ${maxRelative(predictTrees(f.ensemble, f.x, f.rows), f.probabilities).toExponential(2)}` : ''}`);
       expect(maxRelative(raw, f.raw)).toBeLessThan(1e-5);
       if (f.probabilities) expect(maxRelative(predictTrees(f.ensemble, f.x, f.rows), f.probabilities)).toBeLessThan(1e-5);
       if (f.label) {
