@@ -24,7 +24,8 @@ export const umapCommand: Command = {
   description:
     'Features: every numeric column except the id, the label and class-like columns, or --features (names a,b,c or /regex/).\n' +
     "Output: one row per input row, in input order: the id column (detected, or --id-column; 'none' for none), then x, y (x1..xd with --dims d).\n" +
-    'Reported on stderr: trustworthiness (k = 5) and, with --label-column, the k-NN label agreement (mean share of the 10 nearest embedded neighbours with the same label) and the 10-NN accuracy.',
+    'Reported on stderr: trustworthiness (k = 5) and, with --label-column, the k-NN label agreement (mean share of the 10 nearest embedded neighbours with the same label) and the 10-NN accuracy; exact up to 5,000 rows, else over a seeded sample of 1,000 rows.\n' +
+    '--transform finds each new row\'s neighbours among the fitted rows exactly (rows x fitted rows distances).',
   options: [
     { name: 'input', type: 'string', placeholder: 'file', help: 'the table: .csv, .tsv, .parquet, .arrow, .json or .jsonl' },
     SQL_OPTION,
@@ -122,9 +123,12 @@ export const umapCommand: Command = {
       });
       const k = Math.min(5, Math.ceil(rows / 2) - 1);
       const quality: string[] = [];
-      if (k >= 1) quality.push(`trustworthiness(k=${k}) ${trustworthiness(input.data, width, result.embedding, dims, rows, { k, seed: args.number('seed') }).toFixed(4)}`);
+      // exact figures up to 5,000 rows; above, a seeded sample of 1,000 rows scored against all rows
+      const maxRows = rows <= 5000 ? rows : 1000;
+      const sampled = maxRows < rows ? `, ${maxRows} sampled rows` : '';
+      if (k >= 1) quality.push(`trustworthiness(k=${k}${sampled}) ${trustworthiness(input.data, width, result.embedding, dims, rows, { k, maxRows, seed: args.number('seed') }).toFixed(4)}`);
       if (labels) {
-        const q = knnLabelAgreement(result.embedding, dims, labels, { k: Math.min(10, rows - 1), seed: args.number('seed') });
+        const q = knnLabelAgreement(result.embedding, dims, labels, { k: Math.min(10, rows - 1), maxRows, seed: args.number('seed') });
         quality.push(`k-NN label agreement(k=${q.k}) ${q.agreement.toFixed(4)}, ${q.k}-NN accuracy ${q.accuracy.toFixed(4)}`);
       }
       io.progress.done(`${rows} rows x ${width} features -> ${dims}-D (${result.neighbourMethod} neighbours, ${result.edges} edges, ${be.name}) in ${seconds.toFixed(2)} s: ${quality.join('; ')}; wrote ${outPath}`);
