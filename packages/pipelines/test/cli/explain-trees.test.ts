@@ -100,7 +100,7 @@ describe('relevance explain --method tree-shap', () => {
     expect(foreign.code).toBe(2);
     expect(foreign.stderr).toMatch(/--steps does not apply to tree-shap/);
     const noCovers = await runCaptured([...base, '--method', 'tree-shap', '--algorithm', 'path-dependent']);
-    expect(noCovers.code).not.toBe(0);
-    expect(noCovers.stderr).toMatch(/covers/);
+    expect(noCovers.code).toBe(2);
+    expect(noCovers.stderr).toMatch(/--algorithm path-dependent needs node covers .*--covers <training rows>/);
   });
 });

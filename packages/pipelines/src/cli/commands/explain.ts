@@ -307,6 +307,9 @@ async function explainTrees(args: Args, io: Parameters<Command['run']>[1]): Prom
     throw new UsageError(`--method tree-shap explains ONNX-ML tree ensembles; ${modelPath} is a graph model: use kernel-shap, shapley-exact or shapley-sampling for Shapley values`);
   }
   let trees = loaded.trees;
+  if (algorithm === 'path-dependent' && !trees.cover && !args.has('covers')) {
+    throw new UsageError(`--algorithm path-dependent needs node covers and ${modelPath} has none (no nodes_hitrates); add --covers <training rows>, or use the interventional algorithm with --background`);
+  }
   const columns = args.list('columns');
   const input = await readArray(inputPath ?? { sql: sql! }, {
     ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
