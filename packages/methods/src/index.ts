@@ -103,6 +103,9 @@ export type {
 // embeddings (CLI: relevance tsne)
 export { tsne, TsneError, TSNE_EXACT_MAX_POINTS, calibratePerplexity, nearestNeighbours, squaredDistanceMatrix, pcaProjection, SpacePartitioningTree } from './embedding/index.js';
 export type { TsneOptions, TsneResult, TsneMethod, Calibration, CalibrationOptions, NearestNeighbours, HostMatrix } from './embedding/index.js';
+// UMAP (CLI: relevance umap) and embedding quality figures
+export { umap, UmapError, UMAP_EXACT_MAX_POINTS, fitAB, smoothKnnDistances, nnDescent, trustworthiness, knnLabelAgreement } from './embedding/index.js';
+export type { UmapOptions, UmapResult, UmapTransformOptions, UmapNeighbourMethod, NnDescentOptions, QualityOptions, LabelAgreement } from './embedding/index.js';
 // understanding a model across a data set (CLI: relevance neighbours)
 export {
   layerFeatures, UnderstandingError, modelUpTo, neighbours, topActivatingSamples, ACTIVATION_SCORES, fitGaussianPrior, synthesizeActivation,
@@ -113,7 +116,7 @@ export type {
 } from './understanding/index.js';
 export type { AllTargetsPath, Compaction } from './attribution/lrp/index.js';
 // every attribution method by CLI name
-export { METHOD_REGISTRY, METHOD_NAMES, methodEntry } from './attribution/registry.js';
+export { METHOD_REGISTRY, METHOD_NAMES, methodEntry, TREE_MODEL_FAMILIES } from './attribution/registry.js';
 export type { MethodEntry, MethodFamily } from './attribution/registry.js';
 // the fused all-targets engine for Dense/ReLU chains (epsilon, gamma, gradient x input)
 export { fusedChainRelevance } from './attribution/lrp/fused-chain.js';
@@ -130,3 +133,13 @@ export type { CounterfactualMode, CounterfactualOptions, CounterfactualChange, C
 // self-explaining neural networks (CLI: relevance train --model-type senn; explain --method senn)
 export { senn, isSenn, sennCoefficients, sennExplanation, SENN_THETA, SENN_AGGREGATE, lipschitzEstimate, trainSenn } from './senn/index.js';
 export type { SennOptions, SennExplanationOptions, LipschitzOptions, Explainer, SennTrainingOptions, SennData } from './senn/index.js';
+// tree ensembles (ONNX-ML TreeEnsembleRegressor / TreeEnsembleClassifier) and exact TreeSHAP (CLI: relevance explain --method tree-shap)
+export {
+  TreeError, isTreeEnsemble, treeCount, goesYes, leafOf, predictRaw as predictTreesRaw, predict as predictTrees, predictClass as predictTreesClass,
+  postTransform as treePostTransform, withCoversFromData, maxDepth as treeMaxDepth, SPLIT_MODES, POST_TRANSFORMS,
+  importTreeEnsemble, loadTreeEnsembleFile, isTreeEnsembleOnnx, holdsTreeEnsemble, treeEnsembleFromProto, TREE_ENSEMBLE_OPS, treeShap, TREE_SHAP, TREE_SHAP_OPTION_NAMES,
+  treeEnsembleModel, treeEnsembleOf, TREE_ENSEMBLE_NODE, treeShapMethod, TREE_SHAP_METHOD_OPTIONS,
+} from './trees/index.js';
+export type { TreeEnsemble, PostTransform, TreeShapOptions, TreeShapResult, TreeShapAlgorithm, TreeShapMethodOptions } from './trees/index.js';
+export { randomTreeEnsemble } from './trees/random-ensemble.js';
+export type { RandomEnsembleOptions } from './trees/random-ensemble.js';

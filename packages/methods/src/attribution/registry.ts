@@ -16,8 +16,9 @@ import { shapleySampling } from './perturbation/shapley-sampling.js';
 import { AttributionError, type AttributionMethod } from './types.js';
 import { influence, INFLUENCE, INFLUENCE_METHOD_OPTION_NAMES } from '../influence/influence-method.js';
 import { sennExplanation } from '../senn/senn.js';
+import { TREE_SHAP_METHOD_OPTIONS, treeShapMethod } from '../trees/tree-shap-method.js';
 
-export type MethodFamily = 'gradient' | 'path' | 'sampling' | 'backprop-rule' | 'cam' | 'perturbation' | 'shapley' | 'lrp' | 'influence' | 'self-explaining';
+export type MethodFamily = 'gradient' | 'path' | 'sampling' | 'backprop-rule' | 'cam' | 'perturbation' | 'shapley' | 'lrp' | 'influence' | 'self-explaining' | 'trees';
 
 export interface MethodEntry {
   name: string;
@@ -86,6 +87,14 @@ add({
   name: 'senn', family: 'self-explaining', summary: "a self-explaining network's own relevances θ_c(x) ⊙ x, or its coefficients θ_c(x) (Alvarez-Melis & Jaakkola 2018); SENN models only",
   run: sennExplanation, options: ['output'],
 });
+
+add({
+  name: 'tree-shap', family: 'trees', summary: 'exact TreeSHAP for tree ensembles: interventional against background rows, or path-dependent with covers (Lundberg et al. 2020)',
+  run: treeShapMethod, options: TREE_SHAP_METHOD_OPTIONS,
+});
+
+/** Methods that take tree-ensemble models (treeEnsembleModel): tree-shap and the model-agnostic ones. */
+export const TREE_MODEL_FAMILIES: readonly MethodFamily[] = ['trees', 'perturbation', 'shapley'];
 
 export const METHOD_REGISTRY: ReadonlyMap<string, MethodEntry> = new Map(entries.map((e) => [e.name, e]));
 

@@ -75,6 +75,11 @@ export class NodeAttributes {
     return a ? utf8.decode(a.s ?? new Uint8Array(0)) : dflt;
   }
 
+  strings(name: string): string[] | undefined {
+    const a = this.get(name, AttributeType.STRINGS);
+    return a ? (a.strings ?? []).map((b) => utf8.decode(b)) : undefined;
+  }
+
   tensor(name: string): TensorProto | undefined {
     return this.get(name, AttributeType.TENSOR)?.t;
   }

@@ -12,6 +12,7 @@ import { reportCommand } from './commands/report.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { neighboursCommand } from './commands/neighbours.js';
 import { tsneCommand } from './commands/tsne.js';
+import { umapCommand } from './commands/umap.js';
 import { simulateCommand } from './commands/simulate.js';
 import { benchmarkCommand } from './commands/benchmark.js';
 import { tcavCommand } from './commands/tcav.js';
@@ -19,4 +20,4 @@ import { strategiesCommand } from './commands/strategies.js';
 import { counterfactualsCommand } from './commands/counterfactuals.js';
 import { trainCommand } from './commands/train.js';
 
-export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, neighboursCommand, simulateCommand, benchmarkCommand, tcavCommand, strategiesCommand, counterfactualsCommand, trainCommand];
+export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, umapCommand, neighboursCommand, simulateCommand, benchmarkCommand, tcavCommand, strategiesCommand, counterfactualsCommand, trainCommand];

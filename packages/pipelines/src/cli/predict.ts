@@ -119,9 +119,24 @@ export const predictCommand: Command = {
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     try {
-      const { loadModel } = await import('./load-model.js');
-      const model = await loadModel(be, modelPath);
+      const { loadAnyModel } = await import('./load-model.js');
+      const loaded = await loadAnyModel(be, modelPath);
       const inputName = inputPath ?? '--sql query';
+      if (loaded.kind === 'trees') {
+        // tree ensembles: the scores after the post transform (probabilities for classifiers), as onnxruntime's second output
+        const { predictTrees } = await import('@relevance/methods');
+        const trees = loaded.trees;
+        const rows = input.shape[0] ?? 0;
+        const perRow = product(input.shape.slice(1));
+        if (perRow !== trees.features) throw new DataError(`${inputName}: each input row has ${perRow} values but the model ${basename(modelPath)} uses ${trees.features} features; choose them with --columns`);
+        const data = Float32Array.from(predictTrees(trees, input.data, rows));
+        const width = trees.outputs;
+        if (formatOfPath(outPath) === 'json') await writeArray(outPath, { shape: [rows, width], data });
+        else await writeArray(outPath, { shape: [rows, width], data, columnNames: Array.from({ length: width }, (_, j) => `output_${j}`), ...(input.ids ? { ids: input.ids, idName: input.idName ?? 'id' } : {}) });
+        io.progress.done(`${rows} rows -> [${rows}, ${width}] (tree ensemble, ${trees.roots.length} trees), wrote ${outPath}`);
+        return;
+      }
+      const model = loaded.model;
       const rowShape = rowShapeFor(model, input, modelPath, inputName);
       const rows = input.shape[0] ?? 0;
       const { data, rowShape: outRowShape } = await predictBatched(model, input, rowShape, batchSize, io.progress);

@@ -7,9 +7,10 @@ import { Dense } from './dense.js';
 import { AvgPool2d, GlobalAveragePool, MaxPool2d } from './pool.js';
 import { Add, Concat, Dropout, Flatten, Identity, Reshape } from './shape.js';
 import { SennAggregate } from './senn.js';
+import { TreeEnsembleOp } from '../../trees/tree-op.js';
 
 export const OPS: ReadonlyMap<string, OpDef> = new Map(
-  [Dense, Conv2d, MaxPool2d, AvgPool2d, GlobalAveragePool, Flatten, Reshape, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, BatchNorm, Dropout, Add, Concat, Identity, SennAggregate].map((op) => [op.type, op]),
+  [Dense, Conv2d, MaxPool2d, AvgPool2d, GlobalAveragePool, Flatten, Reshape, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, BatchNorm, Dropout, Add, Concat, Identity, SennAggregate, TreeEnsembleOp].map((op) => [op.type, op]),
 );
 
 export function opDef(type: string): OpDef | undefined {

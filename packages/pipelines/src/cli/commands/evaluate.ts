@@ -100,10 +100,12 @@ export const evaluateCommand: Command = {
     ID_OPTION,
     BACKEND_OPTION,
     { name: 'batch-size', type: 'integer', help: 'rows per internal batch of the methods and metrics' },
+    { name: 'background', type: 'string', placeholder: 'file', help: 'background rows for the methods that take them (tree-shap, kernel-shap)' },
   ],
   examples: [
     'relevance evaluate --model model.onnx --input data.parquet --methods saliency,integrated-gradients,lrp:epsilon-plus-flat --metrics aopc,faithfulness,sparseness --out table.parquet',
     'relevance evaluate --model weights.json --input data.csv --methods smoothgrad:samples=20 --metrics randomisation --seed 3 --out sanity.csv',
+    'relevance evaluate --model gbm.onnx --input data.csv --methods tree-shap,kernel-shap:samples=512 --background bg.csv --metrics aopc,sparseness --out trees.csv',
   ],
   async run(args, io) {
     const inputPath = args.optionalString('input');
@@ -140,9 +142,24 @@ export const evaluateCommand: Command = {
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     try {
-      const { loadModel } = await import('../load-model.js');
+      const { loadAnyModel } = await import('../load-model.js');
       const modelPath = args.string('model');
-      const model = await loadModel(be, modelPath);
+      const loaded = await loadAnyModel(be, modelPath);
+      let model: Model;
+      if (loaded.kind === 'trees') {
+        const { TREE_MODEL_FAMILIES, treeEnsembleModel, methodEntry } = await import('@relevance/methods');
+        for (const s of specs) {
+          const family = methodEntry(s.name).family;
+          if (!TREE_MODEL_FAMILIES.includes(family)) throw new UsageError(`--methods ${s.label}: ${modelPath} is a tree ensemble, which has no gradient; use tree-shap, kernel-shap, shapley-exact, shapley-sampling, occlusion, feature-ablation or lime`);
+        }
+        model = treeEnsembleModel(be, loaded.trees);
+      } else model = loaded.model;
+      if (args.has('background')) {
+        const bg = await readArray(args.string('background'), { requireComplete: true });
+        const { methodEntry } = await import('@relevance/methods');
+        const tensor = be.tensor(bg.data, bg.shape);
+        for (const s of specs) if (methodEntry(s.name).options.includes('background') && s.options.background === undefined) s.options.background = tensor;
+      }
       const rowShape = modelRowShape(model, input, inputPath ?? '--sql query');
       const x = be.tensor(input.data, [rows, ...rowShape]);
       io.progress.start('evaluate', methods.length * (1 + metrics.length));

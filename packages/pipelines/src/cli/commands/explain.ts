@@ -42,7 +42,10 @@ export const METHOD_FLAGS: ReadonlyArray<OptionSpec & { key: string }> = [
   { key: 'distance', name: 'distance', type: 'choice', choices: ['euclidean', 'cosine'], help: 'lime: distance in the binary perturbation space' },
   { key: 'kernelWidth', name: 'kernel-width', type: 'number', help: 'lime: exponential kernel width' },
   { key: 'ridgeAlpha', name: 'ridge-alpha', type: 'number', help: 'lime: ridge penalty of the final fit (default 1)' },
-  { key: 'background', name: 'background', type: 'string', placeholder: 'file', help: 'kernel-shap: background rows (array file), averaged in the value function' },
+  { key: 'background', name: 'background', type: 'string', placeholder: 'file', help: 'kernel-shap, tree-shap: background rows (array file or table), averaged in the value function' },
+  { key: 'algorithm', name: 'algorithm', type: 'choice', choices: ['interventional', 'path-dependent'], help: 'tree-shap: interventional against --background (default) or path-dependent with node covers (the file\'s nodes_hitrates, or --covers)' },
+  { key: 'covers', name: 'covers', type: 'string', placeholder: 'file', help: 'tree-shap --algorithm path-dependent: rows (e.g. the training data) whose counts per node are the covers' },
+  { key: 'interactions', name: 'interactions', type: 'boolean', help: 'tree-shap: also write SHAP interaction values [rows, features, features] (.json output)' },
   { key: 'paired', name: 'paired', type: 'boolean', help: 'kernel-shap: also evaluate each coalition\'s complement (default true)' },
   { key: 'enumerate', name: 'enumerate', type: 'boolean', help: 'kernel-shap: evaluate every coalition (exact; up to 20 features)' },
   { key: 'maxFeatures', name: 'max-features', type: 'integer', help: 'shapley-exact: refuse above this many features (default 20)' },
@@ -162,7 +165,9 @@ export const explainCommand: Command = {
   usage: 'explain --model <m.onnx|m.relevance> (--input <file> | --sql <query>) --method <name> [--target argmax|<k>|<file>] [method options] --out <file>',
   description:
     'Methods: saliency, saliency-squared, input-x-gradient, integrated-gradients, smoothgrad, smooth-taylor, guided-backprop, deconvolution, deeplift, ' +
-    'grad-cam, grad-cam-plus-plus, ablation-cam, score-cam, occlusion, feature-ablation, lime, kernel-shap, shapley-exact, shapley-sampling, lrp, influence.\n' +
+    'grad-cam, grad-cam-plus-plus, ablation-cam, score-cam, occlusion, feature-ablation, lime, kernel-shap, shapley-exact, shapley-sampling, lrp, influence, tree-shap.\n' +
+    'tree-shap (ONNX-ML tree ensembles only; Lundberg et al. 2020): exact Shapley values of the raw score (margin) per row; interventional against --background rows (default), ' +
+    'or path-dependent with covers (--algorithm path-dependent, covers from the file or --covers rows); --interactions adds SHAP interaction values to .json output.\n' +
     'influence (Leino et al. 2018; TruLens InternalInfluence): --slice, --qoi and --doi choose where, what and around what; the output is shaped like the slice ' +
     '(--qoi replaces --target; --multiply-activation gives gradient x (activation - baseline)).\n' +
     'Method options are given as flags (both --flag value and --flag=value; negative numbers too: --low=-3). A flag the method does not take is an error.\n' +
@@ -184,12 +189,15 @@ export const explainCommand: Command = {
     'relevance explain --model cnn.onnx --input inputs.json --method integrated-gradients --steps 64 --integration riemann-trapezoid --out ig.json',
     'relevance explain --model cnn.onnx --input inputs.json --method grad-cam --layer conv2 --upsample bilinear --out cam.json',
     'relevance explain --model mlp.onnx --input x.csv --method lrp --layer-rules fc1=zbox,fc2=gamma,fc3=epsilon --low=-3 --high 3 --out lrp.parquet',
+    'relevance explain --model gbm.onnx --input x.csv --method tree-shap --background train-sample.csv --out shap.parquet',
     'relevance explain --model mlp.onnx --input x.json --method influence --slice relu1 --qoi comparative:0,2 --doi linear --steps 8 --integration uniform-endpoints --activation-baseline zero --multiply-activation --out infl.json',
   ],
   async run(args, io) {
+    if (args.string('method') === TREE_SHAP_NAME) return explainTrees(args, io);
+    for (const f of TREE_ONLY_FLAGS) if (args.has(f)) throw new UsageError(`--${f} applies to --method tree-shap only`);
     // loaded on use, so `relevance --help` starts without the compute engine
     const { methodEntry } = await import('@relevance/methods');
-    const { loadModel } = await import('../load-model.js');
+    const { loadAnyModel } = await import('../load-model.js');
     const entry = methodEntry(args.string('method'));
     // options that do not apply to the method
     const given = METHOD_FLAGS.filter((f) => args.has(f.name));
@@ -216,7 +224,14 @@ export const explainCommand: Command = {
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     let model: Model | null = null;
     try {
-      model = await loadModel(be, args.string('model'));
+      const loaded = await loadAnyModel(be, args.string('model'));
+      if (loaded.kind === 'trees') {
+        const { TREE_MODEL_FAMILIES, treeEnsembleModel } = await import('@relevance/methods');
+        if (!TREE_MODEL_FAMILIES.includes(entry.family)) {
+          throw new UsageError(`--method ${entry.name} needs a differentiable graph model, and ${args.string('model')} is a tree ensemble; use tree-shap, or a model-agnostic method: kernel-shap, shapley-exact, shapley-sampling, occlusion, feature-ablation, lime`);
+        }
+        model = treeEnsembleModel(be, loaded.trees);
+      } else model = loaded.model;
       if (isInfluence) await checkInfluenceModel(args, model);
       const modelRow = model.inputs[0]!.shape.slice(1);
       const rows = input.shape[0]!;
@@ -251,3 +266,87 @@ export const explainCommand: Command = {
     }
   },
 };
+
+const TREE_SHAP_NAME = 'tree-shap';
+const TREE_ONLY_FLAGS = ['algorithm', 'covers', 'interactions'];
+const TREE_SHAP_FLAGS = ['target', 'background', 'algorithm', 'covers', 'interactions'];
+
+/** Rows of an array file or table, as the ensemble's features wide. */
+async function treeRows(path: string, features: number, what: string, columns: string[]): Promise<Float32Array> {
+  const a = await readArray(path, { ...(columns.length ? { columns: parseColumnSpec(columns) } : {}), requireComplete: true });
+  const width = a.shape.slice(1).reduce((p, d) => p * d, 1);
+  if (width !== features) throw new DataError(`${path}: ${what} rows have ${width} values but the model uses ${features} features; choose the feature columns with --columns`);
+  return a.data;
+}
+
+/** `explain --method tree-shap`: exact TreeSHAP on an ONNX-ML tree ensemble. */
+async function explainTrees(args: Args, io: Parameters<Command['run']>[1]): Promise<void> {
+  const foreign = METHOD_FLAGS.filter((f) => args.has(f.name) && !TREE_SHAP_FLAGS.includes(f.key));
+  if (foreign.length) throw new UsageError(`${foreign.map((f) => `--${f.name}`).join(', ')} ${foreign.length === 1 ? 'does' : 'do'} not apply to tree-shap; it takes --background, --algorithm, --covers, --interactions`);
+  if (args.has('batch-size')) throw new UsageError('--batch-size does not apply to tree-shap');
+  const algorithm = (args.optionalString('algorithm') ?? 'interventional') as 'interventional' | 'path-dependent';
+  if (algorithm === 'interventional' && args.has('covers')) throw new UsageError('--covers applies to --algorithm path-dependent; interventional TreeSHAP uses --background');
+  if (algorithm === 'path-dependent' && args.has('background')) throw new UsageError('--background applies to the interventional algorithm; path-dependent TreeSHAP uses covers (--covers rows, or the file\'s nodes_hitrates)');
+  if (algorithm === 'interventional' && !args.has('background')) throw new UsageError('tree-shap needs --background <file> (rows the features are drawn from when absent, e.g. 100 training rows), or --algorithm path-dependent');
+  const inputPath = args.optionalString('input');
+  const sql = args.optionalString('sql');
+  if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
+  const outPath = args.string('out');
+  if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .json, .csv, .parquet or .arrow`);
+  if (args.flag('interactions') && formatOfPath(outPath) !== 'json') throw new UsageError(`--interactions writes [rows, features, features] values: use a .json --out, got ${outPath}`);
+  const modelPath = args.string('model');
+  const { createBackend } = await import('@relevance/core-wasm');
+  const be = await createBackend('reference');
+  const { loadAnyModel } = await import('../load-model.js');
+  let loaded;
+  try {
+    loaded = await loadAnyModel(be, modelPath);
+  } finally {
+    be.destroy();
+  }
+  if (loaded.kind !== 'trees') {
+    loaded.model.dispose();
+    throw new UsageError(`--method tree-shap explains ONNX-ML tree ensembles; ${modelPath} is a graph model: use kernel-shap, shapley-exact or shapley-sampling for Shapley values`);
+  }
+  let trees = loaded.trees;
+  if (algorithm === 'path-dependent' && !trees.cover && !args.has('covers')) {
+    throw new UsageError(`--algorithm path-dependent needs node covers and ${modelPath} has none (no nodes_hitrates); add --covers <training rows>, or use the interventional algorithm with --background`);
+  }
+  const columns = args.list('columns');
+  const input = await readArray(inputPath ?? { sql: sql! }, {
+    ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
+    idColumn: idColumnOption(args.optionalString('id')),
+    requireComplete: false,
+  });
+  const rows = input.shape[0]!;
+  const width = input.shape.slice(1).reduce((p, d) => p * d, 1);
+  if (width !== trees.features) throw new DataError(`${inputPath ?? '--sql query'}: each row has ${width} values but ${basename(modelPath)} uses ${trees.features} features; choose the feature columns with --columns`);
+  const { treeShap, withCoversFromData } = await import('@relevance/methods');
+  const target = await targetValue(args.string('target'));
+  const background = args.has('background') ? await treeRows(args.string('background'), trees.features, 'background', columns) : undefined;
+  if (args.has('covers')) {
+    const c = await treeRows(args.string('covers'), trees.features, 'covers', columns);
+    trees = withCoversFromData(trees, c, c.length / trees.features);
+  }
+  io.progress.start(`tree-shap on ${rows} rows`, 0);
+  const t0 = performance.now();
+  const a = treeShap(trees, input.data, rows, { target, algorithm, interactions: args.flag('interactions'), ...(background ? { background } : {}) });
+  const seconds = (performance.now() - t0) / 1000;
+  io.progress.done(`tree-shap (${algorithm}): [${a.shape.join(', ')}] in ${seconds.toFixed(2)} s, completeness max |error| ${a.completeness!.maxAbsError.toExponential(2)}`);
+  if (formatOfPath(outPath) === 'json') {
+    await writeJsonAtomic(outPath, {
+      method: a.method,
+      params: a.params,
+      targets: Array.from(a.targets),
+      shape: a.shape,
+      data: Array.from(a.values64),
+      expected_value: Array.from(a.expectedValue),
+      prediction: Array.from(a.prediction),
+      ...(a.interactions ? { interactions: { shape: [rows, trees.features, trees.features], data: Array.from(a.interactions) } } : {}),
+      completeness: { reference: a.completeness!.reference, sums: Array.from(a.completeness!.sums), expected: Array.from(a.completeness!.expected), error: Array.from(a.completeness!.error), max_abs_error: a.completeness!.maxAbsError, max_rel_error: a.completeness!.maxRelError },
+    });
+  } else {
+    await writeAttribution(outPath, a, rows, { ids: input.ids, idName: input.idName });
+  }
+  io.stdout.write(`tree-shap: wrote ${basename(outPath)} (${rows} rows, shape [${a.shape.join(', ')}], expected value ${a.expectedValue[0]!.toPrecision(6)})\n`);
+}

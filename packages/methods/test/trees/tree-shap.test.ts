@@ -1,0 +1,178 @@
+/**
+ * TreeSHAP against brute-force Shapley values: the test enumerates all 2^M
+ * coalitions of the game (interventional: mean over the background of
+ * f(x_S, z_rest) through predictRaw; path-dependent: Algorithm 1's EXPVALUE
+ * with the covers) and compares values and interaction values to 1e-6, on
+ * every fixture tree and every output column, plus random synthetic trees
+ * with repeated features on a path, every split mode and missing values.
+ */
+import { describe, expect, it } from 'vitest';
+import { Generator } from '@relevance/core-wasm';
+import { predictTreesRaw, treeShap, withCoversFromData, type TreeEnsemble } from '../../src/index.js';
+import { bruteForceShapley, FIXTURE_NAMES, interventionalGame, loadFixture, pathDependentGame } from './helpers.js';
+
+const TOL = 1e-6;
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+/** Check every row and output of `e` against brute force; returns the largest error seen. */
+function checkAgainstBruteForce(e: TreeEnsemble, x: Float32Array, rows: number, algorithm: 'interventional' | 'path-dependent', background?: Float32Array): number {
+  const F = e.features;
+  let worst = 0;
+  for (let out = 0; out < e.outputs; out++) {
+    const r = treeShap(e, x, rows, { target: out, algorithm, interactions: true, ...(background ? { background } : {}) });
+    for (let row = 0; row < rows; row++) {
+      const game = algorithm === 'interventional' ? interventionalGame(e, x, row, background!, out) : pathDependentGame(e, x, row, out);
+      const bf = bruteForceShapley(F, game);
+      const dv = maxAbsDiff(r.values64.subarray(row * F, (row + 1) * F), bf.phi);
+      const di = maxAbsDiff(r.interactions!.subarray(row * F * F, (row + 1) * F * F), bf.inter);
+      worst = Math.max(worst, dv, di);
+      // efficiency: the values add up to f(x) - E[f] = v(all) - v(empty)
+      const sum = r.values64.subarray(row * F, (row + 1) * F).reduce((a, b) => a + b, 0);
+      expect(Math.abs(sum - (game((1 << F) - 1) - game(0)))).toBeLessThan(TOL);
+      expect(Math.abs(r.prediction[row]! - r.expectedValue[row]! - sum)).toBeLessThan(TOL);
+    }
+    expect(r.completeness!.maxAbsError).toBeLessThan(TOL);
+  }
+  return worst;
+}
+
+describe('interventional TreeSHAP equals brute-force Shapley values', () => {
+  for (const name of FIXTURE_NAMES) {
+    it(`${name}: values and interaction values to 1e-6, every output column`, () => {
+      const f = loadFixture(name);
+      const worst = checkAgainstBruteForce(f.ensemble, f.x.subarray(0, 6 * 6), 6, 'interventional', f.background);
+      console.log(`tree-shap interventional ${name}: max |TreeSHAP - brute force| over values and interactions ${worst.toExponential(2)}`);
+      expect(worst).toBeLessThan(TOL);
+    });
+  }
+});
+
+describe('path-dependent TreeSHAP equals brute-force Shapley values of E[f | x_S]', () => {
+  for (const name of ['dt_reg', 'rf_reg', 'rf_clf'] as const) {
+    it(`${name} (covers from nodes_hitrates)`, () => {
+      const f = loadFixture(name);
+      const worst = checkAgainstBruteForce(f.ensemble, f.x.subarray(0, 36), 6, 'path-dependent');
+      console.log(`tree-shap path-dependent ${name}: max |TreeSHAP - brute force| ${worst.toExponential(2)}`);
+      expect(worst).toBeLessThan(TOL);
+    });
+  }
+  it('gbm_multi with covers counted from the background rows', () => {
+    const f = loadFixture('gbm_multi');
+    const e = withCoversFromData(f.ensemble, f.background, f.background.length / 6);
+    expect(checkAgainstBruteForce(e, f.x.subarray(0, 24), 4, 'path-dependent')).toBeLessThan(TOL);
+  });
+});
+
+/** A random tree ensemble: every split mode, repeated features on paths, random missing-value directions. */
+function randomEnsemble(g: Generator, trees: number, depth: number, F: number, outputs = 1): TreeEnsemble {
+  const feature: number[] = [];
+  const threshold: number[] = [];
+  const mode: number[] = [];
+  const yes: number[] = [];
+  const no: number[] = [];
+  const missing: number[] = [];
+  const leaf: number[] = [];
+  const cover: number[] = [];
+  const roots: number[] = [];
+  const grow = (d: number, c: number): number => {
+    const n = feature.length;
+    feature.push(-1); threshold.push(0); mode.push(0); yes.push(0); no.push(0); missing.push(0); cover.push(c);
+    for (let j = 0; j < outputs; j++) leaf.push(0);
+    if (d === depth || (d > 1 && g.uniform() < 0.15)) {
+      for (let j = 0; j < outputs; j++) leaf[n * outputs + j] = g.normal();
+      return n;
+    }
+    feature[n] = Math.floor(g.uniform() * F);
+    mode[n] = Math.floor(g.uniform() * 4); // LEQ, LT, GTE, GT
+    threshold[n] = Math.fround(g.normal() * 0.7);
+    missing[n] = g.uniform() < 0.5 ? 1 : 0;
+    const share = 0.2 + 0.6 * g.uniform();
+    yes[n] = grow(d + 1, c * share);
+    no[n] = grow(d + 1, c * (1 - share));
+    return n;
+  };
+  for (let t = 0; t < trees; t++) roots.push(grow(0, 100));
+  return {
+    kind: 'tree-ensemble', source: 'random', task: 'regression', features: F, outputs, roots: Int32Array.from(roots), feature: Int32Array.from(feature),
+    threshold: Float32Array.from(threshold), mode: Uint8Array.from(mode), yes: Int32Array.from(yes), no: Int32Array.from(no), missingYes: Uint8Array.from(missing),
+    leafValue: Float64Array.from(leaf), base: new Float64Array(outputs).fill(0.5), cover: Float64Array.from(cover), postTransform: 'NONE', inputName: 'x',
+  };
+}
+
+function randomRows(g: Generator, rows: number, F: number, missing = 0): Float32Array {
+  return Float32Array.from({ length: rows * F }, () => (g.uniform() < missing ? NaN : Math.fround(g.normal())));
+}
+
+describe('TreeSHAP on random trees (repeated features, all split modes, missing values)', () => {
+  it('interventional and path-dependent equal brute force on 8 features, depth 6', () => {
+    const g = new Generator(7);
+    const e = randomEnsemble(g, 4, 6, 8, 2);
+    const x = randomRows(g, 5, 8, 0.1);
+    const bg = randomRows(g, 12, 8);
+    expect(checkAgainstBruteForce(e, x, 5, 'interventional', bg)).toBeLessThan(TOL);
+    expect(checkAgainstBruteForce(e, x, 5, 'path-dependent')).toBeLessThan(TOL);
+  });
+
+  it('the per-leaf tables agree with the direct walks (shap recursion, background walk) to 1e-12', () => {
+    const g = new Generator(21);
+    const e = randomEnsemble(g, 6, 7, 8, 2);
+    const x = randomRows(g, 10, 8, 0.1);
+    const bg = randomRows(g, 30, 8);
+    for (const target of [0, 1]) {
+      const a = treeShap(e, x, 10, { algorithm: 'path-dependent', target, pathTables: true });
+      const b = treeShap(e, x, 10, { algorithm: 'path-dependent', target, pathTables: false });
+      expect(a.params.pathTables).toBe(true);
+      expect(b.params.pathTables).toBe(false);
+      expect(maxAbsDiff(a.values64, b.values64)).toBeLessThan(1e-12);
+      const c = treeShap(e, x, 10, { background: bg, target, pathTables: true });
+      const d = treeShap(e, x, 10, { background: bg, target, pathTables: false });
+      expect(c.params.tables).toBe(true);
+      expect(d.params.tables).toBe(false);
+      expect(maxAbsDiff(c.values64, d.values64)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('a feature no tree uses gets exactly zero; a row equal to the only background row gets all zeros', () => {
+    const g = new Generator(3);
+    const e = randomEnsemble(g, 3, 5, 6);
+    const used = new Set(Array.from(e.feature).filter((f) => f >= 0));
+    const x = randomRows(g, 3, 6);
+    const r = treeShap(e, x, 3, { background: randomRows(g, 10, 6), target: 0 });
+    for (let f = 0; f < 6; f++) if (!used.has(f)) for (let row = 0; row < 3; row++) expect(r.values64[row * 6 + f]).toBe(0);
+    const same = treeShap(e, x.subarray(0, 6), 1, { background: x.subarray(0, 6), target: 0 });
+    expect(Array.from(same.values64)).toEqual(new Array(6).fill(0));
+    expect(same.expectedValue[0]).toBeCloseTo(predictTreesRaw(e, x.subarray(0, 6), 1)[0]!, 12);
+  });
+
+  it('is deterministic and independent of the row order', () => {
+    const g = new Generator(11);
+    const e = randomEnsemble(g, 5, 5, 6);
+    const x = randomRows(g, 4, 6);
+    const bg = randomRows(g, 8, 6);
+    const a = treeShap(e, x, 4, { background: bg, target: 0 });
+    const reversed = new Float32Array(24);
+    for (let r = 0; r < 4; r++) reversed.set(x.subarray(r * 6, r * 6 + 6), (3 - r) * 6);
+    const b = treeShap(e, reversed, 4, { background: bg, target: 0 });
+    for (let r = 0; r < 4; r++) expect(Array.from(b.values64.subarray((3 - r) * 6, (4 - r) * 6))).toEqual(Array.from(a.values64.subarray(r * 6, r * 6 + 6)));
+  });
+});
+
+describe('TreeSHAP errors', () => {
+  const f = loadFixture('gbm_reg');
+  it('interventional without a background names --background and the alternative', () => {
+    expect(() => treeShap(f.ensemble, f.x, f.rows)).toThrow(/needs background rows \(--background/);
+  });
+  it('path-dependent without covers names --covers', () => {
+    expect(() => treeShap(f.ensemble, f.x, f.rows, { algorithm: 'path-dependent' })).toThrow(/gbm_reg\.onnx has none .*--covers/);
+  });
+  it('out-of-range target, wrong width, unknown option', () => {
+    expect(() => treeShap(f.ensemble, f.x, f.rows, { background: f.background, target: 1 })).toThrow(/target 1 \(row 0\) is out of range: gbm_reg\.onnx has 1 output/);
+    expect(() => treeShap(f.ensemble, f.x.subarray(0, 10), 2, { background: f.background })).toThrow(/10 values are not 2 rows of 6 features/);
+    expect(() => treeShap(f.ensemble, f.x, f.rows, { background: f.background, steps: 3 } as never)).toThrow(/option 'steps' does not apply/);
+  });
+});
