@@ -21,6 +21,21 @@ export function parseShard(text: string | undefined): ProteomicsOptions['shard']
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 
+const fixed = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '–');
+
+/** This run's network against every baseline on the truth, best AUROC first (the benchmark adds spreads over seeds). */
+export function runLeaderboard(m: Record<string, any>): string[] {
+  const rows: Array<[string, Record<string, unknown>]> = [['relevance (this study)', m.network.cohort], ...Object.entries<Record<string, unknown>>(m.baselines ?? {}).filter(([, b]) => typeof b.auroc === 'number')];
+  rows.sort((a, b) => (b[1].auroc as number) - (a[1].auroc as number));
+  const width = Math.max(...rows.map(([name]) => name.length));
+  const mine = rows.findIndex(([name]) => name.startsWith('relevance'));
+  return [
+    `this run against the truth (rank ${mine + 1} of ${rows.length} by AUROC):`,
+    `  ${'method'.padEnd(width)}  AUROC  AUPR   EPR`,
+    ...rows.map(([name, b]) => `  ${name.padEnd(width)}  ${fixed(b.auroc)}  ${fixed(b.aupr)}  ${fixed(b.epr)}`),
+  ];
+}
+
 export const studyProteomicsCommand: Command = {
   name: 'proteomics',
   summary: 'protein-influence networks per patient, class and cohort from a masked predictor and LRP, with baselines and known interactions',
@@ -124,7 +139,7 @@ export const studyProteomicsCommand: Command = {
     const result = await runProteomicsStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')) });
     const m = result.metrics as Record<string, any>;
     const lines = [`run folder: ${result.outDir}`];
-    if (m.network?.cohort) lines.push(`cohort network AUROC ${m.network.cohort.auroc} (AUPR ${m.network.cohort.aupr}); partial correlation ${m.baselines?.partial_correlation?.auroc}, Pearson ${m.baselines?.pearson?.auroc}`);
+    if (m.network?.cohort) lines.push(`cohort network AUROC ${m.network.cohort.auroc} (AUPR ${m.network.cohort.aupr}); partial correlation ${m.baselines?.partial_correlation?.auroc}, Pearson ${m.baselines?.pearson?.auroc}`, ...runLeaderboard(m));
     if (m.network?.per_instance) lines.push(`per-patient AUROC mean ${m.network.per_instance.auroc_mean} over ${m.network.per_instance.instances} patients (LIONESS-Pearson ${m.baselines?.lioness_pearson?.per_instance?.auroc_mean})`);
     if (result.reportPath) lines.push(`report: ${result.reportPath}`);
     io.stdout.write(`${lines.join('\n')}\n`);

@@ -171,3 +171,13 @@ describe('relevance benchmark networks', () => {
     }
   });
 });
+
+describe('the study prints its own leaderboard', () => {
+  it('ranks this run\'s network among the baselines by AUROC', async () => {
+    const { runLeaderboard } = await import('../../../src/cli/commands/study-proteomics.js');
+    const lines = runLeaderboard({ network: { cohort: { auroc: 0.8, aupr: 0.5, epr: 2 } }, baselines: { genie3: { auroc: 0.85, aupr: 0.6 }, pearson: { auroc: 0.7, aupr: 0.4 }, lioness_pearson: { per_instance: {} } } });
+    expect(lines[0]).toBe('this run against the truth (rank 2 of 3 by AUROC):');
+    expect(lines.slice(2).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual(['genie3', 'relevance (this study)', 'pearson']);
+    expect(lines[3]).toMatch(/0\.800 {2}0\.500 {2}2\.000/);
+  });
+});
