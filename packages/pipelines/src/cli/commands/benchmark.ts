@@ -29,7 +29,7 @@ function boardLines(title: string, rows: readonly LeaderRow[]): string[] {
   return [
     title,
     `  ${'rank'.padEnd(5)}${'method'.padEnd(width + 2)}${'AUROC'.padEnd(17)}${'AUPR'.padEnd(17)}${'AUPR ratio'.padEnd(17)}EPR`,
-    ...rows.map((r) => `  ${String(r.rank).padEnd(5)}${(r.method + (r.kind === 'published' ? '*' : '')).padEnd(width + 2)}${formatScore(r.mean.auroc, r.sd.auroc).padEnd(17)}${formatScore(r.mean.aupr, r.sd.aupr).padEnd(17)}${formatScore(r.mean.aupr_ratio, r.sd.aupr_ratio).padEnd(17)}${formatScore(r.mean.epr, r.sd.epr)}`),
+    ...rows.map((r) => `  ${String(r.rank).padEnd(5)}${r.method.padEnd(width + 2)}${formatScore(r.mean.auroc, r.sd.auroc).padEnd(17)}${formatScore(r.mean.aupr, r.sd.aupr).padEnd(17)}${formatScore(r.mean.aupr_ratio, r.sd.aupr_ratio).padEnd(17)}${formatScore(r.mean.epr, r.sd.epr)}`),
   ];
 }
 
@@ -84,7 +84,7 @@ export const benchmarkCommand: Command = {
       force: args.flag('force'),
     }, { progress: io.progress, log: (line) => io.stderr.write(`${line}\n`) });
     const lines = [...boardLines(`leaderboard over ${new Set(result.rows.map((r) => r.set)).size} data sets (mean ± sd over seeds ${seeds.join(', ')}):`, result.overall)];
-    if (result.published.length) lines.push('', ...boardLines(`over the ${result.publishedSets.length} data sets with published rankings (* = published ranking, ± bootstrap over pairs):`, result.published));
+    if (result.published.length) lines.push('', ...boardLines(`over the ${result.publishedSets.length} data sets with published rankings (published: ± bootstrap over pairs):`, result.published));
     const losses = result.margins.filter((m) => m.margin < -0.02);
     lines.push('', losses.length ? `${OURS} is more than 0.02 AUROC below the best baseline on: ${losses.map((m) => `${m.set} (${m.ours.toFixed(3)} vs ${m.best} ${m.bestAuroc.toFixed(3)})`).join(', ')}` : `${OURS} is within 0.02 AUROC of the best baseline, or above it, on every data set`);
     lines.push(`run folder: ${result.outDir}`, `report: ${result.outDir}/report.html`);
@@ -102,7 +102,7 @@ const START = '<!-- leaderboard:start (relevance benchmark networks --markdown w
 const END = '<!-- leaderboard:end -->';
 
 /** Replace the leaderboard section of an existing Markdown file (between START and END), or write a new file holding only it. */
-async function writeMarkdownSection(path: string, section: string): Promise<void> {
+export async function writeMarkdownSection(path: string, section: string): Promise<void> {
   let text: string | null = null;
   try {
     text = await readFile(path, 'utf8');
@@ -118,7 +118,7 @@ async function writeMarkdownSection(path: string, section: string): Promise<void
   await writeTextAtomic(path, text);
 }
 
-function benchmarkMarkdown(overall: LeaderRow[], published: LeaderRow[], publishedSets: number, perSet: string, seeds: number[]): string {
+export function benchmarkMarkdown(overall: LeaderRow[], published: LeaderRow[], publishedSets: number, perSet: string, seeds: number[]): string {
   return [
     `### Over every data set (mean ± sd over seeds ${seeds.join(', ')})`,
     '',

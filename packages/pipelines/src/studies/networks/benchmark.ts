@@ -71,6 +71,11 @@ export function rowsFromMetrics(set: string, seed: number, metrics: Record<strin
   return rows;
 }
 
+/** A published ranking's name in the leaderboard: never the same as a method computed in the run (GENIE3 is both). */
+export function publishedName(peer: string): string {
+  return `${peer.toLowerCase()} (published)`;
+}
+
 async function scorePeers(ds: NetworkDataSet, genes: string[], options: NetworkBenchmarkOptions): Promise<ScoreRow[]> {
   if (ds.peers.length === 0) return [];
   const truth = await truthMatrix(ds.truth, genes);
@@ -78,7 +83,7 @@ async function scorePeers(ds: NetworkDataSet, genes: string[], options: NetworkB
   for (const peer of ds.peers) {
     const { scores } = await peerMatrix(peer.path, genes);
     const s = scoreMatrix(scores, truth, genes.length, true);
-    rows.push({ set: ds.name, method: peer.name.toLowerCase(), kind: 'published', seed: null, seconds: NaN, ...s, spread: bootstrapSpread(scores, truth, genes.length, true, options.bootstrap, 1) });
+    rows.push({ set: ds.name, method: publishedName(peer.name), kind: 'published', seed: null, seconds: NaN, ...s, spread: bootstrapSpread(scores, truth, genes.length, true, options.bootstrap, 1) });
   }
   return rows;
 }
