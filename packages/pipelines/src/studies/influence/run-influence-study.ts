@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { createBackend, type Backend } from '@relevance/core-wasm';
 import { saveModelFile, stats, type Model } from '@relevance/methods';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
-import { DataError } from '../../io/data-error.js';
 import { didYouMean, listNames } from '../../io/closest-match.js';
 import { UsageError } from '../../cli/usage-error.js';
 import type { Table } from '../../io/table.js';

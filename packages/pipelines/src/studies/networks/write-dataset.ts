@@ -15,7 +15,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { writeTextAtomic } from '../../io/atomic-write.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
 import { writeTable } from '../../io/write-table.js';
-import type { SimulatedNetwork, SimulationKind, SimulationOptions } from './simulators.js';
+import type { SimulatedNetwork, SimulationKind } from './simulators.js';
 
 /** The output folder exists and holds files, and `force` was not given. */
 export class DatasetExistsError extends Error {
