@@ -4,11 +4,11 @@
  * otherwise), left alone when it is fine; no adapter and no Dawn start
  * without a Vulkan loader.
  */
-import { mkdtempSync, statSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensurePrivateRuntimeDir, findWebGpuAdapter, vulkanLoaderPresent } from '../../src/backends/webgpu/adapter.js';
+import { ensurePrivateRuntimeDir, findWebGpuAdapter, vulkanDriversPresent, vulkanLoaderPresent } from '../../src/backends/webgpu/adapter.js';
 
 const saved = process.env['XDG_RUNTIME_DIR'];
 afterEach(() => {
@@ -41,5 +41,28 @@ describe('quiet GPU probe', () => {
   it.runIf(process.platform === 'linux')('without a Vulkan loader the quiet probe finds no adapter (and starts no Dawn)', async () => {
     if (await vulkanLoaderPresent()) return; // this machine has one: nothing to check here
     expect(await findWebGpuAdapter({ diagnostics: false })).toBeNull();
+  });
+
+  it.runIf(process.platform === 'linux')('finds Vulkan drivers only where a manifest or VK_ICD_FILENAMES names one', async () => {
+    const saved = { ...process.env };
+    const empty = mkdtempSync(join(tmpdir(), 'vk-empty-'));
+    try {
+      for (const k of ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES', 'VK_ADD_DRIVER_FILES']) delete process.env[k];
+      process.env['XDG_DATA_DIRS'] = empty;
+      process.env['XDG_CONFIG_DIRS'] = empty;
+      process.env['HOME'] = empty;
+      const systemWide = ['/etc', '/usr/share', '/usr/local/share'].some((d) => existsSync(join(d, 'vulkan', 'icd.d')) && readdirSync(join(d, 'vulkan', 'icd.d')).some((f) => f.endsWith('.json')));
+      expect(await vulkanDriversPresent()).toBe(systemWide);
+      mkdirSync(join(empty, 'vulkan', 'icd.d'), { recursive: true });
+      writeFileSync(join(empty, 'vulkan', 'icd.d', 'mine.json'), '{}');
+      expect(await vulkanDriversPresent()).toBe(true);
+      rmSync(join(empty, 'vulkan'), { recursive: true });
+      process.env['VK_ICD_FILENAMES'] = '/usr/lib/chromium/vk_swiftshader_icd.json';
+      expect(await vulkanDriversPresent()).toBe(true);
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -75,7 +75,9 @@ describe('a finished run is never overwritten silently', () => {
 describe('failed commands leave nothing', () => {
   it('a study that fails on its data leaves no --out folder', async () => {
     const out = tmp.path('failed/run');
-    const r = await study(out, '--data', tmp.path('no-such.csv'));
+    // not the SMALL synthetic options: they are usage errors next to --data
+    const r = await runCaptured(['study', 'proteomics', '--data', tmp.path('no-such.csv'), '--out', out]);
+    expect(r.stderr).toMatch(/no-such\.csv: file not found/);
     expect(r.code).toBe(1);
     expect(existsSync(tmp.path('failed'))).toBe(false);
   });

@@ -42,6 +42,29 @@ export async function vulkanLoaderPresent(): Promise<boolean> {
 }
 
 /**
+ * Linux: whether any Vulkan driver is installed: VK_ICD_FILENAMES or
+ * VK_DRIVER_FILES set, or a driver manifest (*.json) in the loader's search
+ * folders. Without one the loader prints "Found no drivers!" on fd 2.
+ */
+export async function vulkanDriversPresent(): Promise<boolean> {
+  if (process.platform !== 'linux') return true;
+  if (process.env['VK_ICD_FILENAMES'] || process.env['VK_DRIVER_FILES'] || process.env['VK_ADD_DRIVER_FILES']) return true;
+  const { readdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const data = (process.env['XDG_DATA_DIRS'] ?? '/usr/local/share:/usr/share').split(':').filter(Boolean);
+  const config = (process.env['XDG_CONFIG_DIRS'] ?? '/etc/xdg').split(':').filter(Boolean);
+  const home = process.env['HOME'] ? [join(process.env['HOME'], '.local/share')] : [];
+  const dirs = [...config, '/etc', ...home, ...data, '/usr/share', '/usr/local/share'].map((d) => join(d, 'vulkan', 'icd.d'));
+  return dirs.some((d) => {
+    try {
+      return readdirSync(d).some((f) => f.endsWith('.json'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
  * Dawn's Vulkan loader prints "error: XDG_RUNTIME_DIR is invalid or not set"
  * when the variable is unset or not a private folder (containers, CI, cron).
  * Give this process a private one (mode 0700 in the temp folder) in that case.
@@ -93,8 +116,8 @@ export async function getGpu(): Promise<GPU | null> {
 export async function findWebGpuAdapter(options: BackendOptions = {}): Promise<GPUAdapter | null> {
   if (isNode() && !(options.diagnostics ?? true)) {
     // Dawn writes its Vulkan loader complaints straight to stderr (fd 2), where no JS code can catch them:
-    // without a Vulkan loader there is no adapter to find, so do not start Dawn at all
-    if (!(await vulkanLoaderPresent())) return null;
+    // without a Vulkan loader or any Vulkan driver there is no adapter to find, so do not start Dawn at all
+    if (!(await vulkanLoaderPresent()) || !(await vulkanDriversPresent())) return null;
     await ensurePrivateRuntimeDir();
   }
   const gpu = await getGpu();
