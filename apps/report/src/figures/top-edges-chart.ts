@@ -32,7 +32,7 @@ export function topEdgesChart(input: TopEdgesInput): FigureContent {
     height: 40 + 16 * bars.length + (status ? 30 : 0),
     marginLeft: labelWidth(bars.map((b) => b.edge)) + 12,
     marginRight: 16,
-    x: { label: 'relevance (median over test instances; line: IQR) →', grid: true, zero: true },
+    x: { label: 'network score (line: IQR of the patients\' relevance) →', grid: true, zero: true },
     y: { domain: bars.map((b) => b.edge), label: null },
     color: status ? { ...status, legend: true } : { domain: ['other'], range: [EDGE_STATUS_RANGE[2]!] },
     marks: [
@@ -42,7 +42,7 @@ export function topEdgesChart(input: TopEdgesInput): FigureContent {
         x: 'relevance',
         fill: 'status',
         r: 4.5,
-        title: (d: EdgeBar) => `${d.edge}\nrelevance ${formatNumber(d.relevance)} (IQR ${formatNumber(d.q25)}–${formatNumber(d.q75)})\n${d.status}`,
+        title: (d: EdgeBar) => `${d.edge}\nscore ${formatNumber(d.relevance)} (patients' relevance IQR ${formatNumber(d.q25)}–${formatNumber(d.q75)})\n${d.status}`,
       }),
     ],
   });

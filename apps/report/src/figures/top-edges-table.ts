@@ -14,7 +14,7 @@ export function topEdgesTable(edges: readonly CohortEdge[]): FigureContent {
     columns: [
       { key: 'rank', label: '#', align: 'right' },
       { key: 'edge', label: 'edge' },
-      { key: 'relevance', label: 'relevance', align: 'right', format: cellNumber, title: 'median relevance over test instances' },
+      { key: 'relevance', label: 'score', align: 'right', format: cellNumber, title: 'network score: sqrt(mean × median) of the patients\' relevance × |partial correlation|^(1/4) (docs/BENCHMARKS.md)' },
       { key: 'iqr', label: 'IQR', align: 'right' },
       { key: 'mean', label: 'mean', align: 'right', format: cellNumber },
       ...(hasKw

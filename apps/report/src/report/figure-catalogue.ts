@@ -38,7 +38,7 @@ const PROTEOMICS: SectionEntry[] = [
     title: 'Strongest edges',
     intro: 'The top k pairs of the cohort network, with the spread over instances and the Kruskal–Wallis test for differences between classes.',
     figures: [
-      { id: 'top-edges', title: 'Top edges', caption: 'Dot: median relevance; line: interquartile range over test instances.', dependsOn: ['k', 'filter'] },
+      { id: 'top-edges', title: 'Top edges', caption: 'Dot: the network score, sqrt(mean × median) of the patients\' relevance × |partial correlation|^(1/4); line: interquartile range of the patients\' relevance.', dependsOn: ['k', 'filter'] },
       { id: 'network-graph', title: 'Top edges as a network', caption: 'Proteins on a circle in the clustered order; line width follows relevance.', dependsOn: ['k', 'filter'] },
       { id: 'top-edges-table', title: 'Top edges: scores and q-values', caption: 'KW q: Benjamini–Hochberg q-value of the Kruskal–Wallis test across classes.', dependsOn: ['k', 'filter'], wide: true },
     ],

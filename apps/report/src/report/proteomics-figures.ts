@@ -44,13 +44,13 @@ export async function buildProteomicsFigures(
   const proteinFilter = filterSet(state.order, selection.filter);
 
   if (want('cohort-heatmap')) {
-    out['cohort-heatmap'] = networkHeatmap({ edges: await data.cohortEdges(shown.names), proteins: shown.names, colorMax: state.colorMax, label: 'median relevance (cohort)', note });
+    out['cohort-heatmap'] = networkHeatmap({ edges: await data.cohortEdges(shown.names), proteins: shown.names, colorMax: state.colorMax, label: 'network score (cohort)', note });
   }
   if (want('class-heatmap')) {
     out['class-heatmap'] =
       selection.className === null
         ? emptyContent('This run has no classes.')
-        : networkHeatmap({ edges: await data.classEdges(selection.className, shown.names), proteins: shown.names, colorMax: state.colorMax, label: `median relevance (class ${selection.className})`, note });
+        : networkHeatmap({ edges: await data.classEdges(selection.className, shown.names), proteins: shown.names, colorMax: state.colorMax, label: `network score (class ${selection.className})`, note });
   }
   if (want('top-edges') || want('top-edges-table') || want('network-graph')) {
     const top = await data.topEdges(selection.k, proteinFilter);
