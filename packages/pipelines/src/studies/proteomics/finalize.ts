@@ -1,7 +1,8 @@
 /**
  * From instance networks to the run's tables and metrics: aggregation (class
- * and cohort networks: mean and median over instances, weighted by partial correlation), baselines, evaluation against the truth and known
- * edges, class differences, and writing. Both the unsharded study and
+ * and cohort networks: mean and median over instances, weighted by partial
+ * correlation), baselines, evaluation against the truth and known edges,
+ * class differences, and writing. Both the unsharded study and
  * `relevance merge` end here with the same inputs, so a merged run equals the
  * unsharded one byte for byte.
  */
