@@ -4,7 +4,8 @@
  * the known network, next to the run's own baselines.
  *   node dist/bench/network-science.js --sets a,b --seeds 1,2 --json out.json
  */
-import { writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { writeFileSync, readdirSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { generateSyntheticCohort } from '../src/studies/proteomics/synthetic.js';
 import { createBackend } from '@relevance/core-wasm';
 import { fusedChainRelevance, stats, type Model } from '@relevance/methods';
 import { loadStudyData, type StudyData, type Transform } from '../src/studies/proteomics/data.js';
@@ -30,12 +31,25 @@ const epochs = Number(flag('epochs') ?? PROTEOMICS_DEFAULTS.epochs);
 const hidden = (flag('hidden') ?? '256,256').split(',').map(Number);
 const estimators = (flag('estimators') ?? 'keyl-gamma,loo-gamma,loo-epsilon,loo-gxi,q90-gamma').split(',');
 
-interface DataSet { name: string; data: string; truth: string; id?: string }
+interface DataSet { name: string; data: string | null; truth: string; id?: string; classColumn?: string }
 function dataSets(): DataSet[] {
   const out: DataSet[] = [];
   const b = `${SHARED}beeline/`;
   for (const d of readdirSync(b).sort()) if (existsSync(`${b}${d}/cells.csv`)) out.push({ name: d.replace('_2000_0', ''), data: `${b}${d}/cells.csv`, truth: `${b}${d}/truth.csv`, id: 'cell' });
   out.push({ name: 'keyl-homogeneous', data: `${SHARED}keyl2022_proteinnetworklrp/artificial_homogeneous.csv`, truth: `${SHARED}keyl2022_proteinnetworklrp/artificial_ground_truth_pairs.csv` });
+  if (flag('classed')) {
+    // cohorts with classes: the built-in synthetic cohort (truth written from its edges) and Keyl's heterogeneous data
+    const dir = flag('classed')!;
+    mkdirSync(dir, { recursive: true });
+    const syn = generateSyntheticCohort();
+    writeFileSync(`${dir}/synthetic-truth.csv`, 'source,target,class\n' + syn.edges.flatMap((e) => e.classes.map((c) => `${e.source},${e.target},${c}`)).join('\n') + '\n');
+    out.push({ name: 'synthetic', data: null, truth: `${dir}/synthetic-truth.csv` });
+    const het = readFileSync(`${SHARED}keyl2022_proteinnetworklrp/artificial_heterogeneous.csv`, 'utf8').trim().split('\n');
+    const lines = [`sample,group,${het[0]!.split(',').slice(1).join(',')}`];
+    for (let i = 1; i < het.length; i++) { const c = het[i]!.split(','); lines.push(`${c[0]},g${Math.floor(Number(c[0]) / 1000)},${c.slice(1).join(',')}`); }
+    writeFileSync(`${dir}/keyl-heterogeneous.csv`, lines.join('\n') + '\n');
+    out.push({ name: 'keyl-heterogeneous', data: `${dir}/keyl-heterogeneous.csv`, truth: `${SHARED}keyl2022_proteinnetworklrp/artificial_ground_truth_pairs.csv`, id: 'sample', classColumn: 'group' });
+  }
   const extra = flag('extra');
   if (extra) for (const dir of extra.split(',')) out.push({ name: dir.split('/').filter(Boolean).pop()!, data: `${dir}/cells.csv`, truth: `${dir}/truth.csv`, id: 'cell' });
   const only = flag('sets');
@@ -179,7 +193,7 @@ function conditionalScores(unc: Float32Array, cond: Float32Array, n: number, p: 
 const results: Record<string, unknown>[] = [];
 const be = await createBackend('wasm');
 for (const ds of dataSets()) {
-  const data: StudyData = await loadStudyData({ source: ds.data, idColumn: ds.id, maxMissing: 0.5, transform, testFraction: 0.3, standardize: 'global', seed: 1 });
+  const data: StudyData = await loadStudyData({ source: ds.data, idColumn: ds.id, classColumn: ds.classColumn, maxMissing: 0.5, transform, testFraction: 0.3, standardize: 'global', seed: 1 });
   const truth = await readEdgeList(ds.truth, data.proteins, 'truth');
   const p = data.proteins.length, P = pairCount(p);
   const y = labels(truth.undirected, p);
@@ -195,7 +209,11 @@ for (const ds of dataSets()) {
     row[`train_s.${seed}`] = (performance.now() - t0) / 1000;
     row[`epochs.${seed}`] = history.epochs.length;
     row[`val.${seed}`] = history.bestLoss;
-    const test = data.test.slice(0, maxTest);
+    // an evenly spaced subset of the test rows: files are often ordered (by group, by pseudotime)
+    const stride = Math.max(1, data.test.length / maxTest);
+    const test = data.test.length <= maxTest ? data.test : Array.from({ length: maxTest }, (_, i) => data.test[Math.floor(i * stride)]!);
+    const instDir = flag('instances');
+    const directedAll = instDir ? new Float32Array(test.length * p * p) : null;
     const combos: Record<string, ArrayLike<number>> = {};
     for (const est of estimators) {
       const t1 = performance.now();
@@ -220,6 +238,7 @@ for (const ds of dataSets()) {
         const set = masksFor(est, p, Array.from(x, Number.isNaN), seed, r);
         const net = await instanceNetworkForMasks(model, be, x, set, ruleFor(est));
         symmetrize(net.directed, p, networks.subarray(i * P, (i + 1) * P));
+        if (directedAll && est === estimators[0]) directedAll.set(net.directed, i * p * p);
         const rowNorm = Float32Array.from(net.directed);
         for (let t = 0; t < p; t++) {
           let sum = 0;
@@ -253,6 +272,19 @@ for (const ds of dataSets()) {
           row[`${est}.mean+pcor.${seed}`] = stats.auroc(comb, y);
         }
       }
+    }
+    if (instDir && directedAll) {
+      mkdirSync(instDir, { recursive: true });
+      writeFileSync(`${instDir}/${ds.name}.${seed}.f32`, Buffer.from(directedAll.buffer));
+      const trainRows = data.train;
+      const trainValues = new Float32Array(trainRows.length * p);
+      trainRows.forEach((r, i) => trainValues.set(data.values.subarray(r * p, (r + 1) * p), i * p));
+      writeFileSync(`${instDir}/${ds.name}.${seed}.train.f32`, Buffer.from(trainValues.buffer));
+      writeFileSync(`${instDir}/${ds.name}.${seed}.json`, JSON.stringify({
+        p, n: test.length, proteins: data.proteins, labels: Array.from(y), directedTruth: [...truth.directed], byClass: Object.fromEntries([...truth.byClass].map(([k, v]) => [k, [...v.undirected]])),
+        testClasses: data.labels ? test.map((r) => data.labels![r]) : null, trainClasses: data.labels ? trainRows.map((r) => data.labels![r]) : null,
+        base, trainS: row[`train_s.${seed}`],
+      }));
     }
     const names = Object.keys(combos);
     for (let a = 0; a < names.length; a++) for (let b = a + 1; b < names.length; b++) {
