@@ -11,6 +11,7 @@ export function matmulShape(a: readonly number[], b: readonly number[], node: st
   if (a.length < 2 || b.length < 2 || a.length > 4 || b.length > 4) {
     throw new ModelError(`MatMul '${node}': operands must have rank 2 to 4, got [${a.join(', ')}] and [${b.join(', ')}]`);
   }
+  if (b.length === 2 && b[0]! < 0) throw new ModelError(`MatMul '${node}': the right operand [${b.join(', ')}] is [batch, n]; contracting over the batch axis mixes rows, which is not supported`);
   const k = a[a.length - 1]!;
   const kb = b[b.length - 2]!;
   if (k !== kb && k >= 0 && kb >= 0) throw new ModelError(`MatMul '${node}': inner dimensions differ: [${a.join(', ')}] @ [${b.join(', ')}]`);

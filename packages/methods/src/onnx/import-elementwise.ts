@@ -1,0 +1,104 @@
+/**
+ * Elementwise arithmetic: Mul, Sub, Div (two computed operands, or one and a
+ * constant), Pow with a constant exponent, Sqrt, Erf, and Cast between
+ * float types. The exported GELU, Div(x, √2) -> Erf -> Add 1 -> Mul x -> Mul
+ * 0.5, is recognised and imported as one IR GELU (an activation, so LRP
+ * composites pass relevance through it).
+ */
+import type { ImportContext } from './import-context.js';
+import type { NodeAttributes } from './onnx-attributes.js';
+import { mainOutput, type OnnxOpImporter } from './onnx-op-importer.js';
+import { floatValues, isScalar, otherInput, soleConsumer } from './onnx-pattern.js';
+import { DataType, dataTypeName, type NodeProto } from './onnx-proto-types.js';
+
+/** Div(u, √2) -> Erf -> Add(1) -> Mul(u) -> Mul(0.5) (either Mul order): the fused nodes and the output, or null. */
+function geluChain(ctx: ImportContext, div: NodeProto): { nodes: NodeProto[]; output: string } | null {
+  const u = div.input?.[0] ?? '';
+  if (!isScalar(ctx, div, div.input?.[1], Math.SQRT2)) return null;
+  const erf = soleConsumer(ctx, div.output?.[0], 'Erf');
+  const add = soleConsumer(ctx, erf?.output?.[0], 'Add');
+  if (!erf || !add || !isScalar(ctx, add, otherInput(add, erf.output![0]!), 1)) return null;
+  const m1 = soleConsumer(ctx, add.output?.[0], 'Mul');
+  const m2 = soleConsumer(ctx, m1?.output?.[0], 'Mul');
+  if (!m1 || !m2) return null;
+  const o1 = otherInput(m1, add.output![0]!);
+  const o2 = otherInput(m2, m1.output![0]!);
+  const ok = (o1 === u && isScalar(ctx, m2, o2, 0.5)) || (o2 === u && isScalar(ctx, m1, o1, 0.5));
+  return ok ? { nodes: [erf, add, m1, m2], output: m2.output![0]! } : null;
+}
+
+function binary(type: 'Mul' | 'Sub' | 'Div'): OnnxOpImporter {
+  return {
+    attributes: [],
+    inputs: { min: 2, max: 2 },
+    import(ctx: ImportContext, node: NodeProto) {
+      const name = ctx.nodeName(node);
+      const [a, b] = [node.input?.[0] ?? '', node.input?.[1] ?? ''];
+      if (type === 'Div' && !ctx.isConstant(a)) {
+        const gelu = geluChain(ctx, node);
+        if (gelu) {
+          for (const n of gelu.nodes) ctx.folded.add(n);
+          const x = ctx.dataInput(node, 0, 'input');
+          ctx.add(node, { name: `${name.slice(0, name.lastIndexOf('/') + 1) || `${name}/`}Gelu`, type: 'GELU', inputs: [x.name], outputs: [gelu.output] });
+          return;
+        }
+      }
+      if (ctx.isConstant(a) && ctx.isConstant(b)) ctx.fail(node, `both operands ('${a}', '${b}') are constants; export with do_constant_folding=True so they are folded`);
+      const output = mainOutput(ctx, node);
+      if (!ctx.isConstant(a) && !ctx.isConstant(b)) {
+        ctx.add(node, { type, inputs: [ctx.dataInput(node, 0, 'A').name, ctx.dataInput(node, 1, 'B').name], outputs: [output] });
+        return;
+      }
+      const constantFirst = ctx.isConstant(a);
+      const x = ctx.dataInput(node, constantFirst ? 1 : 0, 'data');
+      const c = ctx.floatConstant(node, constantFirst ? 0 : 1, 'constant');
+      ctx.add(node, {
+        type,
+        inputs: [x.name],
+        outputs: [output],
+        attrs: constantFirst ? { constantFirst: true } : {},
+        params: { constant: ctx.tensor(c.data, c.dims) },
+        paramNames: { constant: ctx.paramName(c.name, name, 'constant') },
+      });
+    },
+  };
+}
+
+export const importMul = binary('Mul');
+export const importSub = binary('Sub');
+export const importDiv = binary('Div');
+
+function unary(type: string): OnnxOpImporter {
+  return {
+    attributes: [],
+    inputs: { min: 1, max: 1 },
+    import(ctx: ImportContext, node: NodeProto) {
+      ctx.add(node, { type, inputs: [ctx.dataInput(node, 0, 'input').name], outputs: [mainOutput(ctx, node)] });
+    },
+  };
+}
+
+export const importSqrt = unary('Sqrt');
+export const importErf = unary('Erf');
+
+export const importPow: OnnxOpImporter = {
+  attributes: [],
+  inputs: { min: 2, max: 2 },
+  import(ctx: ImportContext, node: NodeProto) {
+    const x = ctx.dataInput(node, 0, 'X');
+    const e = floatValues(ctx, node, node.input?.[1]) ?? ctx.intValue(node.input?.[1] ?? '')?.data;
+    if (!e || e.length !== 1) ctx.fail(node, `the exponent '${node.input?.[1]}' must be a scalar constant; a computed or per-element exponent is not supported`);
+    ctx.add(node, { type: 'Pow', inputs: [x.name], outputs: [mainOutput(ctx, node)], attrs: { exponent: Number(e[0]) } });
+  },
+};
+
+/** Cast of a computed value: only to float (a no-op on float32 data); integer casts are shape computations, folded at import. */
+export const importCast: OnnxOpImporter = {
+  attributes: ['to', 'saturate'],
+  inputs: { min: 1, max: 1 },
+  import(ctx: ImportContext, node: NodeProto, attrs: NodeAttributes) {
+    const to = attrs.int('to', 0);
+    if (to !== DataType.FLOAT) ctx.fail(node, `casts a computed float value to ${dataTypeName(to)}; only casts to FLOAT are supported on data (integer casts must be shape computations, which are folded)`);
+    ctx.add(node, { type: 'Identity', inputs: [ctx.dataInput(node, 0, 'input').name], outputs: [mainOutput(ctx, node)] });
+  },
+};
