@@ -54,6 +54,19 @@ describe('transformer ONNX import (torch 1.13 export)', () => {
     });
   }
 
+  it('the wasm backend predicts like torch too (ft.onnx, 1e-5)', async () => {
+    const wasm = await createBackend('wasm');
+    const c = transformerCase('ft');
+    const model = transformerModel(wasm, 'ft');
+    const x = arrayTensor(wasm, c.input);
+    const y = model.predict(x);
+    const err = relativeToMax(await wasm.readFloat(y), c.logits_float32.data);
+    console.log(`ft (wasm): logits max |diff| / max |logit| = ${err.toExponential(2)}`);
+    expect(err).toBeLessThan(1e-5);
+    for (const t of [x, y]) t.dispose();
+    model.dispose();
+  });
+
   it('keeps the opset 13 decompositions as single IR nodes (LayerNorm, GELU) and folds every shape computation', () => {
     const model = transformerModel(be, 'ft');
     const types = new Map<string, number>();

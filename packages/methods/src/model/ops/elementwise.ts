@@ -49,8 +49,10 @@ function binary(type: string, op: BinaryOp): OpDef {
       const { da, db } = be.binaryBackward(op, a, b, dy!);
       if (inputs.length === 2) return { inputs: [need.inputs[0] ? da : (da.dispose(), null), need.inputs[1] ? db : (db.dispose(), null)] };
       const [mine, other] = first ? [db, da] : [da, db];
+      const dx = need.inputs[0] ? mine : (mine.dispose(), null);
+      if (need.params) return { inputs: [dx], params: { constant: other } };
       other.dispose();
-      return { inputs: [need.inputs[0] ? mine : (mine.dispose(), null)] };
+      return { inputs: [dx] };
     },
   };
 }
