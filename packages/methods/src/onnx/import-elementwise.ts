@@ -9,7 +9,9 @@ import type { ImportContext } from './import-context.js';
 import type { NodeAttributes } from './onnx-attributes.js';
 import { mainOutput, type OnnxOpImporter } from './onnx-op-importer.js';
 import { floatValues, isScalar, otherInput, soleConsumer } from './onnx-pattern.js';
+import type { Tensor } from '@relevance/core-wasm';
 import { DataType, dataTypeName, type NodeProto } from './onnx-proto-types.js';
+import { readFloat32, tensorDims } from './onnx-tensor.js';
 
 /** Div(u, √2) -> Erf -> Add(1) -> Mul(u) -> Mul(0.5) (either Mul order): the fused nodes and the output, or null. */
 function geluChain(ctx: ImportContext, div: NodeProto): { nodes: NodeProto[]; output: string } | null {
@@ -100,5 +102,44 @@ export const importCast: OnnxOpImporter = {
     const to = attrs.int('to', 0);
     if (to !== DataType.FLOAT) ctx.fail(node, `casts a computed float value to ${dataTypeName(to)}; only casts to FLOAT are supported on data (integer casts must be shape computations, which are folded)`);
     ctx.add(node, { type: 'Identity', inputs: [ctx.dataInput(node, 0, 'input').name], outputs: [mainOutput(ctx, node)] });
+  },
+};
+
+/** A constant condition as 0/1 floats: a folded integer / boolean value (Equal of shapes) or a BOOL / INT / FLOAT constant. */
+function conditionOf(ctx: ImportContext, node: NodeProto): { dims: number[]; data: Float32Array } {
+  const name = node.input?.[0] ?? '';
+  const folded = ctx.intValue(name);
+  if (folded) return { dims: folded.dims, data: Float32Array.from(folded.data, (v) => (v ? 1 : 0)) };
+  const t = ctx.constant(name);
+  if (!t) ctx.fail(node, `the condition '${name}' is computed from data values; only a constant condition (a fixed mask) is supported`);
+  if (t.data_type === DataType.FLOAT) return { dims: tensorDims(t), data: readFloat32(t, `${ctx.where(node)}: condition`).map((v) => (v ? 1 : 0)) };
+  if (t.data_type !== DataType.BOOL) ctx.fail(node, `the condition '${name}' has type ${dataTypeName(t.data_type)}; BOOL is expected`);
+  const dims = tensorDims(t);
+  const raw = t.raw_data && t.raw_data.length ? Array.from(t.raw_data) : (t.int32_data ?? []);
+  return { dims, data: Float32Array.from(raw, (v) => (v ? 1 : 0)) };
+}
+
+/** Where with a constant condition (an attention mask); a and b computed, or one of them constant. */
+export const importWhere: OnnxOpImporter = {
+  attributes: [],
+  inputs: { min: 3, max: 3 },
+  import(ctx: ImportContext, node: NodeProto) {
+    const name = ctx.nodeName(node);
+    const cond = conditionOf(ctx, node);
+    const [a, b] = [node.input?.[1] ?? '', node.input?.[2] ?? ''];
+    const params: Record<string, Tensor> = { condition: ctx.tensor(cond.data, cond.dims) };
+    const paramNames: Record<string, string> = { condition: ctx.paramName(node.input?.[0] ?? '', name, 'condition') };
+    const output = mainOutput(ctx, node);
+    if (ctx.isConstant(a) && ctx.isConstant(b)) ctx.fail(node, `both values ('${a}', '${b}') are constants; export with do_constant_folding=True`);
+    if (!ctx.isConstant(a) && !ctx.isConstant(b)) {
+      ctx.add(node, { type: 'Where', inputs: [ctx.dataInput(node, 1, 'X').name, ctx.dataInput(node, 2, 'Y').name], outputs: [output], params, paramNames });
+      return;
+    }
+    const side = ctx.isConstant(a) ? 0 : 1;
+    const x = ctx.dataInput(node, side === 0 ? 2 : 1, 'data');
+    const c = ctx.floatConstant(node, side === 0 ? 1 : 2, 'constant');
+    params.constant = ctx.tensor(c.data, c.dims);
+    paramNames.constant = ctx.paramName(c.name, name, 'constant');
+    ctx.add(node, { type: 'Where', inputs: [x.name], outputs: [output], attrs: { constantSide: side }, params, paramNames });
   },
 };

@@ -4,7 +4,7 @@ import { importBatchNormalization } from './import-batchnorm.js';
 import { importAveragePool, importConv, importGlobalAveragePool, importMaxPool } from './import-conv-pool.js';
 import { importGemm, importMatMul } from './import-dense.js';
 import { importAdd, importConcat, importConstant, importDropout, importFlatten, importIdentity, importReshape } from './import-structure.js';
-import { importCast, importDiv, importErf, importMul, importPow, importSqrt, importSub } from './import-elementwise.js';
+import { importCast, importWhere, importDiv, importErf, importMul, importPow, importSqrt, importSub } from './import-elementwise.js';
 import { importExpand, importGather, importSlice, importSplit, importSqueeze, importTranspose, importUnsqueeze, shapeOnly } from './import-indexing.js';
 import { importLayerNormalization, importReduceMean } from './import-layernorm.js';
 import type { OnnxOpImporter } from './onnx-op-importer.js';
@@ -49,7 +49,7 @@ export const ONNX_IMPORTERS: ReadonlyMap<string, OnnxOpImporter> = new Map([
   ['Shape', shapeOnly('Shape of a value whose shape is unknown')],
   ['Equal', shapeOnly('Equal')],
   ['ConstantOfShape', shapeOnly('ConstantOfShape')],
-  ['Where', shapeOnly('Where')],
+  ['Where', importWhere],
 ]);
 
 /** The ONNX ops the importer understands, for error messages and docs. */

@@ -1,6 +1,6 @@
 /**
  * The transformer ops (MatMul, LayerNorm, Mul/Sub/Div, Pow, Sqrt, Erf, GELU,
- * ReduceMean, Transpose, Gather, Slice, Split, Expand): forward against
+ * Where, ReduceMean, Transpose, Gather, Slice, Split, Expand): forward against
  * direct formulas, backward (inputs and parameters) against central finite
  * differences of sum(w * op(x)), on awkward shapes (broadcast batch
  * dimensions, odd sizes, steps), and forward parity of the wasm backend with
@@ -37,8 +37,8 @@ function objective(op: OpDef, inputs: Tensor[], attrs: Attrs, params: Record<str
   return s;
 }
 
-/** `constantInputs`: inputs that only supply a shape (Expand of a constant) and get no gradient. */
-function gradcheck(type: string, inputs: Tensor[], attrs: Attrs = {}, params: Record<string, Tensor> = {}, constantInputs: number[] = []): void {
+/** `skip`: inputs that only supply a shape (Expand of a constant: no gradient) and parameters that are not differentiable (a mask). */
+function gradcheck(type: string, inputs: Tensor[], attrs: Attrs = {}, params: Record<string, Tensor> = {}, skip: { inputs?: number[]; params?: string[] } = {}): void {
   const tolerance = 2e-2;
   const op = opDef(type)!;
   const fwd = op.forward(ctxOf(op, attrs, params), inputs);
@@ -63,8 +63,8 @@ function gradcheck(type: string, inputs: Tensor[], attrs: Attrs = {}, params: Re
       expect(Math.abs(g[i]! - numeric) / Math.max(1, Math.abs(numeric)), `${type} ${what}[${i}]: analytic ${g[i]} numeric ${numeric}`).toBeLessThan(tolerance);
     }
   };
-  inputs.forEach((t, j) => (constantInputs.includes(j) ? expect(back.inputs[j]).toBeNull() : probe(t, back.inputs[j], `input ${j}`)));
-  for (const [role, p] of Object.entries(params)) probe(p, back.params?.[role], `param ${role}`);
+  inputs.forEach((t, j) => (skip.inputs?.includes(j) ? expect(back.inputs[j]).toBeNull() : probe(t, back.inputs[j], `input ${j}`)));
+  for (const [role, p] of Object.entries(params)) if (!skip.params?.includes(role)) probe(p, back.params?.[role], `param ${role}`);
   for (const t of [...fwd.outputs, ...(fwd.saved ?? []), ...dys, ...back.inputs, ...Object.values(back.params ?? {})]) t?.dispose();
   for (const t of [...inputs, ...Object.values(params)]) t.dispose();
 }
@@ -95,6 +95,13 @@ describe('transformer ops: backward against finite differences', () => {
     gradcheck('GELU', [randn([4, 6], 23, 2)]);
   });
 
+  it('Where with a constant mask: two inputs, and a constant on either side', () => {
+    const mask = () => be.tensor([1, 0, 1, 1, 0], [5]);
+    gradcheck('Where', [randn([3, 5], 34), randn([1, 5], 35)], {}, { condition: mask() }, { params: ['condition'] });
+    gradcheck('Where', [randn([3, 5], 36)], { constantSide: 0 }, { condition: mask(), constant: randn([5], 37) }, { params: ['condition'] });
+    gradcheck('Where', [randn([3, 5], 38)], { constantSide: 1 }, { condition: mask(), constant: randn([1], 39) }, { params: ['condition'] });
+  });
+
   it('ReduceMean over several axes, with and without keepdims', () => {
     gradcheck('ReduceMean', [randn([2, 3, 4, 5], 24)], { axes: [1, -1], keepdims: 1 });
     gradcheck('ReduceMean', [randn([2, 3, 4], 25)], { axes: [1], keepdims: 0 });
@@ -107,7 +114,7 @@ describe('transformer ops: backward against finite differences', () => {
     gradcheck('Slice', [randn([2, 7, 5], 29)], { starts: [1, -4], ends: [7, 1e15], axes: [1, 2], steps: [2, 1] });
     gradcheck('Split', [randn([2, 7, 3], 30)], { axis: 1, split: [2, 4, 1] });
     gradcheck('Expand', [randn([3, 1, 4], 31)], { shape: [-1, 5, 4] });
-    gradcheck('Expand', [randn([3, 6], 32)], { shape: [-1, 2, 4] }, { constant: randn([1, 1, 4], 33) }, [0]);
+    gradcheck('Expand', [randn([3, 6], 32)], { shape: [-1, 2, 4] }, { constant: randn([1, 1, 4], 33) }, { inputs: [0] });
   });
 });
 

@@ -121,3 +121,46 @@ function power(be: Backend, x: Tensor, e: number): Tensor {
 }
 
 export const Pow = unaryOp('Pow', power, (be, x, _y, e) => (e === 0 ? be.zeros(x.shape) : be.scale(power(be, x, e - 1), e)));
+
+/**
+ * Where(condition, a, b) with a constant condition (the 'condition'
+ * parameter, 1 where true, 0 where false; an attention mask): a and b are
+ * computed inputs, or one of them is the 'constant' parameter
+ * (attrs.constantSide 0 or 1 says which).
+ */
+export const Where: OpDef = {
+  type: 'Where',
+  arity: { min: 1, max: 2 },
+  paramRoles: { required: ['condition'], optional: ['constant'] },
+  inferShape(inputs, attrs, params, node) {
+    const what = `Where '${node}'`;
+    const side = attrNumber(attrs, 'constantSide', -1);
+    const [a, b] = inputs.length === 2 ? [inputs[0]!, inputs[1]!] : side === 0 ? [params.constant!, inputs[0]!] : [inputs[0]!, params.constant!];
+    if (!a || !b) throw new ModelError(`${what}: needs two inputs or one and a 'constant' parameter`);
+    return [broadcastShape(broadcastShape(params.condition!, a, what), b, what)];
+  },
+  forward({ be, attrs, params }, inputs) {
+    const [a, b] = whereOperands(inputs, params, attrNumber(attrs, 'constantSide', -1));
+    return { outputs: [be.where(params.condition!, a, b)] };
+  },
+  backward({ be, attrs, params }, inputs, _o, _s, [dy], need) {
+    const side = attrNumber(attrs, 'constantSide', -1);
+    const [a, b] = whereOperands(inputs, params, side);
+    const grads = be.scope(() => {
+      const zero = be.zeros([1]);
+      return [be.sumToShape(be.where(params.condition!, dy!, zero), a.shape), be.sumToShape(be.where(params.condition!, zero, dy!), b.shape)];
+    });
+    const mine = inputs.length === 2 ? grads : side === 0 ? [grads[1]!] : [grads[0]!];
+    const other = grads.find((g) => !mine.includes(g));
+    const result: { inputs: Array<Tensor | null>; params?: Record<string, Tensor> } = { inputs: mine.map((g, i) => (need.inputs[i] ? g : (g.dispose(), null))) };
+    // the mask is constant (no gradient); a constant operand gets its share
+    if (other && need.params) result.params = { constant: other };
+    else other?.dispose();
+    return result;
+  },
+};
+
+function whereOperands(inputs: readonly Tensor[], params: Readonly<Record<string, Tensor>>, side: number): [Tensor, Tensor] {
+  if (inputs.length === 2) return [inputs[0]!, inputs[1]!];
+  return side === 0 ? [params.constant!, inputs[0]!] : [inputs[0]!, params.constant!];
+}
