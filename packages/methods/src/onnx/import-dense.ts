@@ -132,6 +132,8 @@ export const importMatMul: OnnxOpImporter = {
     // a Linear on tokens [batch, ..., in]: rows [-1, in] -> Dense -> [batch, ..., out]
     ctx.add(node, { name: `${name}/rows`, type: 'Reshape', inputs: [a.name], outputs: [`${output}:rows`], attrs: { shape: [-1, inF] } });
     ctx.add(node, { type: 'Dense', inputs: [`${output}:rows`], outputs: [`${output}:dense`], params, paramNames });
-    ctx.add(node, { name: `${name}/unrows`, type: 'Reshape', inputs: [`${output}:dense`], outputs: [output], attrs: { shape: [-1, ...a.shape.slice(1, -1), outF] } });
+    const back = [...a.shape.slice(0, -1), outF];
+    if (back.filter((d) => d < 0).length > 1) ctx.fail(node, `its data input [${a.shape.join(', ')}] has more than one batch-dependent dimension; a Linear on it is not supported`);
+    ctx.add(node, { name: `${name}/unrows`, type: 'Reshape', inputs: [`${output}:dense`], outputs: [output], attrs: { shape: back } });
   },
 };

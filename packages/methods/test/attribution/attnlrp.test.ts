@@ -2,7 +2,8 @@
  * AttnLRP and CP-LRP on the committed FT-Transformer fixtures: relevances
  * against the independent float64 torch implementation of the published
  * formulas (make_transformer.py), conservation per row against the
- * reference's, and exact conservation of CP-LRP on the bias-free model.
+ * reference's, exact conservation of CP-LRP on the bias-free model, and
+ * PyTorch's own nn.TransformerEncoder at opsets 13 and 17.
  */
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '@relevance/core-wasm';
@@ -48,6 +49,23 @@ describe('AttnLRP / CP-LRP on transformers', () => {
     }
     x.dispose();
     model.dispose();
+  });
+
+  it("PyTorch's nn.TransformerEncoder: the opset 13 and 17 exports give the same finite AttnLRP and CP-LRP relevances", async () => {
+    const c = transformerCase('torchenc');
+    for (const composite of ['attnlrp', 'cp-lrp']) {
+      const results = [];
+      for (const file of ['torchenc13', 'torchenc17'] as const) {
+        const model = transformerModel(be, file);
+        const x = arrayTensor(be, c.input);
+        results.push(await lrp(model, x, { composite, target: c.target }));
+        x.dispose();
+        model.dispose();
+      }
+      expect(results[0]!.values.every(Number.isFinite)).toBe(true);
+      expect(results[0]!.values.some((v) => v !== 0)).toBe(true);
+      expect(relativeToMax(results[1]!.values, results[0]!.values)).toBeLessThan(1e-4);
+    }
   });
 
   it('AttnLRP differs from CP-LRP (the query-key path gets relevance) and from gradient x input', async () => {

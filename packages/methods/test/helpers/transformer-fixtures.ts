@@ -25,9 +25,11 @@ export interface TransformerCase {
   cplrp_conservation: number[];
 }
 
-export type TransformerModelName = 'ft' | 'ft17' | 'nobias';
+export type TransformerModelName = 'ft' | 'ft17' | 'nobias' | 'torchenc13' | 'torchenc17';
+export type TransformerCaseName = 'ft' | 'nobias' | 'torchenc';
 
-export function transformerCase(name: 'ft' | 'nobias'): TransformerCase {
+/** torchenc.json has no reference relevances (attnlrp, cplrp are undefined there). */
+export function transformerCase(name: TransformerCaseName): TransformerCase {
   return JSON.parse(readFileSync(`${TRANSFORMER_DIR}${name}.json`, 'utf8')) as TransformerCase;
 }
 

@@ -3,16 +3,17 @@
  * fixtures): forward parity with torch (float32, 1e-5 relative to the largest
  * logit) at opset 13 (LayerNorm and GELU decomposed, dynamic-batch reshapes
  * through Shape/Gather/Concat, a CLS token through Expand/Where) and opset 17
- * (LayerNormalization), and parity of the input gradient.
+ * (LayerNormalization), PyTorch's own nn.TransformerEncoder (nn.MultiheadAttention:
+ * fused in-projection, Slice, sequence-first transposes), and parity of the input gradient.
  */
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '@relevance/core-wasm';
 import { relativeToMax } from '../helpers/fixtures.js';
-import { arrayTensor, transformerCase, transformerModel, type TransformerModelName } from '../helpers/transformer-fixtures.js';
+import { arrayTensor, transformerCase, transformerModel, type TransformerCaseName, type TransformerModelName } from '../helpers/transformer-fixtures.js';
 
 const be = await createBackend('reference');
 
-const CASES: Array<[TransformerModelName, 'ft' | 'nobias']> = [['ft', 'ft'], ['ft17', 'ft'], ['nobias', 'nobias']];
+const CASES: Array<[TransformerModelName, TransformerCaseName]> = [['ft', 'ft'], ['ft17', 'ft'], ['nobias', 'nobias'], ['torchenc13', 'torchenc'], ['torchenc17', 'torchenc']];
 
 describe('transformer ONNX import (torch 1.13 export)', () => {
   for (const [file, data] of CASES) {

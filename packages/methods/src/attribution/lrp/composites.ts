@@ -82,16 +82,6 @@ export const COMPOSITES: ReadonlyMap<string, Composite> = new Map(
       entries: [...BASE, { match: { kind: 'conv' }, rule: 'alpha-beta', params: { alpha: 2, beta: 1 } }, { match: { kind: 'dense' }, rule: 'epsilon' }],
     },
     {
-      name: 'attnlrp',
-      description: 'AttnLRP (Achtibat et al. 2024): Epsilon on Dense, identity on activations (GELU), Uniform on products (attention matmuls), the Softmax rule, LayerNorm with constant std',
-      entries: [...TRANSFORMER, { match: { kind: 'softmax' }, rule: 'softmax' }, { match: { kind: 'product' }, rule: 'uniform' }, ...BASE, { match: { kind: 'dense' }, rule: 'epsilon' }],
-    },
-    {
-      name: 'cp-lrp',
-      description: 'CP-LRP (Ali et al. 2022): as AttnLRP, but attention weights held constant (all relevance of A V to V) ',
-      entries: [...TRANSFORMER, { match: { kind: 'attention' }, rule: 'cp-attention' }, { match: { kind: 'product' }, rule: 'uniform' }, ...BASE, { match: { kind: 'dense' }, rule: 'epsilon' }],
-    },
-    {
       name: 'epsilon-alpha2-beta1-flat',
       description: 'Flat on the first Dense/Conv2d, AlphaBeta(2, 1) on other Conv2d, Epsilon on other Dense (Zennit EpsilonAlpha2Beta1Flat)',
       entries: [
@@ -100,6 +90,16 @@ export const COMPOSITES: ReadonlyMap<string, Composite> = new Map(
         { match: { kind: 'conv' }, rule: 'alpha-beta', params: { alpha: 2, beta: 1 } },
         { match: { kind: 'dense' }, rule: 'epsilon' },
       ],
+    },
+    {
+      name: 'attnlrp',
+      description: 'AttnLRP (Achtibat et al. 2024): Epsilon on Dense, identity on activations (GELU), Uniform on products (attention matmuls), the Softmax rule, LayerNorm with constant std',
+      entries: [...TRANSFORMER, { match: { kind: 'softmax' }, rule: 'softmax' }, { match: { kind: 'product' }, rule: 'uniform' }, ...BASE, { match: { kind: 'dense' }, rule: 'epsilon' }],
+    },
+    {
+      name: 'cp-lrp',
+      description: 'CP-LRP (Ali et al. 2022): as AttnLRP, but attention weights held constant (all relevance of A V to V)',
+      entries: [...TRANSFORMER, { match: { kind: 'attention' }, rule: 'cp-attention' }, { match: { kind: 'product' }, rule: 'uniform' }, ...BASE, { match: { kind: 'dense' }, rule: 'epsilon' }],
     },
   ] satisfies Composite[]).map((c) => [c.name, c]),
 );

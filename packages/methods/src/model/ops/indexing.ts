@@ -21,7 +21,6 @@ export const Transpose: OpDef = {
   inferShape([x], attrs, _p, node) {
     const perm = attrInts(attrs, 'perm', [...x!.keys()].reverse());
     if (perm.length !== x!.length || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) throw new ModelError(`Transpose '${node}': perm [${perm.join(', ')}] is not a permutation of ${x!.length} axes`);
-    if (perm[0] !== 0) throw new ModelError(`Transpose '${node}': perm [${perm.join(', ')}] moves the batch axis 0; only permutations that keep it first are supported`);
     return [perm.map((p) => x![p]!)];
   },
   forward: ({ be, attrs }, [x]) => ({ outputs: [be.permute(x!, attrInts(attrs, 'perm', [...x!.shape.keys()].reverse()))] }),
