@@ -75,6 +75,12 @@ describe('AttnLRP / CP-LRP on transformers', () => {
     const attn = await lrp(model, x, { composite: 'attnlrp', target: c.target });
     const cp = await lrp(model, x, { composite: 'cp-lrp', target: c.target });
     expect(relativeToMax(attn.values, cp.values)).toBeGreaterThan(1e-2);
+    // the rule of every attention node is reported under its own node name (the module name 'blocks.0.attn' is shared)
+    const rules = (a: typeof attn): Record<string, string> => a.params.rules as Record<string, string>;
+    expect(rules(attn)['/blocks.0/attn/Softmax']).toBe('Softmax()');
+    expect(rules(attn)['/blocks.0/attn/MatMul_1']).toBe('Uniform(stabilizer=1e-6)');
+    expect(rules(cp)['/blocks.0/attn/MatMul_1']).toBe('CpAttention(stabilizer=1e-6)');
+    expect(rules(attn)['blocks.0.norm2']).toBe('LayerNorm(stabilizer=1e-6)');
     const gxi = c.gradient.data.map((g, i) => g * c.input.data[i]!);
     expect(relativeToMax(attn.values, gxi)).toBeGreaterThan(1e-2);
     x.dispose();

@@ -201,6 +201,11 @@ export function resolveRules(
   if (composite) entries.push(...composite.entries);
   else entries.push(...BASE);
 
+  // the module name when it names this node alone ('blocks.0.attn' covers many nodes of a transformer), else the node name
+  const labelKey = (node: Node): string => {
+    const name = layerName(node);
+    return model.hasNode(name) && model.node(name) === node ? name : node.name;
+  };
   const firstOfKind = new Map<LayerKind, Node>();
   for (const n of model.nodes) for (const k of kindOf(n, model)) if (!firstOfKind.has(k)) firstOfKind.set(k, n);
   const cache = new Map<string, LrpRule>();
@@ -214,7 +219,7 @@ export function resolveRules(
       return kinds.includes(e.match.kind) && (!e.match.first || firstOfKind.get(e.match.kind) === node);
     });
     if (!entry) {
-      labels[layerName(node)] = 'gradient';
+      labels[labelKey(node)] = 'gradient';
       if (!composite && node.params.weight && node.op.linear) unassigned.push(layerName(node));
       continue;
     }
@@ -241,7 +246,7 @@ export function resolveRules(
       throw new AttributionError(`LRP rule '${rule.name}' does not apply to layer '${layerName(node)}' (${node.type}); it applies to ${ruleDefinition(rule.name).appliesToDescription}`);
     }
     byNode.set(node.name, rule);
-    labels[layerName(node)] = rule.label;
+    labels[labelKey(node)] = rule.label;
   }
   if (unassigned.length) {
     throw new AttributionError(`LRP layer rules leave ${unassigned.join(', ')} without a rule; name every Dense/Conv2d layer in --layer-rules, or add --composite or --rule for the rest`);
