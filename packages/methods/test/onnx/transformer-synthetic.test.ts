@@ -90,4 +90,19 @@ describe('transformer ops on synthetic ONNX graphs', () => {
       for (let j = 0; j < 6; j++) expect(y[r * 6 + j]).toBeCloseTo(tokens[j]!, 6);
     }
   });
+
+  it('refusals name the file, the op and the node, and say why', () => {
+    const fails = (nodes: ReturnType<typeof onnxNode>[], initializers = [f32('E', [10, 4], values(40, 1))]): string => {
+      try {
+        importOnnx(be, buildOnnx({ inputs: [['x', [-1, 3]]], outputs: [['y', [-1, 3]]], nodes, initializers }), { source: 'bad.onnx' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('expected the import to fail');
+    };
+    expect(fails([onnxNode('Gather', 'emb', ['E', 'x'], ['y'])])).toMatch(/^bad\.onnx: Gather node 'emb': gathers from a constant table with computed indices \(an embedding lookup\)/);
+    expect(fails([onnxNode('Where', 'w', ['x', 'x', 'x'], ['y'])])).toMatch(/^bad\.onnx: Where node 'w': the condition 'x' is computed from data values/);
+    expect(fails([onnxNode('Unsqueeze', 'u', ['x'], ['y'], [intsAttr('axes', [0])])])).toMatch(/^bad\.onnx: Unsqueeze node 'u': inserts an axis before the batch axis/);
+    expect(fails([onnxNode('Pow', 'p', ['x', 'x'], ['y'])])).toMatch(/^bad\.onnx: Pow node 'p': the exponent 'x' must be a scalar constant/);
+  });
 });
