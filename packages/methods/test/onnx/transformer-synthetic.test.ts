@@ -103,6 +103,7 @@ describe('transformer ops on synthetic ONNX graphs', () => {
     expect(fails([onnxNode('Gather', 'emb', ['E', 'x'], ['y'])])).toMatch(/^bad\.onnx: Gather node 'emb': gathers from a constant table with computed indices \(an embedding lookup\)/);
     expect(fails([onnxNode('Where', 'w', ['x', 'x', 'x'], ['y'])])).toMatch(/^bad\.onnx: Where node 'w': the condition 'x' is computed from data values/);
     expect(fails([onnxNode('Unsqueeze', 'u', ['x'], ['y'], [intsAttr('axes', [0])])])).toMatch(/^bad\.onnx: Unsqueeze node 'u': inserts an axis before the batch axis/);
+    expect(fails([onnxNode('ReduceMean', 'rm', ['x'], ['y'], [intsAttr('axes', [0])])])).toMatch(/^bad\.onnx: ReduceMean node 'rm': .*reducing over the batch axis of \[-1, 3\] mixes rows/);
     expect(fails([onnxNode('Pow', 'p', ['x', 'x'], ['y'])])).toMatch(/^bad\.onnx: Pow node 'p': the exponent 'x' must be a scalar constant/);
   });
 });

@@ -38,7 +38,7 @@ export const Gather: OpDef = {
   paramRoles: { required: [], optional: [] },
   inferShape([x], attrs, _p, node) {
     const ax = axisOf(attrNumber(attrs, 'axis', 0), x!.length, `Gather '${node}'`);
-    if (ax === 0) throw new ModelError(`Gather '${node}': gathering along the batch axis 0 is not supported`);
+    if (x![ax]! < 0) throw new ModelError(`Gather '${node}': gathering along the batch axis of [${x!.join(', ')}] is not supported`);
     const idx = attrInts(attrs, 'indices', []);
     for (const i of idx) if (i < 0 || i >= x![ax]!) throw new ModelError(`Gather '${node}': index ${i} is outside [0, ${x![ax]})`);
     const out = [...x!];
@@ -85,7 +85,6 @@ function sliceSpec(attrs: Parameters<OpDef['inferShape']>[1], rank: number, node
   const axes = attrInts(attrs, 'axes', [...starts.keys()]).map((a) => axisOf(a, rank, `Slice '${node}'`));
   const steps = [...attrInts(attrs, 'steps', starts.map(() => 1))];
   if (steps.some((s) => s < 1)) throw new ModelError(`Slice '${node}': steps [${steps.join(', ')}] must be >= 1 (negative steps are not supported)`);
-  if (axes.includes(0)) throw new ModelError(`Slice '${node}': slicing the batch axis 0 is not supported`);
   return { axes, starts, ends, steps };
 }
 
@@ -95,6 +94,7 @@ export const Slice: OpDef = {
   paramRoles: { required: [], optional: [] },
   inferShape([x], attrs, _p, node) {
     const s = sliceSpec(attrs, x!.length, node);
+    if (s.axes.some((a) => x![a]! < 0)) throw new ModelError(`Slice '${node}': slicing the batch axis of [${x!.join(', ')}] is not supported`);
     const out = [...x!];
     s.axes.forEach((a, i) => (out[a] = sliceIndices(x![a]!, s.starts[i]!, s.ends[i]!, s.steps[i]!).length));
     return [out];
@@ -136,7 +136,7 @@ export const Split: OpDef = {
   paramRoles: { required: [], optional: [] },
   inferShape([x], attrs, _p, node) {
     const ax = axisOf(attrNumber(attrs, 'axis', 0), x!.length, `Split '${node}'`);
-    if (ax === 0) throw new ModelError(`Split '${node}': splitting the batch axis 0 is not supported`);
+    if (x![ax]! < 0) throw new ModelError(`Split '${node}': splitting the batch axis of [${x!.join(', ')}] is not supported`);
     const sizes = attrInts(attrs, 'split', []);
     if (sizes.reduce((p, d) => p + d, 0) !== x![ax]) throw new ModelError(`Split '${node}': parts [${sizes.join(', ')}] do not add up to dimension ${ax} (${x![ax]}) of [${x!.join(', ')}]`);
     return sizes.map((d) => x!.map((v, i) => (i === ax ? d : v)));

@@ -4,7 +4,6 @@ import { attrInts, attrNumber, ModelError, type OpDef } from '../op.js';
 function axesOf(rank: number, axes: readonly number[], node: string): number[] {
   const out = (axes.length ? axes : [...Array(rank).keys()]).map((a) => (a < 0 ? a + rank : a));
   for (const a of out) if (a < 0 || a >= rank) throw new ModelError(`ReduceMean '${node}': axis ${a} is out of range for rank ${rank}`);
-  if (out.includes(0)) throw new ModelError(`ReduceMean '${node}': reducing over the batch axis 0 mixes rows; only other axes are supported`);
   return [...new Set(out)].sort((a, b) => a - b);
 }
 
@@ -16,7 +15,11 @@ export const ReduceMean: OpDef = {
   type: 'ReduceMean',
   arity: { min: 1, max: 1 },
   paramRoles: { required: [], optional: [] },
-  inferShape: ([x], attrs, _p, node) => [reducedShape(x!, axesOf(x!.length, attrInts(attrs, 'axes', []), node), attrNumber(attrs, 'keepdims', 1) !== 0)],
+  inferShape([x], attrs, _p, node) {
+    const axes = axesOf(x!.length, attrInts(attrs, 'axes', []), node);
+    if (axes.some((a) => x![a]! < 0)) throw new ModelError(`ReduceMean '${node}': reducing over the batch axis of [${x!.join(', ')}] mixes rows; only other axes are supported`);
+    return [reducedShape(x!, axes, attrNumber(attrs, 'keepdims', 1) !== 0)];
+  },
   forward({ be, attrs, node }, [x]) {
     const axes = axesOf(x!.rank, attrInts(attrs, 'axes', []), node);
     const keep = attrNumber(attrs, 'keepdims', 1) !== 0;
