@@ -2,9 +2,10 @@
  * Elementwise arithmetic: Mul, Sub, Div (two computed operands, or one and a
  * constant), Pow with a constant exponent, Sqrt, Erf, and Cast between
  * float types. The exported GELU, Div(x, √2) -> Erf -> Add 1 -> Mul x -> Mul
- * 0.5, is recognised and imported as one IR GELU (an activation, so LRP
- * composites pass relevance through it).
+ * 0.5, and its tanh approximation are recognised and imported as one IR GELU
+ * (an activation, so LRP composites pass relevance through it).
  */
+import type { Attrs } from '../model/op.js';
 import type { ImportContext } from './import-context.js';
 import type { NodeAttributes } from './onnx-attributes.js';
 import { mainOutput, type OnnxOpImporter } from './onnx-op-importer.js';
@@ -29,6 +30,45 @@ function geluChain(ctx: ImportContext, div: NodeProto): { nodes: NodeProto[]; ou
   return ok ? { nodes: [erf, add, m1, m2], output: m2.output![0]! } : null;
 }
 
+/** The other input of `n` when it is a scalar constant close to `c`, and `v` is its computed input. */
+const scaledBy = (ctx: ImportContext, n: NodeProto | undefined, v: string, c: number): boolean => !!n && isScalar(ctx, n, otherInput(n, v), c);
+
+/**
+ * The tanh approximation as PyTorch exports it: Mul(x, x) -> Mul x -> Mul 0.044715 -> Add x -> Mul √(2/π)
+ * -> Tanh -> Add 1 -> Mul x -> Mul 0.5 (constants on either side).
+ */
+function geluTanhChain(ctx: ImportContext, square: NodeProto): { nodes: NodeProto[]; output: string } | null {
+  const x = square.input?.[0] ?? '';
+  if (square.input?.[1] !== x) return null;
+  const cube = soleConsumer(ctx, square.output?.[0], 'Mul');
+  if (!cube || otherInput(cube, square.output![0]!) !== x) return null;
+  const scaled = soleConsumer(ctx, cube.output?.[0], 'Mul');
+  const inner = soleConsumer(ctx, scaled?.output?.[0], 'Add');
+  if (!scaledBy(ctx, scaled, cube.output![0]!, 0.044715) || !inner || otherInput(inner, scaled!.output![0]!) !== x) return null;
+  const k = soleConsumer(ctx, inner.output?.[0], 'Mul');
+  const tanh = soleConsumer(ctx, k?.output?.[0], 'Tanh');
+  if (!scaledBy(ctx, k, inner.output![0]!, Math.sqrt(2 / Math.PI)) || !tanh) return null;
+  const plus = soleConsumer(ctx, tanh.output?.[0], 'Add');
+  const m1 = soleConsumer(ctx, plus?.output?.[0], 'Mul');
+  const m2 = soleConsumer(ctx, m1?.output?.[0], 'Mul');
+  if (!scaledBy(ctx, plus, tanh.output![0]!, 1) || !m1 || !m2 || otherInput(m1, plus!.output![0]!) !== x || !scaledBy(ctx, m2, m1.output![0]!, 0.5)) return null;
+  return { nodes: [cube, scaled!, inner, k!, tanh, plus!, m1, m2], output: m2.output![0]! };
+}
+
+/** Import a recognised GELU chain starting at `node` as one IR GELU; false when `node` starts none. */
+function tryGelu(ctx: ImportContext, node: NodeProto, type: 'Mul' | 'Sub' | 'Div'): boolean {
+  const name = ctx.nodeName(node);
+  const exact = type === 'Div' ? geluChain(ctx, node) : null;
+  const tanh = type === 'Mul' && !exact ? geluTanhChain(ctx, node) : null;
+  const chain = exact ?? tanh;
+  if (!chain) return false;
+  for (const n of chain.nodes) ctx.folded.add(n);
+  const x = ctx.dataInput(node, 0, 'input');
+  const attrs: Attrs = tanh ? { approximate: 'tanh' } : {};
+  ctx.add(node, { name: `${name.slice(0, name.lastIndexOf('/') + 1) || `${name}/`}Gelu`, type: 'GELU', inputs: [x.name], outputs: [chain.output], attrs });
+  return true;
+}
+
 function binary(type: 'Mul' | 'Sub' | 'Div'): OnnxOpImporter {
   return {
     attributes: [],
@@ -36,15 +76,7 @@ function binary(type: 'Mul' | 'Sub' | 'Div'): OnnxOpImporter {
     import(ctx: ImportContext, node: NodeProto) {
       const name = ctx.nodeName(node);
       const [a, b] = [node.input?.[0] ?? '', node.input?.[1] ?? ''];
-      if (type === 'Div' && !ctx.isConstant(a)) {
-        const gelu = geluChain(ctx, node);
-        if (gelu) {
-          for (const n of gelu.nodes) ctx.folded.add(n);
-          const x = ctx.dataInput(node, 0, 'input');
-          ctx.add(node, { name: `${name.slice(0, name.lastIndexOf('/') + 1) || `${name}/`}Gelu`, type: 'GELU', inputs: [x.name], outputs: [gelu.output] });
-          return;
-        }
-      }
+      if (!ctx.isConstant(a) && tryGelu(ctx, node, type)) return;
       if (ctx.isConstant(a) && ctx.isConstant(b)) ctx.fail(node, `both operands ('${a}', '${b}') are constants; export with do_constant_folding=True so they are folded`);
       const output = mainOutput(ctx, node);
       if (!ctx.isConstant(a) && !ctx.isConstant(b)) {

@@ -93,6 +93,7 @@ describe('transformer ops: backward against finite differences', () => {
     gradcheck('Sqrt', [randn([3, 5], 21, 0.3, 1.5)]);
     gradcheck('Erf', [randn([4, 6], 22, 1.5)]);
     gradcheck('GELU', [randn([4, 6], 23, 2)]);
+    gradcheck('GELU', [randn([4, 6], 41, 2)], { approximate: 'tanh' });
   });
 
   it('Where with a constant mask: two inputs, and a constant on either side', () => {

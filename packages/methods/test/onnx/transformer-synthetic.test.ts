@@ -91,6 +91,31 @@ describe('transformer ops on synthetic ONNX graphs', () => {
     }
   });
 
+  it('the tanh approximation of GELU (as torch exports it) imports as one GELU node with its values', () => {
+    const bytes = buildOnnx({
+      inputs: [['x', [-1, 4]]],
+      outputs: [['y', [-1, 4]]],
+      initializers: [f32('a', [], [0.044715]), f32('k', [], [Math.sqrt(2 / Math.PI)]), f32('one', [], [1]), f32('half', [], [0.5])],
+      nodes: [
+        onnxNode('Mul', '/act/Mul', ['x', 'x'], ['sq']),
+        onnxNode('Mul', '/act/Mul_1', ['x', 'sq'], ['cube']),
+        onnxNode('Mul', '/act/Mul_2', ['a', 'cube'], ['ac']),
+        onnxNode('Add', '/act/Add', ['x', 'ac'], ['inner']),
+        onnxNode('Mul', '/act/Mul_3', ['k', 'inner'], ['ki']),
+        onnxNode('Tanh', '/act/Tanh', ['ki'], ['t']),
+        onnxNode('Add', '/act/Add_1', ['one', 't'], ['p']),
+        onnxNode('Mul', '/act/Mul_4', ['x', 'p'], ['xp']),
+        onnxNode('Mul', '/act/Mul_5', ['half', 'xp'], ['y']),
+      ],
+    });
+    const m = importOnnx(be, bytes);
+    expect(m.nodes.map((n) => n.type)).toEqual(['GELU']);
+    m.dispose();
+    const x = [-3, -0.7, 0.2, 2.5, 1, -1, 0, 4];
+    const { y } = run(bytes, x, [2, 4]);
+    x.forEach((v, i) => expect(y[i]).toBeCloseTo(0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))), 6));
+  });
+
   it('refusals name the file, the op and the node, and say why', () => {
     const fails = (nodes: ReturnType<typeof onnxNode>[], initializers = [f32('E', [10, 4], values(40, 1))]): string => {
       try {

@@ -92,17 +92,43 @@ const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 
 export const Erf = unaryOp('Erf', (be, x) => erf(be, x), (be, x) => be.scale(be.exp(be.scale(be.square(x), -1)), TWO_OVER_SQRT_PI));
 
-/** GELU(x) = x Φ(x) = 0.5 x (1 + erf(x / √2)); GELU'(x) = Φ(x) + x φ(x). */
-export const GELU = unaryOp(
-  'GELU',
-  (be, x) => be.mul(x, be.affine(erf(be, be.scale(x, Math.SQRT1_2)), 0.5, 0.5)),
-  (be, x) => {
-    const cdf = be.affine(erf(be, be.scale(x, Math.SQRT1_2)), 0.5, 0.5);
-    const pdf = be.scale(be.exp(be.scale(be.square(x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
-    return be.add(cdf, be.mul(x, pdf));
+const GELU_TANH_A = 0.044715;
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/** tanh(√(2/π) (x + 0.044715 x³)), the inner part of the tanh approximation. */
+function geluTanhInner(be: Backend, x: Tensor): Tensor {
+  return be.tanh(be.scale(be.add(x, be.scale(be.mul(be.square(x), x), GELU_TANH_A)), SQRT_2_OVER_PI));
+}
+
+/**
+ * GELU(x) = x Φ(x) = 0.5 x (1 + erf(x / √2)); GELU'(x) = Φ(x) + x φ(x). With
+ * attrs.approximate = 'tanh': 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))).
+ */
+export const GELU: OpDef = {
+  type: 'GELU',
+  arity: { min: 1, max: 1 },
+  paramRoles: { required: [], optional: [] },
+  activation: true,
+  inferShape: ([x]) => [[...x!]],
+  forward({ be, attrs }, [x]) {
+    const tanh = attrs.approximate === 'tanh';
+    return { outputs: [be.scope(() => be.mul(x!, be.affine(tanh ? geluTanhInner(be, x!) : erf(be, be.scale(x!, Math.SQRT1_2)), 0.5, 0.5)))] };
   },
-  true,
-);
+  backward({ be, attrs }, [x], _o, _s, [dy]) {
+    const dx = be.scope(() => {
+      if (attrs.approximate === 'tanh') {
+        const t = geluTanhInner(be, x!);
+        // 0.5 (1 + t) + 0.5 x (1 - t²) √(2/π) (1 + 3 a x²)
+        const slope = be.scale(be.affine(be.square(x!), 3 * GELU_TANH_A, 1), 0.5 * SQRT_2_OVER_PI);
+        return be.mul(dy!, be.add(be.affine(t, 0.5, 0.5), be.mul(be.mul(x!, be.affine(be.square(t), -1, 1)), slope)));
+      }
+      const cdf = be.affine(erf(be, be.scale(x!, Math.SQRT1_2)), 0.5, 0.5);
+      const pdf = be.scale(be.exp(be.scale(be.square(x!), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+      return be.mul(dy!, be.add(cdf, be.mul(x!, pdf)));
+    });
+    return { inputs: [dx] };
+  },
+};
 
 export const Sqrt = unaryOp('Sqrt', (be, x) => be.sqrt(x), (be, _x, y) => be.scale(be.reciprocal(y), 0.5));
 
