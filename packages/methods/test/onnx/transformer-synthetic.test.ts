@@ -116,6 +116,24 @@ describe('transformer ops on synthetic ONNX graphs', () => {
     x.forEach((v, i) => expect(y[i]).toBeCloseTo(0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))), 6));
   });
 
+  it('opset 18: ReduceMean with an axes input and Split with num_outputs', () => {
+    const bytes = buildOnnx({
+      opset: 18,
+      inputs: [['x', [-1, 6]]],
+      outputs: [['y', [-1, 1]]],
+      initializers: [i64('ax1', [1])],
+      nodes: [
+        onnxNode('Split', 'sp', ['x'], ['a', 'b', 'c'], [intAttr('axis', 1), intAttr('num_outputs', 3)]),
+        onnxNode('Mul', 'm', ['a', 'c'], ['ac']),
+        onnxNode('ReduceMean', 'rm', ['ac', 'ax1'], ['y']),
+      ],
+    });
+    const x = values(12, 4);
+    const { y, shape } = run(bytes, x, [2, 6]);
+    expect(shape).toEqual([2, 1]);
+    for (let r = 0; r < 2; r++) expect(y[r]).toBeCloseTo((x[r * 6]! * x[r * 6 + 4]! + x[r * 6 + 1]! * x[r * 6 + 5]!) / 2, 6);
+  });
+
   it('refusals name the file, the op and the node, and say why', () => {
     const fails = (nodes: ReturnType<typeof onnxNode>[], initializers = [f32('E', [10, 4], values(40, 1))]): string => {
       try {
