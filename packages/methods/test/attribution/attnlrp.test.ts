@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '@relevance/core-wasm';
-import { lrp } from '../../src/index.js';
+import { compositeByName, lrp, Model, resolveRules } from '../../src/index.js';
 import { relativeToMax } from '../helpers/fixtures.js';
 import { arrayTensor, transformerCase, transformerModel } from '../helpers/transformer-fixtures.js';
 
@@ -66,6 +66,27 @@ describe('AttnLRP / CP-LRP on transformers', () => {
       expect(results[0]!.values.some((v) => v !== 0)).toBe(true);
       expect(relativeToMax(results[1]!.values, results[0]!.values)).toBeLessThan(1e-4);
     }
+  });
+
+  it('CP-LRP finds attention weights through Dropout / Identity; AttnLRP puts Uniform on every product', () => {
+    const model = new Model(be, {
+      inputs: [{ name: 'x', shape: [-1, 3, 4] }],
+      outputs: ['y'],
+      nodes: [
+        { name: 'scores', type: 'MatMul', inputs: ['x', 'xt'], outputs: ['s'] },
+        { name: 't', type: 'Transpose', inputs: ['x'], outputs: ['xt'], attrs: { perm: [0, 2, 1] } },
+        { name: 'sm', type: 'Softmax', inputs: ['s'], outputs: ['a'], attrs: { axis: -1 } },
+        { name: 'drop', type: 'Dropout', inputs: ['a'], outputs: ['ad'], attrs: { ratio: 0.1 } },
+        { name: 'av', type: 'MatMul', inputs: ['ad', 'x'], outputs: ['y'] },
+      ],
+    });
+    const cp = resolveRules(model, compositeByName('cp-lrp'), null, {});
+    expect(cp.byNode.get('av')?.name).toBe('cp-attention');
+    expect(cp.byNode.get('scores')?.name).toBe('uniform');
+    expect(cp.byNode.has('sm')).toBe(false);
+    const attn = resolveRules(model, compositeByName('attnlrp'), null, {});
+    expect(attn.byNode.get('av')?.name).toBe('uniform');
+    expect(attn.byNode.get('sm')?.name).toBe('softmax');
   });
 
   it('AttnLRP differs from CP-LRP (the query-key path gets relevance) and from gradient x input', async () => {

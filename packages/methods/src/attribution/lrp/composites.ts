@@ -138,10 +138,14 @@ export function parseLayerRules(text: string): Record<string, string> {
 
 const PRODUCT_TYPES = new Set(['MatMul', 'Mul']);
 
-/** Whether a node multiplies attention weights (a Softmax output, its first input) with values. */
+/** Whether a node multiplies attention weights (a Softmax output, its first input, maybe through Dropout / Identity) with values. */
 function isAttentionValues(node: Node, model: Model): boolean {
   if (node.type !== 'MatMul') return false;
-  const producer = model.nodes.find((n) => n.outputs.includes(node.inputs[0]!));
+  let producer = model.nodes.find((n) => n.outputs.includes(node.inputs[0]!));
+  while (producer && (producer.type === 'Dropout' || producer.type === 'Identity')) {
+    const input = producer.inputs[0]!;
+    producer = model.nodes.find((n) => n.outputs.includes(input));
+  }
   return producer?.type === 'Softmax';
 }
 
