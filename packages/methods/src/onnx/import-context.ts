@@ -10,7 +10,8 @@ import type { NodeSpec } from '../model/model.js';
 import { ModelError, type Attrs } from '../model/op.js';
 import { opDef } from '../model/ops/index.js';
 import { OnnxError } from './onnx-error.js';
-import type { GraphProto, NodeProto, TensorProto } from './onnx-proto-types.js';
+import { DataType, type GraphProto, type NodeProto, type TensorProto } from './onnx-proto-types.js';
+import type { IntValue } from './shape-folding.js';
 import { readFloat32, readIntegers, tensorDims } from './onnx-tensor.js';
 
 export interface FloatConstant {
@@ -29,8 +30,12 @@ export class ImportContext {
   private readonly nodeNames = new Map<NodeProto, string>();
   private readonly usedParamNames = new Set<string>();
   private readonly created: Tensor[] = [];
+  /** Integer values folded at import (shape computations; see shape-folding.ts). */
+  private readonly ints = new Map<string, IntValue>();
   /** ONNX nodes already folded into an earlier IR node (the Add of MatMul + Add). */
   readonly folded = new Set<NodeProto>();
+  /** Graph input names in order (set by the importer). */
+  inputNames: string[] = [];
 
   constructor(readonly be: Backend, readonly source: string, readonly opset: number, graph: GraphProto) {
     this.graphOutputs = new Set((graph.output ?? []).map((o) => o.name ?? ''));
@@ -62,7 +67,20 @@ export class ImportContext {
   // ----------------------------------------------------------------- values
 
   isConstant(value: string): boolean {
-    return this.constants.has(value);
+    return this.constants.has(value) || this.ints.has(value);
+  }
+
+  setIntValue(value: string, v: IntValue): void {
+    this.ints.set(value, v);
+  }
+
+  /** An integer value known at import: a folded shape computation or an INT64/INT32 constant. */
+  intValue(value: string): IntValue | undefined {
+    const v = this.ints.get(value);
+    if (v) return v;
+    const t = this.constants.get(value);
+    if (!t || (t.data_type !== DataType.INT64 && t.data_type !== DataType.INT32)) return undefined;
+    return { dims: tensorDims(t), data: readIntegers(t, `${this.source}: constant '${value}'`) };
   }
 
   setConstant(value: string, t: TensorProto): void {
@@ -94,6 +112,13 @@ export class ImportContext {
     return !value || (this.consumersOf(value).length === 0 && !this.isGraphOutput(value));
   }
 
+  /** The first graph input (the source of the batch size for expanded constants). */
+  firstGraphInput(): string {
+    const first = this.inputNames[0];
+    if (!first) throw new OnnxError(`${this.source}: the graph has no input`);
+    return first;
+  }
+
   /** Input `index` as a computed value (not a constant), with its shape. */
   dataInput(node: NodeProto, index: number, role = 'data'): { name: string; shape: readonly number[] } {
     const name = node.input?.[index];
@@ -121,6 +146,8 @@ export class ImportContext {
   intConstant(node: NodeProto, index: number, role: string): number[] {
     const name = node.input?.[index];
     if (!name) this.fail(node, `the ${role} input (input ${index}) is missing`);
+    const folded = this.ints.get(name);
+    if (folded) return folded.data;
     const t = this.constants.get(name);
     if (!t) this.fail(node, `the ${role} '${name}' is computed by the graph (e.g. from Shape); only a constant ${role} is supported: export with do_constant_folding=True, and flatten with torch.flatten or nn.Flatten`);
     return readIntegers(t, `${this.where(node)}: ${role} '${name}'`);

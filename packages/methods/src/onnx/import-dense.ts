@@ -80,6 +80,25 @@ export const importGemm: OnnxOpImporter = {
   },
 };
 
+/** MatMul of two computed values (attention's Q Kᵀ and A V): the IR's batched MatMul. */
+function importComputedMatMul(ctx: ImportContext, node: NodeProto): void {
+  const a = ctx.dataInput(node, 0, 'A');
+  const b = ctx.dataInput(node, 1, 'B');
+  ctx.add(node, { type: 'MatMul', inputs: [a.name, b.name], outputs: [mainOutput(ctx, node)] });
+}
+
+/** The bias of an Add that only reads this MatMul's output and a constant [out] vector (what exporters emit for Linear). */
+function foldableBias(ctx: ImportContext, output: string, outF: number): { add: NodeProto; index: number; data: Float32Array } | null {
+  const readers = ctx.consumersOf(output);
+  const add = readers.length === 1 && readers[0]!.op_type === 'Add' && !readers[0]!.domain && !ctx.isGraphOutput(output) ? readers[0]! : undefined;
+  if (!add || (add.input?.length ?? 0) !== 2 || add.attribute?.length || !add.output?.[0]) return null;
+  const index = add.input![0] === output ? 1 : 0;
+  if (!ctx.constant(add.input![index]!)) return null;
+  const bias = ctx.floatConstant(add, index, 'bias');
+  const data = perFeature(bias.dims, bias.data, outF);
+  return data ? { add, index, data } : null;
+}
+
 export const importMatMul: OnnxOpImporter = {
   attributes: [],
   inputs: { min: 2, max: 2 },
@@ -89,11 +108,9 @@ export const importMatMul: OnnxOpImporter = {
     if (ctx.isConstant(left) && !ctx.isConstant(right)) {
       ctx.fail(node, `the constant '${left}' is the left operand (y = W x); only x W with a constant right operand is supported (Dense)`);
     }
-    if (!ctx.isConstant(right)) {
-      ctx.fail(node, `both operands ('${left}', '${right}') are computed values; only MatMul with a constant weight (an initializer) as the right operand is supported (Dense)`);
-    }
+    if (!ctx.isConstant(right)) return importComputedMatMul(ctx, node);
     const a = ctx.dataInput(node, 0, 'A');
-    requireMatrixInput(ctx, node, a.shape);
+    if (a.shape.length < 2) ctx.fail(node, `its data input has shape [${a.shape.join(', ')}]; MatMul needs rank 2 or more`);
     const b = ctx.floatConstant(node, 1, 'weight B');
     if (b.dims.length !== 2) ctx.fail(node, `the weight '${b.name}' must be 2-D [in, out], got [${b.dims.join(', ')}]`);
     const [inF, outF] = [b.dims[0]!, b.dims[1]!];
@@ -101,23 +118,22 @@ export const importMatMul: OnnxOpImporter = {
     const paramNames: Record<string, string> = { weight: ctx.paramName(b.name, name, 'weight') };
     let output = mainOutput(ctx, node);
     // fold a following Add of a constant bias (what exporters emit for a Linear layer as MatMul + Add)
-    const readers = ctx.consumersOf(output);
-    const add = readers.length === 1 && readers[0]!.op_type === 'Add' && !readers[0]!.domain && !ctx.isGraphOutput(output) ? readers[0]! : undefined;
-    if (add && (add.input?.length ?? 0) === 2 && !(add.attribute?.length)) {
-      const biasIndex = add.input![0] === output ? 1 : 0;
-      const biasName = add.input![biasIndex]!;
-      const biasProto = ctx.constant(biasName);
-      if (biasProto && add.output?.[0]) {
-        const bias = ctx.floatConstant(add, biasIndex, 'bias');
-        const perOut = perFeature(bias.dims, bias.data, outF);
-        if (perOut) {
-          params.bias = ctx.tensor(perOut, [outF]);
-          paramNames.bias = ctx.paramName(biasName, name, 'bias');
-          output = add.output[0];
-          ctx.folded.add(add);
-        }
-      }
+    const bias = foldableBias(ctx, output, outF);
+    if (bias) {
+      params.bias = ctx.tensor(bias.data, [outF]);
+      paramNames.bias = ctx.paramName(bias.add.input![bias.index]!, name, 'bias');
+      output = bias.add.output![0]!;
+      ctx.folded.add(bias.add);
     }
-    ctx.add(node, { type: 'Dense', inputs: [a.name], outputs: [output], params, paramNames });
+    if (a.shape.length === 2) {
+      ctx.add(node, { type: 'Dense', inputs: [a.name], outputs: [output], params, paramNames });
+      return;
+    }
+    // a Linear on tokens [batch, ..., in]: rows [-1, in] -> Dense -> [batch, ..., out]
+    ctx.add(node, { name: `${name}/rows`, type: 'Reshape', inputs: [a.name], outputs: [`${output}:rows`], attrs: { shape: [-1, inF] } });
+    ctx.add(node, { type: 'Dense', inputs: [`${output}:rows`], outputs: [`${output}:dense`], params, paramNames });
+    const back = [...a.shape.slice(0, -1), outF];
+    if (back.filter((d) => d < 0).length > 1) ctx.fail(node, `its data input [${a.shape.join(', ')}] has more than one batch-dependent dimension; a Linear on it is not supported`);
+    ctx.add(node, { name: `${name}/unrows`, type: 'Reshape', inputs: [`${output}:dense`], outputs: [output], attrs: { shape: back } });
   },
 };

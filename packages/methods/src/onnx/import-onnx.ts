@@ -14,6 +14,8 @@ import { ONNX_IMPORTERS, SUPPORTED_ONNX_OPS } from './import-registry.js';
 import { NodeAttributes } from './onnx-attributes.js';
 import { decodeOnnxModel } from './onnx-codec.js';
 import { OnnxError } from './onnx-error.js';
+import { foldShapeNode } from './shape-folding.js';
+import { importConstant } from './import-structure.js';
 import { DataType, dataTypeName, type GraphProto, type ModelProto } from './onnx-proto-types.js';
 import { isExternalTensor, externalLocation } from './onnx-tensor.js';
 
@@ -77,12 +79,20 @@ function importGraph(ctx: ImportContext, graph: GraphProto): { inputs: ValueInfo
   checkInitializers(graph, source);
   const inputs = graphInputs(graph, source);
   for (const i of inputs) ctx.setShape(i.name, i.shape);
+  ctx.inputNames = inputs.map((i) => i.name);
+  // Constant nodes first: they have no inputs, and pattern matching (LayerNorm, GELU) reads constants further down the graph
+  for (const node of graph.node ?? []) {
+    if (node.op_type !== 'Constant' || !DEFAULT_DOMAINS.has(node.domain ?? '')) continue;
+    importConstant.import(ctx, node, new NodeAttributes(node, importConstant.attributes, (m) => ctx.fail(node, m)));
+    ctx.folded.add(node);
+  }
   for (const node of graph.node ?? []) {
     if (ctx.folded.has(node)) continue;
     const opType = node.op_type ?? '';
     if (!DEFAULT_DOMAINS.has(node.domain ?? '')) {
       ctx.fail(node, `belongs to the operator domain '${node.domain}', which is not supported; only standard ONNX ops are: ${SUPPORTED_ONNX_OPS.join(', ')}`);
     }
+    if (foldShapeNode(ctx, node)) continue;
     const importer = ONNX_IMPORTERS.get(opType);
     if (!importer) ctx.fail(node, `op type '${opType}' is not supported; supported ONNX ops: ${SUPPORTED_ONNX_OPS.join(', ')}`);
     const count = node.input?.length ?? 0;

@@ -4,6 +4,7 @@ import type { NodeAttributes } from './onnx-attributes.js';
 import { mainOutput, requireExtraOutputsUnused, type OnnxOpImporter } from './onnx-op-importer.js';
 import { DataType, type NodeProto, type TensorProto } from './onnx-proto-types.js';
 import { readFloat32 } from './onnx-tensor.js';
+import { shapeTarget } from './import-indexing.js';
 
 export const importFlatten: OnnxOpImporter = {
   attributes: ['axis'],
@@ -21,7 +22,7 @@ export const importReshape: OnnxOpImporter = {
   inputs: { min: 2, max: 2 },
   import(ctx: ImportContext, node: NodeProto, attrs: NodeAttributes) {
     const x = ctx.dataInput(node, 0, 'data');
-    const shape = ctx.intConstant(node, 1, 'shape');
+    const shape = shapeTarget(ctx, node, x.shape, ctx.intConstant(node, 1, 'shape'));
     if (attrs.int('allowzero', 0) !== 0 && shape.includes(0)) {
       ctx.fail(node, `allowzero=1 with a 0 in the shape [${shape.join(', ')}] (an empty dimension) is not supported; only allowzero=0, where 0 copies the input's dimension`);
     }

@@ -88,7 +88,9 @@ export function readIntegers(t: TensorProto, what: string): number[] {
       const view = rawView(raw);
       return Array.from({ length: n }, (_, i) => {
         const v = view.getBigInt64(i * 8, true);
-        if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) throw new OnnxError(`${what}: value ${v} is out of range`);
+        // INT64_MAX / INT64_MIN mean "to the end" in Slice bounds: clamp them to the safe-integer range
+        if (v > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
+        if (v < BigInt(Number.MIN_SAFE_INTEGER)) return Number.MIN_SAFE_INTEGER;
         return Number(v);
       });
     }

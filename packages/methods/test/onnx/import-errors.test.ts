@@ -79,17 +79,24 @@ describe.skipIf(!fixturesAvailable)('corrupt and truncated fixture files', () =>
 describe('unsupported content', () => {
   it('an unsupported op names the op type, the node and the supported ops', () => {
     const e = importError(buildOnnx({ ...dense, nodes: [onnxNode('Gelu', '/act/Gelu', ['x'], ['y'])] }), 'gelu.onnx');
-    expect(e.message).toBe(
-      "gelu.onnx: Gelu node '/act/Gelu': op type 'Gelu' is not supported; supported ONNX ops: Gemm, MatMul, Conv, MaxPool, AveragePool, GlobalAveragePool, Flatten, Reshape, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, LogSoftmax, BatchNormalization, Dropout, Add, Concat, Identity, Constant",
-    );
+    expect(e.message).toMatch(/^gelu\.onnx: Gelu node '\/act\/Gelu': op type 'Gelu' is not supported; supported ONNX ops: Gemm, MatMul, Conv, .*LayerNormalization/);
   });
 
-  it('the Shape op of dynamic reshapes is reported as unsupported', () => {
+  it('a Shape whose result reaches a data op is refused; a reshape target with two batch-dependent dimensions too', () => {
     const e = importError(buildOnnx({
       ...dense,
-      nodes: [onnxNode('Shape', 's', ['x'], ['shape']), onnxNode('Reshape', 'r', ['x', 'shape'], ['y'])],
+      nodes: [onnxNode('Shape', 's', ['x'], ['shape']), onnxNode('Cast', 'c', ['shape'], ['y'], [intAttr('to', 1)])],
     }));
-    expect(e.message).toMatch(/Shape node 's': op type 'Shape' is not supported; supported ONNX ops: Gemm/);
+    expect(e.message).toMatch(/Cast node 'c': casts the batch size to float/);
+    const r = importError(buildOnnx({
+      ...dense,
+      nodes: [
+        onnxNode('Shape', 's', ['x'], ['shape']),
+        onnxNode('Concat', 'cat', ['shape', 'shape', 'shape'], ['twice'], [intAttr('axis', 0)]),
+        onnxNode('Reshape', 'r', ['x', 'twice'], ['y']),
+      ],
+    }));
+    expect(r.message).toMatch(/Reshape node 'r': the target shape depends on the batch size in more than one place \(\[batch, 2, batch, 2, batch, 2\]\)/);
   });
 
   it('an unsupported attribute names the attribute, the op, the node and the supported attributes', () => {
@@ -185,7 +192,7 @@ describe('unsupported content', () => {
     expect(importError(buildOnnx({
       ...dense,
       nodes: [onnxNode('Relu', 'r', ['x'], ['w']), onnxNode('MatMul', 'mm', ['x', 'w'], ['y'])],
-    })).message).toMatch(/MatMul node 'mm': both operands \('x', 'w'\) are computed values/);
+    })).message).toMatch(/MatMul node 'mm': .*the right operand \[-1, 2\] is \[batch, n\]; contracting over the batch axis/);
     expect(importError(buildOnnx({
       ...dense,
       nodes: [onnxNode('MatMul', 'mm', ['W', 'x'], ['y'])],

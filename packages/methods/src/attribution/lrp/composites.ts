@@ -22,7 +22,12 @@ export type LayerKind =
   | 'avgpool'
   /** Add (zennit's Sum). */
   | 'sum'
-  | 'batchnorm';
+  | 'batchnorm'
+  /** Transformers: LayerNorm, Softmax, products of computed values (MatMul, Mul; Div / ReduceMean of one input), and the attention-weights-times-values MatMul (first input a Softmax output). */
+  | 'layernorm'
+  | 'softmax'
+  | 'product'
+  | 'attention';
 
 export type LayerMatch =
   /** Every layer of a kind, or (first: true) only the first one in graph order. */
@@ -50,6 +55,9 @@ const BASE: readonly CompositeEntry[] = [
   { match: { kind: 'avgpool' }, rule: 'norm' },
   { match: { kind: 'batchnorm' }, rule: 'pass' },
 ];
+
+/** Transformer layers shared by AttnLRP and CP-LRP. */
+const TRANSFORMER: readonly CompositeEntry[] = [{ match: { kind: 'layernorm' }, rule: 'layernorm' }];
 
 export const COMPOSITES: ReadonlyMap<string, Composite> = new Map(
   ([
@@ -82,6 +90,16 @@ export const COMPOSITES: ReadonlyMap<string, Composite> = new Map(
         { match: { kind: 'conv' }, rule: 'alpha-beta', params: { alpha: 2, beta: 1 } },
         { match: { kind: 'dense' }, rule: 'epsilon' },
       ],
+    },
+    {
+      name: 'attnlrp',
+      description: 'AttnLRP (Achtibat et al. 2024): Epsilon on Dense, identity on activations (GELU), Uniform on products (attention matmuls), the Softmax rule, LayerNorm with constant std',
+      entries: [...TRANSFORMER, { match: { kind: 'softmax' }, rule: 'softmax' }, { match: { kind: 'product' }, rule: 'uniform' }, ...BASE, { match: { kind: 'dense' }, rule: 'epsilon' }],
+    },
+    {
+      name: 'cp-lrp',
+      description: 'CP-LRP (Ali et al. 2022): as AttnLRP, but attention weights held constant (all relevance of A V to V)',
+      entries: [...TRANSFORMER, { match: { kind: 'attention' }, rule: 'cp-attention' }, { match: { kind: 'product' }, rule: 'uniform' }, ...BASE, { match: { kind: 'dense' }, rule: 'epsilon' }],
     },
   ] satisfies Composite[]).map((c) => [c.name, c]),
 );
@@ -118,8 +136,25 @@ export function parseLayerRules(text: string): Record<string, string> {
   return out;
 }
 
-function kindOf(node: Node): LayerKind[] {
+const PRODUCT_TYPES = new Set(['MatMul', 'Mul']);
+
+/** Whether a node multiplies attention weights (a Softmax output, its first input, maybe through Dropout / Identity) with values. */
+function isAttentionValues(node: Node, model: Model): boolean {
+  if (node.type !== 'MatMul') return false;
+  let producer = model.nodes.find((n) => n.outputs.includes(node.inputs[0]!));
+  while (producer && (producer.type === 'Dropout' || producer.type === 'Identity')) {
+    const input = producer.inputs[0]!;
+    producer = model.nodes.find((n) => n.outputs.includes(input));
+  }
+  return producer?.type === 'Softmax';
+}
+
+function kindOf(node: Node, model: Model): LayerKind[] {
+  if (isAttentionValues(node, model)) return ['attention', 'product'];
+  if (PRODUCT_TYPES.has(node.type) || ((node.type === 'Div' || node.type === 'ReduceMean') && node.inputs.length === 1)) return ['product'];
   switch (node.type) {
+    case 'LayerNorm': return ['layernorm'];
+    case 'Softmax': return ['softmax'];
     case 'Dense': return ['dense', 'linear'];
     case 'Conv2d': return ['conv', 'linear'];
     case 'AvgPool2d':
@@ -170,20 +205,25 @@ export function resolveRules(
   if (composite) entries.push(...composite.entries);
   else entries.push(...BASE);
 
+  // the module name when it names this node alone ('blocks.0.attn' covers many nodes of a transformer), else the node name
+  const labelKey = (node: Node): string => {
+    const name = layerName(node);
+    return model.hasNode(name) && model.node(name) === node ? name : node.name;
+  };
   const firstOfKind = new Map<LayerKind, Node>();
-  for (const n of model.nodes) for (const k of kindOf(n)) if (!firstOfKind.has(k)) firstOfKind.set(k, n);
+  for (const n of model.nodes) for (const k of kindOf(n, model)) if (!firstOfKind.has(k)) firstOfKind.set(k, n);
   const cache = new Map<string, LrpRule>();
   const byNode = new Map<string, LrpRule>();
   const labels: Record<string, string> = {};
   const unassigned: string[] = [];
   for (const node of model.nodes) {
-    const kinds = kindOf(node);
+    const kinds = kindOf(node, model);
     const entry = entries.find((e) => {
       if ('names' in e.match) return e.match.names.some((name) => model.node(name) === node);
       return kinds.includes(e.match.kind) && (!e.match.first || firstOfKind.get(e.match.kind) === node);
     });
     if (!entry) {
-      labels[layerName(node)] = 'gradient';
+      labels[labelKey(node)] = 'gradient';
       if (!composite && node.params.weight && node.op.linear) unassigned.push(layerName(node));
       continue;
     }
@@ -210,7 +250,7 @@ export function resolveRules(
       throw new AttributionError(`LRP rule '${rule.name}' does not apply to layer '${layerName(node)}' (${node.type}); it applies to ${ruleDefinition(rule.name).appliesToDescription}`);
     }
     byNode.set(node.name, rule);
-    labels[layerName(node)] = rule.label;
+    labels[labelKey(node)] = rule.label;
   }
   if (unassigned.length) {
     throw new AttributionError(`LRP layer rules leave ${unassigned.join(', ')} without a rule; name every Dense/Conv2d layer in --layer-rules, or add --composite or --rule for the rest`);

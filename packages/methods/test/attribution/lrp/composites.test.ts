@@ -64,7 +64,7 @@ describe('stock composites follow Zennit 0.5.1 layer-type semantics', () => {
     };
     const r = await lrp(cnn, randomInputs(be, [1, 1, 6, 6]), { target: 0, composite: custom });
     expect(r.params.rules).toMatchObject({ conv1: 'Epsilon(epsilon=0.1)', fc2: 'ZPlus(stabilizer=1e-6)', pool: 'Norm(stabilizer=1e-6)' });
-    expect([...COMPOSITES.keys()]).toEqual(['epsilon-plus', 'epsilon-plus-flat', 'epsilon-gamma-box', 'epsilon-alpha2-beta1', 'epsilon-alpha2-beta1-flat']);
+    expect([...COMPOSITES.keys()]).toEqual(['epsilon-plus', 'epsilon-plus-flat', 'epsilon-gamma-box', 'epsilon-alpha2-beta1', 'epsilon-alpha2-beta1-flat', 'attnlrp', 'cp-lrp']);
   });
 });
 

@@ -52,7 +52,7 @@ export const METHOD_FLAGS: ReadonlyArray<OptionSpec & { key: string }> = [
   { key: 'permutations', name: 'permutations', type: 'integer', help: 'shapley-sampling: permutations drawn (default 25)' },
   { key: 'antithetic', name: 'antithetic', type: 'boolean', help: 'shapley-sampling: also walk each permutation reversed' },
   { key: 'rule', name: 'rule', type: 'string', help: 'lrp: one rule on every Dense/Conv2d: epsilon, zplus, alpha-beta, gamma, zbox, wsquare, flat' },
-  { key: 'composite', name: 'composite', type: 'string', help: 'lrp: epsilon-plus-flat (default), epsilon-plus, epsilon-gamma-box, epsilon-alpha2-beta1' },
+  { key: 'composite', name: 'composite', type: 'string', help: 'lrp: epsilon-plus-flat (default), epsilon-plus, epsilon-gamma-box, epsilon-alpha2-beta1, epsilon-alpha2-beta1-flat; transformers: attnlrp, cp-lrp' },
   { key: 'layerRules', name: 'layer-rules', type: 'string', placeholder: 'fc1=zbox,fc2=gamma', help: 'lrp: rules by layer name, overriding the composite' },
   { key: 'epsilon', name: 'epsilon', type: 'number', help: 'lrp: epsilon of the epsilon rule (default 1e-6)' },
   { key: 'stabilizer', name: 'stabilizer', type: 'number', help: 'lrp: denominator stabiliser s of every rule, z + s*sign(z) (default 1e-6)' },

@@ -4,6 +4,10 @@
  */
 import { AttributionError } from '../../types.js';
 import { alphaBeta } from './alpha-beta.js';
+import { cpAttention } from './cp-attention.js';
+import { layernorm } from './layernorm.js';
+import { softmax } from './softmax.js';
+import { uniform } from './uniform.js';
 import { epsilon } from './epsilon.js';
 import { flat } from './flat.js';
 import { gamma } from './gamma.js';
@@ -15,7 +19,7 @@ import { zbox } from './zbox.js';
 import { zplus } from './zplus.js';
 
 export const LRP_RULES: ReadonlyMap<string, RuleDefinition> = new Map(
-  [epsilon, zplus, alphaBeta, gamma, zbox, wsquare, flat, pass, norm].map((d) => [d.name, d]),
+  [epsilon, zplus, alphaBeta, gamma, zbox, wsquare, flat, pass, norm, uniform, softmax, layernorm, cpAttention].map((d) => [d.name, d]),
 );
 
 /** The definition of a rule by name; unknown names throw listing the valid ones. */
@@ -42,5 +46,9 @@ export { wsquareRule } from './wsquare.js';
 export { flatRule } from './flat.js';
 export { passRule } from './pass.js';
 export { normRule } from './norm.js';
+export { uniformRule } from './uniform.js';
+export { softmaxRule } from './softmax.js';
+export { layerNormRule } from './layernorm.js';
+export { cpAttentionRule } from './cp-attention.js';
 export type { LrpRule, RuleDefinition, RuleParameters, RuleParameterName } from './rule.js';
 export { DEFAULT_EPSILON, DEFAULT_STABILIZER } from './rule.js';
