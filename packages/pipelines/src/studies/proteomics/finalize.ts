@@ -12,7 +12,7 @@ import { booleanColumn, makeTable, numberColumn, stringColumn, type Column, type
 import type { StudyData } from './data.js';
 import type { EdgeList } from './edge-files.js';
 import { classDifferences, rankingQuality, topKEnrichment } from './evaluation.js';
-import { aggregate, LionessPearson, networkScore, pairCount, symmetrize, type AggregateNetwork } from './networks.js';
+import { aggregate, LionessPearson, pairCount, symmetrize, targetNormalizedNetwork, type AggregateNetwork } from './networks.js';
 import { computeBaselines, partialCorrelationPairs, rowsMatrix } from './baselines.js';
 
 export interface InstanceRecord {
@@ -75,24 +75,7 @@ function directedLabelsFor(keys: ReadonlySet<string>, p: number): Uint8Array {
   return out;
 }
 
-type ScoredNetwork = AggregateNetwork & { score: Float32Array; partial: Float32Array | null };
-
-/** The directed cohort network (row = target, column = source, diagonal left out): networkScore of |R(source -> target)| over instances. */
-function directedNetworkScore(instances: readonly InstanceRecord[], rows: readonly number[], p: number, partial: Float32Array | null): Float32Array {
-  const mean = new Float32Array(p * (p - 1));
-  const median = new Float32Array(p * (p - 1));
-  const weight = partial ? directedFromPairs(partial, p) : null;
-  const column = new Float64Array(rows.length);
-  let k = 0;
-  for (let t = 0; t < p; t++) for (let s = 0; s < p; s++) {
-    if (s === t) continue;
-    rows.forEach((i, j) => (column[j] = Math.abs(instances[i]!.directed[t * p + s]!)));
-    mean[k] = rows.length ? column.reduce((a, b) => a + b, 0) / rows.length : NaN;
-    median[k] = stats.median(column);
-    k++;
-  }
-  return networkScore(mean, median, weight);
-}
+type ScoredNetwork = AggregateNetwork & { score: Float32Array; directed: Float32Array; partial: Float32Array | null };
 
 /** Directed scores (row = target, column = source, diagonal left out) from a p x p matrix [target * p + source]. */
 function directedScores(matrix: ArrayLike<number>, p: number): Float32Array {
@@ -148,12 +131,13 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   const scored = (rows: readonly number[], trainRows: readonly number[]): ScoredNetwork => {
     const agg = aggregate(networks, P, rows);
     const partial = partialCorrelationPairs(data, trainRows);
-    return { ...agg, partial, score: networkScore(agg.mean, agg.median, partial) };
+    const network = targetNormalizedNetwork((i) => instances[i]!.directed, rows, p, partial);
+    return { ...agg, partial, score: network.pairs, directed: network.directed };
   };
   const cohort = scored(includedRows, data.train);
   const perClass = new Map<string, ScoredNetwork>();
   data.classNames.forEach((c, k) => perClass.set(c, scored(classRows[k]!, data.train.filter((r) => data.labels![r] === c))));
-  const directedScore = directedNetworkScore(instances, includedRows, p, cohort.partial);
+  const directedScore = cohort.directed;
 
   // ---- class differences
   const differences = data.classNames.length >= 2 ? classDifferences(networks, P, classRows) : null;
@@ -196,7 +180,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
     };
     for (const c of data.classNames) {
       const agg = perClass.get(c)!;
-      const scores = inputs.directed ? directedFromPairs(agg.score, p) : agg.score;
+      const scores = inputs.directed ? agg.directed : agg.score;
       const q = rankingQuality(scores, classTruth(c));
       metrics[`network.per_class.${c}.auroc`] = round(q.auroc);
       metrics[`network.per_class.${c}.aupr`] = round(q.aupr);

@@ -1,8 +1,9 @@
 /**
  * From directed instance relevance to networks: the instance network is the
  * symmetrised |relevance| (mean of the two directions); the class and cohort
- * networks combine the mean and median over their instances with the
- * partial correlation (networkScore), with the quartiles beside them. Pairs are indexed in the
+ * networks combine the per-target normalised mean and median over their instances with the
+ * partial correlation (targetNormalizedNetwork); the quartiles of the symmetrised relevance
+ * stand beside them (aggregate). Pairs are indexed in the
  * upper-triangular order (0,1), (0,2), ..., (1,2), ...
  */
 import { stats } from '@relevance/methods';
@@ -74,25 +75,56 @@ export function aggregate(networks: Float32Array, pairsPerInstance: number, rows
 }
 
 /**
- * The class and cohort network the study reports: the geometric mean of the
- * mean and the median of the instances' relevance, weighted by the fourth
- * root of the pair's |partial correlation| on the training rows:
- *   score = sqrt(mean * median) * |pcor|^(1/4).
- * The mean keeps edges that act strongly in a minority of patients, the
- * median those that act in most; the partial-correlation weight lowers pairs
- * that are linked only through others (conditional-independence evidence),
- * gently, since nonlinear links can have small partial correlations.
- * docs/BENCHMARKS.md has the evidence for each part over every benchmark.
- * With no partial correlation (null), the weight is 1.
+ * The class and cohort network from the instances' directed relevance (row = target, column = source).
+ * Per ordered pair, the mean and the median of |R(source -> target)| over the instances; each target's
+ * row of both is divided by its total, so that every target shares out one unit of evidence (GENIE3's
+ * normalisation of a target's importances), which keeps targets that the predictor explains with large
+ * relevance from crowding out the others. The two are combined as their geometric mean, the directions
+ * averaged for the pair, and the pair weighted by |partial correlation|^(1/4):
+ *   score(a, b) = (G[a][b] + G[b][a]) / 2 * |pcor(a, b)|^(1/4),  G = sqrt(rowNormalised(mean) * rowNormalised(median)).
+ * `directed` is G weighted the same way (row = target, column = source, diagonal left out).
+ * docs/BENCHMARKS.md has the evidence over every benchmark. With no rows, every score is NaN.
  */
-export function networkScore(mean: ArrayLike<number>, median: ArrayLike<number>, partial: ArrayLike<number> | null): Float32Array {
-  const out = new Float32Array(mean.length);
-  for (let k = 0; k < out.length; k++) {
-    const centre = Math.sqrt(Math.max(mean[k]!, 0) * Math.max(median[k]!, 0));
-    const weight = partial ? Math.pow(Math.abs(partial[k]!), PARTIAL_CORRELATION_EXPONENT) : 1;
-    out[k] = centre * (Number.isFinite(weight) ? weight : 0);
+export function targetNormalizedNetwork(
+  directedOf: (instance: number) => ArrayLike<number>,
+  rows: readonly number[],
+  p: number,
+  partial: ArrayLike<number> | null,
+): { pairs: Float32Array; directed: Float32Array } {
+  const n = rows.length;
+  const mean = new Float64Array(p * p);
+  const median = new Float64Array(p * p);
+  const column = new Float64Array(n);
+  const sources = rows.map((i) => directedOf(i));
+  for (let k = 0; k < p * p; k++) {
+    if (Math.floor(k / p) === k % p) continue;
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += column[j] = Math.abs(sources[j]![k]!);
+    mean[k] = n ? sum / n : NaN;
+    median[k] = n ? stats.median(column) : NaN;
   }
-  return out;
+  const g = new Float64Array(p * p);
+  for (let t = 0; t < p; t++) {
+    let meanTotal = 0, medianTotal = 0;
+    for (let s = 0; s < p; s++) if (s !== t) { meanTotal += mean[t * p + s]!; medianTotal += median[t * p + s]!; }
+    for (let s = 0; s < p; s++) {
+      if (s === t) continue;
+      const a = meanTotal > 0 ? mean[t * p + s]! / meanTotal : meanTotal === 0 ? 0 : NaN;
+      const b = medianTotal > 0 ? median[t * p + s]! / medianTotal : medianTotal === 0 ? 0 : NaN;
+      g[t * p + s] = Math.sqrt(a * b);
+    }
+  }
+  const weightOf = (k: number): number => {
+    if (!partial) return 1;
+    const w = Math.pow(Math.abs(partial[k]!), PARTIAL_CORRELATION_EXPONENT);
+    return Number.isFinite(w) ? w : 0;
+  };
+  const pairs = new Float32Array(pairCount(p));
+  const directed = new Float32Array(p * (p - 1));
+  const pairIndex = (a: number, b: number): number => (a < b ? a * p - (a * (a + 1)) / 2 + (b - a - 1) : b * p - (b * (b + 1)) / 2 + (a - b - 1));
+  for (let a = 0, k = 0; a < p; a++) for (let b = a + 1; b < p; b++, k++) pairs[k] = ((g[a * p + b]! + g[b * p + a]!) / 2) * weightOf(k);
+  for (let t = 0, k = 0; t < p; t++) for (let s = 0; s < p; s++) if (s !== t) directed[k++] = g[t * p + s]! * weightOf(pairIndex(s, t));
+  return { pairs, directed };
 }
 
 /** The exponent of the partial-correlation weight (chosen over every benchmark at once, docs/BENCHMARKS.md). */

@@ -1,25 +1,26 @@
-/** The class and cohort network score: hand-computed cases and what it does to an indirect pair. */
+/** The class and cohort network score: what the partial-correlation weight does to an indirect pair. */
 import { describe, expect, it } from 'vitest';
-import { networkScore, PARTIAL_CORRELATION_EXPONENT } from '../../../src/studies/proteomics/networks.js';
+import { PARTIAL_CORRELATION_EXPONENT, targetNormalizedNetwork } from '../../../src/studies/proteomics/networks.js';
 
-describe('networkScore', () => {
-  it('is sqrt(mean * median) * |partial correlation|^(1/4) (hand-computed)', () => {
-    const s = networkScore([0.8, 0.5, 0.2], [0.2, 0.5, -0.1], [0.0625, -1, 0.5]);
+describe('targetNormalizedNetwork: the partial-correlation weight', () => {
+  // a -> b -> c (proteins 0, 1, 2): relevance leaks onto (a, c) as strongly as onto the direct pairs
+  const p = 3;
+  const leak = Float32Array.from([0, 1, 1, 1, 0, 1, 1, 1, 0]);
+  const pairsOf = (partial: number[] | null) => targetNormalizedNetwork(() => leak, [0, 1], p, partial).pairs;
+
+  it('without a partial correlation the three pairs tie', () => {
+    const s = pairsOf(null);
+    expect(s[0]).toBeCloseTo(s[1]!, 7);
+    expect(s[1]).toBeCloseTo(s[2]!, 7);
+  });
+
+  it('ranks the direct pairs above the indirect one when only they have partial correlation, gently', () => {
+    // pairs: (0,1) direct, (0,2) indirect, (1,2) direct
+    const s = pairsOf([0.3, 0.01, 0.3]);
     expect(PARTIAL_CORRELATION_EXPONENT).toBe(0.25);
-    expect(s[0]).toBeCloseTo(Math.sqrt(0.16) * 0.5, 6);
-    expect(s[1]).toBeCloseTo(0.5, 6); // |-1|^(1/4) = 1
-    expect(s[2]).toBe(0); // a negative median counts as 0
-  });
-
-  it('without a partial correlation the weight is 1', () => {
-    expect(Array.from(networkScore([4], [1], null))).toEqual([2]);
-  });
-
-  it('ranks a direct pair above an indirect one of equal relevance when only the direct one has partial correlation', () => {
-    // a -> b -> c: relevance leaks onto (a, c), whose partial correlation given b is near 0
-    const [direct, indirect] = networkScore([0.5, 0.5], [0.4, 0.4], [0.3, 0.01]);
-    expect(direct!).toBeGreaterThan(indirect!);
-    // a weak partial correlation only lowers the score gently: 0.01 ^ 0.25 ~ 0.32, not 0
-    expect(indirect! / direct!).toBeCloseTo((0.01 / 0.3) ** 0.25, 5);
+    expect(s[0]!).toBeGreaterThan(s[1]!);
+    expect(s[2]!).toBeGreaterThan(s[1]!);
+    // 0.01 ^ 0.25 ~ 0.32: lowered, not silenced
+    expect(s[1]! / s[0]!).toBeCloseTo((0.01 / 0.3) ** 0.25, 5);
   });
 });

@@ -8,7 +8,7 @@ import { createBackend, Generator } from '@relevance/core-wasm';
 import { lrp, mlp, saliency, stats } from '@relevance/methods';
 import { complementaryMasks, maskedInputs } from '../../../src/studies/proteomics/masks.js';
 import { instanceGenerator, instanceNetwork } from '../../../src/studies/proteomics/instance-networks.js';
-import { aggregate, LionessPearson, pairCount, symmetrize } from '../../../src/studies/proteomics/networks.js';
+import { aggregate, LionessPearson, pairCount, symmetrize, targetNormalizedNetwork } from '../../../src/studies/proteomics/networks.js';
 import { topKEnrichment } from '../../../src/studies/proteomics/evaluation.js';
 import { generateSyntheticCohort } from '../../../src/studies/proteomics/synthetic.js';
 import { stratifiedSplit } from '../../../src/studies/stratified-split.js';
@@ -85,6 +85,41 @@ describe('networks and evaluation', () => {
     expect(Array.from(a.q25)).toEqual([2, 2, 0.5]);
     expect(a.instances).toBe(3);
     expect(pairCount(147)).toBe(10731);
+  });
+
+  it('class and cohort score: per-target normalised mean and median of |R|, geometric mean, directions averaged, |pcor|^(1/4)', () => {
+    // two instances, p = 3, row = target, column = source
+    const inst = [Float32Array.from([0, 2, -2, 1, 0, 3, 4, -4, 0]), Float32Array.from([0, 6, 2, -3, 0, 1, 0, 8, 0])];
+    const { pairs, directed } = targetNormalizedNetwork((i) => inst[i]!, [0, 1], 3, null);
+    // mean |R|: t0: (4, 2), t1: (2, 2), t2: (2, 6); the median of two values is their mean, so G = the normalised mean
+    const G = [[0, 4 / 6, 2 / 6], [2 / 4, 0, 2 / 4], [2 / 8, 6 / 8, 0]];
+    expect(Array.from(directed)).toEqual([G[0]![1]!, G[0]![2]!, G[1]![0]!, G[1]![2]!, G[2]![0]!, G[2]![1]!].map(Math.fround));
+    expect(pairs[0]).toBeCloseTo((G[0]![1]! + G[1]![0]!) / 2, 6);
+    expect(pairs[1]).toBeCloseTo((G[0]![2]! + G[2]![0]!) / 2, 6);
+    expect(pairs[2]).toBeCloseTo((G[1]![2]! + G[2]![1]!) / 2, 6);
+    const weighted = targetNormalizedNetwork((i) => inst[i]!, [0, 1], 3, [0.0016, 1, 0.0625]);
+    expect(weighted.pairs[0]).toBeCloseTo(pairs[0]! * 0.2, 6);
+    expect(weighted.pairs[2]).toBeCloseTo(pairs[2]! * 0.5, 6);
+    expect(weighted.directed[4]).toBeCloseTo(directed[4]!, 6); // (target 2, source 0): pair (0, 2), weight 1
+    expect(weighted.directed[5]).toBeCloseTo(directed[5]! * 0.5, 6); // (target 2, source 1): pair (1, 2)
+    expect(weighted.directed[0]).toBeCloseTo(directed[0]! * 0.2, 6); // (target 0, source 1): pair (0, 1)
+  });
+
+  it('class and cohort score: scaling one target\'s relevance in every instance changes nothing; the median matters', () => {
+    const g = new Generator(5);
+    const p = 6, n = 9;
+    const inst = Array.from({ length: n }, () => Float32Array.from({ length: p * p }, () => g.normal()));
+    const scaled = inst.map((m) => Float32Array.from(m, (v, k) => (Math.floor(k / p) === 2 ? v * 1000 : v)));
+    const rows = Array.from({ length: n }, (_, i) => i);
+    const a = targetNormalizedNetwork((i) => inst[i]!, rows, p, null);
+    const b = targetNormalizedNetwork((i) => scaled[i]!, rows, p, null);
+    for (let k = 0; k < a.pairs.length; k++) expect(b.pairs[k]).toBeCloseTo(a.pairs[k]!, 5);
+    // one instance's outlier moves the mean, not the median: the score moves less than the mean alone would
+    const outlier = inst.map((m, i) => (i === 0 ? Float32Array.from(m, (v, k) => (k === 1 ? 1e3 : v)) : m));
+    const c = targetNormalizedNetwork((i) => outlier[i]!, rows, p, null);
+    expect(c.directed[0]!).toBeGreaterThan(a.directed[0]!);
+    expect(c.directed[0]!).toBeLessThan(1);
+    expect(Array.from(targetNormalizedNetwork((i) => inst[i]!, [], p, null).pairs).every(Number.isNaN)).toBe(true);
   });
 
   it('top-k enrichment counts hits among the k best pairs and tests them hypergeometrically', () => {
