@@ -137,6 +137,7 @@ function wire(): void {
     await reopen(files).catch((err: Error) => ($('error').textContent = err.message));
   };
   setState('idle');
+  studyWorker(); // started now, so running a study makes no request after the page has loaded
   if (params.get('demo') === 'synthetic') startRun(true);
 }
 

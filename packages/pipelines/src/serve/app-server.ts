@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
@@ -30,7 +30,7 @@ function isolationHeaders(isolate: boolean): Record<string, string> {
 }
 
 export async function startAppServer(o: AppServerOptions): Promise<AppServer> {
-  const root = normalize(o.dir);
+  const root = resolve(o.dir);
   const headers = { ...isolationHeaders(o.isolate !== false), 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
