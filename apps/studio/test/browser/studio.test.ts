@@ -6,11 +6,13 @@
  * usable; a ragged CSV gets the CLI's error; without cross-origin isolation
  * the page runs on one thread and still agrees.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { zipSync } from 'fflate';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { figureIds } from '../../../report/src/report/figure-catalogue.js';
 import type { AppServer } from '../../../../packages/pipelines/src/serve/app-server.js';
 import { asQuery, cliError, cliRun, downloadRun, expectSameTable, haveChromium, inCi, launchChromium, metricsWithoutTimings, openStudio, serve, SMALL, waitForRun } from './page.js';
 
@@ -52,9 +54,28 @@ describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () =>
     const auroc = JSON.parse(Buffer.from(cliSynthetic['metrics.json']!).toString()).network.cohort.auroc;
     expect(Number(await page.locator('[data-metric="network.cohort.auroc"]').getAttribute('title'))).toBe(auroc);
     expectSameRun(await downloadRun(page), cliSynthetic);
+    await page.waitForSelector('[data-figure="cohort-heatmap"] .figure-body svg');
     expect(requestsAfterLoad).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it("reopens the CLI's run folder, zipped or as a picked folder, with the report's figures", async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (const f of readdirSync(join(dir, 'cli-synthetic'))) if (!statSync(join(dir, 'cli-synthetic', f)).isDirectory()) files[`cli-synthetic/${f}`] = readFileSync(join(dir, 'cli-synthetic', f));
+    writeFileSync(join(dir, 'cli-synthetic.zip'), zipSync(files));
+    const auroc = String(JSON.parse(Buffer.from(cliSynthetic['metrics.json']!).toString()).network.cohort.auroc);
+    for (const pick of [['#reopen-zip', join(dir, 'cli-synthetic.zip')], ['#reopen-dir', join(dir, 'cli-synthetic')]] as const) {
+      const { page, requestsAfterLoad, errors } = await openStudio(browser, isolated.url);
+      await page.setInputFiles(pick[0], pick[1]);
+      await page.waitForFunction(() => document.documentElement.dataset.runState === 'done');
+      expect(await page.locator('[data-metric="network.cohort.auroc"]').getAttribute('title'), pick[0]).toBe(auroc);
+      await page.waitForSelector('[data-figure="cohort-heatmap"] .figure-body svg');
+      expect(await page.locator('[data-figure]').evaluateAll((els) => els.map((e) => e.getAttribute('data-figure'))), pick[0]).toEqual(figureIds('proteomics'));
+      expect(requestsAfterLoad).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
   });
 
   it('runs a Parquet file dropped through the file input, as the CLI does on the same file', async () => {
