@@ -15,6 +15,7 @@ import { buildOptionsForm, changedOptions } from './ui/options-form.js';
 import { showHeadline } from './ui/results.js';
 import { download, unzipRunFolder, zipRunFolder } from './ui/zip.js';
 import { showRunFolder } from './ui/run-view.js';
+import { explainRequest, fillMethods, setExplainState, showAttributions } from './ui/explain-panel.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const root = document.documentElement;
@@ -48,7 +49,13 @@ function onProgress(m: Extract<WorkerMessage, { type: 'progress' }>): void {
 }
 
 function onMessage(m: WorkerMessage): void {
-  if (m.type === 'log') log(m.line);
+  if (m.type === 'explained') {
+    showAttributions(m);
+    setExplainState('done');
+  } else if (m.type === 'failed' && root.dataset.explainState === 'running') {
+    $('explain-error').textContent = m.message;
+    setExplainState('failed');
+  } else if (m.type === 'log') log(m.line);
   else if (m.type === 'progress') onProgress(m);
   else if (m.type === 'failed') {
     $('error').textContent = `${m.name === 'Error' ? '' : `${m.name}: `}${m.message}`;
@@ -122,6 +129,18 @@ function wire(): void {
   $('run').onclick = () => startRun(loaded === null);
   $('use-synthetic').onclick = () => startRun(true);
   $('cancel').onclick = cancelRun;
+  fillMethods();
+  $('explain-run').onclick = async () => {
+    $('explain-error').textContent = '';
+    try {
+      const request = await explainRequest();
+      setExplainState('running');
+      studyWorker().postMessage(request);
+    } catch (e) {
+      $('explain-error').textContent = (e as Error).message;
+      setExplainState('failed');
+    }
+  };
   $<HTMLInputElement>('file-input').onchange = (e) => {
     const file = (e.target as HTMLInputElement).files?.[0];
     if (file) void loadFile(file);

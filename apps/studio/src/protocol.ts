@@ -7,7 +7,16 @@ export interface RunRequest {
   file?: { name: string; bytes: ArrayBuffer };
 }
 
+export interface ExplainRequest {
+  type: 'explain';
+  model: { name: string; bytes: ArrayBuffer };
+  table: { name: string; bytes: ArrayBuffer };
+  /** A method of the methods registry (the CLI's --method names). */
+  method: string;
+}
+
 export type WorkerMessage =
+  | { type: 'explained'; csv: Uint8Array; method: string; rows: number; columns: string[]; preview: number[][]; ids: string[] }
   | { type: 'log'; line: string }
   | { type: 'progress'; label: string; done: number; total: number; detail?: string }
   | { type: 'done'; files: Record<string, Uint8Array>; metrics: Record<string, unknown>; backend: string; threads: number }

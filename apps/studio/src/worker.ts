@@ -17,7 +17,8 @@ import { edgeListFromTable } from '@relevance/pipelines/src/studies/proteomics/e
 import { proteomicsMetrics, resolvedConfig, shardRows, validate, type ProteomicsOptions } from '@relevance/pipelines/src/studies/proteomics/study.js';
 import { browserManifest, sha256Hex } from './adapters/browser-manifest.js';
 import { tableFromBytes } from './adapters/read-file.js';
-import type { RunRequest, WorkerMessage } from './protocol.js';
+import { explain } from './explain.js';
+import type { ExplainRequest, RunRequest, WorkerMessage } from './protocol.js';
 
 const post = (m: WorkerMessage): void => (self as unknown as Worker).postMessage(m);
 
@@ -86,8 +87,10 @@ async function run(request: RunRequest): Promise<void> {
   }
 }
 
-self.onmessage = (e: MessageEvent<RunRequest>) => {
-  run(e.data).catch((err: unknown) => {
+self.onmessage = (e: MessageEvent<RunRequest | ExplainRequest>) => {
+  const threads = globalThis.crossOriginIsolated ? navigator.hardwareConcurrency : 1;
+  const work = e.data.type === 'explain' ? explain(e.data, threads).then(post) : run(e.data);
+  work.catch((err: unknown) => {
     const error = err instanceof Error ? err : new Error(String(err));
     post({ type: 'failed', message: error.message, name: error.name });
   });
