@@ -49,7 +49,8 @@ function onProgress(m: Extract<WorkerMessage, { type: 'progress' }>): void {
 }
 
 function onMessage(m: WorkerMessage): void {
-  if (m.type === 'explained') {
+  if (m.type === 'ready') root.dataset.worker = 'ready';
+  else if (m.type === 'explained') {
     showAttributions(m);
     setExplainState('done');
   } else if (m.type === 'failed' && root.dataset.explainState === 'running') {
@@ -74,8 +75,11 @@ function showResults(files: Record<string, Uint8Array>, metrics: Record<string, 
   void showRunFolder($('figures'), files).catch((e: Error) => log(`figures: ${e.message}`));
 }
 
+/** The worker's script, fetched once at load: a cancelled worker is replaced without another request. */
+let workerUrl = 'study-worker.js';
+
 function studyWorker(): Worker {
-  worker ??= new Worker('study-worker.js');
+  worker ??= new Worker(workerUrl);
   worker.onmessage = (e: MessageEvent<WorkerMessage>) => onMessage(e.data);
   worker.onerror = (e) => onMessage({ type: 'failed', name: 'Error', message: e.message || 'the study worker failed to start' });
   return worker;
@@ -97,6 +101,8 @@ export function startRun(synthetic: boolean): void {
 function cancelRun(): void {
   worker?.terminate();
   worker = null;
+  root.dataset.worker = 'starting';
+  studyWorker();
   log('cancelled');
   $('progress-text').textContent = 'cancelled';
   setState('idle');
@@ -124,7 +130,8 @@ async function reopen(files: Record<string, Uint8Array>): Promise<void> {
   setState('done');
 }
 
-function wire(): void {
+async function wire(): Promise<void> {
+  workerUrl = URL.createObjectURL(await (await fetch('study-worker.js')).blob());
   buildOptionsForm($('options'), OPTIONS, params);
   $('run').onclick = () => startRun(loaded === null);
   $('use-synthetic').onclick = () => startRun(true);
@@ -160,4 +167,4 @@ function wire(): void {
   if (params.get('demo') === 'synthetic') startRun(true);
 }
 
-wire();
+void wire();

@@ -16,6 +16,7 @@ export interface ExplainRequest {
 }
 
 export type WorkerMessage =
+  | { type: 'ready' }
   | { type: 'explained'; csv: Uint8Array; method: string; rows: number; columns: string[]; preview: number[][]; ids: string[] }
   | { type: 'log'; line: string }
   | { type: 'progress'; label: string; done: number; total: number; detail?: string }

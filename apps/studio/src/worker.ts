@@ -95,3 +95,4 @@ self.onmessage = (e: MessageEvent<RunRequest | ExplainRequest>) => {
     post({ type: 'failed', message: error.message, name: error.name });
   });
 };
+post({ type: 'ready' });

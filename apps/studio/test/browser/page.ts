@@ -72,6 +72,8 @@ export async function openStudio(browser: Browser, url: string): Promise<OpenedS
     if (loaded && !/^(data|blob):/.test(r.url())) requestsAfterLoad.push(r.url());
   });
   await page.goto(url, { waitUntil: 'networkidle' });
+  // the study worker's script is part of the load: the page marks when the worker runs
+  await page.waitForFunction(() => document.documentElement.dataset.worker === 'ready');
   loaded = true;
   return { page, requestsAfterLoad, errors };
 }

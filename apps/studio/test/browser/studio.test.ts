@@ -93,7 +93,7 @@ describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () =>
   });
 
   it('cancels a run and then runs again', async () => {
-    const { page } = await openStudio(browser, `${isolated.url}?${asQuery(SMALL.map((a) => (a.startsWith('--epochs') ? '--epochs=100000' : a)))}&patience=100000`);
+    const { page, requestsAfterLoad } = await openStudio(browser, `${isolated.url}?${asQuery(SMALL.map((a) => (a.startsWith('--epochs') ? '--epochs=100000' : a)))}&patience=100000`);
     await page.click('#use-synthetic');
     await page.waitForFunction(() => /training [1-9]/.test(document.getElementById('progress-text')!.textContent ?? ''));
     expect(await page.locator('#progress-text').textContent()).toMatch(/left/);
@@ -102,6 +102,7 @@ describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () =>
     await page.fill('[data-option="epochs"]', '3');
     await page.click('#use-synthetic');
     expect(await waitForRun(page)).toBe('done');
+    expect(requestsAfterLoad).toEqual([]);
     await page.close();
   });
 
