@@ -63,7 +63,8 @@ function onMessage(m: WorkerMessage): void {
     setState('failed');
   } else {
     lastRun = m.files;
-    log(`done on ${m.backend} with ${m.threads} thread${m.threads === 1 ? '' : 's'}`);
+    const total = (m.metrics.timing_s as Record<string, number> | undefined)?.total;
+    log(`done on ${m.backend} with ${m.threads} thread${m.threads === 1 ? '' : 's'}, timing_s.total ${total} s`);
     showResults(m.files, m.metrics);
     setState('done');
   }
