@@ -15,7 +15,7 @@ import { findIdColumn, idValues } from './id-column.js';
 import { readTable, type ReadTableOptions, type SqlSource } from './read-table.js';
 import { selectFeatureColumns, skippedColumns, type ColumnPattern, type FeatureSelection, type SkippedColumn } from './select-columns.js';
 import { CLI_OPTION_NAMES, type OptionNames } from './option-names.js';
-import { numberColumn, stringColumn, type Column } from './table.js';
+import { numberColumn, stringColumn, type Column, type LoadedTable, type Table } from './table.js';
 import { toMatrix } from './to-matrix.js';
 import { writeJsonAtomic } from './atomic-write.js';
 import { writeTable } from './write-table.js';
@@ -126,7 +126,11 @@ function arrayFromJson(parsed: unknown, path: string): ArrayData {
 }
 
 async function arrayFromTable(source: string | SqlSource, options: ReadArrayOptions): Promise<ArrayData> {
-  const table = await readTable(source, options);
+  return arrayFromLoadedTable(await readTable(source, options), options);
+}
+
+/** The numeric columns of a table in memory as an array (ids apart), as readArray reads a table file. */
+export function arrayFromLoadedTable(table: LoadedTable, options: ReadArrayOptions = {}): ArrayData {
   const names = options.names ?? CLI_OPTION_NAMES;
   const idName = findIdColumn(table, options.idColumn, names);
   const selection: FeatureSelection = { names };
@@ -185,6 +189,13 @@ export async function writeArray(path: string, array: WriteArrayInput): Promise<
     await writeJsonAtomic(path, { shape: [...shape], data });
     return;
   }
+  await writeTable(path, arrayTable(path, array));
+}
+
+/** The table writeArray writes for a tabular format: ids first, then one column per value of a row. */
+export function arrayTable(path: string, array: WriteArrayInput): Table {
+  const { shape, data } = array;
+  const size = shape.reduce((a, b) => a * b, 1);
   const rows = shape.length === 0 ? 1 : shape[0]!;
   const width = rows === 0 ? shape.slice(1).reduce((a, b) => a * b, 1) : size / rows;
   const names = array.columnNames ?? Array.from({ length: width }, (_, j) => `value_${j}`);
@@ -202,5 +213,5 @@ export async function writeArray(path: string, array: WriteArrayInput): Promise<
     const numeric = array.ids.every((v) => typeof v === 'number');
     columns.unshift(numeric ? numberColumn(idName, array.ids as number[]) : stringColumn(idName, array.ids.map(String)));
   }
-  await writeTable(path, { name: path, rows, columns });
+  return { name: path, rows, columns };
 }

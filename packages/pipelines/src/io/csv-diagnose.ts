@@ -15,7 +15,19 @@ export interface RaggedLine {
 
 export async function findRaggedLine(path: string, delimiter: string): Promise<RaggedLine | undefined> {
   if (/\.gz$/i.test(path)) return undefined;
-  const text = await readFile(path, 'utf8');
+  return raggedLineInText(await readFile(path, 'utf8'), delimiter);
+}
+
+/** The error for a ragged line (the CLI's and the browser app's readers say the same). */
+export function raggedLineError(path: string, ragged: RaggedLine, delimiter: string): DataError {
+  return new DataError(
+    `${path}: line ${ragged.line} has ${ragged.fields} fields but the header has ${ragged.headerFields}; ` +
+      `every line needs the same number of fields (quote values that contain '${delimiter === '\t' ? '\\t' : delimiter}', and leave missing values as empty fields)`,
+  );
+}
+
+/** The first record whose field count differs from the header's, in CSV/TSV text. */
+export function raggedLineInText(text: string, delimiter: string): RaggedLine | undefined {
   let line = 1;
   let recordStartLine = 1;
   let fields = 1;

@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableFromArrowBytes } from './arrow-ipc.js';
 import { checkReadableFile } from './check-file.js';
-import { checkCsvHeader, checkUniqueNames, findRaggedLine } from './csv-diagnose.js';
+import { checkCsvHeader, checkUniqueNames, findRaggedLine, raggedLineError } from './csv-diagnose.js';
 import { DataError } from './data-error.js';
 import { UsageError } from '../cli/usage-error.js';
 import { duckdbReason, prepareOne, requireOneStatement, sqlIdentifier, sqlString, withConnection } from './duckdb.js';
@@ -125,12 +125,7 @@ export async function readTableFile(path: string, options: ReadTableOptions = {}
       await con.run(`CREATE TEMP TABLE src AS SELECT * FROM ${fileReader(path, format, options, delimiter)}`);
     } catch (e) {
       const ragged = text && delimiter !== undefined ? await findRaggedLine(path, delimiter) : undefined;
-      if (ragged) {
-        throw new DataError(
-          `${path}: line ${ragged.line} has ${ragged.fields} fields but the header has ${ragged.headerFields}; ` +
-            `every line needs the same number of fields (quote values that contain '${delimiter === '\t' ? '\\t' : delimiter}', and leave missing values as empty fields)`,
-        );
-      }
+      if (ragged) throw raggedLineError(path, ragged, delimiter!);
       throw new DataError(`${path}: could not be read as ${FORMAT_HINT[format]}: ${duckdbReason(e)}; check the file, or convert it to CSV or Parquet`);
     }
     return withMissing(await relationToTable(con, 'src', name), path);

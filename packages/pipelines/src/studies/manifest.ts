@@ -71,24 +71,18 @@ async function relevanceVersion(): Promise<string | null> {
 export async function runManifest(o: ManifestOptions): Promise<Record<string, unknown>> {
   const outputs = [];
   for (const f of o.files) outputs.push({ file: f, sha256: await sha256File(join(o.outDir, f)) });
-  return {
-    study: o.study,
-    relevance_version: await relevanceVersion(),
-    versions: {
-      node: process.version,
-      duckdb_node_api: await packageVersion('@duckdb/node-api'),
-      apache_arrow: await packageVersion('apache-arrow'),
-      protobufjs: await packageVersion('protobufjs'),
-    },
-    platform: `${process.platform}-${process.arch}`,
-    inputs: o.inputs,
-    seed: o.seed,
-    backend: o.backend,
-    threads: o.threads,
-    used: o.used,
-    timings_s: o.timings,
-    outputs,
+  const versions = {
+    node: process.version,
+    duckdb_node_api: await packageVersion('@duckdb/node-api'),
+    apache_arrow: await packageVersion('apache-arrow'),
+    protobufjs: await packageVersion('protobufjs'),
   };
+  return manifestRecord(o, { relevance_version: await relevanceVersion(), versions, platform: `${process.platform}-${process.arch}` }, outputs);
+}
+
+/** What manifest.json holds besides the environment fields (the browser app names its environment itself). */
+export function manifestRecord(o: Omit<ManifestOptions, 'outDir' | 'files'>, environment: { relevance_version: string | null; versions: Record<string, unknown>; platform: string }, outputs: { file: string; sha256: string }[]): Record<string, unknown> {
+  return { study: o.study, ...environment, inputs: o.inputs, seed: o.seed, backend: o.backend, threads: o.threads, used: o.used, timings_s: o.timings, outputs };
 }
 
 /**

@@ -16,7 +16,8 @@ export interface StudyIO {
  * over epochs and instances call this once per step.
  */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((done) => setImmediate(done));
+  // setImmediate is Node's; a browser worker (apps/studio) gets a macrotask from setTimeout
+  return new Promise((done) => (typeof setImmediate === 'function' ? setImmediate(done) : setTimeout(done, 0)));
 }
 
 /** runs/<study>-YYYYMMDD-HHMMSS (local time): the default run folder. */

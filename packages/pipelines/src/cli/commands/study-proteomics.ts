@@ -7,6 +7,7 @@
 import type { BackendName } from '@relevance/core-wasm';
 import { PROTEOMICS_DEFAULTS, runProteomicsStudy, type ProteomicsOptions } from '../../studies/proteomics/study.js';
 import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
+import type { ParsedArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
@@ -34,6 +35,55 @@ export function runLeaderboard(m: Record<string, any>): string[] {
     `  ${'method'.padEnd(width)}  AUROC  AUPR   EPR`,
     ...rows.map(([name, b]) => `  ${name.padEnd(width)}  ${fixed(b.auroc)}  ${fixed(b.aupr)}  ${fixed(b.epr)}`),
   ];
+}
+
+/** The study options from the parsed command line (also how apps/studio turns its form into options). */
+export function proteomicsOptions(args: ParsedArgs): ProteomicsOptions {
+  const topK = args.list('known-top-k').map((v) => {
+    const k = Number(v);
+    if (!Number.isInteger(k) || k < 1) throw new UsageError(`--known-top-k: '${v}' is not a positive integer`);
+    return k;
+  });
+  return {
+    ...D,
+    data: args.optionalString('data'),
+    sql: args.optionalString('sql'),
+    idColumn: args.optionalString('id-column') === 'none' ? undefined : args.optionalString('id-column'),
+    classColumn: args.optionalString('class-column'),
+    features: args.optionalString('features'),
+    maxMissing: args.number('max-missing'),
+    transform: args.string('transform') as ProteomicsOptions['transform'],
+    testFraction: args.number('test-fraction'),
+    standardize: args.string('standardize') as ProteomicsOptions['standardize'],
+    hidden: args.dims('hidden')!,
+    epochs: args.number('epochs'),
+    batchSize: args.number('batch-size'),
+    lr: args.number('learning-rate'),
+    optimizer: args.string('optimizer') as 'adam' | 'sgd',
+    momentum: args.number('momentum'),
+    weightDecay: args.number('weight-decay'),
+    patience: args.number('patience'),
+    validationFraction: args.number('validation-fraction'),
+    masks: args.number('masks'),
+    rule: args.string('rule') as ProteomicsOptions['rule'],
+    gamma: args.number('gamma'),
+    epsilon: args.number('epsilon'),
+    minInstanceCorrelation: args.optionalNumber('min-instance-correlation') ?? null,
+    truth: args.optionalString('truth'),
+    knownEdges: args.optionalString('known-edges'),
+    directed: args.flag('directed'),
+    topK,
+    baselines: args.list('baselines').includes('none') ? [] : args.list('baselines'),
+    instanceTopK: args.optionalNumber('instance-top-k') ?? null,
+    shard: parseShard(args.optionalString('shard')),
+    out: args.optionalString('out') ?? defaultRunFolder('proteomics'),
+    force: args.flag('force'),
+    seed: args.number('seed'),
+    backend: args.string('backend') as 'auto' | BackendName,
+    threads: args.optionalNumber('threads'),
+    synthetic: { ...D.synthetic, proteins: args.number('synthetic-proteins'), classes: args.number('synthetic-classes'), instancesPerClass: args.number('synthetic-instances-per-class'), seed: args.number('seed') },
+    tsne: args.flag('tsne'),
+  };
 }
 
 export const studyProteomicsCommand: Command = {
@@ -91,51 +141,7 @@ export const studyProteomicsCommand: Command = {
     'relevance study proteomics --data keyl_homogeneous.csv --truth pairs.csv --hidden 320,320,320 --masks 100 --shard 0/4 --out runs/shard0',
   ],
   async run(args, io) {
-    const topK = args.list('known-top-k').map((v) => {
-      const k = Number(v);
-      if (!Number.isInteger(k) || k < 1) throw new UsageError(`--known-top-k: '${v}' is not a positive integer`);
-      return k;
-    });
-    const options: ProteomicsOptions = {
-      ...D,
-      data: args.optionalString('data'),
-      sql: args.optionalString('sql'),
-      idColumn: args.optionalString('id-column') === 'none' ? undefined : args.optionalString('id-column'),
-      classColumn: args.optionalString('class-column'),
-      features: args.optionalString('features'),
-      maxMissing: args.number('max-missing'),
-      transform: args.string('transform') as ProteomicsOptions['transform'],
-      testFraction: args.number('test-fraction'),
-      standardize: args.string('standardize') as ProteomicsOptions['standardize'],
-      hidden: args.dims('hidden')!,
-      epochs: args.number('epochs'),
-      batchSize: args.number('batch-size'),
-      lr: args.number('learning-rate'),
-      optimizer: args.string('optimizer') as 'adam' | 'sgd',
-      momentum: args.number('momentum'),
-      weightDecay: args.number('weight-decay'),
-      patience: args.number('patience'),
-      validationFraction: args.number('validation-fraction'),
-      masks: args.number('masks'),
-      rule: args.string('rule') as ProteomicsOptions['rule'],
-      gamma: args.number('gamma'),
-      epsilon: args.number('epsilon'),
-      minInstanceCorrelation: args.optionalNumber('min-instance-correlation') ?? null,
-      truth: args.optionalString('truth'),
-      knownEdges: args.optionalString('known-edges'),
-      directed: args.flag('directed'),
-      topK,
-      baselines: args.list('baselines').includes('none') ? [] : args.list('baselines'),
-      instanceTopK: args.optionalNumber('instance-top-k') ?? null,
-      shard: parseShard(args.optionalString('shard')),
-      out: args.optionalString('out') ?? defaultRunFolder('proteomics'),
-      force: args.flag('force'),
-      seed: args.number('seed'),
-      backend: args.string('backend') as 'auto' | BackendName,
-      threads: args.optionalNumber('threads'),
-      synthetic: { ...D.synthetic, proteins: args.number('synthetic-proteins'), classes: args.number('synthetic-classes'), instancesPerClass: args.number('synthetic-instances-per-class'), seed: args.number('seed') },
-      tsne: args.flag('tsne'),
-    };
+    const options = proteomicsOptions(args);
     const result = await runProteomicsStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')) });
     const m = result.metrics as Record<string, any>;
     const lines = [`run folder: ${result.outDir}`];

@@ -21,8 +21,8 @@ export type Transform = 'none' | 'log' | 'log1p' | 'asinh';
 export type Standardize = 'global' | 'per-class';
 
 export interface DataOptions {
-  /** A file path, a SQL query, or null for the synthetic cohort. */
-  source: string | SqlSource | null;
+  /** A file path, a SQL query, a table already in memory (the browser app), or null for the synthetic cohort. */
+  source: string | SqlSource | LoadedTable | null;
   idColumn?: string;
   classColumn?: string;
   features?: string;
@@ -126,6 +126,7 @@ async function load(options: DataOptions): Promise<Loaded> {
     const synthetic = generateSyntheticCohort({ seed: options.seed, ...options.synthetic });
     return { table: null, synthetic, source: 'synthetic cohort' };
   }
+  if (typeof options.source === 'object' && 'columns' in options.source) return { table: options.source, synthetic: null, source: options.source.source };
   const table = await readTable(options.source);
   return { table, synthetic: null, source: typeof options.source === 'string' ? options.source : 'the --sql query' };
 }

@@ -6,7 +6,7 @@
  */
 import { DataError } from '../../io/data-error.js';
 import { readTable } from '../../io/read-table.js';
-import { cellValue } from '../../io/table.js';
+import { cellValue, type Table } from '../../io/table.js';
 
 export interface EdgeList {
   path: string;
@@ -26,7 +26,11 @@ function findColumn(names: string[], wanted: string): string | undefined {
 }
 
 export async function readEdgeList(path: string, proteins: readonly string[], kind: 'truth' | 'known', dropped: readonly string[] = []): Promise<EdgeList> {
-  const table = await readTable(path);
+  return edgeListFromTable(await readTable(path), path, proteins, kind, dropped);
+}
+
+/** An edge list from a table in memory (`path` names it in messages). */
+export function edgeListFromTable(table: Table, path: string, proteins: readonly string[], kind: 'truth' | 'known', dropped: readonly string[] = []): EdgeList {
   const names = table.columns.map((c) => c.name);
   const src = findColumn(names, 'source');
   const tgt = findColumn(names, 'target');

@@ -8,19 +8,18 @@ import { createBackend, type Backend, type BackendName } from '@relevance/core-w
 import { saveModelFile, saveOnnxFile, type Model } from '@relevance/methods';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { writeTable } from '../../io/write-table.js';
-import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
-import { inRunFolder, stopwatch, yieldToEventLoop, type StudyIO } from '../study-io.js';
+import { inRunFolder, type StudyIO } from '../study-io.js';
 import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
-import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
+import type { Standardize, StudyData, Transform } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
-import { finalize, writeTables, type InstanceRecord } from './finalize.js';
-import { BASELINE_METHODS, BASELINE_NAMES } from './baselines.js';
-import { instanceNetwork, type RelevanceOptions } from './instance-networks.js';
-import { trainMaskedModel, type MaskedModelOptions } from './masked-model.js';
+import { writeTables } from './finalize.js';
+import { BASELINE_NAMES } from './baselines.js';
+import type { RelevanceOptions } from './instance-networks.js';
+import type { MaskedModelOptions } from './masked-model.js';
 import { instanceNetworkBytes } from './masks.js';
 import * as check from '../option-checks.js';
-import { embedInstanceNetworks } from './embedding.js';
+import { runProteomicsCore, syntheticCohortTable, syntheticTruthTable } from './core.js';
 import { SYNTHETIC_DEFAULTS, type SyntheticCohortOptions } from './synthetic.js';
 
 /** Every option of the study: the stage options (model, relevance) plus data, evaluation and run settings. */
@@ -92,7 +91,7 @@ export interface ProteomicsResult {
 }
 
 /** Option checks before any work: UsageError (exit 2) naming the option, the range and why. */
-function validate(o: ProteomicsOptions): void {
+export function validate(o: ProteomicsOptions): void {
   const bad = check.badOption;
   if (o.data && o.sql) bad('sql', 'give either --data or --sql, not both');
   if (!(o.maxMissing >= 0 && o.maxMissing <= 1)) bad('max-missing', `must be between 0 and 1, got ${o.maxMissing}`);
@@ -174,18 +173,9 @@ export function shardRows(test: readonly number[], shard: ProteomicsOptions['sha
 }
 
 async function synthesizedTruth(data: StudyData, outDir: string): Promise<string> {
-  const cohort = data.synthetic!;
-  const src: string[] = [], tgt: string[] = [], cls: string[] = [];
-  for (const e of cohort.edges) for (const c of e.classes) {
-    src.push(e.source);
-    tgt.push(e.target);
-    cls.push(c);
-  }
   const path = `${outDir}/synthetic_truth.csv`;
-  await writeTable(path, makeTable('synthetic_truth', [stringColumn('source', src), stringColumn('target', tgt), stringColumn('class', cls)]));
-  const p = cohort.proteins.length;
-  const cols = cohort.proteins.map((name, j) => numberColumn(name, Float64Array.from({ length: cohort.ids.length }, (_, r) => cohort.values[r * p + j]!)));
-  await writeTable(`${outDir}/synthetic_cohort.parquet`, makeTable('synthetic_cohort', [stringColumn('id', cohort.ids), stringColumn('class', cohort.labels), ...cols]));
+  await writeTable(path, syntheticTruthTable(data.synthetic!));
+  await writeTable(`${outDir}/synthetic_cohort.parquet`, syntheticCohortTable(data.synthetic!));
   return path;
 }
 
@@ -196,79 +186,29 @@ export async function runProteomicsStudy(options: ProteomicsOptions, io: StudyIO
 
 /** The study, written into `outDir` (a temporary folder that inRunFolder moves onto --out). */
 async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
-  const clock = stopwatch();
-  const { timings } = clock;
-  const lap = clock.lap;
-
-  // ---- data
   const source = options.data ?? (options.sql ? { sql: options.sql } : null);
-  const data = await loadStudyData({
-    source,
-    idColumn: options.idColumn,
-    classColumn: options.classColumn,
-    features: options.features,
-    maxMissing: options.maxMissing,
-    transform: options.transform,
-    testFraction: options.testFraction,
-    standardize: options.standardize,
-    seed: options.seed,
-    synthetic: options.synthetic,
-  });
-  for (const w of data.warnings) io.log(`warning: ${w}`);
-  checkMasksFit(options, data.proteins.length);
-  const missingTotal = data.missing.reduce((a, b) => a + b, 0);
-  io.log(`data: ${data.rows} rows, ${data.proteins.length} proteins${data.classNames.length ? `, ${data.classNames.length} classes (${data.classNames.join(', ')})` : ''}, ${missingTotal} missing values; train ${data.train.length}, test ${data.test.length}`);
-  const truthPath = options.truth ?? (data.synthetic ? await synthesizedTruth(data, outDir) : undefined);
-  const truth: EdgeList | null = truthPath ? await readEdgeList(truthPath, data.proteins, 'truth', data.dropped.map((d) => d.protein)) : null;
-  const known: EdgeList | null = options.knownEdges ? await readEdgeList(options.knownEdges, data.proteins, 'known') : null;
-  lap('load');
-
-  // ---- masked predictor
   const be: Backend = await createBackend(options.backend, options.threads ? { threads: options.threads } : {});
   let model: Model | null = null;
   try {
-    const epochSeconds: number[] = [];
-    io.progress.start('training', options.epochs);
-    const trained = await trainMaskedModel(be, data, { ...options }, (e) => {
-      epochSeconds.push(e.seconds);
-      io.progress.tick(1, `loss ${e.trainLoss.toFixed(4)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(4)}` : ''}`);
-    });
-    model = trained.model;
-    const h = trained.history;
-    io.progress.done(`best epoch ${h.bestEpoch + 1} of ${h.epochs.length}, hidden-entry validation MSE ${h.bestLoss.toFixed(4)}${h.stoppedEarly ? ' (stopped early)' : ''}`);
-    await saveModelFile(model, `${outDir}/model.relevance`, { study: 'proteomics', proteins: data.proteins, input: '[x*m, (1-x)*m]', seed: options.seed });
-    await saveOnnxFile(model, `${outDir}/model.onnx`);
-    lap('train');
-
-    // ---- instance networks
-    const rows = shardRows(data.test, options.shard);
-    const p = data.proteins.length;
-    const instances: InstanceRecord[] = [];
-    io.progress.start('instance networks', rows.length);
-    for (const row of rows) {
-      const x = Float64Array.from(data.values.subarray(row * p, (row + 1) * p));
-      const net = await instanceNetwork(model, be, x, row, options);
-      instances.push({ row, directed: net.directed, mseHidden: net.mseHidden, predictionCorrelation: net.predictionCorrelation });
-      io.progress.tick(1);
-      await yieldToEventLoop(); // Ctrl-C is handled between instances
-    }
-    io.progress.done(`${rows.length} instance networks, ${(2 * options.masks)} masks each`);
-    lap('relevance');
-
-    // ---- embedding, aggregation, baselines, evaluation, tables
-    const embedding = options.tsne ? await embedInstanceNetworks(be, instances, p, options.seed) : null;
-    const classesWithBaselines = data.classNames.filter((c) => data.train.filter((r) => data.labels![r] === c).length > data.proteins.length + 2).length;
-    const chosen = BASELINE_METHODS.filter((m) => options.baselines.includes(m.name));
-    io.progress.start('baselines', chosen.length + classesWithBaselines * chosen.filter((m) => m.perClass).length);
-    const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
-    const onBaseline = (name: string, scope: string, seconds: number): void => io.progress.tick(1, `${name} (${scope}) ${seconds.toFixed(1)} s`);
-    const result = finalize({ data, instances, truth, known, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaseline });
-    io.progress.done(chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', '));
-    lap('baselines');
+    const core = await runProteomicsCore(source, options, be, {
+      ...io,
+      async edges(data) {
+        checkMasksFit(options, data.proteins.length);
+        const truthPath = options.truth ?? (data.synthetic ? await synthesizedTruth(data, outDir) : undefined);
+        const truth: EdgeList | null = truthPath ? await readEdgeList(truthPath, data.proteins, 'truth', data.dropped.map((d) => d.protein)) : null;
+        const known: EdgeList | null = options.knownEdges ? await readEdgeList(options.knownEdges, data.proteins, 'known') : null;
+        return { truth, known };
+      },
+      async trained(m, data) {
+        await saveModelFile(m, `${outDir}/model.relevance`, { study: 'proteomics', proteins: data.proteins, input: '[x*m, (1-x)*m]', seed: options.seed });
+        await saveOnnxFile(m, `${outDir}/model.onnx`);
+      },
+    }, (test) => shardRows(test, options.shard));
+    model = core.model;
+    const { data, result, timings } = core;
     const files = await writeTables(outDir, result.tables);
-    timings.total = clock.total();
-    const metrics = { ...result.metrics, 'timing_s.load': timings.load, 'timing_s.train': timings.train, 'timing_s.relevance': timings.relevance, 'timing_s.baselines': timings.baselines, 'timing_s.total': timings.total };
-    const nested = nest(metrics);
+    timings.total = core.total();
+    const nested = proteomicsMetrics(result.metrics, timings);
     await writeJsonAtomic(`${outDir}/metrics.json`, nested);
     await writeJsonAtomic(`${outDir}/config.json`, resolvedConfig(options));
     const inputs: ManifestInput[] = [];
@@ -286,8 +226,8 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
         seed: options.seed,
         backend: be.name,
         threads: be.threads,
-        timings: { ...timings, epochs_s: epochSeconds.map((s) => Number(s.toFixed(3))) },
-        used: { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length },
+        timings: { ...timings, epochs_s: core.epochSeconds.map((s) => Number(s.toFixed(3))) },
+        used: { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: core.instances },
         files: ['model.relevance', 'model.onnx', ...files, 'metrics.json', 'config.json'],
       }),
     );
@@ -297,6 +237,11 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
     model?.dispose();
     be.destroy();
   }
+}
+
+/** metrics.json: the study's flat metrics and the phase timings, nested. */
+export function proteomicsMetrics(flat: Record<string, unknown>, timings: Record<string, number>): Record<string, unknown> {
+  return nest({ ...flat, 'timing_s.load': timings.load, 'timing_s.train': timings.train, 'timing_s.relevance': timings.relevance, 'timing_s.baselines': timings.baselines, 'timing_s.total': timings.total });
 }
 
 /** {'a.b.c': 1} -> {a: {b: {c: 1}}} (metrics.json is nested; keys are written flat in code). */

@@ -1,0 +1,132 @@
+/**
+ * The studio in Debian's headless Chromium (playwright-core, no browser
+ * download; the launch flags are the report tests'), served by the same
+ * server as `relevance app`, and the CLI run beside it for comparison.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { unzipSync } from 'fflate';
+import { tableFromIPC } from 'apache-arrow';
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { startAppServer, type AppServer } from '../../../../packages/pipelines/src/serve/app-server.js';
+
+import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, haveChromium } from '../../../report/test/browser/chromium.js';
+
+export { haveChromium, inCi } from '../../../report/test/browser/chromium.js';
+
+/** The report tests' Chromium flags, plus any the caller adds (WebGPU on SwiftShader). */
+export async function launchChromium(extra: string[] = []): Promise<Browser> {
+  if (!haveChromium) throw new Error(`${CHROMIUM_PATH} is missing, and CI=true requires the browser tests: install Debian's chromium package`);
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--no-sandbox', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync', '--headless=new', ...extra],
+  });
+}
+
+export const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../../packages/pipelines/bin/relevance.js', import.meta.url));
+
+/** Small but complete: every stage runs, in seconds. */
+export const SMALL = ['--epochs=4', '--masks=2', '--synthetic-instances-per-class=16', '--synthetic-proteins=20', '--baselines=pearson,partial_correlation', '--backend=wasm', '--seed=3'];
+
+export function serve(isolate: boolean): Promise<AppServer> {
+  return startAppServer({ dir: DIST, port: 0, isolate });
+}
+
+/** Run the CLI (from its build, as users do) and return the run folder's files. */
+export function cliRun(cwd: string, out: string, argv: string[]): Record<string, Uint8Array> {
+  execFileSync(process.execPath, [BIN, 'study', 'proteomics', ...argv, '--quiet', '--out', out], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const files: Record<string, Uint8Array> = {};
+  for (const f of readdirSync(join(cwd, out))) if (/\.(arrow|json|csv|relevance|onnx)$/.test(f)) files[f] = readFileSync(join(cwd, out, f));
+  return files;
+}
+
+/** The CLI's error line for a command that fails (stderr, 'relevance study: error: ' removed). */
+export function cliError(cwd: string, argv: string[]): string {
+  try {
+    execFileSync(process.execPath, [BIN, 'study', 'proteomics', ...argv], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (e) {
+    return String((e as { stderr: Buffer }).stderr).trim().split('\n').pop()!.replace(/^relevance study: error: /, '');
+  }
+  throw new Error(`the CLI accepted ${argv.join(' ')}`);
+}
+
+export interface OpenedStudio {
+  page: Page;
+  /** Requests made after the page and its worker had loaded. */
+  requestsAfterLoad: string[];
+  errors: string[];
+}
+
+export async function openStudio(browser: Browser, url: string): Promise<OpenedStudio> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  const requestsAfterLoad: string[] = [];
+  let loaded = false;
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => {
+    if (loaded && !/^(data|blob):/.test(r.url())) requestsAfterLoad.push(r.url());
+  });
+  await page.goto(url, { waitUntil: 'networkidle' });
+  // the study worker's script is part of the load: the page marks when the worker runs
+  await page.waitForFunction(() => document.documentElement.dataset.worker === 'ready');
+  loaded = true;
+  return { page, requestsAfterLoad, errors };
+}
+
+export async function waitForRun(page: Page): Promise<string> {
+  await page.waitForFunction(() => ['done', 'failed'].includes(document.documentElement.dataset.runState ?? ''), null, { timeout: 150_000 });
+  return (await page.evaluate(() => document.documentElement.dataset.runState))!;
+}
+
+/** Click the download button and unzip the run folder it gives. */
+export async function downloadRun(page: Page): Promise<Record<string, Uint8Array>> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const chunks: Buffer[] = [];
+  for await (const c of (await download.createReadStream())!) chunks.push(c as Buffer);
+  const files: Record<string, Uint8Array> = {};
+  for (const [path, bytes] of Object.entries(unzipSync(new Uint8Array(Buffer.concat(chunks))))) files[path.replace(/^[^/]+\//, '')] = bytes;
+  return files;
+}
+
+/** metrics.json without the wall-clock seconds (timing_s), which no two runs share. */
+export function metricsWithoutTimings(bytes: Uint8Array): unknown {
+  const m = JSON.parse(Buffer.from(bytes).toString('utf8')) as Record<string, unknown>;
+  delete m.timing_s;
+  return m;
+}
+
+/**
+ * Compare a page's table with the CLI's: the same columns and types, equal
+ * strings, booleans and float32 values, and float64 values equal to 1e-13
+ * relative. Not bytes: Chromium's V8 computes Math.exp/log/sin/pow/... with
+ * other code than Node 20's, and they differ in the last bit for some
+ * arguments (measured: hundreds of 4,000 arguments each), so float64 values
+ * computed through them (training means of the synthetic cohort, Kruskal-Wallis
+ * p-values) can differ in the 16th digit. Returns whether the bytes are equal.
+ */
+export function expectSameTable(name: string, page: Uint8Array, cli: Uint8Array): boolean {
+  const a = tableFromIPC(page);
+  const b = tableFromIPC(cli);
+  expect(a.schema.fields.map((f) => `${f.name}:${f.type}`), name).toEqual(b.schema.fields.map((f) => `${f.name}:${f.type}`));
+  expect(a.numRows, name).toBe(b.numRows);
+  for (const field of a.schema.fields) {
+    const x = a.getChild(field.name)!.toArray() as ArrayLike<unknown>;
+    const y = b.getChild(field.name)!.toArray() as ArrayLike<unknown>;
+    for (let i = 0; i < x.length; i++) {
+      const u = x[i], v = y[i];
+      if (typeof u === 'number' && typeof v === 'number' && !Object.is(u, v)) expect(Math.abs(u - v), `${name}.${field.name}[${i}]: ${u} vs ${v}`).toBeLessThanOrEqual(1e-13 * Math.max(Math.abs(u), Math.abs(v)));
+      else if (typeof u !== 'number') expect(u, `${name}.${field.name}[${i}]`).toEqual(v);
+    }
+  }
+  return Buffer.compare(Buffer.from(page), Buffer.from(cli)) === 0;
+}
+
+/** The argv as URL parameters (--epochs=4 -> epochs=4). */
+export function asQuery(argv: string[]): string {
+  return argv.map((a) => a.replace(/^--/, '')).join('&');
+}

@@ -1,0 +1,133 @@
+/**
+ * The studio in headless Chromium against the CLI on the same data, options
+ * and seed (wasm backend): the synthetic demo and a dropped Parquet file give
+ * the CLI's tables (Arrow bytes) and metrics.json (all but the wall-clock
+ * timing_s), without one network request after load; cancel leaves the page
+ * usable; a ragged CSV gets the CLI's error; without cross-origin isolation
+ * the page runs on one thread and still agrees.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipSync } from 'fflate';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { figureIds } from '../../../report/src/report/figure-catalogue.js';
+import type { AppServer } from '../../../../packages/pipelines/src/serve/app-server.js';
+import { asQuery, cliError, cliRun, downloadRun, expectSameTable, haveChromium, inCi, launchChromium, metricsWithoutTimings, openStudio, serve, SMALL, waitForRun } from './page.js';
+
+if (!haveChromium && !inCi) console.log('skipping the studio browser tests: /usr/bin/chromium is missing (they fail under CI=true)');
+
+/** metrics.json equal but for timing_s; tables equal (expectSameTable says why not always in bytes); config.json in bytes. */
+function expectSameRun(page: Record<string, Uint8Array>, cli: Record<string, Uint8Array>, config = true): void {
+  const tables = Object.keys(cli).filter((f) => f.endsWith('.arrow')).sort();
+  expect(tables.length).toBeGreaterThan(5);
+  expect(Object.keys(page).filter((f) => f.endsWith('.arrow')).sort()).toEqual(tables);
+  const sameBytes = tables.filter((f) => expectSameTable(f, page[f]!, cli[f]!));
+  console.log(`tables equal in bytes to the CLI's: ${sameBytes.length} of ${tables.length} (${tables.filter((f) => !sameBytes.includes(f)).join(', ') || 'all'} differ in the last bits of float64 values)`);
+  expect(metricsWithoutTimings(page['metrics.json']!)).toEqual(metricsWithoutTimings(cli['metrics.json']!));
+  if (config) expect(Buffer.from(page['config.json']!).toString()).toBe(Buffer.from(cli['config.json']!).toString());
+  for (const f of ['model.relevance', 'model.onnx']) expect(Buffer.compare(Buffer.from(page[f]!), Buffer.from(cli[f]!)), f).toBe(0);
+}
+
+describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () => {
+  let browser: Browser;
+  let isolated: AppServer;
+  let dir: string;
+  let cliSynthetic: Record<string, Uint8Array>;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'relevance-studio-'));
+    cliSynthetic = cliRun(dir, 'cli-synthetic', SMALL);
+    [browser, isolated] = await Promise.all([launchChromium(), serve(true)]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await isolated?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the synthetic demo from the URL with wasm threads and gives the CLI\'s tables and metrics, with no request after load', async () => {
+    const { page, requestsAfterLoad, errors } = await openStudio(browser, `${isolated.url}?demo=synthetic&${asQuery(SMALL)}`);
+    expect(await waitForRun(page), await page.locator('#error').textContent() ?? '').toBe('done');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.locator('#log').textContent()).toMatch(/done on wasm with [2-9]\d* threads/);
+    const auroc = JSON.parse(Buffer.from(cliSynthetic['metrics.json']!).toString()).network.cohort.auroc;
+    expect(Number(await page.locator('[data-metric="network.cohort.auroc"]').getAttribute('title'))).toBe(auroc);
+    expectSameRun(await downloadRun(page), cliSynthetic);
+    await page.waitForSelector('[data-figure="cohort-heatmap"] .figure-body svg');
+    expect(requestsAfterLoad).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("reopens the CLI's run folder, zipped or as a picked folder, with the report's figures", async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (const f of readdirSync(join(dir, 'cli-synthetic'))) if (!statSync(join(dir, 'cli-synthetic', f)).isDirectory()) files[`cli-synthetic/${f}`] = readFileSync(join(dir, 'cli-synthetic', f));
+    writeFileSync(join(dir, 'cli-synthetic.zip'), zipSync(files));
+    const auroc = String(JSON.parse(Buffer.from(cliSynthetic['metrics.json']!).toString()).network.cohort.auroc);
+    for (const pick of [['#reopen-zip', join(dir, 'cli-synthetic.zip')], ['#reopen-dir', join(dir, 'cli-synthetic')]] as const) {
+      const { page, requestsAfterLoad, errors } = await openStudio(browser, isolated.url);
+      await page.setInputFiles(pick[0], pick[1]);
+      await page.waitForFunction(() => document.documentElement.dataset.runState === 'done');
+      expect(await page.locator('[data-metric="network.cohort.auroc"]').getAttribute('title'), pick[0]).toBe(auroc);
+      await page.waitForSelector('[data-figure="cohort-heatmap"] .figure-body svg');
+      expect(await page.locator('[data-figure]').evaluateAll((els) => els.map((e) => e.getAttribute('data-figure'))), pick[0]).toEqual(figureIds('proteomics'));
+      expect(requestsAfterLoad).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+
+  it('runs a Parquet file dropped through the file input, as the CLI does on the same file', async () => {
+    const argv = SMALL.filter((a) => !a.startsWith('--synthetic'));
+    const cli = cliRun(dir, 'cli-parquet', ['--data', 'cli-synthetic/synthetic_cohort.parquet', '--class-column', 'class', ...argv]);
+    const { page, requestsAfterLoad } = await openStudio(browser, `${isolated.url}?${asQuery(argv)}`);
+    await page.setInputFiles('#file-input', join(dir, 'cli-synthetic', 'synthetic_cohort.parquet'));
+    await page.waitForFunction(() => (document.getElementById('class-column') as HTMLSelectElement).value === 'class');
+    expect(await page.locator('#id-column').inputValue()).toBe('id');
+    await page.click('#run');
+    expect(await waitForRun(page), await page.locator('#error').textContent() ?? '').toBe('done');
+    expectSameRun(await downloadRun(page), cli, false);
+    expect(requestsAfterLoad).toEqual([]);
+    await page.close();
+  });
+
+  it('cancels a run and then runs again', async () => {
+    const { page, requestsAfterLoad } = await openStudio(browser, `${isolated.url}?${asQuery(SMALL.map((a) => (a.startsWith('--epochs') ? '--epochs=100000' : a)))}&patience=100000`);
+    await page.click('#use-synthetic');
+    await page.waitForFunction(() => /training [1-9]/.test(document.getElementById('progress-text')!.textContent ?? ''));
+    expect(await page.locator('#progress-text').textContent()).toMatch(/left/);
+    await page.click('#cancel');
+    expect(await page.evaluate(() => document.documentElement.dataset.runState)).toBe('idle');
+    await page.fill('[data-option="epochs"]', '3');
+    await page.click('#use-synthetic');
+    expect(await waitForRun(page)).toBe('done');
+    expect(requestsAfterLoad).toEqual([]);
+    await page.close();
+  });
+
+  it("names a ragged CSV line as the CLI does", async () => {
+    writeFileSync(join(dir, 'ragged.csv'), 'id,class,P1,P2\n1,a,1.0,2.0\n2,b,3.0\n3,a,1,2\n');
+    const expected = cliError(dir, ['--data', 'ragged.csv', '--out', 'never']);
+    expect(expected).toMatch(/ragged\.csv: line 3 has 3 fields/);
+    const { page } = await openStudio(browser, isolated.url);
+    await page.setInputFiles('#file-input', join(dir, 'ragged.csv'));
+    await page.waitForFunction(() => document.documentElement.dataset.runState === 'failed');
+    expect(await page.locator('#error').textContent()).toBe(expected);
+    await page.close();
+  });
+
+  it('runs on one thread without cross-origin isolation, with the same results', async () => {
+    const plain = await serve(false);
+    try {
+      const { page } = await openStudio(browser, `${plain.url}?demo=synthetic&${asQuery(SMALL)}`);
+      expect(await waitForRun(page)).toBe('done');
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+      expect(await page.locator('#log').textContent()).toMatch(/done on wasm with 1 thread,/);
+      expectSameRun(await downloadRun(page), cliSynthetic);
+      await page.close();
+    } finally {
+      await plain.close();
+    }
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The proteomics study's compute, free of file I/O: data (a file path, a
+ * query or a table in memory) -> masked predictor -> instance networks ->
+ * embedding, aggregation, baselines and evaluation, as in-memory tables and
+ * flat metrics. The CLI (study.ts) writes them into a run folder; the browser
+ * app (apps/studio) runs the same function in a Web Worker and zips them.
+ */
+import type { Backend } from '@relevance/core-wasm';
+import type { Model } from '@relevance/methods';
+import { makeTable, numberColumn, stringColumn, type Table } from '../../io/table.js';
+import type { Progress } from '../../progress/progress.js';
+import { stopwatch, yieldToEventLoop } from '../study-io.js';
+import { BASELINE_METHODS } from './baselines.js';
+import { loadStudyData, type DataOptions, type StudyData } from './data.js';
+import type { EdgeList } from './edge-files.js';
+import { embedInstanceNetworks } from './embedding.js';
+import { finalize, type FinalizeResult, type InstanceRecord } from './finalize.js';
+import { instanceNetwork } from './instance-networks.js';
+import { trainMaskedModel } from './masked-model.js';
+import type { SyntheticCohort } from './synthetic.js';
+import type { ProteomicsOptions } from './study.js';
+
+export interface CoreIO {
+  progress: Progress;
+  log: (line: string) => void;
+  /** Called once the data is loaded (before training): the truth and known edges (read from files by the CLI). */
+  edges(data: StudyData): Promise<{ truth: EdgeList | null; known: EdgeList | null }>;
+  /** Called after training, before the instance networks (the CLI saves the model files here). */
+  trained?(model: Model, data: StudyData): Promise<void>;
+}
+
+export interface ProteomicsCoreResult {
+  data: StudyData;
+  /** The trained predictor; the caller disposes it. */
+  model: Model;
+  /** Tables by name (edges_cohort, ...) and flat metrics ('network.cohort.auroc': ..., timings of the phases included). */
+  result: FinalizeResult;
+  instances: number;
+  epochSeconds: number[];
+  /** Seconds per phase (load, train, relevance, baselines) and the clock for the total. */
+  timings: Record<string, number>;
+  total(): number;
+}
+
+/** The synthetic cohort's true edges as a table (synthetic_truth.csv). */
+export function syntheticTruthTable(cohort: SyntheticCohort): Table {
+  const src: string[] = [], tgt: string[] = [], cls: string[] = [];
+  for (const e of cohort.edges) for (const c of e.classes) {
+    src.push(e.source);
+    tgt.push(e.target);
+    cls.push(c);
+  }
+  return makeTable('synthetic_truth', [stringColumn('source', src), stringColumn('target', tgt), stringColumn('class', cls)]);
+}
+
+/** The synthetic cohort as a table (synthetic_cohort.parquet). */
+export function syntheticCohortTable(cohort: SyntheticCohort): Table {
+  const p = cohort.proteins.length;
+  const cols = cohort.proteins.map((name, j) => numberColumn(name, Float64Array.from({ length: cohort.ids.length }, (_, r) => cohort.values[r * p + j]!)));
+  return makeTable('synthetic_cohort', [stringColumn('id', cohort.ids), stringColumn('class', cohort.labels), ...cols]);
+}
+
+export function proteomicsDataOptions(options: ProteomicsOptions, source: DataOptions['source']): DataOptions {
+  const { idColumn, classColumn, features, maxMissing, transform, testFraction, standardize, seed, synthetic } = options;
+  return { source, idColumn, classColumn, features, maxMissing, transform, testFraction, standardize, seed, synthetic };
+}
+
+/** Train the masked predictor, reporting each epoch as progress. */
+async function trainPhase(be: Backend, data: StudyData, options: ProteomicsOptions, progress: Progress, epochSeconds: number[]) {
+  progress.start('training', options.epochs);
+  const trained = await trainMaskedModel(be, data, { ...options }, (e) => {
+    epochSeconds.push(e.seconds);
+    progress.tick(1, `loss ${e.trainLoss.toFixed(4)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(4)}` : ''}`);
+  });
+  const h = trained.history;
+  progress.done(`best epoch ${h.bestEpoch + 1} of ${h.epochs.length}, hidden-entry validation MSE ${h.bestLoss.toFixed(4)}${h.stoppedEarly ? ' (stopped early)' : ''}`);
+  return trained;
+}
+
+/** Instance networks for the test rows of this shard. */
+async function relevancePhase(model: Model, be: Backend, data: StudyData, options: ProteomicsOptions, rows: number[], progress: Progress): Promise<InstanceRecord[]> {
+  const p = data.proteins.length;
+  const instances: InstanceRecord[] = [];
+  progress.start('instance networks', rows.length);
+  for (const row of rows) {
+    const x = Float64Array.from(data.values.subarray(row * p, (row + 1) * p));
+    const net = await instanceNetwork(model, be, x, row, options);
+    instances.push({ row, directed: net.directed, mseHidden: net.mseHidden, predictionCorrelation: net.predictionCorrelation });
+    progress.tick(1);
+    await yieldToEventLoop(); // Ctrl-C (and a browser's cancel) is handled between instances
+  }
+  progress.done(`${rows.length} instance networks, ${2 * options.masks} masks each`);
+  return instances;
+}
+
+export async function runProteomicsCore(source: DataOptions['source'], options: ProteomicsOptions, be: Backend, io: CoreIO, rowsOf: (test: number[]) => number[]): Promise<ProteomicsCoreResult> {
+  const clock = stopwatch();
+  const data = await loadStudyData(proteomicsDataOptions(options, source));
+  for (const w of data.warnings) io.log(`warning: ${w}`);
+  const missingTotal = data.missing.reduce((a, b) => a + b, 0);
+  io.log(`data: ${data.rows} rows, ${data.proteins.length} proteins${data.classNames.length ? `, ${data.classNames.length} classes (${data.classNames.join(', ')})` : ''}, ${missingTotal} missing values; train ${data.train.length}, test ${data.test.length}`);
+  const { truth, known } = await io.edges(data);
+  clock.lap('load');
+  const epochSeconds: number[] = [];
+  const { model, history: h } = await trainPhase(be, data, options, io.progress, epochSeconds);
+  try {
+    await io.trained?.(model, data);
+    clock.lap('train');
+    const instances = await relevancePhase(model, be, data, options, rowsOf(data.test), io.progress);
+    clock.lap('relevance');
+    const embedding = options.tsne ? await embedInstanceNetworks(be, instances, data.proteins.length, options.seed) : null;
+    const classesWithBaselines = data.classNames.filter((c) => data.train.filter((r) => data.labels![r] === c).length > data.proteins.length + 2).length;
+    const chosen = BASELINE_METHODS.filter((m) => options.baselines.includes(m.name));
+    io.progress.start('baselines', chosen.length + classesWithBaselines * chosen.filter((m) => m.perClass).length);
+    const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
+    const onBaseline = (name: string, scope: string, seconds: number): void => io.progress.tick(1, `${name} (${scope}) ${seconds.toFixed(1)} s`);
+    const result = finalize({ data, instances, truth, known, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaseline });
+    io.progress.done(chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', '));
+    clock.lap('baselines');
+    return { data, model, result, instances: instances.length, epochSeconds, timings: clock.timings, total: clock.total };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
