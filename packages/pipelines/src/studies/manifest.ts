@@ -25,6 +25,8 @@ export interface ManifestOptions {
   inputs: ManifestInput[];
   seed: number;
   backend: string;
+  /** The kernels' build (Backend.build: 'wasm-relaxed', 'wasm-simd128', 'webgpu', ...): results differ in the last bits between builds. */
+  backendBuild?: string;
   threads: number;
   timings: Record<string, unknown>;
   used: Record<string, unknown>;
@@ -84,6 +86,7 @@ export async function runManifest(o: ManifestOptions): Promise<Record<string, un
     inputs: o.inputs,
     seed: o.seed,
     backend: o.backend,
+    ...(o.backendBuild ? { backend_build: o.backendBuild } : {}),
     threads: o.threads,
     used: o.used,
     timings_s: o.timings,
