@@ -5,11 +5,12 @@
  *   p = 147 genes x n = 3,400 samples (the proteomics study's size)
  * on synthetic data (each gene = 0.6 x an earlier gene + noise, seed 0).
  *
- *   node dist/bench/network-baselines.js [--json <file>] [--quick] [--trees <n>] [--threads <n>]
+ *   node dist/bench/network-baselines.js [--json <file>] [--quick] [--trees <n>] [--threads <n>] [--study-size]
  *
  * --quick fits the tree methods on 10 target genes only at p = 147 and
  * scales their times by p / 10 (marked "extrapolated"); PIDC and CLR, and
  * everything at p = 20, always run in full. --trees sets GENIE3's trees.
+ * --study-size runs only p = 147 x n = 3,400.
  * --threads n (default: the available cores) runs every method on one
  * thread and then on n, printing both times, the speed-up, and whether the
  * two results are byte-identical (they must be).
@@ -84,7 +85,8 @@ function main(): void {
   if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`network-baselines bench: --threads must be a positive integer, got ${args[threadsIndex + 1]}`);
   console.log(`network baselines bench: GENIE3 ${trees} trees, GRNBoost2 / PIDC / CLR defaults, seed 0, 1 and ${threads} threads${quick ? ', --quick (tree methods at p = 147 on 10 targets, scaled)' : ''}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
   const results: Result[] = [];
-  for (const c of NETWORK_BENCH_CONFIGS) {
+  const configs = args.includes('--study-size') ? NETWORK_BENCH_CONFIGS.filter((c) => c.genes === 147) : NETWORK_BENCH_CONFIGS;
+  for (const c of configs) {
     const d = synthetic(c.samples, c.genes);
     const targets = quick && c.genes > 20 ? Array.from({ length: 10 }, (_, k) => k) : undefined;
     const scale = targets ? c.genes / targets.length : 1;
