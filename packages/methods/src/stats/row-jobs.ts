@@ -8,11 +8,16 @@ import type { DataMatrix } from './networks.js';
 import { genie3Rows, type Genie3Options } from './genie3.js';
 import { grnboost2Rows, type GrnBoostOptions } from './grnboost.js';
 import { discretizeRow, type Discretizer } from './information.js';
+import { repulsionChunks } from '../embedding/barnes-hut-objective.js';
 
 const JOBS: Record<RowJob, (d: DataMatrix, options: Record<string, unknown>) => RowFunction> = {
   genie3: (d, o) => genie3Rows(d, o as Genie3Options).row,
   grnboost2: (d, o) => grnboost2Rows(d, o as GrnBoostOptions).row,
   discretize: (d, o) => discretizeRow(d, o.method as Discretizer, o.bins as number | undefined),
+  'tsne-repulsion': (d, o) => repulsionChunks(
+    { dims: o.dims as 2 | 3, cells: o.cells as Float64Array, order: o.order as Int32Array, position: o.position as Int32Array, y: d.values as Float64Array },
+    o.thetaSq as number, o.chunk as number,
+  ),
 };
 
 /** Compute a worker's share of one job's rows, then report it done (a throw is reported by the worker source in parallel.ts). */

@@ -1,12 +1,12 @@
 /**
- * The network baselines on threads (stats/parallel.ts): GENIE3, GRNBoost2,
- * and the discretisation under PIDC and CLR give the same bytes for any
- * thread count, and a row computed with the others equals the row computed
- * alone. Workers run the built module (dist/): `npm test` builds first.
+ * Work on threads (stats/parallel.ts): GENIE3, GRNBoost2, the
+ * discretisation under PIDC and CLR, and Barnes-Hut t-SNE's repulsions give
+ * the same bytes for any thread count, and a row computed with the others
+ * equals the row computed alone. Workers run the built module (dist/): `npm test` builds first.
  */
 import { describe, expect, it } from 'vitest';
-import { Generator } from '@relevance/core-wasm';
-import { stats } from '../../src/index.js';
+import { createBackend, Generator } from '@relevance/core-wasm';
+import { stats, tsne } from '../../src/index.js';
 
 /** n x p: each gene 0.6 x an earlier gene + noise, a few NaN. */
 function chain(n: number, p: number, seed: number): stats.DataMatrix {
@@ -56,5 +56,26 @@ describe('network baselines on threads', () => {
     expect(() => stats.genie3(d, { threads: 0 })).toThrow(/threads/);
     expect(() => stats.clr(d, { threads: 1.5 })).toThrow(/threads/);
     expect(() => stats.discretizeColumns(d, 'uniform-width', 0, 2)).toThrow(/bins/);
+  });
+});
+
+describe('Barnes-Hut t-SNE on threads', () => {
+  it('the same coordinates and KL, bit for bit, on 1 and 3 threads', async () => {
+    const be = await createBackend('wasm', { threads: 1, simd: 'simd128' });
+    try {
+      const g = new Generator(3);
+      const n = 1100, f = 8; // above the 1000 points from which the repulsions go to the workers
+      const x = be.tensor(Float32Array.from({ length: n * f }, (_, k) => g.normal() + (Math.floor(k / f) % 3) * 4), [n, f]);
+      const options = { method: 'barnes-hut' as const, iterations: 40, exaggerationIterations: 20, klEvery: 10, seed: 2, perplexity: 20 };
+      const one = await tsne(x, options);
+      const three = await tsne(x, { ...options, threads: 3 });
+      x.dispose();
+      expect(one.kl).toBeGreaterThan(0);
+      expect(Array.from(three.embedding)).toEqual(Array.from(one.embedding));
+      expect(three.kl).toBe(one.kl);
+      expect(three.klCurve).toEqual(one.klCurve);
+    } finally {
+      be.destroy();
+    }
   });
 });
