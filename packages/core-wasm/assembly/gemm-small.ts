@@ -4,6 +4,7 @@
  * at most four times, so copying B into panels would cost as much as the
  * product. Up to four rows are computed together so B is read once.
  */
+import { madd } from './fma';
 import { storeRow, storeScaled } from './tile';
 
 /** Address of op(A)[i][p] (A stored m x k, or k x m when transposed). */
@@ -49,17 +50,17 @@ export function gemmFewRows(
           if (cols > 6) b1 = f32x4.replace_lane(b1, 2, load<f32>(row, 24));
         }
         let av = v128.load32_splat(aAt(a, lda, transA, 0, p));
-        c00 = f32x4.add(c00, f32x4.mul(av, b0));
-        c01 = f32x4.add(c01, f32x4.mul(av, b1));
+        c00 = madd(av, b0, c00);
+        c01 = madd(av, b1, c01);
         av = v128.load32_splat(aAt(a, lda, transA, r1, p));
-        c10 = f32x4.add(c10, f32x4.mul(av, b0));
-        c11 = f32x4.add(c11, f32x4.mul(av, b1));
+        c10 = madd(av, b0, c10);
+        c11 = madd(av, b1, c11);
         av = v128.load32_splat(aAt(a, lda, transA, r2, p));
-        c20 = f32x4.add(c20, f32x4.mul(av, b0));
-        c21 = f32x4.add(c21, f32x4.mul(av, b1));
+        c20 = madd(av, b0, c20);
+        c21 = madd(av, b1, c21);
         av = v128.load32_splat(aAt(a, lda, transA, r3, p));
-        c30 = f32x4.add(c30, f32x4.mul(av, b0));
-        c31 = f32x4.add(c31, f32x4.mul(av, b1));
+        c30 = madd(av, b0, c30);
+        c31 = madd(av, b1, c31);
       }
       const dst = c + (<usize>j << 2);
       const pitch = ldc << 2;
@@ -78,10 +79,10 @@ export function gemmFewRows(
     if (!transA) {
       for (; p + 4 <= k; p += 4) {
         const bv = v128.load(bRow + (<usize>p << 2));
-        s0 = f32x4.add(s0, f32x4.mul(v128.load(aAt(a, lda, false, 0, p)), bv));
-        s1 = f32x4.add(s1, f32x4.mul(v128.load(aAt(a, lda, false, r1, p)), bv));
-        s2 = f32x4.add(s2, f32x4.mul(v128.load(aAt(a, lda, false, r2, p)), bv));
-        s3 = f32x4.add(s3, f32x4.mul(v128.load(aAt(a, lda, false, r3, p)), bv));
+        s0 = madd(v128.load(aAt(a, lda, false, 0, p)), bv, s0);
+        s1 = madd(v128.load(aAt(a, lda, false, r1, p)), bv, s1);
+        s2 = madd(v128.load(aAt(a, lda, false, r2, p)), bv, s2);
+        s3 = madd(v128.load(aAt(a, lda, false, r3, p)), bv, s3);
       }
     }
     let d0 = sum4(s0), d1 = sum4(s1), d2 = sum4(s2), d3 = sum4(s3);

@@ -1,14 +1,15 @@
 /**
  * The machine's WebAssembly SIMD peak, measured: tight loops of independent
- * f32x4 multiply-add chains (acc = acc * m + c), mul and add kept separate as
- * in the GEMM micro-kernel (no relaxed-SIMD FMA in the default build).
+ * f32x4 multiply-add chains (acc = acc * m + c) through the GEMM micro-kernel's
+ * madd (fma.ts): a separate mul and add in the SIMD128 build, a fused
+ * multiply-add in the relaxed-SIMD build, so each build measures its own peak.
  * Each chain is latency-bound (mul then add), so the loop needs enough chains
  * to fill two multiply and two add pipes, but few enough that V8 does not
  * spill them (x64 V8 allocates 15 xmm registers); which count is fastest
  * depends on the CPU, so the benchmark tries each and keeps the best.
  * Every function returns a checksum so the work cannot be optimised away.
  */
-
+import { madd } from './fma';
 
 // @ts-ignore: decorator
 @inline function lanes(s: v128): f32 {
@@ -42,14 +43,14 @@ function peak8(iterations: i32, m: v128, c: v128): f32 {
   let a6 = f32x4.splat(1.06);
   let a7 = f32x4.splat(1.07);
   for (let i = 0; i < iterations; i++) {
-    a0 = f32x4.add(f32x4.mul(a0, m), c);
-    a1 = f32x4.add(f32x4.mul(a1, m), c);
-    a2 = f32x4.add(f32x4.mul(a2, m), c);
-    a3 = f32x4.add(f32x4.mul(a3, m), c);
-    a4 = f32x4.add(f32x4.mul(a4, m), c);
-    a5 = f32x4.add(f32x4.mul(a5, m), c);
-    a6 = f32x4.add(f32x4.mul(a6, m), c);
-    a7 = f32x4.add(f32x4.mul(a7, m), c);
+    a0 = madd(a0, m, c);
+    a1 = madd(a1, m, c);
+    a2 = madd(a2, m, c);
+    a3 = madd(a3, m, c);
+    a4 = madd(a4, m, c);
+    a5 = madd(a5, m, c);
+    a6 = madd(a6, m, c);
+    a7 = madd(a7, m, c);
   }
   return lanes(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(a0, a1), a2), a3), a4), a5), a6), a7));
 }
@@ -66,16 +67,16 @@ function peak10(iterations: i32, m: v128, c: v128): f32 {
   let a8 = f32x4.splat(1.08);
   let a9 = f32x4.splat(1.09);
   for (let i = 0; i < iterations; i++) {
-    a0 = f32x4.add(f32x4.mul(a0, m), c);
-    a1 = f32x4.add(f32x4.mul(a1, m), c);
-    a2 = f32x4.add(f32x4.mul(a2, m), c);
-    a3 = f32x4.add(f32x4.mul(a3, m), c);
-    a4 = f32x4.add(f32x4.mul(a4, m), c);
-    a5 = f32x4.add(f32x4.mul(a5, m), c);
-    a6 = f32x4.add(f32x4.mul(a6, m), c);
-    a7 = f32x4.add(f32x4.mul(a7, m), c);
-    a8 = f32x4.add(f32x4.mul(a8, m), c);
-    a9 = f32x4.add(f32x4.mul(a9, m), c);
+    a0 = madd(a0, m, c);
+    a1 = madd(a1, m, c);
+    a2 = madd(a2, m, c);
+    a3 = madd(a3, m, c);
+    a4 = madd(a4, m, c);
+    a5 = madd(a5, m, c);
+    a6 = madd(a6, m, c);
+    a7 = madd(a7, m, c);
+    a8 = madd(a8, m, c);
+    a9 = madd(a9, m, c);
   }
   return lanes(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(a0, a1), a2), a3), a4), a5), a6), a7), a8), a9));
 }
@@ -93,17 +94,17 @@ function peak11(iterations: i32, m: v128, c: v128): f32 {
   let a9 = f32x4.splat(1.09);
   let a10 = f32x4.splat(1.10);
   for (let i = 0; i < iterations; i++) {
-    a0 = f32x4.add(f32x4.mul(a0, m), c);
-    a1 = f32x4.add(f32x4.mul(a1, m), c);
-    a2 = f32x4.add(f32x4.mul(a2, m), c);
-    a3 = f32x4.add(f32x4.mul(a3, m), c);
-    a4 = f32x4.add(f32x4.mul(a4, m), c);
-    a5 = f32x4.add(f32x4.mul(a5, m), c);
-    a6 = f32x4.add(f32x4.mul(a6, m), c);
-    a7 = f32x4.add(f32x4.mul(a7, m), c);
-    a8 = f32x4.add(f32x4.mul(a8, m), c);
-    a9 = f32x4.add(f32x4.mul(a9, m), c);
-    a10 = f32x4.add(f32x4.mul(a10, m), c);
+    a0 = madd(a0, m, c);
+    a1 = madd(a1, m, c);
+    a2 = madd(a2, m, c);
+    a3 = madd(a3, m, c);
+    a4 = madd(a4, m, c);
+    a5 = madd(a5, m, c);
+    a6 = madd(a6, m, c);
+    a7 = madd(a7, m, c);
+    a8 = madd(a8, m, c);
+    a9 = madd(a9, m, c);
+    a10 = madd(a10, m, c);
   }
   return lanes(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(a0, a1), a2), a3), a4), a5), a6), a7), a8), a9), a10));
 }
@@ -122,18 +123,18 @@ function peak12(iterations: i32, m: v128, c: v128): f32 {
   let a10 = f32x4.splat(1.10);
   let a11 = f32x4.splat(1.11);
   for (let i = 0; i < iterations; i++) {
-    a0 = f32x4.add(f32x4.mul(a0, m), c);
-    a1 = f32x4.add(f32x4.mul(a1, m), c);
-    a2 = f32x4.add(f32x4.mul(a2, m), c);
-    a3 = f32x4.add(f32x4.mul(a3, m), c);
-    a4 = f32x4.add(f32x4.mul(a4, m), c);
-    a5 = f32x4.add(f32x4.mul(a5, m), c);
-    a6 = f32x4.add(f32x4.mul(a6, m), c);
-    a7 = f32x4.add(f32x4.mul(a7, m), c);
-    a8 = f32x4.add(f32x4.mul(a8, m), c);
-    a9 = f32x4.add(f32x4.mul(a9, m), c);
-    a10 = f32x4.add(f32x4.mul(a10, m), c);
-    a11 = f32x4.add(f32x4.mul(a11, m), c);
+    a0 = madd(a0, m, c);
+    a1 = madd(a1, m, c);
+    a2 = madd(a2, m, c);
+    a3 = madd(a3, m, c);
+    a4 = madd(a4, m, c);
+    a5 = madd(a5, m, c);
+    a6 = madd(a6, m, c);
+    a7 = madd(a7, m, c);
+    a8 = madd(a8, m, c);
+    a9 = madd(a9, m, c);
+    a10 = madd(a10, m, c);
+    a11 = madd(a11, m, c);
   }
   return lanes(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(f32x4.add(a0, a1), a2), a3), a4), a5), a6), a7), a8), a9), a10), a11));
 }

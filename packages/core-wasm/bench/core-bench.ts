@@ -2,7 +2,10 @@
  * Core benchmark: the machine's measured WebAssembly SIMD peak, GEMM and
  * conv2d throughput per backend (reference, wasm on 1 thread and on all
  * threads, webgpu when it starts), and the GEMM size from which splitting
- * across threads pays off.
+ * across threads pays off. wasm runs in both instruction-set builds:
+ * 'wasm' (plain SIMD128) and 'wasm-relaxed' (relaxed SIMD, fused multiply-add;
+ * enabled on Node 20 through the V8 flag, as the CLI does), each with its own
+ * measured peak; fractions are of the build's own peak.
  *
  *   npm run bench -w @relevance/core-wasm [-- --json <file>] [-- --quick]
  *
@@ -17,6 +20,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { Backend, createBackend, Generator, type Conv2dOptions, type Tensor } from '../src/index.js';
 import { createWasmImpl, type WasmImpl } from '../src/backends/wasm/index.js';
+import { relaxedSimdSupported } from '../src/backends/wasm/module.js';
+import { enableRelaxedSimdFlag } from '../src/backends/wasm/relaxed-flag.js';
 
 interface GemmResult { backend: string; threads: number; m: number; n: number; k: number; gflops: number; fraction_of_peak?: number }
 interface ConvResult {
@@ -219,10 +224,14 @@ async function main(): Promise<void> {
   console.log(`core-bench: ${cpuModel()}, ${allThreads} hardware threads, Node ${process.version}${quick ? ' (quick)' : ''}`);
   console.log('Figures taken while other processes run are indicative only.\n');
 
-  const wasm1Impl = await createWasmImpl({ threads: 1 });
-  const wasmNImpl = await createWasmImpl({ threads: allThreads });
-  const wasm1 = new Backend(wasm1Impl, 1);
-  const wasmN = new Backend(wasmNImpl, wasmNImpl.threads);
+  enableRelaxedSimdFlag();
+  const builds = await Promise.all((relaxedSimdSupported() ? (['simd128', 'relaxed'] as const) : (['simd128'] as const)).map(async (simd) => {
+    const one = await createWasmImpl({ threads: 1, simd });
+    const all = await createWasmImpl({ threads: allThreads, simd });
+    return { label: simd === 'relaxed' ? 'wasm-relaxed' : 'wasm', one, all, wasm1: new Backend(one, 1), wasmN: new Backend(all, all.threads), peak: { gflops: 0, chains: 0 } };
+  }));
+  if (builds.length === 1) console.log(`(relaxed SIMD unavailable on Node ${process.version}: only the SIMD128 build is measured)`);
+  const { wasm1, wasmN, all: wasmNImpl } = builds[0]!;
   const reference = await createBackend('reference');
   let webgpu: Backend | null = null;
   let webgpuNote = '';
@@ -233,7 +242,7 @@ async function main(): Promise<void> {
   }
 
   // measured at the start and again after the GEMMs; the higher figure is the peak
-  let peakRun = simdPeak(wasm1Impl);
+  for (const b of builds) b.peak = simdPeak(b.one);
 
   const gemm: GemmResult[] = [];
   const gemmRows: Array<[string, number, number, number, number, number]> = [];
@@ -246,25 +255,32 @@ async function main(): Promise<void> {
     // JIT warm-up of the reference on a small product, then one timed run
     gemmSeconds([reference], 32, 32, 32, ONCE);
     row('reference', 1, m, n, k, gemmSeconds([reference], m, n, k, ONCE)[0]!);
-    const [one, all] = gemmSeconds([wasm1, wasmN], m, n, k, FAST);
-    row('wasm', 1, m, n, k, one!);
-    row('wasm', wasmN.threads, m, n, k, all!);
+    for (const b of builds) {
+      const [one, all] = gemmSeconds([b.wasm1, b.wasmN], m, n, k, FAST);
+      row(b.label, 1, m, n, k, one!);
+      row(b.label, b.wasmN.threads, m, n, k, all!);
+    }
     if (webgpu) row('webgpu', 1, m, n, k, await gemmSecondsAsync(webgpu, m, n, k));
   }
   process.stderr.write('\n');
-  const again = simdPeak(wasm1Impl);
-  if (again.gflops > peakRun.gflops) peakRun = again;
+  for (const b of builds) {
+    const again = simdPeak(b.one);
+    if (again.gflops > b.peak.gflops) b.peak = again;
+    console.log(`WebAssembly SIMD peak, ${b.label} build (f32x4 ${b.label === 'wasm' ? 'mul+add' : 'relaxed_madd'}, ${b.peak.chains} independent chains, 1 thread): ${b.peak.gflops.toFixed(1)} GFLOP/s`);
+  }
+  const peakRun = builds[0]!.peak;
   const peak = peakRun.gflops;
-  console.log(`WebAssembly SIMD peak (f32x4 mul+add, ${peakRun.chains} independent chains, 1 thread): ${peak.toFixed(1)} GFLOP/s\n`);
+  const peakOf = (label: string): number => builds.find((b) => b.label === label)?.peak.gflops ?? NaN;
+  console.log('');
   console.log('GEMM (C = A B, float32)          GFLOP/s   fraction of SIMD peak');
-  console.log(`${'backend'.padEnd(10)}${pad('threads', 8)}${pad('m', 6)}${pad('n', 6)}${pad('k', 6)}${pad('GFLOP/s', 10)}${pad('of peak', 9)}`);
+  console.log(`${'backend'.padEnd(14)}${pad('threads', 8)}${pad('m', 6)}${pad('n', 6)}${pad('k', 6)}${pad('GFLOP/s', 10)}${pad('of peak', 9)}`);
   for (const [backend, threads, m, n, k, seconds] of gemmRows) {
     const gflops = (2 * m * n * k) / seconds / 1e9;
     const entry: GemmResult = { backend, threads, m, n, k, gflops: Number(gflops.toFixed(3)) };
-    if (backend === 'wasm') entry.fraction_of_peak = Number((gflops / peak).toFixed(3));
+    if (backend.startsWith('wasm')) entry.fraction_of_peak = Number((gflops / peakOf(backend)).toFixed(3));
     gemm.push(entry);
     const frac = entry.fraction_of_peak !== undefined ? `${(entry.fraction_of_peak * 100).toFixed(0)}%` : '';
-    console.log(`${backend.padEnd(10)}${pad(threads, 8)}${pad(m, 6)}${pad(n, 6)}${pad(k, 6)}${pad(entry.gflops.toFixed(2), 10)}${pad(frac, 9)}`);
+    console.log(`${backend.padEnd(14)}${pad(threads, 8)}${pad(m, 6)}${pad(n, 6)}${pad(k, 6)}${pad(entry.gflops.toFixed(2), 10)}${pad(frac, 9)}`);
   }
   if (!webgpu) console.log(`(webgpu not measured: ${webgpuNote || 'unavailable'})`);
 
@@ -273,26 +289,31 @@ async function main(): Promise<void> {
   const threadRatio = at512('wasm', wasmN.threads) / wasm512;
   const referenceRatio = wasm512 / at512('reference', 1);
   console.log(`\nGEMM 512^3: wasm 1 thread ${wasm512.toFixed(2)} GFLOP/s = ${((wasm512 / peak) * 100).toFixed(0)}% of peak; ` +
-    `${wasmN.threads}-thread / 1-thread = ${threadRatio.toFixed(2)}x; wasm / reference = ${referenceRatio.toFixed(1)}x\n`);
+    `${wasmN.threads}-thread / 1-thread = ${threadRatio.toFixed(2)}x; wasm / reference = ${referenceRatio.toFixed(1)}x`);
+  const relaxed512 = at512('wasm-relaxed', 1);
+  if (builds.length > 1) {
+    console.log(`GEMM 512^3: wasm-relaxed 1 thread ${relaxed512.toFixed(2)} GFLOP/s = ${((relaxed512 / peakOf('wasm-relaxed')) * 100).toFixed(0)}% of its peak; ` +
+      `relaxed / SIMD128 = ${(relaxed512 / wasm512).toFixed(2)}x (1 thread), ${(at512('wasm-relaxed', wasmN.threads) / at512('wasm', wasmN.threads)).toFixed(2)}x (${wasmN.threads} threads)`);
+  }
+  console.log('');
 
   const conv2d: ConvResult[] = [];
   console.log(`conv2d: batch ${CONV.n}, ${CONV.cIn} -> ${CONV.cOut} channels, ${CONV.h}x${CONV.w}, ${CONV.kernelSize}x${CONV.kernelSize}, pad ${CONV.padding} (${(convFlops / 1e9).toFixed(2)} GFLOP per call)`);
-  console.log(`${'backend'.padEnd(10)}${pad('threads', 8)}${pad('kernel', 15)}${pad('GFLOP/s', 10)}${pad('of peak', 9)}`);
+  console.log(`${'backend'.padEnd(14)}${pad('threads', 8)}${pad('kernel', 15)}${pad('GFLOP/s', 10)}${pad('of peak', 9)}`);
   for (const kernel of ['forward', 'backwardInput'] as const) {
-    const [one, all] = convSeconds([wasm1, wasmN], kernel, FAST);
-    const runs: Array<[string, number, number]> = [
-      ['reference', 1, convSeconds([reference], kernel, ONCE)[0]!],
-      ['wasm', 1, one!],
-      ['wasm', wasmN.threads, all!],
-    ];
+    const runs: Array<[string, number, number]> = [['reference', 1, convSeconds([reference], kernel, ONCE)[0]!]];
+    for (const b of builds) {
+      const [one, all] = convSeconds([b.wasm1, b.wasmN], kernel, FAST);
+      runs.push([b.label, 1, one!], [b.label, b.wasmN.threads, all!]);
+    }
     if (webgpu) runs.push(['webgpu', 1, await convSecondsAsync(webgpu, kernel)]);
     for (const [backend, threads, seconds] of runs) {
       const gflops = convFlops / seconds / 1e9;
       const entry: ConvResult = { backend, threads, kernel, ...CONV, gflops: Number(gflops.toFixed(3)) };
-      if (backend === 'wasm') entry.fraction_of_peak = Number((gflops / peak).toFixed(3));
+      if (backend.startsWith('wasm')) entry.fraction_of_peak = Number((gflops / peakOf(backend)).toFixed(3));
       conv2d.push(entry);
       const frac = entry.fraction_of_peak !== undefined ? `${(entry.fraction_of_peak * 100).toFixed(0)}%` : '';
-      console.log(`${backend.padEnd(10)}${pad(threads, 8)}${pad(kernel, 15)}${pad(entry.gflops.toFixed(2), 10)}${pad(frac, 9)}`);
+      console.log(`${backend.padEnd(14)}${pad(threads, 8)}${pad(kernel, 15)}${pad(entry.gflops.toFixed(2), 10)}${pad(frac, 9)}`);
     }
   }
 
@@ -305,14 +326,17 @@ async function main(): Promise<void> {
     }
   }
 
-  wasm1.destroy();
-  wasmN.destroy();
+  for (const b of builds) {
+    b.wasm1.destroy();
+    b.wasmN.destroy();
+  }
   webgpu?.destroy();
 
   if (jsonFile) {
     const report = {
       simd_peak_gflops: Number(peak.toFixed(3)),
       simd_peak_chains: peakRun.chains,
+      relaxed_simd_peak_gflops: builds.length > 1 ? Number(peakOf('wasm-relaxed').toFixed(3)) : null,
       gemm,
       conv2d,
       gemm_512_thread_ratio: Number(threadRatio.toFixed(3)),

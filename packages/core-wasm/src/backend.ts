@@ -167,6 +167,11 @@ export class Backend {
     return this.impl.name;
   }
 
+  /** The kernels' build (wasm: 'wasm-simd128' or 'wasm-relaxed'; else the backend's name): manifests record it. */
+  get build(): string {
+    return this.impl.build ?? this.impl.name;
+  }
+
   // ------------------------------------------------------------------ memory
 
   /** @internal */

@@ -10,6 +10,14 @@ import { Backend, type BackendName } from './backend.js';
 export interface BackendOptions {
   /** wasm: worker threads for large kernels (default: the available cores). */
   threads?: number;
+  /**
+   * wasm: the kernels' instruction-set build. 'auto' (default): relaxed SIMD
+   * (fused multiply-add) where the runtime has it, else plain SIMD128;
+   * RELEVANCE_WASM_SIMD=simd128 forces the plain build. Results are the same
+   * bits for any thread count within one build; the builds differ in the last
+   * bits (docs/ARCHITECTURE.md), and Backend.build names the one in use.
+   */
+  simd?: 'auto' | 'relaxed' | 'simd128';
   /** webgpu: power preference passed to requestAdapter. */
   powerPreference?: 'low-power' | 'high-performance';
   /**

@@ -5,6 +5,7 @@ export { Backend, broadcastShapes } from './backend.js';
 export type { BackendName, GemmOptions, Conv2dOptions, Pool2dOptions, Resize2dOptions, MemoryInfo } from './backend.js';
 export { createBackend } from './create-backend.js';
 export type { BackendOptions } from './create-backend.js';
+export { enableRelaxedSimdFlag } from './backends/wasm/relaxed-flag.js';
 export { ShapeError, DTypeError } from './errors.js';
 export { Generator, toGenerator, philox4x32, randomElement, uniformFromBits } from './random.js';
 export { UNARY_OPS, BINARY_OPS } from './kernels.js';

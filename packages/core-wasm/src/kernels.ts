@@ -186,6 +186,8 @@ export interface SgdParams {
 
 export interface KernelImpl {
   readonly name: 'reference' | 'wasm' | 'webgpu';
+  /** The kernels' build where a backend has several (wasm: 'wasm-simd128' | 'wasm-relaxed'). */
+  readonly build?: string;
 
   // ----- memory -----
   allocate(size: number, dtype: 'float32' | 'int32'): Storage;

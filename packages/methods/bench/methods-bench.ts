@@ -5,6 +5,11 @@
  *
  *   npm run bench -w @relevance/methods [-- --json <file>] [-- --quick] [-- --backends reference,wasm]
  *
+ * Backends: reference, wasm (its default build: relaxed SIMD where the
+ * runtime has it; the V8 flag is turned on as the CLI does), webgpu, and
+ * wasm-simd128 / wasm-relaxed for one build; with both of those the bench
+ * prints each row's SIMD128 / relaxed time ratio, measured in the same run.
+ *
  * Rows are a list of { name, run }: to add a method, append a row to
  * `BENCH_ROWS` (or push onto it from another module before `main` runs).
  * Each row's `run` gets the backend, the model, the inputs and fixed
@@ -13,7 +18,7 @@
  * --quick uses 128 rows.
  */
 import { writeFileSync } from 'node:fs';
-import { createBackend, Generator, type Backend, type BackendName, type Tensor } from '@relevance/core-wasm';
+import { createBackend, enableRelaxedSimdFlag, Generator, type Backend, type BackendName, type Tensor } from '@relevance/core-wasm';
 import { integratedGradients, saliency, sequential, type Model } from '../src/index.js';
 
 export interface BenchContext {
@@ -137,14 +142,15 @@ async function main(): Promise<void> {
   const quick = args.includes('--quick');
   const backendsIndex = args.indexOf('--backends');
   // the reference backend is opt-in (--backends reference,wasm): it is the oracle, and minutes slow here
-  const backends = (backendsIndex >= 0 ? args[backendsIndex + 1]! : 'wasm').split(',') as BackendName[];
+  const backends = (backendsIndex >= 0 ? args[backendsIndex + 1]! : 'wasm').split(',');
+  enableRelaxedSimdFlag();
   const rows = quick ? 128 : 1024;
   const results: Result[] = [];
   console.log(`methods bench: MLP ${SIZES.join(' -> ')} (ReLU), ${rows} rows, batchSize ${BENCH_BATCH_SIZE}`);
   for (const name of backends) {
     let be: Backend;
     try {
-      be = await createBackend(name);
+      be = name.startsWith('wasm-') ? await createBackend('wasm', { simd: name.slice(5) as 'simd128' | 'relaxed' }) : await createBackend(name as BackendName);
     } catch (e) {
       console.log(`  ${name}: not available (${(e as Error).message.split('\n')[0]})`);
       continue;
@@ -158,7 +164,7 @@ async function main(): Promise<void> {
       for (const row of BENCH_ROWS) {
         const { ms, calls } = await timeRow(row, ctx, repeats);
         results.push({ backend: name, threads: be.threads, row: row.name, rows, ms, calls });
-        console.log(`  ${name.padEnd(9)} threads=${String(be.threads).padEnd(2)} ${row.name.padEnd(34)} ${ms.toFixed(1).padStart(10)} ms/call${calls === 1 ? ' (single call)' : ` (best of ${calls})`}`);
+        console.log(`  ${be.build.padEnd(13)} threads=${String(be.threads).padEnd(2)} ${row.name.padEnd(34)} ${ms.toFixed(1).padStart(10)} ms/call${calls === 1 ? ' (single call)' : ` (best of ${calls})`}`);
       }
       // the cost of a rule as a multiple of a plain gradient pass (saliency: one forward and one backward)
       const ms = (row: string): number | undefined => results.find((r) => r.backend === name && r.row === row)?.ms;
@@ -176,6 +182,11 @@ async function main(): Promise<void> {
     } finally {
       be.destroy();
     }
+  }
+  for (const row of BENCH_ROWS) {
+    const plain = results.find((r) => r.backend === 'wasm-simd128' && r.row === row.name)?.ms;
+    const relaxed = results.find((r) => r.backend === 'wasm-relaxed' && r.row === row.name)?.ms;
+    if (plain && relaxed) console.log(`  ${row.name.padEnd(45)} SIMD128 / relaxed = ${(plain / relaxed).toFixed(2)}x`);
   }
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ model: SIZES, rows, batchSize: BENCH_BATCH_SIZE, results }, null, 2)}\n`);
 }

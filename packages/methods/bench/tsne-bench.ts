@@ -7,7 +7,11 @@
  * with perplexity 30, 1000 iterations, PCA initialisation, seed 0, on the
  * wasm backend (reference when wasm cannot start).
  *
- *   node dist/bench/tsne-bench.js [--json <file>] [--quick] [--backend wasm|reference]
+ *   node dist/bench/tsne-bench.js [--json <file>] [--quick] [--backend wasm|reference] [--bh-threads <n>]
+ *
+ * Barnes-Hut runs twice: its repulsions on 1 thread, then on n (default the
+ * available cores; TsneOptions.threads), printing the speed-up and whether
+ * the two embeddings are bit-identical (they must be).
  *
  * --quick runs 300 iterations (the KL is then not comparable with full runs).
  * CPU seconds count every thread of the process (the wasm workers too), so
@@ -33,6 +37,8 @@ export const TSNE_BENCH_CONFIGS: readonly Config[] = [
 interface Result extends Config {
   backend: string;
   threads: number;
+  /** Threads of the Barnes-Hut repulsions. */
+  bhThreads: number;
   iterations: number;
   perplexity: number;
   theta: number | null;
@@ -62,12 +68,16 @@ async function main(): Promise<void> {
   const backendIndex = args.indexOf('--backend');
   const backendName = (backendIndex >= 0 ? args[backendIndex + 1] : 'wasm') as BackendName;
   const iterations = args.includes('--quick') ? 300 : 1000;
+  const bhIndex = args.indexOf('--bh-threads');
+  const bhThreads = bhIndex >= 0 ? Number(args[bhIndex + 1]) : availableParallelism();
   const perplexity = 30;
   const be = await startBackend(backendName);
   const results: Result[] = [];
   console.log(`tsne bench: standard-normal rows, perplexity ${perplexity}, ${iterations} iterations, PCA init, seed 0; ${be.name} backend, ${be.threads} threads; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
   try {
-    for (const config of TSNE_BENCH_CONFIGS) {
+    const runs = TSNE_BENCH_CONFIGS.flatMap((c) => (c.method === 'barnes-hut' && bhThreads > 1 ? [{ c, t: 1 }, { c, t: bhThreads }] : [{ c, t: 1 }]));
+    let previous: { config: Config; seconds: number; embedding: Float32Array } | undefined;
+    for (const { c: config, t: threads } of runs) {
       const g = new Generator(config.rows);
       const x = be.randomNormal([config.rows, config.features], g);
       const cpu0 = process.cpuUsage();
@@ -78,6 +88,7 @@ async function main(): Promise<void> {
         perplexity,
         iterations,
         seed: 0,
+        threads,
         onIteration: (i) => {
           if (i === 1) firstIteration = performance.now();
         },
@@ -89,6 +100,7 @@ async function main(): Promise<void> {
         ...config,
         backend: be.name,
         threads: be.threads,
+        bhThreads: threads,
         iterations,
         perplexity,
         theta: config.method === 'barnes-hut' ? 0.5 : null,
@@ -99,8 +111,15 @@ async function main(): Promise<void> {
         klCurve: r.klCurve,
       };
       results.push(result);
-      const label = `${config.rows} x ${config.features} ${config.method}`;
-      console.log(`  ${label.padEnd(24)} ${seconds.toFixed(1).padStart(7)} s (setup ${result.setupSeconds.toFixed(1)} s, cpu ${result.cpuSeconds.toFixed(1)} s)   KL ${r.kl.toFixed(4)}`);
+      const label = `${config.rows} x ${config.features} ${config.method}${config.method === 'barnes-hut' ? `, ${threads} thr` : ''}`;
+      let versus = '';
+      if (previous?.config === config) {
+        const same = previous.embedding.every((v, i) => Object.is(v, r.embedding[i]));
+        versus = `   x${(previous.seconds / seconds).toFixed(2)} vs 1 thread, ${same ? 'identical embedding' : 'EMBEDDING DIFFERS'}`;
+        if (!same) process.exitCode = 1;
+      }
+      previous = { config, seconds, embedding: r.embedding };
+      console.log(`  ${label.padEnd(32)} ${seconds.toFixed(1).padStart(7)} s (setup ${result.setupSeconds.toFixed(1)} s, cpu ${result.cpuSeconds.toFixed(1)} s)   KL ${r.kl.toFixed(4)}${versus}`);
     }
   } finally {
     be.destroy();

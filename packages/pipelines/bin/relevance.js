@@ -20,4 +20,7 @@ try {
   // without the report app (or its build) studies still write every table; report.html is left out
   if (!(e && e.code === 'ERR_MODULE_NOT_FOUND')) throw e;
 }
+// Node 20 has relaxed SIMD only behind a V8 flag; setting it here (V8 reads it when a module is
+// validated) lets the wasm backend pick its relaxed build as on Node 22, without re-launching node.
+(await import('@relevance/core-wasm')).enableRelaxedSimdFlag();
 process.exitCode = await runCli(process.argv.slice(2));

@@ -18,7 +18,7 @@ afterAll(() => {
 for (const target of targets) {
   describe.skipIf(!target.backend)(`parity: ${target.name} vs reference${target.backend ? '' : ` (skipped: ${target.reason})`}`, () => {
     beforeAll(() => {
-      if (!target.backend) console.log(`webgpu parity skipped: ${target.reason}`);
+      if (!target.backend) console.log(`${target.name} parity skipped: ${target.reason}`);
     });
     const byKernel = new Map<string, ParityCase[]>();
     for (const c of parityCases) byKernel.set(c.kernel, [...(byKernel.get(c.kernel) ?? []), c]);

@@ -2,29 +2,40 @@
  * Work split across worker threads: GEMM (rows, columns, batches) and the
  * three convolution kernels (items, columns, channels, weight columns, groups)
  * give bit-identical results on one thread and on several (the split never
- * changes a sum's order), and agree with the reference. Also: the worker pool
+ * changes a sum's order), and agree with the reference, in both instruction-set
+ * builds (plain SIMD128 and relaxed SIMD). Also: the worker pool
  * starts and stops cleanly.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend, createBackend, Generator, type Conv2dOptions, type Tensor } from '../../src/index.js';
 import { createWasmImpl, type WasmImpl } from '../../src/backends/wasm/index.js';
 import { compileCoreModule, coreFunctionNames, createSharedMemory, instantiateCore } from '../../src/backends/wasm/module.js';
 import { ThreadPool, type Task } from '../../src/backends/wasm/thread-pool.js';
 import { chunkSize, partsFor, PARALLEL_MIN_FLOPS } from '../../src/backends/wasm/partition.js';
 import { values } from '../parity/cases.js';
+import { enableRelaxedSimd } from '../helpers/relaxed-simd.js';
 
-const singleImpl: WasmImpl = await createWasmImpl({ threads: 1 });
-const multiImpl: WasmImpl = await createWasmImpl({ threads: 3 });
-const single = new Backend(singleImpl, singleImpl.threads);
-const multi = new Backend(multiImpl, multiImpl.threads);
+const relaxed = enableRelaxedSimd();
+
+/** One thread and three threads of one instruction-set build. */
+async function pair(simd: 'simd128' | 'relaxed'): Promise<{ single: Backend; multi: Backend; multiImpl: WasmImpl }> {
+  const singleImpl = await createWasmImpl({ threads: 1, simd });
+  const multiImpl = await createWasmImpl({ threads: 3, simd });
+  return { single: new Backend(singleImpl, 1), multi: new Backend(multiImpl, multiImpl.threads), multiImpl };
+}
+
+const builds = { simd128: await pair('simd128'), relaxed: relaxed.available ? await pair('relaxed') : null };
+let { single, multi, multiImpl } = builds.simd128;
 const reference = await createBackend('reference');
 
 afterAll(() => {
-  single.destroy();
-  multi.destroy();
+  for (const b of [builds.simd128, builds.relaxed]) {
+    b?.single.destroy();
+    b?.multi.destroy();
+  }
 });
 
 type Build = (be: Backend) => Tensor;
@@ -68,81 +79,89 @@ describe('work split', () => {
   });
 });
 
-describe('GEMM split across threads', () => {
-  const flags = [[false, false], [true, false], [false, true], [true, true]] as const;
-  for (const [transA, transB] of flags) {
-    it(`rows (m >= n), transA=${transA} transB=${transB}`, () => {
-      compare((be) => be.gemm(rand(be, transA ? [170, 203] : [203, 170], 1), rand(be, transB ? [150, 170] : [170, 150], 2), { transA, transB, alpha: 0.75 }));
+for (const simd of ['simd128', 'relaxed'] as const) {
+  describe.skipIf(!builds[simd])(`${simd} build${builds[simd] ? '' : ` (skipped: ${relaxed.reason})`}`, () => {
+    beforeAll(() => {
+      ({ single, multi, multiImpl } = builds[simd]!);
     });
-    it(`columns (n > m), transA=${transA} transB=${transB}`, () => {
-      compare((be) => be.gemm(rand(be, transA ? [200, 61] : [61, 200], 3), rand(be, transB ? [301, 200] : [200, 301], 4), { transA, transB }));
-    });
-  }
-  it('batches (batch >= threads), shared B', () => {
-    compare((be) => be.gemm(rand(be, [5, 70, 90], 5), rand(be, [90, 80], 6)));
-  });
-  it('a batch smaller than the thread count splits rows of every entry', () => {
-    compare((be) => be.gemm(rand(be, [2, 130, 100], 7), rand(be, [2, 100, 90], 8)));
-  });
-  it('alpha and beta with c', () => {
-    compare((be) => be.gemm(rand(be, [150, 140], 9), rand(be, [140, 130], 10), { alpha: -0.5, beta: 0.25, c: rand(be, [150, 130], 11) }));
-  });
-});
 
-describe('gathered GEMM split across threads', () => {
-  it('entries claimed in chunks give the one-thread result', () => {
-    const shapes = Array.from({ length: 300 }, (_, i) => [1 + (i % 19), 30 + (i % 41), 20 + (i % 53)] as const);
-    compare((be) => {
-      const g = new Generator(77);
-      const rows: number[] = [], cols: number[] = [];
-      let aSize = 0;
-      const entries = shapes.map(([m, k, n]) => {
-        const e = { m, k, n, aOffset: aSize, rowsOffset: rows.length, colsOffset: cols.length };
-        for (let q = 0; q < k; q++) rows.push(g.int(120));
-        for (let j = 0; j < n; j++) cols.push(g.int(90));
-        aSize += m * k;
-        return e;
+    describe('GEMM split across threads', () => {
+      const flags = [[false, false], [true, false], [false, true], [true, true]] as const;
+      for (const [transA, transB] of flags) {
+        it(`rows (m >= n), transA=${transA} transB=${transB}`, () => {
+          compare((be) => be.gemm(rand(be, transA ? [170, 203] : [203, 170], 1), rand(be, transB ? [150, 170] : [170, 150], 2), { transA, transB, alpha: 0.75 }));
+        });
+        it(`columns (n > m), transA=${transA} transB=${transB}`, () => {
+          compare((be) => be.gemm(rand(be, transA ? [200, 61] : [61, 200], 3), rand(be, transB ? [301, 200] : [200, 301], 4), { transA, transB }));
+        });
+      }
+      it('batches (batch >= threads), shared B', () => {
+        compare((be) => be.gemm(rand(be, [5, 70, 90], 5), rand(be, [90, 80], 6)));
       });
-      const r = be.gatheredGemm(
-        rand(be, [aSize], 60), rand(be, [120, 90], 61), be.tensor(Int32Array.from(rows)), rand(be, [rows.length], 62),
-        be.tensor(Int32Array.from(cols)), null, entries,
-      );
-      return r.out;
+      it('a batch smaller than the thread count splits rows of every entry', () => {
+        compare((be) => be.gemm(rand(be, [2, 130, 100], 7), rand(be, [2, 100, 90], 8)));
+      });
+      it('alpha and beta with c', () => {
+        compare((be) => be.gemm(rand(be, [150, 140], 9), rand(be, [140, 130], 10), { alpha: -0.5, beta: 0.25, c: rand(be, [150, 130], 11) }));
+      });
+    });
+
+    describe('gathered GEMM split across threads', () => {
+      it('entries claimed in chunks give the one-thread result', () => {
+        const shapes = Array.from({ length: 300 }, (_, i) => [1 + (i % 19), 30 + (i % 41), 20 + (i % 53)] as const);
+        compare((be) => {
+          const g = new Generator(77);
+          const rows: number[] = [], cols: number[] = [];
+          let aSize = 0;
+          const entries = shapes.map(([m, k, n]) => {
+            const e = { m, k, n, aOffset: aSize, rowsOffset: rows.length, colsOffset: cols.length };
+            for (let q = 0; q < k; q++) rows.push(g.int(120));
+            for (let j = 0; j < n; j++) cols.push(g.int(90));
+            aSize += m * k;
+            return e;
+          });
+          const r = be.gatheredGemm(
+            rand(be, [aSize], 60), rand(be, [120, 90], 61), be.tensor(Int32Array.from(rows)), rand(be, [rows.length], 62),
+            be.tensor(Int32Array.from(cols)), null, entries,
+          );
+          return r.out;
+        });
+      });
+    });
+
+    describe('conv2d split across threads', () => {
+      interface ConvCase { label: string; x: number[]; w: number[]; options: Conv2dOptions; bias?: boolean }
+      const cases: ConvCase[] = [
+        { label: 'items (batch >= threads), 3x3 pad 1, bias', x: [4, 16, 24, 24], w: [32, 16, 3, 3], options: { padding: 1 }, bias: true },
+        { label: 'one image (columns / channels split), stride 2, asymmetric padding', x: [1, 32, 61, 47], w: [48, 32, 3, 3], options: { stride: 2, padding: [1, 0, 2, 1] } },
+        { label: 'groups and dilation', x: [2, 24, 33, 29], w: [36, 12, 3, 3], options: { groups: 2, dilation: 2, padding: 2 }, bias: true },
+        { label: '1x1 (no im2col)', x: [3, 64, 25, 23], w: [80, 64, 1, 1], options: {} },
+        { label: 'wide input (input gradient as a transposed convolution), columns split', x: [2, 48, 20, 20], w: [8, 48, 3, 3], options: { padding: 1 } },
+        { label: 'depthwise 5x5', x: [1, 96, 41, 39], w: [96, 1, 5, 5], options: { groups: 96, padding: 2 } },
+      ];
+      for (const c of cases) {
+        const dyShape = (be: Backend): number[] => {
+          const p = be.conv2dParams(c.x, c.w, c.options);
+          return [p.n, p.cOut, p.outH, p.outW];
+        };
+        it(`forward: ${c.label}`, () => {
+          compare((be) => be.conv2d(rand(be, c.x, 20), rand(be, c.w, 21), c.bias ? rand(be, [c.w[0]!], 22) : null, c.options));
+        });
+        it(`input gradient: ${c.label}`, () => {
+          compare((be) => be.conv2dBackwardInput(rand(be, dyShape(be), 23), rand(be, c.w, 24), c.x, c.options));
+        });
+        it(`weight gradient: ${c.label}`, () => {
+          compare((be) => be.conv2dBackwardWeight(rand(be, c.x, 25), rand(be, dyShape(be), 26), c.w, c.options));
+        });
+      }
     });
   });
-});
-
-describe('conv2d split across threads', () => {
-  interface ConvCase { label: string; x: number[]; w: number[]; options: Conv2dOptions; bias?: boolean }
-  const cases: ConvCase[] = [
-    { label: 'items (batch >= threads), 3x3 pad 1, bias', x: [4, 16, 24, 24], w: [32, 16, 3, 3], options: { padding: 1 }, bias: true },
-    { label: 'one image (columns / channels split), stride 2, asymmetric padding', x: [1, 32, 61, 47], w: [48, 32, 3, 3], options: { stride: 2, padding: [1, 0, 2, 1] } },
-    { label: 'groups and dilation', x: [2, 24, 33, 29], w: [36, 12, 3, 3], options: { groups: 2, dilation: 2, padding: 2 }, bias: true },
-    { label: '1x1 (no im2col)', x: [3, 64, 25, 23], w: [80, 64, 1, 1], options: {} },
-    { label: 'wide input (input gradient as a transposed convolution), columns split', x: [2, 48, 20, 20], w: [8, 48, 3, 3], options: { padding: 1 } },
-    { label: 'depthwise 5x5', x: [1, 96, 41, 39], w: [96, 1, 5, 5], options: { groups: 96, padding: 2 } },
-  ];
-  for (const c of cases) {
-    const dyShape = (be: Backend): number[] => {
-      const p = be.conv2dParams(c.x, c.w, c.options);
-      return [p.n, p.cOut, p.outH, p.outW];
-    };
-    it(`forward: ${c.label}`, () => {
-      compare((be) => be.conv2d(rand(be, c.x, 20), rand(be, c.w, 21), c.bias ? rand(be, [c.w[0]!], 22) : null, c.options));
-    });
-    it(`input gradient: ${c.label}`, () => {
-      compare((be) => be.conv2dBackwardInput(rand(be, dyShape(be), 23), rand(be, c.w, 24), c.x, c.options));
-    });
-    it(`weight gradient: ${c.label}`, () => {
-      compare((be) => be.conv2dBackwardWeight(rand(be, c.x, 25), rand(be, dyShape(be), 26), c.w, c.options));
-    });
-  }
-});
+}
 
 describe('worker pool lifecycle', () => {
   it('reports its thread count and defaults to the available cores', async () => {
     expect(multiImpl.threads).toBe(3);
-    expect(singleImpl.threads).toBe(1);
+    expect(single.threads).toBe(1);
     const dflt = await createBackend('wasm');
     const os = await import('node:os');
     expect(dflt.threads).toBe(os.availableParallelism());
@@ -191,6 +210,28 @@ describe('worker pool lifecycle', () => {
       const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 60_000, encoding: 'utf8' });
       expect(result.status, result.stderr).toBe(0);
       expect(result.stdout.trim()).toBe('256');
+    }
+  });
+});
+
+describe('instruction-set builds', () => {
+  it("'auto' picks relaxed SIMD where the runtime has it; RELEVANCE_WASM_SIMD overrides; a bad value is named", async () => {
+    const auto = await createWasmImpl({ threads: 1 });
+    expect(auto.build).toBe(relaxed.available ? 'wasm-relaxed' : 'wasm-simd128');
+    expect(builds.simd128.multiImpl.build).toBe('wasm-simd128');
+    if (builds.relaxed) expect(builds.relaxed.multiImpl.build).toBe('wasm-relaxed');
+    const be = new Backend(auto, 1);
+    expect(be.build).toBe(auto.build);
+    be.destroy();
+    process.env['RELEVANCE_WASM_SIMD'] = 'simd128';
+    try {
+      const forced = await createWasmImpl({ threads: 1 });
+      expect(forced.build).toBe('wasm-simd128');
+      forced.destroy();
+      process.env['RELEVANCE_WASM_SIMD'] = 'avx';
+      await expect(createWasmImpl({ threads: 1 })).rejects.toThrow(/RELEVANCE_WASM_SIMD/);
+    } finally {
+      delete process.env['RELEVANCE_WASM_SIMD'];
     }
   });
 });

@@ -3,9 +3,37 @@
  * sparse P, repulsion approximated with the space-partitioning tree, and
  *   grad_i = 4 (a sum_j p_ij w_ij (y_i - y_j) - (1 / Z) sum_j w_ij^2 (y_i - y_j)),
  * Z estimated from the same traversal. The KL uses that Z estimate.
+ *
+ * With threads > 1 the repulsions (the tree walks, most of the time) are
+ * computed in chunks of the tree order on the caller and Node workers
+ * (stats/parallel.ts); Z is still summed on the caller in tree order, so the
+ * result has the same bits for any thread count.
  */
+
+/** Points below which the repulsions stay on the calling thread (a round trip to the workers costs more). */
+const PARALLEL_MIN_POINTS = 1000;
+
+/**
+ * Repulsions for chunks of the tree order: chunk c covers order[c * chunk ...];
+ * its row holds the chunk's sum_j q_ij (chunk values) then its forces
+ * (chunk x dims), zero past the last point.
+ */
+export function repulsionChunks(tree: TreeArrays, thetaSq: number, chunk: number): (c: number) => Float64Array {
+  const stack = repulsionStack();
+  const force = new Float64Array(3);
+  const n = tree.order.length, d = tree.dims;
+  return (c) => {
+    const row = new Float64Array(chunk * (1 + d));
+    for (let u = 0; u < chunk && c * chunk + u < n; u++) {
+      row[u] = treeRepulsion(tree, tree.order[c * chunk + u]!, thetaSq, force, stack);
+      for (let k = 0; k < d; k++) row[chunk + u * d + k] = force[k]!;
+    }
+    return row;
+  };
+}
 import type { SparseAffinities } from './joint-probabilities.js';
-import { SpacePartitioningTree } from './space-partitioning-tree.js';
+import { repulsionStack, SpacePartitioningTree, treeRepulsion, type TreeArrays } from './space-partitioning-tree.js';
+import { parallelRows } from '../stats/parallel.js';
 import type { TsneObjective } from './tsne-objective.js';
 
 export class BarnesHutObjective implements TsneObjective {
@@ -15,9 +43,11 @@ export class BarnesHutObjective implements TsneObjective {
   private readonly pLogP: number;
   private readonly tree: SpacePartitioningTree;
   private repulsive = new Float64Array(0);
+  private readonly threads: number;
 
-  constructor(p: SparseAffinities, dims: 2 | 3, theta: number, pLogP: number) {
+  constructor(p: SparseAffinities, dims: 2 | 3, theta: number, pLogP: number, threads = 1) {
     this.p = p;
+    this.threads = threads;
     this.dims = dims;
     this.thetaSq = theta * theta;
     this.pLogP = pLogP;
@@ -30,15 +60,7 @@ export class BarnesHutObjective implements TsneObjective {
     if (this.repulsive.length !== n * dims) this.repulsive = new Float64Array(n * dims);
     const rep = this.repulsive;
     this.tree.build(y, n);
-    const force = new Float64Array(3);
-    let z = 0;
-    // in tree order: consecutive points walk nearly the same cells (cache friendly)
-    const order = this.tree.order;
-    for (let t = 0; t < n; t++) {
-      const i = order[t]!;
-      z += this.tree.repulsion(i, this.thetaSq, force);
-      for (let k = 0; k < dims; k++) rep[i * dims + k] = force[k]!;
-    }
+    const z = this.threads > 1 && n >= PARALLEL_MIN_POINTS ? this.repulsionOnThreads(y, n, rep) : this.repulsionHere(n, rep);
     const { rowStart, columns, values } = p;
     let pLogW = 0;
     const invZ = 1 / z;
@@ -64,6 +86,39 @@ export class BarnesHutObjective implements TsneObjective {
       if (dims === 3) gradient[i * dims + 2] = 4 * (exaggeration * a2 - rep[i * dims + 2]! * invZ);
     }
     return withKl ? this.pLogP - pLogW + Math.log(z) : NaN;
+  }
+
+  /** Repulsions into rep, and Z, on this thread, in tree order (consecutive points walk nearly the same cells). */
+  private repulsionHere(n: number, rep: Float64Array): number {
+    const { dims } = this;
+    const force = new Float64Array(3);
+    const order = this.tree.order;
+    let z = 0;
+    for (let t = 0; t < n; t++) {
+      const i = order[t]!;
+      z += this.tree.repulsion(i, this.thetaSq, force);
+      for (let k = 0; k < dims; k++) rep[i * dims + k] = force[k]!;
+    }
+    return z;
+  }
+
+  /** The same on threads: chunks of the tree order, then Z summed here in tree order. */
+  private repulsionOnThreads(y: Float64Array, n: number, rep: Float64Array): number {
+    const { dims, thetaSq } = this;
+    const tree = this.tree.snapshot();
+    const chunk = Math.max(64, Math.ceil(n / (8 * this.threads)));
+    const chunks = Array.from({ length: Math.ceil(n / chunk) }, (_, c) => c);
+    const rowLength = chunk * (1 + dims);
+    const options = { cells: tree.cells, order: tree.order, position: tree.position, dims, thetaSq, chunk };
+    const rows = parallelRows('tsne-repulsion', { values: y, rows: n, cols: dims }, options, chunks, rowLength, this.threads, () => repulsionChunks(tree, thetaSq, chunk));
+    let z = 0;
+    for (let t = 0; t < n; t++) {
+      const base = Math.floor(t / chunk) * rowLength, u = t % chunk;
+      const i = tree.order[t]!;
+      z += rows[base + u]!;
+      for (let k = 0; k < dims; k++) rep[i * dims + k] = rows[base + chunk + u * dims + k]!;
+    }
+    return z;
   }
 
   dispose(): void {}

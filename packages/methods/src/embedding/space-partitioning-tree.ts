@@ -32,6 +32,7 @@ export class SpacePartitioningTree {
   private readonly offsets = new Int32Array((MAX_DEPTH + 1) * 8);
   private readonly stack = new Int32Array(8 * (MAX_DEPTH + 2));
   private y: Float64Array = new Float64Array(0);
+  private arrays: TreeArrays | undefined;
 
   constructor(dims: 2 | 3) {
     this.dims = dims;
@@ -69,6 +70,7 @@ export class SpacePartitioningTree {
     this.used = 1;
     this.buildCell(0, 0, n, centre[0]!, centre[1]!, centre[2]!, half, 0);
     for (let t = 0; t < n; t++) this.position[this.order[t]!] = t;
+    this.arrays = { dims: d, cells: this.cells.subarray(0, this.used * STRIDE), order: this.order, position: this.position, y };
   }
 
   private reserve(cells: number): void {
@@ -153,60 +155,84 @@ export class SpacePartitioningTree {
    * with cells far enough (side^2 < theta^2 |y_i - centre|^2) taken as one body.
    */
   repulsion(i: number, thetaSq: number, force: Float64Array): number {
-    const d = this.dims;
-    const y = this.y;
-    const yi0 = y[i * d]!;
-    const yi1 = y[i * d + 1]!;
-    const yi2 = d === 3 ? y[i * d + 2]! : 0;
-    const pos = this.position[i]!;
-    const { cells, order, stack, children } = this;
-    let sp = 0;
-    stack[sp++] = 0;
-    let sumQ = 0, f0 = 0, f1 = 0, f2 = 0;
-    while (sp > 0) {
-      const rec = stack[--sp]! * STRIDE;
-      const cnt = cells[rec + COUNT]!;
-      const s = cells[rec + START]!;
-      const contains = pos >= s && pos < s + cnt;
-      const fc = cells[rec + FIRST_CHILD]!;
-      if (fc < 0 && cnt > 1) {
-        // a leaf of coincident points: one by one
-        for (let t = s; t < s + cnt; t++) {
-          const j = order[t]!;
-          if (j === i) continue;
-          const d0 = yi0 - y[j * d]!;
-          const d1 = yi1 - y[j * d + 1]!;
-          const d2 = d === 3 ? yi2 - y[j * d + 2]! : 0;
-          const q = 1 / (1 + d0 * d0 + d1 * d1 + d2 * d2);
-          sumQ += q;
-          const qq = q * q;
-          f0 += qq * d0;
-          f1 += qq * d1;
-          f2 += qq * d2;
-        }
-        continue;
-      }
-      if (contains && fc < 0) continue;
-      const d0 = yi0 - cells[rec + MX]!;
-      const d1 = yi1 - cells[rec + MY]!;
-      const d2 = yi2 - cells[rec + MZ]!;
-      const distSq = d0 * d0 + d1 * d1 + d2 * d2;
-      // a single-point leaf is exact; a far cell is one body at its centre of mass
-      if (fc < 0 || (!contains && cells[rec + WIDTH_SQ]! < thetaSq * distSq)) {
-        const q = 1 / (1 + distSq);
-        sumQ += cnt * q;
-        const qq = cnt * q * q;
+    return treeRepulsion(this.arrays!, i, thetaSq, force, this.stack);
+  }
+
+  /** The built tree as plain arrays (views, not copies; valid until the next build): what a worker thread needs. */
+  snapshot(): TreeArrays {
+    if (!this.arrays) throw new Error('SpacePartitioningTree: snapshot() before build()');
+    return this.arrays;
+  }
+}
+
+/** A built tree as arrays: cell records (STRIDE numbers each), points in cell order, each point's place in it, coordinates. */
+export interface TreeArrays {
+  dims: 2 | 3;
+  cells: Float64Array;
+  order: Int32Array;
+  position: Int32Array;
+  y: Float64Array;
+}
+
+/** Stack space treeRepulsion needs. */
+export function repulsionStack(): Int32Array {
+  return new Int32Array(8 * (MAX_DEPTH + 2));
+}
+
+/** SpacePartitioningTree.repulsion over a tree's arrays (the same arithmetic on any thread). */
+export function treeRepulsion(tree: TreeArrays, i: number, thetaSq: number, force: Float64Array, stack: Int32Array): number {
+  const { dims: d, y, cells, order } = tree;
+  const children = d === 2 ? 4 : 8;
+  const yi0 = y[i * d]!;
+  const yi1 = y[i * d + 1]!;
+  const yi2 = d === 3 ? y[i * d + 2]! : 0;
+  const pos = tree.position[i]!;
+  let sp = 0;
+  stack[sp++] = 0;
+  let sumQ = 0, f0 = 0, f1 = 0, f2 = 0;
+  while (sp > 0) {
+    const rec = stack[--sp]! * STRIDE;
+    const cnt = cells[rec + COUNT]!;
+    const s = cells[rec + START]!;
+    const contains = pos >= s && pos < s + cnt;
+    const fc = cells[rec + FIRST_CHILD]!;
+    if (fc < 0 && cnt > 1) {
+      // a leaf of coincident points: one by one
+      for (let t = s; t < s + cnt; t++) {
+        const j = order[t]!;
+        if (j === i) continue;
+        const d0 = yi0 - y[j * d]!;
+        const d1 = yi1 - y[j * d + 1]!;
+        const d2 = d === 3 ? yi2 - y[j * d + 2]! : 0;
+        const q = 1 / (1 + d0 * d0 + d1 * d1 + d2 * d2);
+        sumQ += q;
+        const qq = q * q;
         f0 += qq * d0;
         f1 += qq * d1;
         f2 += qq * d2;
-      } else {
-        const base = fc;
-        for (let c = children - 1; c >= 0; c--) if (cells[(base + c) * STRIDE + COUNT]! > 0) stack[sp++] = base + c;
       }
+      continue;
     }
-    force[0] = f0;
-    force[1] = f1;
-    if (d === 3) force[2] = f2;
-    return sumQ;
+    if (contains && fc < 0) continue;
+    const d0 = yi0 - cells[rec + MX]!;
+    const d1 = yi1 - cells[rec + MY]!;
+    const d2 = yi2 - cells[rec + MZ]!;
+    const distSq = d0 * d0 + d1 * d1 + d2 * d2;
+    // a single-point leaf is exact; a far cell is one body at its centre of mass
+    if (fc < 0 || (!contains && cells[rec + WIDTH_SQ]! < thetaSq * distSq)) {
+      const q = 1 / (1 + distSq);
+      sumQ += cnt * q;
+      const qq = cnt * q * q;
+      f0 += qq * d0;
+      f1 += qq * d1;
+      f2 += qq * d2;
+    } else {
+      const base = fc;
+      for (let c = children - 1; c >= 0; c--) if (cells[(base + c) * STRIDE + COUNT]! > 0) stack[sp++] = base + c;
+    }
   }
+  force[0] = f0;
+  force[1] = f1;
+  if (d === 3) force[2] = f2;
+  return sumQ;
 }

@@ -18,6 +18,7 @@
  */
 import { Generator, toGenerator, type Backend, type Tensor } from '@relevance/core-wasm';
 import { BarnesHutObjective } from './barnes-hut-objective.js';
+import { resolveThreads } from '../stats/parallel.js';
 import { ExactObjective } from './exact-objective.js';
 import { denseJointProbabilities, negativeEntropy, sparseJointProbabilities } from './joint-probabilities.js';
 import { nearestNeighbours, squaredDistanceMatrix, type HostMatrix } from './pairwise-distances.js';
@@ -41,6 +42,8 @@ export interface TsneOptions {
   method?: TsneMethod;
   /** Barnes-Hut accuracy: a cell is one body when side / distance < theta (default 0.5; 0 is exact). */
   theta?: number;
+  /** Barnes-Hut: threads for the repulsions (the caller and Node workers; default 1); the same bits for any count. */
+  threads?: number;
   /** Neighbours per point for Barnes-Hut's sparse P (default min(n - 1, floor(3 perplexity))). */
   neighbours?: number;
   /** Gradient steps in all (default 1000). */
@@ -119,6 +122,7 @@ interface Settings {
   finalMomentum: number;
   minGain: number;
   klEvery: number;
+  threads: number;
 }
 
 function settings(n: number, o: TsneOptions): Settings {
@@ -150,7 +154,7 @@ function settings(n: number, o: TsneOptions): Settings {
   check(Number.isInteger(klEvery) && klEvery >= 1, `klEvery must be a positive integer, got ${klEvery}`);
   return {
     dims, perplexity, tolerance: o.perplexityTolerance ?? 1e-5, method, theta, neighbours, iterations, exaggeration, exaggerationIterations, learningRate,
-    initialMomentum: o.initialMomentum ?? 0.5, finalMomentum: o.finalMomentum ?? 0.8, minGain: o.minGain ?? 0.01, klEvery,
+    initialMomentum: o.initialMomentum ?? 0.5, finalMomentum: o.finalMomentum ?? 0.8, minGain: o.minGain ?? 0.01, klEvery, threads: resolveThreads(o.threads, 'tsne'),
   };
 }
 
@@ -191,7 +195,7 @@ async function buildObjective(be: Backend, x: HostMatrix, s: Settings): Promise<
   const knn = await nearestNeighbours(be, x, s.neighbours);
   const c = calibratePerplexity(knn.distances, n, knn.k, () => -1, calibration);
   const joint = sparseJointProbabilities(c.probabilities, knn.indices, n, knn.k);
-  return { objective: new BarnesHutObjective(joint, s.dims as 2 | 3, s.theta, negativeEntropy(joint.values)), perplexities: c.perplexities, unconverged: c.unconverged };
+  return { objective: new BarnesHutObjective(joint, s.dims as 2 | 3, s.theta, negativeEntropy(joint.values), s.threads), perplexities: c.perplexities, unconverged: c.unconverged };
 }
 
 /** Embed the rows of `x` ([points, features], float32) in `dims` dimensions. */

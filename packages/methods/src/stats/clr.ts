@@ -15,6 +15,8 @@ export interface ClrOptions {
   discretizer?: Discretizer;
   /** Bins for the uniform discretisers (default ceil(sqrt(n))). */
   bins?: number;
+  /** Threads for the discretisation (the caller and Node workers; default 1): the same bytes for any count. */
+  threads?: number;
   /** Apply ARACNe's DPI with this tolerance (0 = strict) before CLR; omitted = no DPI. */
   dpiTolerance?: number;
 }
@@ -72,7 +74,7 @@ export function aracneDpi(mi: Float64Array, p: number, tolerance = 0): Float64Ar
 /** CLR network scores (symmetric p x p, diagonal 0). Deterministic. */
 export function clr(d: DataMatrix, options: ClrOptions = {}): Float64Array {
   if (d.cols < 3) throw new Error(`clr: needs at least 3 genes (columns), got ${d.cols}`);
-  const disc = discretizeColumns(d, options.discretizer ?? 'bayesian-blocks', options.bins);
+  const disc = discretizeColumns(d, options.discretizer ?? 'bayesian-blocks', options.bins, options.threads);
   let mi = mutualInformationMatrix(disc);
   if (options.dpiTolerance !== undefined) mi = aracneDpi(mi, d.cols, options.dpiTolerance);
   return clrFromMi(mi, d.cols);

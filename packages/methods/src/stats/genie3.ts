@@ -17,6 +17,7 @@
 import { Generator } from '@relevance/core-wasm';
 import type { DataMatrix } from './networks.js';
 import { binColumns, HistogramTreeBuilder, resolveMaxFeatures, type BinnedMatrix } from './trees.js';
+import { parallelRows, resolveThreads } from './parallel.js';
 
 export interface Genie3Options {
   /** Trees per target (default GENIE3_DEFAULT_TREES = 300; published 1000). */
@@ -32,6 +33,8 @@ export interface Genie3Options {
   bootstrap?: boolean;
   /** Genes used as targets (default all). */
   targets?: number[];
+  /** Threads (the caller and Node workers; default 1): the same bytes for any count. */
+  threads?: number;
 }
 
 /**
@@ -80,9 +83,29 @@ export function targetRows(d: DataMatrix, j: number, scale: boolean): { rows: In
 
 /**
  * GENIE3 edge scores, a p x p matrix indexed [target * p + source], diagonal 0.
- * Same seed gives identical output.
+ * Same seed gives identical output, for any `threads`.
  */
 export function genie3(d: DataMatrix, options: Genie3Options = {}): Float64Array {
+  const { targets } = genie3Rows(d, options);
+  const threads = resolveThreads(options.threads, 'genie3');
+  const rows = parallelRows('genie3', d, { ...options }, targets, d.cols, threads, () => genie3Rows(d, options).row);
+  return scatterRows(rows, targets, d.cols);
+}
+
+/** Rows computed for `targets` (row k = target targets[k]) placed in a p x p matrix, other rows 0. */
+export function scatterRows(rows: Float64Array, targets: readonly number[], p: number): Float64Array {
+  const out = new Float64Array(p * p);
+  targets.forEach((t, k) => out.set(rows.subarray(k * p, (k + 1) * p), t * p));
+  return out;
+}
+
+/**
+ * GENIE3 one target at a time: the options checked, the targets, and a row
+ * function (target -> its p scores, diagonal 0). Gene t's forest draws from
+ * the t-th fork of the seed's generator whatever else is computed, so a row
+ * is a pure function of (data, options, t): what lets threads share targets.
+ */
+export function genie3Rows(d: DataMatrix, options: Genie3Options): { targets: number[]; row: (t: number) => Float64Array } {
   const trees = options.trees ?? GENIE3_DEFAULT_TREES;
   checkPositiveInt(trees, 'trees', 'genie3');
   const minLeaf = options.minLeaf ?? 1;
@@ -92,18 +115,32 @@ export function genie3(d: DataMatrix, options: Genie3Options = {}): Float64Array
   const p = d.cols;
   if (p < 2) throw new Error(`genie3: need at least 2 genes (columns), got ${p}`);
   const maxFeatures = resolveMaxFeatures(options.maxFeatures ?? 'sqrt', p - 1, 'genie3');
-  const binned = binColumns(d);
-  const builder = new HistogramTreeBuilder(binned);
-  const root = new Generator(options.seed ?? 0);
-  const out = new Float64Array(p * p);
-  const targets = new Set(checkTargets(options.targets, p, 'genie3'));
-  for (let t = 0; t < p; t++) {
-    const rng = root.fork(); // one stream per gene, drawn whether or not it is a target
-    if (!targets.has(t)) continue;
-    const imp = forestImportance(d, binned, builder, t, { trees, maxFeatures, maxDepth, minLeaf, bootstrap: options.bootstrap ?? true, rng });
-    for (let s = 0; s < p; s++) out[t * p + s] = s === t ? 0 : imp[s]!;
-  }
-  return out;
+  const targets = checkTargets(options.targets, p, 'genie3');
+  const row = perTargetRow(d, options.seed ?? 0, (c, t) =>
+    forestImportance(d, c.binned, c.builder, t, { trees, maxFeatures, maxDepth, minLeaf, bootstrap: options.bootstrap ?? true, rng: c.rngs[t]! }));
+  return { targets, row };
+}
+
+/** What every target's tree model shares: the binned data, a tree builder, and gene t's generator (the t-th fork of the seed's). */
+export interface TargetContext {
+  binned: BinnedMatrix;
+  builder: HistogramTreeBuilder;
+  rngs: Generator[];
+}
+
+/** A row function over a context built on first use; the row's diagonal entry (target t) is set to 0. */
+export function perTargetRow(d: DataMatrix, seed: number, fit: (c: TargetContext, t: number) => Float64Array): (t: number) => Float64Array {
+  let c: TargetContext | undefined;
+  return (t) => {
+    if (!c) {
+      const binned = binColumns(d);
+      const root = new Generator(seed);
+      c = { binned, builder: new HistogramTreeBuilder(binned), rngs: Array.from({ length: d.cols }, () => root.fork()) };
+    }
+    const imp = fit(c, t);
+    imp[t] = 0;
+    return imp;
+  };
 }
 
 interface ForestOptions {

@@ -16,7 +16,8 @@
 import { Generator } from '@relevance/core-wasm';
 import type { DataMatrix } from './networks.js';
 import { binColumns, HistogramTreeBuilder, resolveMaxFeatures, type BinnedMatrix } from './trees.js';
-import { checkPositiveInt, checkTargets, targetRows } from './genie3.js';
+import { checkPositiveInt, checkTargets, perTargetRow, scatterRows, targetRows } from './genie3.js';
+import { parallelRows, resolveThreads } from './parallel.js';
 
 export interface GrnBoostOptions {
   /** Maximum boosting stages (arboreto: 5000). */
@@ -34,6 +35,8 @@ export interface GrnBoostOptions {
   seed?: number;
   /** Genes used as targets (default all). */
   targets?: number[];
+  /** Threads (the caller and Node workers; default 1): the same bytes for any count. */
+  threads?: number;
 }
 
 interface BoostParams {
@@ -61,24 +64,23 @@ function resolveParams(o: GrnBoostOptions, p: number): BoostParams {
 
 /**
  * GRNBoost2 edge scores, a p x p matrix indexed [target * p + source], diagonal 0.
- * Same seed gives identical output.
+ * Same seed gives identical output, for any `threads`.
  */
 export function grnboost2(d: DataMatrix, options: GrnBoostOptions = {}): Float64Array {
+  const { targets } = grnboost2Rows(d, options);
+  const threads = resolveThreads(options.threads, 'grnboost2');
+  const rows = parallelRows('grnboost2', d, { ...options }, targets, d.cols, threads, () => grnboost2Rows(d, options).row);
+  return scatterRows(rows, targets, d.cols);
+}
+
+/** GRNBoost2 one target at a time (gene t draws from the t-th fork of the seed's generator), as genie3Rows. */
+export function grnboost2Rows(d: DataMatrix, options: GrnBoostOptions): { targets: number[]; row: (t: number) => Float64Array } {
   const p = d.cols;
   if (p < 2) throw new Error(`grnboost2: need at least 2 genes (columns), got ${p}`);
   const params = resolveParams(options, p);
-  const binned = binColumns(d);
-  const builder = new HistogramTreeBuilder(binned);
-  const root = new Generator(options.seed ?? 0);
-  const out = new Float64Array(p * p);
-  const targets = new Set(checkTargets(options.targets, p, 'grnboost2'));
-  for (let t = 0; t < p; t++) {
-    const rng = root.fork();
-    if (!targets.has(t)) continue;
-    const imp = boostImportance(d, binned, builder, t, params, rng);
-    for (let s = 0; s < p; s++) out[t * p + s] = s === t ? 0 : imp[s]!;
-  }
-  return out;
+  const targets = checkTargets(options.targets, p, 'grnboost2');
+  const row = perTargetRow(d, options.seed ?? 0, (c, t) => boostImportance(d, c.binned, c.builder, t, params, c.rngs[t]!));
+  return { targets, row };
 }
 
 /** One target's boosted model; returns the normalised importances times the stages kept. */

@@ -10,6 +10,7 @@
  */
 import type { DataMatrix } from './networks.js';
 import { imputedColumn } from './trees.js';
+import { parallelRows, resolveThreads } from './parallel.js';
 
 export type Discretizer = 'bayesian-blocks' | 'uniform-width' | 'uniform-count';
 
@@ -104,9 +105,27 @@ export function discretize(values: Float64Array, method: Discretizer = 'bayesian
   return { ids: encode(values, edges), bins: edges.length - 1 };
 }
 
-/** Discretise every column of a data matrix (NaN imputed by the column median). */
-export function discretizeColumns(d: DataMatrix, method: Discretizer = 'bayesian-blocks', bins?: number): Discretized[] {
-  return Array.from({ length: d.cols }, (_, j) => discretize(imputedColumn(d, j), method, bins));
+/**
+ * Discretise every column of a data matrix (NaN imputed by the column
+ * median), the columns shared among `threads` threads (default 1; the same
+ * result for any count).
+ */
+export function discretizeColumns(d: DataMatrix, method: Discretizer = 'bayesian-blocks', bins?: number, threads = 1): Discretized[] {
+  const n = d.rows;
+  const columns = Array.from({ length: d.cols }, (_, j) => j);
+  const rows = parallelRows('discretize', d, { method, bins }, columns, n + 1, resolveThreads(threads, 'discretizeColumns'), () => discretizeRow(d, method, bins));
+  return columns.map((j) => ({ bins: rows[j * (n + 1)]!, ids: Int32Array.from(rows.subarray(j * (n + 1) + 1, (j + 1) * (n + 1))) }));
+}
+
+/** Column j discretised as one row of numbers: [bins, id_0, ..., id_{n-1}]. */
+export function discretizeRow(d: DataMatrix, method: Discretizer, bins: number | undefined): (j: number) => Float64Array {
+  return (j) => {
+    const c = discretize(imputedColumn(d, j), method, bins);
+    const row = new Float64Array(d.rows + 1);
+    row[0] = c.bins;
+    row.set(c.ids, 1);
+    return row;
+  };
 }
 
 /** Joint frequency table (a.bins x b.bins, row-major) of two discretised variables. */

@@ -22,6 +22,8 @@ export interface PidcOptions {
   discretizer?: Discretizer;
   /** Bins for the uniform discretisers (default ceil(sqrt(n))). */
   bins?: number;
+  /** Threads for the discretisation (the caller and Node workers; default 1): the same bytes for any count. */
+  threads?: number;
   /** Context step (default 'gamma', as the reference implementation). */
   context?: 'gamma' | 'empirical';
 }
@@ -124,7 +126,7 @@ export function pidc(d: DataMatrix, options: PidcOptions = {}): PidcResult {
   const context = options.context ?? 'gamma';
   if (context !== 'gamma' && context !== 'empirical') throw new Error(`pidc: option context must be 'gamma' or 'empirical', got ${String(context)}`);
   if (d.cols < 3) throw new Error(`pidc: needs at least 3 genes (columns) for triples, got ${d.cols}`);
-  const disc = discretizeColumns(d, options.discretizer ?? 'bayesian-blocks', options.bins);
+  const disc = discretizeColumns(d, options.discretizer ?? 'bayesian-blocks', options.bins, options.threads);
   const puc = pucScores(disc);
   return { scores: applyContext(puc, d.cols, context), puc };
 }

@@ -25,6 +25,8 @@ export interface ManifestOptions {
   inputs: ManifestInput[];
   seed: number;
   backend: string;
+  /** The kernels' build (Backend.build: 'wasm-relaxed', 'wasm-simd128', 'webgpu', ...): results differ in the last bits between builds. */
+  backendBuild?: string;
   threads: number;
   timings: Record<string, unknown>;
   used: Record<string, unknown>;
@@ -82,7 +84,7 @@ export async function runManifest(o: ManifestOptions): Promise<Record<string, un
 
 /** What manifest.json holds besides the environment fields (the browser app names its environment itself). */
 export function manifestRecord(o: Omit<ManifestOptions, 'outDir' | 'files'>, environment: { relevance_version: string | null; versions: Record<string, unknown>; platform: string }, outputs: { file: string; sha256: string }[]): Record<string, unknown> {
-  return { study: o.study, ...environment, inputs: o.inputs, seed: o.seed, backend: o.backend, threads: o.threads, used: o.used, timings_s: o.timings, outputs };
+  return { study: o.study, ...environment, inputs: o.inputs, seed: o.seed, backend: o.backend, ...(o.backendBuild ? { backend_build: o.backendBuild } : {}), threads: o.threads, used: o.used, timings_s: o.timings, outputs };
 }
 
 /**

@@ -13,7 +13,7 @@ import type {
 } from '../../kernels.js';
 import type { DType, Storage } from '../../tensor.js';
 import { WasmAllocator, type AllocatorStats } from './allocator.js';
-import { compileCoreModule, coreFunctionNames, createMemory, instantiateCore, type CoreExports, type CoreFunctionName } from './module.js';
+import { compileCoreModule, coreFunctionNames, createMemory, instantiateCore, resolveSimdBuild, type CoreExports, type CoreFunctionName } from './module.js';
 import { BINARY_CODES, REDUCE_CODES, UNARY_CODES } from './op-codes.js';
 import { chunkSize, PARALLEL_MIN_FLOPS, partsFor, SPLIT_FIRST, SPLIT_NONE, SPLIT_SECOND, SPLIT_THIRD } from './partition.js';
 import { coalesce, stridedParams } from './strided.js';
@@ -83,6 +83,8 @@ function poolParamWords(p: Pool2dParams): Int32Array {
 
 export class WasmImpl implements KernelImpl {
   readonly name = 'wasm' as const;
+  /** The kernels' instruction-set build: 'wasm-simd128' or 'wasm-relaxed' (module.ts). */
+  build = 'wasm-simd128';
   /** Threads kernels may use: the calling thread plus the workers. */
   readonly threads: number;
   /** Work (floating-point operations) below which a kernel stays on the calling thread. */
@@ -522,10 +524,13 @@ export async function createWasmImpl(options: WasmImplOptions = {}): Promise<Was
   }
   const sharedMemory = options.sharedMemory === false ? null : createMemory(INITIAL_PAGES, true);
   const memory = sharedMemory ?? createMemory(INITIAL_PAGES, false)!;
-  const module = await compileCoreModule(sharedMemory !== null);
+  const build = resolveSimdBuild(options.simd);
+  const module = await compileCoreModule(sharedMemory !== null, build);
   const core = await instantiateCore(module, memory);
   const functionNames = coreFunctionNames(module);
   const workers = sharedMemory ? requested - 1 : 0;
   const pool = workers > 0 ? await ThreadPool.create(workers, module, memory, functionNames) : null;
-  return new WasmImpl(core, memory, functionNames, pool, options.parallelMinFlops);
+  const impl = new WasmImpl(core, memory, functionNames, pool, options.parallelMinFlops);
+  impl.build = `wasm-${build}`;
+  return impl;
 }

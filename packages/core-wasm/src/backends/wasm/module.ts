@@ -6,6 +6,7 @@
  */
 import {
   CORE_WASM_BASE64, CORE_WASM_BYTES, CORE_WASM_MAXIMUM_PAGES, CORE_WASM_UNSHARED_BASE64, CORE_WASM_UNSHARED_BYTES,
+  CORE_WASM_RELAXED_BASE64, CORE_WASM_RELAXED_BYTES, CORE_WASM_RELAXED_UNSHARED_BASE64, CORE_WASM_RELAXED_UNSHARED_BYTES,
 } from '../../generated/core-wasm-binary.js';
 
 /** The kernels exported by assembly/index.ts (addresses are byte offsets into the memory). */
@@ -13,6 +14,8 @@ export interface CoreExports {
   heapBase(): number;
   simdPeak(chains: number, iterations: number, m: number, c: number): number;
   simdPeakFlops(chains: number, iterations: number): number;
+  /** 1 in the relaxed-SIMD build, 0 in the SIMD128 build. */
+  relaxedSimd(): number;
   gemm(
     a: number, b: number, c: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number,
     transA: number, transB: number, alpha: number, beta: number,
@@ -60,7 +63,17 @@ export type CoreFunctionName = keyof CoreExports;
 
 export const PAGE_BYTES = 65536;
 
-const compiled = new Map<boolean, Promise<WebAssembly.Module>>();
+/**
+ * The two instruction-set builds of the kernels: 'simd128' (plain SIMD, the
+ * fallback) and 'relaxed' (f32x4.relaxed_madd in the dot-product kernels: a
+ * fused multiply-add on CPUs that have one; assembly/fma.ts).
+ */
+export type SimdBuild = 'simd128' | 'relaxed';
+
+/** How the build is chosen: 'auto' = relaxed where the runtime validates it, else simd128. */
+export type SimdChoice = 'auto' | SimdBuild;
+
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -69,20 +82,60 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+function embedded(shared: boolean, build: SimdBuild): Uint8Array<ArrayBuffer> {
+  const [text, expected] = build === 'relaxed'
+    ? (shared ? [CORE_WASM_RELAXED_BASE64, CORE_WASM_RELAXED_BYTES] : [CORE_WASM_RELAXED_UNSHARED_BASE64, CORE_WASM_RELAXED_UNSHARED_BYTES])
+    : (shared ? [CORE_WASM_BASE64, CORE_WASM_BYTES] : [CORE_WASM_UNSHARED_BASE64, CORE_WASM_UNSHARED_BYTES]);
+  const bytes = decodeBase64(text);
+  if (bytes.length !== expected) {
+    throw new Error(`wasm backend: the embedded ${build} module decodes to ${bytes.length} bytes, expected ${expected}; rebuild with 'npm run build:as -w @relevance/core-wasm'`);
+  }
+  return bytes;
+}
+
+let relaxedValid = false;
+
 /**
- * The compiled module for a shared memory (default) or an unshared one,
- * compiled once per process or page.
+ * Whether this runtime accepts relaxed SIMD (V8: Node 22+, Chrome 114+; Node
+ * 20 only with --experimental-wasm-relaxed-simd): the relaxed module
+ * validates. A yes is remembered; a no is checked again (enableRelaxedSimdFlag
+ * may turn the feature on later).
  */
-export function compileCoreModule(shared = true): Promise<WebAssembly.Module> {
-  let module = compiled.get(shared);
+export function relaxedSimdSupported(): boolean {
+  relaxedValid ||= WebAssembly.validate(embedded(false, 'relaxed'));
+  return relaxedValid;
+}
+
+/**
+ * The build a choice resolves to. The environment variable
+ * RELEVANCE_WASM_SIMD (auto | relaxed | simd128) overrides 'auto', so a run
+ * can be repeated on the plain build. 'relaxed' on a runtime without it is an
+ * error naming the fix.
+ */
+export function resolveSimdBuild(choice: SimdChoice = 'auto'): SimdBuild {
+  const env = typeof process === 'object' ? process.env?.['RELEVANCE_WASM_SIMD'] : undefined;
+  const c = choice === 'auto' && env ? env : choice;
+  if (c !== 'auto' && c !== 'relaxed' && c !== 'simd128') {
+    throw new Error(`wasm backend: simd must be 'auto', 'relaxed' or 'simd128', got '${c}'${env ? ' (from RELEVANCE_WASM_SIMD)' : ''}`);
+  }
+  if (c === 'simd128') return 'simd128';
+  if (relaxedSimdSupported()) return 'relaxed';
+  if (c === 'relaxed') {
+    throw new Error("wasm backend: this runtime has no relaxed SIMD (Node 22+ or Chrome 114+ have it; Node 20 needs --experimental-wasm-relaxed-simd); use simd 'auto' or 'simd128'");
+  }
+  return 'simd128';
+}
+
+/**
+ * The compiled module for a shared memory (default) or an unshared one, in
+ * the given build, compiled once per process or page.
+ */
+export function compileCoreModule(shared = true, build: SimdBuild = 'simd128'): Promise<WebAssembly.Module> {
+  const key = `${shared}:${build}`;
+  let module = compiled.get(key);
   if (!module) {
-    const bytes = decodeBase64(shared ? CORE_WASM_BASE64 : CORE_WASM_UNSHARED_BASE64);
-    const expected = shared ? CORE_WASM_BYTES : CORE_WASM_UNSHARED_BYTES;
-    if (bytes.length !== expected) {
-      throw new Error(`wasm backend: the embedded module decodes to ${bytes.length} bytes, expected ${expected}; rebuild with 'npm run build:as -w @relevance/core-wasm'`);
-    }
-    module = WebAssembly.compile(bytes);
-    compiled.set(shared, module);
+    module = WebAssembly.compile(embedded(shared, build));
+    compiled.set(key, module);
   }
   return module;
 }

@@ -131,7 +131,7 @@ export const studyProteomicsCommand: Command = {
     { name: 'tsne', type: 'boolean', default: D.tsne, help: 'embed the instance networks with t-SNE for the report (--no-tsne to skip)' },
     { name: 'seed', type: 'integer', default: D.seed, help: 'seed of the split, the model, the masks and everything else random' },
     { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (auto = webgpu on a hardware GPU, else wasm)' },
-    { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)', appliesIf: { option: 'backend', is: ['auto', 'wasm'] } },
+    { name: 'threads', type: 'integer', placeholder: 'n', help: 'worker threads for the wasm kernels and the baselines GENIE3, GRNBoost2, PIDC and CLR (default: the available cores; the same bytes for any count)', appliesIf: { option: 'backend', is: ['auto', 'wasm'] } },
     { name: 'out', type: 'string', placeholder: 'dir', help: 'the run folder (default runs/proteomics-<date>-<time>)' },
     FORCE_OPTION,
   ],

@@ -86,6 +86,7 @@ export const tsneCommand: Command = {
         iterations,
         init: args.string('init') as 'pca' | 'random',
         seed: args.number('seed'),
+        threads: be.threads, // Barnes-Hut repulsions on the backend's threads: the same bits for any count
         ...(learningRate !== undefined ? { learningRate } : {}),
         onIteration: (_it, kl) => io.progress.tick(1, kl === undefined ? undefined : `KL ${kl.toFixed(4)}`),
       });

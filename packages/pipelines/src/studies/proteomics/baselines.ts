@@ -19,8 +19,8 @@ export interface BaselineMethod {
   directed: boolean;
   /** Also computed within each class (methods that are cheap enough). */
   perClass: boolean;
-  /** Scores for a data matrix (NaN = missing); `seed` for the random methods. */
-  compute(m: stats.DataMatrix, seed: number): Float64Array;
+  /** Scores for a data matrix (NaN = missing); `seed` for the random methods; `threads` (same bytes for any count) where the method uses them. */
+  compute(m: stats.DataMatrix, seed: number, threads: number): Float64Array;
 }
 
 /** Pearson/Spearman/partial correlation need complete rows or pairwise estimates; this one handles missing values. */
@@ -47,10 +47,10 @@ export const BASELINE_METHODS: readonly BaselineMethod[] = [
   { name: 'spearman', directed: false, perClass: true, compute: (m) => stats.correlationMatrix(m, 'spearman') },
   { name: 'partial_correlation', directed: false, perClass: true, compute: partialCorrelation },
   { name: 'graphical_lasso', directed: false, perClass: true, compute: graphicalLasso },
-  { name: 'genie3', directed: true, perClass: false, compute: (m, seed) => stats.genie3(m, { seed }) },
-  { name: 'grnboost2', directed: true, perClass: false, compute: (m, seed) => stats.grnboost2(m, { seed }) },
-  { name: 'pidc', directed: false, perClass: true, compute: (m) => stats.pidc(m).scores },
-  { name: 'clr', directed: false, perClass: true, compute: (m) => stats.clr(m) },
+  { name: 'genie3', directed: true, perClass: false, compute: (m, seed, threads) => stats.genie3(m, { seed, threads }) },
+  { name: 'grnboost2', directed: true, perClass: false, compute: (m, seed, threads) => stats.grnboost2(m, { seed, threads }) },
+  { name: 'pidc', directed: false, perClass: true, compute: (m, _seed, threads) => stats.pidc(m, { threads }).scores },
+  { name: 'clr', directed: false, perClass: true, compute: (m, _seed, threads) => stats.clr(m, { threads }) },
 ];
 
 export interface BaselineScores {
@@ -100,7 +100,7 @@ export function computeBaselines(
   data: StudyData,
   rows: readonly number[],
   seed: number,
-  options: { methods?: readonly string[]; perClassOnly?: boolean; onMethod?: (name: string, seconds: number) => void } = {},
+  options: { methods?: readonly string[]; perClassOnly?: boolean; threads?: number; onMethod?: (name: string, seconds: number) => void } = {},
 ): Map<string, BaselineScores> {
   const m = rowsMatrix(data, rows);
   const p = data.proteins.length;
@@ -109,7 +109,7 @@ export function computeBaselines(
     if (options.perClassOnly && !method.perClass) continue;
     if (options.methods && !options.methods.includes(method.name)) continue;
     const t0 = performance.now();
-    const raw = method.compute(m, seed);
+    const raw = method.compute(m, seed, options.threads ?? 1);
     const matrix = Float64Array.from(raw, (v, k) => (Number.isNaN(v) || Math.floor(k / p) === k % p ? 0 : v));
     const seconds = (performance.now() - t0) / 1000;
     out.set(method.name, { matrix, pairs: undirectedPairs(matrix, p), directed: method.directed, seconds });

@@ -114,7 +114,7 @@ export async function runProteomicsCore(source: DataOptions['source'], options: 
     io.progress.start('baselines', chosen.length + classesWithBaselines * chosen.filter((m) => m.perClass).length);
     const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
     const onBaseline = (name: string, scope: string, seconds: number): void => io.progress.tick(1, `${name} (${scope}) ${seconds.toFixed(1)} s`);
-    const result = finalize({ data, instances, truth, known, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaseline });
+    const result = finalize({ data, instances, truth, known, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaseline, threads: options.threads ?? be.threads });
     io.progress.done(chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', '));
     clock.lap('baselines');
     return { data, model, result, instances: instances.length, epochSeconds, timings: clock.timings, total: clock.total };

@@ -17,7 +17,7 @@ export async function embedInstanceNetworks(be: Backend, instances: readonly Ins
   const x = be.tensor(data, [n, P]);
   try {
     const perplexity = Math.max(2, Math.min(30, Math.floor((n - 1) / 3)));
-    const result = await tsne(x, { perplexity, seed, dims: 2 });
+    const result = await tsne(x, { perplexity, seed, dims: 2, threads: be.threads });
     return Float32Array.from(result.embedding);
   } finally {
     x.dispose();

@@ -42,6 +42,8 @@ export interface FinalizeInputs {
   seed: number;
   /** Called after each baseline with its time (progress). */
   onBaseline?: (name: string, scope: string, seconds: number) => void;
+  /** Threads for the baselines (default 1; the same bytes for any count). */
+  threads?: number;
 }
 
 export interface FinalizeResult {
@@ -143,14 +145,14 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
   const differences = data.classNames.length >= 2 ? classDifferences(networks, P, classRows) : null;
 
   // ---- baselines on the training split (cohort, and per class)
-  const baselineRuns = computeBaselines(data, data.train, inputs.seed, { methods: inputs.baselines, onMethod: (name, s) => inputs.onBaseline?.(name, 'cohort', s) });
+  const baselineRuns = computeBaselines(data, data.train, inputs.seed, { methods: inputs.baselines, threads: inputs.threads, onMethod: (name, s) => inputs.onBaseline?.(name, 'cohort', s) });
   const baselines = new Map([...baselineRuns].map(([name, b]) => [name, b.pairs]));
   for (const [name, b] of baselineRuns) metrics[`timing_s.methods.${name}`] = Number(b.seconds.toFixed(3));
   const classBaselines = new Map<string, Map<string, Float32Array>>();
   for (const c of data.classNames) {
     const rows = data.train.filter((r) => data.labels![r] === c);
     if (rows.length > p + 2) {
-      const runs = computeBaselines(data, rows, inputs.seed, { methods: inputs.baselines, perClassOnly: true, onMethod: (name, s) => inputs.onBaseline?.(name, c, s) });
+      const runs = computeBaselines(data, rows, inputs.seed, { methods: inputs.baselines, perClassOnly: true, threads: inputs.threads, onMethod: (name, s) => inputs.onBaseline?.(name, c, s) });
       classBaselines.set(c, new Map([...runs].map(([name, b]) => [name, b.pairs])));
     }
   }

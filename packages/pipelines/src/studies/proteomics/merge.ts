@@ -7,6 +7,7 @@
  * any batch scheduler (a Slurm array, a Kubernetes indexed job), and the
  * merged tables equal the unsharded run's.
  */
+import { availableParallelism } from 'node:os';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
@@ -143,7 +144,7 @@ async function writeMergedRun(shards: ShardConfig[], dirs: readonly string[], ou
       be.destroy();
     }
   }
-  const result = finalize({ data, instances, truth, known, directed: c.directed, topK: c.top_k, instanceTopK: c.instance_top_k, minInstanceCorrelation: c.aggregation?.min_instance_correlation ?? null, training: trainingRows, embedding, seed: c.seed });
+  const result = finalize({ data, instances, truth, known, directed: c.directed, topK: c.top_k, instanceTopK: c.instance_top_k, minInstanceCorrelation: c.aggregation?.min_instance_correlation ?? null, training: trainingRows, embedding, seed: c.seed, threads: availableParallelism() });
   const files = await writeTables(out, result.tables);
   for (const f of ['model.relevance', 'model.onnx', ...(c.synthetic ? ['synthetic_truth.csv', 'synthetic_cohort.parquet'] : [])]) await copyFile(join(shard0, f), join(out, f));
   const total = Number(((performance.now() - started) / 1000).toFixed(3));

@@ -225,6 +225,7 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
         inputs,
         seed: options.seed,
         backend: be.name,
+        backendBuild: be.build,
         threads: be.threads,
         timings: { ...timings, epochs_s: core.epochSeconds.map((s) => Number(s.toFixed(3))) },
         used: { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: core.instances },
