@@ -21,6 +21,13 @@ export function parseShard(text: string | undefined): ProteomicsOptions['shard']
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 
+/** --known-edges-columns a,b as a pair (none given: undefined). */
+export function knownEdgesColumns(list: string[]): [string, string] | undefined {
+  if (list.length === 0) return undefined;
+  if (list.length !== 2 || list.some((c) => c === '')) throw new UsageError(`--known-edges-columns ${list.join(',')}: give two column names, source then target, e.g. --known-edges-columns source_firehose,target_firehose`);
+  return [list[0]!, list[1]!];
+}
+
 const fixed = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '–');
 
 /** This run's network against every baseline on the truth, best AUROC first (the benchmark adds spreads over seeds). */
@@ -69,7 +76,9 @@ export const studyProteomicsCommand: Command = {
     { name: 'epsilon', type: 'number', default: D.epsilon, help: 'epsilon of the epsilon rule', appliesIf: { option: 'rule', is: ['epsilon'] } },
     { name: 'min-instance-correlation', type: 'number', help: 'leave patients whose hidden-protein predictions correlate less than this with the truth out of the class and cohort networks' },
     { name: 'truth', type: 'string', placeholder: 'edges.csv', help: 'true edges (columns source,target, optional class): AUROC/AUPR of cohort, class and patient networks and of every baseline' },
-    { name: 'known-edges', type: 'string', placeholder: 'edges.csv', help: 'prior knowledge (columns source,target; e.g. Reactome): top-k hypergeometric enrichment and AUROC' },
+    { name: 'known-edges', type: 'string', placeholder: 'edges.csv', help: 'prior knowledge (columns source,target; e.g. Reactome): top-k hypergeometric enrichment and AUROC; warns on stderr and in the report when fewer than half of its pairs are in the data' },
+    { name: 'known-edges-columns', type: 'list', placeholder: 'a,b', help: "the source and target columns of --known-edges (default source,target), e.g. source_firehose,target_firehose", appliesIf: { anyGiven: ['known-edges'] } },
+    { name: 'known-edges-map', type: 'string', placeholder: 'names.csv', help: "map --known-edges names to the data's: a table whose first column is the list's name and second the data's (e.g. antibody_name_map_keyl_to_firehose.csv)", appliesIf: { anyGiven: ['known-edges'] } },
     { name: 'baselines', type: 'list', default: [...D.baselines], placeholder: 'names|none', help: `the field's methods computed next to the network on the training rows, timed: ${D.baselines.join(', ')} (GENIE3 and GRNBoost2 take the longest), or none` },
     { name: 'known-top-k', type: 'list', default: D.topK.map(String), placeholder: '36,100', help: 'k of the top-k enrichment', appliesIf: { anyGiven: ['known-edges'] } },
     { name: 'directed', type: 'boolean', help: 'evaluate directed edges (source predicts target) instead of undirected pairs' },
@@ -123,6 +132,8 @@ export const studyProteomicsCommand: Command = {
       minInstanceCorrelation: args.optionalNumber('min-instance-correlation') ?? null,
       truth: args.optionalString('truth'),
       knownEdges: args.optionalString('known-edges'),
+      knownEdgesColumns: knownEdgesColumns(args.list('known-edges-columns')),
+      knownEdgesMap: args.optionalString('known-edges-map'),
       directed: args.flag('directed'),
       topK,
       baselines: args.list('baselines').includes('none') ? [] : args.list('baselines'),

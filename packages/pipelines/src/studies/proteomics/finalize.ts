@@ -14,6 +14,7 @@ import type { EdgeList } from './edge-files.js';
 import { classDifferences, rankingQuality, topKEnrichment } from './evaluation.js';
 import { aggregate, LionessPearson, networkScore, pairCount, symmetrize, type AggregateNetwork } from './networks.js';
 import { computeBaselines, partialCorrelationPairs, rowsMatrix } from './baselines.js';
+import { knownEdgeMatchMetrics } from './known-edge-match.js';
 
 export interface InstanceRecord {
   /** Row index into the study data. */
@@ -253,6 +254,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
       metrics[`known_edges.${m}.auroc`] = round(stats.auroc(scores, labels));
     }
     metrics['known_edges.pairs_in_data'] = known.undirected.size;
+    Object.assign(metrics, knownEdgeMatchMetrics(known.match));
   }
 
   // ---- prediction quality

@@ -38,6 +38,10 @@ export interface ProteomicsOptions extends MaskedModelOptions, RelevanceOptions 
   minInstanceCorrelation: number | null;
   truth?: string;
   knownEdges?: string;
+  /** The source and target columns of --known-edges (default 'source','target'). */
+  knownEdgesColumns?: [string, string];
+  /** A name-mapping table for --known-edges (list name, data name). */
+  knownEdgesMap?: string;
   directed: boolean;
   topK: number[];
   /** Baselines computed next to the network (BASELINE_NAMES). */
@@ -157,6 +161,8 @@ export function resolvedConfig(o: ProteomicsOptions): Record<string, unknown> {
     aggregation: { instance: 'mean of |R(s->t)| and |R(t->s)|', class: 'mean over the class test instances less 1/2 x the strongest two-step path (median and IQR beside it)', cohort: 'mean over test instances less 1/2 x the strongest two-step path (median and IQR beside it)', min_instance_correlation: o.minInstanceCorrelation },
     truth: o.truth ?? null,
     known_edges: o.knownEdges ?? null,
+    known_edges_columns: o.knownEdgesColumns ?? null,
+    known_edges_map: o.knownEdgesMap ?? null,
     directed: o.directed,
     top_k: o.topK,
     baselines: o.baselines,
@@ -220,7 +226,8 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
   io.log(`data: ${data.rows} rows, ${data.proteins.length} proteins${data.classNames.length ? `, ${data.classNames.length} classes (${data.classNames.join(', ')})` : ''}, ${missingTotal} missing values; train ${data.train.length}, test ${data.test.length}`);
   const truthPath = options.truth ?? (data.synthetic ? await synthesizedTruth(data, outDir) : undefined);
   const truth: EdgeList | null = truthPath ? await readEdgeList(truthPath, data.proteins, 'truth', data.dropped.map((d) => d.protein)) : null;
-  const known: EdgeList | null = options.knownEdges ? await readEdgeList(options.knownEdges, data.proteins, 'known') : null;
+  const known: EdgeList | null = options.knownEdges ? await readEdgeList(options.knownEdges, data.proteins, 'known', [], { columns: options.knownEdgesColumns, map: options.knownEdgesMap }) : null;
+  if (known?.match.warning) io.log(`warning: ${known.match.warning}`);
   lap('load');
 
   // ---- masked predictor
@@ -277,6 +284,7 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
     if (!options.data && !options.sql) inputs.push({ path: 'synthetic_cohort.parquet', sha256: await sha256File(`${outDir}/synthetic_cohort.parquet`), rows: data.tableRows, columns: data.tableColumns });
     if (options.truth) inputs.push({ path: options.truth, sha256: await sha256File(options.truth) });
     if (options.knownEdges) inputs.push({ path: options.knownEdges, sha256: await sha256File(options.knownEdges) });
+    if (options.knownEdgesMap) inputs.push({ path: options.knownEdgesMap, sha256: await sha256File(options.knownEdgesMap) });
     await writeJsonAtomic(
       `${outDir}/manifest.json`,
       await runManifest({
