@@ -46,6 +46,7 @@ function headerHtml(summary: RunSummary): string {
     `<p class="subtitle">${escapeHtml(summary.subtitle)}</p>`,
     `<dl class="facts">${facts}</dl>`,
     metrics ? `<ul class="key-metrics" aria-label="Key metrics">${metrics}</ul>` : '',
+    summary.warnings?.length ? `<ul class="header-warnings" role="note">${summary.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : '',
     '</header>',
   ].join('\n');
 }

@@ -19,5 +19,6 @@ import { tcavCommand } from './commands/tcav.js';
 import { strategiesCommand } from './commands/strategies.js';
 import { counterfactualsCommand } from './commands/counterfactuals.js';
 import { trainCommand } from './commands/train.js';
+import { summaryCommand } from './commands/summary.js';
 
-export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, umapCommand, neighboursCommand, simulateCommand, benchmarkCommand, tcavCommand, strategiesCommand, counterfactualsCommand, trainCommand];
+export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, summaryCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, umapCommand, neighboursCommand, simulateCommand, benchmarkCommand, tcavCommand, strategiesCommand, counterfactualsCommand, trainCommand];

@@ -7,6 +7,7 @@
 import type { BackendName } from '@relevance/core-wasm';
 import { PROTEOMICS_DEFAULTS, runProteomicsStudy, type ProteomicsOptions } from '../../studies/proteomics/study.js';
 import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
+import { runSummaryLines } from '../../studies/run-summary.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
@@ -152,7 +153,8 @@ export const studyProteomicsCommand: Command = {
     const lines = [`run folder: ${result.outDir}`];
     if (m.network?.cohort) lines.push(`cohort network AUROC ${m.network.cohort.auroc} (AUPR ${m.network.cohort.aupr}); partial correlation ${m.baselines?.partial_correlation?.auroc}, Pearson ${m.baselines?.pearson?.auroc}`, ...runLeaderboard(m));
     if (m.network?.per_instance) lines.push(`per-patient AUROC mean ${m.network.per_instance.auroc_mean} over ${m.network.per_instance.instances} patients (LIONESS-Pearson ${m.baselines?.lioness_pearson?.per_instance?.auroc_mean})`);
-    if (result.reportPath) lines.push(`report: ${result.reportPath}`);
+    // the same summary as `relevance summary <run>`: trust panel, top edges, fingerprints, report path
+    lines.push('', ...(await runSummaryLines(result.outDir)).slice(1));
     io.stdout.write(`${lines.join('\n')}\n`);
   },
 };

@@ -15,6 +15,7 @@ import { classDifferences, rankingQuality, topKEnrichment } from './evaluation.j
 import { aggregate, LionessPearson, networkScore, pairCount, symmetrize, type AggregateNetwork } from './networks.js';
 import { computeBaselines, partialCorrelationPairs, rowsMatrix } from './baselines.js';
 import { knownEdgeMatchMetrics } from './known-edge-match.js';
+import { trustPanel } from './trust.js';
 
 export interface InstanceRecord {
   /** Row index into the study data. */
@@ -421,6 +422,8 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
       booleanColumn('dropped', proteins.map((_, i) => i >= p)),
     ]));
   }
+  const trust = trustPanel({ data, networks, pairs: P, instanceRows: instances.map((i) => i.row), included: includedRows, partial: { cohort: cohort.partial, byClass: new Map([...perClass].map(([c, s]) => [c, s.partial])) }, baselines, classBaselines, truth: truth ? { union: labelsFor(truth.undirected, p), byClass: (c) => labelsFor((truth.byClass.get(c) ?? truth).undirected, p) } : null, known: known ? labelsFor(known.undirected, p) : null, seed: inputs.seed });
+  if (trust) (Object.assign(metrics, trust.metrics), tables.set('trust', trust.table));
   return { metrics, tables };
 }
 

@@ -1,0 +1,62 @@
+/** The trust panel: every scope and baseline, spreads that contain the point estimates, and plain statements where a baseline wins. */
+import { describe, expect, it } from 'vitest';
+import { loadStudyData } from '../../../src/studies/proteomics/data.js';
+import { PROTEOMICS_DEFAULTS } from '../../../src/studies/proteomics/study.js';
+import { pairCount } from '../../../src/studies/proteomics/networks.js';
+import { trustPanel, type TrustInputs } from '../../../src/studies/proteomics/trust.js';
+import { Generator } from '@relevance/core-wasm';
+import { runQuiet, smallOptions, tempDir } from './helpers.js';
+
+async function inputs(): Promise<TrustInputs> {
+  const data = await loadStudyData({ source: null, maxMissing: 0.5, transform: 'none', testFraction: 0.3, standardize: 'global', seed: 3, synthetic: { ...PROTEOMICS_DEFAULTS.synthetic, proteins: 10, classes: 2, instancesPerClass: 40 } });
+  const P = pairCount(data.proteins.length);
+  const truth = new Uint8Array(P);
+  for (let k = 0; k < P; k += 4) truth[k] = 1;
+  const g = new Generator(5);
+  const networks = Float32Array.from({ length: data.test.length * P }, (_, k) => g.uniform() + 0.05 * truth[k % P]!); // weakly informative
+  return {
+    data, networks, pairs: P, instanceRows: data.test, included: data.test.map((_, i) => i),
+    partial: { cohort: null, byClass: new Map() },
+    baselines: new Map([['oracle', Float32Array.from(truth)], ['inverse', Float32Array.from(truth, (v) => 1 - v)]]),
+    classBaselines: new Map(),
+    truth: { union: truth, byClass: () => truth }, known: null, seed: 1, draws: 20,
+  };
+}
+
+describe('trust panel', () => {
+  it('says plainly that a perfect baseline beats us, and that we beat an inverted one', async () => {
+    const panel = trustPanel(await inputs())!;
+    const cohort = (m: string) => panel.rows.find((r) => r.scope === 'cohort' && r.method === m)!;
+    expect(cohort('oracle').auroc).toBe(1);
+    expect(cohort('oracle').verdict).toBe('baseline better');
+    expect(cohort('inverse').verdict).toBe('ours better');
+    expect(cohort('oracle').ours).toBeLessThan(1);
+    expect(cohort('oracle').ours_lo).toBeLessThan(cohort('oracle').ours_hi);
+    expect(panel.metrics['trust.baseline_wins']).toContainEqual(expect.stringMatching(/^oracle beats our network on the cohort against the truth: AUROC 1\.000 vs 0\.\d+ \(beyond the spread\)/));
+    const patients = panel.rows.filter((r) => r.scope === 'patients');
+    expect(patients.map((r) => r.method).sort()).toEqual(['inverse', 'lioness_pearson', 'oracle']);
+    expect(patients.find((r) => r.method === 'oracle')!.patients_better).toBe(0);
+    expect(panel.table.rows).toBe(panel.rows.length);
+  });
+
+  it('is reproducible from the seed', async () => {
+    const a = trustPanel(await inputs())!;
+    const b = trustPanel(await inputs())!;
+    expect(b.rows).toEqual(a.rows);
+  });
+
+  it('is written by the study: cohort, each class and patients, for every baseline, with a trust table', async () => {
+    const r = await runQuiet(smallOptions(tempDir(), { baselines: ['pearson', 'partial_correlation', 'clr'] }));
+    const rows = (r.metrics as any).trust.rows as Array<Record<string, any>>;
+    const scopes = new Set(rows.map((x) => x.scope));
+    expect([...scopes].sort()).toEqual(['class_A', 'class_B', 'cohort', 'patients'].sort());
+    for (const x of rows) {
+      if (x.verdict === 'baseline better') expect(x.difference_hi).toBeLessThan(0);
+      if (x.verdict === 'ours better') expect(x.difference_lo).toBeGreaterThan(0);
+    }
+    // bootstrapped baselines carry a spread; clr (one run) does not
+    const cohortRow = (m: string) => rows.find((x) => x.scope === 'cohort' && x.method === m)!;
+    expect(cohortRow('pearson').lo).toBeLessThanOrEqual(cohortRow('pearson').hi);
+    expect(cohortRow('clr').spread).toMatch(/baseline: one run/);
+  }, 120_000);
+});
