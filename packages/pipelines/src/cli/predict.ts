@@ -4,6 +4,7 @@
  * one row per input row with columns output_0.., after the id column if the
  * input had one.
  */
+import { classNamesOf, columnNamesFor, modelNames } from './model-names.js';
 import { basename } from 'node:path';
 import type { BackendName } from '@relevance/core-wasm';
 import { readArray, writeArray, type ArrayData } from '../io/arrays.js';
@@ -83,7 +84,7 @@ export const predictCommand: Command = {
   usage: 'predict --model <m.onnx|m.relevance|weights.json> (--input <file> | --sql <query>) --out <file> [options]',
   description:
     'Inputs: JSON {"shape": [rows, ...], "data": [...]} (or an object with exactly one such entry), or a CSV/TSV/Parquet/Arrow/JSON-records table whose numeric columns are the features.\n' +
-    'Outputs by extension: .json = {shape, data}; .csv/.tsv/.parquet/.arrow/.jsonl = one row per input row, columns output_0.., after the id column if the input had one.',
+    'Outputs by extension: .json = {shape, data}; .csv/.tsv/.parquet/.arrow/.jsonl = one row per input row, after the id column if the input had one: with a .relevance model that knows its classes, a `predicted` column (the class name) and one column per class; otherwise columns output_0...',
   options: [
     { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json (architecture + params)' },
     { name: 'input', type: 'string', placeholder: 'file', help: 'inputs: .json array, .csv, .tsv, .parquet, .arrow/.feather/.ipc or .jsonl' },
@@ -144,11 +145,15 @@ export const predictCommand: Command = {
       const shape = [rows, ...outRowShape];
       if (formatOfPath(outPath) === 'json') await writeArray(outPath, { shape, data });
       else {
+        const { classes } = modelNames(loaded.metadata);
+        const named = classes && classes.length === width ? classes : undefined;
         await writeArray(outPath, {
           shape: [rows, width],
           data,
-          columnNames: Array.from({ length: width }, (_, j) => `output_${j}`),
+          // class names from the model's metadata (.relevance), with the predicted class beside the id
+          columnNames: columnNamesFor(width, [named], 'output_', ['predicted', input.idName ?? 'id']),
           ...(input.ids ? { ids: input.ids, idName: input.idName ?? 'id' } : {}),
+          ...(named ? { labels: [{ name: 'predicted', values: classNamesOf(argmaxRows(data, rows, width), named)! }] } : {}),
         });
       }
       io.progress.done(`${rows} rows -> [${shape.join(', ')}] on ${be.name}, wrote ${outPath}`);
@@ -157,3 +162,14 @@ export const predictCommand: Command = {
     }
   },
 };
+
+/** The index of the largest value of each row. */
+function argmaxRows(data: ArrayLike<number>, rows: number, width: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let j = 1; j < width; j++) if (data[r * width + j]! > data[r * width + best]!) best = j;
+    out[r] = best;
+  }
+  return out;
+}

@@ -6,6 +6,7 @@
  * data-set row, its id when the data set has one, and the distance; without
  * --out, a text table on stdout.
  */
+import { readClassColumn } from '../class-column.js';
 import { basename } from 'node:path';
 import type { BackendName } from '@relevance/core-wasm';
 import { readArray, type ArrayData } from '../../io/arrays.js';
@@ -27,7 +28,7 @@ export const neighboursCommand: Command = {
   description:
     "Layer: a node name, a PyTorch module name ('fc1', 'features.3') or 'input' for the raw features.\n" +
     'Query: a row index of the data set (0-based; excluded from its own neighbours) or a file of query rows with the same feature columns.\n' +
-    'Output columns: query, rank, row (data-set row), [id], distance.',
+    'Output columns: query, [query_class], rank, row (data-set row), [id], [class: the neighbour\'s class], distance. The class column is --class-column, or a left-out column named like class, label, subtype, cancer_type; with it, the share of neighbours in the query\'s class goes to stderr.',
   options: [
     { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json' },
     { name: 'layer', type: 'string', required: true, placeholder: 'name', help: "the layer whose activations are the feature space ('input' for the raw features)" },
@@ -38,6 +39,7 @@ export const neighboursCommand: Command = {
     { name: 'out', type: 'string', placeholder: 'file', help: 'write the neighbours as a table (.parquet, .csv, .tsv, .arrow, .json, .jsonl); default: print them' },
     COLUMNS_OPTION,
     ID_OPTION,
+    { name: 'class-column', type: 'string', placeholder: 'column', help: "the data set's class column, shown for each neighbour (default: a left-out column named like class, label, subtype, cancer_type)" },
     BACKEND_OPTION,
     { name: 'batch-size', type: 'integer', default: 256, help: 'rows per forward pass' },
   ],
@@ -58,6 +60,7 @@ export const neighboursCommand: Command = {
       requireComplete: true,
     });
     warnSkippedColumns(io.stderr, dataset, datasetPath);
+    const classColumn = await readClassColumn(datasetPath, args.optionalString('class-column'), dataset, datasetPath);
     const queryText = args.string('query');
     let queryRow: number | null = null;
     let queryData: ArrayData | null = null;
@@ -97,6 +100,17 @@ export const neighboursCommand: Command = {
         const name = ['query', 'rank', 'row', 'distance'].includes(dataset.idName ?? 'id') ? `dataset_${dataset.idName}` : (dataset.idName ?? 'id');
         cols.push(ids.every((v) => typeof v === 'number') ? numberColumn(name, ids as number[]) : stringColumn(name, ids.map(String)));
       }
+      let classNote = '';
+      if (classColumn) {
+        const neighbourClass = Array.from(r.indices, (j) => classColumn.values[j] ?? null);
+        cols.push(stringColumn('class', neighbourClass));
+        if (queryRow !== null) {
+          const own = classColumn.values[queryRow] ?? null;
+          cols.splice(1, 0, stringColumn('query_class', neighbourClass.map(() => own)));
+          const same = neighbourClass.filter((c) => c === own).length;
+          classNote = `; ${same} of ${neighbourClass.length} neighbours share the query's class (${classColumn.name} = ${own})`;
+        }
+      }
       cols.push(numberColumn('distance', Array.from(r.distances), true));
       const table = makeTable(outPath ? basename(outPath) : 'neighbours', cols);
       if (outPath) await writeTable(outPath, table);
@@ -104,7 +118,7 @@ export const neighboursCommand: Command = {
         const { csvChunks } = await import('../../io/csv-text.js');
         for (const chunk of csvChunks(table, '\t')) io.stdout.write(chunk);
       }
-      io.progress.done(`${queries} quer${queries === 1 ? 'y' : 'ies'}, k = ${k}, ${r.metric} distance in layer '${r.layer}'${outPath ? `; wrote ${outPath}` : ''}`);
+      io.progress.done(`${queries} quer${queries === 1 ? 'y' : 'ies'}, k = ${k}, ${r.metric} distance in layer '${r.layer}'${classNote}${outPath ? `; wrote ${outPath}` : ''}`);
     } finally {
       be.destroy();
     }
