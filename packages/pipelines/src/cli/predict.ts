@@ -4,6 +4,7 @@
  * one row per input row with columns output_0.., after the id column if the
  * input had one.
  */
+import { STUDY_OPTION_NAMES } from '../io/option-names.js';
 import { classNamesOf, columnNamesFor, modelNames } from './model-names.js';
 import { basename } from 'node:path';
 import type { BackendName } from '@relevance/core-wasm';
@@ -12,7 +13,7 @@ import { DataError } from '../io/data-error.js';
 import { formatOfPath } from '../io/file-format.js';
 import { parseColumnSpec } from '../io/select-columns.js';
 import type { Command } from './command.js';
-import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from './common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption } from './common-options.js';
 import { UsageError } from './usage-error.js';
 import type { Model } from '@relevance/methods';
 import type { Progress } from '../progress/progress.js';
@@ -33,7 +34,7 @@ function rowShapeFor(model: Model, input: ArrayData, modelPath: string, inputNam
   if (modelRow.some((d) => d < 0)) return inputRow;
   if (product(modelRow) !== product(inputRow)) {
     const hint = input.columnNames
-      ? `; the table gave ${input.columnNames.length} feature columns (${input.columnNames.slice(0, 5).join(', ')}${input.columnNames.length > 5 ? ', ...' : ''}): choose ${product(modelRow)} with --columns`
+      ? `; the table gave ${input.columnNames.length} feature columns (${input.columnNames.slice(0, 5).join(', ')}${input.columnNames.length > 5 ? ', ...' : ''}): choose ${product(modelRow)} with --features`
       : '';
     throw new DataError(
       `${inputName}: each input row has ${product(inputRow)} values (shape [${inputRow.join(', ')}]) but the model ${basename(modelPath)} expects ${product(modelRow)} (shape [${modelRow.join(', ')}])${hint}`,
@@ -90,14 +91,14 @@ export const predictCommand: Command = {
     { name: 'input', type: 'string', placeholder: 'file', help: 'inputs: .json array, .csv, .tsv, .parquet, .arrow/.feather/.ipc or .jsonl' },
     SQL_OPTION,
     { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'where to write the outputs (.json, .csv, .tsv, .parquet, .arrow, .jsonl); written atomically' },
-    COLUMNS_OPTION,
-    ID_OPTION,
+    FEATURES_OPTION,
+    ID_COLUMN_OPTION,
     BACKEND_OPTION,
     { name: 'batch-size', type: 'integer', default: 256, help: 'rows per forward pass' },
   ],
   examples: [
     'relevance predict --model model.onnx --input inputs.json --out logits.json',
-    "relevance predict --model weights.json --input data.csv --columns '/^Akt/' --out predictions.parquet",
+    "relevance predict --model weights.json --input data.csv --features '/^Akt/' --out predictions.parquet",
   ],
   async run(args, io) {
     const inputPath = args.optionalString('input');
@@ -109,10 +110,11 @@ export const predictCommand: Command = {
     const outPath = args.string('out');
     if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .json, .csv, .tsv, .parquet, .arrow or .jsonl`);
 
-    const columns = args.list('columns');
+    const columns = args.list('features');
     const input = await readArray(inputPath ?? { sql: sql! }, {
+      names: STUDY_OPTION_NAMES,
       ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
-      idColumn: idColumnOption(args.optionalString('id')),
+      idColumn: idColumnOption(args.optionalString('id-column')),
       requireComplete: true,
     });
     warnSkippedColumns(io.stderr, input, inputPath ?? 'the --sql query');
@@ -129,7 +131,7 @@ export const predictCommand: Command = {
         const trees = loaded.trees;
         const rows = input.shape[0] ?? 0;
         const perRow = product(input.shape.slice(1));
-        if (perRow !== trees.features) throw new DataError(`${inputName}: each input row has ${perRow} values but the model ${basename(modelPath)} uses ${trees.features} features; choose them with --columns`);
+        if (perRow !== trees.features) throw new DataError(`${inputName}: each input row has ${perRow} values but the model ${basename(modelPath)} uses ${trees.features} features; choose them with --features`);
         const data = Float32Array.from(predictTrees(trees, input.data, rows));
         const width = trees.outputs;
         if (formatOfPath(outPath) === 'json') await writeArray(outPath, { shape: [rows, width], data });

@@ -6,6 +6,7 @@
  * data-set row, its id when the data set has one, and the distance; without
  * --out, a text table on stdout.
  */
+import { STUDY_OPTION_NAMES } from '../../io/option-names.js';
 import { readClassColumn } from '../class-column.js';
 import { basename } from 'node:path';
 import type { BackendName } from '@relevance/core-wasm';
@@ -16,7 +17,7 @@ import { parseColumnSpec } from '../../io/select-columns.js';
 import { makeTable, numberColumn, stringColumn, type Column } from '../../io/table.js';
 import { writeTable } from '../../io/write-table.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, idColumnOption } from '../common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { modelRowShape } from './evaluate.js';
 import { warnSkippedColumns } from '../skipped-columns.js';
@@ -37,8 +38,8 @@ export const neighboursCommand: Command = {
     { name: 'k', type: 'integer', default: 5, help: 'neighbours per query' },
     { name: 'metric', type: 'choice', choices: ['euclidean', 'cosine'], default: 'euclidean', help: 'distance in the feature space' },
     { name: 'out', type: 'string', placeholder: 'file', help: 'write the neighbours as a table (.parquet, .csv, .tsv, .arrow, .json, .jsonl); default: print them' },
-    COLUMNS_OPTION,
-    ID_OPTION,
+    FEATURES_OPTION,
+    ID_COLUMN_OPTION,
     { name: 'class-column', type: 'string', placeholder: 'column', help: "the data set's class column, shown for each neighbour (default: a left-out column named like class, label, subtype, cancer_type)" },
     BACKEND_OPTION,
     { name: 'batch-size', type: 'integer', default: 256, help: 'rows per forward pass' },
@@ -52,11 +53,12 @@ export const neighboursCommand: Command = {
     if (outPath !== undefined && !formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .parquet, .csv, .tsv, .arrow, .json or .jsonl`);
     const k = args.number('k');
     if (k < 1) throw new UsageError(`--k must be at least 1, got ${k}`);
-    const columns = args.list('columns');
+    const columns = args.list('features');
     const datasetPath = args.string('dataset');
     const dataset = await readArray(datasetPath, {
+      names: STUDY_OPTION_NAMES,
       ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
-      idColumn: idColumnOption(args.optionalString('id')),
+      idColumn: idColumnOption(args.optionalString('id-column')),
       requireComplete: true,
     });
     warnSkippedColumns(io.stderr, dataset, datasetPath);

@@ -51,7 +51,7 @@ export const studyProteomicsCommand: Command = {
   description:
     'Without --data or --sql the study runs on a built-in synthetic cohort with a known network (several classes with their own signalling modules) and reports how well it is recovered.\n' +
     'Data: values that are infinite or too large for float32 (Inf, 1e308) are read as missing values, with a warning naming the columns and rows; columns left out of the proteins (not numeric, too many missing values, class-like names) are named with the reason on stderr and in metrics.json data.dropped_columns; a repeated column name is an error.\n' +
-    'Outputs (see docs/RUN-FOLDERS.md): config.json, manifest.json, model.relevance, model.onnx, edges_cohort, edges_class, edges_instance, baselines, instances, training, curves, proteins (Parquet and Arrow), metrics.json, report.html.',
+    'Outputs (see docs/RUN-FOLDERS.md): config.json, manifest.json, model.relevance, model.onnx, edges_cohort, edges_class, edges_instance, baselines, instances, training, curves, proteins, trust (Parquet and Arrow), metrics.json, report.html (self-contained). The run ends with its summary (as relevance summary <run>): headline figures, the trust panel (where baselines beat the network), top edges, fingerprints.',
   options: [
     { name: 'data', type: 'string', placeholder: 'table', help: 'patients x proteins: .csv, .tsv, .parquet, .arrow or .json records (default: the synthetic cohort)' },
     { name: 'sql', type: 'string', placeholder: 'query', help: "read the data with a DuckDB query over files, e.g. \"select * from 'rppa.csv' where cancer_type in ('BRCA','OV')\"" },
@@ -88,7 +88,7 @@ export const studyProteomicsCommand: Command = {
     { name: 'synthetic-proteins', type: 'integer', default: D.synthetic.proteins, help: 'synthetic cohort: proteins (a multiple of 5)', appliesIf: { noneGiven: ['data', 'sql'] } },
     { name: 'synthetic-classes', type: 'integer', default: D.synthetic.classes, help: 'synthetic cohort: classes', appliesIf: { noneGiven: ['data', 'sql'] } },
     { name: 'synthetic-instances-per-class', type: 'integer', default: D.synthetic.instancesPerClass, help: 'synthetic cohort: patients per class', appliesIf: { noneGiven: ['data', 'sql'] } },
-    { name: 'tsne', type: 'boolean', default: D.tsne, help: 'embed the instance networks with t-SNE for the report (--no-tsne to skip)' },
+    { name: 'tsne', type: 'boolean', default: D.tsne, help: 'embed the instance networks with t-SNE for the report' },
     { name: 'seed', type: 'integer', default: D.seed, help: 'seed of the split, the model, the masks and everything else random' },
     { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (auto = webgpu on a hardware GPU, else wasm)' },
     { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)', appliesIf: { option: 'backend', is: ['auto', 'wasm'] } },

@@ -10,7 +10,7 @@ import { DataError } from '../../io/data-error.js';
 import { formatOfPath } from '../../io/file-format.js';
 import { parseColumnSpec } from '../../io/select-columns.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { warnSkippedColumns } from '../skipped-columns.js';
 import { STUDY_OPTION_NAMES } from '../../io/option-names.js';
@@ -35,8 +35,8 @@ export const tsneCommand: Command = {
     { name: 'input', type: 'string', placeholder: 'file', help: 'the table: .csv, .tsv, .parquet, .arrow, .json or .jsonl' },
     SQL_OPTION,
     { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'the embedding (.parquet, .csv, .tsv, .arrow, .json, .jsonl)' },
-    { ...COLUMNS_OPTION, name: 'features' },
-    { ...ID_OPTION, name: 'id-column' },
+    FEATURES_OPTION,
+    ID_COLUMN_OPTION,
     { name: 'class-column', type: 'string', placeholder: 'column', help: 'a column copied into the output beside the coordinates (default: a left-out column named like class, label, subtype, cancer_type)' },
     { name: 'missing', type: 'choice', choices: ['error', 'drop', 'impute'], default: 'error', help: 'rows with missing feature values: an error, drop those rows, or impute column means' },
     { name: 'perplexity', type: 'number', default: 30, help: 'effective number of neighbours (below the number of rows)' },
