@@ -17,6 +17,7 @@ import { computeBaselines } from './baselines.js';
 import type { StudyData } from './data.js';
 import { aggregate, LionessPearson, networkScore } from './networks.js';
 import { rowsMatrix } from './baselines.js';
+import type { Progress } from '../../progress/progress.js';
 
 /** Resamples per spread. */
 export const TRUST_DRAWS = 50;
@@ -66,6 +67,8 @@ export interface TrustInputs {
   known: Uint8Array | null;
   seed: number;
   draws?: number;
+  /** Progress of the resampling (a phase of its own, with an estimate). */
+  progress?: Progress;
 }
 
 export interface TrustPanel {
@@ -144,7 +147,9 @@ function scopeRows(t: TrustInputs, targets: readonly string[], g: Generator, dra
     const agg = aggregate(t.networks, t.pairs, s.instances);
     const point = networkScore(agg.mean, agg.median, s.partial);
     const oursDraws = bootstrapOurs(t, s.instances, s.partial, ys, g, draws);
+    t.progress?.tick(1, `${s.scope}: our network`);
     for (const [method, pairs] of s.baselines) {
+      t.progress?.tick(1, `${s.scope}: ${method}`);
       const baseDraws = BOOTSTRAPPED_BASELINES.includes(method) ? bootstrapBaseline(t, method, s.train, ys, g, draws) : null;
       const spread = `ours: ${draws} resamples of ${s.instances.length} test patients; baseline: ${baseDraws ? `${draws} resamples of ${s.train.length} training patients` : 'one run'}`;
       targets.forEach((target, k) => out.push(row(target, s.scope, method, { point: stats.auroc(point, ys[k]!), draws: oursDraws[k]! }, { point: stats.auroc(pairs, ys[k]!), draws: baseDraws ? baseDraws[k]! : [] }, spread)));
@@ -203,7 +208,12 @@ export function trustPanel(t: TrustInputs): TrustPanel | null {
   if (targets.length === 0 || t.included.length < 2) return null;
   const draws = t.draws ?? TRUST_DRAWS;
   const g = new Generator(t.seed + 7919);
-  const rows = [...scopeRows(t, targets, g, draws), ...patientRows(t, targets, g, draws)];
+  const scopes = 1 + t.data.classNames.filter((c) => t.classBaselines.has(c)).length;
+  t.progress?.start(`trust panel (${draws} resamples)`, scopes * (1 + t.baselines.size) + 1);
+  const rows = scopeRows(t, targets, g, draws);
+  rows.push(...patientRows(t, targets, g, draws));
+  t.progress?.tick(1, 'patients');
+  t.progress?.done(`${rows.length} comparisons, ${rows.filter((r) => r.verdict.startsWith('baseline')).length} where a baseline is ahead`);
   return { rows, metrics: { 'trust.draws': draws, 'trust.rows': rows, 'trust.baseline_wins': baselineWins(rows) }, table: trustTable(rows) };
 }
 
