@@ -23,6 +23,7 @@ body { margin: 0; background: var(--page); color: var(--ink); font: 14px/1.45 sy
 .control select, .control input { font: inherit; font-size: 14px; color: var(--ink); padding: 4px 6px; border: 1px solid #c3cbd4; border-radius: 4px; background: white; min-width: 90px; }
 .control input[type=number] { width: 80px; min-width: 0; }
 .control-filter input { width: 240px; }
+.control .control-search { width: 180px; margin-bottom: 2px; }
 .control :disabled { color: #8a949e; background: #f1f3f5; }
 .viewer-status { margin-left: auto; font-size: 12px; color: var(--muted); align-self: center; max-width: 420px; }
 .viewer-status[data-state=ready] { color: #2d6a3e; }
@@ -49,12 +50,13 @@ section.report-section > h2 { font-size: 19px; margin: 0 0 4px; padding-bottom: 
 .data-table th { text-align: left; font-weight: 600; color: var(--muted); border-bottom: 1.5px solid #b9c2cb; padding: 4px 8px; position: sticky; top: 0; background: white; }
 .data-table td { border-bottom: 1px solid #edf0f3; padding: 3px 8px; vertical-align: top; }
 .data-table .num { text-align: right; white-space: nowrap; }
+.data-table th.num { white-space: normal; }
+.data-table td { overflow-wrap: anywhere; }
 .data-table tbody tr:hover { background: #f6f8fa; }
 .data-table.key-value td:first-child { color: var(--muted); white-space: nowrap; width: 1%; }
 .data-table.key-value td:last-child { word-break: break-all; }
 .data-table tr.baseline-wins td { background: var(--accent-soft); }
 .data-table tr.baseline-ahead td { background: #fdf6ec; }
-.data-table.trust td:last-child { white-space: nowrap; }
 .page-notes { max-width: 1260px; margin: 0 auto; padding: 0 32px 40px; color: var(--muted); font-size: 12.5px; }
 .page-notes h2 { font-size: 15px; color: var(--ink); }
 .page-notes ul { padding-left: 18px; }

@@ -29,8 +29,8 @@ const PROTEOMICS: SectionEntry[] = [
     title: 'Protein networks',
     intro: 'Median LRP relevance of each protein pair. Rows and columns follow one clustered order (average linkage on the proteins’ relevance profiles) and share one colour scale, so the cohort and class networks can be compared cell by cell.',
     figures: [
-      { id: 'cohort-heatmap', title: 'Cohort network', caption: 'Median over all test instances.', dependsOn: ['filter'] },
-      { id: 'class-heatmap', title: 'Class network', caption: 'Median over the test instances of the chosen class.', dependsOn: ['className', 'filter'] },
+      { id: 'cohort-heatmap', title: 'Cohort network', caption: 'Median over all test instances.', dependsOn: ['filter'], wide: true },
+      { id: 'class-heatmap', title: 'Class network', caption: 'Median over the test instances of the chosen class.', dependsOn: ['className', 'filter'], wide: true },
     ],
   },
   {

@@ -137,12 +137,13 @@ function row(target: string, scope: string, method: string, ours: { point: numbe
 function scopeRows(t: TrustInputs, targets: readonly string[], g: Generator, draws: number): TrustRow[] {
   const out: TrustRow[] = [];
   const labelOfInstance = (i: number): string | null => (t.data.labels ? t.data.labels[t.instanceRows[i]!]! : null);
-  const scopes: Array<{ scope: string; instances: number[]; train: number[]; partial: Float32Array | null; baselines: ReadonlyMap<string, Float32Array> | undefined }> = [
-    { scope: 'cohort', instances: [...t.included], train: t.data.train, partial: t.partial.cohort, baselines: t.baselines },
-    ...t.data.classNames.map((c) => ({ scope: c, instances: t.included.filter((i) => labelOfInstance(i) === c), train: t.data.train.filter((r) => t.data.labels![r] === c), partial: t.partial.byClass.get(c) ?? null, baselines: t.classBaselines.get(c) })),
+  const scopes: Array<{ scope: string; instances: number[]; train: number[]; partial: Float32Array | null; baselines: ReadonlyMap<string, Float32Array>; own: boolean }> = [
+    { scope: 'cohort', instances: [...t.included], train: t.data.train, partial: t.partial.cohort, baselines: t.baselines, own: true },
+    // a class too small for its own baselines is compared with the cohort's
+    ...t.data.classNames.map((c) => ({ scope: c, instances: t.included.filter((i) => labelOfInstance(i) === c), train: t.classBaselines.has(c) ? t.data.train.filter((r) => t.data.labels![r] === c) : t.data.train, partial: t.partial.byClass.get(c) ?? null, baselines: t.classBaselines.get(c) ?? t.baselines, own: t.classBaselines.has(c) })),
   ];
   for (const s of scopes) {
-    if (s.instances.length < 2 || !s.baselines) continue;
+    if (s.instances.length < 2) continue;
     const ys = targets.map((target) => labelsOf(t, target, s.scope));
     const agg = aggregate(t.networks, t.pairs, s.instances);
     const point = networkScore(agg.mean, agg.median, s.partial);
@@ -151,7 +152,7 @@ function scopeRows(t: TrustInputs, targets: readonly string[], g: Generator, dra
     for (const [method, pairs] of s.baselines) {
       t.progress?.tick(1, `${s.scope}: ${method}`);
       const baseDraws = BOOTSTRAPPED_BASELINES.includes(method) ? bootstrapBaseline(t, method, s.train, ys, g, draws) : null;
-      const spread = `ours: ${draws} resamples of ${s.instances.length} test patients; baseline: ${baseDraws ? `${draws} resamples of ${s.train.length} training patients` : 'one run'}`;
+      const spread = `ours: ${draws} resamples of ${s.instances.length} test patients; baseline${s.own ? '' : ' (the cohort\'s: the class has too few training patients for its own)'}: ${baseDraws ? `${draws} resamples of ${s.train.length} training patients` : 'one run'}`;
       targets.forEach((target, k) => out.push(row(target, s.scope, method, { point: stats.auroc(point, ys[k]!), draws: oursDraws[k]! }, { point: stats.auroc(pairs, ys[k]!), draws: baseDraws ? baseDraws[k]! : [] }, spread)));
     }
   }
@@ -208,7 +209,7 @@ export function trustPanel(t: TrustInputs): TrustPanel | null {
   if (targets.length === 0 || t.included.length < 2) return null;
   const draws = t.draws ?? TRUST_DRAWS;
   const g = new Generator(t.seed + 7919);
-  const scopes = 1 + t.data.classNames.filter((c) => t.classBaselines.has(c)).length;
+  const scopes = 1 + t.data.classNames.length;
   t.progress?.start(`trust panel (${draws} resamples)`, scopes * (1 + t.baselines.size) + 1);
   const rows = scopeRows(t, targets, g, draws);
   rows.push(...patientRows(t, targets, g, draws));
