@@ -97,7 +97,7 @@ async function fromRun(dir: string): Promise<Explanations> {
 async function fromAttributions(path: string, idColumn: string | null | undefined): Promise<Explanations> {
   const { readArray } = await import('../../io/arrays.js');
   // a `relevance explain` table has a 'target' column before the attributions: leave it out
-  const a = await readArray(path, { idColumn, requireComplete: true, exclude: ['target', 'target_name'] });
+  const a = await readArray(path, { idColumn, requireComplete: true, exclude: ['target'] });
   const rows = a.shape[0]!;
   const features = a.columnNames ?? Array.from({ length: a.shape[1] ?? 0 }, (_, j) => `f${j}`);
   return { values: Float64Array.from(a.data), rows, features, ids: a.ids ?? Array.from({ length: rows }, (_, i) => i + 1), idName: a.idName ?? 'row', source: path };
