@@ -26,11 +26,13 @@ function problems(layout: FigureLayout[]): string[] {
   return layout.flatMap((f) => [...f.overlaps.slice(0, 3).map((o) => `${f.id}: text overlaps: ${o}`), ...f.clipped.slice(0, 3).map((c) => `${f.id}: clipped cell: ${c}`)]);
 }
 
-describe.skipIf((!haveChromium && !inCi) || !data || !reactome)(`the report on the TCGA subset${!data ? ' (skipped: shared data missing)' : ''}${!haveChromium ? ' (skipped: /usr/bin/chromium missing)' : ''}`, () => {
+// under CI=true a missing browser or missing shared data is a failure, not a skip
+describe.skipIf(((!haveChromium || !data || !reactome) && !inCi))(`the report on the TCGA subset${!data ? ' (skipped: shared data missing)' : ''}${!haveChromium ? ' (skipped: /usr/bin/chromium missing)' : ''}`, () => {
   let browser: Browser;
   let opened: OpenedReport;
   let cleanup: () => void;
   beforeAll(async () => {
+    if (!data || !reactome) throw new Error('shared data missing: data/breast_tcga_mixomics and data/keyl2022_proteinnetworklrp are needed under CI=true');
     const tmp = tempDir('tcga');
     cleanup = tmp.cleanup;
     setReportWriter((dir, study) => writeRunReport(dir, study));

@@ -6,6 +6,7 @@ import { pairCount } from '../../../src/studies/proteomics/networks.js';
 import { trustPanel, type TrustInputs } from '../../../src/studies/proteomics/trust.js';
 import { Generator } from '@relevance/core-wasm';
 import { runQuiet, smallOptions, tempDir } from './helpers.js';
+import { runSummaryLines } from '../../../src/studies/run-summary.js';
 
 async function inputs(): Promise<TrustInputs> {
   const data = await loadStudyData({ source: null, maxMissing: 0.5, transform: 'none', testFraction: 0.3, standardize: 'global', seed: 3, synthetic: { ...PROTEOMICS_DEFAULTS.synthetic, proteins: 10, classes: 2, instancesPerClass: 40 } });
@@ -58,5 +59,12 @@ describe('trust panel', () => {
     const cohortRow = (m: string) => rows.find((x) => x.scope === 'cohort' && x.method === m)!;
     expect(cohortRow('pearson').lo).toBeLessThanOrEqual(cohortRow('pearson').hi);
     expect(cohortRow('clr').spread).toMatch(/baseline: one run/);
+    // `relevance summary` (and the end of the study's output) says the same in the terminal
+    const lines = await runSummaryLines(r.outDir, { topK: 5 });
+    expect(lines.join('\n')).toMatch(/cohort network vs truth: AUROC \d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]/);
+    expect(lines).toContainEqual(expect.stringMatching(/^trust panel \(\d+ comparisons/));
+    expect(lines.filter((l) => /^ {2,3}\d\. P\d+ – P\d+/.test(l))).toHaveLength(5);
+    expect(lines).toContainEqual(expect.stringMatching(/^options: config\.json sha256 [0-9a-f]{16}, seed 1/));
+    expect(lines).toContainEqual(expect.stringMatching(/^data: synthetic_cohort\.parquet sha256 [0-9a-f]{16}/));
   }, 120_000);
 });
