@@ -8,5 +8,5 @@ import type { Study } from './run/study.js';
 import { writeRunReport } from './write-run-report.js';
 
 export function registerReportWriter(): void {
-  setReportWriter((runDir: string, study: Study) => writeRunReport(runDir, study));
+  setReportWriter((runDir: string, study: Study, options?: { assets?: 'embedded' | 'folder' }) => writeRunReport(runDir, study, options?.assets ? { assets: options.assets } : {}));
 }

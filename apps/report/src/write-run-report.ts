@@ -1,6 +1,6 @@
 /**
- * Write a run's report: report.html in the run folder and the viewer files
- * in report_files/ beside it. Used by the studies (through the pipelines
+ * Write a run's report: report.html in the run folder, self-contained by
+ * default (options.assets 'folder' puts the viewer files in report_files/). Used by the studies (through the pipelines
  * report hook) and by `relevance report <run-dir>` to rebuild a report.
  */
 import { existsSync } from 'node:fs';
@@ -26,7 +26,7 @@ export async function writeRunReport(runDir: string, study?: Study, options: Bui
   const run = await readRunFolder(runDir, study);
   const assets = await readViewerAssets();
   const html = await buildReportHtml(run, { ...options, assetsDir: REPORT_ASSETS_DIR });
-  for (const asset of assets) {
+  for (const asset of options.assets === 'folder' ? assets : []) {
     const path = join(runDir, REPORT_ASSETS_DIR, asset.name);
     // the wasm file is ~10 MB: rewriting identical bytes on every rebuild is wasted I/O
     if (!(await sameBytes(path, asset.bytes))) await writeFileAtomic(path, asset.bytes);

@@ -4,7 +4,12 @@
  * point registers it here (`registerReportWriter()` in @relevance/report) and
  * studies call `writeReport` when their run folder is complete.
  */
-export type ReportWriter = (runDir: string, study: 'proteomics' | 'influence') => Promise<string>;
+export interface ReportOptions {
+  /** 'embedded' (default): one self-contained report.html; 'folder': viewer files in report_files/ beside it. */
+  assets?: 'embedded' | 'folder';
+}
+
+export type ReportWriter = (runDir: string, study: 'proteomics' | 'influence', options?: ReportOptions) => Promise<string>;
 
 let reportWriter: ReportWriter | undefined;
 
@@ -14,7 +19,7 @@ export function setReportWriter(writer: ReportWriter | undefined): void {
 }
 
 /** Write the run's report; the path of report.html, or null when no writer is registered. */
-export async function writeReport(runDir: string, study: 'proteomics' | 'influence'): Promise<string | null> {
+export async function writeReport(runDir: string, study: 'proteomics' | 'influence', options?: ReportOptions): Promise<string | null> {
   if (!reportWriter) return null;
-  return reportWriter(runDir, study);
+  return options ? reportWriter(runDir, study, options) : reportWriter(runDir, study);
 }

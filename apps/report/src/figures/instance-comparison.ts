@@ -8,7 +8,8 @@ import * as Plot from '@observablehq/plot';
 import { spearman } from '../analysis/rank-correlation.js';
 import { emptyContent, plotContent, type FigureContent } from './figure-content.js';
 import { edgeLabel, formatNumber } from './format.js';
-import { FIGURE_WIDTH, HIGHLIGHT_COLOR } from './theme.js';
+import { FIGURE_WIDTH, HIGHLIGHT_COLOR, labelWidth } from './theme.js';
+import { nudgeApart } from '../analysis/label-nudge.js';
 
 export interface EdgePair {
   source: string;
@@ -35,6 +36,10 @@ interface Point {
 }
 
 const LABELLED = 6;
+const HEIGHT = 420;
+const MARGIN_TOP = 30;
+const MARGIN_BOTTOM = 36;
+const LABEL_FONT = 9.5;
 
 export function instanceComparison(input: InstanceComparisonInput): FigureContent {
   if (input.className === null) return emptyContent('This run has no classes, so there is no class network to compare with.');
@@ -49,11 +54,21 @@ export function instanceComparison(input: InstanceComparisonInput): FigureConten
   const top = Math.max(...points.map((p) => Math.max(p.instance, p.class)), 0) || 1;
   const labelled = [...points].sort((a, b) => Math.abs(b.instance - b.class) - Math.abs(a.instance - a.class) || (a.edge < b.edge ? -1 : 1)).slice(0, LABELLED);
   const note = input.instanceTopK === null ? undefined : `Edges: the instance's ${input.instanceTopK} strongest pairs (the page holds only these per instance).`;
+  // the most deviating edges are named in the right margin, nudged apart, with leader lines to their dots
+  const domainTop = top * 1.05;
+  const plotHeight = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM;
+  const gap = (LABEL_FONT * 1.35 * domainTop) / plotHeight;
+  const ys = nudgeApart(labelled.map((p) => p.instance), gap, gap / 2, domainTop - gap / 2);
+  const tags = labelled.map((p, i) => ({ ...p, labelY: ys[i]! }));
+  const marginRight = labelWidth(labelled.map((p) => p.edge), LABEL_FONT) + 14;
   return plotContent(
     {
       width: FIGURE_WIDTH,
-      height: 420,
+      height: HEIGHT,
       marginLeft: 56,
+      marginTop: MARGIN_TOP,
+      marginBottom: MARGIN_BOTTOM,
+      marginRight,
       subtitle: `Instance ${input.instance} (class ${input.className}), ${points.length} edges, Spearman ρ = ${formatNumber(rho, 2)}`,
       x: { domain: [0, top * 1.05], label: `relevance in class ${input.className} (median) →`, grid: true },
       y: { domain: [0, top * 1.05], label: `↑ relevance in instance ${input.instance}`, grid: true },
@@ -74,7 +89,8 @@ export function instanceComparison(input: InstanceComparisonInput): FigureConten
           r: 3.5,
           title: (d: Point) => `${d.edge}\ninstance ${formatNumber(d.instance)}, class ${formatNumber(d.class)}`,
         }),
-        Plot.text(labelled, { x: 'class', y: 'instance', text: 'edge', dy: -8, fontSize: 9.5, stroke: 'white', strokeWidth: 3, fill: '#222', paintOrder: 'stroke' }),
+        Plot.link(tags, { x1: 'class', y1: 'instance', x2: () => domainTop, y2: 'labelY', stroke: '#aaa', strokeWidth: 0.7 }),
+        Plot.text(tags, { x: () => domainTop, y: 'labelY', text: 'edge', dx: 6, textAnchor: 'start', lineAnchor: 'middle', fontSize: LABEL_FONT, fill: '#222' }),
       ],
     },
     note,

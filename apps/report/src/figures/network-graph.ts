@@ -9,6 +9,35 @@ import type { CohortEdge } from '../run/table-rows.js';
 import { emptyContent, plotContent, type FigureContent } from './figure-content.js';
 import { edgeLabel, formatNumber } from './format.js';
 import { edgeStatus, edgeStatusScale, labelWidth } from './theme.js';
+import { nudgeApart } from '../analysis/label-nudge.js';
+
+const SIZE = 440;
+const MARGIN = 10;
+const LABEL_FONT = 10;
+
+interface PlacedLabel {
+  node: NodePosition;
+  x: number;
+  y: number;
+  anchor: 'start' | 'end';
+}
+
+/**
+ * Labels beside their nodes, right half anchored at the start and left half at
+ * the end, each half nudged apart vertically by a line height so no two
+ * labels overlap (leader lines show where they moved).
+ */
+function placeLabels(nodes: readonly NodePosition[], pad: number): PlacedLabel[] {
+  const unitsPerPixel = (2 * pad) / (SIZE - 2 * MARGIN);
+  const gap = LABEL_FONT * 1.3 * unitsPerPixel;
+  const out: PlacedLabel[] = [];
+  for (const anchor of ['start', 'end'] as const) {
+    const half = nodes.filter((n) => (anchor === 'start' ? n.x >= 0 : n.x < 0));
+    const ys = nudgeApart(half.map((n) => n.y * 1.07), gap, -pad + gap / 2, pad - gap / 2);
+    half.forEach((node, i) => out.push({ node, x: node.x * 1.07, y: ys[i]!, anchor }));
+  }
+  return out;
+}
 
 export interface NetworkGraphInput {
   /** The edges to draw (the top k). */
@@ -49,30 +78,23 @@ export function networkGraph(input: NetworkGraphInput): FigureContent {
     };
   });
   const status = edgeStatusScale(input.edges);
-  const pad = 1 + (labelWidth(ids) + 14) / 200;
-  const side = (anchor: 'start' | 'end' | 'middle') => (n: NodePosition) => (anchor === 'start' ? n.x > 0.05 : anchor === 'end' ? n.x < -0.05 : Math.abs(n.x) <= 0.05);
-  const labels = (anchor: 'start' | 'end' | 'middle') =>
-    Plot.text(nodes.filter(side(anchor)), {
-      x: (n: NodePosition) => n.x * 1.07,
-      y: (n: NodePosition) => n.y * 1.07,
-      text: 'id',
-      textAnchor: anchor,
-      lineAnchor: 'middle',
-      fontSize: 10,
-    });
+  const pad = 1 + (labelWidth(ids, LABEL_FONT) + 14) / 200;
+  const labels = placeLabels(nodes, pad);
+  const moved = labels.filter((l) => Math.abs(l.y - l.node.y * 1.07) > 1e-9);
   return plotContent({
-    width: 440,
-    height: 440,
-    margin: 10,
+    width: SIZE,
+    height: SIZE,
+    margin: MARGIN,
     x: { domain: [-pad, pad], axis: null },
     y: { domain: [-pad, pad], axis: null },
     color: status ? { ...status, legend: true } : { domain: ['other'], range: ['#4a6fa5'] },
     marks: [
       Plot.link(links, { x1: 'x1', y1: 'y1', x2: 'x2', y2: 'y2', stroke: 'status', strokeWidth: 'width', strokeOpacity: 0.75, title: 'title' }),
       Plot.dot(nodes, { x: 'x', y: 'y', r: 3.5, fill: '#333', title: 'id' }),
-      labels('start'),
-      labels('end'),
-      labels('middle'),
+      // leader lines from a node to its label where the label had to move
+      Plot.link(moved, { x1: (l: PlacedLabel) => l.node.x * 1.02, y1: (l: PlacedLabel) => l.node.y * 1.02, x2: 'x', y2: 'y', stroke: '#bbb', strokeWidth: 0.6 }),
+      Plot.text(labels.filter((l) => l.anchor === 'start'), { x: 'x', y: 'y', text: (l: PlacedLabel) => l.node.id, textAnchor: 'start', lineAnchor: 'middle', fontSize: LABEL_FONT, dx: 2 }),
+      Plot.text(labels.filter((l) => l.anchor === 'end'), { x: 'x', y: 'y', text: (l: PlacedLabel) => l.node.id, textAnchor: 'end', lineAnchor: 'middle', fontSize: LABEL_FONT, dx: -2 }),
     ],
   });
 }

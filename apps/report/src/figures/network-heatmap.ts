@@ -21,8 +21,10 @@ export interface NetworkHeatmapInput {
   note?: string;
 }
 
-/** Below this cell size (px) tick labels would overlap; they are left out. */
-const MIN_LABELLED_CELL = 7;
+/** Below this cell size (px) tick labels would overlap (a label's box is about 1.25 x its font size); they are left out. */
+const MIN_LABELLED_CELL = 10;
+/** The matrix's side at most (px): heatmaps span the page, so 60 proteins get 15 px rows and 11 px labels. */
+const MAX_SIDE = 900;
 
 export interface HeatmapCell {
   row: string;
@@ -47,13 +49,13 @@ export function networkHeatmap(input: NetworkHeatmapInput): FigureContent {
   if (proteins.length < 2) return emptyContent(proteins.length === 0 ? 'No proteins match the filter.' : 'Only one protein matches the filter; a network needs two.');
   const cells = heatmapCells(input.edges, proteins);
   if (cells.length === 0) return emptyContent('No edges between the shown proteins in this network.');
-  const cell = Math.max(3, Math.min(24, Math.floor(440 / proteins.length)));
+  const cell = Math.max(3, Math.min(24, Math.floor(MAX_SIDE / proteins.length)));
   const labelled = cell >= MIN_LABELLED_CELL;
-  // labels shrink with the cells, so neighbouring rows do not overlap
-  const fontSize = Math.max(7, Math.min(FONT_SIZE, cell + 1));
+  // labels shrink with the cells, so neighbouring rows' label boxes never overlap
+  const fontSize = Math.max(7, Math.min(FONT_SIZE, Math.floor((cell - 1) / 1.25)));
   const labelSpace = labelled ? labelWidth(proteins, fontSize) + 10 : 12;
   const side = cell * proteins.length;
-  const notes = [input.note, labelled ? undefined : `${proteins.length} proteins: labels left out, hover a cell for its pair.`].filter(Boolean);
+  const notes = [input.note, labelled ? undefined : `${proteins.length} proteins: labels left out, hover a cell for its pair, or type names in the protein filter to zoom in.`].filter(Boolean);
   return plotContent(
     {
       width: labelSpace + side + 12,

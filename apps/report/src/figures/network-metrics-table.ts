@@ -5,7 +5,7 @@
 import { emptyContent, tableContent, type FigureContent } from './figure-content.js';
 import { cellNumber, cellScore } from './format.js';
 import { methodLabel } from './evaluation-curves.js';
-import { numberAt, objectAt } from './json-path.js';
+import { numberAt, objectAt, valueAt } from './json-path.js';
 import type { TableSpec, TableValue } from './table-spec.js';
 
 export function networkMetricsTable(metrics: unknown): FigureContent {
@@ -22,7 +22,10 @@ export function networkMetricsTable(metrics: unknown): FigureContent {
     add(method, 'cohort', numberAt(metrics, `baselines.${method}.auroc`), numberAt(metrics, `baselines.${method}.aupr`));
     add(method, 'per instance (mean AUROC)', numberAt(metrics, `baselines.${method}.per_instance.auroc_mean`), null);
   }
-  if (rows.length === 0) return emptyContent('No network metrics (the run had no truth to compare with).');
+  for (const method of Object.keys(objectAt(metrics, 'known_edges')).sort()) {
+    add(method, 'known edges (cohort)', numberAt(metrics, `known_edges.${method}.auroc`), null);
+  }
+  if (rows.length === 0) return emptyContent('No network metrics (the run had neither a truth nor known edges to compare with).');
   const spec: TableSpec = {
     className: 'compact',
     columns: [
@@ -47,7 +50,7 @@ export function knownEdgesTable(metrics: unknown): FigureContent {
       .sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
     for (const k of ks) {
       const e = objectAt(entries, k);
-      rows.push({ method: methodLabel(method), k: numberAt(e, 'k') ?? Number(k.slice(4)), hits: numberAt(e, 'hits'), expected: numberAt(e, 'expected'), p_value: numberAt(e, 'p_value'), auroc: numberAt(e, 'auroc') });
+      rows.push({ method: methodLabel(method), k: numberAt(e, 'k') ?? Number(k.slice(4)), hits: numberAt(e, 'hits'), expected: numberAt(e, 'expected'), p_value: numberAt(e, 'p_value'), auroc: numberAt(e, 'auroc') ?? numberAt(entries, 'auroc') });
     }
     if (ks.length === 0 && (numberAt(entries, 'hits') !== null || numberAt(entries, 'auroc') !== null)) {
       rows.push({ method: methodLabel(method), k: numberAt(entries, 'k'), hits: numberAt(entries, 'hits'), expected: numberAt(entries, 'expected'), p_value: numberAt(entries, 'p_value'), auroc: numberAt(entries, 'auroc') });
@@ -55,6 +58,7 @@ export function knownEdgesTable(metrics: unknown): FigureContent {
   }
   if (rows.length === 0) return emptyContent('No known-edge evaluation (run with --known-edges).');
   return tableContent({
+    caption: knownEdgesMatchText(metrics) ?? undefined,
     className: 'compact',
     columns: [
       { key: 'method', label: 'method' },
@@ -65,5 +69,14 @@ export function knownEdgesTable(metrics: unknown): FigureContent {
       { key: 'auroc', label: 'AUROC', align: 'right', format: cellScore },
     ],
     rows,
-  });
+  }, valueAt(metrics, 'known_edges.match.warning') ? `Warning: ${String(valueAt(metrics, 'known_edges.match.warning'))}` : undefined);
+}
+
+/** "1,786 of 1,838 known pairs are in the data (145 names mapped)" from known_edges.match, or null. */
+export function knownEdgesMatchText(metrics: unknown): string | null {
+  const file = numberAt(metrics, 'known_edges.match.pairs_in_file');
+  const data = numberAt(metrics, 'known_edges.match.pairs_in_data') ?? numberAt(metrics, 'known_edges.pairs_in_data');
+  if (data === null) return null;
+  const mapped = numberAt(metrics, 'known_edges.match.mapped_names');
+  return `${data.toLocaleString('en-US')}${file !== null ? ` of ${file.toLocaleString('en-US')}` : ''} known pairs are in the data${mapped ? ` (${mapped.toLocaleString('en-US')} names mapped)` : ''}.`;
 }

@@ -18,12 +18,16 @@ import { pageHtml } from './page-html.js';
 import { prepareInfluence } from './prepare-influence.js';
 import { prepareProteomics } from './prepare-proteomics.js';
 import { runSummary } from './run-summary.js';
+import type { AssetLayout } from './asset-scripts.js';
+import { readViewerAssets } from './viewer-assets.js';
 import { sortedJson } from './sorted-json.js';
 
 export interface BuildReportOptions {
   limits?: Partial<EmbedLimits>;
   /** Folder of the viewer files relative to report.html (default report_files). */
   assetsDir?: string;
+  /** 'embedded' (default): one self-contained file; 'folder': viewer files in assetsDir beside it. */
+  assets?: AssetLayout;
 }
 
 export async function buildReportHtml(run: RunFolder, options: BuildReportOptions = {}): Promise<string> {
@@ -50,5 +54,7 @@ export async function buildReportHtml(run: RunFolder, options: BuildReportOption
     tables,
     configJson: sortedJson(run.config),
     assetsDir: options.assetsDir ?? 'report_files',
+    layout: options.assets ?? 'embedded',
+    assets: (options.assets ?? 'embedded') === 'embedded' ? await readViewerAssets() : [],
   });
 }

@@ -7,6 +7,9 @@ import { escapeHtml } from '../figures/escape-html.js';
 import { scopeLabel } from '../figures/evaluation-curves.js';
 import type { ReportState } from '../report/report-state.js';
 
+/** Instance menus longer than this get a search box. */
+export const SEARCH_ABOVE = 20;
+
 function option(value: string, label: string, selected: boolean): string {
   return `<option value="${escapeHtml(value)}"${selected ? ' selected' : ''}>${escapeHtml(label)}</option>`;
 }
@@ -20,7 +23,9 @@ export function controlsHtml(state: ReportState): string {
   }
   if (state.instances.length) {
     const label = (i: ReportState['instances'][number]) => (i.class === null ? i.id : `${i.id} (${i.class}${i.predicted && i.predicted !== i.class ? ` → ${i.predicted}` : ''})`);
-    parts.push(`<label class="control">Instance <select id="control-instance" data-control="instance" disabled>${state.instances.map((i) => option(i.id, label(i), i.id === d.instance)).join('')}</select></label>`);
+    // many instances: a search box narrows the menu (the viewer filters its options as you type)
+    const search = state.instances.length > SEARCH_ABOVE ? `<input id="control-instance-search" class="control-search" type="search" placeholder="search ${state.instances.length} instances" aria-label="Search instances by id or class" autocomplete="off" spellcheck="false" disabled>` : '';
+    parts.push(`<label class="control">Instance ${search}<select id="control-instance" data-control="instance" disabled>${state.instances.map((i) => option(i.id, label(i), i.id === d.instance)).join('')}</select></label>`);
   }
   parts.push(
     `<label class="control">${state.study === 'proteomics' ? 'Top edges' : 'Top units'} <input id="control-k" data-control="k" type="number" min="1" max="${state.kMax}" step="1" value="${d.k}" disabled></label>`,

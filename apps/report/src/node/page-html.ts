@@ -12,7 +12,7 @@ import { controlsHtml } from './controls-html.js';
 import { figureHtml, type RenderedFigure } from './figure-html.js';
 import { PAGE_STYLES } from './page-styles.js';
 import type { RunSummary } from './run-summary.js';
-import { VIEWER_ASSET_FILES } from './viewer-assets.js';
+import { assetScriptsHtml, type AssetLayout } from './asset-scripts.js';
 
 export interface EmbeddedTable {
   name: string;
@@ -29,6 +29,10 @@ export interface PageInput {
   configJson: string;
   /** Folder of the viewer assets, relative to report.html. */
   assetsDir: string;
+  /** Viewer files inside the page (default) or in assetsDir beside it. */
+  layout?: AssetLayout;
+  /** The viewer files (needed when embedded). */
+  assets?: readonly { name: string; bytes: Uint8Array }[];
 }
 
 /** JSON inside <script>: nothing can close the tag or break the line. */
@@ -46,6 +50,7 @@ function headerHtml(summary: RunSummary): string {
     `<p class="subtitle">${escapeHtml(summary.subtitle)}</p>`,
     `<dl class="facts">${facts}</dl>`,
     metrics ? `<ul class="key-metrics" aria-label="Key metrics">${metrics}</ul>` : '',
+    summary.warnings?.length ? `<ul class="header-warnings" role="note">${summary.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : '',
     '</header>',
   ].join('\n');
 }
@@ -62,7 +67,9 @@ function notesHtml(input: PageInput): string {
     '<footer class="page-notes">',
     '<h2>About this page</h2>',
     '<p>The figures above are static SVG drawn when the report was written; they show the default choices and print as they are. ',
-    'With <code>report_files/</code> beside this file, the page loads the tables below into DuckDB (WebAssembly) in the browser and redraws the figures from SQL queries when you change the controls. Nothing is fetched from the network.</p>',
+    (input.layout ?? 'embedded') === 'embedded'
+      ? 'This file is self-contained: it holds the tables below and the data engine (DuckDB, WebAssembly), loads them in the browser and redraws the figures from SQL queries when you change the controls. Copy it alone; nothing is fetched from the network.</p>'
+      : `With <code>${escapeHtml(input.assetsDir)}/</code> beside this file, the page loads the tables below into DuckDB (WebAssembly) in the browser and redraws the figures from SQL queries when you change the controls. Nothing is fetched from the network.</p>`,
     `<p>Tables held in the page:</p><ul>${items.join('')}</ul>`,
     reader ? `<p>While reading the run folder:</p><ul>${reader}</ul>` : '',
     '<p>The full tables are in the run folder as Parquet and Arrow files.</p>',
@@ -115,7 +122,7 @@ export function pageHtml(input: PageInput): string {
   const tables = input.tables
     .map((t) => `<script type="application/octet-stream" data-table="${escapeHtml(t.name)}" data-rows="${t.rows}" data-encoding="gzip+base64">${t.base64}</script>`)
     .join('\n');
-  const scripts = VIEWER_ASSET_FILES.map((f) => `<script src="${escapeHtml(`${input.assetsDir}/${f}`)}" defer></script>`).join('\n');
+  const scripts = assetScriptsHtml(input.layout ?? 'embedded', input.assets ?? [], input.assetsDir);
   return [
     '<!doctype html>',
     '<html lang="en">',

@@ -16,11 +16,14 @@ body { margin: 0; background: var(--page); color: var(--ink); font: 14px/1.45 sy
 .key-metrics li { background: rgba(255,255,255,.08); border: 1px solid rgba(255,255,255,.14); border-radius: 6px; padding: 6px 12px; min-width: 120px; }
 .key-metrics .value { display: block; font-size: 20px; font-weight: 650; font-variant-numeric: tabular-nums; }
 .key-metrics .label { display: block; color: #aab6c3; font-size: 12px; }
+.header-warnings { margin: 14px 0 0; padding: 8px 12px 8px 28px; background: #fff4e0; color: #5a3b00; border-radius: 6px; max-width: 1100px; }
+.header-warnings li { margin: 2px 0; }
 .controls { position: sticky; top: 0; z-index: 5; display: flex; flex-wrap: wrap; align-items: end; gap: 10px 18px; padding: 10px 32px; background: rgba(255,255,255,.97); border-bottom: 1px solid var(--line); box-shadow: 0 1px 4px rgba(0,0,0,.05); }
 .control { display: flex; flex-direction: column; gap: 2px; font-size: 12px; color: var(--muted); }
 .control select, .control input { font: inherit; font-size: 14px; color: var(--ink); padding: 4px 6px; border: 1px solid #c3cbd4; border-radius: 4px; background: white; min-width: 90px; }
 .control input[type=number] { width: 80px; min-width: 0; }
 .control-filter input { width: 240px; }
+.control .control-search { width: 180px; margin-bottom: 2px; }
 .control :disabled { color: #8a949e; background: #f1f3f5; }
 .viewer-status { margin-left: auto; font-size: 12px; color: var(--muted); align-self: center; max-width: 420px; }
 .viewer-status[data-state=ready] { color: #2d6a3e; }
@@ -47,9 +50,13 @@ section.report-section > h2 { font-size: 19px; margin: 0 0 4px; padding-bottom: 
 .data-table th { text-align: left; font-weight: 600; color: var(--muted); border-bottom: 1.5px solid #b9c2cb; padding: 4px 8px; position: sticky; top: 0; background: white; }
 .data-table td { border-bottom: 1px solid #edf0f3; padding: 3px 8px; vertical-align: top; }
 .data-table .num { text-align: right; white-space: nowrap; }
+.data-table th.num { white-space: normal; }
+.data-table td { overflow-wrap: anywhere; }
 .data-table tbody tr:hover { background: #f6f8fa; }
 .data-table.key-value td:first-child { color: var(--muted); white-space: nowrap; width: 1%; }
 .data-table.key-value td:last-child { word-break: break-all; }
+.data-table tr.baseline-wins td { background: var(--accent-soft); }
+.data-table tr.baseline-ahead td { background: #fdf6ec; }
 .page-notes { max-width: 1260px; margin: 0 auto; padding: 0 32px 40px; color: var(--muted); font-size: 12.5px; }
 .page-notes h2 { font-size: 15px; color: var(--ink); }
 .page-notes ul { padding-left: 18px; }

@@ -7,6 +7,7 @@ import { formatCount, formatNumber } from '../figures/format.js';
 import { numberAt, objectAt, stringAt, valueAt } from '../figures/json-path.js';
 import type { ReportState } from '../report/report-state.js';
 import type { RunFolder } from '../run/read-run-folder.js';
+import { baselineWinSentences, trustRows, withInterval } from '../figures/trust-table.js';
 
 export interface SummaryItem {
   label: string;
@@ -20,6 +21,8 @@ export interface RunSummary {
   subtitle: string;
   facts: SummaryItem[];
   metrics: SummaryItem[];
+  /** Said at the top of the page: names that did not match, baselines that beat us. */
+  warnings?: string[];
 }
 
 function baseName(path: string): string {
@@ -93,7 +96,12 @@ function proteomicsSummary(run: RunFolder, state: ReportState): RunSummary {
   facts.push({ label: 'classes', value: countOrList(valueAt(m, 'data.classes')) ?? (state.classes.length ? `${state.classes.length} (${state.classes.join(', ')})` : 'none') });
   facts.push(...runFacts(run));
   const metrics: SummaryItem[] = [];
-  metric(metrics, 'cohort AUROC', numberAt(m, 'network.cohort.auroc'));
+  const trust = trustRows(m);
+  const ours = (target: string) => trust.find((r) => r.target === target && r.scope === 'cohort');
+  const withSpread = (label: string, value: number | null, row: ReturnType<typeof ours>) => {
+    if (value !== null) metrics.push(row ? { label: `${label} (95% interval)`, value: withInterval(value, row.ours_lo, row.ours_hi, 2) } : { label, value: metricText(value, 3) });
+  };
+  withSpread('cohort AUROC', numberAt(m, 'network.cohort.auroc'), ours('truth'));
   metric(metrics, 'cohort AUPR', numberAt(m, 'network.cohort.aupr'));
   const baselines = objectAt(m, 'baselines');
   let best: { name: string; auroc: number } | null = null;
@@ -103,9 +111,23 @@ function proteomicsSummary(run: RunFolder, state: ReportState): RunSummary {
   }
   if (best) metrics.push({ label: `best baseline AUROC (${best.name.replace(/_/g, ' ')})`, value: metricText(best.auroc, 3) });
   metric(metrics, 'per-instance AUROC (mean)', numberAt(m, 'network.per_instance.auroc_mean'));
+  withSpread('known-edge AUROC', numberAt(m, 'known_edges.lrp.auroc'), ours('known'));
   metric(metrics, 'test MSE (hidden)', numberAt(m, 'prediction.test_mse_hidden'));
   metric(metrics, 'median instance correlation', numberAt(m, 'prediction.median_instance_correlation'));
-  return { title: 'Protein networks', subtitle: 'Relevance · proteomics study: instance, class and cohort networks from LRP of a masked predictor', facts, metrics };
+  return { title: 'Protein networks', subtitle: 'Relevance · proteomics study: instance, class and cohort networks from LRP of a masked predictor', facts, metrics, warnings: proteomicsWarnings(m, trust.length) };
+}
+
+/** The known-edge name warning and, plainly, where baselines beat our network. */
+function proteomicsWarnings(m: unknown, comparisons: number): string[] {
+  const out: string[] = [];
+  const known = valueAt(m, 'known_edges.match.warning');
+  if (typeof known === 'string') out.push(`Known edges: ${known}`);
+  const wins = baselineWinSentences(m);
+  if (wins.length) {
+    const clear = wins.filter((w) => w.endsWith('(beyond the spread)')).length;
+    out.push(`A baseline beats our network on ${wins.length} of ${comparisons} comparisons (${clear} beyond the spread), e.g. ${wins[0]}. See “How far to trust the network”.`);
+  }
+  return out;
 }
 
 function influenceSummary(run: RunFolder, state: ReportState): RunSummary {

@@ -29,8 +29,8 @@ const PROTEOMICS: SectionEntry[] = [
     title: 'Protein networks',
     intro: 'Median LRP relevance of each protein pair. Rows and columns follow one clustered order (average linkage on the proteins’ relevance profiles) and share one colour scale, so the cohort and class networks can be compared cell by cell.',
     figures: [
-      { id: 'cohort-heatmap', title: 'Cohort network', caption: 'Median over all test instances.', dependsOn: ['filter'] },
-      { id: 'class-heatmap', title: 'Class network', caption: 'Median over the test instances of the chosen class.', dependsOn: ['className', 'filter'] },
+      { id: 'cohort-heatmap', title: 'Cohort network', caption: 'Median over all test instances.', dependsOn: ['filter'], wide: true },
+      { id: 'class-heatmap', title: 'Class network', caption: 'Median over the test instances of the chosen class.', dependsOn: ['className', 'filter'], wide: true },
     ],
   },
   {
@@ -55,8 +55,9 @@ const PROTEOMICS: SectionEntry[] = [
   {
     id: 'evaluation',
     title: 'Evaluation',
-    intro: 'How well the networks recover the truth (synthetic data or --truth) and the known edges, against the correlation baselines on the same axes.',
+    intro: 'How well the networks recover the truth (synthetic data or --truth) and the known edges, against the baselines on the same axes.',
     figures: [
+      { id: 'trust', title: 'How far to trust the network', caption: 'Our network against every baseline, for the cohort, each class and the patients, on the truth and the known edges. Red rows: a baseline is ahead.', dependsOn: [], wide: true },
       { id: 'roc-curves', title: 'ROC curves', caption: 'LRP (red, thick) and the baselines.', dependsOn: ['scope'] },
       { id: 'pr-curves', title: 'Precision–recall curves', caption: 'Dashed: the share of true pairs (chance).', dependsOn: ['scope'] },
       { id: 'network-metrics', title: 'Areas under the curves', caption: 'From metrics.json.', dependsOn: [] },

@@ -14,6 +14,7 @@ import { topEdgesChart } from '../figures/top-edges-chart.js';
 import { topEdgesTable } from '../figures/top-edges-table.js';
 import { trainingCurves } from '../figures/training-curves.js';
 import { tsneMap } from '../figures/tsne-map.js';
+import { trustTable } from '../figures/trust-table.js';
 import { emptyContent } from '../figures/figure-content.js';
 import type { ProteomicsData } from './proteomics-data.js';
 import type { ReportState } from './report-state.js';
@@ -73,6 +74,7 @@ export async function buildProteomicsFigures(
         ? emptyContent('This run has no evaluation curves (no truth and no known edges).')
         : evaluationCurves({ points: await data.curves(kind, selection.scope), kind, scope: selection.scope, prevalence: selection.scope === 'cohort' ? state.prevalence : null });
   }
+  if (want('trust')) out['trust'] = trustTable(docs.metrics);
   if (want('network-metrics')) out['network-metrics'] = networkMetricsTable(docs.metrics);
   if (want('known-edges')) out['known-edges'] = knownEdgesTable(docs.metrics);
   if (want('training')) out['training'] = trainingCurves(await data.training());

@@ -60,9 +60,11 @@ export function bindControls(doc: Document, state: ReportState): Controls {
       el.addEventListener('change', emit);
     }
   }
+  const search = doc.getElementById('control-instance-search') as HTMLInputElement | null;
+  if (search) bindInstanceSearch(search, byKey('instance') as HTMLSelectElement | undefined, emit);
   return {
     read,
-    enable: () => elements.forEach((e) => (e.disabled = false)),
+    enable: () => [...elements, ...(search ? [search] : [])].forEach((e) => (e.disabled = false)),
     set(key, value) {
       const el = byKey(key);
       if (!el || el.value === value) return;
@@ -71,4 +73,21 @@ export function bindControls(doc: Document, state: ReportState): Controls {
     },
     onChange: (l) => listeners.push(l),
   };
+}
+
+/** Typing in the search box hides the instances that do not match (id or class); the first match is chosen when the current one is hidden. */
+function bindInstanceSearch(search: HTMLInputElement, select: HTMLSelectElement | undefined, emit: () => void): void {
+  if (!select) return;
+  search.addEventListener('input', () => {
+    const q = search.value.trim().toLowerCase();
+    let first: HTMLOptionElement | null = null;
+    for (const o of Array.from(select.options)) {
+      o.hidden = q !== '' && !(o.textContent ?? '').toLowerCase().includes(q);
+      if (!o.hidden && !first) first = o;
+    }
+    if (first && select.selectedOptions[0]?.hidden) {
+      select.value = first.value;
+      emit();
+    }
+  });
 }

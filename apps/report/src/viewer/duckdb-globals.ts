@@ -16,7 +16,7 @@ declare global {
 export function duckdbAssets(): Required<DuckdbAssets> {
   const assets = globalThis.relevanceDuckdb;
   if (!assets?.workerSource || !assets.wasmGzipBase64) {
-    throw new Error('the data engine files (report_files/duckdb-eh-worker.js, duckdb-eh-wasm.js) did not load; keep report_files/ beside report.html');
+    throw new Error('the data engine files (report_files/duckdb-eh-worker.js, duckdb-eh-wasm.js) did not load; keep report_files/ beside report.html, or rebuild the report as one self-contained file with: relevance report <run>');
   }
   return { workerSource: assets.workerSource, wasmGzipBase64: assets.wasmGzipBase64 };
 }

@@ -4,7 +4,7 @@
  * the controls redraw the figures from duckdb-wasm queries. Screenshots go
  * to test-results/ for the CI log.
  */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figureIds } from '../../src/report/figure-catalogue.js';
 import type { Study } from '../../src/run/study.js';
 import { influenceRunWithReport, proteomicsRunWithReport, type ReportedRun } from '../helpers/synthetic-runs.js';
+import { writeRunReport } from '../../src/write-run-report.js';
+import { writeSyntheticProteomicsRun } from '../fixtures/synthetic-proteomics-run.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { afterRedraw, figureBody, haveChromium, inCi, launchChromium, openReport, type OpenedReport } from './chromium.js';
 
 const RESULTS = fileURLToPath(new URL('../../test-results/', import.meta.url));
@@ -165,6 +168,46 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
       expect(opened.consoleErrors).toEqual([]);
       expect(opened.networkRequests).toEqual([]);
       await screenshot(opened.page, 'influence-report.png');
+    });
+  });
+
+  describe('a report copied alone', () => {
+    let run: ReportedRun;
+    beforeAll(async () => {
+      run = await proteomicsRunWithReport();
+    });
+    afterAll(() => run?.cleanup());
+
+    it('is interactive on its own: the self-contained file, copied into an empty folder', async () => {
+      const { dir, cleanup } = tempDir('copied');
+      try {
+        const copy = join(dir, 'emailed-report.html');
+        copyFileSync(run.report, copy);
+        const opened = await openReport(browser, copy);
+        await expectCleanLoad(opened, 'proteomics');
+        expect(opened.consoleErrors).toEqual([]);
+        expect(opened.networkRequests).toEqual([]);
+        await opened.page.close();
+      } finally {
+        cleanup();
+      }
+    });
+
+    it('with the folder layout and without report_files/, says what is missing and keeps every static figure', async () => {
+      const { dir, cleanup } = tempDir('folder-layout');
+      try {
+        await writeSyntheticProteomicsRun(dir);
+        const report = await writeRunReport(dir, undefined, { assets: 'folder' });
+        rmSync(join(dir, 'report_files'), { recursive: true });
+        const opened = await openReport(browser, report);
+        const { page } = opened;
+        expect(await page.evaluate(() => document.documentElement.dataset.viewer)).toBe('error');
+        expect(await page.locator('#viewer-status').textContent()).toMatch(/could not load report_files\/duckdb-eh-worker\.js, report_files\/duckdb-eh-wasm\.js, report_files\/relevance-viewer\.js: keep the report_files\/ folder beside report\.html/);
+        for (const id of figureIds('proteomics')) expect(await page.locator(`[data-figure="${id}"] .figure-body :is(svg, table)`).count(), id).toBeGreaterThan(0);
+        await page.close();
+      } finally {
+        cleanup();
+      }
     });
   });
 });

@@ -80,10 +80,10 @@ describe('network heatmap', () => {
   });
 
   it('leaves tick labels out for very many proteins, and notes it', () => {
-    const proteins = Array.from({ length: 90 }, (_, i) => `P${i}`);
+    const proteins = Array.from({ length: 120 }, (_, i) => `P${i}`);
     const content = networkHeatmap({ edges: [{ source: 'P0', target: 'P1', relevance: 1 }], proteins, colorMax: 1, label: '' });
     expect(plotOf(content).x?.axis).toBeNull();
-    expect(content).toMatchObject({ note: expect.stringMatching(/90 proteins/) });
+    expect(content).toMatchObject({ note: expect.stringMatching(/120 proteins/) });
   });
 });
 

@@ -52,6 +52,9 @@ describe('pipelines compatibility', () => {
     expect(await writeReport(run, 'influence')).toBeNull();
     registerReportWriter();
     expect(await writeReport(run, 'influence')).toBe(join(run, 'report.html'));
+    // self-contained by default; the folder layout on request through the same hook
+    expect(existsSync(join(run, 'report_files'))).toBe(false);
+    expect(await writeReport(run, 'influence', { assets: 'folder' })).toBe(join(run, 'report.html'));
     expect(existsSync(join(run, 'report_files', 'relevance-viewer.js'))).toBe(true);
     setReportWriter(undefined);
   });

@@ -61,28 +61,35 @@ describe.each([
     expect(html).not.toMatch(/plot-clip-|plot-pattern-|\b20\d\d-\d\d-\d\dT/);
   });
 
-  it('embeds the tables as Arrow streams and the state the viewer needs, and loads the viewer from report_files/', () => {
+  it('embeds the tables as Arrow streams, the state the viewer needs, and the viewer itself (no script src, no report_files/)', () => {
     const { document } = parseHTML(html);
     const state = stateOf(html);
     const tables = Array.from(document.querySelectorAll('script[type="application/octet-stream"][data-table]')).map((t) => t.getAttribute('data-table'));
     expect(tables).toEqual(state.tables.map((t) => t.name));
-    expect(Array.from(document.querySelectorAll('script[src]')).map((s) => s.getAttribute('src'))).toEqual([
-      'report_files/duckdb-eh-worker.js',
-      'report_files/duckdb-eh-wasm.js',
-      'report_files/relevance-viewer.js',
-    ]);
+    expect(document.querySelectorAll('script[src]').length).toBe(0);
+    expect(Array.from(document.querySelectorAll('script[data-asset]')).map((s) => s.getAttribute('data-asset'))).toEqual(['duckdb-eh-worker.js', 'relevance-viewer.js']);
+    expect(document.querySelector('script[data-file="duckdb-eh-wasm.js"]')!.textContent).toMatch(/wasmGzipBase64 = "/);
+    expect(existsSync(join(run.dir, 'report_files'))).toBe(false);
     expect(state.classes.length).toBe(3);
     expect(state.defaults.className).toBe(state.classes[0]);
     expect(document.querySelectorAll('[data-control]').length).toBeGreaterThanOrEqual(4);
   });
 
-  it('keeps report.html small and puts the data engine beside it', () => {
-    const assets = ['duckdb-eh-worker.js', 'duckdb-eh-wasm.js', 'relevance-viewer.js'];
-    const htmlBytes = statSync(run.report).size;
-    const assetBytes = folderSize(join(run.dir, 'report_files'), assets);
-    console.log(`${study}: report.html ${(htmlBytes / 1e3).toFixed(0)} kB, report_files/ ${(assetBytes / 1e6).toFixed(1)} MB`);
-    expect(htmlBytes).toBeLessThan(3e6);
-    expect(assetBytes).toBeGreaterThan(5e6);
+  it('compresses what it embeds: the page is smaller than the viewer files it replaces plus its tables', async () => {
+    const folder = await make();
+    try {
+      const foldered = await writeRunReport(folder.dir, undefined, { assets: 'folder' });
+      const assets = ['duckdb-eh-worker.js', 'duckdb-eh-wasm.js', 'relevance-viewer.js'];
+      const separate = statSync(foldered).size + folderSize(join(folder.dir, 'report_files'), assets);
+      const single = statSync(run.report).size;
+      console.log(`${study}: self-contained report.html ${(single / 1e6).toFixed(2)} MB; folder layout ${(statSync(foldered).size / 1e3).toFixed(0)} kB + report_files/ ${((separate - statSync(foldered).size) / 1e6).toFixed(2)} MB`);
+      expect(single).toBeLessThan(separate);
+      const { document } = parseHTML(readFileSync(foldered, 'utf8'));
+      expect(Array.from(document.querySelectorAll('script[src]')).map((s) => s.getAttribute('src'))).toEqual(assets.map((a) => `report_files/${a}`));
+      for (const s of Array.from(document.querySelectorAll('script[src]'))) expect(s.getAttribute('onerror')).toBe('relevanceAssetMissing(this)');
+    } finally {
+      folder.cleanup();
+    }
   });
 });
 

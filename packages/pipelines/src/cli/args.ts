@@ -7,6 +7,7 @@
  *   --list a,b --list c              lists: comma-separated and/or repeated
  *   --window 1x4x4                   dims: positive integers joined by x or commas
  *   -q                               one-letter aliases where declared
+ *   --id (old spelling of --id-column)  accepted where declared (OptionSpec.aliases), with a warning
  *   --                               everything after is positional
  *   --help | -h                      help for the command (wins over every error)
  *
@@ -39,6 +40,8 @@ export class ParsedArgs {
     readonly positionals: readonly string[],
     /** --help or -h was given: print help, ignore everything else. */
     readonly help: boolean,
+    /** Old spellings used (OptionSpec.aliases): one line each for stderr. */
+    readonly warnings: readonly string[] = [],
   ) {}
 
   private get(name: string, types: readonly OptionSpec['type'][]): Value | undefined {
@@ -147,6 +150,14 @@ function defaultValue(spec: OptionSpec): Value | undefined {
 
 export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs {
   const byName = new Map(spec.options.map((o) => [o.name, o]));
+  // old spellings (e.g. --id for --id-column): found like the name, reported once each
+  const byAlias = new Map(spec.options.flatMap((o) => (o.aliases ?? []).filter((a) => !byName.has(a)).map((a) => [a, o] as const)));
+  const warnings: string[] = [];
+  const lookup = (name: string): OptionSpec | undefined => {
+    const alias = byAlias.get(name);
+    if (alias && !warnings.some((w) => w.startsWith(`--${name} `))) warnings.push(`--${name} is the old spelling of --${alias.name}; it still works, but write --${alias.name} (one vocabulary across commands)`);
+    return byName.get(name) ?? alias;
+  };
   const byShort = new Map(spec.options.filter((o) => o.short).map((o) => [o.short!, o]));
   const end = argv.indexOf('--');
   const optionPart = end < 0 ? argv : argv.slice(0, end);
@@ -188,7 +199,7 @@ export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs 
     if (token.startsWith('--') && token.length > 2) {
       const eq = token.indexOf('=');
       const name = token.slice(2, eq < 0 ? undefined : eq);
-      let opt = byName.get(name);
+      let opt = lookup(name);
       if (!opt && eq < 0 && name.startsWith('no-')) {
         const negated = byName.get(name.slice(3));
         if (negated?.type === 'boolean') {
@@ -243,7 +254,7 @@ export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs 
     throw new UsageError(`missing required option${missing.length > 1 ? 's' : ''}: ${list}`);
   }
   checkApplicable(spec.options, values, given);
-  return new ParsedArgs(byName, values, given, positionals, false);
+  return new ParsedArgs(byName, values, given, positionals, false, warnings);
 }
 
 /** Why a condition does not hold on this command line, or null when it holds. */

@@ -35,6 +35,8 @@ export interface OptionSpec {
   placeholder?: string;
   /** One-letter alias: 'q' for -q. */
   short?: string;
+  /** Old spellings still accepted, with a warning naming this option ('id' for --id-column). */
+  aliases?: readonly string[];
   /** For 'list': split values on commas (default true). */
   split?: boolean;
   /**
@@ -85,6 +87,8 @@ export interface Command {
   positionals?: readonly PositionalSpec[];
   /** Examples shown in --help. */
   examples?: readonly string[];
+  /** Help for a sub-command named among the arguments (`study proteomics --help`), or undefined for the command's own. */
+  helpFor?(argv: readonly string[]): string | undefined;
   /** Resolves to the exit code (default 0). */
   run(args: ParsedArgs, io: CommandIO): Promise<number | void>;
 }

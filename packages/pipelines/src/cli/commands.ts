@@ -20,5 +20,6 @@ import { strategiesCommand } from './commands/strategies.js';
 import { counterfactualsCommand } from './commands/counterfactuals.js';
 import { trainCommand } from './commands/train.js';
 import { appCommand } from './commands/app.js';
+import { summaryCommand } from './commands/summary.js';
 
-export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, umapCommand, neighboursCommand, simulateCommand, benchmarkCommand, tcavCommand, strategiesCommand, counterfactualsCommand, trainCommand, appCommand];
+export const COMMANDS: readonly Command[] = [studyCommand, mergeCommand, summaryCommand, reportCommand, predictCommand, explainCommand, evaluateCommand, tsneCommand, umapCommand, neighboursCommand, simulateCommand, benchmarkCommand, tcavCommand, strategiesCommand, counterfactualsCommand, trainCommand, appCommand];

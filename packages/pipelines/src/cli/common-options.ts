@@ -40,6 +40,12 @@ export const ID_OPTION: OptionSpec = {
   help: "id column of a table input, carried to the output; default: detected (id, sample, sample_barcode, an unnamed index, or a first text column of unique values); 'none' for no id column",
 };
 
+/** The vocabulary of the studies, for every command that reads a table: --features (old: --columns). */
+export const FEATURES_OPTION: OptionSpec = { ...COLUMNS_OPTION, name: 'features', aliases: ['columns'] };
+
+/** --id-column (old: --id). */
+export const ID_COLUMN_OPTION: OptionSpec = { ...ID_OPTION, name: 'id-column', aliases: ['id'] };
+
 export const SQL_OPTION: OptionSpec = {
   name: 'sql',
   type: 'string',

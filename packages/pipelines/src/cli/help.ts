@@ -17,7 +17,8 @@ export function conditionText(c: OptionCondition): string {
 }
 
 function defaultText(o: OptionSpec): string {
-  if (o.default === undefined || o.type === 'boolean') return '';
+  if (o.type === 'boolean') return o.default === true ? ` (default: on; --no-${o.name} turns it off)` : '';
+  if (o.default === undefined) return '';
   const d = Array.isArray(o.default) ? o.default.join(o.type === 'dims' ? 'x' : ',') : String(o.default);
   return d === '' ? '' : ` (default: ${d})`;
 }
@@ -66,7 +67,7 @@ export function formatCommandHelp(command: Command, options: readonly OptionSpec
   options.forEach((o, i) => {
     const req = o.required ? ' (required)' : '';
     const label = labels[i]!;
-    const when = o.appliesIf ? ` [${conditionText(o.appliesIf)}]` : '';
+    const when = `${o.appliesIf ? ` [${conditionText(o.appliesIf)}]` : ''}${o.aliases?.length ? ` (old spelling: ${o.aliases.map((a) => `--${a}`).join(', ')})` : ''}`;
     const text = wrap(`${o.help}${req}${defaultText(o)}${when}`, lineWidth, w + 2);
     lines.push(label.length >= w ? `  ${label}\n${' '.repeat(w + 2)}${text}` : `  ${label.padEnd(w)}${text}`);
   });

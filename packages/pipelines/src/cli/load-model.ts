@@ -12,7 +12,7 @@ import { UsageError } from './usage-error.js';
 export const MODEL_EXTENSIONS = ['.onnx', '.relevance', '.json'] as const;
 
 /** A graph model (tensor ops) or a tree ensemble (ONNX-ML TreeEnsemble*): the two kinds a model file can hold. */
-export type LoadedModel = { kind: 'model'; model: Model } | { kind: 'trees'; trees: TreeEnsemble };
+export type LoadedModel = { kind: 'model'; model: Model; metadata?: Record<string, unknown> } | { kind: 'trees'; trees: TreeEnsemble };
 
 /** Load a model file of either kind: .onnx files holding an ONNX-ML tree ensemble give `trees`, everything else a Model. */
 export async function loadAnyModel(be: Backend, path: string): Promise<LoadedModel> {
@@ -21,6 +21,12 @@ export async function loadAnyModel(be: Backend, path: string): Promise<LoadedMod
     const bytes = new Uint8Array(await readFile(path));
     if (isTreeEnsembleOnnx(bytes, path)) return { kind: 'trees', trees: importTreeEnsemble(bytes, { source: path }) };
     return { kind: 'model', model: importOnnx(be, bytes, { source: path }) };
+  }
+  if (path.toLowerCase().endsWith('.relevance')) {
+    await checkReadableFile(path);
+    // the metadata names the features and classes, so outputs keep them (model-names.ts)
+    const { model, metadata } = await loadModelFile(be, path);
+    return { kind: 'model', model, metadata };
   }
   return { kind: 'model', model: await loadModel(be, path) };
 }

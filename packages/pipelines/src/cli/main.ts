@@ -112,16 +112,17 @@ export async function runCli(argv: readonly string[], environment?: Partial<CliE
   }
   const options = optionsOf(command);
   if (helpFor !== undefined) {
-    env.stdout.write(formatCommandHelp(command, options));
+    env.stdout.write(command.helpFor?.(rest.slice(1)) ?? formatCommandHelp(command, options));
     return EXIT_OK;
   }
   const prefix = `relevance ${command.name}`;
   try {
     const args = parseArgs({ name: command.name, options, ...(command.positionals ? { positionals: command.positionals } : {}) }, rest);
     if (args.help) {
-      env.stdout.write(formatCommandHelp(command, options));
+      env.stdout.write(command.helpFor?.(rest) ?? formatCommandHelp(command, options));
       return EXIT_OK;
     }
+    for (const w of args.warnings) env.stderr.write(`${prefix}: warning: ${w}\n`);
     refuseOutputAmongInputs(command, args, options);
     const progress = createProgress({ stream: env.stderr, quiet: args.flag('quiet') });
     const code = await withVerbose(args.flag('verbose'), () => command.run(args, { ...env, progress }));

@@ -4,6 +4,8 @@
  * one row per input row with columns output_0.., after the id column if the
  * input had one.
  */
+import { STUDY_OPTION_NAMES } from '../io/option-names.js';
+import { classNamesOf, columnNamesFor, modelNames } from './model-names.js';
 import { basename } from 'node:path';
 import type { BackendName } from '@relevance/core-wasm';
 import { readArray, writeArray, type ArrayData } from '../io/arrays.js';
@@ -11,7 +13,7 @@ import { DataError } from '../io/data-error.js';
 import { formatOfPath } from '../io/file-format.js';
 import { parseColumnSpec } from '../io/select-columns.js';
 import type { Command } from './command.js';
-import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from './common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption } from './common-options.js';
 import { UsageError } from './usage-error.js';
 import type { Model } from '@relevance/methods';
 import type { Progress } from '../progress/progress.js';
@@ -32,7 +34,7 @@ function rowShapeFor(model: Model, input: ArrayData, modelPath: string, inputNam
   if (modelRow.some((d) => d < 0)) return inputRow;
   if (product(modelRow) !== product(inputRow)) {
     const hint = input.columnNames
-      ? `; the table gave ${input.columnNames.length} feature columns (${input.columnNames.slice(0, 5).join(', ')}${input.columnNames.length > 5 ? ', ...' : ''}): choose ${product(modelRow)} with --columns`
+      ? `; the table gave ${input.columnNames.length} feature columns (${input.columnNames.slice(0, 5).join(', ')}${input.columnNames.length > 5 ? ', ...' : ''}): choose ${product(modelRow)} with --features`
       : '';
     throw new DataError(
       `${inputName}: each input row has ${product(inputRow)} values (shape [${inputRow.join(', ')}]) but the model ${basename(modelPath)} expects ${product(modelRow)} (shape [${modelRow.join(', ')}])${hint}`,
@@ -83,20 +85,20 @@ export const predictCommand: Command = {
   usage: 'predict --model <m.onnx|m.relevance|weights.json> (--input <file> | --sql <query>) --out <file> [options]',
   description:
     'Inputs: JSON {"shape": [rows, ...], "data": [...]} (or an object with exactly one such entry), or a CSV/TSV/Parquet/Arrow/JSON-records table whose numeric columns are the features.\n' +
-    'Outputs by extension: .json = {shape, data}; .csv/.tsv/.parquet/.arrow/.jsonl = one row per input row, columns output_0.., after the id column if the input had one.',
+    'Outputs by extension: .json = {shape, data}; .csv/.tsv/.parquet/.arrow/.jsonl = one row per input row, after the id column if the input had one: with a .relevance model that knows its classes, a `predicted` column (the class name) and one column per class; otherwise columns output_0...',
   options: [
     { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json (architecture + params)' },
     { name: 'input', type: 'string', placeholder: 'file', help: 'inputs: .json array, .csv, .tsv, .parquet, .arrow/.feather/.ipc or .jsonl' },
     SQL_OPTION,
     { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'where to write the outputs (.json, .csv, .tsv, .parquet, .arrow, .jsonl); written atomically' },
-    COLUMNS_OPTION,
-    ID_OPTION,
+    FEATURES_OPTION,
+    ID_COLUMN_OPTION,
     BACKEND_OPTION,
     { name: 'batch-size', type: 'integer', default: 256, help: 'rows per forward pass' },
   ],
   examples: [
     'relevance predict --model model.onnx --input inputs.json --out logits.json',
-    "relevance predict --model weights.json --input data.csv --columns '/^Akt/' --out predictions.parquet",
+    "relevance predict --model weights.json --input data.csv --features '/^Akt/' --out predictions.parquet",
   ],
   async run(args, io) {
     const inputPath = args.optionalString('input');
@@ -108,10 +110,11 @@ export const predictCommand: Command = {
     const outPath = args.string('out');
     if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .json, .csv, .tsv, .parquet, .arrow or .jsonl`);
 
-    const columns = args.list('columns');
+    const columns = args.list('features');
     const input = await readArray(inputPath ?? { sql: sql! }, {
+      names: STUDY_OPTION_NAMES,
       ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
-      idColumn: idColumnOption(args.optionalString('id')),
+      idColumn: idColumnOption(args.optionalString('id-column')),
       requireComplete: true,
     });
     warnSkippedColumns(io.stderr, input, inputPath ?? 'the --sql query');
@@ -128,7 +131,7 @@ export const predictCommand: Command = {
         const trees = loaded.trees;
         const rows = input.shape[0] ?? 0;
         const perRow = product(input.shape.slice(1));
-        if (perRow !== trees.features) throw new DataError(`${inputName}: each input row has ${perRow} values but the model ${basename(modelPath)} uses ${trees.features} features; choose them with --columns`);
+        if (perRow !== trees.features) throw new DataError(`${inputName}: each input row has ${perRow} values but the model ${basename(modelPath)} uses ${trees.features} features; choose them with --features`);
         const data = Float32Array.from(predictTrees(trees, input.data, rows));
         const width = trees.outputs;
         if (formatOfPath(outPath) === 'json') await writeArray(outPath, { shape: [rows, width], data });
@@ -144,11 +147,15 @@ export const predictCommand: Command = {
       const shape = [rows, ...outRowShape];
       if (formatOfPath(outPath) === 'json') await writeArray(outPath, { shape, data });
       else {
+        const { classes } = modelNames(loaded.metadata);
+        const named = classes && classes.length === width ? classes : undefined;
         await writeArray(outPath, {
           shape: [rows, width],
           data,
-          columnNames: Array.from({ length: width }, (_, j) => `output_${j}`),
+          // class names from the model's metadata (.relevance), with the predicted class beside the id
+          columnNames: columnNamesFor(width, [named], 'output_', ['predicted', input.idName ?? 'id']),
           ...(input.ids ? { ids: input.ids, idName: input.idName ?? 'id' } : {}),
+          ...(named ? { labels: [{ name: 'predicted', values: classNamesOf(argmaxRows(data, rows, width), named)! }] } : {}),
         });
       }
       io.progress.done(`${rows} rows -> [${shape.join(', ')}] on ${be.name}, wrote ${outPath}`);
@@ -157,3 +164,14 @@ export const predictCommand: Command = {
     }
   },
 };
+
+/** The index of the largest value of each row. */
+function argmaxRows(data: ArrayLike<number>, rows: number, width: number): Int32Array {
+  const out = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let best = 0;
+    for (let j = 1; j < width; j++) if (data[r * width + j]! > data[r * width + best]!) best = j;
+    out[r] = best;
+  }
+  return out;
+}

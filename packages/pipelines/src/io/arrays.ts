@@ -177,6 +177,8 @@ export interface WriteArrayInput {
   ids?: readonly (string | number)[];
   /** The id column's name (default 'id'). */
   idName?: string;
+  /** Tabular formats: text columns written after the id (e.g. class names), one value per row. */
+  labels?: readonly { name: string; values: readonly (string | null)[] }[];
 }
 
 /** Write an array: JSON as {shape, data}; tables with one row per first-axis index. */
@@ -206,6 +208,11 @@ export function arrayTable(path: string, array: WriteArrayInput): Table {
     for (let r = 0; r < rows; r++) values[r] = data[r * width + j]!;
     return numberColumn(name, values, float32);
   });
+  for (const label of [...(array.labels ?? [])].reverse()) {
+    if (label.values.length !== rows) throw new DataError(`${path}: ${label.values.length} values in column '${label.name}' for ${rows} rows`);
+    if (names.includes(label.name)) throw new DataError(`${path}: the column '${label.name}' clashes with a value column of the same name`);
+    columns.unshift(stringColumn(label.name, [...label.values]));
+  }
   if (array.ids) {
     if (array.ids.length !== rows) throw new DataError(`${path}: ${array.ids.length} ids for ${rows} rows`);
     const idName = array.idName ?? 'id';

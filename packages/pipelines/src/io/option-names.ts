@@ -8,6 +8,8 @@ export interface OptionNames {
   id: string;
   /** The option choosing the feature columns. */
   columns: string;
+  /** The command's own way past missing values (tsne: --missing drop|impute), offered first. */
+  missing?: string;
 }
 
 /** predict, explain, evaluate, tsne, neighbours. */

@@ -98,7 +98,8 @@ export function toMatrix(table: Table & { source?: string }, columns: readonly s
       if (options.missing === 'error' && Number.isNaN(v)) {
         // for a file, show the exact query that drops such rows
         const drop = /\s/.test(source) ? `a --sql query with where "${name}" is not null` : `--sql "select * from '${source}' where \\"${name}\\" is not null"`;
-        throw new DataError(`${source}: column '${name}' is missing in ${rowLabel(source, r)}; this step needs complete rows: impute the value, or drop incomplete rows with ${drop}`);
+        const own = options.names?.missing ? `rerun with ${options.names.missing}, ` : '';
+        throw new DataError(`${source}: column '${name}' is missing in ${rowLabel(source, r)}; this step needs complete rows: ${own}impute the value, or drop incomplete rows with ${drop}`);
       }
       if (isUnrepresentable(v)) {
         throw new DataError(`${source}: column '${name}' holds ${describeUnrepresentable(v)} in ${rowLabel(source, r)}; models compute in float32: fix the value, or empty the cell to mark it missing`);

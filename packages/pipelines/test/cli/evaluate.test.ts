@@ -85,4 +85,22 @@ describe('relevance neighbours', () => {
     // each row's nearest other row is printed as a tab-separated table
     expect(printed.stdout.split('\n')[0]).toBe('query\trank\trow\tpatient\tdistance');
   });
+
+  it("shows each neighbour's class, and the query's", async () => {
+    const { model } = await fixture();
+    const input = tmp.path('rows-with-class.csv');
+    const g = new Generator(4);
+    const lines = ['patient,subtype,f0,f1,f2,f3,f4'];
+    for (let r = 0; r < 8; r++) lines.push(`p${r},${r % 2 ? 'LumA' : 'Basal'},${Array.from({ length: 5 }, () => ((r % 2 ? 3 : -3) + 0.1 * g.normal()).toFixed(3)).join(',')}`);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const out = tmp.path('nn-class.csv');
+    const r = await runCaptured(['neighbours', '--model', model, '--layer', 'input', '--dataset', input, '--query', '2', '--k', '3', '--backend', 'reference', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const table = await readTable(out);
+    expect(table.columns.map((c) => c.name)).toEqual(['query', 'query_class', 'rank', 'row', 'patient', 'class', 'distance']);
+    expect(table.columns[1]!.values).toEqual(['Basal', 'Basal', 'Basal']);
+    expect(table.columns[5]!.values).toEqual(['Basal', 'Basal', 'Basal']);
+    expect(r.stderr).toMatch(/3 of 3 neighbours share the query's class \(subtype = Basal\)/);
+  });
 });

@@ -89,15 +89,19 @@ describe.runIf(requireShared('reference fixtures (mlp, cnn)', fixtures))('predic
     }
     await writeArray(wide, { shape: [64, 12], data, columnNames: ['extra', ...names] });
     const out = tmp.path('wide-out.json');
-    const ok = await runCaptured(['predict', '--model', sharedPath('fixtures', 'mlp', 'weights.json')!, '--input', wide, '--columns', '/^f\\d+$/', '--out', out, '--backend', 'reference', '-q']);
+    const ok = await runCaptured(['predict', '--model', sharedPath('fixtures', 'mlp', 'weights.json')!, '--input', wide, '--features', '/^f\\d+$/', '--out', out, '--backend', 'reference', '-q']);
     expect(ok.stderr).toBe('');
+    // the old spelling still works, with a warning naming the new one
+    const old = await runCaptured(['predict', '--model', sharedPath('fixtures', 'mlp', 'weights.json')!, '--input', wide, '--columns', '/^f\\d+$/', '--out', out, '--backend', 'reference', '-q']);
+    expect(old.code).toBe(0);
+    expect(old.stderr).toMatch(/warning: --columns is the old spelling of --features; it still works, but write --features/);
     expectClose((JSON.parse(readFileSync(out, 'utf8')) as Fixture).data, logitsOf('mlp').data);
     const bad = await runCaptured(['predict', '--model', sharedPath('fixtures', 'mlp', 'weights.json')!, '--input', wide, '--out', tmp.path('never.json'), '--backend', 'reference', '-q']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('wide.csv');
     expect(bad.stderr).toContain('12 values');
     expect(bad.stderr).toContain('expects 11');
-    expect(bad.stderr).toContain('--columns');
+    expect(bad.stderr).toContain('--features');
   });
 
   it('reads the input through --sql', async () => {

@@ -74,4 +74,33 @@ describe('relevance tsne', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--perplexity must lie between 1 and the number of rows \(10\), got 30; try 3/);
   });
+
+  it('keeps the class column, and handles missing values with --missing drop or impute (reported), not only an error', async () => {
+    const lines = ['sample,cancer_type,a,b,c'];
+    const g = new Generator(3);
+    for (let r = 0; r < 30; r++) {
+      const c = r % 2;
+      const cell = (j: number) => (r === 4 && j === 1 ? '' : ((c ? 5 : -5) + g.normal()).toFixed(4));
+      lines.push(`s${r},${c ? 'BRCA' : 'OV'},${cell(0)},${cell(1)},${cell(2)}`);
+    }
+    const input = tmp.path('missing.csv');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const base = ['tsne', '--input', input, '--perplexity', '5', '--iterations', '100', '--seed', '1', '--backend', 'wasm'];
+    const refused = await runCaptured([...base, '--out', tmp.path('e0.csv')]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/rerun with --missing drop .* or --missing impute/);
+    const dropped = await runCaptured([...base, '--missing', 'drop', '--out', tmp.path('e1.csv')]);
+    expect(dropped.code, dropped.stderr).toBe(0);
+    expect(dropped.stderr).toMatch(/left out 1 of 30 rows with missing values/);
+    const t1 = await readTable(tmp.path('e1.csv'));
+    expect(t1.columns.map((c) => c.name)).toEqual(['sample', 'cancer_type', 'x', 'y']);
+    expect(t1.rows).toBe(29);
+    expect(t1.columns[0]!.values).not.toContain('s4');
+    expect(t1.columns[1]!.values.slice(0, 2)).toEqual(['OV', 'BRCA']);
+    const imputed = await runCaptured([...base, '--missing', 'impute', '--class-column', 'cancer_type', '--out', tmp.path('e2.csv')]);
+    expect(imputed.code, imputed.stderr).toBe(0);
+    expect(imputed.stderr).toMatch(/filled 1 missing values in 1 feature columns/);
+    expect((await readTable(tmp.path('e2.csv'))).rows).toBe(30);
+  });
 });

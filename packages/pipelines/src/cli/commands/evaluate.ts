@@ -8,6 +8,7 @@
  * Methods are specs of @relevance/methods' registry: name[:variant][:key=value]...
  * (saliency, integrated-gradients:gausslegendre:steps=32, lrp:epsilon-plus-flat).
  */
+import { STUDY_OPTION_NAMES } from '../../io/option-names.js';
 import { basename } from 'node:path';
 import type { BackendName } from '@relevance/core-wasm';
 import type { ComparisonRow, Model } from '@relevance/methods';
@@ -18,7 +19,7 @@ import { parseColumnSpec } from '../../io/select-columns.js';
 import { makeTable, numberColumn, stringColumn, type Column } from '../../io/table.js';
 import { writeTable } from '../../io/write-table.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { warnSkippedColumns } from '../skipped-columns.js';
 
@@ -32,7 +33,7 @@ export function modelRowShape(model: Model, input: ArrayData, what: string): num
   const inputRow = input.shape.slice(1);
   if (modelRow.some((d) => d < 0)) return inputRow;
   if (product(modelRow) !== product(inputRow)) {
-    throw new DataError(`${what}: each row has ${product(inputRow)} values but the model expects ${product(modelRow)} (shape [${modelRow.join(', ')}]); choose the feature columns with --columns`);
+    throw new DataError(`${what}: each row has ${product(inputRow)} values but the model expects ${product(modelRow)} (shape [${modelRow.join(', ')}]); choose the feature columns with --features`);
   }
   return modelRow;
 }
@@ -96,8 +97,8 @@ export const evaluateCommand: Command = {
     { name: 'seed', type: 'integer', default: 0, help: 'seed of sampling methods and random metrics' },
     { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'the result table (.parquet, .csv, .tsv, .arrow, .json, .jsonl)' },
     { name: 'per-row', type: 'boolean', default: true, help: 'include per-row values (--no-per-row: summaries only)' },
-    COLUMNS_OPTION,
-    ID_OPTION,
+    FEATURES_OPTION,
+    ID_COLUMN_OPTION,
     BACKEND_OPTION,
     { name: 'batch-size', type: 'integer', help: 'rows per internal batch of the methods and metrics' },
     { name: 'background', type: 'string', placeholder: 'file', help: 'background rows for the methods that take them (tree-shap, kernel-shap)' },
@@ -130,10 +131,11 @@ export const evaluateCommand: Command = {
     });
     for (const m of metrics) if (!METRICS.has(m)) throw new UsageError(`--metrics: unknown metric '${m}'; metrics: ${[...METRICS.keys()].join(', ')}`);
 
-    const columns = args.list('columns');
+    const columns = args.list('features');
     const input = await readArray(inputPath ?? { sql: sql! }, {
+      names: STUDY_OPTION_NAMES,
       ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
-      idColumn: idColumnOption(args.optionalString('id')),
+      idColumn: idColumnOption(args.optionalString('id-column')),
       requireComplete: true,
     });
     warnSkippedColumns(io.stderr, input, inputPath ?? 'the --sql query');

@@ -3,8 +3,11 @@
  * options are kebab-case flags (--steps, --noise-level, --layer-rules ...);
  * a flag that the chosen method does not take is an error naming the flags it
  * does take. Output JSON {method, params, targets, shape, data, completeness?};
- * tables get one row per input row (id, target, then a_0, a_1, ...).
+ * tables get one row per input row (id, target_name when the model knows its
+ * classes, target, then one column per feature named as the model or the
+ * input names it, else a_0, a_1, ...).
  */
+import { classNamesOf, columnNamesFor, modelNames, type ModelNames } from '../model-names.js';
 import { basename } from 'node:path';
 import type { Backend, BackendName, Tensor } from '@relevance/core-wasm';
 import type { Attribution, MethodEntry, Model } from '@relevance/methods';
@@ -132,7 +135,7 @@ async function checkInfluenceModel(args: Args, model: Model): Promise<void> {
 }
 
 /** The attributions as .json ({method, params, targets, shape, layer?, data, completeness?}) or a table (id, target, a_0, ...). */
-async function writeAttribution(outPath: string, a: Attribution, rows: number, ids: { ids?: (string | number)[]; idName?: string }): Promise<void> {
+async function writeAttribution(outPath: string, a: Attribution, rows: number, ids: { ids?: (string | number)[]; idName?: string }, names: ModelNames & { inputColumns?: string[] } = {}): Promise<void> {
   if (formatOfPath(outPath) === 'json') {
     await writeJsonAtomic(outPath, {
       method: a.method,
@@ -154,8 +157,10 @@ async function writeAttribution(outPath: string, a: Attribution, rows: number, i
   await writeArray(outPath, {
     shape: [rows, width + 1],
     data,
-    columnNames: ['target', ...Array.from({ length: width }, (_, j) => `a_${j}`)],
+    // feature names from the model (.relevance metadata) or the input's columns; a_<j> when neither fits
+    columnNames: ['target', ...columnNamesFor(width, a.layer ? [] : [names.features, names.inputColumns], 'a_', ['target', 'target_name', ids.idName ?? 'id'])],
     ...(ids.ids ? { ids: ids.ids, idName: ids.idName ?? 'id' } : {}),
+    ...(names.classes ? { labels: [{ name: 'target_name', values: classNamesOf(a.targets, names.classes)! }] } : {}),
   });
 }
 
@@ -258,7 +263,7 @@ export const explainCommand: Command = {
       io.progress.start(`${entry.name} on ${rows} rows`, 0);
       const a: Attribution = await entry.run(model, x, options);
       io.progress.done(`${entry.name}: [${a.shape.join(', ')}]${a.completeness ? `, completeness max |error| ${a.completeness.maxAbsError.toExponential(2)}` : ''}`);
-      await writeAttribution(outPath, a, rows, { ids: input.ids, idName: input.idName });
+      await writeAttribution(outPath, a, rows, { ids: input.ids, idName: input.idName }, { ...modelNames(loaded.kind === 'model' ? loaded.metadata : undefined), inputColumns: input.columnNames });
       io.stdout.write(`${entry.name}: wrote ${basename(outPath)} (${rows} rows, shape [${a.shape.join(', ')}])\n`);
     } finally {
       model?.dispose();

@@ -1,5 +1,6 @@
 /** `relevance merge`: combine the shard runs of a proteomics study into one run folder. */
 import { mergeProteomicsRuns } from '../../studies/proteomics/merge.js';
+import { runSummaryLines } from '../../studies/run-summary.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
@@ -17,6 +18,6 @@ export const mergeCommand: Command = {
     const dirs = args.positionals;
     if (dirs.length === 0) throw new UsageError('give the shard run folders to merge');
     const r = await mergeProteomicsRuns(dirs, args.string('out'), { progress: io.progress, log: (l) => io.stderr.write(`${l}\n`) }, { force: args.flag('force') });
-    io.stdout.write(`merged ${dirs.length} shards into ${r.outDir}\n`);
+    io.stdout.write(`merged ${dirs.length} shards into ${r.outDir}\n${(await runSummaryLines(r.outDir)).join('\n')}\n`);
   },
 };

@@ -6,6 +6,8 @@
  * data-set row, its id when the data set has one, and the distance; without
  * --out, a text table on stdout.
  */
+import { STUDY_OPTION_NAMES } from '../../io/option-names.js';
+import { readClassColumn } from '../class-column.js';
 import { basename } from 'node:path';
 import type { BackendName } from '@relevance/core-wasm';
 import { readArray, type ArrayData } from '../../io/arrays.js';
@@ -15,7 +17,7 @@ import { parseColumnSpec } from '../../io/select-columns.js';
 import { makeTable, numberColumn, stringColumn, type Column } from '../../io/table.js';
 import { writeTable } from '../../io/write-table.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, idColumnOption } from '../common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { modelRowShape } from './evaluate.js';
 import { warnSkippedColumns } from '../skipped-columns.js';
@@ -27,7 +29,7 @@ export const neighboursCommand: Command = {
   description:
     "Layer: a node name, a PyTorch module name ('fc1', 'features.3') or 'input' for the raw features.\n" +
     'Query: a row index of the data set (0-based; excluded from its own neighbours) or a file of query rows with the same feature columns.\n' +
-    'Output columns: query, rank, row (data-set row), [id], distance.',
+    'Output columns: query, [query_class], rank, row (data-set row), [id], [class: the neighbour\'s class], distance. The class column is --class-column, or a left-out column named like class, label, subtype, cancer_type; with it, the share of neighbours in the query\'s class goes to stderr.',
   options: [
     { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json' },
     { name: 'layer', type: 'string', required: true, placeholder: 'name', help: "the layer whose activations are the feature space ('input' for the raw features)" },
@@ -36,8 +38,9 @@ export const neighboursCommand: Command = {
     { name: 'k', type: 'integer', default: 5, help: 'neighbours per query' },
     { name: 'metric', type: 'choice', choices: ['euclidean', 'cosine'], default: 'euclidean', help: 'distance in the feature space' },
     { name: 'out', type: 'string', placeholder: 'file', help: 'write the neighbours as a table (.parquet, .csv, .tsv, .arrow, .json, .jsonl); default: print them' },
-    COLUMNS_OPTION,
-    ID_OPTION,
+    FEATURES_OPTION,
+    ID_COLUMN_OPTION,
+    { name: 'class-column', type: 'string', placeholder: 'column', help: "the data set's class column, shown for each neighbour (default: a left-out column named like class, label, subtype, cancer_type)" },
     BACKEND_OPTION,
     { name: 'batch-size', type: 'integer', default: 256, help: 'rows per forward pass' },
   ],
@@ -50,14 +53,16 @@ export const neighboursCommand: Command = {
     if (outPath !== undefined && !formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .parquet, .csv, .tsv, .arrow, .json or .jsonl`);
     const k = args.number('k');
     if (k < 1) throw new UsageError(`--k must be at least 1, got ${k}`);
-    const columns = args.list('columns');
+    const columns = args.list('features');
     const datasetPath = args.string('dataset');
     const dataset = await readArray(datasetPath, {
+      names: STUDY_OPTION_NAMES,
       ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
-      idColumn: idColumnOption(args.optionalString('id')),
+      idColumn: idColumnOption(args.optionalString('id-column')),
       requireComplete: true,
     });
     warnSkippedColumns(io.stderr, dataset, datasetPath);
+    const classColumn = await readClassColumn(datasetPath, args.optionalString('class-column'), dataset, datasetPath);
     const queryText = args.string('query');
     let queryRow: number | null = null;
     let queryData: ArrayData | null = null;
@@ -97,6 +102,17 @@ export const neighboursCommand: Command = {
         const name = ['query', 'rank', 'row', 'distance'].includes(dataset.idName ?? 'id') ? `dataset_${dataset.idName}` : (dataset.idName ?? 'id');
         cols.push(ids.every((v) => typeof v === 'number') ? numberColumn(name, ids as number[]) : stringColumn(name, ids.map(String)));
       }
+      let classNote = '';
+      if (classColumn) {
+        const neighbourClass = Array.from(r.indices, (j) => classColumn.values[j] ?? null);
+        cols.push(stringColumn('class', neighbourClass));
+        if (queryRow !== null) {
+          const own = classColumn.values[queryRow] ?? null;
+          cols.splice(1, 0, stringColumn('query_class', neighbourClass.map(() => own)));
+          const same = neighbourClass.filter((c) => c === own).length;
+          classNote = `; ${same} of ${neighbourClass.length} neighbours share the query's class (${classColumn.name} = ${own})`;
+        }
+      }
       cols.push(numberColumn('distance', Array.from(r.distances), true));
       const table = makeTable(outPath ? basename(outPath) : 'neighbours', cols);
       if (outPath) await writeTable(outPath, table);
@@ -104,7 +120,7 @@ export const neighboursCommand: Command = {
         const { csvChunks } = await import('../../io/csv-text.js');
         for (const chunk of csvChunks(table, '\t')) io.stdout.write(chunk);
       }
-      io.progress.done(`${queries} quer${queries === 1 ? 'y' : 'ies'}, k = ${k}, ${r.metric} distance in layer '${r.layer}'${outPath ? `; wrote ${outPath}` : ''}`);
+      io.progress.done(`${queries} quer${queries === 1 ? 'y' : 'ies'}, k = ${k}, ${r.metric} distance in layer '${r.layer}'${classNote}${outPath ? `; wrote ${outPath}` : ''}`);
     } finally {
       be.destroy();
     }

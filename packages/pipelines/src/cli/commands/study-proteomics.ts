@@ -8,6 +8,7 @@ import type { BackendName } from '@relevance/core-wasm';
 import { PROTEOMICS_DEFAULTS, runProteomicsStudy, type ProteomicsOptions } from '../../studies/proteomics/study.js';
 import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
 import type { ParsedArgs } from '../args.js';
+import { runSummaryLines } from '../../studies/run-summary.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
@@ -20,6 +21,13 @@ export function parseShard(text: string | undefined): ProteomicsOptions['shard']
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   if (!m) throw new UsageError(`--shard ${text}: write it as i/n (this machine's index i, from 0, of n shards), e.g. --shard 0/4`);
   return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+/** --known-edges-columns a,b as a pair (none given: undefined). */
+export function knownEdgesColumns(list: string[]): [string, string] | undefined {
+  if (list.length === 0) return undefined;
+  if (list.length !== 2 || list.some((c) => c === '')) throw new UsageError(`--known-edges-columns ${list.join(',')}: give two column names, source then target, e.g. --known-edges-columns source_firehose,target_firehose`);
+  return [list[0]!, list[1]!];
 }
 
 const fixed = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '–');
@@ -71,6 +79,8 @@ export function proteomicsOptions(args: ParsedArgs): ProteomicsOptions {
     minInstanceCorrelation: args.optionalNumber('min-instance-correlation') ?? null,
     truth: args.optionalString('truth'),
     knownEdges: args.optionalString('known-edges'),
+    knownEdgesColumns: knownEdgesColumns(args.list('known-edges-columns')),
+    knownEdgesMap: args.optionalString('known-edges-map'),
     directed: args.flag('directed'),
     topK,
     baselines: args.list('baselines').includes('none') ? [] : args.list('baselines'),
@@ -93,7 +103,7 @@ export const studyProteomicsCommand: Command = {
   description:
     'Without --data or --sql the study runs on a built-in synthetic cohort with a known network (several classes with their own signalling modules) and reports how well it is recovered.\n' +
     'Data: values that are infinite or too large for float32 (Inf, 1e308) are read as missing values, with a warning naming the columns and rows; columns left out of the proteins (not numeric, too many missing values, class-like names) are named with the reason on stderr and in metrics.json data.dropped_columns; a repeated column name is an error.\n' +
-    'Outputs (see docs/RUN-FOLDERS.md): config.json, manifest.json, model.relevance, model.onnx, edges_cohort, edges_class, edges_instance, baselines, instances, training, curves, proteins (Parquet and Arrow), metrics.json, report.html.',
+    'Outputs (see docs/RUN-FOLDERS.md): config.json, manifest.json, model.relevance, model.onnx, edges_cohort, edges_class, edges_instance, baselines, instances, training, curves, proteins, trust (Parquet and Arrow), metrics.json, report.html (self-contained). The run ends with its summary (as relevance summary <run>): headline figures, the trust panel (where baselines beat the network), top edges, fingerprints.',
   options: [
     { name: 'data', type: 'string', placeholder: 'table', help: 'patients x proteins: .csv, .tsv, .parquet, .arrow or .json records (default: the synthetic cohort)' },
     { name: 'sql', type: 'string', placeholder: 'query', help: "read the data with a DuckDB query over files, e.g. \"select * from 'rppa.csv' where cancer_type in ('BRCA','OV')\"" },
@@ -119,7 +129,9 @@ export const studyProteomicsCommand: Command = {
     { name: 'epsilon', type: 'number', default: D.epsilon, help: 'epsilon of the epsilon rule', appliesIf: { option: 'rule', is: ['epsilon'] } },
     { name: 'min-instance-correlation', type: 'number', help: 'leave patients whose hidden-protein predictions correlate less than this with the truth out of the class and cohort networks' },
     { name: 'truth', type: 'string', placeholder: 'edges.csv', help: 'true edges (columns source,target, optional class): AUROC/AUPR of cohort, class and patient networks and of every baseline' },
-    { name: 'known-edges', type: 'string', placeholder: 'edges.csv', help: 'prior knowledge (columns source,target; e.g. Reactome): top-k hypergeometric enrichment and AUROC' },
+    { name: 'known-edges', type: 'string', placeholder: 'edges.csv', help: 'prior knowledge (columns source,target; e.g. Reactome): top-k hypergeometric enrichment and AUROC; warns on stderr and in the report when fewer than half of its pairs are in the data' },
+    { name: 'known-edges-columns', type: 'list', placeholder: 'a,b', help: "the source and target columns of --known-edges (default source,target), e.g. source_firehose,target_firehose", appliesIf: { anyGiven: ['known-edges'] } },
+    { name: 'known-edges-map', type: 'string', placeholder: 'names.csv', help: "map --known-edges names to the data's: a table whose first column is the list's name and second the data's (e.g. antibody_name_map_keyl_to_firehose.csv)", appliesIf: { anyGiven: ['known-edges'] } },
     { name: 'baselines', type: 'list', default: [...D.baselines], placeholder: 'names|none', help: `the field's methods computed next to the network on the training rows, timed: ${D.baselines.join(', ')} (GENIE3 and GRNBoost2 take the longest), or none` },
     { name: 'known-top-k', type: 'list', default: D.topK.map(String), placeholder: '36,100', help: 'k of the top-k enrichment', appliesIf: { anyGiven: ['known-edges'] } },
     { name: 'directed', type: 'boolean', help: 'evaluate directed edges (source predicts target) instead of undirected pairs' },
@@ -128,7 +140,7 @@ export const studyProteomicsCommand: Command = {
     { name: 'synthetic-proteins', type: 'integer', default: D.synthetic.proteins, help: 'synthetic cohort: proteins (a multiple of 5)', appliesIf: { noneGiven: ['data', 'sql'] } },
     { name: 'synthetic-classes', type: 'integer', default: D.synthetic.classes, help: 'synthetic cohort: classes', appliesIf: { noneGiven: ['data', 'sql'] } },
     { name: 'synthetic-instances-per-class', type: 'integer', default: D.synthetic.instancesPerClass, help: 'synthetic cohort: patients per class', appliesIf: { noneGiven: ['data', 'sql'] } },
-    { name: 'tsne', type: 'boolean', default: D.tsne, help: 'embed the instance networks with t-SNE for the report (--no-tsne to skip)' },
+    { name: 'tsne', type: 'boolean', default: D.tsne, help: 'embed the instance networks with t-SNE for the report' },
     { name: 'seed', type: 'integer', default: D.seed, help: 'seed of the split, the model, the masks and everything else random' },
     { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (auto = webgpu on a hardware GPU, else wasm)' },
     { name: 'threads', type: 'integer', placeholder: 'n', help: 'worker threads for the wasm kernels and the baselines GENIE3, GRNBoost2, PIDC and CLR (default: the available cores; the same bytes for any count)', appliesIf: { option: 'backend', is: ['auto', 'wasm'] } },
@@ -147,7 +159,8 @@ export const studyProteomicsCommand: Command = {
     const lines = [`run folder: ${result.outDir}`];
     if (m.network?.cohort) lines.push(`cohort network AUROC ${m.network.cohort.auroc} (AUPR ${m.network.cohort.aupr}); partial correlation ${m.baselines?.partial_correlation?.auroc}, Pearson ${m.baselines?.pearson?.auroc}`, ...runLeaderboard(m));
     if (m.network?.per_instance) lines.push(`per-patient AUROC mean ${m.network.per_instance.auroc_mean} over ${m.network.per_instance.instances} patients (LIONESS-Pearson ${m.baselines?.lioness_pearson?.per_instance?.auroc_mean})`);
-    if (result.reportPath) lines.push(`report: ${result.reportPath}`);
+    // the same summary as `relevance summary <run>`: trust panel, top edges, fingerprints, report path
+    lines.push('', ...(await runSummaryLines(result.outDir)).slice(1));
     io.stdout.write(`${lines.join('\n')}\n`);
   },
 };

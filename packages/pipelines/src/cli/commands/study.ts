@@ -14,7 +14,7 @@ import { closestMatch } from '../../io/closest-match.js';
 import { parseArgs, type ParsedArgs } from '../args.js';
 import type { Command, OptionSpec } from '../command.js';
 import { GLOBAL_OPTIONS } from '../common-options.js';
-import { conditionText } from '../help.js';
+import { conditionText, formatCommandHelp } from '../help.js';
 import { UsageError } from '../usage-error.js';
 import { studyInfluenceCommand } from './study-influence.js';
 import { studyProteomicsCommand } from './study-proteomics.js';
@@ -77,12 +77,19 @@ export function makeStudyCommand(studies: readonly Command[]): Command {
       'Studies (docs/RUN-FOLDERS.md lists what each writes):',
       ...studies.map((s) => `  ${s.name}: ${s.summary}. Usage: relevance ${s.usage}`),
       '',
-      'The options below are those of every study; those marked [study ...] apply to that study only.',
+      `One study's options, each with its default: relevance study <${names.join('|')}> --help. The options below are those of every study; those marked [study ...] apply to that study only.`,
       ...studies.flatMap((s) => (s.description ? ['', `${s.name}: ${s.description}`] : [])),
     ].join('\n'),
     positionals: [{ name: 'study', help: `which study: ${names.join(', ')}`, required: true }],
     options,
     examples: studies.flatMap((s) => s.examples ?? []),
+    helpFor(argv) {
+      // `study proteomics --help`: that study's own options, with their defaults and conditions
+      const study = studies.find((s) => argv.includes(s.name));
+      if (!study) return undefined;
+      const own = new Set(study.options.map((o) => o.name));
+      return formatCommandHelp({ ...study, name: `study ${study.name}` }, [...study.options, ...GLOBAL_OPTIONS.filter((g) => !own.has(g.name))]);
+    },
     async run(args, io) {
       const [name, extra] = args.positionals;
       const study = studies.find((s) => s.name === name);

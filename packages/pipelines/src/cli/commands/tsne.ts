@@ -10,10 +10,12 @@ import { DataError } from '../../io/data-error.js';
 import { formatOfPath } from '../../io/file-format.js';
 import { parseColumnSpec } from '../../io/select-columns.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { warnSkippedColumns } from '../skipped-columns.js';
 import { STUDY_OPTION_NAMES } from '../../io/option-names.js';
+import { readClassColumn } from '../class-column.js';
+import { completeRows } from '../missing-rows.js';
 
 /** Coordinate column names: x, y for two dimensions, else x1..xd. */
 export function coordinateNames(dims: number): string[] {
@@ -26,14 +28,17 @@ export const tsneCommand: Command = {
   usage: 'tsne (--input <table> | --sql <query>) --out <emb.parquet|emb.csv|emb.arrow> [options]',
   description:
     'Features: every numeric column except the id and class-like columns, or --features (names a,b,c or /regex/).\n' +
-    "Output: one row per input row, in input order: the id column (detected, or --id-column; 'none' for none), then x, y (x1..xd with --dims d).\n" +
+    "Output: one row per input row, in input order: the id column (detected, or --id-column; 'none' for none), the class column (--class-column, or a left-out column named like class, label, subtype, cancer_type), then x, y (x1..xd with --dims d).\n" +
+    'Missing values: an error naming the row by default; --missing drop leaves those rows out (the output then has a row column, the input row from 1, when there is no id), --missing impute fills each with its column mean; either is reported on stderr.\n' +
     'The final KL divergence and the achieved perplexity range are reported on stderr.',
   options: [
     { name: 'input', type: 'string', placeholder: 'file', help: 'the table: .csv, .tsv, .parquet, .arrow, .json or .jsonl' },
     SQL_OPTION,
     { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'the embedding (.parquet, .csv, .tsv, .arrow, .json, .jsonl)' },
-    { ...COLUMNS_OPTION, name: 'features' },
-    { ...ID_OPTION, name: 'id-column' },
+    FEATURES_OPTION,
+    ID_COLUMN_OPTION,
+    { name: 'class-column', type: 'string', placeholder: 'column', help: 'a column copied into the output beside the coordinates (default: a left-out column named like class, label, subtype, cancer_type)' },
+    { name: 'missing', type: 'choice', choices: ['error', 'drop', 'impute'], default: 'error', help: 'rows with missing feature values: an error, drop those rows, or impute column means' },
     { name: 'perplexity', type: 'number', default: 30, help: 'effective number of neighbours (below the number of rows)' },
     { name: 'dims', type: 'integer', default: 2, help: 'output dimensions' },
     { name: 'method', type: 'choice', choices: ['auto', 'exact', 'barnes-hut'], default: 'auto', help: 'gradients: exact (O(n^2), small data), barnes-hut (2-D/3-D), auto = exact up to 1000 rows' },
@@ -47,6 +52,7 @@ export const tsneCommand: Command = {
   examples: [
     'relevance tsne --input proteomics.csv --id-column sample --perplexity 30 --seed 1 --out embedding.parquet',
     "relevance tsne --input cells.parquet --features '/^gene_/' --dims 3 --method barnes-hut --out cells-3d.csv",
+    'relevance tsne --input rppa.csv --id-column sample_barcode --class-column cancer_type --missing impute --out tcga-tsne.parquet',
   ],
   async run(args, io) {
     const inputPath = args.optionalString('input');
@@ -62,12 +68,18 @@ export const tsneCommand: Command = {
     const input = await readArray(inputPath ?? { sql: sql! }, {
       ...(features.length ? { columns: parseColumnSpec(features) } : {}),
       idColumn: idColumnOption(args.optionalString('id-column')),
-      requireComplete: true,
-      names: STUDY_OPTION_NAMES,
+      requireComplete: args.string('missing') === 'error',
+      names: { ...STUDY_OPTION_NAMES, missing: '--missing drop (leave such rows out) or --missing impute (column means)' },
     });
-    warnSkippedColumns(io.stderr, input, inputPath ?? 'the --sql query');
-    const rows = input.shape[0] ?? 0;
+    const where = inputPath ?? 'the --sql query';
+    warnSkippedColumns(io.stderr, input, where);
+    const classColumn = await readClassColumn(inputPath ?? { sql: sql! }, args.optionalString('class-column'), input, where);
     const width = input.shape.slice(1).reduce((a, b) => a * b, 1);
+    const complete = args.string('missing') === 'error' ? null : completeRows(input.data, input.shape[0] ?? 0, width, args.string('missing') as 'drop' | 'impute', where);
+    if (complete?.dropped) io.stderr.write(`warning: --missing drop: left out ${complete.dropped} of ${input.shape[0]} rows with missing values (in ${complete.columns.length} feature columns)\n`);
+    if (complete?.imputed) io.stderr.write(`warning: --missing impute: filled ${complete.imputed} missing values in ${complete.columns.length} feature columns with the column means\n`);
+    const kept = complete ? complete.rows : Array.from({ length: input.shape[0] ?? 0 }, (_, r) => r);
+    const rows = kept.length;
     const perplexity = args.number('perplexity');
     if (rows < 3) throw new DataError(`${inputPath ?? '--sql query'}: t-SNE needs at least 3 rows, got ${rows}`);
     if (!(perplexity > 1 && perplexity < rows)) throw new UsageError(`--perplexity must lie between 1 and the number of rows (${rows}), got ${perplexity}; try ${Math.max(2, Math.floor((rows - 1) / 3))}`);
@@ -75,7 +87,7 @@ export const tsneCommand: Command = {
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     try {
       const { tsne } = await import('@relevance/methods');
-      const x = be.tensor(input.data, [rows, width]);
+      const x = be.tensor(complete ? complete.data : input.data, [rows, width]);
       io.progress.start('tsne', iterations);
       const learningRate = args.optionalNumber('learning-rate');
       const result = await tsne(x, {
@@ -96,7 +108,8 @@ export const tsneCommand: Command = {
         shape: [rows, dims],
         data: result.embedding,
         columnNames: coordinateNames(dims),
-        ...(input.ids ? { ids: input.ids, idName: input.idName ?? 'id' } : {}),
+        ...(input.ids ? { ids: kept.map((r) => input.ids![r]!), idName: input.idName ?? 'id' } : complete?.dropped ? { ids: kept.map((r) => r + 1), idName: 'row' } : {}),
+        ...(classColumn ? { labels: [{ name: classColumn.name, values: kept.map((r) => classColumn.values[r] ?? null) }] } : {}),
       });
       let lo = Infinity;
       let hi = -Infinity;

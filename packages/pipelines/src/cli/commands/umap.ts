@@ -13,7 +13,7 @@ import { formatOfPath } from '../../io/file-format.js';
 import { readTable } from '../../io/read-table.js';
 import { parseColumnSpec } from '../../io/select-columns.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { coordinateNames } from './tsne.js';
 
@@ -30,8 +30,8 @@ export const umapCommand: Command = {
     { name: 'input', type: 'string', placeholder: 'file', help: 'the table: .csv, .tsv, .parquet, .arrow, .json or .jsonl' },
     SQL_OPTION,
     { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'the embedding (.parquet, .csv, .tsv, .arrow, .json, .jsonl)' },
-    { ...COLUMNS_OPTION, name: 'features' },
-    { ...ID_OPTION, name: 'id-column' },
+    FEATURES_OPTION,
+    ID_COLUMN_OPTION,
     { name: 'label-column', type: 'string', placeholder: 'column', help: 'class labels: left out of the features, used for the k-NN label agreement' },
     { name: 'neighbours', type: 'integer', default: 15, help: 'size of the local neighbourhood, the point itself included' },
     { name: 'min-dist', type: 'number', default: 0.1, help: 'smallest distance between embedded points (0 to --spread)' },

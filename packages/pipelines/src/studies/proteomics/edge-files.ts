@@ -1,12 +1,16 @@
 /**
  * Edge lists given by the user: the truth (`--truth`: every protein must be in
  * the data) and prior knowledge (`--known-edges`: a larger curated list, used
- * where both ends are in the data). Columns `source,target` (case-insensitive),
- * optionally `class` for class-specific truth.
+ * where both ends are in the data). Columns `source,target` (case-insensitive)
+ * or chosen ones, optionally `class` for class-specific truth; names can go
+ * through a mapping table first (known-edge-match.ts).
  */
 import { DataError } from '../../io/data-error.js';
 import { readTable } from '../../io/read-table.js';
 import { cellValue, type Table } from '../../io/table.js';
+import { betterColumns, closestProtein, edgeColumns, matchWarning, readNameMap, type EdgeListOptions, type EdgeMatch } from './known-edge-match.js';
+
+export type { EdgeListOptions, EdgeMatch } from './known-edge-match.js';
 
 export interface EdgeList {
   path: string;
@@ -19,35 +23,55 @@ export interface EdgeList {
   /** Rows read and rows used. */
   rows: number;
   used: number;
+  /** How the names met the data's (pairs in the file and in the data, unmatched names, the warning). */
+  match: EdgeMatch;
 }
 
-function findColumn(names: string[], wanted: string): string | undefined {
-  return names.find((n) => n.toLowerCase() === wanted);
+export async function readEdgeList(path: string, proteins: readonly string[], kind: 'truth' | 'known', dropped: readonly string[] = [], options: EdgeListOptions = {}): Promise<EdgeList> {
+  const nameMap = options.map ? await readNameMap(options.map) : null;
+  return edgeListFromTable(await readTable(path), path, proteins, kind, dropped, options, nameMap);
 }
 
-export async function readEdgeList(path: string, proteins: readonly string[], kind: 'truth' | 'known', dropped: readonly string[] = []): Promise<EdgeList> {
-  return edgeListFromTable(await readTable(path), path, proteins, kind, dropped);
-}
-
-/** An edge list from a table in memory (`path` names it in messages). */
-export function edgeListFromTable(table: Table, path: string, proteins: readonly string[], kind: 'truth' | 'known', dropped: readonly string[] = []): EdgeList {
-  const names = table.columns.map((c) => c.name);
-  const src = findColumn(names, 'source');
-  const tgt = findColumn(names, 'target');
-  if (!src || !tgt) throw new DataError(`${path}: an edge list needs columns 'source' and 'target' (found: ${names.join(', ')})`);
-  const cls = findColumn(names, 'class');
+/** An edge list from a table in memory (`path` names it in messages; `nameMap` renames the file's names to the data's). */
+export function edgeListFromTable(
+  table: Table,
+  path: string,
+  proteins: readonly string[],
+  kind: 'truth' | 'known',
+  dropped: readonly string[] = [],
+  options: EdgeListOptions = {},
+  nameMap: ReadonlyMap<string, string> | null = null,
+): EdgeList {
+  const [src, tgt] = edgeColumns(table, path, options.columns);
+  const cls = table.columns.map((c) => c.name).find((n) => n.toLowerCase() === 'class');
   const index = new Map(proteins.map((p, i) => [p, i]));
   const col = (name: string) => table.columns.find((c) => c.name === name)!;
   const unknown = new Set<string>();
-  const list: EdgeList = { path, undirected: new Set(), directed: new Set(), byClass: new Map(), rows: table.rows, used: 0 };
+  const filePairs = new Set<string>();
+  let mapped = 0;
+  let emptyRows = 0;
+  const rename = (v: string): string => {
+    const m = nameMap?.get(v);
+    if (m === undefined || m === v) return v;
+    mapped++;
+    return m;
+  };
+  const list: EdgeList = { path, undirected: new Set(), directed: new Set(), byClass: new Map(), rows: table.rows, used: 0, match: null as unknown as EdgeMatch };
   for (let r = 0; r < table.rows; r++) {
-    const s = cellValue(col(src), r);
-    const t = cellValue(col(tgt), r);
-    if (s === null || t === null) throw new DataError(`${path}: row ${r + 1} has an empty source or target`);
-    const a = index.get(String(s));
-    const b = index.get(String(t));
-    if (a === undefined) unknown.add(String(s));
-    if (b === undefined) unknown.add(String(t));
+    const s0 = cellValue(col(src), r);
+    const t0 = cellValue(col(tgt), r);
+    if (s0 === null || t0 === null || s0 === '' || t0 === '') {
+      if (kind === 'truth') throw new DataError(`${path}: row ${r + 1} has an empty source or target`);
+      emptyRows++; // a known pair without a name in these columns: counted as not in the data
+      continue;
+    }
+    const s = rename(String(s0));
+    const t = rename(String(t0));
+    if (s !== t) filePairs.add(s < t ? `${s}\u0000${t}` : `${t}\u0000${s}`);
+    const a = index.get(s);
+    const b = index.get(t);
+    if (a === undefined) unknown.add(s);
+    if (b === undefined) unknown.add(t);
     if (a === undefined || b === undefined || a === b) continue;
     const u = a < b ? `${a}|${b}` : `${b}|${a}`;
     const d = `${a}>${b}`;
@@ -64,6 +88,10 @@ export function edgeListFromTable(table: Table, path: string, proteins: readonly
     }
     list.used++;
   }
+  const unmatched = [...unknown].sort().map((name) => ({ name, closest: closestProtein(name, proteins) }));
+  const base = { pairsInFile: filePairs.size + emptyRows, emptyRows, pairsInData: list.undirected.size, unmatched: unmatched.slice(0, 10), unmatchedCount: unmatched.length, mapped };
+  const suggestions = base.pairsInData * 2 < base.pairsInFile ? betterColumns(table, [src, tgt], new Set(proteins)) : [];
+  list.match = { ...base, warning: matchWarning(path, base, suggestions, nameMap !== null) };
   if (kind === 'truth' && unknown.size > 0) {
     const names = [...unknown].sort();
     const droppedHere = names.filter((n) => dropped.includes(n));
@@ -74,7 +102,7 @@ export function edgeListFromTable(table: Table, path: string, proteins: readonly
     );
   }
   if (kind === 'known' && list.used === 0) {
-    throw new DataError(`${path}: none of the ${table.rows} known edges joins two proteins of the data (${proteins.slice(0, 5).join(', ')}, ...); check that the edge list uses the data's protein names`);
+    throw new DataError(`${path}: none of the ${table.rows} known edges joins two proteins of the data (${proteins.slice(0, 5).join(', ')}, ...); check that the edge list uses the data's protein names` + (list.match.warning ? ` (${list.match.warning.slice(path.length + 2)})` : ''));
   }
   return list;
 }

@@ -14,6 +14,9 @@ import type { EdgeList } from './edge-files.js';
 import { classDifferences, rankingQuality, topKEnrichment } from './evaluation.js';
 import { aggregate, LionessPearson, pairCount, symmetrize, targetNormalizedNetwork, type AggregateNetwork } from './networks.js';
 import { computeBaselines, partialCorrelationPairs, rowsMatrix } from './baselines.js';
+import { knownEdgeMatchMetrics } from './known-edge-match.js';
+import { trustPanel } from './trust.js';
+import type { Progress } from '../../progress/progress.js';
 
 export interface InstanceRecord {
   /** Row index into the study data. */
@@ -44,6 +47,8 @@ export interface FinalizeInputs {
   onBaseline?: (name: string, scope: string, seconds: number) => void;
   /** Threads for the baselines (default 1; the same bytes for any count). */
   threads?: number;
+  /** Progress of the phases after the baselines (the trust panel). */
+  progress?: Progress;
 }
 
 export interface FinalizeResult {
@@ -239,6 +244,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
       metrics[`known_edges.${m}.auroc`] = round(stats.auroc(scores, labels));
     }
     metrics['known_edges.pairs_in_data'] = known.undirected.size;
+    Object.assign(metrics, knownEdgeMatchMetrics(known.match));
   }
 
   // ---- prediction quality
@@ -405,16 +411,19 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
       booleanColumn('dropped', proteins.map((_, i) => i >= p)),
     ]));
   }
+  const trust = trustPanel({ data, networks, pairs: P, directedOf: (i) => instances[i]!.directed, instanceRows: instances.map((i) => i.row), included: includedRows, partial: { cohort: cohort.partial, byClass: new Map([...perClass].map(([c, s]) => [c, s.partial])) }, baselines, classBaselines, truth: truth ? { union: labelsFor(truth.undirected, p), byClass: (c) => labelsFor((truth.byClass.get(c) ?? truth).undirected, p) } : null, known: known ? labelsFor(known.undirected, p) : null, seed: inputs.seed, progress: inputs.progress });
+  if (trust) (Object.assign(metrics, trust.metrics), tables.set('trust', trust.table));
   return { metrics, tables };
 }
 
 /** Write every table as Parquet and Arrow IPC into `dir`. Returns the file names. */
-export async function writeTables(dir: string, tables: Map<string, Table>): Promise<string[]> {
+export async function writeTables(dir: string, tables: Map<string, Table>, onFile?: (file: string) => void): Promise<string[]> {
   const files: string[] = [];
   for (const [name, table] of tables) {
     await writeTable(`${dir}/${name}.parquet`, table);
     await writeTable(`${dir}/${name}.arrow`, table);
     files.push(`${name}.parquet`, `${name}.arrow`);
+    onFile?.(name);
   }
   return files;
 }

@@ -124,7 +124,7 @@ async function writeMergedRun(shards: ShardConfig[], dirs: readonly string[], ou
   const shard0 = shards.find((s) => s.config.shard === `0/${s.config.shard.split('/')[1]}`)!.dir;
   const truthPath = c.truth ?? (c.synthetic ? join(shard0, 'synthetic_truth.csv') : null);
   const truth = truthPath ? await readEdgeList(truthPath, data.proteins, 'truth') : null;
-  const known = c.known_edges ? await readEdgeList(c.known_edges, data.proteins, 'known') : null;
+  const known = c.known_edges ? await readEdgeList(c.known_edges, data.proteins, 'known', [], { columns: c.known_edges_columns ?? undefined, map: c.known_edges_map ?? undefined }) : null;
   const training = await readTable(join(shard0, 'training.parquet'));
   const tcol = (n: string) => training.columns.find((x) => x.name === n)!;
   const trainingRows = Array.from({ length: training.rows }, (_, r) => ({

@@ -37,6 +37,10 @@ export interface ProteomicsOptions extends MaskedModelOptions, RelevanceOptions 
   minInstanceCorrelation: number | null;
   truth?: string;
   knownEdges?: string;
+  /** The source and target columns of --known-edges (default 'source','target'). */
+  knownEdgesColumns?: [string, string];
+  /** A name-mapping table for --known-edges (list name, data name). */
+  knownEdgesMap?: string;
   directed: boolean;
   topK: number[];
   /** Baselines computed next to the network (BASELINE_NAMES). */
@@ -156,6 +160,8 @@ export function resolvedConfig(o: ProteomicsOptions): Record<string, unknown> {
     aggregation: { instance: 'mean of |R(s->t)| and |R(t->s)|', class: 'mean over the class test instances less 1/2 x the strongest two-step path (median and IQR beside it)', cohort: 'mean over test instances less 1/2 x the strongest two-step path (median and IQR beside it)', min_instance_correlation: o.minInstanceCorrelation },
     truth: o.truth ?? null,
     known_edges: o.knownEdges ?? null,
+    known_edges_columns: o.knownEdgesColumns ?? null,
+    known_edges_map: o.knownEdgesMap ?? null,
     directed: o.directed,
     top_k: o.topK,
     baselines: o.baselines,
@@ -196,7 +202,8 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
         checkMasksFit(options, data.proteins.length);
         const truthPath = options.truth ?? (data.synthetic ? await synthesizedTruth(data, outDir) : undefined);
         const truth: EdgeList | null = truthPath ? await readEdgeList(truthPath, data.proteins, 'truth', data.dropped.map((d) => d.protein)) : null;
-        const known: EdgeList | null = options.knownEdges ? await readEdgeList(options.knownEdges, data.proteins, 'known') : null;
+        const known: EdgeList | null = options.knownEdges ? await readEdgeList(options.knownEdges, data.proteins, 'known', [], { columns: options.knownEdgesColumns, map: options.knownEdgesMap }) : null;
+        if (known?.match.warning) io.log(`warning: ${known.match.warning}`);
         return { truth, known };
       },
       async trained(m, data) {
@@ -206,7 +213,9 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
     }, (test) => shardRows(test, options.shard));
     model = core.model;
     const { data, result, timings } = core;
-    const files = await writeTables(outDir, result.tables);
+    io.progress.start('writing tables', result.tables.size);
+    const files = await writeTables(outDir, result.tables, (name) => io.progress.tick(1, name));
+    io.progress.done(`${files.length} files`);
     timings.total = core.total();
     const nested = proteomicsMetrics(result.metrics, timings);
     await writeJsonAtomic(`${outDir}/metrics.json`, nested);
@@ -217,6 +226,7 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
     if (!options.data && !options.sql) inputs.push({ path: 'synthetic_cohort.parquet', sha256: await sha256File(`${outDir}/synthetic_cohort.parquet`), rows: data.tableRows, columns: data.tableColumns });
     if (options.truth) inputs.push({ path: options.truth, sha256: await sha256File(options.truth) });
     if (options.knownEdges) inputs.push({ path: options.knownEdges, sha256: await sha256File(options.knownEdges) });
+    if (options.knownEdgesMap) inputs.push({ path: options.knownEdgesMap, sha256: await sha256File(options.knownEdgesMap) });
     await writeJsonAtomic(
       `${outDir}/manifest.json`,
       await runManifest({
@@ -232,7 +242,9 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
         files: ['model.relevance', 'model.onnx', ...files, 'metrics.json', 'config.json'],
       }),
     );
+    io.progress.start('report');
     const reportPath = await writeReport(outDir, 'proteomics');
+    io.progress.done(reportPath ? 'report.html, self-contained' : 'no report writer registered');
     return { outDir, metrics: nested, reportPath };
   } finally {
     model?.dispose();
