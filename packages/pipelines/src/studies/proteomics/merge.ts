@@ -21,8 +21,8 @@ import { runManifest } from '../manifest.js';
 import { inRunFolder } from '../study-io.js';
 import { loadStudyData } from './data.js';
 import { readEdgeList } from './edge-files.js';
-import { finalize, writeTables, type InstanceRecord } from './finalize.js';
-import { nest } from './study.js';
+import { finalize, type InstanceRecord } from './finalize.js';
+import { writeMetrics, writeRunTables } from '../../io/run-format.js';
 
 interface ShardConfig {
   config: Record<string, any>;
@@ -144,11 +144,10 @@ async function writeMergedRun(shards: ShardConfig[], dirs: readonly string[], ou
     }
   }
   const result = finalize({ data, instances, truth, known, directed: c.directed, topK: c.top_k, instanceTopK: c.instance_top_k, minInstanceCorrelation: c.aggregation?.min_instance_correlation ?? null, training: trainingRows, embedding, seed: c.seed });
-  const files = await writeTables(out, result.tables);
+  const files = await writeRunTables(out, result.tables, 'proteomics', { arrow: 'all' });
   for (const f of ['model.relevance', 'model.onnx', ...(c.synthetic ? ['synthetic_truth.csv', 'synthetic_cohort.parquet'] : [])]) await copyFile(join(shard0, f), join(out, f));
   const total = Number(((performance.now() - started) / 1000).toFixed(3));
-  const metrics = nest({ ...result.metrics, 'timing_s.merge': total, 'timing_s.total': total });
-  await writeJsonAtomic(join(out, 'metrics.json'), metrics);
+  const metrics = await writeMetrics(out, { ...result.metrics, 'timing_s.merge': total, 'timing_s.total': total });
   await writeJsonAtomic(join(out, 'config.json'), { ...c, shard: null, merged_from: dirs.length });
   await writeJsonAtomic(
     join(out, 'manifest.json'),

@@ -14,7 +14,8 @@ import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
-import { finalize, writeTables, type InstanceRecord } from './finalize.js';
+import { finalize, type InstanceRecord } from './finalize.js';
+import { nest, writeMetrics, writeRunTables } from '../../io/run-format.js';
 import { BASELINE_METHODS, BASELINE_NAMES } from './baselines.js';
 import { instanceNetwork, type RelevanceOptions } from './instance-networks.js';
 import { trainMaskedModel, type MaskedModelOptions } from './masked-model.js';
@@ -265,11 +266,10 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
     const result = finalize({ data, instances, truth, known, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaseline });
     io.progress.done(chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', '));
     lap('baselines');
-    const files = await writeTables(outDir, result.tables);
+    const files = await writeRunTables(outDir, result.tables, 'proteomics', { arrow: 'all' });
     timings.total = clock.total();
     const metrics = { ...result.metrics, 'timing_s.load': timings.load, 'timing_s.train': timings.train, 'timing_s.relevance': timings.relevance, 'timing_s.baselines': timings.baselines, 'timing_s.total': timings.total };
-    const nested = nest(metrics);
-    await writeJsonAtomic(`${outDir}/metrics.json`, nested);
+    const nested = await writeMetrics(outDir, metrics);
     await writeJsonAtomic(`${outDir}/config.json`, resolvedConfig(options));
     const inputs: ManifestInput[] = [];
     if (options.data) inputs.push({ path: options.data, sha256: await sha256File(options.data), rows: data.tableRows, columns: data.tableColumns });
@@ -299,17 +299,4 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
   }
 }
 
-/** {'a.b.c': 1} -> {a: {b: {c: 1}}} (metrics.json is nested; keys are written flat in code). */
-export function nest(flat: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(flat)) {
-    const parts = key.split('.');
-    let node = out;
-    for (const part of parts.slice(0, -1)) {
-      if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
-      node = node[part] as Record<string, unknown>;
-    }
-    node[parts[parts.length - 1]!] = value;
-  }
-  return out;
-}
+export { nest };
