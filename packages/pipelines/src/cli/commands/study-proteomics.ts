@@ -10,16 +10,13 @@ import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
+import { parseShard } from '../../studies/proteomics/shard.js';
+import { STAGES, type Stage } from '../../studies/proteomics/study.js';
+
+export { parseShard };
 
 const D = PROTEOMICS_DEFAULTS;
 
-
-export function parseShard(text: string | undefined): ProteomicsOptions['shard'] {
-  if (text === undefined) return null;
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (!m) throw new UsageError(`--shard ${text}: write it as i/n (this machine's index i, from 0, of n shards), e.g. --shard 0/4`);
-  return { index: Number(m[1]), count: Number(m[2]) };
-}
 
 const fixed = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '–');
 
@@ -73,8 +70,11 @@ export const studyProteomicsCommand: Command = {
     { name: 'baselines', type: 'list', default: [...D.baselines], placeholder: 'names|none', help: `the field's methods computed next to the network on the training rows, timed: ${D.baselines.join(', ')} (GENIE3 and GRNBoost2 take the longest), or none` },
     { name: 'known-top-k', type: 'list', default: D.topK.map(String), placeholder: '36,100', help: 'k of the top-k enrichment', appliesIf: { anyGiven: ['known-edges'] } },
     { name: 'directed', type: 'boolean', help: 'evaluate directed edges (source predicts target) instead of undirected pairs' },
-    { name: 'instance-top-k', type: 'integer', help: "keep only each patient's k strongest pairs in edges_instance", appliesIf: { noneGiven: ['shard'] } },
-    { name: 'shard', type: 'string', placeholder: 'i/n', help: 'compute instance networks for every n-th test patient starting at i (combine the runs with relevance merge)' },
+    { name: 'instance-top-k', type: 'integer', help: "keep only each patient's k strongest pairs in edges_instance" },
+    { name: 'stage', type: 'choice', choices: [...STAGES], default: D.stage, help: 'all: the whole study in one process; or one stage (docs/SCALE-OUT.md): train (the model, once), networks (instance networks of --shard against --model), merge (--shards into the finished run)' },
+    { name: 'model', type: 'string', placeholder: 'model.relevance', help: '--stage networks/merge: the model written by --stage train (checks that data, proteins, standardisation and split match it, naming what differs)' },
+    { name: 'shards', type: 'list', placeholder: 'dirs', help: '--stage merge: the --out folders of --stage networks, or one folder holding them' },
+    { name: 'shard', type: 'string', placeholder: 'i/n|auto', help: 'compute instance networks for every n-th test patient starting at i; auto reads SLURM_ARRAY_TASK_ID/_COUNT (or _MIN/_MAX), or JOB_COMPLETION_INDEX with auto/<n> or RELEVANCE_SHARD_COUNT (Kubernetes Indexed Job)' },
     { name: 'synthetic-proteins', type: 'integer', default: D.synthetic.proteins, help: 'synthetic cohort: proteins (a multiple of 5)', appliesIf: { noneGiven: ['data', 'sql'] } },
     { name: 'synthetic-classes', type: 'integer', default: D.synthetic.classes, help: 'synthetic cohort: classes', appliesIf: { noneGiven: ['data', 'sql'] } },
     { name: 'synthetic-instances-per-class', type: 'integer', default: D.synthetic.instancesPerClass, help: 'synthetic cohort: patients per class', appliesIf: { noneGiven: ['data', 'sql'] } },
@@ -128,6 +128,9 @@ export const studyProteomicsCommand: Command = {
       baselines: args.list('baselines').includes('none') ? [] : args.list('baselines'),
       instanceTopK: args.optionalNumber('instance-top-k') ?? null,
       shard: parseShard(args.optionalString('shard')),
+      stage: args.string('stage') as Stage,
+      model: args.optionalString('model'),
+      shards: args.list('shards'),
       out: args.optionalString('out') ?? defaultRunFolder('proteomics'),
       force: args.flag('force'),
       seed: args.number('seed'),

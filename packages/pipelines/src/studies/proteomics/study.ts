@@ -5,8 +5,15 @@
  * See docs/ARCHITECTURE.md for the data flow and docs/RUN-FOLDERS.md for the outputs.
  */
 import { createBackend, type Backend, type BackendName } from '@relevance/core-wasm';
-import { saveModelFile, saveOnnxFile, type Model } from '@relevance/methods';
+import { loadModelFile, saveModelFile, saveOnnxFile, type Model } from '@relevance/methods';
+import { copyFile, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
+import { DataError } from '../../io/data-error.js';
+import { stableStringify } from '../../io/stable-json.js';
+import { dataFingerprint, fingerprintDifferences, type DataFingerprint } from './fingerprint.js';
+import { readShardInstances, writeInstanceFiles } from './instance-files.js';
 import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
 import { inRunFolder, stopwatch, yieldToEventLoop, type StudyIO } from '../study-io.js';
@@ -14,8 +21,11 @@ import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
-import { finalize, type InstanceRecord } from './finalize.js';
+import { finalize, type FinalizeInputs, type InstanceRecord } from './finalize.js';
 import { nest, writeMetrics, writeRunTables } from '../../io/run-format.js';
+
+export type Stage = 'all' | 'train' | 'networks' | 'merge';
+export const STAGES: readonly Stage[] = ['all', 'train', 'networks', 'merge'];
 import { BASELINE_METHODS, BASELINE_NAMES } from './baselines.js';
 import { instanceNetwork, type RelevanceOptions } from './instance-networks.js';
 import { trainMaskedModel, type MaskedModelOptions } from './masked-model.js';
@@ -45,6 +55,12 @@ export interface ProteomicsOptions extends MaskedModelOptions, RelevanceOptions 
   baselines: string[];
   instanceTopK: number | null;
   shard: { index: number; count: number } | null;
+  /** Which part of the study this run does (docs/SCALE-OUT.md): everything, or one stage. */
+  stage: Stage;
+  /** --stage networks / merge: the model.relevance written by --stage train. */
+  model?: string;
+  /** --stage merge: the folders written by --stage networks (or a folder holding them). */
+  shards?: string[];
   out: string;
   /** Replace a non-empty `out` once the new run is complete. */
   force?: boolean;
@@ -78,6 +94,7 @@ export const PROTEOMICS_DEFAULTS: Omit<ProteomicsOptions, 'out'> = {
   baselines: [...BASELINE_NAMES],
   instanceTopK: null,
   shard: null,
+  stage: 'all',
   seed: 1,
   backend: 'auto',
   synthetic: { ...SYNTHETIC_DEFAULTS },
@@ -121,7 +138,11 @@ function validate(o: ProteomicsOptions): void {
     check.positiveInteger('synthetic-instances-per-class', o.synthetic.instancesPerClass, 1e6);
     checkMasksFit(o, o.synthetic.proteins);
   }
-  if (o.shard && o.instanceTopK !== null) bad('instance-top-k', 'cannot be combined with --shard: relevance merge needs every pair of every instance');
+  if ((o.stage === 'networks' || o.stage === 'merge') && !o.model) bad('model', `--stage ${o.stage} needs --model <train run>/model.relevance (written by --stage train)`);
+  if (o.stage !== 'networks' && o.stage !== 'merge' && o.model) bad('model', 'is read by --stage networks and --stage merge only');
+  if (o.stage === 'merge' && !o.shards?.length) bad('shards', '--stage merge needs --shards <folders written by --stage networks>');
+  if (o.stage !== 'merge' && o.shards?.length) bad('shards', 'is read by --stage merge only');
+  if ((o.stage === 'train' || o.stage === 'merge') && o.shard) bad('shard', `applies to --stage networks (or the one-command study), not --stage ${o.stage}`);
   if (o.shard && (!Number.isInteger(o.shard.index) || !Number.isInteger(o.shard.count) || o.shard.count < 1 || o.shard.index < 0 || o.shard.index >= o.shard.count)) {
     bad('shard', `must be i/n with 0 <= i < n, got ${o.shard.index}/${o.shard.count}`);
   }
@@ -163,6 +184,7 @@ export function resolvedConfig(o: ProteomicsOptions): Record<string, unknown> {
     baselines: o.baselines,
     instance_top_k: o.instanceTopK,
     shard: o.shard ? `${o.shard.index}/${o.shard.count}` : null,
+    ...(o.stage !== 'all' ? { stage: o.stage, model: o.model ?? null } : {}),
     seed: o.seed,
     backend: o.backend,
     tsne: o.tsne,
@@ -192,16 +214,15 @@ async function synthesizedTruth(data: StudyData, outDir: string): Promise<string
 
 export async function runProteomicsStudy(options: ProteomicsOptions, io: StudyIO): Promise<ProteomicsResult> {
   validate(options);
-  return inRunFolder(options.out, options.force, (outDir) => writeProteomicsRun(options, io, outDir));
+  const write = { all: writeProteomicsRun, train: writeTrainRun, networks: writeNetworksRun, merge: writeMergedRun }[options.stage];
+  return inRunFolder(options.out, options.force, (outDir) => write(options, io, outDir));
 }
 
-/** The study, written into `outDir` (a temporary folder that inRunFolder moves onto --out). */
-async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
-  const clock = stopwatch();
-  const { timings } = clock;
-  const lap = clock.lap;
+type TrainingRow = FinalizeInputs['training'][number];
+type Clock = ReturnType<typeof stopwatch>;
 
-  // ---- data
+/** The data stage: load, warn, summarise. */
+async function loadRunData(options: ProteomicsOptions, io: StudyIO): Promise<StudyData> {
   const source = options.data ?? (options.sql ? { sql: options.sql } : null);
   const data = await loadStudyData({
     source,
@@ -219,84 +240,269 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
   checkMasksFit(options, data.proteins.length);
   const missingTotal = data.missing.reduce((a, b) => a + b, 0);
   io.log(`data: ${data.rows} rows, ${data.proteins.length} proteins${data.classNames.length ? `, ${data.classNames.length} classes (${data.classNames.join(', ')})` : ''}, ${missingTotal} missing values; train ${data.train.length}, test ${data.test.length}`);
-  const truthPath = options.truth ?? (data.synthetic ? await synthesizedTruth(data, outDir) : undefined);
-  const truth: EdgeList | null = truthPath ? await readEdgeList(truthPath, data.proteins, 'truth', data.dropped.map((d) => d.protein)) : null;
-  const known: EdgeList | null = options.knownEdges ? await readEdgeList(options.knownEdges, data.proteins, 'known') : null;
-  lap('load');
+  return data;
+}
 
-  // ---- masked predictor
-  const be: Backend = await createBackend(options.backend, options.threads ? { threads: options.threads } : {});
+/** The truth (given, or the synthetic cohort's, written into the run) and the known edges. */
+async function loadEdgeLists(options: ProteomicsOptions, data: StudyData, outDir: string): Promise<{ truth: EdgeList | null; known: EdgeList | null }> {
+  const truthPath = options.truth ?? (data.synthetic ? await synthesizedTruth(data, outDir) : undefined);
+  const truth = truthPath ? await readEdgeList(truthPath, data.proteins, 'truth', data.dropped.map((d) => d.protein)) : null;
+  const known = options.knownEdges ? await readEdgeList(options.knownEdges, data.proteins, 'known') : null;
+  return { truth, known };
+}
+
+function openBackend(options: ProteomicsOptions): Promise<Backend> {
+  return createBackend(options.backend, options.threads ? { threads: options.threads } : {});
+}
+
+/** Train the masked predictor and save it (model.relevance with the data fingerprint and training curve, model.onnx). */
+async function trainAndSave(options: ProteomicsOptions, io: StudyIO, be: Backend, data: StudyData, outDir: string): Promise<{ model: Model; training: TrainingRow[]; epochSeconds: number[] }> {
+  const epochSeconds: number[] = [];
+  io.progress.start('training', options.epochs);
+  const trained = await trainMaskedModel(be, data, { ...options }, (e) => {
+    epochSeconds.push(e.seconds);
+    io.progress.tick(1, `loss ${e.trainLoss.toFixed(4)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(4)}` : ''}`);
+  });
+  const h = trained.history;
+  io.progress.done(`best epoch ${h.bestEpoch + 1} of ${h.epochs.length}, hidden-entry validation MSE ${h.bestLoss.toFixed(4)}${h.stoppedEarly ? ' (stopped early)' : ''}`);
+  const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
+  const fingerprint = await dataFingerprint(data, options);
+  await saveModelFile(trained.model, `${outDir}/model.relevance`, { study: 'proteomics', proteins: data.proteins, input: '[x*m, (1-x)*m]', seed: options.seed, fingerprint, training });
+  await saveOnnxFile(trained.model, `${outDir}/model.onnx`);
+  return { model: trained.model, training, epochSeconds };
+}
+
+/** The instance networks of `rows` (test rows), one patient at a time. */
+async function computeNetworks(options: ProteomicsOptions, io: StudyIO, be: Backend, model: Model, data: StudyData, rows: readonly number[]): Promise<InstanceRecord[]> {
+  const p = data.proteins.length;
+  const instances: InstanceRecord[] = [];
+  io.progress.start('instance networks', rows.length);
+  for (const row of rows) {
+    const x = Float64Array.from(data.values.subarray(row * p, (row + 1) * p));
+    const net = await instanceNetwork(model, be, x, row, options);
+    instances.push({ row, directed: net.directed, mseHidden: net.mseHidden, predictionCorrelation: net.predictionCorrelation });
+    io.progress.tick(1);
+    await yieldToEventLoop(); // Ctrl-C is handled between instances
+  }
+  io.progress.done(`${rows.length} instance networks, ${(2 * options.masks)} masks each`);
+  return instances;
+}
+
+/** The run's inputs for manifest.json. */
+async function manifestInputs(options: ProteomicsOptions, data: StudyData, outDir: string): Promise<ManifestInput[]> {
+  const inputs: ManifestInput[] = [];
+  if (options.data) inputs.push({ path: options.data, sha256: await sha256File(options.data), rows: data.tableRows, columns: data.tableColumns });
+  if (options.sql) inputs.push({ path: 'sql', query: options.sql, rows: data.tableRows, columns: data.tableColumns });
+  if (!options.data && !options.sql && existsSync(`${outDir}/synthetic_cohort.parquet`)) inputs.push({ path: 'synthetic_cohort.parquet', sha256: await sha256File(`${outDir}/synthetic_cohort.parquet`), rows: data.tableRows, columns: data.tableColumns });
+  if (options.truth) inputs.push({ path: options.truth, sha256: await sha256File(options.truth) });
+  if (options.knownEdges) inputs.push({ path: options.knownEdges, sha256: await sha256File(options.knownEdges) });
+  if (options.model) inputs.push({ path: options.model, sha256: await sha256File(options.model) });
+  return inputs;
+}
+
+interface FinishInputs {
+  be: Backend;
+  data: StudyData;
+  instances: InstanceRecord[];
+  edges: { truth: EdgeList | null; known: EdgeList | null };
+  training: TrainingRow[];
+  clock: Clock;
+  /** Extra timings for the manifest (epoch seconds, merge). */
+  extraTimings: Record<string, unknown>;
+  used: Record<string, unknown>;
+}
+
+/** Embedding, baselines, finalize and every file of a finished run (the one-command study and --stage merge). */
+async function finishRun(options: ProteomicsOptions, io: StudyIO, outDir: string, f: FinishInputs): Promise<ProteomicsResult> {
+  const { data, instances, clock } = f;
+  const p = data.proteins.length;
+  const embedding = options.tsne ? await embedInstanceNetworks(f.be, instances, p, options.seed) : null;
+  const classesWithBaselines = data.classNames.filter((c) => data.train.filter((r) => data.labels![r] === c).length > data.proteins.length + 2).length;
+  const chosen = BASELINE_METHODS.filter((m) => options.baselines.includes(m.name));
+  io.progress.start('baselines', chosen.length + classesWithBaselines * chosen.filter((m) => m.perClass).length);
+  const onBaseline = (name: string, scope: string, seconds: number): void => io.progress.tick(1, `${name} (${scope}) ${seconds.toFixed(1)} s`);
+  const result = finalize({ data, instances, ...f.edges, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training: f.training, embedding, seed: options.seed, onBaseline });
+  io.progress.done(chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', '));
+  clock.lap('baselines');
+  const files = await writeRunTables(outDir, result.tables, 'proteomics', { arrow: 'all' });
+  files.push(...(await writeInstanceFiles(outDir, data, instances, { symmetric: true, directed: options.shard !== null })));
+  const { timings } = clock;
+  timings.total = clock.total();
+  const timingMetrics = Object.fromEntries(Object.entries(timings).map(([k, v]) => [`timing_s.${k}`, v]));
+  const nested = await writeMetrics(outDir, { ...result.metrics, ...timingMetrics });
+  await writeJsonAtomic(`${outDir}/config.json`, resolvedConfig(options));
+  await writeJsonAtomic(
+    `${outDir}/manifest.json`,
+    await runManifest({
+      study: 'proteomics',
+      outDir,
+      inputs: await manifestInputs(options, data, outDir),
+      seed: options.seed,
+      backend: f.be.name,
+      threads: f.be.threads,
+      timings: { ...timings, ...f.extraTimings },
+      used: f.used,
+      files: ['model.relevance', 'model.onnx', ...files, 'metrics.json', 'config.json'],
+    }),
+  );
+  const reportPath = await writeReport(outDir, 'proteomics');
+  return { outDir, metrics: nested, reportPath };
+}
+
+/** The one-command study, written into `outDir` (a temporary folder that inRunFolder moves onto --out). */
+async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
+  const clock = stopwatch();
+  const data = await loadRunData(options, io);
+  const edges = await loadEdgeLists(options, data, outDir);
+  clock.lap('load');
+  const be = await openBackend(options);
   let model: Model | null = null;
   try {
-    const epochSeconds: number[] = [];
-    io.progress.start('training', options.epochs);
-    const trained = await trainMaskedModel(be, data, { ...options }, (e) => {
-      epochSeconds.push(e.seconds);
-      io.progress.tick(1, `loss ${e.trainLoss.toFixed(4)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(4)}` : ''}`);
-    });
+    const trained = await trainAndSave(options, io, be, data, outDir);
     model = trained.model;
-    const h = trained.history;
-    io.progress.done(`best epoch ${h.bestEpoch + 1} of ${h.epochs.length}, hidden-entry validation MSE ${h.bestLoss.toFixed(4)}${h.stoppedEarly ? ' (stopped early)' : ''}`);
-    await saveModelFile(model, `${outDir}/model.relevance`, { study: 'proteomics', proteins: data.proteins, input: '[x*m, (1-x)*m]', seed: options.seed });
-    await saveOnnxFile(model, `${outDir}/model.onnx`);
-    lap('train');
-
-    // ---- instance networks
-    const rows = shardRows(data.test, options.shard);
-    const p = data.proteins.length;
-    const instances: InstanceRecord[] = [];
-    io.progress.start('instance networks', rows.length);
-    for (const row of rows) {
-      const x = Float64Array.from(data.values.subarray(row * p, (row + 1) * p));
-      const net = await instanceNetwork(model, be, x, row, options);
-      instances.push({ row, directed: net.directed, mseHidden: net.mseHidden, predictionCorrelation: net.predictionCorrelation });
-      io.progress.tick(1);
-      await yieldToEventLoop(); // Ctrl-C is handled between instances
-    }
-    io.progress.done(`${rows.length} instance networks, ${(2 * options.masks)} masks each`);
-    lap('relevance');
-
-    // ---- embedding, aggregation, baselines, evaluation, tables
-    const embedding = options.tsne ? await embedInstanceNetworks(be, instances, p, options.seed) : null;
-    const classesWithBaselines = data.classNames.filter((c) => data.train.filter((r) => data.labels![r] === c).length > data.proteins.length + 2).length;
-    const chosen = BASELINE_METHODS.filter((m) => options.baselines.includes(m.name));
-    io.progress.start('baselines', chosen.length + classesWithBaselines * chosen.filter((m) => m.perClass).length);
-    const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
-    const onBaseline = (name: string, scope: string, seconds: number): void => io.progress.tick(1, `${name} (${scope}) ${seconds.toFixed(1)} s`);
-    const result = finalize({ data, instances, truth, known, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaseline });
-    io.progress.done(chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', '));
-    lap('baselines');
-    const files = await writeRunTables(outDir, result.tables, 'proteomics', { arrow: 'all' });
-    timings.total = clock.total();
-    const metrics = { ...result.metrics, 'timing_s.load': timings.load, 'timing_s.train': timings.train, 'timing_s.relevance': timings.relevance, 'timing_s.baselines': timings.baselines, 'timing_s.total': timings.total };
-    const nested = await writeMetrics(outDir, metrics);
-    await writeJsonAtomic(`${outDir}/config.json`, resolvedConfig(options));
-    const inputs: ManifestInput[] = [];
-    if (options.data) inputs.push({ path: options.data, sha256: await sha256File(options.data), rows: data.tableRows, columns: data.tableColumns });
-    if (options.sql) inputs.push({ path: 'sql', query: options.sql, rows: data.tableRows, columns: data.tableColumns });
-    if (!options.data && !options.sql) inputs.push({ path: 'synthetic_cohort.parquet', sha256: await sha256File(`${outDir}/synthetic_cohort.parquet`), rows: data.tableRows, columns: data.tableColumns });
-    if (options.truth) inputs.push({ path: options.truth, sha256: await sha256File(options.truth) });
-    if (options.knownEdges) inputs.push({ path: options.knownEdges, sha256: await sha256File(options.knownEdges) });
-    await writeJsonAtomic(
-      `${outDir}/manifest.json`,
-      await runManifest({
-        study: 'proteomics',
-        outDir,
-        inputs,
-        seed: options.seed,
-        backend: be.name,
-        threads: be.threads,
-        timings: { ...timings, epochs_s: epochSeconds.map((s) => Number(s.toFixed(3))) },
-        used: { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length },
-        files: ['model.relevance', 'model.onnx', ...files, 'metrics.json', 'config.json'],
-      }),
-    );
-    const reportPath = await writeReport(outDir, 'proteomics');
-    return { outDir, metrics: nested, reportPath };
+    clock.lap('train');
+    const instances = await computeNetworks(options, io, be, model, data, shardRows(data.test, options.shard));
+    clock.lap('relevance');
+    const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length };
+    return await finishRun(options, io, outDir, { be, data, instances, edges, training: trained.training, clock, extraTimings: { epochs_s: trained.epochSeconds.map((s) => Number(s.toFixed(3))) }, used });
   } finally {
     model?.dispose();
     be.destroy();
   }
 }
 
-export { nest };
+/** The config, manifest and summary of a stage run (train, networks). */
+async function writeStageFiles(options: ProteomicsOptions, outDir: string, data: StudyData, be: Backend, clock: Clock, files: string[], used: Record<string, unknown>): Promise<void> {
+  await writeJsonAtomic(`${outDir}/config.json`, resolvedConfig(options));
+  clock.timings.total = clock.total();
+  await writeJsonAtomic(`${outDir}/manifest.json`, await runManifest({ study: 'proteomics', outDir, inputs: await manifestInputs(options, data, outDir), seed: options.seed, backend: be.name, threads: be.threads, timings: clock.timings, used, files: [...files, 'config.json'] }));
+}
+
+/** --stage train: the model once, for any number of network shards. */
+async function writeTrainRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
+  const clock = stopwatch();
+  const data = await loadRunData(options, io);
+  clock.lap('load');
+  const be = await openBackend(options);
+  try {
+    const trained = await trainAndSave(options, io, be, data, outDir);
+    trained.model.dispose();
+    clock.lap('train');
+    await writeStageFiles(options, outDir, data, be, clock, ['model.relevance', 'model.onnx'], { proteins: data.proteins, train: data.train.length, test: data.test.length });
+    io.log(`next: --stage networks --model ${join(options.out, 'model.relevance')} --shard i/n (or --shard auto in a Slurm array / Kubernetes Indexed Job)`);
+    return { outDir, metrics: {}, reportPath: null };
+  } finally {
+    be.destroy();
+  }
+}
+
+/** Load --model and check that the data is what it was trained on; says every difference by name. */
+async function loadCheckedModel(options: ProteomicsOptions, be: Backend, data: StudyData): Promise<{ model: Model; training: TrainingRow[] }> {
+  const path = options.model!;
+  const { model, metadata } = await loadModelFile(be, path);
+  const stored = metadata.fingerprint as DataFingerprint | undefined;
+  if (metadata.study !== 'proteomics' || !stored || !Array.isArray(metadata.training)) {
+    model.dispose();
+    throw new DataError(`--model ${path}: not a model written by 'study proteomics --stage train' (no data fingerprint in its metadata)`);
+  }
+  const differences = fingerprintDifferences(stored, await dataFingerprint(data, options));
+  if (differences.length) {
+    model.dispose();
+    throw new DataError(`--model ${path}: the data of this run is not what the model was trained on:\n  ${differences.join('\n  ')}\ngive the same data options as --stage train`);
+  }
+  return { model, training: metadata.training as TrainingRow[] };
+}
+
+/** --stage networks: instance networks of one shard against a trained model. */
+async function writeNetworksRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
+  const clock = stopwatch();
+  const data = await loadRunData(options, io);
+  clock.lap('load');
+  const be = await openBackend(options);
+  let model: Model | null = null;
+  try {
+    model = (await loadCheckedModel(options, be, data)).model;
+    const instances = await computeNetworks(options, io, be, model, data, shardRows(data.test, options.shard));
+    clock.lap('relevance');
+    const files = await writeInstanceFiles(outDir, data, instances, { symmetric: false, directed: true });
+    await writeStageFiles(options, outDir, data, be, clock, files, { proteins: data.proteins, instances: instances.length, shard: options.shard ? `${options.shard.index}/${options.shard.count}` : '0/1' });
+    return { outDir, metrics: {}, reportPath: null };
+  } finally {
+    model?.dispose();
+    be.destroy();
+  }
+}
+
+/** --shards as given, with a folder that holds shard folders (and no networks itself) replaced by those, in name order. */
+async function shardFolders(given: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const dir of given) {
+    if (existsSync(join(dir, 'instance_networks.json'))) {
+      out.push(dir);
+      continue;
+    }
+    const inner = (await readdir(dir).catch(() => [] as string[])).filter((e) => existsSync(join(dir, e, 'instance_networks.json'))).sort();
+    if (!inner.length) throw new DataError(`--shards ${dir}: holds no instance networks (instance_networks.json) and no folders that do; give the --out folders of --stage networks`);
+    out.push(...inner.map((e) => join(dir, e)));
+  }
+  return out;
+}
+
+/** Settings of a networks run that must agree with the merge (the model, the masks, the rule). */
+function networkSettings(config: Record<string, any>): string {
+  return stableStringify({ relevance: config.relevance, seed: config.seed }, 0);
+}
+
+/** Every shard's instance networks, in test-row order; checks that the shards come from this model and settings and cover the test rows once. */
+async function readShards(options: ProteomicsOptions, io: StudyIO, data: StudyData): Promise<InstanceRecord[]> {
+  const dirs = await shardFolders(options.shards!);
+  const modelSha = await sha256File(options.model!);
+  const mine = networkSettings(resolvedConfig(options));
+  const byRow = new Map<number, InstanceRecord>();
+  io.progress.start('reading shards', dirs.length);
+  for (const dir of dirs) {
+    const manifest = JSON.parse(await readFileText(join(dir, 'manifest.json')));
+    const config = JSON.parse(await readFileText(join(dir, 'config.json')));
+    const model = (manifest.inputs as ManifestInput[]).find((i) => i.path === config.model);
+    if (model?.sha256 !== modelSha) throw new DataError(`--shards ${dir}: was computed with another model (${config.model}, sha256 ${model?.sha256 ?? 'unknown'}) than --model ${options.model} (sha256 ${modelSha})`);
+    if (networkSettings(config) !== mine) throw new DataError(`--shards ${dir}: was computed with other relevance settings (${networkSettings(config)}) than this merge (${mine}); give the same --masks, --rule, --gamma, --epsilon and --seed`);
+    for (const record of await readShardInstances(dir, data)) {
+      if (byRow.has(record.row)) throw new DataError(`--shards ${dir}: patient '${data.ids[record.row]}' is also in another shard; give each shard once`);
+      byRow.set(record.row, record);
+    }
+    io.progress.tick(1);
+  }
+  io.progress.done(`${byRow.size} instance networks from ${dirs.length} shards`);
+  const missing = data.test.filter((r) => !byRow.has(r));
+  if (missing.length) throw new DataError(`--shards: hold ${byRow.size} of the ${data.test.length} test patients; missing ${missing.length}, e.g. ${missing.slice(0, 5).map((r) => data.ids[r]).join(', ')}; is a shard missing?`);
+  return data.test.map((r) => byRow.get(r)!);
+}
+
+async function readFileText(path: string): Promise<string> {
+  return readFile(path, 'utf8').catch(() => {
+    throw new DataError(`${path}: missing; the shard folder is incomplete`);
+  });
+}
+
+/** --stage merge: the shards' networks, finalised exactly as the one-command study finalises its own. */
+async function writeMergedRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
+  const clock = stopwatch();
+  const data = await loadRunData(options, io);
+  const edges = await loadEdgeLists(options, data, outDir);
+  clock.lap('load');
+  const be = await openBackend(options);
+  try {
+    const { model, training } = await loadCheckedModel(options, be, data);
+    model.dispose();
+    const instances = await readShards(options, io, data);
+    clock.lap('merge');
+    await copyFile(options.model!, join(outDir, 'model.relevance'));
+    const onnx = join(dirname(options.model!), 'model.onnx');
+    if (!existsSync(onnx) || !(await stat(onnx)).isFile()) throw new DataError(`--model ${options.model}: no model.onnx beside it; give the model.relevance inside the --stage train folder`);
+    await copyFile(onnx, join(outDir, 'model.onnx'));
+    const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length, shards: options.shards };
+    return await finishRun(options, io, outDir, { be, data, instances, edges, training, clock, extraTimings: {}, used });
+  } finally {
+    be.destroy();
+  }
+}
