@@ -11,7 +11,13 @@ import type { Command } from '../command.js';
 import { FORCE_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { parseShard } from '../../studies/proteomics/shard.js';
-import { STAGES, type Stage } from '../../studies/proteomics/study.js';
+import { STAGES, validateProteomicsOptions, type Stage } from '../../studies/proteomics/study.js';
+import { STAGE_OPTIONS, submitSlurm, writeSlurmScripts } from '../../studies/proteomics/slurm.js';
+import type { ParsedArgs } from '../args.js';
+import type { CommandIO } from '../command.js';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 
 export { parseShard };
 
@@ -74,6 +80,10 @@ export const studyProteomicsCommand: Command = {
     { name: 'stage', type: 'choice', choices: [...STAGES], default: D.stage, help: 'all: the whole study in one process; or one stage (docs/SCALE-OUT.md): train (the model, once), networks (instance networks of --shard against --model), merge (--shards into the finished run)' },
     { name: 'model', type: 'string', placeholder: 'model.relevance', help: '--stage networks/merge: the model written by --stage train (checks that data, proteins, standardisation and split match it, naming what differs)' },
     { name: 'shards', type: 'list', placeholder: 'dirs', help: '--stage merge: the --out folders of --stage networks, or one folder holding them' },
+    { name: 'slurm', type: 'boolean', help: 'write the study as three Slurm jobs (train, a network array of --array tasks, merge; each after the last) into <out>.slurm/ instead of running it; stage folders go to <out>.stages/' },
+    { name: 'submit', type: 'boolean', help: 'with --slurm: submit the three jobs with sbatch', appliesIf: { anyGiven: ['slurm'] } },
+    { name: 'array', type: 'integer', default: 4, help: 'with --slurm: network shards (Slurm array tasks)', appliesIf: { anyGiven: ['slurm'] } },
+    { name: 'sbatch', type: 'list', placeholder: 'options', help: 'with --slurm: extra #SBATCH lines, e.g. --sbatch=--partition=short,--time=02:00:00', appliesIf: { anyGiven: ['slurm'] } },
     { name: 'shard', type: 'string', placeholder: 'i/n|auto', help: 'compute instance networks for every n-th test patient starting at i; auto reads SLURM_ARRAY_TASK_ID/_COUNT (or _MIN/_MAX), or JOB_COMPLETION_INDEX with auto/<n> or RELEVANCE_SHARD_COUNT (Kubernetes Indexed Job)' },
     { name: 'synthetic-proteins', type: 'integer', default: D.synthetic.proteins, help: 'synthetic cohort: proteins (a multiple of 5)', appliesIf: { noneGiven: ['data', 'sql'] } },
     { name: 'synthetic-classes', type: 'integer', default: D.synthetic.classes, help: 'synthetic cohort: classes', appliesIf: { noneGiven: ['data', 'sql'] } },
@@ -139,6 +149,7 @@ export const studyProteomicsCommand: Command = {
       synthetic: { ...D.synthetic, proteins: args.number('synthetic-proteins'), classes: args.number('synthetic-classes'), instancesPerClass: args.number('synthetic-instances-per-class'), seed: args.number('seed') },
       tsne: args.flag('tsne'),
     };
+    if (args.flag('slurm')) return writeSlurmJobs(studyProteomicsCommand, args, options, io);
     const result = await runProteomicsStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')) });
     const m = result.metrics as Record<string, any>;
     const lines = [`run folder: ${result.outDir}`];
@@ -148,3 +159,40 @@ export const studyProteomicsCommand: Command = {
     io.stdout.write(`${lines.join('\n')}\n`);
   },
 };
+
+/** The options the user gave, as --name=value words (for the jobs' command lines), less the stage options. */
+function givenArguments(command: Command, args: ParsedArgs): string[] {
+  const out: string[] = [];
+  for (const spec of command.options ?? []) {
+    if (STAGE_OPTIONS.has(spec.name) || !args.has(spec.name)) continue;
+    if (spec.type === 'boolean') out.push(args.flag(spec.name) ? `--${spec.name}` : `--no-${spec.name}`);
+    else if (spec.type === 'list') out.push(`--${spec.name}=${args.list(spec.name).join(',')}`);
+    else if (spec.type === 'dims') out.push(`--${spec.name}=${args.dims(spec.name)!.join('x')}`);
+    else if (spec.type === 'number' || spec.type === 'integer') out.push(`--${spec.name}=${args.optionalNumber(spec.name)}`);
+    else out.push(`--${spec.name}=${args.optionalString(spec.name)}`);
+  }
+  return out;
+}
+
+/** packages/pipelines/bin/relevance.js, found upwards from this file (dist/src/... or src/...). */
+function relevanceBin(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++, dir = dirname(dir)) if (existsSync(join(dir, 'bin', 'relevance.js'))) return join(dir, 'bin', 'relevance.js');
+  throw new Error('cannot find bin/relevance.js above the CLI sources');
+}
+
+/** --slurm: write (and with --submit, submit) the train, network-array and merge jobs. */
+async function writeSlurmJobs(command: Command, args: ParsedArgs, options: ProteomicsOptions, io: CommandIO): Promise<void> {
+  if (options.stage !== 'all' || options.shard || options.model) throw new UsageError('--slurm writes every stage itself; leave out --stage, --shard and --model');
+  validateProteomicsOptions(options);
+  const bin = relevanceBin();
+  const plan = { relevance: [process.execPath, bin], args: givenArguments(command, args), out: options.out, shards: args.number('array'), sbatch: args.list('sbatch'), force: options.force === true };
+  if (!(plan.shards >= 1)) throw new UsageError(`--array must be at least 1, got ${plan.shards}`);
+  const files = await writeSlurmScripts(plan);
+  const lines = [`Slurm jobs in ${files.dir}: train.sbatch, networks.sbatch (array of ${plan.shards}), merge.sbatch; submit.sh submits them in order`];
+  if (args.flag('submit')) {
+    const ids = await submitSlurm(files);
+    lines.push(`submitted: train ${ids.train}, networks ${ids.networks} (array), merge ${ids.merge}; the run appears in ${options.out}`);
+  }
+  io.stdout.write(`${lines.join('\n')}\n`);
+}

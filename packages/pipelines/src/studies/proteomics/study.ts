@@ -110,7 +110,7 @@ export interface ProteomicsResult {
 }
 
 /** Option checks before any work: UsageError (exit 2) naming the option, the range and why. */
-function validate(o: ProteomicsOptions): void {
+export function validateProteomicsOptions(o: ProteomicsOptions): void {
   const bad = check.badOption;
   if (o.data && o.sql) bad('sql', 'give either --data or --sql, not both');
   if (!(o.maxMissing >= 0 && o.maxMissing <= 1)) bad('max-missing', `must be between 0 and 1, got ${o.maxMissing}`);
@@ -213,7 +213,7 @@ async function synthesizedTruth(data: StudyData, outDir: string): Promise<string
 }
 
 export async function runProteomicsStudy(options: ProteomicsOptions, io: StudyIO): Promise<ProteomicsResult> {
-  validate(options);
+  validateProteomicsOptions(options);
   const write = { all: writeProteomicsRun, train: writeTrainRun, networks: writeNetworksRun, merge: writeMergedRun }[options.stage];
   return inRunFolder(options.out, options.force, (outDir) => write(options, io, outDir));
 }
