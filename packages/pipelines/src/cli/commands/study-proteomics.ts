@@ -24,6 +24,14 @@ export { parseShard };
 const D = PROTEOMICS_DEFAULTS;
 
 
+/** --instance-top-k: a whole number, or all (null). */
+function parseInstanceTopK(text: string): number | null {
+  if (text.trim().toLowerCase() === 'all') return null;
+  const k = Number(text);
+  if (!/^\s*-?\d+\s*$/.test(text) || !Number.isInteger(k)) throw new UsageError(`--instance-top-k: expects a whole number or all, got '${text}'`);
+  return k;
+}
+
 const fixed = (v: unknown): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '–');
 
 /** This run's network against every baseline on the truth, best AUROC first (the benchmark adds spreads over seeds). */
@@ -46,7 +54,8 @@ export const studyProteomicsCommand: Command = {
   description:
     'Without --data or --sql the study runs on a built-in synthetic cohort with a known network (several classes with their own signalling modules) and reports how well it is recovered.\n' +
     'Data: values that are infinite or too large for float32 (Inf, 1e308) are read as missing values, with a warning naming the columns and rows; columns left out of the proteins (not numeric, too many missing values, class-like names) are named with the reason on stderr and in metrics.json data.dropped_columns; a repeated column name is an error.\n' +
-    'Outputs (see docs/RUN-FOLDERS.md): config.json, manifest.json, model.relevance, model.onnx, edges_cohort, edges_class, edges_instance, baselines, instances, training, curves, proteins (Parquet and Arrow), metrics.json, report.html.',
+    'Outputs (see docs/RUN-FOLDERS.md): config.json, manifest.json, model.relevance, model.onnx, edges_cohort, edges_class, edges_instance (top --instance-top-k pairs per patient), baselines, instances, training, curves, proteins (Parquet; Arrow copies of the tables the report reads), instance_networks.npy (every patient x pair, float32) with instance_networks.json, metrics.json, report.html.\n' +
+    'Scale-out (docs/SCALE-OUT.md): --stage train once, --stage networks --model <train>/model.relevance --shard i/n|auto per machine, --stage merge --shards <folders>; --slurm [--submit] writes (and submits) the three Slurm jobs.',
   options: [
     { name: 'data', type: 'string', placeholder: 'table', help: 'patients x proteins: .csv, .tsv, .parquet, .arrow or .json records (default: the synthetic cohort)' },
     { name: 'sql', type: 'string', placeholder: 'query', help: "read the data with a DuckDB query over files, e.g. \"select * from 'rppa.csv' where cancer_type in ('BRCA','OV')\"" },
@@ -76,7 +85,7 @@ export const studyProteomicsCommand: Command = {
     { name: 'baselines', type: 'list', default: [...D.baselines], placeholder: 'names|none', help: `the field's methods computed next to the network on the training rows, timed: ${D.baselines.join(', ')} (GENIE3 and GRNBoost2 take the longest), or none` },
     { name: 'known-top-k', type: 'list', default: D.topK.map(String), placeholder: '36,100', help: 'k of the top-k enrichment', appliesIf: { anyGiven: ['known-edges'] } },
     { name: 'directed', type: 'boolean', help: 'evaluate directed edges (source predicts target) instead of undirected pairs' },
-    { name: 'instance-top-k', type: 'integer', help: "keep only each patient's k strongest pairs in edges_instance" },
+    { name: 'instance-top-k', type: 'string', default: String(D.instanceTopK), placeholder: 'k|all', help: "keep each patient's k strongest pairs in edges_instance (all: every pair); every patient's whole network is in instance_networks.npy" },
     { name: 'stage', type: 'choice', choices: [...STAGES], default: D.stage, help: 'all: the whole study in one process; or one stage (docs/SCALE-OUT.md): train (the model, once), networks (instance networks of --shard against --model), merge (--shards into the finished run)' },
     { name: 'model', type: 'string', placeholder: 'model.relevance', help: '--stage networks/merge: the model written by --stage train (checks that data, proteins, standardisation and split match it, naming what differs)' },
     { name: 'shards', type: 'list', placeholder: 'dirs', help: '--stage merge: the --out folders of --stage networks, or one folder holding them' },
@@ -136,7 +145,7 @@ export const studyProteomicsCommand: Command = {
       directed: args.flag('directed'),
       topK,
       baselines: args.list('baselines').includes('none') ? [] : args.list('baselines'),
-      instanceTopK: args.optionalNumber('instance-top-k') ?? null,
+      instanceTopK: parseInstanceTopK(args.string('instance-top-k')),
       shard: parseShard(args.optionalString('shard')),
       stage: args.string('stage') as Stage,
       model: args.optionalString('model'),

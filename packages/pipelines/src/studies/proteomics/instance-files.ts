@@ -3,11 +3,12 @@
  *
  * - `instance_networks.npy`: float32, shape (patients, pairs): the
  *   symmetrised relevance, pairs in edges_cohort's order (upper triangle in
- *   protein order). Every finished run has it.
+ *   protein order). Every finished run has it; Python:
+ *   `np.load('instance_networks.npy', mmap_mode='r')`, R: `RcppCNPy::npyLoad`.
  * - `instance_directed.npy`: float32, shape (patients, 2, pairs): [:, 0, k] is
  *   the relevance of pair k's source for predicting its target, [:, 1, k] the
  *   reverse. Shard outputs have it (merge needs the directions).
- * - `instance_networks.json`: the row order (`instances`: ids), `proteins`,
+ * - `instance_networks.json`: the row order (`instances`: ids, `class`), `proteins`,
  *   and per patient `test_mse_hidden` and `prediction_correlation`.
  *
  * Writers stream one patient at a time; readers read one shard at a time.
@@ -27,6 +28,7 @@ export const INDEX_FILE = 'instance_networks.json';
 
 interface IndexFile {
   instances: string[];
+  class: (string | null)[];
   proteins: string[];
   layout: Record<string, string>;
   test_mse_hidden: (number | null)[];
@@ -64,6 +66,7 @@ export async function writeInstanceFiles(dir: string, data: StudyData, instances
   }
   const index: IndexFile = {
     instances: instances.map((i) => data.ids[i.row]!),
+    class: instances.map((i) => (data.labels ? data.labels[i.row]! : null)),
     proteins: data.proteins,
     layout: {
       [NETWORKS_FILE]: 'float32 (patients, pairs): symmetrised |relevance|; pairs in edges_cohort order (source < target in protein order)',
@@ -109,6 +112,21 @@ export async function readShardInstances(dir: string, data: StudyData): Promise<
       records.push({ row, directed, mseHidden: index.test_mse_hidden[i] ?? NaN, predictionCorrelation: index.prediction_correlation[i] ?? NaN });
     }
     return records;
+  } finally {
+    await reader.close();
+  }
+}
+
+/** A finished run's instance networks as a matrix (patients x pairs) with row ids, classes and pair names `source|target`. */
+export async function readNetworkMatrix(dir: string): Promise<{ ids: string[]; classes: (string | null)[]; features: string[]; values: Float32Array }> {
+  const index = JSON.parse(await readFile(join(dir, INDEX_FILE), 'utf8')) as IndexFile;
+  const reader = await openNpy(join(dir, NETWORKS_FILE));
+  try {
+    const p = index.proteins.length;
+    if (reader.shape.join() !== [index.instances.length, pairCount(p)].join()) throw new DataError(`${join(dir, NETWORKS_FILE)}: shape (${reader.shape.join(', ')}) does not match ${INDEX_FILE} (${index.instances.length} patients, ${p} proteins)`);
+    const features: string[] = [];
+    for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) features.push(`${index.proteins[a]}|${index.proteins[b]}`);
+    return { ids: index.instances, classes: index.class ?? index.instances.map(() => null), features, values: await reader.readRows(0, index.instances.length) };
   } finally {
     await reader.close();
   }

@@ -121,7 +121,7 @@ async function writeMergedRun(shards: ShardConfig[], dirs: readonly string[], ou
     }
   }
   const result = finalize({ data, instances, truth, known, directed: c.directed, topK: c.top_k, instanceTopK: c.instance_top_k, minInstanceCorrelation: c.aggregation?.min_instance_correlation ?? null, training: trainingRows, embedding, seed: c.seed });
-  const files = await writeRunTables(out, result.tables, 'proteomics', { arrow: 'all' });
+  const files = await writeRunTables(out, result.tables, 'proteomics');
   files.push(...(await writeInstanceFiles(out, data, instances, { symmetric: true, directed: false })));
   for (const f of ['model.relevance', 'model.onnx', ...(c.synthetic ? ['synthetic_truth.csv', 'synthetic_cohort.parquet'] : [])]) await copyFile(join(shard0, f), join(out, f));
   const total = Number(((performance.now() - started) / 1000).toFixed(3));

@@ -92,7 +92,7 @@ export const PROTEOMICS_DEFAULTS: Omit<ProteomicsOptions, 'out'> = {
   directed: false,
   topK: [36, 100],
   baselines: [...BASELINE_NAMES],
-  instanceTopK: null,
+  instanceTopK: 50,
   shard: null,
   stage: 'all',
   seed: 1,
@@ -324,7 +324,7 @@ async function finishRun(options: ProteomicsOptions, io: StudyIO, outDir: string
   const result = finalize({ data, instances, ...f.edges, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training: f.training, embedding, seed: options.seed, onBaseline });
   io.progress.done(chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', '));
   clock.lap('baselines');
-  const files = await writeRunTables(outDir, result.tables, 'proteomics', { arrow: 'all' });
+  const files = await writeRunTables(outDir, result.tables, 'proteomics');
   files.push(...(await writeInstanceFiles(outDir, data, instances, { symmetric: true, directed: options.shard !== null })));
   const { timings } = clock;
   timings.total = clock.total();
