@@ -153,7 +153,7 @@ console.log(`proteomics benchmark on ${results.machine}; backend ${be.name} with
 console.log('seconds per instance network (100 masks per target, gamma rule):');
 for (const c of paper ? CONFIGS.filter((x) => x.proteins === 147) : CONFIGS) {
   const r = await instanceSeconds(be, c);
-  const peer = peerSeconds(c, c.proteins > 100 ? 3 : 10);
+  const peer = peerSeconds(c, c.proteins > 100 ? (quick ? 1 : 3) : 10);
   const [lo, hi] = c.issueRange;
   const against = peer !== null ? `Keyl measured now ${peer.toFixed(3)} s: ${(peer / r.seconds).toFixed(1)}x faster` : `Keyl ${lo}-${hi} s (issue 13's figures, not measured now; --peer measures): ${(lo / r.seconds).toFixed(1)}-${(hi / r.seconds).toFixed(1)}x faster`;
   (results.instance_networks as unknown[]).push({ config: c.name, seconds: r.seconds, peer_seconds: peer, issue_range_seconds: c.issueRange, ratio: peer !== null ? peer / r.seconds : [lo / r.seconds, hi / r.seconds] });
