@@ -15,7 +15,8 @@ export interface SlurmCluster {
   /** Environment for sbatch/squeue (SLURM_CONF). */
   env: NodeJS.ProcessEnv;
   dir: string;
-  stop(): void;
+  /** SIGTERM to each daemon this test started, then wait for it to exit (SIGKILL after 10 s). */
+  stop(): Promise<void>;
 }
 
 const BINARIES = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'sinfo'];
@@ -93,8 +94,15 @@ export async function startSlurmCluster(dir: string, timeoutMs = 30000): Promise
     child.on('error', () => undefined);
     children.push(child);
   };
-  const stop = (): void => {
-    for (const c of children.reverse()) if (c.exitCode === null && c.pid) process.kill(c.pid, 'SIGTERM');
+  const stop = async (): Promise<void> => {
+    for (const c of [...children].reverse()) {
+      if (c.exitCode !== null || c.signalCode !== null || !c.pid) continue;
+      const exited = new Promise<void>((done) => c.once('exit', () => done()));
+      process.kill(c.pid, 'SIGTERM');
+      const timer = setTimeout(() => c.pid && c.exitCode === null && process.kill(c.pid, 'SIGKILL'), 10000);
+      await exited;
+      clearTimeout(timer);
+    }
   };
   const m = join(dir, 'munge');
   start('munged', ['-F', '-f', `--key-file=${key}`, `--socket=${join(m, 'munge.sock')}`, `--pid-file=${join(m, 'munged.pid')}`, `--log-file=${join(m, 'munged.log')}`, `--seed-file=${join(m, 'munged.seed')}`]);
@@ -108,7 +116,7 @@ export async function startSlurmCluster(dir: string, timeoutMs = 30000): Promise
     if (children.some((c) => c.exitCode !== null)) break;
     await sleep(500);
   }
-  stop();
+  await stop();
   throw new Error(`the one-node Slurm cluster did not come up: munged ${tail(join(m, 'munged.log'))}; slurmctld ${tail(join(dir, 'slurmctld.log'))}; slurmd ${tail(join(dir, 'slurmd.log'))}`);
 }
 

@@ -70,8 +70,8 @@ describe.runIf(!missing)('study proteomics on a real one-node Slurm cluster', ()
       expect(metricsWithoutTimings(join(root, 'run'))).toEqual(metricsWithoutTimings(join(root, 'whole')));
       console.log(`Slurm: train + 3 network shards + merge ${sharded.toFixed(1)} s wall (one machine, shared cores) vs one process ${whole.seconds.toFixed(1)} s; ${files.length} files byte-identical`);
     } finally {
-      cluster.stop();
-      rmSync(root, { recursive: true, force: true });
+      await cluster.stop();
+      rmSync(root, { recursive: true, force: true, maxRetries: 5 });
     }
   }, 10 * 60 * 1000);
 });
