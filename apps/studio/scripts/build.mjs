@@ -26,7 +26,7 @@ export default { totalmem, availableParallelism, cpus, platform };`;
 const NODE_NAMES = ['readFile', 'writeFile', 'open', 'mkdir', 'rename', 'rm', 'rmdir', 'stat', 'lstat', 'readdir', 'unlink', 'copyFile', 'mkdtemp', 'access', 'realpath', 'appendFile',
   'createReadStream', 'createWriteStream', 'existsSync', 'readFileSync', 'writeFileSync', 'statSync', 'mkdirSync', 'readdirSync', 'rmSync', 'openSync', 'readSync', 'closeSync', 'renameSync', 'constants',
   'fileURLToPath', 'pathToFileURL', 'createHash', 'randomUUID', 'gzipSync', 'gunzipSync',
-  'Worker', 'parentPort', 'workerData', 'isMainThread', 'spawn', 'spawnSync', 'execFileSync', 'DuckDBInstance', 'DuckDBConnection', 'parseHTML', 'tmpdir', 'homedir', 'promisify', 'inspect', 'pipeline', 'Readable'];
+  'Worker', 'parentPort', 'workerData', 'isMainThread', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'chmod', 'DuckDBInstance', 'DuckDBConnection', 'parseHTML', 'tmpdir', 'homedir', 'promisify', 'inspect', 'pipeline', 'Readable'];
 /** node:path (POSIX) for the file-name helpers the readers use (basename, extname, ...). */
 const PATH_SHIM = `export const sep = '/';
 export const basename = (p, ext) => { const b = p.replace(/\\/+$/, '').split('/').pop(); return ext && b.endsWith(ext) ? b.slice(0, -ext.length) : b; };
@@ -49,6 +49,8 @@ const workspace = {
   setup(build) {
     const src = { '@relevance/core-wasm': 'packages/core-wasm/src/index.ts', '@relevance/methods': 'packages/methods/src/index.ts' };
     build.onResolve({ filter: /^@relevance\/(core-wasm|methods)$/ }, (a) => ({ path: join(repo, src[a.path]) }));
+    // the report's bare '@relevance/pipelines' imports are the run-folder format (table names, schemas): not the CLI entry
+    build.onResolve({ filter: /^@relevance\/pipelines$/ }, () => ({ path: join(repo, 'packages/pipelines/src/io/run-format.ts') }));
     build.onResolve({ filter: /^@relevance\/(pipelines|report)\/src\// }, (a) => ({ path: join(repo, a.path.startsWith('@relevance/report') ? 'apps/report' : 'packages/pipelines', a.path.replace(/^@relevance\/[a-z-]+\//, '')).replace(/\.js$/, '.ts') }));
     build.onResolve({ filter: /^(node:)?path$/ }, () => ({ path: 'path', namespace: 'path-shim' }));
     build.onLoad({ filter: /.*/, namespace: 'path-shim' }, () => ({ contents: PATH_SHIM, loader: 'js' }));

@@ -14,7 +14,7 @@ import { stableStringify } from '@relevance/pipelines/src/io/stable-json.js';
 import type { Progress } from '@relevance/pipelines/src/progress/progress.js';
 import { runProteomicsCore, syntheticTruthTable } from '@relevance/pipelines/src/studies/proteomics/core.js';
 import { edgeListFromTable } from '@relevance/pipelines/src/studies/proteomics/edge-files.js';
-import { proteomicsMetrics, resolvedConfig, shardRows, validate, type ProteomicsOptions } from '@relevance/pipelines/src/studies/proteomics/study.js';
+import { proteomicsMetrics, resolvedConfig, shardRows, validateProteomicsOptions, type ProteomicsOptions } from '@relevance/pipelines/src/studies/proteomics/study.js';
 import { browserManifest, sha256Hex } from './adapters/browser-manifest.js';
 import { tableFromBytes } from './adapters/read-file.js';
 import { explain } from './explain.js';
@@ -52,7 +52,7 @@ async function modelFiles(model: Model, proteins: string[], seed: number, files:
 async function run(request: RunRequest): Promise<void> {
   const args = parseArgs({ name: 'study proteomics', options: studyProteomicsCommand.options }, request.argv);
   const options: ProteomicsOptions = proteomicsOptions(args);
-  validate(options);
+  validateProteomicsOptions(options);
   const table = request.file ? await tableFromBytes(request.file.bytes, request.file.name) : null;
   const threads = globalThis.crossOriginIsolated ? options.threads ?? navigator.hardwareConcurrency : 1;
   const be: Backend = await createBackend(options.backend === 'auto' ? 'wasm' : options.backend, { threads });

@@ -4,12 +4,22 @@
  * time for a TCGA-sized cohort, and how the cohort AUROC on their homogeneous
  * data depends on the masks per target and on the model size.
  *
- *   node dist/bench/pipelines-bench.js [--json out.json] [--quick] [--threads n] [--backend wasm|webgpu]
+ *   node dist/bench/pipelines-bench.js [--json out.json] [--quick] [--paper] [--peer <keyl-src>] [--threads n] [--backend wasm|webgpu]
  *
- * Reference (Keyl et al.'s PyTorch code, same 2-core machine class, 1 thread):
- * 0.57 s and 20.7 s per instance network; the target is 10x faster.
+ * --paper: only the paper's workload (147 proteins, hidden 1470x3, 100 masks):
+ * seconds per patient network and per training epoch of 3,400 rows, and the
+ * projected end-to-end time for 3,400 train + 3,400 test patients.
+ * --peer <dir>: also measure Keyl et al.'s PyTorch code (PhGK/ProteinNetworkLRP
+ * extracted into <dir>, see ../shared/peers/README.md) on the same work in the
+ * same run, through ../shared/peers/time_peer.py, and print the measured ratio.
+ * Without --peer the ratio is against the figures in issue 13 (same machine,
+ * measured earlier: 0.54-0.62 s and 23.5-25.9 s per patient network), which
+ * are not measured now and say so.
  */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { createBackend, Generator, type Backend, type BackendName } from '@relevance/core-wasm';
 import { mlp, train } from '@relevance/methods';
@@ -26,6 +36,9 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
+const paper = args.includes('--paper');
+const peerSource = flag('peer');
+const PEERS = new URL('../../../../../shared/peers/', import.meta.url).pathname;
 const jsonPath = flag('json');
 const backendName = (flag('backend') ?? 'wasm') as BackendName;
 const threads = flag('threads') ? Number(flag('threads')) : undefined;
@@ -35,12 +48,29 @@ interface Config {
   name: string;
   proteins: number;
   hidden: number[];
-  referenceSeconds: number;
+  /** Keyl et al.'s seconds per patient network measured on this machine for issue 13 (not now). */
+  issueRange: [number, number];
+  /** time_peer.py mode that times the same work in the peer. */
+  peerMode: 'lrp32' | 'lrp147';
+}
+
+/** Median seconds per patient network of Keyl et al.'s code, measured now through ../shared/peers/time_peer.py (torch 1 thread). */
+function peerSeconds(c: Config, patients: number): number | null {
+  if (!peerSource) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'relevance-peer-'));
+  for (const f of ['time_peer.py', 'common.py']) copyFileSync(join(PEERS, f), join(dir, f));
+  // common.py reads shared/data/... relative to the working folder: the parent of shared/
+  const r = spawnSync('/usr/bin/python3', [join(dir, 'time_peer.py'), c.peerMode, '1', String(patients)], {
+    cwd: join(PEERS, '..', '..'), encoding: 'utf8', env: { ...process.env, KEYL_SRC: peerSource, PYTHONPATH: `${dir}:${peerSource}` },
+  });
+  const line = r.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  if (r.status !== 0 || !line) throw new Error(`peer ${c.peerMode} failed (exit ${r.status}): ${r.stderr.slice(-800)}`);
+  return (JSON.parse(line) as { median_s_per_patient: number }).median_s_per_patient;
 }
 
 const CONFIGS: Config[] = [
-  { name: 'Keyl synthetic: 32 proteins, hidden 320x3', proteins: 32, hidden: [320, 320, 320], referenceSeconds: 0.57 },
-  { name: 'Keyl TCPA: 147 proteins, hidden 1470x3', proteins: 147, hidden: [1470, 1470, 1470], referenceSeconds: 20.7 },
+  { name: 'Keyl synthetic: 32 proteins, hidden 320x3', proteins: 32, hidden: [320, 320, 320], issueRange: [0.54, 0.62], peerMode: 'lrp32' },
+  { name: 'Keyl TCPA: 147 proteins, hidden 1470x3', proteins: 147, hidden: [1470, 1470, 1470], issueRange: [23.5, 25.9], peerMode: 'lrp147' },
 ];
 
 async function instanceSeconds(be: Backend, c: Config): Promise<{ seconds: number; instances: number }> {
@@ -121,24 +151,33 @@ const results: Record<string, unknown> = {
 };
 console.log(`proteomics benchmark on ${results.machine}; backend ${be.name} with ${be.threads} thread(s)\n`);
 console.log('seconds per instance network (100 masks per target, gamma rule):');
-for (const c of CONFIGS) {
+for (const c of paper ? CONFIGS.filter((x) => x.proteins === 147) : CONFIGS) {
   const r = await instanceSeconds(be, c);
-  const speedup = c.referenceSeconds / r.seconds;
-  (results.instance_networks as unknown[]).push({ config: c.name, seconds: r.seconds, reference_seconds: c.referenceSeconds, speedup, target_seconds: c.referenceSeconds / 10, meets_target: r.seconds <= c.referenceSeconds / 10 });
-  console.log(`  ${c.name.padEnd(44)} ${r.seconds.toFixed(3)} s  (reference ${c.referenceSeconds} s: ${speedup.toFixed(1)}x faster; target <= ${(c.referenceSeconds / 10).toFixed(3)} s)`);
+  const peer = peerSeconds(c, c.proteins > 100 ? (quick ? 1 : 3) : 10);
+  const [lo, hi] = c.issueRange;
+  const against = peer !== null ? `Keyl measured now ${peer.toFixed(3)} s: ${(peer / r.seconds).toFixed(1)}x faster` : `Keyl ${lo}-${hi} s (issue 13's figures, not measured now; --peer measures): ${(lo / r.seconds).toFixed(1)}-${(hi / r.seconds).toFixed(1)}x faster`;
+  (results.instance_networks as unknown[]).push({ config: c.name, seconds: r.seconds, peer_seconds: peer, issue_range_seconds: c.issueRange, ratio: peer !== null ? peer / r.seconds : [lo / r.seconds, hi / r.seconds] });
+  console.log(`  ${c.name.padEnd(44)} ${r.seconds.toFixed(3)} s per patient  (${against})`);
   if (c.proteins === 147) {
     const projected = r.seconds * 3400;
     results.projected_3400_instances_147_proteins_hours = projected / 3600;
-    console.log(`  projected for 3,400 test instances at 147 proteins: ${(projected / 3600).toFixed(2)} h on this machine (${(3400 * c.referenceSeconds / 3600).toFixed(1)} h for the reference); with --shard i/n over n machines: / n`);
+    console.log(`  projected networks for 3,400 test patients at 147 proteins: ${(projected / 3600).toFixed(2)} h on this machine (Keyl: ${(3400 * (peer ?? (lo + hi) / 2) / 3600).toFixed(1)} h); --stage networks --shard i/n over n machines: / n`);
   }
 }
 console.log('\nseconds per training epoch (SGD, batch 25, masked MSE):');
-for (const [c, rows] of [[CONFIGS[0]!, 2000], [CONFIGS[1]!, quick ? 500 : 2000]] as const) {
+for (const [c, rows] of (paper ? [[CONFIGS[1]!, quick ? 500 : 3400]] : [[CONFIGS[0]!, 2000], [CONFIGS[1]!, quick ? 500 : 2000]]) as Array<[Config, number]>) {
   const s = await epochSeconds(be, c, rows, 25);
   (results.training_epochs as unknown[]).push({ config: c.name, rows, batch_size: 25, seconds: s });
   console.log(`  ${c.name.padEnd(44)} ${s.toFixed(2)} s per epoch of ${rows} rows`);
+  if (paper) {
+    const network = (results.instance_networks as Array<{ seconds: number }>)[0]!.seconds;
+    const epochs = PROTEOMICS_DEFAULTS.epochs;
+    const total = (s * (3400 / rows) * epochs + network * 3400) / 60;
+    results.paper_end_to_end_minutes = total;
+    console.log(`  paper workload end to end (3,400 train rows x ${epochs} epochs + 3,400 patient networks): ${total.toFixed(1)} min on this machine; issue 13's goal: under 40 min`);
+  }
 }
-if (!quick) {
+if (!quick && !paper) {
   console.log("\ncohort AUROC on Keyl's homogeneous data (disjoint 50/50 split, 250 test patients) against masks per target, default model:");
   const masks = await aurocVsMasks(be, PROTEOMICS_DEFAULTS.hidden, [10, 25, 50, 100], 8);
   results.auroc_vs_masks = masks;

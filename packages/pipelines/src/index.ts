@@ -45,3 +45,6 @@ export { simulateNetwork, simulateBuiltin, resolveSimulationOptions, BUILTIN_SIM
 export type { SimulatedNetwork, SimulationKind, SimulationOptions, SimulationModel, TruthEdge, BuiltinSimulation } from './studies/networks/simulators.js';
 export { writeNetworkDataset, checkDatasetTarget, datasetSourceText, DatasetExistsError } from './studies/networks/write-dataset.js';
 export { simulateCommand } from './cli/commands/simulate.js';
+// the run-folder format: table names, column schemas, writers (the report reads its schemas from here)
+export { RUN_TABLE_SCHEMAS, PROTEOMICS_SCHEMAS, INFLUENCE_SCHEMAS, REPORT_TABLES, checkSchema, writeRunTables, writeMetrics, nest } from './io/run-format.js';
+export type { ColumnKind, RunStudy } from './io/run-format.js';

@@ -5,10 +5,12 @@
  * Identifier columns are read as strings everywhere (an instance id stored as
  * a number 7 becomes '7'), so Node and SQL agree.
  */
+import { REPORT_TABLES } from '@relevance/pipelines';
 import type { Study } from './study.js';
 
-export const PROTEOMICS_TABLES = ['edges_cohort', 'edges_class', 'edges_instance', 'instances', 'training', 'curves', 'proteins'] as const;
-export const INFLUENCE_TABLES = ['instance_influence', 'class_influence', 'comparative_influence', 'dataset_influence', 'deviations', 'confusion', 'training'] as const;
+/** From the run-format module: the tables that get an Arrow copy are exactly these. */
+export const PROTEOMICS_TABLES = REPORT_TABLES.proteomics;
+export const INFLUENCE_TABLES = REPORT_TABLES.influence;
 
 /** Without these the report has nothing to show. */
 export const REQUIRED_TABLES: Record<Study, readonly string[]> = {

@@ -10,7 +10,7 @@ export const mergeCommand: Command = {
   summary: 'combine the shard runs of `study proteomics --shard i/n` into one run (same tables as an unsharded run)',
   usage: 'merge <run dir> <run dir> ... --out <dir>',
   description:
-    'Every shard must come from the same command line but for --shard, and all n shards must be given. DuckDB reads the shards\' edges_instance and instances tables; class and cohort networks, baselines and metrics are recomputed exactly as the unsharded study computes them.',
+    'Every shard must come from the same command line but for --shard, and all n shards must be given. Each shard\'s networks are read from its instance_directed.npy, one shard at a time; class and cohort networks, baselines and metrics are recomputed exactly as the unsharded study computes them.',
   options: [{ name: 'out', type: 'string', required: true, placeholder: 'dir', help: 'the merged run folder' }, FORCE_OPTION],
   positionals: [{ name: 'runs', help: 'the shard run folders', required: true, variadic: true, path: true }],
   examples: ['relevance merge runs/shard-0 runs/shard-1 runs/shard-2 runs/shard-3 --out runs/merged'],

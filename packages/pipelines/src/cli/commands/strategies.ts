@@ -74,6 +74,16 @@ async function fromRun(dir: string): Promise<Explanations> {
   const { existsSync } = await import('node:fs');
   const edges = join(dir, 'edges_instance.parquet');
   const influence = join(dir, 'instance_influence.parquet');
+  if (existsSync(join(dir, 'instance_networks.npy'))) {
+    // every patient's whole network (edges_instance may keep only each patient's strongest pairs)
+    const { readNetworkMatrix } = await import('../../studies/proteomics/instance-files.js');
+    const m = await readNetworkMatrix(dir);
+    const complete = m.classes.every((c) => c !== null);
+    const classNames = complete ? [...new Set(m.classes as string[])].sort() : undefined;
+    const labels = classNames ? Int32Array.from(m.classes as string[], (c) => classNames.indexOf(c)) : undefined;
+    const source = join(dir, 'instance_networks.npy');
+    return { values: Float64Array.from(m.values), rows: m.ids.length, features: m.features, ids: m.ids, idName: 'instance', source, ...(labels ? { labels, classes: classNames } : {}), study: 'proteomics' };
+  }
   if (existsSync(edges)) {
     const t = await readTable(edges);
     const inst = column(t, 'instance', edges).values as Array<string | number | null>;

@@ -12,15 +12,25 @@ import { runSummaryLines } from '../../studies/run-summary.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
+import { parseShard } from '../../studies/proteomics/shard.js';
+import { STAGES, validateProteomicsOptions, type Stage } from '../../studies/proteomics/study.js';
+import { STAGE_OPTIONS, submitSlurm, writeSlurmScripts } from '../../studies/proteomics/slurm.js';
+import type { CommandIO } from '../command.js';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+
+export { parseShard };
 
 const D = PROTEOMICS_DEFAULTS;
 
 
-export function parseShard(text: string | undefined): ProteomicsOptions['shard'] {
-  if (text === undefined) return null;
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (!m) throw new UsageError(`--shard ${text}: write it as i/n (this machine's index i, from 0, of n shards), e.g. --shard 0/4`);
-  return { index: Number(m[1]), count: Number(m[2]) };
+/** --instance-top-k: a whole number, or all (null). */
+function parseInstanceTopK(text: string): number | null {
+  if (text.trim().toLowerCase() === 'all') return null;
+  const k = Number(text);
+  if (!/^\s*-?\d+\s*$/.test(text) || !Number.isInteger(k)) throw new UsageError(`--instance-top-k: expects a whole number or all, got '${text}'`);
+  return k;
 }
 
 /** --known-edges-columns a,b as a pair (none given: undefined). */
@@ -84,8 +94,11 @@ export function proteomicsOptions(args: ParsedArgs): ProteomicsOptions {
     directed: args.flag('directed'),
     topK,
     baselines: args.list('baselines').includes('none') ? [] : args.list('baselines'),
-    instanceTopK: args.optionalNumber('instance-top-k') ?? null,
+    instanceTopK: parseInstanceTopK(args.string('instance-top-k')),
     shard: parseShard(args.optionalString('shard')),
+    stage: args.string('stage') as Stage,
+    model: args.optionalString('model'),
+    shards: args.list('shards'),
     out: args.optionalString('out') ?? defaultRunFolder('proteomics'),
     force: args.flag('force'),
     seed: args.number('seed'),
@@ -103,7 +116,8 @@ export const studyProteomicsCommand: Command = {
   description:
     'Without --data or --sql the study runs on a built-in synthetic cohort with a known network (several classes with their own signalling modules) and reports how well it is recovered.\n' +
     'Data: values that are infinite or too large for float32 (Inf, 1e308) are read as missing values, with a warning naming the columns and rows; columns left out of the proteins (not numeric, too many missing values, class-like names) are named with the reason on stderr and in metrics.json data.dropped_columns; a repeated column name is an error.\n' +
-    'Outputs (see docs/RUN-FOLDERS.md): config.json, manifest.json, model.relevance, model.onnx, edges_cohort, edges_class, edges_instance, baselines, instances, training, curves, proteins, trust (Parquet and Arrow), metrics.json, report.html (self-contained). The run ends with its summary (as relevance summary <run>): headline figures, the trust panel (where baselines beat the network), top edges, fingerprints.',
+    'Outputs (see docs/RUN-FOLDERS.md): config.json, manifest.json, model.relevance, model.onnx, edges_cohort, edges_class, edges_instance (top --instance-top-k pairs per patient), baselines, instances, training, curves, proteins, trust (Parquet; Arrow copies of the tables the report reads), instance_networks.npy (every patient x pair, float32) with instance_networks.json, metrics.json, report.html (self-contained). The run ends with its summary (as relevance summary <run>): headline figures, the trust panel (where baselines beat the network), top edges, fingerprints.\n' +
+    'Scale-out (docs/SCALE-OUT.md): --stage train once, --stage networks --model <train>/model.relevance --shard i/n|auto per machine, --stage merge --shards <folders>; --slurm [--submit] writes (and submits) the three Slurm jobs.',
   options: [
     { name: 'data', type: 'string', placeholder: 'table', help: 'patients x proteins: .csv, .tsv, .parquet, .arrow or .json records (default: the synthetic cohort)' },
     { name: 'sql', type: 'string', placeholder: 'query', help: "read the data with a DuckDB query over files, e.g. \"select * from 'rppa.csv' where cancer_type in ('BRCA','OV')\"" },
@@ -135,8 +149,15 @@ export const studyProteomicsCommand: Command = {
     { name: 'baselines', type: 'list', default: [...D.baselines], placeholder: 'names|none', help: `the field's methods computed next to the network on the training rows, timed: ${D.baselines.join(', ')} (GENIE3 and GRNBoost2 take the longest), or none` },
     { name: 'known-top-k', type: 'list', default: D.topK.map(String), placeholder: '36,100', help: 'k of the top-k enrichment', appliesIf: { anyGiven: ['known-edges'] } },
     { name: 'directed', type: 'boolean', help: 'evaluate directed edges (source predicts target) instead of undirected pairs' },
-    { name: 'instance-top-k', type: 'integer', help: "keep only each patient's k strongest pairs in edges_instance", appliesIf: { noneGiven: ['shard'] } },
-    { name: 'shard', type: 'string', placeholder: 'i/n', help: 'compute instance networks for every n-th test patient starting at i (combine the runs with relevance merge)' },
+    { name: 'instance-top-k', type: 'string', default: String(D.instanceTopK), placeholder: 'k|all', help: "keep each patient's k strongest pairs in edges_instance (all: every pair); every patient's whole network is in instance_networks.npy" },
+    { name: 'stage', type: 'choice', choices: [...STAGES], default: D.stage, help: 'all: the whole study in one process; or one stage (docs/SCALE-OUT.md): train (the model, once), networks (instance networks of --shard against --model), merge (--shards into the finished run)' },
+    { name: 'model', type: 'string', placeholder: 'model.relevance', help: '--stage networks/merge: the model written by --stage train (checks that data, proteins, standardisation and split match it, naming what differs)' },
+    { name: 'shards', type: 'list', placeholder: 'dirs', help: '--stage merge: the --out folders of --stage networks, or one folder holding them' },
+    { name: 'slurm', type: 'boolean', help: 'write the study as three Slurm jobs (train, a network array of --array tasks, merge; each after the last) into <out>.slurm/ instead of running it; stage folders go to <out>.stages/' },
+    { name: 'submit', type: 'boolean', help: 'with --slurm: submit the three jobs with sbatch', appliesIf: { anyGiven: ['slurm'] } },
+    { name: 'array', type: 'integer', default: 4, help: 'with --slurm: network shards (Slurm array tasks)', appliesIf: { anyGiven: ['slurm'] } },
+    { name: 'sbatch', type: 'list', placeholder: 'options', help: 'with --slurm: extra #SBATCH lines, e.g. --sbatch=--partition=short,--time=02:00:00', appliesIf: { anyGiven: ['slurm'] } },
+    { name: 'shard', type: 'string', placeholder: 'i/n|auto', help: 'compute instance networks for every n-th test patient starting at i; auto reads SLURM_ARRAY_TASK_ID/_COUNT (or _MIN/_MAX), or JOB_COMPLETION_INDEX with auto/<n> or RELEVANCE_SHARD_COUNT (Kubernetes Indexed Job)' },
     { name: 'synthetic-proteins', type: 'integer', default: D.synthetic.proteins, help: 'synthetic cohort: proteins (a multiple of 5)', appliesIf: { noneGiven: ['data', 'sql'] } },
     { name: 'synthetic-classes', type: 'integer', default: D.synthetic.classes, help: 'synthetic cohort: classes', appliesIf: { noneGiven: ['data', 'sql'] } },
     { name: 'synthetic-instances-per-class', type: 'integer', default: D.synthetic.instancesPerClass, help: 'synthetic cohort: patients per class', appliesIf: { noneGiven: ['data', 'sql'] } },
@@ -154,6 +175,7 @@ export const studyProteomicsCommand: Command = {
   ],
   async run(args, io) {
     const options = proteomicsOptions(args);
+    if (args.flag('slurm')) return writeSlurmJobs(studyProteomicsCommand, args, options, io);
     const result = await runProteomicsStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')) });
     const m = result.metrics as Record<string, any>;
     const lines = [`run folder: ${result.outDir}`];
@@ -164,3 +186,40 @@ export const studyProteomicsCommand: Command = {
     io.stdout.write(`${lines.join('\n')}\n`);
   },
 };
+
+/** The options the user gave, as --name=value words (for the jobs' command lines), less the stage options. */
+function givenArguments(command: Command, args: ParsedArgs): string[] {
+  const out: string[] = [];
+  for (const spec of command.options ?? []) {
+    if (STAGE_OPTIONS.has(spec.name) || !args.has(spec.name)) continue;
+    if (spec.type === 'boolean') out.push(args.flag(spec.name) ? `--${spec.name}` : `--no-${spec.name}`);
+    else if (spec.type === 'list') out.push(`--${spec.name}=${args.list(spec.name).join(',')}`);
+    else if (spec.type === 'dims') out.push(`--${spec.name}=${args.dims(spec.name)!.join('x')}`);
+    else if (spec.type === 'number' || spec.type === 'integer') out.push(`--${spec.name}=${args.optionalNumber(spec.name)}`);
+    else out.push(`--${spec.name}=${args.optionalString(spec.name)}`);
+  }
+  return out;
+}
+
+/** packages/pipelines/bin/relevance.js, found upwards from this file (dist/src/... or src/...). */
+function relevanceBin(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++, dir = dirname(dir)) if (existsSync(join(dir, 'bin', 'relevance.js'))) return join(dir, 'bin', 'relevance.js');
+  throw new Error('cannot find bin/relevance.js above the CLI sources');
+}
+
+/** --slurm: write (and with --submit, submit) the train, network-array and merge jobs. */
+async function writeSlurmJobs(command: Command, args: ParsedArgs, options: ProteomicsOptions, io: CommandIO): Promise<void> {
+  if (options.stage !== 'all' || options.shard || options.model) throw new UsageError('--slurm writes every stage itself; leave out --stage, --shard and --model');
+  validateProteomicsOptions(options);
+  const bin = relevanceBin();
+  const plan = { relevance: [process.execPath, bin], args: givenArguments(command, args), out: options.out, shards: args.number('array'), sbatch: args.list('sbatch'), force: options.force === true };
+  if (!(plan.shards >= 1)) throw new UsageError(`--array must be at least 1, got ${plan.shards}`);
+  const files = await writeSlurmScripts(plan);
+  const lines = [`Slurm jobs in ${files.dir}: train.sbatch, networks.sbatch (array of ${plan.shards}), merge.sbatch; submit.sh submits them in order`];
+  if (args.flag('submit')) {
+    const ids = await submitSlurm(files);
+    lines.push(`submitted: train ${ids.train}, networks ${ids.networks} (array), merge ${ids.merge}; the run appears in ${options.out}`);
+  }
+  io.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -16,8 +16,7 @@ import { saveModelFile, stats, type Model } from '@relevance/methods';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { didYouMean, listNames } from '../../io/closest-match.js';
 import { UsageError } from '../../cli/usage-error.js';
-import type { Table } from '../../io/table.js';
-import { writeTable } from '../../io/write-table.js';
+import { writeMetrics, writeRunTables } from '../../io/run-format.js';
 import { createProgress } from '../../progress/progress.js';
 import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
@@ -63,16 +62,6 @@ function checkSlice(slice: string, layers: readonly string[], modelPath: string 
   if (slice === 'input' || layers.includes(slice)) return;
   const of = modelPath ? `the model ${modelPath}` : 'the trained classifier';
   throw new UsageError(`--slice ${slice}: ${of} has no layer '${slice}'${didYouMean(slice, layers)}; use 'input' or one of: ${listNames(layers)}`);
-}
-
-async function writeTables(dir: string, tables: Map<string, Table>): Promise<string[]> {
-  const files: string[] = [];
-  for (const [name, table] of tables) {
-    await writeTable(join(dir, `${name}.parquet`), table);
-    await writeTable(join(dir, `${name}.arrow`), table);
-    files.push(`${name}.parquet`, `${name}.arrow`);
-  }
-  return files;
 }
 
 export async function runInfluenceStudy(input: InfluenceStudyInput, io: InfluenceStudyIO = SILENT): Promise<InfluenceStudyResult> {
@@ -129,7 +118,7 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
       analysis, classes, ids: Array.from(analysed, (r) => data.ids[r]!), labels: labelsAnalysed, deviations: devs, confusion: quality,
       training: history ? history.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr })) : null,
     });
-    const files = await writeTables(outDir, tables);
+    const files = await writeRunTables(outDir, tables, 'influence');
     const correlations = devs.map((d) => d.rankCorrelation).filter((v) => Number.isFinite(v));
     const topUnits: Record<string, string[]> = {};
     for (const c of analysis.perClass) {
@@ -163,7 +152,7 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
       },
       timing_s: { ...timings },
     };
-    await writeJsonAtomic(join(outDir, 'metrics.json'), metrics);
+    await writeMetrics(outDir, metrics);
     await writeJsonAtomic(join(outDir, 'config.json'), resolvedConfig(o, { trained: split !== null, idColumn: data.idName }));
     const inputs: ManifestInput[] = [{ path: o.data, sha256: await sha256File(o.data), rows: data.tableRows, columns: data.tableColumns }];
     if (o.model) inputs.push({ path: o.model, sha256: await sha256File(o.model) });

@@ -14,7 +14,7 @@ import { BASELINE_METHODS } from './baselines.js';
 import { loadStudyData, type DataOptions, type StudyData } from './data.js';
 import type { EdgeList } from './edge-files.js';
 import { embedInstanceNetworks } from './embedding.js';
-import { finalize, type FinalizeResult, type InstanceRecord } from './finalize.js';
+import { finalize, type FinalizeInputs, type FinalizeResult, type InstanceRecord } from './finalize.js';
 import { instanceNetwork } from './instance-networks.js';
 import { trainMaskedModel } from './masked-model.js';
 import type { SyntheticCohort } from './synthetic.js';
@@ -66,7 +66,7 @@ export function proteomicsDataOptions(options: ProteomicsOptions, source: DataOp
 }
 
 /** Train the masked predictor, reporting each epoch as progress. */
-async function trainPhase(be: Backend, data: StudyData, options: ProteomicsOptions, progress: Progress, epochSeconds: number[]) {
+export async function trainPhase(be: Backend, data: StudyData, options: ProteomicsOptions, progress: Progress, epochSeconds: number[]) {
   progress.start('training', options.epochs);
   const trained = await trainMaskedModel(be, data, { ...options }, (e) => {
     epochSeconds.push(e.seconds);
@@ -78,7 +78,7 @@ async function trainPhase(be: Backend, data: StudyData, options: ProteomicsOptio
 }
 
 /** Instance networks for the test rows of this shard. */
-async function relevancePhase(model: Model, be: Backend, data: StudyData, options: ProteomicsOptions, rows: number[], progress: Progress): Promise<InstanceRecord[]> {
+export async function relevancePhase(model: Model, be: Backend, data: StudyData, options: ProteomicsOptions, rows: number[], progress: Progress): Promise<InstanceRecord[]> {
   const p = data.proteins.length;
   const instances: InstanceRecord[] = [];
   progress.start('instance networks', rows.length);
@@ -108,25 +108,42 @@ export async function runProteomicsCore(source: DataOptions['source'], options: 
     clock.lap('train');
     const instances = await relevancePhase(model, be, data, options, rowsOf(data.test), io.progress);
     clock.lap('relevance');
-    const embedding = options.tsne ? await embedInstanceNetworks(be, instances, data.proteins.length, options.seed) : null;
-    const classesWithBaselines = data.classNames.filter((c) => data.train.filter((r) => data.labels![r] === c).length > data.proteins.length + 2).length;
-    const chosen = BASELINE_METHODS.filter((m) => options.baselines.includes(m.name));
-    const baselineRuns = chosen.length + classesWithBaselines * chosen.filter((m) => m.perClass).length;
-    io.progress.start('baselines', baselineRuns);
     const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
-    // the baselines phase ends with its last run, so the phases after it (trust panel) show their own progress
-    let baselinesDone = 0;
-    const onBaseline = (name: string, scope: string, seconds: number): void => {
-      io.progress.tick(1, `${name} (${scope}) ${seconds.toFixed(1)} s`);
-      if (++baselinesDone === baselineRuns) io.progress.done();
-    };
-    if (baselineRuns === 0) io.progress.done('none chosen');
-    const result = finalize({ data, instances, truth, known, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaseline, threads: options.threads ?? be.threads, progress: io.progress });
-    if (chosen.length) io.log(`baselines (cohort): ${chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', ')}`);
+    const result = await analysisPhase(be, data, instances, { truth, known }, training, options, io);
     clock.lap('baselines');
     return { data, model, result, instances: instances.length, epochSeconds, timings: clock.timings, total: clock.total };
   } catch (e) {
     model.dispose();
     throw e;
   }
+}
+
+/**
+ * Embedding, baselines, aggregation and evaluation of finished instance networks (the one-command
+ * study, --stage merge and the browser app all end here, so their tables are the same bytes).
+ */
+export async function analysisPhase(
+  be: Backend,
+  data: StudyData,
+  instances: InstanceRecord[],
+  edges: { truth: EdgeList | null; known: EdgeList | null },
+  training: FinalizeInputs['training'],
+  options: ProteomicsOptions,
+  io: Pick<CoreIO, 'progress' | 'log'>,
+): Promise<FinalizeResult> {
+  const embedding = options.tsne ? await embedInstanceNetworks(be, instances, data.proteins.length, options.seed) : null;
+  const classesWithBaselines = data.classNames.filter((c) => data.train.filter((r) => data.labels![r] === c).length > data.proteins.length + 2).length;
+  const chosen = BASELINE_METHODS.filter((m) => options.baselines.includes(m.name));
+  const baselineRuns = chosen.length + classesWithBaselines * chosen.filter((m) => m.perClass).length;
+  io.progress.start('baselines', baselineRuns);
+  // the baselines phase ends with its last run, so the phases after it (trust panel) show their own progress
+  let baselinesDone = 0;
+  const onBaseline = (name: string, scope: string, seconds: number): void => {
+    io.progress.tick(1, `${name} (${scope}) ${seconds.toFixed(1)} s`);
+    if (++baselinesDone === baselineRuns) io.progress.done();
+  };
+  if (baselineRuns === 0) io.progress.done('none chosen');
+  const result = finalize({ data, instances, ...edges, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaseline, threads: options.threads ?? be.threads, progress: io.progress });
+  if (chosen.length) io.log(`baselines (cohort): ${chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', ')}`);
+  return result;
 }

@@ -5,7 +5,7 @@
  */
 import type { Backend } from '@relevance/core-wasm';
 import { tsne } from '@relevance/methods';
-import type { InstanceRecord } from './finalize.js';
+import type { InstanceRecord } from './aggregation.js';
 import { pairCount, symmetrize } from './networks.js';
 
 export async function embedInstanceNetworks(be: Backend, instances: readonly InstanceRecord[], p: number, seed: number): Promise<Float32Array | null> {

@@ -1,6 +1,7 @@
 /**
- * `relevance merge`: combine shard runs (`--shard i/n`) into one run. DuckDB
- * reads every shard's `edges_instance` and `instances` Parquet files; the data
+ * `relevance merge`: combine shard runs (`--shard i/n`) into one run. Every
+ * shard's instance networks are read from its instance_directed.npy, one
+ * shard at a time (instance-files.ts); the data
  * stage (deterministic from config.json) is re-run for the baselines, and the
  * same `finalize` as the unsharded study recomputes class and cohort networks
  * and metrics. So a cohort of any size can be spread over many machines by
@@ -12,8 +13,6 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
-import { withConnection, sqlString } from '../../io/duckdb.js';
-import { relationToTable } from '../../io/duckdb-table.js';
 import { readTable } from '../../io/read-table.js';
 import { cellValue } from '../../io/table.js';
 import type { Progress } from '../../progress/progress.js';
@@ -22,8 +21,9 @@ import { runManifest } from '../manifest.js';
 import { inRunFolder } from '../study-io.js';
 import { loadStudyData } from './data.js';
 import { readEdgeList } from './edge-files.js';
-import { finalize, writeTables, type InstanceRecord } from './finalize.js';
-import { nest } from './study.js';
+import { readShardInstances, writeInstanceFiles } from './instance-files.js';
+import { finalize, type InstanceRecord } from './finalize.js';
+import { writeMetrics, writeRunTables } from '../../io/run-format.js';
 
 interface ShardConfig {
   config: Record<string, any>;
@@ -87,40 +87,17 @@ async function writeMergedRun(shards: ShardConfig[], dirs: readonly string[], ou
     synthetic: c.synthetic ?? undefined,
   });
   const p = data.proteins.length;
-  const rowOf = new Map(data.ids.map((id, r) => [id, r]));
-  // instance networks from every shard, in test-row order
+  // instance networks from every shard (instance_directed.npy), one shard at a time, in test-row order
   io.progress.start('reading shards', dirs.length);
-  const directed = new Map<number, Float32Array>();
-  const quality = new Map<number, { mse: number; corr: number }>();
-  await withConnection(async (con) => {
-    const list = (name: string): string => `[${dirs.map((d) => sqlString(join(d, `${name}.parquet`))).join(', ')}]`;
-    await con.run(`CREATE TEMP TABLE edges AS SELECT instance, source, target, relevance_st, relevance_ts FROM read_parquet(${list('edges_instance')})`);
-    await con.run(`CREATE TEMP TABLE inst AS SELECT instance, test_mse_hidden, prediction_correlation FROM read_parquet(${list('instances')}) WHERE split = 'test' AND test_mse_hidden IS NOT NULL`);
-    const edges = await relationToTable(con, 'edges', 'edges_instance');
-    const inst = await relationToTable(con, 'inst', 'instances');
-    const col = (t: typeof edges, n: string) => t.columns.find((x) => x.name === n)!;
-    const index = new Map(data.proteins.map((name, i) => [name, i]));
-    const [ci, cs, ct, cst, cts] = ['instance', 'source', 'target', 'relevance_st', 'relevance_ts'].map((n) => col(edges, n));
-    for (let r = 0; r < edges.rows; r++) {
-      const row = rowOf.get(String(cellValue(ci!, r)));
-      const a = index.get(String(cellValue(cs!, r)));
-      const b = index.get(String(cellValue(ct!, r)));
-      if (row === undefined || a === undefined || b === undefined) throw new DataError(`edges_instance row ${r + 1}: instance or protein not in the data of config.json`);
-      let m = directed.get(row);
-      if (!m) directed.set(row, (m = new Float32Array(p * p)));
-      m[b * p + a] = Number(cellValue(cst!, r));
-      m[a * p + b] = Number(cellValue(cts!, r));
-    }
-    const [ii, im, ic] = ['instance', 'test_mse_hidden', 'prediction_correlation'].map((n) => col(inst, n));
-    for (let r = 0; r < inst.rows; r++) {
-      const row = rowOf.get(String(cellValue(ii!, r)))!;
-      quality.set(row, { mse: Number(cellValue(im!, r) ?? NaN), corr: Number(cellValue(ic!, r) ?? NaN) });
-    }
-  });
-  io.progress.done(`${directed.size} instance networks from ${dirs.length} shards`);
-  const missing = data.test.filter((r) => !directed.has(r));
-  if (missing.length) throw new DataError(`the shards hold ${directed.size} of the ${data.test.length} test instances; missing e.g. ${missing.slice(0, 5).map((r) => data.ids[r]).join(', ')}`);
-  const instances: InstanceRecord[] = data.test.map((row) => ({ row, directed: directed.get(row)!, mseHidden: quality.get(row)?.mse ?? NaN, predictionCorrelation: quality.get(row)?.corr ?? NaN }));
+  const byRow = new Map<number, InstanceRecord>();
+  for (const dir of dirs) {
+    for (const record of await readShardInstances(dir, data)) byRow.set(record.row, record);
+    io.progress.tick(1);
+  }
+  io.progress.done(`${byRow.size} instance networks from ${dirs.length} shards`);
+  const missing = data.test.filter((r) => !byRow.has(r));
+  if (missing.length) throw new DataError(`the shards hold ${byRow.size} of the ${data.test.length} test instances; missing e.g. ${missing.slice(0, 5).map((r) => data.ids[r]).join(', ')}`);
+  const instances: InstanceRecord[] = data.test.map((row) => byRow.get(row)!);
   const shard0 = shards.find((s) => s.config.shard === `0/${s.config.shard.split('/')[1]}`)!.dir;
   const truthPath = c.truth ?? (c.synthetic ? join(shard0, 'synthetic_truth.csv') : null);
   const truth = truthPath ? await readEdgeList(truthPath, data.proteins, 'truth') : null;
@@ -144,12 +121,12 @@ async function writeMergedRun(shards: ShardConfig[], dirs: readonly string[], ou
       be.destroy();
     }
   }
-  const result = finalize({ data, instances, truth, known, directed: c.directed, topK: c.top_k, instanceTopK: c.instance_top_k, minInstanceCorrelation: c.aggregation?.min_instance_correlation ?? null, training: trainingRows, embedding, seed: c.seed, threads: availableParallelism() });
-  const files = await writeTables(out, result.tables);
+  const result = finalize({ data, instances, truth, known, directed: c.directed, topK: c.top_k, instanceTopK: c.instance_top_k, minInstanceCorrelation: c.aggregation?.min_instance_correlation ?? null, training: trainingRows, embedding, seed: c.seed, baselines: c.baselines ?? undefined, threads: availableParallelism() });
+  const files = await writeRunTables(out, result.tables, 'proteomics');
+  files.push(...(await writeInstanceFiles(out, data, instances, { symmetric: true, directed: false })));
   for (const f of ['model.relevance', 'model.onnx', ...(c.synthetic ? ['synthetic_truth.csv', 'synthetic_cohort.parquet'] : [])]) await copyFile(join(shard0, f), join(out, f));
   const total = Number(((performance.now() - started) / 1000).toFixed(3));
-  const metrics = nest({ ...result.metrics, 'timing_s.merge': total, 'timing_s.total': total });
-  await writeJsonAtomic(join(out, 'metrics.json'), metrics);
+  const metrics = await writeMetrics(out, { ...result.metrics, 'timing_s.merge': total, 'timing_s.total': total });
   await writeJsonAtomic(join(out, 'config.json'), { ...c, shard: null, merged_from: dirs.length });
   await writeJsonAtomic(
     join(out, 'manifest.json'),

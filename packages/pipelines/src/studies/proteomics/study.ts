@@ -5,21 +5,33 @@
  * See docs/ARCHITECTURE.md for the data flow and docs/RUN-FOLDERS.md for the outputs.
  */
 import { createBackend, type Backend, type BackendName } from '@relevance/core-wasm';
-import { saveModelFile, saveOnnxFile, type Model } from '@relevance/methods';
+import { loadModelFile, saveModelFile, saveOnnxFile, type Model } from '@relevance/methods';
+import { copyFile, readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
+import { DataError } from '../../io/data-error.js';
+import { stableStringify } from '../../io/stable-json.js';
+import { dataFingerprint, fingerprintDifferences, type DataFingerprint } from './fingerprint.js';
+import { readShardInstances, writeInstanceFiles } from './instance-files.js';
 import { writeTable } from '../../io/write-table.js';
-import { inRunFolder, type StudyIO } from '../study-io.js';
+import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
+import { inRunFolder, stopwatch, type StudyIO } from '../study-io.js';
 import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
-import type { Standardize, StudyData, Transform } from './data.js';
+import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
-import { writeTables } from './finalize.js';
+import type { FinalizeInputs, InstanceRecord } from './finalize.js';
+import { nest, writeMetrics, writeRunTables } from '../../io/run-format.js';
+import { analysisPhase, relevancePhase, trainPhase } from './core.js';
+
+export type Stage = 'all' | 'train' | 'networks' | 'merge';
+export const STAGES: readonly Stage[] = ['all', 'train', 'networks', 'merge'];
 import { BASELINE_NAMES } from './baselines.js';
 import type { RelevanceOptions } from './instance-networks.js';
 import type { MaskedModelOptions } from './masked-model.js';
 import { instanceNetworkBytes } from './masks.js';
 import * as check from '../option-checks.js';
-import { runProteomicsCore, syntheticCohortTable, syntheticTruthTable } from './core.js';
 import { SYNTHETIC_DEFAULTS, type SyntheticCohortOptions } from './synthetic.js';
 
 /** Every option of the study: the stage options (model, relevance) plus data, evaluation and run settings. */
@@ -47,6 +59,12 @@ export interface ProteomicsOptions extends MaskedModelOptions, RelevanceOptions 
   baselines: string[];
   instanceTopK: number | null;
   shard: { index: number; count: number } | null;
+  /** Which part of the study this run does (docs/SCALE-OUT.md): everything, or one stage. */
+  stage: Stage;
+  /** --stage networks / merge: the model.relevance written by --stage train. */
+  model?: string;
+  /** --stage merge: the folders written by --stage networks (or a folder holding them). */
+  shards?: string[];
   out: string;
   /** Replace a non-empty `out` once the new run is complete. */
   force?: boolean;
@@ -78,8 +96,9 @@ export const PROTEOMICS_DEFAULTS: Omit<ProteomicsOptions, 'out'> = {
   directed: false,
   topK: [36, 100],
   baselines: [...BASELINE_NAMES],
-  instanceTopK: null,
+  instanceTopK: 50,
   shard: null,
+  stage: 'all',
   seed: 1,
   backend: 'auto',
   synthetic: { ...SYNTHETIC_DEFAULTS },
@@ -95,7 +114,7 @@ export interface ProteomicsResult {
 }
 
 /** Option checks before any work: UsageError (exit 2) naming the option, the range and why. */
-export function validate(o: ProteomicsOptions): void {
+export function validateProteomicsOptions(o: ProteomicsOptions): void {
   const bad = check.badOption;
   if (o.data && o.sql) bad('sql', 'give either --data or --sql, not both');
   if (!(o.maxMissing >= 0 && o.maxMissing <= 1)) bad('max-missing', `must be between 0 and 1, got ${o.maxMissing}`);
@@ -123,7 +142,11 @@ export function validate(o: ProteomicsOptions): void {
     check.positiveInteger('synthetic-instances-per-class', o.synthetic.instancesPerClass, 1e6);
     checkMasksFit(o, o.synthetic.proteins);
   }
-  if (o.shard && o.instanceTopK !== null) bad('instance-top-k', 'cannot be combined with --shard: relevance merge needs every pair of every instance');
+  if ((o.stage === 'networks' || o.stage === 'merge') && !o.model) bad('model', `--stage ${o.stage} needs --model <train run>/model.relevance (written by --stage train)`);
+  if (o.stage !== 'networks' && o.stage !== 'merge' && o.model) bad('model', 'is read by --stage networks and --stage merge only');
+  if (o.stage === 'merge' && !o.shards?.length) bad('shards', '--stage merge needs --shards <folders written by --stage networks>');
+  if (o.stage !== 'merge' && o.shards?.length) bad('shards', 'is read by --stage merge only');
+  if ((o.stage === 'train' || o.stage === 'merge') && o.shard) bad('shard', `applies to --stage networks (or the one-command study), not --stage ${o.stage}`);
   if (o.shard && (!Number.isInteger(o.shard.index) || !Number.isInteger(o.shard.count) || o.shard.count < 1 || o.shard.index < 0 || o.shard.index >= o.shard.count)) {
     bad('shard', `must be i/n with 0 <= i < n, got ${o.shard.index}/${o.shard.count}`);
   }
@@ -167,6 +190,7 @@ export function resolvedConfig(o: ProteomicsOptions): Record<string, unknown> {
     baselines: o.baselines,
     instance_top_k: o.instanceTopK,
     shard: o.shard ? `${o.shard.index}/${o.shard.count}` : null,
+    ...(o.stage !== 'all' ? { stage: o.stage, model: o.model ?? null } : {}),
     seed: o.seed,
     backend: o.backend,
     tsne: o.tsne,
@@ -179,95 +203,301 @@ export function shardRows(test: readonly number[], shard: ProteomicsOptions['sha
 }
 
 async function synthesizedTruth(data: StudyData, outDir: string): Promise<string> {
+  const cohort = data.synthetic!;
+  const src: string[] = [], tgt: string[] = [], cls: string[] = [];
+  for (const e of cohort.edges) for (const c of e.classes) {
+    src.push(e.source);
+    tgt.push(e.target);
+    cls.push(c);
+  }
   const path = `${outDir}/synthetic_truth.csv`;
-  await writeTable(path, syntheticTruthTable(data.synthetic!));
-  await writeTable(`${outDir}/synthetic_cohort.parquet`, syntheticCohortTable(data.synthetic!));
+  await writeTable(path, makeTable('synthetic_truth', [stringColumn('source', src), stringColumn('target', tgt), stringColumn('class', cls)]));
+  const p = cohort.proteins.length;
+  const cols = cohort.proteins.map((name, j) => numberColumn(name, Float64Array.from({ length: cohort.ids.length }, (_, r) => cohort.values[r * p + j]!)));
+  await writeTable(`${outDir}/synthetic_cohort.parquet`, makeTable('synthetic_cohort', [stringColumn('id', cohort.ids), stringColumn('class', cohort.labels), ...cols]));
   return path;
 }
 
 export async function runProteomicsStudy(options: ProteomicsOptions, io: StudyIO): Promise<ProteomicsResult> {
-  validate(options);
-  return inRunFolder(options.out, options.force, (outDir) => writeProteomicsRun(options, io, outDir));
+  validateProteomicsOptions(options);
+  const write = { all: writeProteomicsRun, train: writeTrainRun, networks: writeNetworksRun, merge: writeMergedRun }[options.stage];
+  return inRunFolder(options.out, options.force, (outDir) => write(options, io, outDir));
 }
 
-/** The study, written into `outDir` (a temporary folder that inRunFolder moves onto --out). */
-async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
+type TrainingRow = FinalizeInputs['training'][number];
+type Clock = ReturnType<typeof stopwatch>;
+
+/** The data stage: load, warn, summarise. */
+async function loadRunData(options: ProteomicsOptions, io: StudyIO): Promise<StudyData> {
   const source = options.data ?? (options.sql ? { sql: options.sql } : null);
-  const be: Backend = await createBackend(options.backend, options.threads ? { threads: options.threads } : {});
+  const data = await loadStudyData({
+    source,
+    idColumn: options.idColumn,
+    classColumn: options.classColumn,
+    features: options.features,
+    maxMissing: options.maxMissing,
+    transform: options.transform,
+    testFraction: options.testFraction,
+    standardize: options.standardize,
+    seed: options.seed,
+    synthetic: options.synthetic,
+  });
+  for (const w of data.warnings) io.log(`warning: ${w}`);
+  checkMasksFit(options, data.proteins.length);
+  const missingTotal = data.missing.reduce((a, b) => a + b, 0);
+  io.log(`data: ${data.rows} rows, ${data.proteins.length} proteins${data.classNames.length ? `, ${data.classNames.length} classes (${data.classNames.join(', ')})` : ''}, ${missingTotal} missing values; train ${data.train.length}, test ${data.test.length}`);
+  return data;
+}
+
+/** The truth (given, or the synthetic cohort's, written into the run) and the known edges. */
+async function loadEdgeLists(options: ProteomicsOptions, io: StudyIO, data: StudyData, outDir: string): Promise<{ truth: EdgeList | null; known: EdgeList | null }> {
+  const truthPath = options.truth ?? (data.synthetic ? await synthesizedTruth(data, outDir) : undefined);
+  const truth = truthPath ? await readEdgeList(truthPath, data.proteins, 'truth', data.dropped.map((d) => d.protein)) : null;
+  const known = options.knownEdges ? await readEdgeList(options.knownEdges, data.proteins, 'known', [], { columns: options.knownEdgesColumns, map: options.knownEdgesMap }) : null;
+  if (known?.match.warning) io.log(`warning: ${known.match.warning}`);
+  return { truth, known };
+}
+
+function openBackend(options: ProteomicsOptions): Promise<Backend> {
+  return createBackend(options.backend, options.threads ? { threads: options.threads } : {});
+}
+
+/** Train the masked predictor and save it (model.relevance with the data fingerprint and training curve, model.onnx). */
+async function trainAndSave(options: ProteomicsOptions, io: StudyIO, be: Backend, data: StudyData, outDir: string): Promise<{ model: Model; training: TrainingRow[]; epochSeconds: number[] }> {
+  const epochSeconds: number[] = [];
+  const trained = await trainPhase(be, data, options, io.progress, epochSeconds);
+  const h = trained.history;
+  const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
+  const fingerprint = await dataFingerprint(data, options);
+  await saveModelFile(trained.model, `${outDir}/model.relevance`, { study: 'proteomics', proteins: data.proteins, input: '[x*m, (1-x)*m]', seed: options.seed, fingerprint, training });
+  await saveOnnxFile(trained.model, `${outDir}/model.onnx`);
+  return { model: trained.model, training, epochSeconds };
+}
+
+/** The instance networks of `rows` (test rows), one patient at a time. */
+async function computeNetworks(options: ProteomicsOptions, io: StudyIO, be: Backend, model: Model, data: StudyData, rows: readonly number[]): Promise<InstanceRecord[]> {
+  return relevancePhase(model, be, data, options, [...rows], io.progress);
+}
+
+/** metrics.json of a finished run: the flat metrics and the phase timings as `timing_s.<phase>`, nested (the browser app writes the same). */
+export function proteomicsMetrics(flat: Record<string, unknown>, timings: Record<string, number>): Record<string, unknown> {
+  return nest({ ...flat, ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [`timing_s.${k}`, v])) });
+}
+
+/** The run's inputs for manifest.json. */
+async function manifestInputs(options: ProteomicsOptions, data: StudyData, outDir: string): Promise<ManifestInput[]> {
+  const inputs: ManifestInput[] = [];
+  if (options.data) inputs.push({ path: options.data, sha256: await sha256File(options.data), rows: data.tableRows, columns: data.tableColumns });
+  if (options.sql) inputs.push({ path: 'sql', query: options.sql, rows: data.tableRows, columns: data.tableColumns });
+  if (!options.data && !options.sql && existsSync(`${outDir}/synthetic_cohort.parquet`)) inputs.push({ path: 'synthetic_cohort.parquet', sha256: await sha256File(`${outDir}/synthetic_cohort.parquet`), rows: data.tableRows, columns: data.tableColumns });
+  if (options.truth) inputs.push({ path: options.truth, sha256: await sha256File(options.truth) });
+  if (options.knownEdges) inputs.push({ path: options.knownEdges, sha256: await sha256File(options.knownEdges) });
+  if (options.knownEdgesMap) inputs.push({ path: options.knownEdgesMap, sha256: await sha256File(options.knownEdgesMap) });
+  if (options.model) inputs.push({ path: options.model, sha256: await sha256File(options.model) });
+  return inputs;
+}
+
+interface FinishInputs {
+  be: Backend;
+  data: StudyData;
+  instances: InstanceRecord[];
+  edges: { truth: EdgeList | null; known: EdgeList | null };
+  training: TrainingRow[];
+  clock: Clock;
+  /** Extra timings for the manifest (epoch seconds, merge). */
+  extraTimings: Record<string, unknown>;
+  used: Record<string, unknown>;
+}
+
+/** Embedding, baselines, finalize and every file of a finished run (the one-command study and --stage merge). */
+async function finishRun(options: ProteomicsOptions, io: StudyIO, outDir: string, f: FinishInputs): Promise<ProteomicsResult> {
+  const { data, instances, clock } = f;
+  const result = await analysisPhase(f.be, data, instances, f.edges, f.training, options, io);
+  clock.lap('baselines');
+  io.progress.start('writing tables', result.tables.size + 1);
+  const files = await writeRunTables(outDir, result.tables, 'proteomics', { onFile: (name) => io.progress.tick(1, name) });
+  files.push(...(await writeInstanceFiles(outDir, data, instances, { symmetric: true, directed: options.shard !== null })));
+  io.progress.done(`${files.length} files`);
+  const { timings } = clock;
+  timings.total = clock.total();
+  const timingMetrics = Object.fromEntries(Object.entries(timings).map(([k, v]) => [`timing_s.${k}`, v]));
+  const nested = await writeMetrics(outDir, { ...result.metrics, ...timingMetrics });
+  await writeJsonAtomic(`${outDir}/config.json`, resolvedConfig(options));
+  await writeJsonAtomic(
+    `${outDir}/manifest.json`,
+    await runManifest({
+      study: 'proteomics',
+      outDir,
+      inputs: await manifestInputs(options, data, outDir),
+      seed: options.seed,
+      backend: f.be.name,
+      backendBuild: f.be.build,
+      threads: f.be.threads,
+      timings: { ...timings, ...f.extraTimings },
+      used: f.used,
+      files: ['model.relevance', 'model.onnx', ...files, 'metrics.json', 'config.json'],
+    }),
+  );
+  io.progress.start('report');
+  const reportPath = await writeReport(outDir, 'proteomics');
+  io.progress.done(reportPath ? 'report.html, self-contained' : 'no report writer registered');
+  return { outDir, metrics: nested, reportPath };
+}
+
+/** The one-command study, written into `outDir` (a temporary folder that inRunFolder moves onto --out). */
+async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
+  const clock = stopwatch();
+  const data = await loadRunData(options, io);
+  const edges = await loadEdgeLists(options, io, data, outDir);
+  clock.lap('load');
+  const be = await openBackend(options);
   let model: Model | null = null;
   try {
-    const core = await runProteomicsCore(source, options, be, {
-      ...io,
-      async edges(data) {
-        checkMasksFit(options, data.proteins.length);
-        const truthPath = options.truth ?? (data.synthetic ? await synthesizedTruth(data, outDir) : undefined);
-        const truth: EdgeList | null = truthPath ? await readEdgeList(truthPath, data.proteins, 'truth', data.dropped.map((d) => d.protein)) : null;
-        const known: EdgeList | null = options.knownEdges ? await readEdgeList(options.knownEdges, data.proteins, 'known', [], { columns: options.knownEdgesColumns, map: options.knownEdgesMap }) : null;
-        if (known?.match.warning) io.log(`warning: ${known.match.warning}`);
-        return { truth, known };
-      },
-      async trained(m, data) {
-        await saveModelFile(m, `${outDir}/model.relevance`, { study: 'proteomics', proteins: data.proteins, input: '[x*m, (1-x)*m]', seed: options.seed });
-        await saveOnnxFile(m, `${outDir}/model.onnx`);
-      },
-    }, (test) => shardRows(test, options.shard));
-    model = core.model;
-    const { data, result, timings } = core;
-    io.progress.start('writing tables', result.tables.size);
-    const files = await writeTables(outDir, result.tables, (name) => io.progress.tick(1, name));
-    io.progress.done(`${files.length} files`);
-    timings.total = core.total();
-    const nested = proteomicsMetrics(result.metrics, timings);
-    await writeJsonAtomic(`${outDir}/metrics.json`, nested);
-    await writeJsonAtomic(`${outDir}/config.json`, resolvedConfig(options));
-    const inputs: ManifestInput[] = [];
-    if (options.data) inputs.push({ path: options.data, sha256: await sha256File(options.data), rows: data.tableRows, columns: data.tableColumns });
-    if (options.sql) inputs.push({ path: 'sql', query: options.sql, rows: data.tableRows, columns: data.tableColumns });
-    if (!options.data && !options.sql) inputs.push({ path: 'synthetic_cohort.parquet', sha256: await sha256File(`${outDir}/synthetic_cohort.parquet`), rows: data.tableRows, columns: data.tableColumns });
-    if (options.truth) inputs.push({ path: options.truth, sha256: await sha256File(options.truth) });
-    if (options.knownEdges) inputs.push({ path: options.knownEdges, sha256: await sha256File(options.knownEdges) });
-    if (options.knownEdgesMap) inputs.push({ path: options.knownEdgesMap, sha256: await sha256File(options.knownEdgesMap) });
-    await writeJsonAtomic(
-      `${outDir}/manifest.json`,
-      await runManifest({
-        study: 'proteomics',
-        outDir,
-        inputs,
-        seed: options.seed,
-        backend: be.name,
-        backendBuild: be.build,
-        threads: be.threads,
-        timings: { ...timings, epochs_s: core.epochSeconds.map((s) => Number(s.toFixed(3))) },
-        used: { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: core.instances },
-        files: ['model.relevance', 'model.onnx', ...files, 'metrics.json', 'config.json'],
-      }),
-    );
-    io.progress.start('report');
-    const reportPath = await writeReport(outDir, 'proteomics');
-    io.progress.done(reportPath ? 'report.html, self-contained' : 'no report writer registered');
-    return { outDir, metrics: nested, reportPath };
+    const trained = await trainAndSave(options, io, be, data, outDir);
+    model = trained.model;
+    clock.lap('train');
+    const instances = await computeNetworks(options, io, be, model, data, shardRows(data.test, options.shard));
+    clock.lap('relevance');
+    const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length };
+    return await finishRun(options, io, outDir, { be, data, instances, edges, training: trained.training, clock, extraTimings: { epochs_s: trained.epochSeconds.map((s) => Number(s.toFixed(3))) }, used });
   } finally {
     model?.dispose();
     be.destroy();
   }
 }
 
-/** metrics.json: the study's flat metrics and the phase timings, nested. */
-export function proteomicsMetrics(flat: Record<string, unknown>, timings: Record<string, number>): Record<string, unknown> {
-  return nest({ ...flat, 'timing_s.load': timings.load, 'timing_s.train': timings.train, 'timing_s.relevance': timings.relevance, 'timing_s.baselines': timings.baselines, 'timing_s.total': timings.total });
+/** The config, manifest and summary of a stage run (train, networks). */
+async function writeStageFiles(options: ProteomicsOptions, outDir: string, data: StudyData, be: Backend, clock: Clock, files: string[], used: Record<string, unknown>): Promise<void> {
+  await writeJsonAtomic(`${outDir}/config.json`, resolvedConfig(options));
+  clock.timings.total = clock.total();
+  await writeJsonAtomic(`${outDir}/manifest.json`, await runManifest({ study: 'proteomics', outDir, inputs: await manifestInputs(options, data, outDir), seed: options.seed, backend: be.name, backendBuild: be.build, threads: be.threads, timings: clock.timings, used, files: [...files, 'config.json'] }));
 }
 
-/** {'a.b.c': 1} -> {a: {b: {c: 1}}} (metrics.json is nested; keys are written flat in code). */
-export function nest(flat: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(flat)) {
-    const parts = key.split('.');
-    let node = out;
-    for (const part of parts.slice(0, -1)) {
-      if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
-      node = node[part] as Record<string, unknown>;
+/** --stage train: the model once, for any number of network shards. */
+async function writeTrainRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
+  const clock = stopwatch();
+  const data = await loadRunData(options, io);
+  clock.lap('load');
+  const be = await openBackend(options);
+  try {
+    const trained = await trainAndSave(options, io, be, data, outDir);
+    trained.model.dispose();
+    clock.lap('train');
+    await writeStageFiles(options, outDir, data, be, clock, ['model.relevance', 'model.onnx'], { proteins: data.proteins, train: data.train.length, test: data.test.length });
+    io.log(`next: --stage networks --model ${join(options.out, 'model.relevance')} --shard i/n (or --shard auto in a Slurm array / Kubernetes Indexed Job)`);
+    return { outDir, metrics: {}, reportPath: null };
+  } finally {
+    be.destroy();
+  }
+}
+
+/** Load --model and check that the data is what it was trained on; says every difference by name. */
+async function loadCheckedModel(options: ProteomicsOptions, be: Backend, data: StudyData): Promise<{ model: Model; training: TrainingRow[] }> {
+  const path = options.model!;
+  const { model, metadata } = await loadModelFile(be, path);
+  const stored = metadata.fingerprint as DataFingerprint | undefined;
+  if (metadata.study !== 'proteomics' || !stored || !Array.isArray(metadata.training)) {
+    model.dispose();
+    throw new DataError(`--model ${path}: not a model written by 'study proteomics --stage train' (no data fingerprint in its metadata)`);
+  }
+  const differences = fingerprintDifferences(stored, await dataFingerprint(data, options));
+  if (differences.length) {
+    model.dispose();
+    throw new DataError(`--model ${path}: the data of this run is not what the model was trained on:\n  ${differences.join('\n  ')}\ngive the same data options as --stage train`);
+  }
+  return { model, training: metadata.training as TrainingRow[] };
+}
+
+/** --stage networks: instance networks of one shard against a trained model. */
+async function writeNetworksRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
+  const clock = stopwatch();
+  const data = await loadRunData(options, io);
+  clock.lap('load');
+  const be = await openBackend(options);
+  let model: Model | null = null;
+  try {
+    model = (await loadCheckedModel(options, be, data)).model;
+    const instances = await computeNetworks(options, io, be, model, data, shardRows(data.test, options.shard));
+    clock.lap('relevance');
+    const files = await writeInstanceFiles(outDir, data, instances, { symmetric: false, directed: true });
+    await writeStageFiles(options, outDir, data, be, clock, files, { proteins: data.proteins, instances: instances.length, shard: options.shard ? `${options.shard.index}/${options.shard.count}` : '0/1' });
+    return { outDir, metrics: {}, reportPath: null };
+  } finally {
+    model?.dispose();
+    be.destroy();
+  }
+}
+
+/** --shards as given, with a folder that holds shard folders (and no networks itself) replaced by those, in name order. */
+async function shardFolders(given: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const dir of given) {
+    if (existsSync(join(dir, 'instance_networks.json'))) {
+      out.push(dir);
+      continue;
     }
-    node[parts[parts.length - 1]!] = value;
+    const inner = (await readdir(dir).catch(() => [] as string[])).filter((e) => existsSync(join(dir, e, 'instance_networks.json'))).sort();
+    if (!inner.length) throw new DataError(`--shards ${dir}: holds no instance networks (instance_networks.json) and no folders that do; give the --out folders of --stage networks`);
+    out.push(...inner.map((e) => join(dir, e)));
   }
   return out;
+}
+
+/** Settings of a networks run that must agree with the merge (the model, the masks, the rule). */
+function networkSettings(config: Record<string, any>): string {
+  return stableStringify({ relevance: config.relevance, seed: config.seed }, 0);
+}
+
+/** Every shard's instance networks, in test-row order; checks that the shards come from this model and settings and cover the test rows once. */
+async function readShards(options: ProteomicsOptions, io: StudyIO, data: StudyData): Promise<InstanceRecord[]> {
+  const dirs = await shardFolders(options.shards!);
+  const modelSha = await sha256File(options.model!);
+  const mine = networkSettings(resolvedConfig(options));
+  const byRow = new Map<number, InstanceRecord>();
+  io.progress.start('reading shards', dirs.length);
+  for (const dir of dirs) {
+    const manifest = JSON.parse(await readFileText(join(dir, 'manifest.json')));
+    const config = JSON.parse(await readFileText(join(dir, 'config.json')));
+    const model = (manifest.inputs as ManifestInput[]).find((i) => i.path === config.model);
+    if (model?.sha256 !== modelSha) throw new DataError(`--shards ${dir}: was computed with another model (${config.model}, sha256 ${model?.sha256 ?? 'unknown'}) than --model ${options.model} (sha256 ${modelSha})`);
+    if (networkSettings(config) !== mine) throw new DataError(`--shards ${dir}: was computed with other relevance settings (${networkSettings(config)}) than this merge (${mine}); give the same --masks, --rule, --gamma, --epsilon and --seed`);
+    for (const record of await readShardInstances(dir, data)) {
+      if (byRow.has(record.row)) throw new DataError(`--shards ${dir}: patient '${data.ids[record.row]}' is also in another shard; give each shard once`);
+      byRow.set(record.row, record);
+    }
+    io.progress.tick(1);
+  }
+  io.progress.done(`${byRow.size} instance networks from ${dirs.length} shards`);
+  const missing = data.test.filter((r) => !byRow.has(r));
+  if (missing.length) throw new DataError(`--shards: hold ${byRow.size} of the ${data.test.length} test patients; missing ${missing.length}, e.g. ${missing.slice(0, 5).map((r) => data.ids[r]).join(', ')}; is a shard missing?`);
+  return data.test.map((r) => byRow.get(r)!);
+}
+
+async function readFileText(path: string): Promise<string> {
+  return readFile(path, 'utf8').catch(() => {
+    throw new DataError(`${path}: missing; the shard folder is incomplete`);
+  });
+}
+
+/** --stage merge: the shards' networks, finalised exactly as the one-command study finalises its own. */
+async function writeMergedRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
+  const clock = stopwatch();
+  const data = await loadRunData(options, io);
+  const edges = await loadEdgeLists(options, io, data, outDir);
+  clock.lap('load');
+  const be = await openBackend(options);
+  try {
+    const { model, training } = await loadCheckedModel(options, be, data);
+    model.dispose();
+    const instances = await readShards(options, io, data);
+    clock.lap('merge');
+    await copyFile(options.model!, join(outDir, 'model.relevance'));
+    const onnx = join(dirname(options.model!), 'model.onnx');
+    if (!existsSync(onnx) || !(await stat(onnx)).isFile()) throw new DataError(`--model ${options.model}: no model.onnx beside it; give the model.relevance inside the --stage train folder`);
+    await copyFile(onnx, join(outDir, 'model.onnx'));
+    const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length, shards: options.shards };
+    return await finishRun(options, io, outDir, { be, data, instances, edges, training, clock, extraTimings: {}, used });
+  } finally {
+    be.destroy();
+  }
 }

@@ -1,0 +1,80 @@
+/**
+ * Aggregation, the first step of finalize: the undirected instance networks
+ * (one matrix, instances x pairs), which instances enter the class and cohort
+ * networks (--min-instance-correlation), the cohort and class networks
+ * (targetNormalizedNetwork: per-target normalised mean and median of the
+ * instances' directed relevance, weighted by the partial correlation of the
+ * scope's training rows; quartiles of the undirected networks beside them),
+ * the directed cohort score and
+ * the Kruskal-Wallis class differences.
+ */
+import type { StudyData } from './data.js';
+import { classDifferences } from './evaluation.js';
+import { partialCorrelationPairs } from './baselines.js';
+import { aggregate, pairCount, symmetrize, targetNormalizedNetwork, type AggregateNetwork } from './networks.js';
+
+export interface InstanceRecord {
+  /** Row index into the study data. */
+  row: number;
+  /** Directed p x p relevance [target * p + source]. */
+  directed: Float32Array;
+  mseHidden: number;
+  predictionCorrelation: number;
+}
+
+export type ScoredNetwork = AggregateNetwork & { score: Float32Array; directed: Float32Array; partial: Float32Array | null };
+
+export interface Aggregation {
+  p: number;
+  /** Unordered pairs, p (p - 1) / 2. */
+  P: number;
+  /** Undirected instance networks, row-major [instance, pair]. */
+  networks: Float32Array;
+  /** Per instance record: whether it enters the class and cohort networks. */
+  included: boolean[];
+  /** Indices of the included instance records. */
+  includedRows: number[];
+  /** Class label of instance record i (null without classes). */
+  labelOf(i: number): string | null;
+  cohort: ScoredNetwork;
+  perClass: Map<string, ScoredNetwork>;
+  /** Directed cohort score (row = target, column = source, diagonal left out). */
+  directedScore: Float32Array;
+  differences: ReturnType<typeof classDifferences> | null;
+}
+
+/** Directed scores (row = target, column = source, diagonal left out) from undirected pair scores. */
+export function directedFromPairs(pairs: Float32Array, p: number): Float32Array {
+  const out = new Float32Array(p * (p - 1));
+  let k = 0;
+  for (let t = 0; t < p; t++) for (let s = 0; s < p; s++) {
+    if (s === t) continue;
+    const a = Math.min(s, t), b = Math.max(s, t);
+    out[k++] = pairs[a * p - (a * (a + 1)) / 2 + (b - a - 1)]!;
+  }
+  return out;
+}
+
+/** Aggregate the instance records of a run (the unsharded study and merge both come here). */
+export function aggregateInstances(data: StudyData, instances: readonly InstanceRecord[], minInstanceCorrelation: number | null): Aggregation {
+  const p = data.proteins.length;
+  const P = pairCount(p);
+  const networks = new Float32Array(instances.length * P);
+  instances.forEach((inst, i) => symmetrize(inst.directed, p, networks.subarray(i * P, (i + 1) * P)));
+  const included = instances.map((inst) => minInstanceCorrelation === null || inst.predictionCorrelation >= minInstanceCorrelation);
+  const includedRows = instances.map((_, i) => i).filter((i) => included[i]);
+  const labelOf = (i: number): string | null => (data.labels ? data.labels[instances[i]!.row]! : null);
+  const classRows = data.classNames.map((c) => includedRows.filter((i) => labelOf(i) === c));
+  const scored = (rows: readonly number[], trainRows: readonly number[]): ScoredNetwork => {
+    const agg = aggregate(networks, P, rows);
+    const partial = partialCorrelationPairs(data, trainRows);
+    const network = targetNormalizedNetwork((i) => instances[i]!.directed, rows, p, partial);
+    return { ...agg, partial, score: network.pairs, directed: network.directed };
+  };
+  const cohort = scored(includedRows, data.train);
+  const perClass = new Map<string, ScoredNetwork>();
+  data.classNames.forEach((c, k) => perClass.set(c, scored(classRows[k]!, data.train.filter((r) => data.labels![r] === c))));
+  const directedScore = cohort.directed;
+  const differences = data.classNames.length >= 2 ? classDifferences(networks, P, classRows) : null;
+  return { p, P, networks, included, includedRows, labelOf, cohort, perClass, directedScore, differences };
+}

@@ -1,0 +1,73 @@
+/**
+ * Train once, networks per shard, merge: the staged study equals the
+ * one-command study byte for byte; --model refuses other data, naming what
+ * differs; --shard auto reads Slurm and Kubernetes environments; --slurm
+ * writes the three jobs with the user's options.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseShard } from '../../../src/studies/proteomics/shard.js';
+import { shellQuote, writeSlurmScripts } from '../../../src/studies/proteomics/slurm.js';
+import { openNpy } from '../../../src/io/npy.js';
+import { metricsWithoutTimings, runQuiet, smallOptions, tableBytes, tempDir } from './helpers.js';
+
+describe('study proteomics --stage', () => {
+  it('train, networks for shards 0/2 and 1/2, merge: the same bytes as the one-command study', async () => {
+    const whole = tempDir(), work = tempDir();
+    await runQuiet(smallOptions(whole, { instanceTopK: 5 }));
+    const model = join(work, 'train', 'model.relevance');
+    await runQuiet(smallOptions(join(work, 'train'), { stage: 'train' }));
+    for (const i of [0, 1]) await runQuiet(smallOptions(join(work, `shard-${i}`), { stage: 'networks', model, shard: { index: i, count: 2 } }));
+    const merged = tempDir();
+    await runQuiet(smallOptions(merged, { stage: 'merge', model, shards: [work], instanceTopK: 5 }));
+    const tw = tableBytes(whole), tm = tableBytes(merged);
+    expect([...tm.keys()]).toEqual([...tw.keys()]);
+    for (const [file, bytes] of tw) expect(tm.get(file)!.equals(bytes), `${file}: staged differs from one-command`).toBe(true);
+    for (const file of ['instance_networks.npy', 'model.relevance']) expect(readFileSync(join(merged, file)).equals(readFileSync(join(whole, file))), file).toBe(true);
+    expect(metricsWithoutTimings(merged)).toEqual(metricsWithoutTimings(whole));
+    // the matrix file: patients x pairs, float32
+    const npy = await openNpy(join(whole, 'instance_networks.npy'));
+    expect(npy.shape).toEqual([JSON.parse(readFileSync(join(whole, 'instance_networks.json'), 'utf8')).instances.length, 45]);
+    await npy.close();
+  });
+
+  it('--model refuses data it was not trained on and names each difference', async () => {
+    const work = tempDir();
+    await runQuiet(smallOptions(join(work, 'train'), { stage: 'train' }));
+    const model = join(work, 'train', 'model.relevance');
+    const other = smallOptions(join(work, 'x'), { stage: 'networks', model, standardize: 'per-class', seed: 3 });
+    const error = await runQuiet(other).then(() => null, (e: Error) => e.message);
+    expect(error).toMatch(/--standardize: the model was trained with "global", this run has "per-class"/);
+    expect(error).toMatch(/--seed: the model was trained with 1, this run has 3/);
+    expect(existsSync(join(work, 'x'))).toBe(false);
+    await expect(runQuiet(smallOptions(join(work, 'y'), { stage: 'merge', model, shards: [work] }))).rejects.toThrow(/holds no instance networks/);
+  });
+});
+
+describe('--shard auto', () => {
+  it('reads Slurm arrays (COUNT, or MIN/MAX) and Kubernetes Indexed Jobs (with a count)', () => {
+    expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3' })).toEqual({ index: 2, count: 3 });
+    expect(parseShard('auto', { SLURM_ARRAY_TASK_ID: '5', SLURM_ARRAY_TASK_MIN: '4', SLURM_ARRAY_TASK_MAX: '7' })).toEqual({ index: 1, count: 4 });
+    expect(parseShard('auto/8', { JOB_COMPLETION_INDEX: '3' })).toEqual({ index: 3, count: 8 });
+    expect(parseShard('auto', { JOB_COMPLETION_INDEX: '3', RELEVANCE_SHARD_COUNT: '5' })).toEqual({ index: 3, count: 5 });
+    expect(() => parseShard('auto', { JOB_COMPLETION_INDEX: '3' })).toThrow(/auto\/<completions>/);
+    expect(() => parseShard('auto', {})).toThrow(/SLURM_ARRAY_TASK_ID.*JOB_COMPLETION_INDEX/);
+    expect(() => parseShard('auto/2', { SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_COUNT: '3' })).toThrow(/has 3 tasks/);
+    expect(parseShard('1/4', {})).toEqual({ index: 1, count: 4 });
+  });
+});
+
+describe('--slurm', () => {
+  it('writes train, a network array and merge with the same options, and submit.sh chains them with afterok', async () => {
+    const dir = tempDir();
+    const files = await writeSlurmScripts({ relevance: ['/usr/bin/node', '/x/relevance.js'], args: ['--data=my data.csv', '--epochs=5'], out: 'run', shards: 3, sbatch: ['--time=01:00:00'], force: false }, dir);
+    const networks = readFileSync(files.networks, 'utf8');
+    expect(networks).toContain('#SBATCH --array=0-2');
+    expect(networks).toContain('#SBATCH --time=01:00:00');
+    expect(networks).toContain(`${shellQuote('--data=my data.csv')} --epochs=5 --stage networks --model ${join(dir, 'run.stages', 'train', 'model.relevance')} --shard auto`);
+    expect(readFileSync(files.train, 'utf8')).toContain(`--stage train --out ${join(dir, 'run.stages', 'train')}`);
+    expect(readFileSync(files.merge, 'utf8')).toContain(`--stage merge --model ${join(dir, 'run.stages', 'train', 'model.relevance')} --shards ${join(dir, 'run.stages')} --out ${join(dir, 'run')}`);
+    expect(readFileSync(files.submit, 'utf8')).toMatch(/--dependency=afterok:"\$\{train%%;\*\}"/);
+  });
+});
