@@ -5,7 +5,7 @@
  * See docs/ARCHITECTURE.md for the data flow and docs/RUN-FOLDERS.md for the outputs.
  */
 import { createBackend, type Backend, type BackendName } from '@relevance/core-wasm';
-import { saveModelFile, saveOnnxFile, type Model } from '@relevance/methods';
+import { parseRuleSelection, saveModelFile, saveOnnxFile, type Model } from '@relevance/methods';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
@@ -108,6 +108,11 @@ function validate(o: ProteomicsOptions): void {
   check.positiveNumber('learning-rate', o.lr);
   check.nonNegativeNumber('weight-decay', o.weightDecay);
   if (!(o.momentum >= 0 && o.momentum < 1)) bad('momentum', `must lie in [0, 1), got ${o.momentum}`);
+  try {
+    parseRuleSelection(o.rule);
+  } catch (e) {
+    bad('rule', e instanceof Error ? e.message : String(e));
+  }
   check.nonNegativeNumber('gamma', o.gamma);
   check.positiveNumber('epsilon', o.epsilon);
   if (o.instanceTopK !== null) check.positiveInteger('instance-top-k', o.instanceTopK);
