@@ -194,14 +194,6 @@ export async function fusedChainRelevance(be: Backend, chain: readonly ChainDens
   return outputs;
 }
 
-/** 1/den of output unit j of a hidden layer (active after its ReLU). */
-function hiddenFactor(l: PreparedLayer, state: LayerState, at: number, j: number): number {
-  const f = l.form;
-  if (f.denominator === 'output') return 1 / stabilize(state.z[at]!, f.stabilizer);
-  if (f.denominator === 'signed') return 1 / stabilize(state.zPositive![at]! + l.biasPositive![j]!, f.stabilizer);
-  return 1;
-}
-
 /** 1/den of target t at the output layer and the row of the stacked matrix it reads (signed forms: by the sign of z). */
 function outputFactor(l: PreparedLayer, state: LayerState, b: number, t: number): { factor: number; row: number } {
   const f = l.form;
@@ -266,64 +258,73 @@ function planLayer(l: PreparedLayer, state: LayerState, isLast: boolean, counts:
   const n = counts.length;
   // upper bounds: every row keeps at most all output units (twice for the signed split) and all inputs
   const rowCap = n * Math.max(l.out, ...counts) * 2;
-  const p: LayerPlan = { rowIdx: new Int32Array(rowCap), rowScale: new Float32Array(rowCap), colIdx: new Int32Array(n * l.in), colScale: new Float32Array(n * l.in), nRows: 0, nCols: 0, entries: [], colLists: [] };
-  const { rowIdx, rowScale, colIdx, colScale } = p;
+  const rowIdx = new Int32Array(rowCap), rowScale = new Float32Array(rowCap);
+  const colIdx = new Int32Array(n * l.in), colScale = new Float32Array(n * l.in);
+  const entries: Entry[] = [];
+  const colLists: LayerPlan['colLists'] = [];
+  // hot loops: the form's fields in locals
+  const { denominator, stabilizer, byInput } = l.form;
+  const { split, out, in: width } = l;
+  const { z, zPositive, input } = state;
+  const biasPositive = l.biasPositive;
+  let nRows = 0;
+  let nCols = 0;
   for (let b = 0; b < n; b++) {
     const T = counts[b]!;
-    const inBase = b * l.in;
-    const outBase = b * l.out;
+    const inBase = b * width;
+    const outBase = b * out;
     // rows: the layer's output units that carry relevance, with 1/den
-    const rowsStart = p.nRows;
+    const rowsStart = nRows;
     if (isLast) {
       for (const r of diagRows[b]!) {
-        rowIdx[p.nRows] = r;
-        rowScale[p.nRows++] = 1;
+        rowIdx[nRows] = r;
+        rowScale[nRows++] = 1;
       }
     } else {
-      for (let j = 0; j < l.out; j++) {
-        if (!(state.z[outBase + j]! > 0)) continue; // inactive after the ReLU: no relevance
-        rowIdx[p.nRows] = j;
-        rowScale[p.nRows++] = hiddenFactor(l, state, outBase + j, j);
+      for (let j = 0; j < out; j++) {
+        const zj = z[outBase + j]!;
+        if (!(zj > 0)) continue; // inactive after the ReLU: no relevance
+        rowIdx[nRows] = j;
+        rowScale[nRows++] = denominator === 'output' ? 1 / stabilize(zj, stabilizer) : denominator === 'signed' ? 1 / stabilize(zPositive![outBase + j]! + biasPositive![j]!, stabilizer) : 1;
       }
     }
-    const kRows = p.nRows - rowsStart;
+    const kRows = nRows - rowsStart;
     const aOffset = aOffsets[b]!;
     // columns: inputs that are non-zero, in order; a signed form keeps negative inputs apart
-    const input = state.input;
-    const colsStart = p.nCols;
+    const colsStart = nCols;
     let negatives = 0;
-    for (let i = 0; i < l.in; i++) {
+    for (let i = 0; i < width; i++) {
       const v = input[inBase + i]!;
-      if (v > 0 || (v < 0 && !l.split)) {
-        colIdx[p.nCols] = i;
-        colScale[p.nCols++] = l.form.byInput ? v : 1;
+      if (v > 0 || (v < 0 && !split)) {
+        colIdx[nCols] = i;
+        colScale[nCols++] = byInput ? v : 1;
       } else if (v < 0) negatives++;
     }
-    const positive = colIdx.slice(colsStart, p.nCols);
-    p.entries.push({ m: T, k: kRows, n: p.nCols - colsStart, aOffset, rowsOffset: rowsStart, colsOffset: colsStart });
+    const positive = colIdx.slice(colsStart, nCols);
+    entries.push({ m: T, k: kRows, n: nCols - colsStart, aOffset, rowsOffset: rowsStart, colsOffset: colsStart });
     if (negatives === 0) {
-      p.colLists.push({ positive, negative: new Int32Array(0) });
+      colLists.push({ positive, negative: new Int32Array(0) });
       continue;
     }
     // negative inputs of a signed form (first layer only): the same rows, each taken from the other half
-    const swappedStart = p.nRows;
+    const swappedStart = nRows;
     for (let q = 0; q < kRows; q++) {
       const r = rowIdx[rowsStart + q]!;
-      rowIdx[p.nRows] = r >= l.out ? r - l.out : r + l.out;
-      rowScale[p.nRows++] = rowScale[rowsStart + q]!;
+      rowIdx[nRows] = r >= out ? r - out : r + out;
+      rowScale[nRows++] = rowScale[rowsStart + q]!;
     }
-    const negStart = p.nCols;
-    for (let i = 0; i < l.in; i++) {
+    const negStart = nCols;
+    for (let i = 0; i < width; i++) {
       const v = input[inBase + i]!;
       if (v < 0) {
-        colIdx[p.nCols] = i;
-        colScale[p.nCols++] = l.form.byInput ? v : 1;
+        colIdx[nCols] = i;
+        colScale[nCols++] = byInput ? v : 1;
       }
     }
-    p.colLists.push({ positive, negative: colIdx.slice(negStart, p.nCols) });
-    p.entries.push({ m: T, k: kRows, n: p.nCols - negStart, aOffset, rowsOffset: swappedStart, colsOffset: negStart });
+    colLists.push({ positive, negative: colIdx.slice(negStart, nCols) });
+    entries.push({ m: T, k: kRows, n: nCols - negStart, aOffset, rowsOffset: swappedStart, colsOffset: negStart });
   }
-  return p;
+  return { rowIdx, rowScale, colIdx, colScale, nRows, nCols, entries, colLists };
 }
 
 function gatheredProduct(be: Backend, a: Tensor, l: PreparedLayer, p: LayerPlan): { out: Tensor; offsets: Int32Array } {
