@@ -13,11 +13,14 @@ try {
   }
   throw e;
 }
+// The composition root: the report app's writer goes to runCli, which hands it
+// to commands and studies (CommandIO / StudyIO); nothing registers a global.
+let reportWriter;
 try {
   const report = await import('@relevance/report');
-  report.registerReportWriter();
+  reportWriter = report.writeRunReport;
 } catch (e) {
   // without the report app (or its build) studies still write every table; report.html is left out
   if (!(e && e.code === 'ERR_MODULE_NOT_FOUND')) throw e;
 }
-process.exitCode = await runCli(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2), reportWriter ? { reportWriter } : {});

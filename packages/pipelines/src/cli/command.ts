@@ -64,12 +64,16 @@ export interface PositionalSpec {
 }
 
 /** What a command may touch besides its arguments (injectable for tests). */
+import type { ReportWriter } from '../report-hook.js';
+
 export interface CommandIO {
   stdout: { write(text: string): unknown };
   stderr: ProgressStream;
   env: Readonly<Record<string, string | undefined>>;
   /** Progress on stderr, silent with --quiet. */
   progress: Progress;
+  /** The report app's writer, when the composition root supplied one. */
+  writeReport?: ReportWriter;
 }
 
 export interface Command {

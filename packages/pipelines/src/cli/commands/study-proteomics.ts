@@ -136,7 +136,7 @@ export const studyProteomicsCommand: Command = {
       synthetic: { ...D.synthetic, proteins: args.number('synthetic-proteins'), classes: args.number('synthetic-classes'), instancesPerClass: args.number('synthetic-instances-per-class'), seed: args.number('seed') },
       tsne: args.flag('tsne'),
     };
-    const result = await runProteomicsStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')) });
+    const result = await runProteomicsStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')), ...(io.writeReport ? { writeReport: io.writeReport } : {}) });
     const m = result.metrics as Record<string, any>;
     const lines = [`run folder: ${result.outDir}`];
     if (m.network?.cohort) lines.push(`cohort network AUROC ${m.network.cohort.auroc} (AUPR ${m.network.cohort.aupr}); partial correlation ${m.baselines?.partial_correlation?.auroc}, Pearson ${m.baselines?.pearson?.auroc}`, ...runLeaderboard(m));

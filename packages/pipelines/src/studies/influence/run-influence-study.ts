@@ -19,7 +19,6 @@ import { UsageError } from '../../cli/usage-error.js';
 import type { Table } from '../../io/table.js';
 import { writeTable } from '../../io/write-table.js';
 import { createProgress } from '../../progress/progress.js';
-import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { deviations } from './deviations.js';
 import { analyseInfluence } from './influence-analysis.js';
@@ -27,7 +26,7 @@ import { prepareClassifier, rowsOf } from './prepare-classifier.js';
 import { resolvedConfig, validateOptions, withDefaults, type InfluenceStudyOptions } from './options.js';
 import { rowMean } from './standardize.js';
 import { buildTables } from './tables.js';
-import { inRunFolder, stopwatch, type StudyIO } from '../study-io.js';
+import { inRunFolder, stopwatch, type StudyIO, writeStudyReport } from '../study-io.js';
 
 export type InfluenceStudyInput = Partial<InfluenceStudyOptions> & Pick<InfluenceStudyOptions, 'data' | 'labelColumn' | 'out'>;
 
@@ -181,7 +180,7 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
         files: [...(split ? ['model.relevance'] : []), ...files, 'metrics.json', 'config.json'],
       }),
     );
-    const reportPath = await writeReport(outDir, 'influence');
+    const reportPath = await writeStudyReport(io, outDir, 'influence');
     return { outDir, metrics, reportPath };
   } finally {
     model?.dispose();

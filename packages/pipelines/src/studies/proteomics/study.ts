@@ -9,8 +9,7 @@ import { parseRuleSelection, saveModelFile, saveOnnxFile, type Model } from '@re
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
-import { inRunFolder, stopwatch, yieldToEventLoop, type StudyIO } from '../study-io.js';
-import { writeReport } from '../../report-hook.js';
+import { inRunFolder, stopwatch, writeStudyReport, yieldToEventLoop, type StudyIO } from '../study-io.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
@@ -296,7 +295,7 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
         files: ['model.relevance', 'model.onnx', ...files, 'metrics.json', 'config.json'],
       }),
     );
-    const reportPath = await writeReport(outDir, 'proteomics');
+    const reportPath = await writeStudyReport(io, outDir, 'proteomics');
     return { outDir, metrics: nested, reportPath };
   } finally {
     model?.dispose();
