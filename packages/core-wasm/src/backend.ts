@@ -682,11 +682,6 @@ export class Backend {
     return { out, offsets };
   }
 
-  /** A @ B. */
-  matmul(a: Tensor, b: Tensor): Tensor {
-    return this.gemm(a, b);
-  }
-
   /** Gradients of C = alpha op(A) op(B) with respect to A and B, given dC (2-D operands). */
   gemmBackward(a: Tensor, b: Tensor, dc: Tensor, options: Pick<GemmOptions, 'transA' | 'transB' | 'alpha'> = {}): { da: Tensor; db: Tensor } {
     const transA = options.transA ?? false;

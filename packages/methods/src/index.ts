@@ -148,3 +148,5 @@ export {
 export type { TreeEnsemble, PostTransform, TreeShapOptions, TreeShapResult, TreeShapAlgorithm, TreeShapMethodOptions } from './trees/index.js';
 export { randomTreeEnsemble } from './trees/random-ensemble.js';
 export type { RandomEnsembleOptions } from './trees/random-ensemble.js';
+// edit distance for "did you mean" hints (the CLI's closest-match uses it too)
+export { levenshtein } from './util/levenshtein.js';

@@ -8,6 +8,7 @@ import { ABLATION_CAM, ablationCam, GRAD_CAM, gradCam, GRAD_CAM_PLUS_PLUS, gradC
 import { GRADIENT_METHODS } from './gradient/index.js';
 import { lrp } from './lrp/lrp.js';
 import { methodOptionKeys } from './method-options.js';
+import { levenshtein } from '../util/levenshtein.js';
 import { featureAblation } from './perturbation/feature-ablation.js';
 import { kernelShap } from './perturbation/kernel-shap.js';
 import { lime } from './perturbation/lime.js';
@@ -91,14 +92,7 @@ export const METHOD_REGISTRY: ReadonlyMap<string, MethodEntry> = new Map(entries
 /** Names in the order the CLI lists them. */
 export const METHOD_NAMES: readonly string[] = entries.map((e) => e.name);
 
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  }
-  return d[a.length]![b.length]!;
-}
+const distance = levenshtein;
 
 /** The entry for a CLI name; unknown names list the methods and suggest the closest. */
 export function methodEntry(name: string): MethodEntry {

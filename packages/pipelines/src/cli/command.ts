@@ -1,6 +1,6 @@
 /**
  * The shape of a subcommand. Each command is one module exporting a Command;
- * `commands.ts` lists them all, which is what `relevance --help` prints and
+ * `command-list.ts` lists them all, which is what `relevance --help` prints and
  * what `main` dispatches on.
  */
 import type { Progress, ProgressStream } from '../progress/progress.js';

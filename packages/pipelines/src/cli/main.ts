@@ -14,7 +14,7 @@ import { registeredReportWriter, type ReportWriter } from '../report-hook.js';
 import { createProgress } from '../progress/progress.js';
 import { parseArgs } from './args.js';
 import type { Command, CommandIO } from './command.js';
-import { COMMANDS } from './commands.js';
+import { COMMANDS } from './command-list.js';
 import { GLOBAL_OPTIONS } from './common-options.js';
 import { formatCommandHelp, formatCommandList } from './help.js';
 import { refuseOutputAmongInputs } from './output-not-input.js';

@@ -9,7 +9,7 @@
  */
 import { formatShape, Generator, shapeSize, Tensor, type Shape } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
-import { completeness, readFloat, resolveTargets, sliceRows } from '../common.js';
+import { completeness, readFloat, resolveTargets, sliceRows, positiveInteger, resolveBatchSize as resolveRows } from '../common.js';
 import { AttributionError, type Completeness, type Target } from '../types.js';
 
 /** A baseline: one value for every element, or values broadcastable to the input shape [N, ...]. */
@@ -49,16 +49,10 @@ export function defaultBatchSize(rowSize: number): number {
 }
 
 export function resolveBatchSize(method: string, batchSize: number | undefined, rowSize: number): number {
-  if (batchSize === undefined) return defaultBatchSize(rowSize);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new AttributionError(`${method}: batchSize must be a positive integer, got ${batchSize}`);
-  return batchSize;
+  return resolveRows(method, batchSize, defaultBatchSize(rowSize));
 }
 
-export function positiveInteger(method: string, name: string, value: number | undefined, dflt: number): number {
-  const v = value ?? dflt;
-  if (!Number.isInteger(v) || v < 1) throw new AttributionError(`${method}: ${name} must be a positive integer, got ${value}`);
-  return v;
-}
+export { positiveInteger };
 
 /** The seed as it goes into `params` (a Generator is recorded by its seed; its state may have advanced). */
 export function seedParam(seed: number | Generator | undefined): number | string {

@@ -17,7 +17,7 @@ import type { ParsedArgs as Args } from '../args.js';
 import type { Command, OptionSpec } from '../command.js';
 import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
-import { warnSkippedColumns } from '../skipped-columns.js';
+import { inputSource, outPath as outFile, readInput } from '../command-input.js';
 
 /** Every method option as a flag, from the one option specification in methods (name, type, default, help, methods). */
 export const METHOD_FLAGS: ReadonlyArray<OptionSpec & { key: string }> = methodOptions().map((o) => ({
@@ -168,18 +168,9 @@ export const explainCommand: Command = {
     }
     const isInfluence = entry.family === 'influence';
     if (isInfluence) await checkInfluenceFlags(args, given);
-    const inputPath = args.optionalString('input');
-    const sql = args.optionalString('sql');
-    if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
-    const outPath = args.string('out');
-    if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .json, .csv, .parquet or .arrow`);
-    const columns = args.list('columns');
-    const input = await readArray(inputPath ?? { sql: sql! }, {
-      ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
-      idColumn: idColumnOption(args.optionalString('id')),
-      requireComplete: true,
-    });
-    warnSkippedColumns(io.stderr, input, inputPath ?? 'the --sql query');
+    const source = inputSource(args);
+    const outPath = outFile(args, '.json, .csv, .parquet or .arrow');
+    const input = await readInput(args, source, io.stderr, true);
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     let model: Model | null = null;
@@ -248,11 +239,8 @@ async function explainTrees(args: Args, io: Parameters<Command['run']>[1]): Prom
   if (algorithm === 'interventional' && args.has('covers')) throw new UsageError('--covers applies to --algorithm path-dependent; interventional TreeSHAP uses --background');
   if (algorithm === 'path-dependent' && args.has('background')) throw new UsageError('--background applies to the interventional algorithm; path-dependent TreeSHAP uses covers (--covers rows, or the file\'s nodes_hitrates)');
   if (algorithm === 'interventional' && !args.has('background')) throw new UsageError('tree-shap needs --background <file> (rows the features are drawn from when absent, e.g. 100 training rows), or --algorithm path-dependent');
-  const inputPath = args.optionalString('input');
-  const sql = args.optionalString('sql');
-  if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
-  const outPath = args.string('out');
-  if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .json, .csv, .parquet or .arrow`);
+  const source = inputSource(args);
+  const outPath = outFile(args, '.json, .csv, .parquet or .arrow');
   if (args.flag('interactions') && formatOfPath(outPath) !== 'json') throw new UsageError(`--interactions writes [rows, features, features] values: use a .json --out, got ${outPath}`);
   const modelPath = args.string('model');
   const { createBackend } = await import('@relevance/core-wasm');
@@ -273,14 +261,14 @@ async function explainTrees(args: Args, io: Parameters<Command['run']>[1]): Prom
     throw new UsageError(`--algorithm path-dependent needs node covers and ${modelPath} has none (no nodes_hitrates); add --covers <training rows>, or use the interventional algorithm with --background`);
   }
   const columns = args.list('columns');
-  const input = await readArray(inputPath ?? { sql: sql! }, {
+  const input = await readArray(source.path ?? { sql: source.sql! }, {
     ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
     idColumn: idColumnOption(args.optionalString('id')),
     requireComplete: false,
   });
   const rows = input.shape[0]!;
   const width = input.shape.slice(1).reduce((p, d) => p * d, 1);
-  if (width !== trees.features) throw new DataError(`${inputPath ?? '--sql query'}: each row has ${width} values but ${basename(modelPath)} uses ${trees.features} features; choose the feature columns with --columns`);
+  if (width !== trees.features) throw new DataError(`${source.path ?? '--sql query'}: each row has ${width} values but ${basename(modelPath)} uses ${trees.features} features; choose the feature columns with --columns`);
   const { treeShap, withCoversFromData } = await import('@relevance/methods');
   const target = await targetValue(args.string('target'));
   const background = args.has('background') ? await treeRows(args.string('background'), trees.features, 'background', columns) : undefined;
