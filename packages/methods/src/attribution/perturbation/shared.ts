@@ -267,6 +267,24 @@ export async function resolveGroups(method: string, mask: FeatureMask | undefine
   return { perRow, ids: (r) => get(r).originalIds, forRow: (r) => get(r).groups };
 }
 
+/**
+ * One row's Shapley values delivered: their float32 sum (for the completeness
+ * check, the values as delivered) and the values spread over the row's elements.
+ */
+export function deliverShapleyRow(phi: Float64Array, groups: RowGroups, out: Float32Array, featureSums: Float64Array, r: number): void {
+  featureSums[r] = phi.reduce((a, b) => a + Math.fround(b), 0);
+  spreadToElements(phi, groups, out);
+}
+
+/** The `params` entries the perturbation methods share: target, baseline (or background) and groups. */
+export function sharedParams(options: { target?: Target; baseline?: unknown; groups?: unknown }): Record<string, unknown> {
+  return {
+    target: targetParam(options.target),
+    baseline: describeValue(options.baseline ?? 0),
+    groups: options.groups === undefined ? 'each element' : describeValue(options.groups),
+  };
+}
+
 /** Every member of a feature gets the feature's value; elements outside every group get 0. */
 export function spreadToElements(featureValues: ArrayLike<number>, groups: RowGroups, out: Float32Array): void {
   out.fill(0);
