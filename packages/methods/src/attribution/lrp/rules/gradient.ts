@@ -6,25 +6,23 @@
  * Dense/Conv2d only, `gradient` on the others, the ordinary backward
  * everywhere else, and relevance starts from 1: gradient x input.
  */
-import { declareRule, gradientOnly } from './declare.js';
+import { declareRule, gradientOnly, type RuleSpec } from './declare.js';
 
-export const gradient = declareRule({
-  name: 'gradient',
-  title: 'Gradient',
-  summary: 'the ordinary backward: R_in = W^T R (no denominator)',
-  zeroForZeroInput: false,
-  stabilizer: () => null,
-  reduce: gradientOnly,
-  dense: () => ({ denominator: 'none', stabilizer: 0, byInput: false }),
-});
+/** The plain gradient, R_in = W^T R (no denominator), optionally times the input. */
+function gradientRule(name: string, title: string, summary: string, byInput: boolean, extra: Partial<RuleSpec> = {}) {
+  return declareRule({
+    name, title, summary,
+    zeroForZeroInput: byInput,
+    stabilizer: () => null,
+    ...(byInput ? {} : { reduce: gradientOnly }),
+    dense: () => ({ denominator: 'none', stabilizer: 0, byInput }),
+    ...extra,
+  });
+}
 
-export const gradientXInput = declareRule({
-  name: 'gradient-x-input',
-  title: 'GradientXInput',
-  summary: 'the input times the ordinary backward, R_in = x * W^T R; on a whole model: gradient x input',
-  zeroForZeroInput: true,
-  stabilizer: () => null,
-  dense: () => ({ denominator: 'none', stabilizer: 0, byInput: true }),
+export const gradient = gradientRule('gradient', 'Gradient', 'the ordinary backward: R_in = W^T R (no denominator)', false);
+
+export const gradientXInput = gradientRule('gradient-x-input', 'GradientXInput', 'the input times the ordinary backward, R_in = x * W^T R; on a whole model: gradient x input', true, {
   everywhere: {
     name: 'gradient-x-input',
     description: 'gradient x input: the input times the gradient at the first Dense/Conv2d, the ordinary backward elsewhere; starts from 1',
