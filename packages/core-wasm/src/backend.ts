@@ -12,6 +12,8 @@ import type {
   AdamParams, AxisDims, BinaryOp, Conv2dParams, KernelImpl, Pool2dParams, ReduceOp, Resize2dParams,
   ResizeMode, SgdParams, StridedView, UnaryOp,
 } from './kernels.js';
+import { ScopeStack } from './memory-scopes.js';
+import { checkShape, expectFloat, expectInt, expectRank } from './validation.js';
 import { Generator } from './random.js';
 import { formatShape, shapeSize, Tensor, type DType, type Shape, type Storage } from './tensor.js';
 
@@ -61,7 +63,6 @@ export interface MemoryInfo {
   bytes: number;
 }
 
-const FLOAT_ONLY = 'float32';
 
 function pair(v: number | readonly [number, number] | undefined, dflt: number, what: string, kernel: string): [number, number] {
   if (v === undefined) return [dflt, dflt];
@@ -127,30 +128,9 @@ function broadcastStrides(inShape: Shape, outShape: Shape): number[] {
   return out;
 }
 
-type Scope = { tensors: Set<Tensor> };
-
-function collectTensors(value: unknown, into: Set<Tensor>, depth = 0): void {
-  if (depth > 8 || value === null || typeof value !== 'object') return;
-  if (value instanceof Tensor) {
-    into.add(value);
-    return;
-  }
-  if (Array.isArray(value)) {
-    for (const v of value) collectTensors(v, into, depth + 1);
-    return;
-  }
-  if (value instanceof Map) {
-    for (const v of value.values()) collectTensors(v, into, depth + 1);
-    return;
-  }
-  if (Object.getPrototypeOf(value) === Object.prototype) {
-    for (const v of Object.values(value as Record<string, unknown>)) collectTensors(v, into, depth + 1);
-  }
-}
-
 export class Backend {
   readonly impl: KernelImpl;
-  private readonly scopes: Scope[] = [];
+  private readonly scopes = new ScopeStack();
   private liveStorages = 0;
   private liveTensors = 0;
   private liveBytes = 0;
@@ -188,8 +168,7 @@ export class Backend {
     storage.refs++;
     const t = new Tensor(this, storage, shape);
     this.liveTensors++;
-    const scope = this.scopes[this.scopes.length - 1];
-    if (scope) scope.tensors.add(t);
+    this.scopes.adopt(t);
     return t;
   }
 
@@ -220,62 +199,17 @@ export class Backend {
    * for async work.
    */
   scope<T>(fn: () => T): T {
-    const scope: Scope = { tensors: new Set() };
-    this.scopes.push(scope);
-    let result: T;
-    try {
-      result = fn();
-    } catch (e) {
-      this.closeScope(scope, new Set());
-      throw e;
-    }
-    if (result instanceof Promise) {
-      this.closeScope(scope, new Set());
-      throw new Error(`${this.name} backend: scope() got an async function; use asyncScope() (tensors created after the first await would escape the scope)`);
-    }
-    const keep = new Set<Tensor>();
-    collectTensors(result, keep);
-    this.closeScope(scope, keep);
-    return result;
+    return this.scopes.run(fn, this.name);
   }
 
   /** Like `scope` for async functions. Do not run two asyncScopes on one backend concurrently. */
-  async asyncScope<T>(fn: () => Promise<T>): Promise<T> {
-    const scope: Scope = { tensors: new Set() };
-    this.scopes.push(scope);
-    let result: T;
-    try {
-      result = await fn();
-    } catch (e) {
-      this.closeScope(scope, new Set());
-      throw e;
-    }
-    const keep = new Set<Tensor>();
-    collectTensors(result, keep);
-    this.closeScope(scope, keep);
-    return result;
-  }
-
-  private closeScope(scope: Scope, keep: Set<Tensor>): void {
-    const i = this.scopes.lastIndexOf(scope);
-    if (i >= 0) this.scopes.splice(i, 1);
-    const parent = this.scopes[this.scopes.length - 1];
-    for (const t of scope.tensors) {
-      if (keep.has(t)) {
-        if (parent) parent.tensors.add(t);
-      } else if (!t.isDisposed) {
-        t.dispose();
-      }
-    }
+  asyncScope<T>(fn: () => Promise<T>): Promise<T> {
+    return this.scopes.runAsync(fn);
   }
 
   /** Exclude tensors from the enclosing scope (they outlive it; the caller disposes them). */
   keep<T extends Tensor | Tensor[]>(t: T): T {
-    const scope = this.scopes[this.scopes.length - 1];
-    if (scope) {
-      const list = Array.isArray(t) ? t : [t];
-      for (const x of list) scope.tensors.delete(x);
-    }
+    this.scopes.keep(Array.isArray(t) ? t : [t]);
     return t;
   }
 
@@ -301,7 +235,7 @@ export class Backend {
     if (shapeSize(sh) !== arr.length) {
       throw new ShapeError(`tensor: ${arr.length} values do not fill shape ${formatShape(sh)} (${shapeSize(sh)} elements)`);
     }
-    this.checkShape('tensor', sh);
+    checkShape('tensor', sh);
     const t = this.alloc(sh, arr instanceof Int32Array ? 'int32' : 'float32');
     if (arr.length > 0) this.impl.write(t.storage, arr);
     return t;
@@ -316,7 +250,7 @@ export class Backend {
   }
 
   full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
-    this.checkShape('full', shape);
+    checkShape('full', shape);
     const t = this.alloc(shape, dtype);
     if (t.size > 0) this.impl.fill(t.storage, value);
     return t;
@@ -324,7 +258,7 @@ export class Backend {
 
   /** Uniform in [low, high), bit-identical on every backend for the same generator state. */
   randomUniform(shape: Shape, generator: Generator, low = 0, high = 1): Tensor {
-    this.checkShape('randomUniform', shape);
+    checkShape('randomUniform', shape);
     const t = this.alloc(shape);
     if (t.size > 0) this.impl.random(t.storage, t.size, 'uniform', generator.nextKey(), low, high);
     return t;
@@ -332,7 +266,7 @@ export class Backend {
 
   /** Normal(mean, std) by Box-Muller on Philox uniforms (equal across backends to float32 transcendental accuracy). */
   randomNormal(shape: Shape, generator: Generator, mean = 0, std = 1): Tensor {
-    this.checkShape('randomNormal', shape);
+    checkShape('randomNormal', shape);
     const t = this.alloc(shape);
     if (t.size > 0) this.impl.random(t.storage, t.size, 'normal', generator.nextKey(), mean, std);
     return t;
@@ -355,7 +289,7 @@ export class Backend {
 
   /** Float32 values (throws for int32 tensors). */
   async readFloat(t: Tensor): Promise<Float32Array> {
-    this.expectFloat('readFloat', 'tensor', t);
+    expectFloat(this, 'readFloat', 'tensor', t);
     return (await this.read(t)) as Float32Array;
   }
 
@@ -376,28 +310,6 @@ export class Backend {
 
   // ------------------------------------------------------------- validation
 
-  private checkShape(kernel: string, shape: Shape): void {
-    for (const d of shape) {
-      if (!Number.isInteger(d) || d < 0) throw new ShapeError(`${kernel}: invalid shape ${formatShape(shape)} (dimensions must be non-negative integers)`);
-    }
-  }
-
-  private expectFloat(kernel: string, name: string, t: Tensor): void {
-    t.assertAlive(kernel);
-    if (t.backend !== this) throw new Error(`${kernel}: ${name} ${t} belongs to another backend (${t.backend.name}); move it with backend.tensor(await t.read(), t.shape)`);
-    if (t.dtype !== FLOAT_ONLY) throw new DTypeError(`${kernel}: ${name} must be float32, got int32 ${formatShape(t.shape)}`);
-  }
-
-  private expectInt(kernel: string, name: string, t: Tensor): void {
-    t.assertAlive(kernel);
-    if (t.backend !== this) throw new Error(`${kernel}: ${name} ${t} belongs to another backend (${t.backend.name})`);
-    if (t.dtype !== 'int32') throw new DTypeError(`${kernel}: ${name} must be int32 (indices), got float32 ${formatShape(t.shape)}; build it with backend.tensor(Int32Array.from(...))`);
-  }
-
-  private expectRank(kernel: string, name: string, t: Tensor, rank: number): void {
-    if (t.rank !== rank) throw new ShapeError(`${kernel}: ${name} must have rank ${rank}, got ${formatShape(t.shape)}`);
-  }
-
   private view(t: Tensor, outShape: Shape): StridedView {
     return { storage: t.storage, offset: 0, strides: broadcastStrides(t.shape, outShape) };
   }
@@ -414,7 +326,7 @@ export class Backend {
       if (known === 0 || t.size % known !== 0) throw shapeMismatch('reshape', 'cannot infer -1', t.shape, shape);
       dims[unknown] = t.size / known;
     }
-    this.checkShape('reshape', dims);
+    checkShape('reshape', dims);
     if (shapeSize(dims) !== t.size) {
       throw shapeMismatch('reshape', `sizes differ (${t.size} vs ${shapeSize(dims)} elements)`, t.shape, dims);
     }
@@ -444,7 +356,7 @@ export class Backend {
 
   /** Transpose of a matrix (rank 2). */
   transpose(x: Tensor): Tensor {
-    this.expectRank('transpose', 'x', x, 2);
+    expectRank('transpose', 'x', x, 2);
     return this.permute(x, [1, 0]);
   }
 
@@ -536,8 +448,8 @@ export class Backend {
 
   /** out = target with updates added at `indices` along `axis` (repeated indices accumulate). The backward of gather. */
   scatterAdd(target: Tensor, indices: Tensor | Int32Array | readonly number[], updates: Tensor, axis: number): Tensor {
-    this.expectFloat('scatterAdd', 'target', target);
-    this.expectFloat('scatterAdd', 'updates', updates);
+    expectFloat(this, 'scatterAdd', 'target', target);
+    expectFloat(this, 'scatterAdd', 'updates', updates);
     const ax = normAxis(axis, target.rank, 'scatterAdd', target.shape);
     const [idx, owned] = this.indexTensor('scatterAdd', indices, target.shape[ax]!);
     try {
@@ -556,7 +468,7 @@ export class Backend {
 
   /** One-hot along a new last axis (or `axis`): int32 indices of shape S give float32 of shape S with `depth` inserted at `axis`. */
   oneHot(indices: Tensor, depth: number, axis = -1): Tensor {
-    this.expectInt('oneHot', 'indices', indices);
+    expectInt(this, 'oneHot', 'indices', indices);
     const rank = indices.rank + 1;
     const ax = axis < 0 ? axis + rank : axis;
     if (ax < 0 || ax >= rank) throw new ShapeError(`oneHot: axis ${axis} out of range for indices ${formatShape(indices.shape)}`);
@@ -568,7 +480,7 @@ export class Backend {
 
   private indexTensor(kernel: string, indices: Tensor | Int32Array | readonly number[], bound: number): [Tensor, boolean] {
     if (indices instanceof Tensor) {
-      this.expectInt(kernel, 'indices', indices);
+      expectInt(this, kernel, 'indices', indices);
       if (indices.rank !== 1) throw new ShapeError(`${kernel}: indices must be a 1-D int32 tensor, got ${formatShape(indices.shape)}`);
       return [indices, false];
     }
@@ -586,8 +498,8 @@ export class Backend {
    * [batch, rows, cols] (a 2-D operand is shared by every batch entry).
    */
   gemm(a: Tensor, b: Tensor, options: GemmOptions = {}): Tensor {
-    this.expectFloat('gemm', 'a', a);
-    this.expectFloat('gemm', 'b', b);
+    expectFloat(this, 'gemm', 'a', a);
+    expectFloat(this, 'gemm', 'b', b);
     const transA = options.transA ?? false;
     const transB = options.transB ?? false;
     const alpha = options.alpha ?? 1;
@@ -614,7 +526,7 @@ export class Backend {
     let out: Tensor;
     if (beta !== 0) {
       if (!options.c) throw new ShapeError('gemm: beta != 0 needs options.c');
-      this.expectFloat('gemm', 'c', options.c);
+      expectFloat(this, 'gemm', 'c', options.c);
       if (options.c.size !== shapeSize(outShape) || options.c.rank !== outShape.length || options.c.shape.some((d, i) => d !== outShape[i])) {
         throw shapeMismatch('gemm', 'c must have the output shape', options.c.shape, outShape);
       }
@@ -654,17 +566,17 @@ export class Backend {
     entries: ReadonlyArray<{ m: number; k: number; n: number; aOffset: number; rowsOffset: number; colsOffset: number }>,
   ): { out: Tensor; offsets: Int32Array } {
     const kernel = 'gatheredGemm';
-    this.expectFloat(kernel, 'a', a);
-    this.expectFloat(kernel, 'w', w);
-    this.expectRank(kernel, 'w', w, 2);
-    this.expectInt(kernel, 'rows', rows);
-    this.expectInt(kernel, 'cols', cols);
+    expectFloat(this, kernel, 'a', a);
+    expectFloat(this, kernel, 'w', w);
+    expectRank(kernel, 'w', w, 2);
+    expectInt(this, kernel, 'rows', rows);
+    expectInt(this, kernel, 'cols', cols);
     if (rowScale) {
-      this.expectFloat(kernel, 'rowScale', rowScale);
+      expectFloat(this, kernel, 'rowScale', rowScale);
       if (rowScale.size !== rows.size) throw shapeMismatch(kernel, 'rowScale needs one value per row index', rowScale.shape, rows.shape);
     }
     if (colScale) {
-      this.expectFloat(kernel, 'colScale', colScale);
+      expectFloat(this, kernel, 'colScale', colScale);
       if (colScale.size !== cols.size) throw shapeMismatch(kernel, 'colScale needs one value per column index', colScale.shape, cols.shape);
     }
     const offsets = new Int32Array(entries.length);
@@ -685,11 +597,6 @@ export class Backend {
     const out = this.alloc([total]);
     if (total > 0) this.impl.gatheredGemm(a.storage, w.storage, w.shape[1]!, rows.storage, rowScale?.storage ?? null, cols.storage, colScale?.storage ?? null, out.storage, normalized);
     return { out, offsets };
-  }
-
-  /** A @ B. */
-  matmul(a: Tensor, b: Tensor): Tensor {
-    return this.gemm(a, b);
   }
 
   /** Gradients of C = alpha op(A) op(B) with respect to A and B, given dC (2-D operands). */
@@ -713,8 +620,8 @@ export class Backend {
 
   /** x + bias broadcast along `axis` (default 1: features of [N, C] or channels of [N, C, H, W]). */
   addBias(x: Tensor, bias: Tensor, axis = 1): Tensor {
-    this.expectFloat('addBias', 'x', x);
-    this.expectFloat('addBias', 'bias', bias);
+    expectFloat(this, 'addBias', 'x', x);
+    expectFloat(this, 'addBias', 'bias', bias);
     const ax = normAxis(axis, x.rank, 'addBias', x.shape);
     if (bias.size !== x.shape[ax]) throw shapeMismatch('addBias', `bias needs ${x.shape[ax]} entries (dimension ${ax} of x)`, x.shape, bias.shape);
     const shape = x.shape.map((d, i) => (i === ax ? d : 1));
@@ -728,7 +635,7 @@ export class Backend {
 
   /** Gradient of addBias with respect to the bias: dy summed over every axis but `axis`. */
   biasGrad(dy: Tensor, axis = 1): Tensor {
-    this.expectFloat('biasGrad', 'dy', dy);
+    expectFloat(this, 'biasGrad', 'dy', dy);
     const ax = normAxis(axis, dy.rank, 'biasGrad', dy.shape);
     const target = dy.shape.map((d, i) => (i === ax ? d : 1));
     const s = this.sumToShape(dy, target);
@@ -740,7 +647,7 @@ export class Backend {
   // --------------------------------------------------------------- elementwise
 
   unary(op: UnaryOp, x: Tensor, p0 = 0, p1 = 0): Tensor {
-    this.expectFloat(op, 'x', x);
+    expectFloat(this, op, 'x', x);
     const out = this.alloc(x.shape);
     if (out.size > 0) this.impl.unary(op, x.storage, out.storage, x.size, p0, p1);
     return out;
@@ -749,9 +656,9 @@ export class Backend {
   /** dx = dy * f'(x); y = f(x) must be the forward output. */
   unaryBackward(op: UnaryOp, x: Tensor, y: Tensor, dy: Tensor, p0 = 0, p1 = 0): Tensor {
     const kernel = `${op} backward`;
-    this.expectFloat(kernel, 'x', x);
-    this.expectFloat(kernel, 'y', y);
-    this.expectFloat(kernel, 'dy', dy);
+    expectFloat(this, kernel, 'x', x);
+    expectFloat(this, kernel, 'y', y);
+    expectFloat(this, kernel, 'dy', dy);
     if (x.size !== dy.size || y.size !== dy.size) throw shapeMismatch(kernel, 'x, y and dy must have one shape', x.shape, dy.shape);
     const out = this.alloc(x.shape);
     if (out.size > 0) this.impl.unaryBackward(op, x.storage, y.storage, dy.storage, out.storage, x.size, p0, p1);
@@ -779,8 +686,8 @@ export class Backend {
 
   /** a op b with numpy broadcasting. */
   binary(op: BinaryOp, a: Tensor, b: Tensor, p0 = 0): Tensor {
-    this.expectFloat(op, 'a', a);
-    this.expectFloat(op, 'b', b);
+    expectFloat(this, op, 'a', a);
+    expectFloat(this, op, 'b', b);
     const outShape = broadcastShapes(op, a.shape, b.shape);
     const out = this.alloc(outShape);
     if (out.size > 0) this.impl.binary(op, this.view(a, outShape), this.view(b, outShape), out.storage, outShape, p0);
@@ -802,9 +709,9 @@ export class Backend {
 
   /** cond != 0 ? a : b, broadcasting all three. */
   where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
-    this.expectFloat('where', 'cond', cond);
-    this.expectFloat('where', 'a', a);
-    this.expectFloat('where', 'b', b);
+    expectFloat(this, 'where', 'cond', cond);
+    expectFloat(this, 'where', 'a', a);
+    expectFloat(this, 'where', 'b', b);
     const outShape = broadcastShapes('where', broadcastShapes('where', cond.shape, a.shape), b.shape);
     const out = this.alloc(outShape);
     if (out.size > 0) this.impl.where(this.view(cond, outShape), this.view(a, outShape), this.view(b, outShape), out.storage, outShape);
@@ -813,7 +720,7 @@ export class Backend {
 
   /** Sum x over the dimensions that broadcasting expanded, giving `shape` (the backward of broadcasting). */
   sumToShape(x: Tensor, shape: Shape): Tensor {
-    this.expectFloat('sumToShape', 'x', x);
+    expectFloat(this, 'sumToShape', 'x', x);
     if (x.rank === shape.length && x.shape.every((d, i) => d === shape[i])) return this.clone(x);
     const bshape = broadcastShapes('sumToShape', shape, x.shape);
     if (bshape.length !== x.rank || bshape.some((d, i) => d !== x.shape[i])) {
@@ -874,7 +781,7 @@ export class Backend {
   // ---------------------------------------------------------------- reductions
 
   reduce(op: ReduceOp, x: Tensor, axis: number, keepDims = false): Tensor {
-    this.expectFloat(op, 'x', x);
+    expectFloat(this, op, 'x', x);
     const ax = normAxis(axis, x.rank, op, x.shape);
     if (x.shape[ax] === 0 && (op === 'max' || op === 'min' || op === 'mean')) {
       throw new ShapeError(`${op}: axis ${ax} of ${formatShape(x.shape)} is empty`);
@@ -902,7 +809,7 @@ export class Backend {
 
   /** int32 index of the first maximum along `axis` (the axis is removed). */
   argmax(x: Tensor, axis: number): Tensor {
-    this.expectFloat('argmax', 'x', x);
+    expectFloat(this, 'argmax', 'x', x);
     const ax = normAxis(axis, x.rank, 'argmax', x.shape);
     if (x.shape[ax] === 0) throw new ShapeError(`argmax: axis ${ax} of ${formatShape(x.shape)} is empty`);
     const out = this.alloc(x.shape.filter((_, i) => i !== ax), 'int32');
@@ -912,8 +819,8 @@ export class Backend {
 
   /** Gradient of a reduction: sum/mean spread dy; max/min route dy to the first extreme element. */
   reduceBackward(op: ReduceOp, x: Tensor, dy: Tensor, axis: number): Tensor {
-    this.expectFloat(`${op} backward`, 'x', x);
-    this.expectFloat(`${op} backward`, 'dy', dy);
+    expectFloat(this, `${op} backward`, 'x', x);
+    expectFloat(this, `${op} backward`, 'dy', dy);
     const ax = normAxis(axis, x.rank, `${op} backward`, x.shape);
     const keptShape = x.shape.map((d, i) => (i === ax ? 1 : d));
     if (dy.size !== shapeSize(keptShape)) throw shapeMismatch(`${op} backward`, 'dy does not match the reduced shape', dy.shape, keptShape);
@@ -936,7 +843,7 @@ export class Backend {
   }
 
   private softmaxImpl(kernel: string, x: Tensor, axis: number, log: boolean): Tensor {
-    this.expectFloat(kernel, 'x', x);
+    expectFloat(this, kernel, 'x', x);
     const ax = normAxis(axis, x.rank, kernel, x.shape);
     const out = this.alloc(x.shape);
     if (out.size > 0) this.impl.softmax(x.storage, out.storage, axisDims(x.shape, ax), log);
@@ -946,8 +853,8 @@ export class Backend {
   /** Backward of softmax (log = false) or log-softmax (log = true) from the forward output y. */
   softmaxBackward(y: Tensor, dy: Tensor, axis = -1, log = false): Tensor {
     const kernel = log ? 'logSoftmax backward' : 'softmax backward';
-    this.expectFloat(kernel, 'y', y);
-    this.expectFloat(kernel, 'dy', dy);
+    expectFloat(this, kernel, 'y', y);
+    expectFloat(this, kernel, 'dy', dy);
     if (y.size !== dy.size || y.rank !== dy.rank) throw shapeMismatch(kernel, 'y and dy must have one shape', y.shape, dy.shape);
     const ax = normAxis(axis, y.rank, kernel, y.shape);
     const out = this.alloc(y.shape);
@@ -983,11 +890,11 @@ export class Backend {
   }
 
   conv2d(x: Tensor, w: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
-    this.expectFloat('conv2d', 'x', x);
-    this.expectFloat('conv2d', 'w', w);
+    expectFloat(this, 'conv2d', 'x', x);
+    expectFloat(this, 'conv2d', 'w', w);
     const p = this.conv2dParams(x.shape, w.shape, options);
     if (bias) {
-      this.expectFloat('conv2d', 'bias', bias);
+      expectFloat(this, 'conv2d', 'bias', bias);
       if (bias.size !== p.cOut) throw shapeMismatch('conv2d', `bias needs ${p.cOut} entries`, w.shape, bias.shape);
     }
     const out = this.alloc([p.n, p.cOut, p.outH, p.outW]);
@@ -996,8 +903,8 @@ export class Backend {
   }
 
   conv2dBackwardInput(dy: Tensor, w: Tensor, inputShape: Shape, options: Conv2dOptions = {}): Tensor {
-    this.expectFloat('conv2dBackwardInput', 'dy', dy);
-    this.expectFloat('conv2dBackwardInput', 'w', w);
+    expectFloat(this, 'conv2dBackwardInput', 'dy', dy);
+    expectFloat(this, 'conv2dBackwardInput', 'w', w);
     const p = this.conv2dParams(inputShape, w.shape, options);
     const expected = [p.n, p.cOut, p.outH, p.outW];
     if (dy.shape.some((d, i) => d !== expected[i]) || dy.rank !== 4) throw shapeMismatch('conv2dBackwardInput', 'dy does not match the conv output', dy.shape, expected);
@@ -1007,8 +914,8 @@ export class Backend {
   }
 
   conv2dBackwardWeight(x: Tensor, dy: Tensor, weightShape: Shape, options: Conv2dOptions = {}): Tensor {
-    this.expectFloat('conv2dBackwardWeight', 'x', x);
-    this.expectFloat('conv2dBackwardWeight', 'dy', dy);
+    expectFloat(this, 'conv2dBackwardWeight', 'x', x);
+    expectFloat(this, 'conv2dBackwardWeight', 'dy', dy);
     const p = this.conv2dParams(x.shape, weightShape, options);
     const expected = [p.n, p.cOut, p.outH, p.outW];
     if (dy.shape.some((d, i) => d !== expected[i]) || dy.rank !== 4) throw shapeMismatch('conv2dBackwardWeight', 'dy does not match the conv output', dy.shape, expected);
@@ -1043,7 +950,7 @@ export class Backend {
 
   /** Max pooling; `indices` (int32, flat into x) feed maxPool2dBackward. */
   maxPool2d(x: Tensor, options: Pool2dOptions): { output: Tensor; indices: Tensor } {
-    this.expectFloat('maxPool2d', 'x', x);
+    expectFloat(this, 'maxPool2d', 'x', x);
     const p = this.pool2dParams('maxPool2d', x.shape, options);
     const output = this.alloc([p.n, p.c, p.outH, p.outW]);
     const indices = this.alloc([p.n, p.c, p.outH, p.outW], 'int32');
@@ -1052,8 +959,8 @@ export class Backend {
   }
 
   maxPool2dBackward(dy: Tensor, indices: Tensor, inputShape: Shape, options: Pool2dOptions): Tensor {
-    this.expectFloat('maxPool2dBackward', 'dy', dy);
-    this.expectInt('maxPool2dBackward', 'indices', indices);
+    expectFloat(this, 'maxPool2dBackward', 'dy', dy);
+    expectInt(this, 'maxPool2dBackward', 'indices', indices);
     const p = this.pool2dParams('maxPool2dBackward', inputShape, options);
     if (dy.size !== indices.size || dy.size !== p.n * p.c * p.outH * p.outW) throw shapeMismatch('maxPool2dBackward', 'dy and indices must have the pooled shape', dy.shape, [p.n, p.c, p.outH, p.outW]);
     const out = this.alloc(inputShape);
@@ -1062,7 +969,7 @@ export class Backend {
   }
 
   avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
-    this.expectFloat('avgPool2d', 'x', x);
+    expectFloat(this, 'avgPool2d', 'x', x);
     const p = this.pool2dParams('avgPool2d', x.shape, options);
     if (p.dilationH !== 1 || p.dilationW !== 1) throw new ShapeError('avgPool2d: dilation is not supported (ONNX AveragePool before opset 19 and PyTorch AvgPool2d have none)');
     const out = this.alloc([p.n, p.c, p.outH, p.outW]);
@@ -1071,7 +978,7 @@ export class Backend {
   }
 
   avgPool2dBackward(dy: Tensor, inputShape: Shape, options: Pool2dOptions): Tensor {
-    this.expectFloat('avgPool2dBackward', 'dy', dy);
+    expectFloat(this, 'avgPool2dBackward', 'dy', dy);
     const p = this.pool2dParams('avgPool2dBackward', inputShape, options);
     if (dy.size !== p.n * p.c * p.outH * p.outW) throw shapeMismatch('avgPool2dBackward', 'dy must have the pooled shape', dy.shape, [p.n, p.c, p.outH, p.outW]);
     const out = this.alloc(inputShape);
@@ -1090,7 +997,7 @@ export class Backend {
 
   /** Nearest or bilinear resize of [N, C, H, W] (PyTorch's interpolate semantics). */
   resize2d(x: Tensor, options: Resize2dOptions): Tensor {
-    this.expectFloat('resize2d', 'x', x);
+    expectFloat(this, 'resize2d', 'x', x);
     const p = this.resize2dParams(x.shape, options);
     const out = this.alloc([p.n, p.c, p.outH, p.outW]);
     if (out.size > 0) this.impl.resize2d(x.storage, out.storage, p);
@@ -1098,7 +1005,7 @@ export class Backend {
   }
 
   resize2dBackward(dy: Tensor, inputShape: Shape, options: Resize2dOptions): Tensor {
-    this.expectFloat('resize2dBackward', 'dy', dy);
+    expectFloat(this, 'resize2dBackward', 'dy', dy);
     const p = this.resize2dParams(inputShape, options);
     if (dy.size !== p.n * p.c * p.outH * p.outW) throw shapeMismatch('resize2dBackward', 'dy must have the resized shape', dy.shape, [p.n, p.c, p.outH, p.outW]);
     const out = this.alloc(inputShape);
@@ -1111,7 +1018,7 @@ export class Backend {
   /** One Adam/AdamW step in place on param, m and v (PyTorch's update rule). */
   adamStep(param: Tensor, grad: Tensor, m: Tensor, v: Tensor, p: AdamParams): void {
     for (const [name, t] of [['param', param], ['grad', grad], ['m', m], ['v', v]] as const) {
-      this.expectFloat('adamStep', name, t);
+      expectFloat(this, 'adamStep', name, t);
       if (t.size !== param.size) throw shapeMismatch('adamStep', `${name} must have the parameter's size`, param.shape, t.shape);
     }
     if (param.size > 0) this.impl.adamStep(param.storage, grad.storage, m.storage, v.storage, param.size, p);
@@ -1120,7 +1027,7 @@ export class Backend {
   /** One SGD step (momentum, Nesterov, weight decay, dampening) in place; velocity starts at zero. */
   sgdStep(param: Tensor, grad: Tensor, velocity: Tensor, p: SgdParams): void {
     for (const [name, t] of [['param', param], ['grad', grad], ['velocity', velocity]] as const) {
-      this.expectFloat('sgdStep', name, t);
+      expectFloat(this, 'sgdStep', name, t);
       if (t.size !== param.size) throw shapeMismatch('sgdStep', `${name} must have the parameter's size`, param.shape, t.shape);
     }
     if (param.size > 0) this.impl.sgdStep(param.storage, grad.storage, velocity.storage, param.size, p);

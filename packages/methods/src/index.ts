@@ -60,9 +60,11 @@ export type { Baseline as PerturbationBaseline, FeatureMask } from './attributio
 export {
   lrp, lrpAllTargets, LRP_OPTION_NAMES, LRP_ALL_TARGETS_OPTION_NAMES, DEFAULT_COMPOSITE, COMPOSITES, compositeByName, everywhereComposite, parseLayerRules, resolveRules,
   LRP_RULES, ruleDefinition, createRule, epsilonRule, zplusRule, alphaBetaRule, gammaRule, zboxRule, wsquareRule, flatRule, passRule, normRule,
+  registerRule, registerComposite, declareRule, declaredBackward, modifiers, byInput, gradientOnly, parseRuleSelection, ruleParameters, ruleOptionNames,
 } from './attribution/lrp/index.js';
 export type {
   LrpOptions, LrpRuleOptions, LrpAllTargetsOptions, LrpAllTargetsResult, Composite, CompositeEntry, LayerKind, LayerMatch, LrpRule, RuleDefinition, RuleParameters,
+  RuleSpec, Term, TermGroup, Modifier, DenseForm, Reducer, ParameterSpec, RuleSelection,
 } from './attribution/lrp/index.js';
 // gradient, path and sampling methods (CLI names: saliency, saliency-squared, input-x-gradient, integrated-gradients, smoothgrad, smooth-taylor, guided-backprop, deconvolution, deeplift)
 export {
@@ -117,10 +119,13 @@ export type {
 export type { AllTargetsPath, Compaction } from './attribution/lrp/index.js';
 // every attribution method by CLI name
 export { METHOD_REGISTRY, METHOD_NAMES, methodEntry, TREE_MODEL_FAMILIES } from './attribution/registry.js';
+export { methodOptions, methodOptionKeys, optionFlag, optionHelp } from './attribution/method-options.js';
+export type { MethodOption, OptionType } from './attribution/method-options.js';
 export type { MethodEntry, MethodFamily } from './attribution/registry.js';
-// the fused all-targets engine for Dense/ReLU chains (epsilon, gamma, gradient x input)
-export { fusedChainRelevance } from './attribution/lrp/fused-chain.js';
-export type { ChainDense, ChainRule, FusedChainOptions } from './attribution/lrp/fused-chain.js';
+// the fused all-targets engine for Dense/ReLU chains (rules that declare a dense form)
+export { fusedChainRelevance } from './attribution/lrp/chain-rules.js';
+export type { ChainDense, ChainRule } from './attribution/lrp/chain-rules.js';
+export type { FusedChainOptions } from './attribution/lrp/fused-chain.js';
 // concept-based explanations (CLI: relevance tcav)
 export { tcav, conceptActivationVector, tcavScore, TCAV_OPTION_NAMES, logisticRegression } from './concepts/index.js';
 export type { Concept, TcavOptions, TcavRow, TcavResult, LogisticFit } from './concepts/index.js';
@@ -143,3 +148,5 @@ export {
 export type { TreeEnsemble, PostTransform, TreeShapOptions, TreeShapResult, TreeShapAlgorithm, TreeShapMethodOptions } from './trees/index.js';
 export { randomTreeEnsemble } from './trees/random-ensemble.js';
 export type { RandomEnsembleOptions } from './trees/random-ensemble.js';
+// edit distance for "did you mean" hints (the CLI's closest-match uses it too)
+export { levenshtein } from './util/levenshtein.js';

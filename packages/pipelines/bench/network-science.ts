@@ -7,11 +7,11 @@
 import { writeFileSync, readdirSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { generateSyntheticCohort } from '../src/studies/proteomics/synthetic.js';
 import { createBackend } from '@relevance/core-wasm';
-import { fusedChainRelevance, stats, type Model } from '@relevance/methods';
+import { lrpAllTargets, stats, type Model } from '@relevance/methods';
 import { loadStudyData, type StudyData, type Transform } from '../src/studies/proteomics/data.js';
 import { readEdgeList } from '../src/studies/proteomics/edge-files.js';
 import { computeBaselines } from '../src/studies/proteomics/baselines.js';
-import { chainOf, instanceNetworkForMasks } from '../src/studies/proteomics/instance-networks.js';
+import { instanceNetworkForMasks } from '../src/studies/proteomics/instance-networks.js';
 import { maskedInputs, complementaryMasks, leaveOneOutMasks, randomMasks, uniformVisibilityMasks, type MaskSet } from '../src/studies/proteomics/masks.js';
 import { trainMaskedModel } from '../src/studies/proteomics/masked-model.js';
 import { pairCount, symmetrize } from '../src/studies/proteomics/networks.js';
@@ -136,8 +136,11 @@ async function conditionalNetwork(model: Model, x: Float64Array, seed: number, r
   const cond = new Float64Array(p * p * p), ccnt = new Float64Array(p * p); // [t][s][b], counts [t][b]
   const be = model.be;
   const xt = be.tensor(maskedInputs(x, set), [set.count, 2 * p]);
-  await fusedChainRelevance(be, chainOf(model, { rule: 'gamma', gamma: 0.01, epsilon: 1e-6 }), xt, targets, {
-    batchRows: set.count,
+  await lrpAllTargets(model, xt, {
+    rule: 'gamma',
+    gamma: 0.01,
+    targetsPerRow: targets,
+    batchSize: set.count,
     onRow: (k, rel, list) => {
       const vis = set.visible.subarray(k * p, (k + 1) * p);
       for (let i = 0; i < list.length; i++) {

@@ -13,9 +13,12 @@ try {
   }
   throw e;
 }
+// The composition root: the report app's writer goes to runCli, which hands it
+// to commands and studies (CommandIO / StudyIO); nothing registers a global.
+let reportWriter;
 try {
   const report = await import('@relevance/report');
-  report.registerReportWriter();
+  reportWriter = report.writeRunReport;
 } catch (e) {
   // without the report app (or its build) studies still write every table; report.html is left out
   if (!(e && e.code === 'ERR_MODULE_NOT_FOUND')) throw e;
@@ -23,4 +26,4 @@ try {
 // Node 20 has relaxed SIMD only behind a V8 flag; setting it here (V8 reads it when a module is
 // validated) lets the wasm backend pick its relaxed build as on Node 22, without re-launching node.
 (await import('@relevance/core-wasm')).enableRelaxedSimdFlag();
-process.exitCode = await runCli(process.argv.slice(2));
+process.exitCode = await runCli(process.argv.slice(2), reportWriter ? { reportWriter } : {});

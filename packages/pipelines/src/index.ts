@@ -23,9 +23,9 @@ export type { Progress, ProgressOptions, ProgressStream } from './progress/progr
 export { runCli, EXIT_OK, EXIT_ERROR, EXIT_USAGE } from './cli/main.js';
 export { parseArgs, ParsedArgs } from './cli/args.js';
 export type { Command, CommandIO, OptionSpec, OptionType, PositionalSpec } from './cli/command.js';
-export { COMMANDS } from './cli/commands.js';
+export { COMMANDS } from './cli/command-list.js';
 export { UsageError } from './cli/usage-error.js';
-export { loadModel } from './cli/load-model.js';
+export { loadModel } from './io/load-model.js';
 // the distributional influence study and the `relevance study` dispatcher
 export { runInfluenceStudy, INFLUENCE_STUDY_DEFAULTS } from './studies/influence/index.js';
 export type { InfluenceStudyInput, InfluenceStudyIO, InfluenceStudyResult, InfluenceStudyOptions } from './studies/influence/index.js';

@@ -1,8 +1,12 @@
 /**
  * The seam between studies and the report app. Dependencies point one way
- * (apps -> pipelines), so a study cannot import the report writer; the entry
- * point registers it here (`registerReportWriter()` in @relevance/report) and
- * studies call `writeReport` when their run folder is complete.
+ * (apps -> pipelines), so a study cannot import the report writer: the
+ * composition root (bin/relevance.js) hands it to `runCli`, which passes it
+ * to commands (`CommandIO.writeReport`) and they to studies
+ * (`StudyIO.writeReport`). Nothing in pipelines reads a global for it.
+ *
+ * `setReportWriter` remains for embedders and tests that call `runCli`
+ * without a writer: it is only `runCli`'s default.
  */
 export interface ReportOptions {
   /** 'embedded' (default): one self-contained report.html; 'folder': viewer files in report_files/ beside it. */
@@ -13,7 +17,12 @@ export type ReportWriter = (runDir: string, study: 'proteomics' | 'influence', o
 
 let reportWriter: ReportWriter | undefined;
 
-/** Register (or, with undefined, remove) the function that writes a run's report. */
+/** The writer registered with `setReportWriter` (runCli's default), if any. */
+export function registeredReportWriter(): ReportWriter | undefined {
+  return reportWriter;
+}
+
+/** Register (or, with undefined, remove) runCli's default report writer. */
 export function setReportWriter(writer: ReportWriter | undefined): void {
   reportWriter = writer;
 }

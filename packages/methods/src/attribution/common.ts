@@ -3,6 +3,22 @@ import type { Backend, Tensor } from '@relevance/core-wasm';
 import type { BackwardOptions, Model } from '../model/model.js';
 import { AttributionError, type Completeness, type Target } from './types.js';
 
+/**
+ * A positive integer option (steps, samples, batchSize, ...): the value or the
+ * default, checked; the error (AttributionError unless given) names the owner and the option.
+ */
+export function positiveInteger(owner: string, name: string, value: number | undefined, dflt: number, error: new (message: string) => Error = AttributionError): number {
+  const v = value ?? dflt;
+  if (!Number.isInteger(v) || v < 1) throw new error(`${owner}: ${name} must be a positive integer, got ${value}`);
+  return v;
+}
+
+/** Rows per internal batch: the option, checked, or the method's default. */
+export function resolveBatchSize(method: string, batchSize: number | undefined, dflt: number): number {
+  if (batchSize === undefined) return dflt;
+  return positiveInteger(method, 'batchSize', batchSize, dflt);
+}
+
 /** Read a float tensor to the host. */
 export async function readFloat(t: Tensor): Promise<Float32Array> {
   return (await t.read()) as Float32Array;

@@ -1,12 +1,14 @@
 /**
- * Every attribution method by its CLI name, with the options it takes. The CLI
- * (`relevance explain`, `relevance evaluate`) and the metrics runner look
- * methods up here, so a name, an option list and a function cannot drift apart.
+ * Every attribution method by its CLI name. The options each takes come from
+ * the one option specification (method-options.ts). The CLI (`relevance
+ * explain`, `relevance evaluate`) and the metrics runner look methods up here,
+ * so a name, an option list and a function cannot drift apart.
  */
 import { ABLATION_CAM, ablationCam, GRAD_CAM, gradCam, GRAD_CAM_PLUS_PLUS, gradCamPlusPlus, SCORE_CAM, scoreCam } from './cam/index.js';
-import { CAM_OPTION_NAMES } from './cam/layer.js';
 import { GRADIENT_METHODS } from './gradient/index.js';
-import { lrp, LRP_OPTION_NAMES } from './lrp/lrp.js';
+import { lrp } from './lrp/lrp.js';
+import { methodOptionKeys } from './method-options.js';
+import { levenshtein } from '../util/levenshtein.js';
 import { featureAblation } from './perturbation/feature-ablation.js';
 import { kernelShap } from './perturbation/kernel-shap.js';
 import { lime } from './perturbation/lime.js';
@@ -14,9 +16,9 @@ import { occlusion } from './perturbation/occlusion.js';
 import { shapleyExact } from './perturbation/shapley-exact.js';
 import { shapleySampling } from './perturbation/shapley-sampling.js';
 import { AttributionError, type AttributionMethod } from './types.js';
-import { influence, INFLUENCE, INFLUENCE_METHOD_OPTION_NAMES } from '../influence/influence-method.js';
+import { influence, INFLUENCE } from '../influence/influence-method.js';
 import { sennExplanation } from '../senn/senn.js';
-import { TREE_SHAP_METHOD_OPTIONS, treeShapMethod } from '../trees/tree-shap-method.js';
+import { treeShapMethod } from '../trees/tree-shap-method.js';
 
 export type MethodFamily = 'gradient' | 'path' | 'sampling' | 'backprop-rule' | 'cam' | 'perturbation' | 'shapley' | 'lrp' | 'influence' | 'self-explaining' | 'trees';
 
@@ -25,7 +27,7 @@ export interface MethodEntry {
   family: MethodFamily;
   summary: string;
   run: AttributionMethod<any>;
-  /** Option keys the method takes besides `target` and `batchSize`. */
+  /** Option keys the method takes besides `target` and `batchSize` (from the option specification). */
   options: readonly string[];
   /** Whether the method needs a `layer` (CAM) and returns layer-shaped values. */
   layerMethod: boolean;
@@ -34,21 +36,11 @@ export interface MethodEntry {
 }
 
 const entries: MethodEntry[] = [];
-const add = (e: Omit<MethodEntry, 'layerMethod' | 'random'> & Partial<Pick<MethodEntry, 'layerMethod' | 'random'>>): void => {
-  entries.push({ layerMethod: false, random: e.options.includes('seed'), ...e });
+const add = (e: Omit<MethodEntry, 'layerMethod' | 'random' | 'options'> & Partial<Pick<MethodEntry, 'layerMethod' | 'random'>>): void => {
+  const options = methodOptionKeys(e.name);
+  entries.push({ layerMethod: false, random: options.includes('seed'), ...e, options });
 };
 
-const gradientOptions: Record<string, readonly string[]> = {
-  saliency: ['abs'],
-  'saliency-squared': [],
-  'input-x-gradient': [],
-  'integrated-gradients': ['steps', 'baseline', 'integration'],
-  smoothgrad: ['seed', 'samples', 'stdev', 'noiseLevel', 'variant'],
-  'smooth-taylor': ['seed', 'samples', 'stdev', 'noiseLevel'],
-  'guided-backprop': [],
-  deconvolution: [],
-  deeplift: ['baseline', 'eps', 'maxPool'],
-};
 const gradientSummaries: Record<string, [MethodFamily, string]> = {
   saliency: ['gradient', 'gradient of the target output (Simonyan et al. 2014)'],
   'saliency-squared': ['gradient', 'squared gradient: sensitivity analysis'],
@@ -62,35 +54,34 @@ const gradientSummaries: Record<string, [MethodFamily, string]> = {
 };
 for (const [name, run] of Object.entries(GRADIENT_METHODS)) {
   const [family, summary] = gradientSummaries[name] ?? ['gradient', name];
-  add({ name, family, summary, run, options: gradientOptions[name] ?? [] });
+  add({ name, family, summary, run });
 }
 
-const camOptions = CAM_OPTION_NAMES.filter((o) => o !== 'target' && o !== 'batchSize');
-add({ name: GRAD_CAM, family: 'cam', summary: 'Grad-CAM on a named convolutional layer (Selvaraju et al. 2017)', run: gradCam, options: camOptions, layerMethod: true });
-add({ name: GRAD_CAM_PLUS_PLUS, family: 'cam', summary: 'Grad-CAM++ (Chattopadhay et al. 2018)', run: gradCamPlusPlus, options: camOptions, layerMethod: true });
-add({ name: ABLATION_CAM, family: 'cam', summary: 'Ablation-CAM (Ramaswamy & Desai 2020)', run: ablationCam, options: camOptions, layerMethod: true });
-add({ name: SCORE_CAM, family: 'cam', summary: 'Score-CAM (Wang et al. 2020)', run: scoreCam, options: camOptions, layerMethod: true });
+add({ name: GRAD_CAM, family: 'cam', summary: 'Grad-CAM on a named convolutional layer (Selvaraju et al. 2017)', run: gradCam, layerMethod: true });
+add({ name: GRAD_CAM_PLUS_PLUS, family: 'cam', summary: 'Grad-CAM++ (Chattopadhay et al. 2018)', run: gradCamPlusPlus, layerMethod: true });
+add({ name: ABLATION_CAM, family: 'cam', summary: 'Ablation-CAM (Ramaswamy & Desai 2020)', run: ablationCam, layerMethod: true });
+add({ name: SCORE_CAM, family: 'cam', summary: 'Score-CAM (Wang et al. 2020)', run: scoreCam, layerMethod: true });
 
-add({ name: 'occlusion', family: 'perturbation', summary: 'sliding-window occlusion (Zeiler & Fergus 2014)', run: occlusion, options: ['window', 'stride', 'baseline'] });
-add({ name: 'feature-ablation', family: 'perturbation', summary: 'output change when each feature (or group) is set to a baseline', run: featureAblation, options: ['baseline', 'groups'] });
-add({ name: 'lime', family: 'perturbation', summary: 'LIME: Lasso-selected K features, weighted ridge fit (Ribeiro et al. 2016)', run: lime, options: ['seed', 'baseline', 'groups', 'samples', 'features', 'distance', 'kernelWidth', 'ridgeAlpha'] });
-add({ name: 'kernel-shap', family: 'shapley', summary: 'KernelSHAP (Lundberg & Lee 2017)', run: kernelShap, options: ['seed', 'background', 'groups', 'samples', 'paired', 'enumerate'] });
-add({ name: 'shapley-exact', family: 'shapley', summary: 'exact Shapley values over all coalitions', run: shapleyExact, options: ['baseline', 'groups', 'maxFeatures'] });
-add({ name: 'shapley-sampling', family: 'shapley', summary: 'Shapley values by permutation sampling (Strumbelj & Kononenko 2014)', run: shapleySampling, options: ['seed', 'baseline', 'groups', 'permutations', 'antithetic'] });
-add({ name: 'lrp', family: 'lrp', summary: 'layer-wise relevance propagation with rules and composites (Bach et al. 2015; Zennit semantics)', run: lrp, options: LRP_OPTION_NAMES.filter((o) => o !== 'target' && o !== 'batchSize') });
+add({ name: 'occlusion', family: 'perturbation', summary: 'sliding-window occlusion (Zeiler & Fergus 2014)', run: occlusion });
+add({ name: 'feature-ablation', family: 'perturbation', summary: 'output change when each feature (or group) is set to a baseline', run: featureAblation });
+add({ name: 'lime', family: 'perturbation', summary: 'LIME: Lasso-selected K features, weighted ridge fit (Ribeiro et al. 2016)', run: lime });
+add({ name: 'kernel-shap', family: 'shapley', summary: 'KernelSHAP (Lundberg & Lee 2017)', run: kernelShap });
+add({ name: 'shapley-exact', family: 'shapley', summary: 'exact Shapley values over all coalitions', run: shapleyExact });
+add({ name: 'shapley-sampling', family: 'shapley', summary: 'Shapley values by permutation sampling (Strumbelj & Kononenko 2014)', run: shapleySampling });
+add({ name: 'lrp', family: 'lrp', summary: 'layer-wise relevance propagation with rules and composites (Bach et al. 2015; Zennit semantics)', run: lrp });
 add({
   name: INFLUENCE, family: 'influence', summary: 'distributional influence at a slice: class, comparative or predicted quantity over a point, linear or Gaussian distribution (Leino et al. 2018; TruLens InternalInfluence)',
-  run: influence, options: INFLUENCE_METHOD_OPTION_NAMES,
+  run: influence,
 });
 
 add({
   name: 'senn', family: 'self-explaining', summary: "a self-explaining network's own relevances θ_c(x) ⊙ x, or its coefficients θ_c(x) (Alvarez-Melis & Jaakkola 2018); SENN models only",
-  run: sennExplanation, options: ['output'],
+  run: sennExplanation,
 });
 
 add({
   name: 'tree-shap', family: 'trees', summary: 'exact TreeSHAP for tree ensembles: interventional against background rows, or path-dependent with covers (Lundberg et al. 2020)',
-  run: treeShapMethod, options: TREE_SHAP_METHOD_OPTIONS,
+  run: treeShapMethod,
 });
 
 /** Methods that take tree-ensemble models (treeEnsembleModel): tree-shap and the model-agnostic ones. */
@@ -101,14 +92,7 @@ export const METHOD_REGISTRY: ReadonlyMap<string, MethodEntry> = new Map(entries
 /** Names in the order the CLI lists them. */
 export const METHOD_NAMES: readonly string[] = entries.map((e) => e.name);
 
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  }
-  return d[a.length]![b.length]!;
-}
+const distance = levenshtein;
 
 /** The entry for a CLI name; unknown names list the methods and suggest the closest. */
 export function methodEntry(name: string): MethodEntry {

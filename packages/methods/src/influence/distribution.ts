@@ -4,6 +4,7 @@
  * around each instance: the points evaluated for it and their weights
  * (a point; quadrature nodes on the path from the baseline; Gaussian samples).
  */
+import { positiveInteger } from '../attribution/common.js';
 import { toGenerator, type RandomKey } from '@relevance/core-wasm';
 import { INTEGRATION_RULES, quadrature, type IntegrationRule } from '../attribution/gradient/index.js';
 import { AttributionError } from '../attribution/types.js';
@@ -25,12 +26,6 @@ export interface ResolvedDistribution {
   kernel: Kernel;
   /** For params. */
   description: Record<string, unknown>;
-}
-
-function positiveInteger(method: string, what: string, v: number | undefined, dflt: number): number {
-  const n = v ?? dflt;
-  if (!Number.isInteger(n) || n < 1) throw new AttributionError(`${method}: ${what} must be a positive integer, got ${v}`);
-  return n;
 }
 
 function resolveKernel(method: string, spec: InstanceDistribution | undefined): { kernel: Kernel; description: Record<string, unknown> } {

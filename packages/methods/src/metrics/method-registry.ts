@@ -15,7 +15,7 @@
  */
 import type { AttributionMethod } from '../attribution/types.js';
 import { DEEPLIFT_MAXPOOL_MODES, INTEGRATION_RULES, SMOOTHGRAD_VARIANTS } from '../attribution/gradient/index.js';
-import { COMPOSITES, LRP_RULES } from '../attribution/lrp/index.js';
+import { parseRuleSelection } from '../attribution/lrp/index.js';
 import { methodEntry } from '../attribution/registry.js';
 import { MetricError } from './metric-inputs.js';
 
@@ -26,18 +26,19 @@ function choice(method: string, option: string, allowed: readonly string[]): (va
   };
 }
 
-const LRP_LAYER_RULES = (): string[] => [...LRP_RULES.keys()].filter((r) => r !== 'pass' && r !== 'norm');
-
 /** The variant shorthands by method name. */
 const VARIANTS: Readonly<Record<string, (variant: string) => Record<string, unknown>>> = {
   saliency: (v) => (v === 'abs' ? { abs: true } : choice('saliency', 'abs', ['abs'])(v)),
   'integrated-gradients': choice('integrated-gradients', 'integration', INTEGRATION_RULES),
   smoothgrad: choice('smoothgrad', 'variant', SMOOTHGRAD_VARIANTS),
   deeplift: choice('deeplift', 'maxPool', DEEPLIFT_MAXPOOL_MODES),
+  // a composite or one rule everywhere: what --rule takes (lrp checks that the rule fits Dense/Conv2d)
   lrp: (v) => {
-    if (COMPOSITES.has(v)) return { composite: v };
-    if (LRP_LAYER_RULES().includes(v)) return { rule: v };
-    throw new MetricError(`method 'lrp': unknown composite or rule '${v}'; composites: ${[...COMPOSITES.keys()].join(', ')}; rules: ${LRP_LAYER_RULES().join(', ')}`);
+    try {
+      return parseRuleSelection(v);
+    } catch (e) {
+      throw new MetricError(`method 'lrp': ${e instanceof Error ? e.message : String(e)}`);
+    }
   },
 };
 

@@ -3,6 +3,7 @@
  * read once to the host), the attribution to judge (an `Attribution` or its
  * host values, shaped like the input), and the explained targets.
  */
+import { positiveInteger as checkedPositiveInteger } from '../attribution/common.js';
 import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../model/model.js';
 import { resolveTargets } from '../attribution/common.js';
@@ -55,11 +56,9 @@ export async function metricTargets(model: Model, inputs: Tensor, explanation: E
   return resolveTargets(model, inputs, 'argmax');
 }
 
-/** A positive integer option. */
+/** A positive integer option (the attribution plumbing's check, raising MetricError). */
 export function positiveInteger(metric: string, name: string, value: number | undefined, fallback: number): number {
-  const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < 1) throw new MetricError(`${metric}: ${name} must be a positive integer, got ${value}`);
-  return v;
+  return checkedPositiveInteger(metric, name, value, fallback, MetricError);
 }
 
 /** Mean of the finite entries (NaN when there are none). */

@@ -353,11 +353,33 @@ export class Model {
    */
   backward(pass: ForwardPass, gradOutput: Tensor, options: BackwardOptions = {}): BackwardResult {
     if (!pass.taped || pass.isDisposed) throw new ModelError('backward needs a taped, undisposed forward pass (forward(x, { tape: true }))');
-    const be = this.be;
     const out = pass.output;
     if (gradOutput.rank !== out.rank || gradOutput.shape.some((d, i) => d !== out.shape[i])) {
       throw new ModelError(`backward: the output gradient has shape [${gradOutput.shape.join(', ')}], the output has [${out.shape.join(', ')}]`);
     }
+    const plan = this.backwardPlan(options);
+    const grads = new GradientSum(this.be);
+    grads.add(this.outputs[0]!, this.be.clone(gradOutput));
+    const result = emptyBackwardResult();
+    try {
+      // the walk: each node's gradient step, last node first
+      for (let k = this.nodes.length - 1; k >= 0; k--) this.backwardStep(this.nodes[k]!, pass, grads, plan, options, result);
+      for (const i of this.inputs) {
+        const g = grads.take(i.name);
+        if (g && plan.wantInput) result.inputs.set(i.name, g);
+        else g?.dispose();
+      }
+      result.input = result.inputs.get(this.inputs[0]!.name) ?? null;
+      return result;
+    } catch (e) {
+      grads.dispose();
+      result.dispose();
+      throw e;
+    }
+  }
+
+  /** Which values need a gradient, which node gradients are wanted, where the walk stops. */
+  private backwardPlan(options: BackwardOptions): BackwardPlan {
     const wantInput = options.input ?? true;
     const wantNodes = new Map<string, string>(); // value name -> node name
     for (const n of options.nodes ?? []) {
@@ -371,99 +393,63 @@ export class Model {
       wantNodes.set(node.outputs[0]!, node.name);
     }
     const graphInputs = new Set(this.inputs.map((i) => i.name));
-    const grads = new Map<string, Tensor>();
-    const accumulate = (value: string, g: Tensor): void => {
-      const prev = grads.get(value);
-      if (prev) {
-        grads.set(value, be.add(prev, g));
-        prev.dispose();
-        g.dispose();
-      } else grads.set(value, g);
-    };
-    grads.set(this.outputs[0]!, be.clone(gradOutput));
-    const result: BackwardResult = {
-      input: null,
-      inputs: new Map(),
-      nodes: new Map(),
-      params: new Map(),
-      dispose() {
-        this.input = null;
-        for (const t of this.inputs.values()) t.dispose();
-        for (const t of this.nodes.values()) t.dispose();
-        for (const t of this.params.values()) t.dispose();
-      },
-    };
     // which values lie on a path from a graph input (or a wanted/stop value) to the output
     const needsGrad = new Set<string>();
     if (wantInput) for (const i of graphInputs) needsGrad.add(i);
     for (const v of wantNodes.keys()) needsGrad.add(v);
     if (options.params) for (const n of this.nodes) if (Object.keys(n.params).length) for (const o of n.outputs) needsGrad.add(o);
     for (const n of this.nodes) if (n.inputs.some((i) => needsGrad.has(i))) for (const o of n.outputs) needsGrad.add(o);
-    try {
-      for (let k = this.nodes.length - 1; k >= 0; k--) {
-        const n = this.nodes[k]!;
-        const gOuts = n.outputs.map((o) => grads.get(o));
-        if (gOuts.every((g) => !g)) continue;
-        const gradOutputs = n.outputs.map((o, i) => gOuts[i] ?? be.zeros(pass.value(o).shape));
-        const createdZeros = gradOutputs.filter((_, i) => !gOuts[i]);
-        // record requested node gradients before propagating
-        for (const [i, o] of n.outputs.entries()) {
-          const nodeName = wantNodes.get(o);
-          if (nodeName && gOuts[i]) result.nodes.set(nodeName, be.clone(gOuts[i]!));
-        }
-        const inputs = n.inputs.map((i) => pass.value(i));
-        const outputs = n.outputs.map((o) => pass.value(o));
-        const savedT = pass.saved.get(n.name) ?? [];
-        // a stop value still receives its gradient; the stop node itself does not propagate (stopHere)
-        const needInputs = n.inputs.map((i) => needsGrad.has(i) && !(graphInputs.has(i) && !wantInput));
-        const stopHere = n.outputs.some((o) => stopValues.has(o));
-        if (!stopHere) {
-          const ctx = { be, attrs: n.attrs, params: n.params, training: false, node: n.name };
-          const rule = options.rules?.(n, this);
-          let inGrads: Array<Tensor | null>;
-          if (rule) {
-            inGrads = rule.backward(this.ruleContext(n, inputs, outputs, savedT, gradOutputs));
-          } else {
-            const r = n.op.backward(ctx, inputs, outputs, savedT, gradOutputs, { inputs: needInputs, params: options.params ?? false });
-            inGrads = r.inputs;
-            if (r.params) for (const [role, g] of Object.entries(r.params)) result.params.set(n.paramNames[role]!, g);
-          }
-          if (options.params && rule && Object.keys(n.params).length) {
-            const r = n.op.backward(ctx, inputs, outputs, savedT, gradOutputs, { inputs: n.inputs.map(() => false), params: true });
-            for (const [role, g] of Object.entries(r.params ?? {})) result.params.set(n.paramNames[role]!, g);
-            for (const t of r.inputs) t?.dispose();
-          }
-          n.inputs.forEach((i, j) => {
-            const g = inGrads[j];
-            if (!g) return;
-            if (needInputs[j]) accumulate(i, g);
-            else g.dispose();
-          });
-        }
-        for (const o of n.outputs) {
-          const g = grads.get(o);
-          if (g) {
-            g.dispose();
-            grads.delete(o);
-          }
-        }
-        for (const z of createdZeros) z.dispose();
-      }
-      for (const i of this.inputs) {
-        const g = grads.get(i.name);
-        if (g) {
-          if (wantInput) result.inputs.set(i.name, g);
-          else g.dispose();
-          grads.delete(i.name);
-        }
-      }
-      result.input = result.inputs.get(this.inputs[0]!.name) ?? null;
-      return result;
-    } catch (e) {
-      for (const g of grads.values()) g.dispose();
-      result.dispose();
-      throw e;
+    return { wantInput, wantNodes, stopValues, graphInputs, needsGrad };
+  }
+
+  /** One node of the walk: record wanted gradients, apply the rule or the op's backward, hand gradients to the inputs. */
+  private backwardStep(n: Node, pass: ForwardPass, grads: GradientSum, plan: BackwardPlan, options: BackwardOptions, result: BackwardResult): void {
+    const be = this.be;
+    const gOuts = n.outputs.map((o) => grads.get(o));
+    if (gOuts.every((g) => !g)) return;
+    const gradOutputs = n.outputs.map((o, i) => gOuts[i] ?? be.zeros(pass.value(o).shape));
+    // record requested node gradients before propagating
+    for (const [i, o] of n.outputs.entries()) {
+      const nodeName = plan.wantNodes.get(o);
+      if (nodeName && gOuts[i]) result.nodes.set(nodeName, be.clone(gOuts[i]!));
     }
+    // a stop value still receives its gradient; the stop node itself does not propagate
+    if (!n.outputs.some((o) => plan.stopValues.has(o))) {
+      const needInputs = n.inputs.map((i) => plan.needsGrad.has(i) && !(plan.graphInputs.has(i) && !plan.wantInput));
+      const inGrads = this.nodeGradients(n, pass, gradOutputs, needInputs, options, result);
+      n.inputs.forEach((i, j) => {
+        const g = inGrads[j];
+        if (g && needInputs[j]) grads.add(i, g);
+        else g?.dispose();
+      });
+    }
+    for (const o of n.outputs) grads.take(o)?.dispose();
+    gradOutputs.forEach((g, i) => (gOuts[i] ? undefined : g.dispose()));
+  }
+
+  /** The gradients at a node's inputs: its rule's, or the op's own backward (parameter gradients into `result`). */
+  private nodeGradients(n: Node, pass: ForwardPass, gradOutputs: Tensor[], needInputs: boolean[], options: BackwardOptions, result: BackwardResult): Array<Tensor | null> {
+    const inputs = n.inputs.map((i) => pass.value(i));
+    const outputs = n.outputs.map((o) => pass.value(o));
+    const saved = pass.saved.get(n.name) ?? [];
+    const ctx = { be: this.be, attrs: n.attrs, params: n.params, training: false, node: n.name };
+    const keepParams = (params: Record<string, Tensor> | undefined): void => {
+      for (const [role, g] of Object.entries(params ?? {})) result.params.set(n.paramNames[role]!, g);
+    };
+    const rule = options.rules?.(n, this);
+    if (!rule) {
+      const r = n.op.backward(ctx, inputs, outputs, saved, gradOutputs, { inputs: needInputs, params: options.params ?? false });
+      keepParams(r.params);
+      return r.inputs;
+    }
+    const inGrads = rule.backward(this.ruleContext(n, inputs, outputs, saved, gradOutputs));
+    if (options.params && Object.keys(n.params).length) {
+      // parameter gradients are the op's own, whatever rule sends relevance on
+      const r = n.op.backward(ctx, inputs, outputs, saved, gradOutputs, { inputs: n.inputs.map(() => false), params: true });
+      keepParams(r.params);
+      for (const t of r.inputs) t?.dispose();
+    }
+    return inGrads;
   }
 
   private ruleContext(n: Node, inputs: readonly Tensor[], outputs: readonly Tensor[], saved: readonly Tensor[], gradOutputs: readonly Tensor[]): RuleContext {
@@ -528,4 +514,57 @@ export class Model {
     for (const t of this.owned) t.dispose();
     this.owned.clear();
   }
+}
+
+interface BackwardPlan {
+  wantInput: boolean;
+  /** Value name -> node name, for the node gradients asked for (and stop nodes). */
+  wantNodes: Map<string, string>;
+  stopValues: Set<string>;
+  graphInputs: Set<string>;
+  needsGrad: Set<string>;
+}
+
+/** Gradients per value name; gradients from several consumers are summed. */
+class GradientSum {
+  private readonly grads = new Map<string, Tensor>();
+  constructor(private readonly be: Backend) {}
+  get(value: string): Tensor | undefined {
+    return this.grads.get(value);
+  }
+  add(value: string, g: Tensor): void {
+    const prev = this.grads.get(value);
+    if (!prev) {
+      this.grads.set(value, g);
+      return;
+    }
+    this.grads.set(value, this.be.add(prev, g));
+    prev.dispose();
+    g.dispose();
+  }
+  /** Remove and return a value's gradient (the caller owns it). */
+  take(value: string): Tensor | undefined {
+    const g = this.grads.get(value);
+    this.grads.delete(value);
+    return g;
+  }
+  dispose(): void {
+    for (const g of this.grads.values()) g.dispose();
+    this.grads.clear();
+  }
+}
+
+function emptyBackwardResult(): BackwardResult {
+  return {
+    input: null,
+    inputs: new Map(),
+    nodes: new Map(),
+    params: new Map(),
+    dispose() {
+      this.input = null;
+      for (const t of this.inputs.values()) t.dispose();
+      for (const t of this.nodes.values()) t.dispose();
+      for (const t of this.params.values()) t.dispose();
+    },
+  };
 }

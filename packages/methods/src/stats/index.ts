@@ -2,8 +2,8 @@ export { mean, variance, quantile, median, rank, pearson, spearman } from './des
 export { logGamma, logChoose, gammaQ, chiSquareSurvival } from './special.js';
 export { auroc, aupr, rocCurve, prCurve, thinCurve } from './roc.js';
 export type { CurvePoint } from './roc.js';
-export { hypergeometricUpperTail, kruskalWallis, benjaminiHochberg } from './tests.js';
-export type { KruskalWallisResult } from './tests.js';
+export { hypergeometricUpperTail, kruskalWallis, benjaminiHochberg } from './hypothesis-tests.js';
+export type { KruskalWallisResult } from './hypothesis-tests.js';
 export { cholesky, inverseSpd, logDetSpd } from './linalg.js';
 export { incompleteBeta, studentTTwoSided, tTestIndependent } from './t-test.js';
 export type { TTestResult } from './t-test.js';

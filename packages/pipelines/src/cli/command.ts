@@ -1,6 +1,6 @@
 /**
  * The shape of a subcommand. Each command is one module exporting a Command;
- * `commands.ts` lists them all, which is what `relevance --help` prints and
+ * `command-list.ts` lists them all, which is what `relevance --help` prints and
  * what `main` dispatches on.
  */
 import type { Progress, ProgressStream } from '../progress/progress.js';
@@ -66,12 +66,16 @@ export interface PositionalSpec {
 }
 
 /** What a command may touch besides its arguments (injectable for tests). */
+import type { ReportWriter } from '../report-hook.js';
+
 export interface CommandIO {
   stdout: { write(text: string): unknown };
   stderr: ProgressStream;
   env: Readonly<Record<string, string | undefined>>;
   /** Progress on stderr, silent with --quiet. */
   progress: Progress;
+  /** The report app's writer, when the composition root supplied one. */
+  writeReport?: ReportWriter;
 }
 
 export interface Command {

@@ -10,10 +10,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closestMatch } from '../io/closest-match.js';
 import { describeSystemError } from '../io/system-error.js';
+import { registeredReportWriter, type ReportWriter } from '../report-hook.js';
 import { createProgress } from '../progress/progress.js';
 import { parseArgs } from './args.js';
 import type { Command, CommandIO } from './command.js';
-import { COMMANDS } from './commands.js';
+import { COMMANDS } from './command-list.js';
 import { GLOBAL_OPTIONS } from './common-options.js';
 import { formatCommandHelp, formatCommandList } from './help.js';
 import { refuseOutputAmongInputs } from './output-not-input.js';
@@ -28,6 +29,8 @@ export interface CliEnvironment {
   stdout: CommandIO['stdout'];
   stderr: CommandIO['stderr'];
   env: CommandIO['env'];
+  /** The report app's writer, from the composition root (bin/relevance.js); default: the one set with setReportWriter, if any. */
+  reportWriter?: ReportWriter;
 }
 
 /** The package version, from the nearest package.json above this file (src/ and dist/src/ alike). */
@@ -125,7 +128,8 @@ export async function runCli(argv: readonly string[], environment?: Partial<CliE
     for (const w of args.warnings) env.stderr.write(`${prefix}: warning: ${w}\n`);
     refuseOutputAmongInputs(command, args, options);
     const progress = createProgress({ stream: env.stderr, quiet: args.flag('quiet') });
-    const code = await withVerbose(args.flag('verbose'), () => command.run(args, { ...env, progress }));
+    const writeReport = environment?.reportWriter ?? registeredReportWriter();
+    const code = await withVerbose(args.flag('verbose'), () => command.run(args, { stdout: env.stdout, stderr: env.stderr, env: env.env, progress, ...(writeReport ? { writeReport } : {}) }));
     return code ?? EXIT_OK;
   } catch (e) {
     const code = reportError(e, prefix, env);

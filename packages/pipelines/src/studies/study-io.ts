@@ -2,11 +2,19 @@
 import { join, relative } from 'node:path';
 import { withRunFolder } from '../io/run-folder.js';
 import type { Progress } from '../progress/progress.js';
+import type { ReportWriter } from '../report-hook.js';
 
 export interface StudyIO {
   progress: Progress;
   /** Warnings and short notes (stderr in the CLI). */
   log: (line: string) => void;
+  /** Writes a complete run folder's report.html (the report app's writer, from the composition root); none: no report. */
+  writeReport?: ReportWriter;
+}
+
+/** The run's report through the study's writer: the path of report.html, or null without one. */
+export async function writeStudyReport(io: Pick<StudyIO, 'writeReport'>, runDir: string, study: 'proteomics' | 'influence'): Promise<string | null> {
+  return io.writeReport ? io.writeReport(runDir, study) : null;
 }
 
 /**

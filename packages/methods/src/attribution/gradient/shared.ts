@@ -8,16 +8,14 @@
  */
 import type { Tensor } from '@relevance/core-wasm';
 import type { BackwardOptions, Model } from '../../model/model.js';
-import { batches, oneHotSeed, readFloat, resolveTargets, sliceRows } from '../common.js';
+import { batches, oneHotSeed, positiveInteger, readFloat, resolveBatchSize as resolveRows, resolveTargets, sliceRows } from '../common.js';
 import { AttributionError, type Target } from '../types.js';
 
 /** Rows evaluated per forward/backward pass when `batchSize` is not given. */
 export const DEFAULT_BATCH_SIZE = 256;
 
 export function resolveBatchSize(method: string, batchSize: number | undefined): number {
-  if (batchSize === undefined) return DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new AttributionError(`${method}: batchSize must be a positive integer, got ${batchSize}`);
-  return batchSize;
+  return resolveRows(method, batchSize, DEFAULT_BATCH_SIZE);
 }
 
 /** The input must be a live float32 tensor on the model's backend with at least one row. */
@@ -28,12 +26,7 @@ export function checkInput(method: string, model: Model, x: Tensor): void {
   if (x.rank < 2 || x.shape[0] === 0) throw new AttributionError(`${method}: the input must be [rows, ...features] with at least one row, got [${x.shape.join(', ')}]`);
 }
 
-/** A positive integer option (steps, samples). */
-export function positiveInteger(method: string, name: string, value: number | undefined, dflt: number): number {
-  const v = value ?? dflt;
-  if (!Number.isInteger(v) || v < 1) throw new AttributionError(`${method}: ${name} must be a positive integer, got ${value}`);
-  return v;
-}
+export { positiveInteger };
 
 /** A finite non-negative number option (stdev, noiseLevel). */
 export function nonNegative(method: string, name: string, value: number): number {

@@ -23,8 +23,8 @@ import type { OpDef, Params } from '../../model/op.js';
 import { checkOptions, outputWidth, readFloat, sliceRows, targetGradient } from '../common.js';
 import { AttributionError } from '../types.js';
 import { layerName } from './composites.js';
-import type { LrpRule } from './rules/index.js';
-import { prepareLrp, RULE_OPTION_NAMES, type LrpRuleOptions } from './settings.js';
+import { LRP_RULES, type LrpRule } from './rules/index.js';
+import { prepareLrp, RULE_OPTION_NAMES, ruleOptionNames, type LrpRuleOptions } from './settings.js';
 import { fusedChainRelevance, type ChainDense } from './fused-chain.js';
 
 export type AllTargetsPath = 'fused' | 'skip-inactive' | 'dense' | 'generic';
@@ -74,19 +74,34 @@ export interface LrpAllTargetsResult {
   params: Record<string, unknown>;
 }
 
-export const LRP_ALL_TARGETS_OPTION_NAMES: readonly string[] = ['targetsPerRow', 'onRow', 'path', 'batchSize', 'compaction', ...RULE_OPTION_NAMES];
+const ALL_TARGETS_OWN_OPTIONS = ['targetsPerRow', 'onRow', 'path', 'batchSize', 'compaction'];
+
+/** The options with the stock rules' parameters (rules registered later add theirs). */
+export const LRP_ALL_TARGETS_OPTION_NAMES: readonly string[] = [...ALL_TARGETS_OWN_OPTIONS, ...RULE_OPTION_NAMES];
 
 interface ChainLayer {
   node: Node;
   rule: LrpRule;
 }
 
-/** The Dense layers of a sequential Dense/activation chain, or why the model is not one. */
-export function denseChain(model: Model, rules: ReadonlyMap<string, LrpRule>): ChainLayer[] | string {
+/** A sequential Dense/activation chain: its Dense layers with their rules, and the activations after each. */
+export interface DenseChainInfo {
+  layers: ChainLayer[];
+  /** Per Dense layer, the activation nodes between it and the next Dense layer (or the output). */
+  after: Node[][];
+}
+
+/**
+ * The one chain validator of all-targets LRP: the model as a sequential chain
+ * of Dense layers and activations (Identity, Dropout and [batch, n] Flatten
+ * allowed), or why it is not one.
+ */
+export function chainStructure(model: Model, rules: ReadonlyMap<string, LrpRule>): DenseChainInfo | string {
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return 'the model has several inputs or outputs';
   if (model.inputs[0]!.shape.length !== 2) return `the input is not [batch, features] (shape [${model.inputs[0]!.shape.join(', ')}])`;
   let current = model.inputs[0]!.name;
   const layers: ChainLayer[] = [];
+  const after: Node[][] = [];
   for (const node of model.nodes) {
     if (node.inputs.length !== 1 || node.inputs[0] !== current || node.outputs.length !== 1) return `'${layerName(node)}' does not continue a single chain of layers`;
     current = node.outputs[0]!;
@@ -94,42 +109,51 @@ export function denseChain(model: Model, rules: ReadonlyMap<string, LrpRule>): C
     if (node.type === 'Dense') {
       if (!rule) return `Dense '${layerName(node)}' has no LRP rule`;
       layers.push({ node, rule });
+      after.push([]);
     } else if (node.op.activation || node.type === 'BatchNorm' || node.type === 'Identity' || node.type === 'Dropout') {
-      // relevance must pass unchanged (the plain gradient of an activation or a BatchNorm would not)
-      const needsPass = node.op.activation || node.type === 'BatchNorm';
-      if (needsPass ? rule?.name !== 'pass' : rule && rule.name !== 'pass') return `'${layerName(node)}' (${node.type}) does not use the Pass rule`;
-    } else if (node.type === 'Flatten' && node.outputShapes[0]!.length === 2 && !rule) {
-      // [batch, n] -> [batch, n]: nothing to do
-    } else {
+      if (layers.length) after[after.length - 1]!.push(node);
+    } else if (!(node.type === 'Flatten' && node.outputShapes[0]!.length === 2 && !rule)) {
       return `'${layerName(node)}' (${node.type}) is not a Dense layer or an activation`;
     }
   }
   if (current !== model.outputs[0]) return 'the chain does not end at the model output';
   if (layers.length === 0) return 'the model has no Dense layer';
-  return layers;
+  return { layers, after };
+}
+
+/** The chain for the per-row block paths: relevance must pass activations unchanged (their plain gradient would not). */
+export function denseChain(model: Model, rules: ReadonlyMap<string, LrpRule>): ChainLayer[] | string {
+  const chain = chainStructure(model, rules);
+  if (typeof chain === 'string') return chain;
+  for (const node of model.nodes) {
+    if (!(node.op.activation || node.type === 'BatchNorm' || node.type === 'Identity' || node.type === 'Dropout')) continue;
+    const rule = rules.get(node.name);
+    const needsPass = node.op.activation || node.type === 'BatchNorm';
+    if (needsPass ? !rule?.passesThrough : rule && !rule.passesThrough) return `'${layerName(node)}' (${node.type}) does not use the Pass rule`;
+  }
+  return chain.layers;
 }
 
 /**
- * The chain as the fused path takes it, or why it cannot: every Dense layer
- * uses the epsilon or the gamma rule, and every Dense but the last is followed
- * by a ReLU (so inactive units are exactly those with z <= 0).
+ * The chain as the fused path takes it, or why it cannot: every Dense layer's
+ * rule declares a dense form, and every Dense but the last is followed by one
+ * ReLU whose units with z <= 0 get no relevance: the ReLU's own gradient, or
+ * Pass with a next rule that gives zero inputs nothing.
  */
-export function fusedChain(model: Model, layers: readonly ChainLayer[]): ChainDense[] | string {
+export function fusedChain(chain: DenseChainInfo, rules: ReadonlyMap<string, LrpRule>): ChainDense[] | string {
   const out: ChainDense[] = [];
-  const order = model.nodes;
+  const { layers, after } = chain;
   for (let k = 0; k < layers.length; k++) {
     const { node, rule } = layers[k]!;
-    let kind: ChainDense['rule'];
-    if (rule.name === 'epsilon') kind = { kind: 'epsilon', epsilon: rule.params.epsilon ?? 1e-6 };
-    else if (rule.name === 'gamma') kind = { kind: 'gamma', gamma: rule.params.gamma ?? 0.25, stabilizer: rule.params.stabilizer ?? 1e-6 };
-    else return `'${layerName(node)}' uses the ${rule.name} rule`;
+    if (!rule.dense) return `'${layerName(node)}' uses the ${rule.name} rule, which has no dense form`;
     if (k < layers.length - 1) {
-      const at = order.indexOf(node);
-      const between = order.slice(at + 1, order.indexOf(layers[k + 1]!.node));
-      const activations = between.filter((n) => n.type !== 'Identity' && n.type !== 'Dropout');
+      const activations = after[k]!.filter((n) => n.type !== 'Identity' && n.type !== 'Dropout');
       if (activations.length !== 1 || activations[0]!.type !== 'ReLU') return `'${layerName(node)}' is not followed by exactly one ReLU`;
+      const reluRule = rules.get(activations[0]!.name);
+      const zeroed = !reluRule || (reluRule.passesThrough && layers[k + 1]!.rule.zeroForZeroInput);
+      if (!zeroed) return `'${layerName(activations[0]!)}' after '${layerName(node)}' passes relevance to inactive units`;
     }
-    out.push({ weight: node.params.weight!, bias: node.params.bias ?? null, rule: kind });
+    out.push({ weight: node.params.weight!, bias: node.params.bias ?? null, rule: rule.dense });
   }
   return out;
 }
@@ -509,23 +533,39 @@ async function runGeneric(job: Job, selector: RuleSelector, pairBudget: number):
   }
 }
 
+/** The path for the request: 'auto' takes the fastest the model allows. */
+function choosePath(requested: 'auto' | AllTargetsPath, chain: ChainLayer[] | string, fused: ChainDense[] | string): AllTargetsPath {
+  if (requested === 'auto') return typeof fused !== 'string' ? 'fused' : typeof chain !== 'string' ? 'skip-inactive' : 'generic';
+  if (requested === 'fused' && typeof fused === 'string') {
+    const withForms = [...LRP_RULES.values()].filter((d) => d.hasDenseForm).map((d) => d.name);
+    throw new AttributionError(`lrpAllTargets: path 'fused' needs ReLU after every hidden Dense layer and a rule with a dense form (${withForms.join(', ')}) on every Dense layer, but ${fused}; use path 'auto'`);
+  }
+  if ((requested === 'skip-inactive' || requested === 'dense') && typeof chain === 'string') {
+    throw new AttributionError(`lrpAllTargets: path '${requested}' needs a sequential chain of Dense layers and activations with the Pass rule, but ${chain}; use path 'generic' (or 'auto')`);
+  }
+  return requested;
+}
+
 /**
  * The relevance of every input for each of many outputs, per row: the same
  * values as `lrp` with each target in turn (same rules, canonization and
  * output relevance), in one pass per row.
  */
 export async function lrpAllTargets(model: Model, inputs: Tensor, options: LrpAllTargetsOptions = {}): Promise<LrpAllTargetsResult> {
-  checkOptions('lrpAllTargets', options, LRP_ALL_TARGETS_OPTION_NAMES);
+  checkOptions('lrpAllTargets', options, [...ALL_TARGETS_OWN_OPTIONS, ...ruleOptionNames()]);
   if (inputs.rank < 2) throw new AttributionError(`lrpAllTargets: inputs must be [batch, ...features], got shape [${inputs.shape.join(', ')}]`);
-  const scaleSpec = options.outputRelevance ?? 'logit';
-  if (!(scaleSpec instanceof Float32Array) && scaleSpec !== 'logit' && scaleSpec !== 'one') {
-    throw new AttributionError(`lrpAllTargets: outputRelevance must be 'logit', 'one' or a Float32Array, got ${String(scaleSpec)}`);
+  const given = options.outputRelevance;
+  if (given !== undefined && !(given instanceof Float32Array) && given !== 'logit' && given !== 'one') {
+    throw new AttributionError(`lrpAllTargets: outputRelevance must be 'logit', 'one' or a Float32Array, got ${String(given)}`);
   }
   const requested = options.path ?? 'auto';
   if (!['auto', 'fused', 'skip-inactive', 'dense', 'generic'].includes(requested)) throw new AttributionError(`lrpAllTargets: path must be 'auto', 'fused', 'skip-inactive', 'dense' or 'generic', got '${String(requested)}'`);
   const compactionOption = options.compaction ?? 'auto';
   if (!['auto', 'host', 'backend'].includes(compactionOption)) throw new AttributionError(`lrpAllTargets: compaction must be 'auto', 'host' or 'backend', got '${String(compactionOption)}'`);
-  const prepared = prepareLrp(model, { ...options, outputRelevance: scaleSpec === 'one' ? 'one' : 'logit' });
+  const { outputRelevance: _given, ...ruleOptions } = options;
+  const prepared = prepareLrp(model, given === undefined || given instanceof Float32Array ? ruleOptions : { ...ruleOptions, outputRelevance: given });
+  // the composite's own start ('one' for gradient x input) unless told otherwise
+  const scaleSpec = given ?? (prepared.params.outputRelevance as 'logit' | 'one');
   try {
     const m = prepared.model;
     const rows = inputs.shape[0]!;
@@ -542,16 +582,10 @@ export async function lrpAllTargets(model: Model, inputs: Tensor, options: LrpAl
     if (scaleSpec instanceof Float32Array && scaleSpec.length !== rows && scaleSpec.length !== pairs) {
       throw new AttributionError(`lrpAllTargets: outputRelevance has ${scaleSpec.length} values; give one per row (${rows}) or one per (row, target) pair (${pairs})`);
     }
-    const chain = denseChain(m, prepared.rules);
-    const fused = typeof chain === 'string' ? `${chain}` : fusedChain(m, chain);
-    let path: AllTargetsPath;
-    if (requested === 'auto') path = typeof chain === 'string' ? 'generic' : typeof fused !== 'string' ? 'fused' : 'skip-inactive';
-    else {
-      if (requested !== 'generic' && typeof chain === 'string') throw new AttributionError(`lrpAllTargets: path '${requested}' needs a sequential chain of Dense layers and activations with the Pass rule, but ${chain}; use path 'generic' (or 'auto')`);
-      if (requested === 'fused' && typeof fused === 'string') throw new AttributionError(`lrpAllTargets: path 'fused' needs ReLU after every hidden Dense layer and the epsilon or gamma rule on every Dense layer, but ${fused}; use path 'auto'`);
-      path = requested;
-    }
-
+    const structure = chainStructure(m, prepared.rules);
+    const chain = typeof structure === 'string' ? structure : denseChain(m, prepared.rules);
+    const fused = typeof structure === 'string' ? structure : fusedChain(structure, prepared.rules);
+    const path = choosePath(requested, chain, fused);
     const values = options.onRow ? null : new Float32Array(pairs * perRow);
     const job: Job = {
       model: m, inputs, rows, perRow, width, targets, offsets,

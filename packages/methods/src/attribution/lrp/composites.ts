@@ -46,6 +46,8 @@ export interface Composite {
   name: string;
   description: string;
   entries: readonly CompositeEntry[];
+  /** The output relevance this composite starts from unless told otherwise (default 'logit'). */
+  outputRelevance?: 'logit' | 'one';
 }
 
 /** Zennit's layer_map_base: activations pass relevance through, average pools and sums normalise. */
@@ -59,7 +61,7 @@ const BASE: readonly CompositeEntry[] = [
 /** Transformer layers shared by AttnLRP and CP-LRP. */
 const TRANSFORMER: readonly CompositeEntry[] = [{ match: { kind: 'layernorm' }, rule: 'layernorm' }];
 
-export const COMPOSITES: ReadonlyMap<string, Composite> = new Map(
+const composites = new Map<string, Composite>(
   ([
     {
       name: 'epsilon-plus',
@@ -104,16 +106,44 @@ export const COMPOSITES: ReadonlyMap<string, Composite> = new Map(
   ] satisfies Composite[]).map((c) => [c.name, c]),
 );
 
+/** Every composite by name (the stock ones and those registered since). */
+export const COMPOSITES: ReadonlyMap<string, Composite> = composites;
+
+/** Add a composite (plain data: entries mapping layers to registered rules). Taken names throw unless `replace` is set. */
+export function registerComposite(composite: Composite, options: { replace?: boolean } = {}): void {
+  if (composites.has(composite.name) && !options.replace) throw new AttributionError(`registerComposite: a composite named '${composite.name}' exists; pass { replace: true } to replace it`);
+  if (LRP_RULES.has(composite.name)) throw new AttributionError(`registerComposite: '${composite.name}' names a rule; composites and rules share --rule, so their names must differ`);
+  for (const e of composite.entries) ruleDefinition(e.rule);
+  composites.set(composite.name, composite);
+}
+
+/** What a rule selection names: a composite, one rule everywhere, or rules per layer. */
+export type RuleSelection = { composite: string } | { rule: string } | { layerRules: Record<string, string> };
+
+/**
+ * One text for `explain --rule` and `study --rule`: a composite name
+ * ('epsilon-plus-flat'), a rule name for every Dense/Conv2d ('gamma'), or
+ * rules per layer ('fc1=zbox,fc2=gamma').
+ */
+export function parseRuleSelection(text: string): RuleSelection {
+  if (text.includes('=')) return { layerRules: parseLayerRules(text) };
+  if (composites.has(text)) return { composite: text };
+  if (!LRP_RULES.has(text)) throw new AttributionError(`unknown LRP rule '${text}'; rules: ${[...LRP_RULES.keys()].join(', ')}; composites: ${[...composites.keys()].join(', ')}; or per layer: fc1=zbox,fc2=gamma`);
+  return { rule: text };
+}
+
 /** One rule on every Dense and Conv2d (output layer included), Pass on activations, Norm on average pools and sums. */
 export function everywhereComposite(rule: string): Composite {
   const d = ruleDefinition(rule);
+  // a rule may say what it means on a whole model (gradient-x-input: the input only at the first layer)
+  if (d.everywhere) return d.everywhere;
   return { name: `${d.name}-everywhere`, description: `${d.name} on every Dense and Conv2d`, entries: [...BASE, { match: { kind: 'linear' }, rule: d.name }] };
 }
 
 /** A composite by name; unknown names throw listing the valid ones. */
 export function compositeByName(name: string): Composite {
-  const c = COMPOSITES.get(name);
-  if (!c) throw new AttributionError(`unknown LRP composite '${name}'; composites: ${[...COMPOSITES.keys()].join(', ')} (or give one rule for every layer with --rule: ${[...LRP_RULES.keys()].join(', ')})`);
+  const c = composites.get(name);
+  if (!c) throw new AttributionError(`unknown LRP composite '${name}'; composites: ${[...composites.keys()].join(', ')} (or give one rule for every layer with --rule: ${[...LRP_RULES.keys()].join(', ')})`);
   return c;
 }
 

@@ -1,9 +1,10 @@
 /**
- * The fused all-targets path for Dense/ReLU chains whose Dense layers use the
- * epsilon or the (generalised) gamma rule, and gradient x input on the same
- * structure. Every rule here is, for a fixed forward pass,
+ * The fused all-targets path for Dense/ReLU chains whose Dense layers use a
+ * rule that declares its dense form (`DenseForm`: epsilon, gamma, the plain
+ * gradient and x ⊙ gradient among the stock rules). Every such rule is, for
+ * a fixed forward pass,
  *
- *   R_in[i] = x_i * sum_j M[j, i] * R_out[j] / den_j
+ *   R_in[i] = (x_i or 1) * sum_j M[j, i] * R_out[j] / den_j
  *
  * with M the (rule-modified) weight and den the rule's stabilised
  * denominator, and only units with a non-zero input (after a ReLU: the active
@@ -13,31 +14,29 @@
  * the gather, the scaling by 1/den and by x, and the product happen in the
  * kernel; relevance stays on the device from the output layer to the input.
  *
- * Generalised gamma (Zennit's Gamma): for z_j > 0 the positive contributions
- * are amplified, M = W + gamma W+ for x_i > 0 and W + gamma W- for x_i < 0,
- * den = (W + gamma W+) x+ + (W + gamma W-) x- + (b + gamma b+); for z_j < 0 the
- * roles swap; z_j = 0 gets no relevance. Both modified weights sit in one
- * stacked matrix [W + gamma W+; W + gamma W-], and a row index picks one.
+ * A 'signed' form (the generalised gamma rule) has two matrices, up(W) and
+ * down(W): for z_j > 0, M = up(W) for x_i > 0 and down(W) for x_i < 0 and
+ * den = up(W) x+ + down(W) x- + up(b); for z_j < 0 the roles swap; z_j = 0
+ * gets no relevance. Both sit in one stacked matrix [up(W); down(W)], and a
+ * row index picks one. This module knows no rule by name: it reads the form.
  */
 import type { Backend, Tensor } from '@relevance/core-wasm';
 import { readFloat } from '../common.js';
-
-export type ChainRule =
-  | { kind: 'epsilon'; epsilon: number }
-  | { kind: 'gamma'; gamma: number; stabilizer: number }
-  | { kind: 'gradient-x-input' };
+import type { DenseForm } from './rules/declare.js';
 
 export interface ChainDense {
   /** [out, in] */
   weight: Tensor;
   bias: Tensor | null;
-  rule: ChainRule;
+  /** The layer's rule as its dense form. */
+  rule: DenseForm;
 }
 
 export interface FusedChainOptions {
   /**
    * Output relevance of each (row, target): given the row's outputs and its
-   * targets. Default: the target's output value (LRP) or 1 (gradient x input).
+   * targets. Default: the target's output value, or 1 when the last layer's
+   * form is the plain gradient (no denominator).
    */
   outputRelevance?: (row: number, outputs: Float32Array, targets: Int32Array) => Float32Array;
   /** Rows per batch (memory: rows x targets x hidden floats per layer). */
@@ -49,13 +48,15 @@ export interface FusedChainOptions {
 interface PreparedLayer {
   out: number;
   in: number;
-  rule: ChainRule;
-  /** The matrix the kernel gathers from: W, or [W + gW+; W + gW-] for gamma. */
+  form: DenseForm;
+  /** Keep negative inputs apart (a signed form: they take the other half of the stacked matrix). */
+  split: boolean;
+  /** The matrix the kernel gathers from: W, or [up(W); down(W)] for a signed form. */
   matrix: Tensor;
-  /** Gamma: bias + gamma b+ and bias + gamma b- (host). */
+  /** Signed: up(b) and down(b) (host). */
   biasPositive: Float32Array | null;
   biasNegative: Float32Array | null;
-  /** Gamma: W + gW+ and W + gW- as tensors for the denominators. */
+  /** Signed: up(W) and down(W) as tensors for the denominators. */
   positive: Tensor | null;
   negative: Tensor | null;
 }
@@ -64,26 +65,38 @@ function stabilize(v: number, s: number): number {
   return v + s * (v >= 0 ? 1 : -1);
 }
 
+/** A bias under a modifier, on the host (the modifier's own host form where it has one). */
+async function modifiedBias(be: Backend, bias: Tensor | null, out: number, m: DenseForm['up']): Promise<Float32Array> {
+  if (!bias) return new Float32Array(out);
+  if (!m) return readFloat(bias);
+  if (m.host) {
+    const host = m.host;
+    return (await readFloat(bias)).map((v) => host(v));
+  }
+  const t = be.scope(() => m(be, bias));
+  try {
+    return await readFloat(t);
+  } finally {
+    t.dispose();
+  }
+}
+
 async function prepare(be: Backend, layers: readonly ChainDense[]): Promise<PreparedLayer[]> {
   const out: PreparedLayer[] = [];
   for (const l of layers) {
     const [o, i] = l.weight.shape as [number, number];
-    if (l.rule.kind !== 'gamma') {
-      out.push({ out: o, in: i, rule: l.rule, matrix: l.weight, biasPositive: null, biasNegative: null, positive: null, negative: null });
+    const form = l.rule;
+    if (form.denominator !== 'signed') {
+      out.push({ out: o, in: i, form, split: false, matrix: l.weight, biasPositive: null, biasNegative: null, positive: null, negative: null });
       continue;
     }
-    const g = l.rule.gamma;
-    const positive = be.scope(() => be.add(l.weight, be.scale(be.positive(l.weight), g)));
-    const negative = be.scope(() => be.add(l.weight, be.scale(be.negative(l.weight), g)));
+    const up = form.up, down = form.down ?? form.up;
+    const positive = up ? be.scope(() => up(be, l.weight)) : be.reshape(l.weight, l.weight.shape);
+    const negative = down ? be.scope(() => down(be, l.weight)) : be.reshape(l.weight, l.weight.shape);
     const matrix = be.concat([positive, negative], 0);
-    let biasPositive = new Float32Array(o);
-    let biasNegative = new Float32Array(o);
-    if (l.bias) {
-      const b = await readFloat(l.bias);
-      biasPositive = b.map((v) => v + g * Math.max(v, 0));
-      biasNegative = b.map((v) => v + g * Math.min(v, 0));
-    }
-    out.push({ out: o, in: i, rule: l.rule, matrix, biasPositive, biasNegative, positive, negative });
+    const biasPositive = await modifiedBias(be, l.bias, o, up);
+    const biasNegative = await modifiedBias(be, l.bias, o, down);
+    out.push({ out: o, in: i, form, split: true, matrix, biasPositive, biasNegative, positive, negative });
   }
   return out;
 }
@@ -110,7 +123,7 @@ interface LayerState {
   input: Float32Array;
   /** Pre-activation [n, out] (host). */
   z: Float32Array;
-  /** Gamma: modified pre-activations for the z > 0 branch and the z < 0 branch (host), without bias. */
+  /** Signed forms: modified pre-activations for the z > 0 branch and the z < 0 branch (host), without bias. */
   zPositive: Float32Array | null;
   zNegative: Float32Array | null;
 }
@@ -126,11 +139,11 @@ async function forward(be: Backend, layers: PreparedLayer[], weights: readonly C
       const z = affine(be, a, weights[k]!.weight, weights[k]!.bias);
       let zPositive: Float32Array | null = null;
       let zNegative: Float32Array | null = null;
-      if (l.rule.kind === 'gamma') {
+      if (l.split) {
         const signed = k === 0; // after a ReLU inputs are never negative
         const xp = signed ? be.positive(a) : a;
         const xn = signed ? be.negative(a) : null;
-        // z > 0 branch: (W + gW+) x+ + (W + gW-) x-
+        // z > 0 branch: up(W) x+ + down(W) x-
         let zp = be.gemm(xp, l.positive!, { transB: true });
         if (xn) zp = be.add(zp, be.gemm(xn, l.negative!, { transB: true }));
         zPositive = await readFloat(zp);
@@ -181,159 +194,191 @@ export async function fusedChainRelevance(be: Backend, chain: readonly ChainDens
   return outputs;
 }
 
+/** 1/den of target t at the output layer and the row of the stacked matrix it reads (signed forms: by the sign of z). */
+function outputFactor(l: PreparedLayer, state: LayerState, b: number, t: number): { factor: number; row: number } {
+  const f = l.form;
+  const at = b * l.out + t;
+  const zt = state.z[at]!;
+  if (f.denominator === 'output') return { factor: 1 / stabilize(zt, f.stabilizer), row: t };
+  if (f.denominator === 'none') return { factor: 1, row: t };
+  if (zt > 0) return { factor: 1 / stabilize(state.zPositive![at]! + l.biasPositive![t]!, f.stabilizer), row: t };
+  if (zt < 0) return { factor: 1 / stabilize(state.zNegative![at]! + l.biasNegative![t]!, f.stabilizer), row: l.out + t };
+  return { factor: 0, row: t };
+}
+
+interface Seed {
+  /** One diagonal [T, T] block per row: output relevance / den. */
+  values: Float32Array;
+  aOffsets: number[];
+  /** Per row: the rows of the output layer's matrix its targets read. */
+  diagRows: number[][];
+}
+
+/** Output relevance per (row, target), divided by the target's denominator. */
+function seedBatch(last: PreparedLayer, state: LayerState, n: number, r0: number, targets: readonly Int32Array[], options: FusedChainOptions): Seed {
+  const counts = Array.from({ length: n }, (_, b) => targets[r0 + b]!.length);
+  const values = new Float32Array(counts.reduce((s, c) => s + c * c, 0));
+  const aOffsets: number[] = [];
+  const diagRows: number[][] = [];
+  let at = 0;
+  for (let b = 0; b < n; b++) {
+    const list = targets[r0 + b]!;
+    const T = list.length;
+    const z = state.z.subarray(b * last.out, (b + 1) * last.out);
+    const scale = options.outputRelevance ? options.outputRelevance(r0 + b, z, list) : last.form.denominator === 'none' ? new Float32Array(T).fill(1) : Float32Array.from(list, (t) => z[t]!);
+    const rowsUsed: number[] = [];
+    for (let tau = 0; tau < T; tau++) {
+      const { factor, row } = outputFactor(last, state, b, list[tau]!);
+      values[at + tau * T + tau] = scale[tau]! * factor;
+      rowsUsed.push(row);
+    }
+    aOffsets.push(at);
+    diagRows.push(rowsUsed);
+    at += T * T;
+  }
+  return { values, aOffsets, diagRows };
+}
+
+type Entry = { m: number; k: number; n: number; aOffset: number; rowsOffset: number; colsOffset: number };
+
+/** The gathered product's index lists of one layer for every row of the batch. */
+interface LayerPlan {
+  rowIdx: Int32Array;
+  rowScale: Float32Array;
+  colIdx: Int32Array;
+  colScale: Float32Array;
+  nRows: number;
+  nCols: number;
+  entries: Entry[];
+  /** Per row: the input columns of its blocks (negative inputs apart for signed forms). */
+  colLists: Array<{ positive: Int32Array; negative: Int32Array }>;
+}
+
+function planLayer(l: PreparedLayer, state: LayerState, isLast: boolean, counts: readonly number[], aOffsets: readonly number[], diagRows: readonly number[][]): LayerPlan {
+  const n = counts.length;
+  // upper bounds: every row keeps at most all output units (twice for the signed split) and all inputs
+  const rowCap = n * Math.max(l.out, ...counts) * 2;
+  const rowIdx = new Int32Array(rowCap), rowScale = new Float32Array(rowCap);
+  const colIdx = new Int32Array(n * l.in), colScale = new Float32Array(n * l.in);
+  const entries: Entry[] = [];
+  const colLists: LayerPlan['colLists'] = [];
+  // hot loops: the form's fields in locals
+  const { denominator, stabilizer, byInput } = l.form;
+  const { split, out, in: width } = l;
+  const { z, zPositive, input } = state;
+  const biasPositive = l.biasPositive;
+  let nRows = 0;
+  let nCols = 0;
+  for (let b = 0; b < n; b++) {
+    const T = counts[b]!;
+    const inBase = b * width;
+    const outBase = b * out;
+    // rows: the layer's output units that carry relevance, with 1/den
+    const rowsStart = nRows;
+    if (isLast) {
+      for (const r of diagRows[b]!) {
+        rowIdx[nRows] = r;
+        rowScale[nRows++] = 1;
+      }
+    } else {
+      for (let j = 0; j < out; j++) {
+        const zj = z[outBase + j]!;
+        if (!(zj > 0)) continue; // inactive after the ReLU: no relevance
+        rowIdx[nRows] = j;
+        rowScale[nRows++] = denominator === 'output' ? 1 / stabilize(zj, stabilizer) : denominator === 'signed' ? 1 / stabilize(zPositive![outBase + j]! + biasPositive![j]!, stabilizer) : 1;
+      }
+    }
+    const kRows = nRows - rowsStart;
+    const aOffset = aOffsets[b]!;
+    // columns: inputs that are non-zero, in order; a signed form keeps negative inputs apart
+    const colsStart = nCols;
+    let negatives = 0;
+    for (let i = 0; i < width; i++) {
+      const v = input[inBase + i]!;
+      if (v > 0 || (v < 0 && !split)) {
+        colIdx[nCols] = i;
+        colScale[nCols++] = byInput ? v : 1;
+      } else if (v < 0) negatives++;
+    }
+    const positive = colIdx.slice(colsStart, nCols);
+    entries.push({ m: T, k: kRows, n: nCols - colsStart, aOffset, rowsOffset: rowsStart, colsOffset: colsStart });
+    if (negatives === 0) {
+      colLists.push({ positive, negative: new Int32Array(0) });
+      continue;
+    }
+    // negative inputs of a signed form (first layer only): the same rows, each taken from the other half
+    const swappedStart = nRows;
+    for (let q = 0; q < kRows; q++) {
+      const r = rowIdx[rowsStart + q]!;
+      rowIdx[nRows] = r >= out ? r - out : r + out;
+      rowScale[nRows++] = rowScale[rowsStart + q]!;
+    }
+    const negStart = nCols;
+    for (let i = 0; i < width; i++) {
+      const v = input[inBase + i]!;
+      if (v < 0) {
+        colIdx[nCols] = i;
+        colScale[nCols++] = byInput ? v : 1;
+      }
+    }
+    colLists.push({ positive, negative: colIdx.slice(negStart, nCols) });
+    entries.push({ m: T, k: kRows, n: nCols - negStart, aOffset, rowsOffset: swappedStart, colsOffset: negStart });
+  }
+  return { rowIdx, rowScale, colIdx, colScale, nRows, nCols, entries, colLists };
+}
+
+function gatheredProduct(be: Backend, a: Tensor, l: PreparedLayer, p: LayerPlan): { out: Tensor; offsets: Int32Array } {
+  const rowsT = be.tensor(p.rowIdx.subarray(0, Math.max(p.nRows, 1)));
+  const rowScaleT = be.tensor(p.rowScale.subarray(0, Math.max(p.nRows, 1)));
+  const colsT = be.tensor(p.colIdx.subarray(0, Math.max(p.nCols, 1)));
+  const colScaleT = be.tensor(p.colScale.subarray(0, Math.max(p.nCols, 1)));
+  try {
+    return be.gatheredGemm(a, l.matrix, rowsT, rowScaleT, colsT, colScaleT, p.entries);
+  } finally {
+    rowsT.dispose();
+    rowScaleT.dispose();
+    colsT.dispose();
+    colScaleT.dispose();
+    a.dispose();
+  }
+}
+
+/** The input layer reached: scatter each row's compact blocks into [T, in]. */
+async function scatterRows(a: Tensor, offsets: Int32Array, l: PreparedLayer, p: LayerPlan, counts: readonly number[], r0: number, targets: readonly Int32Array[], options: FusedChainOptions): Promise<void> {
+  const values = await readFloat(a);
+  let e = 0;
+  for (let b = 0; b < counts.length; b++) {
+    const T = counts[b]!;
+    const dense = new Float32Array(T * l.in);
+    const lists = p.colLists[b]!;
+    const groups = lists.negative.length > 0 ? [lists.positive, lists.negative] : [lists.positive];
+    for (const cols of groups) {
+      const base = offsets[e++]!;
+      // + 0 turns the -0 of (no relevance) x (negative input) into +0
+      for (let tau = 0; tau < T; tau++) for (let c = 0; c < cols.length; c++) dense[tau * l.in + cols[c]!] = values[base + tau * cols.length + c]! + 0;
+    }
+    await options.onRow(r0 + b, dense, targets[r0 + b]!);
+  }
+}
+
 async function runBatch(be: Backend, layers: PreparedLayer[], chain: readonly ChainDense[], x: Tensor, r0: number, targets: readonly Int32Array[], outputs: Float32Array, options: FusedChainOptions): Promise<void> {
   const n = x.shape[0]!;
   const states = await forward(be, layers, chain, x);
   const L = layers.length;
   const last = layers[L - 1]!;
   outputs.set(states[L - 1]!.z, r0 * last.out);
-  // ---- output relevance per (row, target), divided by the target's denominator
   const counts = Array.from({ length: n }, (_, b) => targets[r0 + b]!.length);
-  let seeded = new Float32Array(counts.reduce((s, c) => s + c * c, 0)); // one diagonal [T, T] block per row
-  let aOffsets: number[] = [];
-  const diagRows: number[][] = [];
-  {
-    let at = 0;
-    for (let b = 0; b < n; b++) {
-      const list = targets[r0 + b]!;
-      const T = list.length;
-      const z = states[L - 1]!.z.subarray(b * last.out, (b + 1) * last.out);
-      const scale = options.outputRelevance ? options.outputRelevance(r0 + b, z, list) : last.rule.kind === 'gradient-x-input' ? new Float32Array(T).fill(1) : Float32Array.from(list, (t) => z[t]!);
-      const rowsUsed: number[] = [];
-      for (let tau = 0; tau < T; tau++) {
-        const t = list[tau]!;
-        const zt = z[t]!;
-        let factor: number;
-        let row = t;
-        if (last.rule.kind === 'epsilon') factor = 1 / stabilize(zt, last.rule.epsilon);
-        else if (last.rule.kind === 'gradient-x-input') factor = 1;
-        else if (zt > 0) factor = 1 / stabilize(states[L - 1]!.zPositive![b * last.out + t]! + last.biasPositive![t]!, last.rule.stabilizer);
-        else if (zt < 0) {
-          factor = 1 / stabilize(states[L - 1]!.zNegative![b * last.out + t]! + last.biasNegative![t]!, last.rule.stabilizer);
-          row = last.out + t;
-        } else factor = 0;
-        seeded[at + tau * T + tau] = scale[tau]! * factor;
-        rowsUsed.push(row);
-      }
-      aOffsets.push(at);
-      diagRows.push(rowsUsed);
-      at += T * T;
-    }
-  }
-  let a = be.tensor(seeded);
-  seeded = new Float32Array(0);
-  // ---- backwards through the layers
+  const seed = seedBatch(last, states[L - 1]!, n, r0, targets, options);
+  let aOffsets = seed.aOffsets;
+  let a = be.tensor(seed.values);
   try {
     for (let k = L - 1; k >= 0; k--) {
-      const l = layers[k]!;
-      const state = states[k]!;
-      // upper bounds: every row keeps at most all output units (twice for the gamma split) and all inputs
-      const rowCap = n * Math.max(l.out, ...counts) * 2;
-      const rowIdx = new Int32Array(rowCap);
-      const rowScale = new Float32Array(rowCap);
-      const colIdx = new Int32Array(n * l.in);
-      const colScale = new Float32Array(n * l.in);
-      let nRows = 0;
-      let nCols = 0;
-      const entries: Array<{ m: number; k: number; n: number; aOffset: number; rowsOffset: number; colsOffset: number }> = [];
-      const colLists: Array<{ positive: Int32Array; negative: Int32Array }> = [];
-      const gradientHidden = l.rule.kind === 'gradient-x-input' && k > 0;
-      const split = l.rule.kind === 'gamma';
-      for (let b = 0; b < n; b++) {
-        const T = counts[b]!;
-        const inBase = b * l.in;
-        const outBase = b * l.out;
-        // rows: the layer's output units that carry relevance, with 1/den
-        const rowsStart = nRows;
-        if (k === L - 1) {
-          for (const r of diagRows[b]!) {
-            rowIdx[nRows] = r;
-            rowScale[nRows++] = 1;
-          }
-        } else {
-          const z = state.z;
-          for (let j = 0; j < l.out; j++) {
-            const zj = z[outBase + j]!;
-            if (!(zj > 0)) continue; // inactive after the ReLU: no relevance
-            rowIdx[nRows] = j;
-            if (l.rule.kind === 'epsilon') rowScale[nRows] = 1 / stabilize(zj, l.rule.epsilon);
-            else if (l.rule.kind === 'gamma') rowScale[nRows] = 1 / stabilize(state.zPositive![outBase + j]! + l.biasPositive![j]!, l.rule.stabilizer);
-            else rowScale[nRows] = 1;
-            nRows++;
-          }
-        }
-        const kRows = nRows - rowsStart;
-        const aOffset = aOffsets[b]!;
-        // columns: inputs that are non-zero, in order; gamma keeps negative inputs apart (they select the other half of the stacked matrix)
-        const input = state.input;
-        const colsStart = nCols;
-        let negatives = 0;
-        for (let i = 0; i < l.in; i++) {
-          const v = input[inBase + i]!;
-          if (v > 0 || (v < 0 && !split)) {
-            colIdx[nCols] = i;
-            colScale[nCols++] = gradientHidden ? 1 : v;
-          } else if (v < 0) negatives++;
-        }
-        const positive = colIdx.slice(colsStart, nCols);
-        entries.push({ m: T, k: kRows, n: nCols - colsStart, aOffset, rowsOffset: rowsStart, colsOffset: colsStart });
-        if (negatives === 0) {
-          colLists.push({ positive, negative: new Int32Array(0) });
-          continue;
-        }
-        // gamma with negative inputs (first layer only): the same rows, each taken from the other half
-        const swappedStart = nRows;
-        for (let q = 0; q < kRows; q++) {
-          const r = rowIdx[rowsStart + q]!;
-          rowIdx[nRows] = r >= l.out ? r - l.out : r + l.out;
-          rowScale[nRows++] = rowScale[rowsStart + q]!;
-        }
-        const negStart = nCols;
-        for (let i = 0; i < l.in; i++) {
-          const v = input[inBase + i]!;
-          if (v < 0) {
-            colIdx[nCols] = i;
-            colScale[nCols++] = v;
-          }
-        }
-        colLists.push({ positive, negative: colIdx.slice(negStart, nCols) });
-        entries.push({ m: T, k: kRows, n: nCols - negStart, aOffset, rowsOffset: swappedStart, colsOffset: negStart });
-      }
-      const rowsT = be.tensor(rowIdx.subarray(0, Math.max(nRows, 1)));
-      const rowScaleT = be.tensor(rowScale.subarray(0, Math.max(nRows, 1)));
-      const colsT = be.tensor(colIdx.subarray(0, Math.max(nCols, 1)));
-      const colScaleT = be.tensor(colScale.subarray(0, Math.max(nCols, 1)));
-      let result: { out: Tensor; offsets: Int32Array };
-      try {
-        result = be.gatheredGemm(a, l.matrix, rowsT, rowScaleT, colsT, colScaleT, entries);
-      } finally {
-        rowsT.dispose();
-        rowScaleT.dispose();
-        colsT.dispose();
-        colScaleT.dispose();
-        a.dispose();
-      }
+      const plan = planLayer(layers[k]!, states[k]!, k === L - 1, counts, aOffsets, seed.diagRows);
+      const result = gatheredProduct(be, a, layers[k]!, plan);
       a = result.out;
-      if (k > 0) {
-        // the next layer reads each row's [T, active] block where this one wrote it
-        aOffsets = Array.from({ length: n }, (_, b) => result.offsets[b]!);
-        continue;
-      }
-      // ---- input layer reached: scatter each row's compact blocks into [T, in]
-      const values = await readFloat(a);
-      let e = 0;
-      for (let b = 0; b < n; b++) {
-        const T = counts[b]!;
-        const dense = new Float32Array(T * l.in);
-        const lists = colLists[b]!;
-        const groups = lists.negative.length > 0 ? [lists.positive, lists.negative] : [lists.positive];
-        for (const cols of groups) {
-          const base = result.offsets[e++]!;
-          // + 0 turns the -0 of (no relevance) x (negative input) into +0
-          for (let tau = 0; tau < T; tau++) for (let c = 0; c < cols.length; c++) dense[tau * l.in + cols[c]!] = values[base + tau * cols.length + c]! + 0;
-        }
-        await options.onRow(r0 + b, dense, targets[r0 + b]!);
-      }
+      // the next layer reads each row's [T, active] block where this one wrote it
+      if (k > 0) aOffsets = Array.from({ length: n }, (_, b) => result.offsets[b]!);
+      else await scatterRows(a, result.offsets, layers[k]!, plan, counts, r0, targets, options);
     }
   } finally {
     if (!a.isDisposed) a.dispose();

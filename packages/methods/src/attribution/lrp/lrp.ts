@@ -19,14 +19,14 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { batches, checkOptions, completeness, pick, resolveTargets, sliceRows, targetGradient } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions } from '../types.js';
-import { prepareLrp, RULE_OPTION_NAMES, type LrpRuleOptions } from './settings.js';
+import { prepareLrp, RULE_OPTION_NAMES, ruleOptionNames, type LrpRuleOptions } from './settings.js';
 
 export interface LrpOptions extends CommonOptions, LrpRuleOptions {}
 
 export const LRP_OPTION_NAMES: readonly string[] = ['target', 'batchSize', ...RULE_OPTION_NAMES];
 
 export async function lrp(model: Model, inputs: Tensor, options: LrpOptions = {}): Promise<Attribution> {
-  checkOptions('lrp', options, LRP_OPTION_NAMES);
+  checkOptions('lrp', options, ['target', 'batchSize', ...ruleOptionNames()]);
   if (inputs.rank < 2) throw new AttributionError(`lrp: inputs must be [batch, ...features], got shape [${inputs.shape.join(', ')}]`);
   const prepared = prepareLrp(model, options);
   try {

@@ -6,8 +6,8 @@
 import type { BackwardRule, Model, Node } from '../../model/model.js';
 import { mergeBatchNorm } from '../../model/canonize.js';
 import { AttributionError } from '../types.js';
-import { compositeByName, everywhereComposite, parseLayerRules, resolveRules, type Composite } from './composites.js';
-import { ruleDefinition, type LrpRule, type RuleParameters } from './rules/index.js';
+import { compositeByName, everywhereComposite, parseLayerRules, parseRuleSelection, resolveRules, type Composite } from './composites.js';
+import { LRP_RULES, ruleDefinition, ruleParameters, type LrpRule, type RuleDefinition, type RuleParameters } from './rules/index.js';
 
 /** Used when none of composite, rule and layerRules is given. */
 export const DEFAULT_COMPOSITE = 'epsilon-plus-flat';
@@ -30,7 +30,13 @@ export interface LrpRuleOptions extends RuleParameters {
   canonize?: boolean;
 }
 
-export const RULE_OPTION_NAMES = ['composite', 'rule', 'layerRules', 'epsilon', 'stabilizer', 'gamma', 'alpha', 'beta', 'low', 'high', 'outputRelevance', 'canonize'] as const;
+/** The option names of the rule settings: the selection, every registered rule's parameters, and the rest. */
+export function ruleOptionNames(): string[] {
+  return ['composite', 'rule', 'layerRules', ...ruleParameters().keys(), 'outputRelevance', 'canonize'];
+}
+
+/** The option names with the stock rules (see `ruleOptionNames` for rules registered later). */
+export const RULE_OPTION_NAMES: readonly string[] = ruleOptionNames();
 
 export interface PreparedLrp {
   /** The canonized model (the input model when nothing was merged). */
@@ -50,21 +56,48 @@ function layerRulesOf(options: LrpRuleOptions): Record<string, string> | null {
   return { ...lr };
 }
 
-export function prepareLrp(model: Model, options: LrpRuleOptions): PreparedLrp {
-  if (options.composite !== undefined && options.rule !== undefined) {
+/** The composite the options choose: composite, rule (a rule, a composite or a per-layer map), or layerRules alone. */
+function compositeOf(options: LrpRuleOptions, layerRules: Record<string, string> | null): Composite | null {
+  if (typeof options.composite === 'object') return options.composite;
+  if (options.composite !== undefined) return compositeByName(options.composite);
+  if (options.rule === undefined) return layerRules ? null : compositeByName(DEFAULT_COMPOSITE);
+  const d = ruleDefinition(options.rule);
+  const onDense = (r: RuleDefinition): boolean => r.appliesTo?.(DENSE_PROBE) ?? true;
+  if (!onDense(d)) {
+    const weighted = [...LRP_RULES.values()].filter(onDense).map((r) => r.name);
+    throw new AttributionError(`lrp: rule '${d.name}' is not a rule for Dense/Conv2d layers; choose one of ${weighted.join(', ')}`);
+  }
+  return everywhereComposite(d.name);
+}
+
+/** A Dense layer as rules see it, to ask a rule whether it sits on Dense layers. */
+const DENSE_PROBE = { name: 'probe', type: 'Dense', inputs: ['x'], outputs: ['y'], op: { linear: true }, params: { weight: {} } } as unknown as Node;
+
+/** `rule` may name a composite or give rules per layer (the one text `--rule` takes); fold that into the options. */
+function normalizeSelection(options: LrpRuleOptions): LrpRuleOptions {
+  if (options.rule === undefined || LRP_RULES.has(options.rule)) return options;
+  const sel = parseRuleSelection(options.rule);
+  const { rule: _rule, ...rest } = options;
+  if ('composite' in sel) {
+    if (options.composite !== undefined) throw new AttributionError("lrp: give either 'composite' or 'rule' (one rule everywhere), not both; use 'layerRules' to override single layers");
+    return { ...rest, composite: sel.composite };
+  }
+  if ('layerRules' in sel) {
+    if (options.layerRules !== undefined) throw new AttributionError("lrp: rules per layer given twice (in 'rule' and in 'layerRules')");
+    return { ...rest, layerRules: sel.layerRules };
+  }
+  return options;
+}
+
+export function prepareLrp(model: Model, given: LrpRuleOptions): PreparedLrp {
+  if (given.composite !== undefined && given.rule !== undefined && LRP_RULES.has(given.rule)) {
     throw new AttributionError("lrp: give either 'composite' or 'rule' (one rule everywhere), not both; use 'layerRules' to override single layers");
   }
-  const outputRelevance = options.outputRelevance ?? 'logit';
-  if (outputRelevance !== 'logit' && outputRelevance !== 'one') throw new AttributionError(`lrp: outputRelevance must be 'logit' or 'one', got '${String(outputRelevance)}'`);
+  const options = normalizeSelection(given);
   const layerRules = layerRulesOf(options);
-  let composite: Composite | null;
-  if (typeof options.composite === 'object') composite = options.composite;
-  else if (options.composite !== undefined) composite = compositeByName(options.composite);
-  else if (options.rule !== undefined) {
-    const d = ruleDefinition(options.rule);
-    if (d.name === 'pass' || d.name === 'norm') throw new AttributionError(`lrp: rule '${d.name}' is not a rule for Dense/Conv2d layers; choose one of epsilon, zplus, alpha-beta, gamma, zbox, wsquare, flat`);
-    composite = everywhereComposite(d.name);
-  } else composite = layerRules ? null : compositeByName(DEFAULT_COMPOSITE);
+  const composite = compositeOf(options, layerRules);
+  const outputRelevance = options.outputRelevance ?? composite?.outputRelevance ?? 'logit';
+  if (outputRelevance !== 'logit' && outputRelevance !== 'one') throw new AttributionError(`lrp: outputRelevance must be 'logit' or 'one', got '${String(outputRelevance)}'`);
 
   const canonize = options.canonize ?? true;
   let canon = model;
@@ -75,8 +108,10 @@ export function prepareLrp(model: Model, options: LrpRuleOptions): PreparedLrp {
     for (const m of r.report.merged) merged.set(m.batchNorm, m.into);
   }
   try {
-    const ruleParams: RuleParameters = {};
-    for (const k of ['epsilon', 'stabilizer', 'gamma', 'alpha', 'beta', 'low', 'high'] as const) if (options[k] !== undefined) ruleParams[k] = options[k];
+    const parameters = ruleParameters();
+    const given = options as Record<string, unknown>;
+    const ruleParams: Record<string, number> = {};
+    for (const k of parameters.keys()) if (given[k] !== undefined) ruleParams[k] = given[k] as number;
     const resolved = resolveRules(canon, composite, layerRules, ruleParams, merged);
     const byNode = resolved.byNode;
     return {
@@ -87,13 +122,7 @@ export function prepareLrp(model: Model, options: LrpRuleOptions): PreparedLrp {
         composite: composite?.name ?? null,
         rule: options.rule ?? null,
         layerRules: layerRules ?? null,
-        epsilon: options.epsilon ?? 1e-6,
-        stabilizer: options.stabilizer ?? 1e-6,
-        gamma: options.gamma ?? 0.25,
-        alpha: options.alpha ?? 2,
-        beta: options.beta ?? 1,
-        low: options.low ?? null,
-        high: options.high ?? null,
+        ...Object.fromEntries([...parameters].map(([k, p]) => [k, (given[k] as number | undefined) ?? p.default ?? null])),
         outputRelevance,
         canonize,
         mergedBatchNorm: Object.fromEntries(merged),

@@ -9,10 +9,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import type { Attribution, CommonOptions } from '../types.js';
-import {
-  describeValue, evaluateCopies, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups, chunkRows,
-  spreadToElements, targetParam, type Baseline, type FeatureMask,
-} from './shared.js';
+import { evaluateCopies, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups, chunkRows, spreadToElements, type Baseline, type FeatureMask, sharedParams } from './shared.js';
 
 export interface FeatureAblationOptions extends CommonOptions {
   /** Replacement value: a number or a tensor broadcastable to the input (default 0). */
@@ -53,7 +50,7 @@ export async function featureAblation(model: Model, inputs: Tensor, options: Fea
   }
   return {
     method: METHOD,
-    params: { target: targetParam(options.target), baseline: describeValue(options.baseline ?? 0), groups: options.groups === undefined ? 'each element' : describeValue(options.groups), batchSize },
+    params: { ...sharedParams(options), batchSize },
     targets,
     values,
     shape: [...input.shape],

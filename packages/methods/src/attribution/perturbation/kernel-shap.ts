@@ -31,10 +31,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions, type RandomOptions } from '../types.js';
-import {
-  chunkRows, describeValue, featureCompleteness, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBackground, resolveBatchSize,
-  resolveGroups, seedParam, spreadToElements, toSeededGenerator, writeCoalition, targetParam, type Baseline, type FeatureMask,
-} from './shared.js';
+import { chunkRows, describeValue, featureCompleteness, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBackground, resolveBatchSize, resolveGroups, seedParam, toSeededGenerator, writeCoalition, targetParam, type Baseline, type FeatureMask, deliverShapleyRow } from './shared.js';
 import { solveLinear } from './weighted-regression.js';
 
 export interface KernelShapOptions extends CommonOptions, RandomOptions {
@@ -229,8 +226,7 @@ export async function kernelShap(model: Model, inputs: Tensor, options: KernelSh
         phi = constrainedWeightedLeastSquares(design, y, delta);
       }
       empty[r] = vEmpty;
-      featureSums[r] = phi.reduce((a, b) => a + Math.fround(b), 0); // the values as delivered (float32)
-      spreadToElements(phi, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize));
+      deliverShapleyRow(phi, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize), featureSums, r);
     }
   }
   const expected = Float64Array.from(fx, (f, r) => f - empty[r]!);

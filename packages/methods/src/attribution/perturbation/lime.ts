@@ -28,10 +28,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions, type RandomOptions } from '../types.js';
-import {
-  chunkRows, describeValue, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize,
-  resolveGroups, seedParam, spreadToElements, toSeededGenerator, writeCoalition, targetParam, type Baseline, type FeatureMask,
-} from './shared.js';
+import { chunkRows, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups, seedParam, spreadToElements, toSeededGenerator, writeCoalition, type Baseline, type FeatureMask, sharedParams } from './shared.js';
 import { lassoSelect, weightedMoments, weightedRidge } from './weighted-regression.js';
 
 export type LimeDistance = 'euclidean' | 'cosine';
@@ -133,9 +130,7 @@ export async function lime(model: Model, inputs: Tensor, options: LimeOptions = 
   return {
     method: METHOD,
     params: {
-      target: targetParam(options.target),
-      baseline: describeValue(options.baseline ?? 0),
-      groups: options.groups === undefined ? 'each element' : describeValue(options.groups),
+      ...sharedParams(options),
       samples,
       features: options.features ?? (groups.perRow ? 'all' : d0),
       distance,

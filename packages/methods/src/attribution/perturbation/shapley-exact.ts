@@ -17,10 +17,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions } from '../types.js';
-import {
-  chunkRows, describeValue, featureCompleteness, evaluateCopies, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups,
-  spreadToElements, writeCoalition, targetParam, type Baseline, type FeatureMask,
-} from './shared.js';
+import { chunkRows, featureCompleteness, evaluateCopies, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups, writeCoalition, type Baseline, type FeatureMask, deliverShapleyRow, sharedParams } from './shared.js';
 
 export interface ShapleyExactOptions extends CommonOptions {
   /** Value of absent features: a number or a tensor broadcastable to the input (default 0). */
@@ -106,17 +103,14 @@ export async function shapleyExact(model: Model, inputs: Tensor, options: Shaple
         }
       }
       empty[r] = v[base]!;
-      featureSums[r] = phi.reduce((a, b) => a + Math.fround(b), 0); // the values as delivered (float32)
-      spreadToElements(phi, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize));
+      deliverShapleyRow(phi, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize), featureSums, r);
     }
   }
   const expected = Float64Array.from(fx, (f, r) => f - empty[r]!);
   return {
     method: METHOD,
     params: {
-      target: targetParam(options.target),
-      baseline: describeValue(options.baseline ?? 0),
-      groups: options.groups === undefined ? 'each element' : describeValue(options.groups),
+      ...sharedParams(options),
       maxFeatures,
       batchSize,
     },

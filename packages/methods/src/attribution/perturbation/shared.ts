@@ -9,7 +9,7 @@
  */
 import { formatShape, Generator, shapeSize, Tensor, type Shape } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
-import { completeness, readFloat, resolveTargets, sliceRows } from '../common.js';
+import { completeness, readFloat, resolveTargets, sliceRows, positiveInteger, resolveBatchSize as resolveRows } from '../common.js';
 import { AttributionError, type Completeness, type Target } from '../types.js';
 
 /** A baseline: one value for every element, or values broadcastable to the input shape [N, ...]. */
@@ -49,16 +49,10 @@ export function defaultBatchSize(rowSize: number): number {
 }
 
 export function resolveBatchSize(method: string, batchSize: number | undefined, rowSize: number): number {
-  if (batchSize === undefined) return defaultBatchSize(rowSize);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new AttributionError(`${method}: batchSize must be a positive integer, got ${batchSize}`);
-  return batchSize;
+  return resolveRows(method, batchSize, defaultBatchSize(rowSize));
 }
 
-export function positiveInteger(method: string, name: string, value: number | undefined, dflt: number): number {
-  const v = value ?? dflt;
-  if (!Number.isInteger(v) || v < 1) throw new AttributionError(`${method}: ${name} must be a positive integer, got ${value}`);
-  return v;
-}
+export { positiveInteger };
 
 /** The seed as it goes into `params` (a Generator is recorded by its seed; its state may have advanced). */
 export function seedParam(seed: number | Generator | undefined): number | string {
@@ -271,6 +265,24 @@ export async function resolveGroups(method: string, mask: FeatureMask | undefine
     return g;
   };
   return { perRow, ids: (r) => get(r).originalIds, forRow: (r) => get(r).groups };
+}
+
+/**
+ * One row's Shapley values delivered: their float32 sum (for the completeness
+ * check, the values as delivered) and the values spread over the row's elements.
+ */
+export function deliverShapleyRow(phi: Float64Array, groups: RowGroups, out: Float32Array, featureSums: Float64Array, r: number): void {
+  featureSums[r] = phi.reduce((a, b) => a + Math.fround(b), 0);
+  spreadToElements(phi, groups, out);
+}
+
+/** The `params` entries the perturbation methods share: target, baseline (or background) and groups. */
+export function sharedParams(options: { target?: Target; baseline?: unknown; groups?: unknown }): Record<string, unknown> {
+  return {
+    target: targetParam(options.target),
+    baseline: describeValue(options.baseline ?? 0),
+    groups: options.groups === undefined ? 'each element' : describeValue(options.groups),
+  };
 }
 
 /** Every member of a feature gets the feature's value; elements outside every group get 0. */

@@ -14,14 +14,12 @@ import type { BackendName } from '@relevance/core-wasm';
 import type { ComparisonRow, Model } from '@relevance/methods';
 import { readArray, type ArrayData } from '../../io/arrays.js';
 import { DataError } from '../../io/data-error.js';
-import { formatOfPath } from '../../io/file-format.js';
-import { parseColumnSpec } from '../../io/select-columns.js';
 import { makeTable, numberColumn, stringColumn, type Column } from '../../io/table.js';
 import { writeTable } from '../../io/write-table.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
-import { warnSkippedColumns } from '../skipped-columns.js';
+import { inputSource, outPath as outFile, readInput } from '../command-input.js';
 
 function product(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
@@ -109,11 +107,8 @@ export const evaluateCommand: Command = {
     'relevance evaluate --model gbm.onnx --input data.csv --methods tree-shap,kernel-shap:samples=512 --background bg.csv --metrics aopc,sparseness --out trees.csv',
   ],
   async run(args, io) {
-    const inputPath = args.optionalString('input');
-    const sql = args.optionalString('sql');
-    if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
-    const outPath = args.string('out');
-    if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .parquet, .csv, .tsv, .arrow, .json or .jsonl`);
+    const source = inputSource(args);
+    const outPath = outFile(args, '.parquet, .csv, .tsv, .arrow, .json or .jsonl');
     const methods = args.list('methods');
     const metrics = args.list('metrics');
     if (methods.length === 0) throw new UsageError('--methods needs at least one method');
@@ -131,16 +126,9 @@ export const evaluateCommand: Command = {
     });
     for (const m of metrics) if (!METRICS.has(m)) throw new UsageError(`--metrics: unknown metric '${m}'; metrics: ${[...METRICS.keys()].join(', ')}`);
 
-    const columns = args.list('features');
-    const input = await readArray(inputPath ?? { sql: sql! }, {
-      names: STUDY_OPTION_NAMES,
-      ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
-      idColumn: idColumnOption(args.optionalString('id-column')),
-      requireComplete: true,
-    });
-    warnSkippedColumns(io.stderr, input, inputPath ?? 'the --sql query');
+    const input = await readInput(args, source, io.stderr, true);
     const rows = input.shape[0] ?? 0;
-    if (rows === 0) throw new DataError(`${inputPath ?? '--sql query'}: no input rows to explain`);
+    if (rows === 0) throw new DataError(`${source.path ?? '--sql query'}: no input rows to explain`);
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     try {
@@ -162,7 +150,7 @@ export const evaluateCommand: Command = {
         const tensor = be.tensor(bg.data, bg.shape);
         for (const s of specs) if (methodEntry(s.name).options.includes('background') && s.options.background === undefined) s.options.background = tensor;
       }
-      const rowShape = modelRowShape(model, input, inputPath ?? '--sql query');
+      const rowShape = modelRowShape(model, input, source.path ?? '--sql query');
       const x = be.tensor(input.data, [rows, ...rowShape]);
       io.progress.start('evaluate', methods.length * (1 + metrics.length));
       const result = await compareExplanations(model, x, {

@@ -10,7 +10,7 @@
 import { classNamesOf, columnNamesFor, modelNames, type ModelNames } from '../model-names.js';
 import { basename } from 'node:path';
 import type { Backend, BackendName, Tensor } from '@relevance/core-wasm';
-import type { Attribution, MethodEntry, Model } from '@relevance/methods';
+import { methodOptions, optionFlag, optionHelp, type Attribution, type MethodEntry, type Model } from '@relevance/methods';
 import { readArray, writeArray } from '../../io/arrays.js';
 import { writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
@@ -20,57 +20,17 @@ import type { ParsedArgs as Args } from '../args.js';
 import type { Command, OptionSpec } from '../command.js';
 import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
-import { warnSkippedColumns } from '../skipped-columns.js';
+import { inputSource, outPath as outFile, readInput } from '../command-input.js';
 
-/** How each method option is spelled on the command line and parsed. */
-export const METHOD_FLAGS: ReadonlyArray<OptionSpec & { key: string }> = [
-  { key: 'abs', name: 'abs', type: 'boolean', help: 'saliency: absolute value of the gradient' },
-  { key: 'steps', name: 'steps', type: 'integer', help: 'integrated-gradients, influence --doi linear: integration steps (default 50)' },
-  { key: 'integration', name: 'integration', type: 'choice', choices: ['gausslegendre', 'riemann-trapezoid', 'trapezoid', 'riemann-left', 'riemann-right', 'riemann-middle', 'uniform-endpoints'], help: 'integrated-gradients, influence --doi linear: quadrature (default gausslegendre; riemann-trapezoid is Captum\'s, weights summing to (n-1)/n; uniform-endpoints is TruLens\'s LinearDoi, n points with both ends, weights 1/n)' },
-  { key: 'baseline', name: 'baseline', type: 'string', placeholder: 'zero|mean|<number>|<file>', help: 'integrated-gradients, deeplift, influence, occlusion, feature-ablation, lime, shapley-*: zero (default), the mean of the input rows, a number, or an array file (one row, or one per row)' },
-  { key: 'samples', name: 'samples', type: 'integer', help: 'smoothgrad, smooth-taylor, lime, kernel-shap, influence --doi gaussian: number of samples' },
-  { key: 'stdev', name: 'stdev', type: 'number', help: 'smoothgrad, smooth-taylor, influence --doi gaussian: noise standard deviation (absolute; TruLens\'s GaussianDoi var is its square)' },
-  { key: 'noiseLevel', name: 'noise-level', type: 'number', help: 'smoothgrad, smooth-taylor: noise standard deviation relative to each row\'s range (default 0.15)' },
-  { key: 'variant', name: 'variant', type: 'choice', choices: ['plain', 'squared', 'vargrad'], help: 'smoothgrad: plain (default), squared or vargrad' },
-  { key: 'seed', name: 'seed', type: 'integer', help: 'random methods: seed (results are deterministic given it)' },
-  { key: 'eps', name: 'eps', type: 'number', help: 'deeplift: below this |z - z_ref| the gradient is used (default 1e-10)' },
-  { key: 'maxPool', name: 'max-pool', type: 'choice', choices: ['gradient', 'captum'], help: "deeplift: max-pool handling: gradient (what Captum 0.7.0 returns, default) or captum (Captum's intended maxpool rule)" },
-  { key: 'layer', name: 'layer', type: 'string', help: 'CAM methods: the layer, by ONNX node name (/conv2/Conv) or module name (conv2)' },
-  { key: 'relu', name: 'relu', type: 'boolean', help: 'CAM methods: ReLU on the map (grad-cam default false, like Captum)' },
-  { key: 'upsample', name: 'upsample', type: 'choice', choices: ['none', 'nearest', 'bilinear'], help: "CAM methods: resize the map to the input's size" },
-  { key: 'window', name: 'window', type: 'dims', help: 'occlusion: window over the non-batch dimensions, e.g. 1x4x4' },
-  { key: 'stride', name: 'stride', type: 'dims', help: 'occlusion: stride, one number or one per dimension (e.g. 4 or 1x4x4)' },
-  { key: 'groups', name: 'groups', type: 'string', placeholder: 'file', help: 'feature-ablation, lime, shapley-*, kernel-shap: an array file with one integer group id per input element' },
-  { key: 'features', name: 'features', type: 'integer', help: 'lime: number of features K chosen by Lasso (default: all)' },
-  { key: 'distance', name: 'distance', type: 'choice', choices: ['euclidean', 'cosine'], help: 'lime: distance in the binary perturbation space' },
-  { key: 'kernelWidth', name: 'kernel-width', type: 'number', help: 'lime: exponential kernel width' },
-  { key: 'ridgeAlpha', name: 'ridge-alpha', type: 'number', help: 'lime: ridge penalty of the final fit (default 1)' },
-  { key: 'background', name: 'background', type: 'string', placeholder: 'file', help: 'kernel-shap, tree-shap: background rows (array file or table), averaged in the value function' },
-  { key: 'algorithm', name: 'algorithm', type: 'choice', choices: ['interventional', 'path-dependent'], help: 'tree-shap: interventional against --background (default) or path-dependent with node covers (the file\'s nodes_hitrates, or --covers)' },
-  { key: 'covers', name: 'covers', type: 'string', placeholder: 'file', help: 'tree-shap --algorithm path-dependent: rows (e.g. the training data) whose counts per node are the covers' },
-  { key: 'interactions', name: 'interactions', type: 'boolean', help: 'tree-shap: also write SHAP interaction values [rows, features, features] (.json output)' },
-  { key: 'paired', name: 'paired', type: 'boolean', help: 'kernel-shap: also evaluate each coalition\'s complement (default true)' },
-  { key: 'enumerate', name: 'enumerate', type: 'boolean', help: 'kernel-shap: evaluate every coalition (exact; up to 20 features)' },
-  { key: 'maxFeatures', name: 'max-features', type: 'integer', help: 'shapley-exact: refuse above this many features (default 20)' },
-  { key: 'permutations', name: 'permutations', type: 'integer', help: 'shapley-sampling: permutations drawn (default 25)' },
-  { key: 'antithetic', name: 'antithetic', type: 'boolean', help: 'shapley-sampling: also walk each permutation reversed' },
-  { key: 'rule', name: 'rule', type: 'string', help: 'lrp: one rule on every Dense/Conv2d: epsilon, zplus, alpha-beta, gamma, zbox, wsquare, flat' },
-  { key: 'composite', name: 'composite', type: 'string', help: 'lrp: epsilon-plus-flat (default), epsilon-plus, epsilon-gamma-box, epsilon-alpha2-beta1, epsilon-alpha2-beta1-flat; transformers: attnlrp, cp-lrp' },
-  { key: 'layerRules', name: 'layer-rules', type: 'string', placeholder: 'fc1=zbox,fc2=gamma', help: 'lrp: rules by layer name, overriding the composite' },
-  { key: 'epsilon', name: 'epsilon', type: 'number', help: 'lrp: epsilon of the epsilon rule (default 1e-6)' },
-  { key: 'stabilizer', name: 'stabilizer', type: 'number', help: 'lrp: denominator stabiliser s of every rule, z + s*sign(z) (default 1e-6)' },
-  { key: 'gamma', name: 'gamma', type: 'number', help: 'lrp: gamma of the gamma rule (default 0.25)' },
-  { key: 'alpha', name: 'alpha', type: 'number', help: 'lrp: alpha of the alpha-beta rule (default 2)' },
-  { key: 'beta', name: 'beta', type: 'number', help: 'lrp: beta of the alpha-beta rule (default 1)' },
-  { key: 'low', name: 'low', type: 'number', help: 'lrp: lower input bound of the zbox rule (e.g. --low=-3)' },
-  { key: 'high', name: 'high', type: 'number', help: 'lrp: upper input bound of the zbox rule' },
-  { key: 'outputRelevance', name: 'output-relevance', type: 'choice', choices: ['logit', 'one'], help: 'lrp: start from the target output value (default) or from 1' },
-  { key: 'slice', name: 'slice', type: 'string', placeholder: 'input|layer', help: "influence: where influence is measured: 'input' (default) or a layer (fc1, relu1, ... or an ONNX node name)" },
-  { key: 'qoi', name: 'qoi', type: 'string', placeholder: 'class:c|comparative:a,b|predicted|max-class', help: 'influence: the quantity of interest: logit c, logit a - logit b, each row\'s predicted class (default), or the maximal class at each evaluated point (TruLens\'s MaxClassQoI)' },
-  { key: 'doi', name: 'doi', type: 'choice', choices: ['point', 'linear', 'gaussian'], help: 'influence: distribution of interest around each row: the row (default), the straight path from --baseline (--steps, --integration), or Gaussian noise (--stdev, --samples, --seed)' },
-  { key: 'activationBaseline', name: 'activation-baseline', type: 'choice', choices: ['zero', 'baseline-input'], help: "influence --multiply-activation: a layer slice's baseline activation: the layer at the baseline input (default) or zero (TruLens's)" },
-  { key: 'multiplyActivation', name: 'multiply-activation', type: 'boolean', help: 'influence: gradient x (activation - baseline activation); without it, the influence (the gradient) itself' },
-];
+/** Every method option as a flag, from the one option specification in methods (name, type, default, help, methods). */
+export const METHOD_FLAGS: ReadonlyArray<OptionSpec & { key: string }> = methodOptions().map((o) => ({
+  key: o.key,
+  name: optionFlag(o.key),
+  type: o.type,
+  ...(o.choices ? { choices: [...o.choices] } : {}),
+  ...(o.placeholder ? { placeholder: o.placeholder } : {}),
+  help: optionHelp(o),
+}));
 
 function flagFor(key: string): string {
   return METHOD_FLAGS.find((f) => f.key === key)?.name ?? key;
@@ -213,18 +173,9 @@ export const explainCommand: Command = {
     }
     const isInfluence = entry.family === 'influence';
     if (isInfluence) await checkInfluenceFlags(args, given);
-    const inputPath = args.optionalString('input');
-    const sql = args.optionalString('sql');
-    if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
-    const outPath = args.string('out');
-    if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .json, .csv, .parquet or .arrow`);
-    const columns = args.list('columns');
-    const input = await readArray(inputPath ?? { sql: sql! }, {
-      ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
-      idColumn: idColumnOption(args.optionalString('id')),
-      requireComplete: true,
-    });
-    warnSkippedColumns(io.stderr, input, inputPath ?? 'the --sql query');
+    const source = inputSource(args);
+    const outPath = outFile(args, '.json, .csv, .parquet or .arrow');
+    const input = await readInput(args, source, io.stderr, true, { columns: 'columns', id: 'id' });
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     let model: Model | null = null;
@@ -293,11 +244,8 @@ async function explainTrees(args: Args, io: Parameters<Command['run']>[1]): Prom
   if (algorithm === 'interventional' && args.has('covers')) throw new UsageError('--covers applies to --algorithm path-dependent; interventional TreeSHAP uses --background');
   if (algorithm === 'path-dependent' && args.has('background')) throw new UsageError('--background applies to the interventional algorithm; path-dependent TreeSHAP uses covers (--covers rows, or the file\'s nodes_hitrates)');
   if (algorithm === 'interventional' && !args.has('background')) throw new UsageError('tree-shap needs --background <file> (rows the features are drawn from when absent, e.g. 100 training rows), or --algorithm path-dependent');
-  const inputPath = args.optionalString('input');
-  const sql = args.optionalString('sql');
-  if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
-  const outPath = args.string('out');
-  if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .json, .csv, .parquet or .arrow`);
+  const source = inputSource(args);
+  const outPath = outFile(args, '.json, .csv, .parquet or .arrow');
   if (args.flag('interactions') && formatOfPath(outPath) !== 'json') throw new UsageError(`--interactions writes [rows, features, features] values: use a .json --out, got ${outPath}`);
   const modelPath = args.string('model');
   const { createBackend } = await import('@relevance/core-wasm');
@@ -318,14 +266,14 @@ async function explainTrees(args: Args, io: Parameters<Command['run']>[1]): Prom
     throw new UsageError(`--algorithm path-dependent needs node covers and ${modelPath} has none (no nodes_hitrates); add --covers <training rows>, or use the interventional algorithm with --background`);
   }
   const columns = args.list('columns');
-  const input = await readArray(inputPath ?? { sql: sql! }, {
+  const input = await readArray(source.path ?? { sql: source.sql! }, {
     ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
     idColumn: idColumnOption(args.optionalString('id')),
     requireComplete: false,
   });
   const rows = input.shape[0]!;
   const width = input.shape.slice(1).reduce((p, d) => p * d, 1);
-  if (width !== trees.features) throw new DataError(`${inputPath ?? '--sql query'}: each row has ${width} values but ${basename(modelPath)} uses ${trees.features} features; choose the feature columns with --columns`);
+  if (width !== trees.features) throw new DataError(`${source.path ?? '--sql query'}: each row has ${width} values but ${basename(modelPath)} uses ${trees.features} features; choose the feature columns with --columns`);
   const { treeShap, withCoversFromData } = await import('@relevance/methods');
   const target = await targetValue(args.string('target'));
   const background = args.has('background') ? await treeRows(args.string('background'), trees.features, 'background', columns) : undefined;

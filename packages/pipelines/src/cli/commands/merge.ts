@@ -17,7 +17,7 @@ export const mergeCommand: Command = {
   async run(args, io) {
     const dirs = args.positionals;
     if (dirs.length === 0) throw new UsageError('give the shard run folders to merge');
-    const r = await mergeProteomicsRuns(dirs, args.string('out'), { progress: io.progress, log: (l) => io.stderr.write(`${l}\n`) }, { force: args.flag('force') });
+    const r = await mergeProteomicsRuns(dirs, args.string('out'), { progress: io.progress, log: (l) => io.stderr.write(`${l}\n`), ...(io.writeReport ? { writeReport: io.writeReport } : {}) }, { force: args.flag('force') });
     io.stdout.write(`merged ${dirs.length} shards into ${r.outDir}\n${(await runSummaryLines(r.outDir)).join('\n')}\n`);
   },
 };

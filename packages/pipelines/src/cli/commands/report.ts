@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from '../../io/data-error.js';
-import { writeReport } from '../../report-hook.js';
 import { verifyRunOutputs } from '../../studies/manifest.js';
 import type { Command } from '../command.js';
 
@@ -28,7 +27,7 @@ export const reportCommand: Command = {
     if (study !== 'proteomics' && study !== 'influence') throw new DataError(`${dir}: config.json names the study '${study}'; reports exist for proteomics and influence runs`);
     // a report of a mixed or edited folder would present numbers no run produced
     await verifyRunOutputs(dir);
-    const path = await writeReport(dir, study, { assets: args.string('assets') as 'embedded' | 'folder' });
+    const path = io.writeReport ? await io.writeReport(dir, study, { assets: args.string('assets') as 'embedded' | 'folder' }) : null;
     if (!path) throw new DataError('no report writer is registered: run the relevance command from its bin (npx relevance), which loads the report app');
     io.stdout.write(`${path}\n`);
   },

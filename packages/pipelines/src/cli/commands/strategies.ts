@@ -249,8 +249,7 @@ export const strategiesCommand: Command = {
     // a run's own strategies/ folder: rewrite its report, which then shows the strategies view
     let reportPath: string | null = null;
     if (ex.study && args.has('run') && join(args.string('run'), 'strategies') === join(out)) {
-      const { writeReport } = await import('../../report-hook.js');
-      reportPath = await writeReport(args.string('run'), ex.study);
+      reportPath = io.writeReport ? await io.writeReport(args.string('run'), ex.study) : null;
     }
     const lines = result.clusters.map((c) => `cluster ${c.cluster}: ${c.size} rows${Object.keys(c.classes).length ? ` (${Object.entries(c.classes).map(([k, v]) => `${k} ${(100 * v).toFixed(0)}%`).join(', ')})` : ''}; top ${c.topFeatures.map((f) => f.name).join(', ')}`);
     io.stdout.write(`output: ${out}\n${result.k} strategies (${result.chosenBy})\n${lines.join('\n')}\n${reportPath ? `report: ${reportPath}\n` : ''}`);

@@ -96,7 +96,7 @@ export const studyInfluenceCommand: Command = {
     };
     // loaded on use, so `relevance --help` starts without DuckDB or the compute engine
     const { runInfluenceStudy } = await import('../../studies/influence/run-influence-study.js');
-    const result = await runInfluenceStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')) });
+    const result = await runInfluenceStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')), ...(io.writeReport ? { writeReport: io.writeReport } : {}) });
     const c = result.metrics.classifier as { test_accuracy: number; balanced_accuracy: number; evaluated_on: string };
     const iv = result.metrics.instance_vs_class as { median_rank_correlation: number | null };
     const top = (result.metrics.influence as { top_units: Record<string, string[]> }).top_units;

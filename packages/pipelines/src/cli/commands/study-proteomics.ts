@@ -138,7 +138,7 @@ export const studyProteomicsCommand: Command = {
     { name: 'patience', type: 'integer', default: D.patience, help: 'epochs without improvement before stopping' },
     { name: 'validation-fraction', type: 'number', default: D.validationFraction, help: 'share of the training rows for early stopping' },
     { name: 'masks', type: 'integer', default: D.masks, help: 'masks per target protein (each patient gets 2 x masks complementary masks)' },
-    { name: 'rule', type: 'choice', choices: ['gamma', 'epsilon', 'gradient-x-input'], default: D.rule, help: "relevance rule: gamma (the sign-aware generalised gamma rule Keyl et al. use, gamma 0.01), epsilon, or gradient x input" },
+    { name: 'rule', type: 'string', default: D.rule, placeholder: 'rule|composite|layer=rule,...', help: "relevance rule, as explain --rule takes it: gamma (the sign-aware generalised gamma rule Keyl et al. use, gamma 0.01), epsilon, gradient-x-input, any LRP rule or composite, or rules per layer (fc1=gamma,fc2=epsilon)" },
     { name: 'gamma', type: 'number', default: D.gamma, help: 'gamma of the gamma rule', appliesIf: { option: 'rule', is: ['gamma'] } },
     { name: 'epsilon', type: 'number', default: D.epsilon, help: 'epsilon of the epsilon rule', appliesIf: { option: 'rule', is: ['epsilon'] } },
     { name: 'min-instance-correlation', type: 'number', help: 'leave patients whose hidden-protein predictions correlate less than this with the truth out of the class and cohort networks' },
@@ -176,7 +176,7 @@ export const studyProteomicsCommand: Command = {
   async run(args, io) {
     const options = proteomicsOptions(args);
     if (args.flag('slurm')) return writeSlurmJobs(studyProteomicsCommand, args, options, io);
-    const result = await runProteomicsStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')) });
+    const result = await runProteomicsStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')), ...(io.writeReport ? { writeReport: io.writeReport } : {}) });
     const m = result.metrics as Record<string, any>;
     const lines = [`run folder: ${result.outDir}`];
     if (m.network?.cohort) lines.push(`cohort network AUROC ${m.network.cohort.auroc} (AUPR ${m.network.cohort.aupr}); partial correlation ${m.baselines?.partial_correlation?.auroc}, Pearson ${m.baselines?.pearson?.auroc}`, ...runLeaderboard(m));

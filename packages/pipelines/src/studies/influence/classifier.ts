@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { checkReadableFile } from '../../io/check-file.js';
 import { DataError } from '../../io/data-error.js';
 import { listNames } from '../../io/closest-match.js';
-import { loadModel } from '../../cli/load-model.js';
+import { loadModel } from '../../io/load-model.js';
 import type { Progress } from '../../progress/progress.js';
 import { yieldToEventLoop } from '../study-io.js';
 

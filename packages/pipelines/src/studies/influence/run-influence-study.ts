@@ -18,7 +18,6 @@ import { didYouMean, listNames } from '../../io/closest-match.js';
 import { UsageError } from '../../cli/usage-error.js';
 import { writeMetrics, writeRunTables } from '../../io/run-format.js';
 import { createProgress } from '../../progress/progress.js';
-import { writeReport } from '../../report-hook.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { deviations } from './deviations.js';
 import { analyseInfluence } from './influence-analysis.js';
@@ -26,7 +25,7 @@ import { prepareClassifier, rowsOf } from './prepare-classifier.js';
 import { resolvedConfig, validateOptions, withDefaults, type InfluenceStudyOptions } from './options.js';
 import { rowMean } from './standardize.js';
 import { buildTables } from './tables.js';
-import { inRunFolder, stopwatch, type StudyIO } from '../study-io.js';
+import { inRunFolder, stopwatch, type StudyIO, writeStudyReport } from '../study-io.js';
 
 export type InfluenceStudyInput = Partial<InfluenceStudyOptions> & Pick<InfluenceStudyOptions, 'data' | 'labelColumn' | 'out'>;
 
@@ -171,7 +170,7 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
         files: [...(split ? ['model.relevance'] : []), ...files, 'metrics.json', 'config.json'],
       }),
     );
-    const reportPath = await writeReport(outDir, 'influence');
+    const reportPath = await writeStudyReport(io, outDir, 'influence');
     return { outDir, metrics, reportPath };
   } finally {
     model?.dispose();

@@ -7,19 +7,22 @@
  * target is hidden in exactly `masks` of them. One forward pass per mask serves
  * every target hidden in it, and because LRP is linear in the output relevance
  * for a fixed forward pass, those targets go back together as one matrix
- * product per layer over only the active ReLU units (`fusedChainRelevance`:
- * one gathered product per layer for all masks of the patient).
- * The output relevance of target t is its prediction; the relevance of the two
- * input channels of a protein is summed; a hidden source contributes 0.
+ * product per layer over only the active ReLU units (`lrpAllTargets`, the
+ * one all-targets entry point: its fused path does one gathered product per
+ * layer for all masks of the patient). Rules, composites, defaults and the
+ * chain check are the methods package's; the study only names them.
+ * The output relevance of target t is its prediction (1 for gradient x
+ * input); the relevance of the two input channels of a protein is summed; a
+ * hidden source contributes 0.
  */
 import { Generator, type Backend } from '@relevance/core-wasm';
-import { fusedChainRelevance, stats, type ChainDense, type Model } from '@relevance/methods';
+import { lrpAllTargets, stats, type Model } from '@relevance/methods';
 import { complementaryMasks, maskedInputs, type MaskSet } from './masks.js';
 
-export type RelevanceRule = 'gamma' | 'epsilon' | 'gradient-x-input';
-
 export interface RelevanceOptions {
-  rule: RelevanceRule;
+  /** What `explain --rule` takes: a rule ('gamma'), a composite or rules per layer ('fc1=zbox,fc2=gamma'). */
+  rule: string;
+  /** Rule parameters (each rule reads those it takes). */
   gamma: number;
   epsilon: number;
   /** Masks per target. */
@@ -39,22 +42,6 @@ export interface InstanceNetwork {
 /** The mask generator of one instance depends only on (seed, row index): shards reproduce the unsharded run. */
 export function instanceGenerator(seed: number, row: number): Generator {
   return new Generator((BigInt(seed) << 32n) + BigInt(row));
-}
-
-/**
- * The masked predictor as the fused relevance engine takes it (Dense layers
- * with ReLU between them, as `mlp` builds it). Output relevance: the target's
- * prediction for the LRP rules, 1 for gradient x input.
- */
-export function chainOf(model: Model, options: Pick<RelevanceOptions, 'rule' | 'gamma' | 'epsilon'>): ChainDense[] {
-  const rule: ChainDense['rule'] =
-    options.rule === 'gamma' ? { kind: 'gamma', gamma: options.gamma, stabilizer: 1e-6 } : options.rule === 'epsilon' ? { kind: 'epsilon', epsilon: options.epsilon } : { kind: 'gradient-x-input' };
-  const dense = model.nodes.filter((n) => n.type === 'Dense');
-  const others = model.nodes.filter((n) => n.type !== 'Dense');
-  if (others.some((n) => n.type !== 'ReLU') || others.length !== dense.length - 1) {
-    throw new Error('the masked predictor must be Dense layers with a ReLU between consecutive ones');
-  }
-  return dense.map((n) => ({ weight: n.params.weight!, bias: n.params.bias ?? null, rule }));
 }
 
 function hiddenTargets(set: MaskSet): Int32Array[] {
@@ -96,7 +83,8 @@ export async function instanceNetworkForMasks(model: Model, be: Backend, x: Floa
   const xt = be.tensor(inputs, [set.count, 2 * p]);
   let outputs: Float32Array;
   try {
-    outputs = await fusedChainRelevance(be, chainOf(model, options), xt, targets, { onRow: accumulate, batchRows: set.count });
+    const r = await lrpAllTargets(model, xt, { rule: options.rule, gamma: options.gamma, epsilon: options.epsilon, targetsPerRow: targets, onRow: accumulate, batchSize: set.count });
+    outputs = r.outputs;
   } finally {
     xt.dispose();
   }

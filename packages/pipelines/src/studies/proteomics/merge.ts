@@ -16,9 +16,8 @@ import { DataError } from '../../io/data-error.js';
 import { readTable } from '../../io/read-table.js';
 import { cellValue } from '../../io/table.js';
 import type { Progress } from '../../progress/progress.js';
-import { writeReport } from '../../report-hook.js';
 import { runManifest } from '../manifest.js';
-import { inRunFolder } from '../study-io.js';
+import { inRunFolder, writeStudyReport, type StudyIO } from '../study-io.js';
 import { loadStudyData } from './data.js';
 import { readEdgeList } from './edge-files.js';
 import { readShardInstances, writeInstanceFiles } from './instance-files.js';
@@ -60,7 +59,7 @@ function checkCompatible(shards: ShardConfig[]): number {
   return count;
 }
 
-type MergeIO = { progress: Progress; log: (l: string) => void };
+type MergeIO = Pick<StudyIO, 'progress' | 'log' | 'writeReport'>;
 type MergeResult = { outDir: string; metrics: Record<string, unknown> };
 
 /** Merge the shard runs `dirs` into the run folder `out` (written atomically; a non-empty `out` only with force). */
@@ -145,6 +144,6 @@ async function writeMergedRun(shards: ShardConfig[], dirs: readonly string[], ou
       files: ['model.relevance', 'model.onnx', ...files, 'metrics.json', 'config.json'],
     }),
   );
-  await writeReport(out, 'proteomics');
+  await writeStudyReport(io, out, 'proteomics');
   return { outDir: out, metrics };
 }

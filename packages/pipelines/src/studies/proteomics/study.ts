@@ -5,7 +5,7 @@
  * See docs/ARCHITECTURE.md for the data flow and docs/RUN-FOLDERS.md for the outputs.
  */
 import { createBackend, type Backend, type BackendName } from '@relevance/core-wasm';
-import { loadModelFile, saveModelFile, saveOnnxFile, type Model } from '@relevance/methods';
+import { loadModelFile, parseRuleSelection, saveModelFile, saveOnnxFile, type Model } from '@relevance/methods';
 import { copyFile, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -16,8 +16,7 @@ import { dataFingerprint, fingerprintDifferences, type DataFingerprint } from '.
 import { readShardInstances, writeInstanceFiles } from './instance-files.js';
 import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
-import { inRunFolder, stopwatch, type StudyIO } from '../study-io.js';
-import { writeReport } from '../../report-hook.js';
+import { inRunFolder, stopwatch, writeStudyReport, type StudyIO } from '../study-io.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
@@ -130,6 +129,11 @@ export function validateProteomicsOptions(o: ProteomicsOptions): void {
   check.positiveNumber('learning-rate', o.lr);
   check.nonNegativeNumber('weight-decay', o.weightDecay);
   if (!(o.momentum >= 0 && o.momentum < 1)) bad('momentum', `must lie in [0, 1), got ${o.momentum}`);
+  try {
+    parseRuleSelection(o.rule);
+  } catch (e) {
+    bad('rule', e instanceof Error ? e.message : String(e));
+  }
   check.nonNegativeNumber('gamma', o.gamma);
   check.positiveNumber('epsilon', o.epsilon);
   if (o.instanceTopK !== null) check.positiveInteger('instance-top-k', o.instanceTopK);
@@ -339,7 +343,7 @@ async function finishRun(options: ProteomicsOptions, io: StudyIO, outDir: string
     }),
   );
   io.progress.start('report');
-  const reportPath = await writeReport(outDir, 'proteomics');
+  const reportPath = await writeStudyReport(io, outDir, 'proteomics');
   io.progress.done(reportPath ? 'report.html, self-contained' : 'no report writer registered');
   return { outDir, metrics: nested, reportPath };
 }

@@ -1,6 +1,8 @@
 /**
- * The LRP rule registry. Adding a rule: one file exporting a RuleDefinition
- * (see epsilon.ts), one line here, and its test.
+ * The LRP rule registry, open to users: `registerRule(declareRule({...}))`
+ * adds a rule that every path (lrp, all-targets, composites, --rule and
+ * --layer-rules) then accepts. A stock rule is one file here exporting a
+ * declaration (see epsilon.ts), one line in STOCK below, and its test.
  */
 import { AttributionError } from '../../types.js';
 import { alphaBeta } from './alpha-beta.js';
@@ -11,30 +13,63 @@ import { uniform } from './uniform.js';
 import { epsilon } from './epsilon.js';
 import { flat } from './flat.js';
 import { gamma } from './gamma.js';
+import { gradient, gradientXInput } from './gradient.js';
 import { norm } from './norm.js';
 import { pass } from './pass.js';
-import type { LrpRule, RuleDefinition, RuleParameters } from './rule.js';
+import { PARAMETER_ORDER, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
 import { wsquare } from './wsquare.js';
 import { zbox } from './zbox.js';
 import { zplus } from './zplus.js';
 
-export const LRP_RULES: ReadonlyMap<string, RuleDefinition> = new Map(
-  [epsilon, zplus, alphaBeta, gamma, zbox, wsquare, flat, pass, norm, uniform, softmax, layernorm, cpAttention].map((d) => [d.name, d]),
-);
+const STOCK: readonly RuleDefinition[] = [epsilon, zplus, alphaBeta, gamma, zbox, wsquare, flat, pass, norm, gradient, gradientXInput, uniform, softmax, layernorm, cpAttention];
+
+const registry = new Map<string, RuleDefinition>(STOCK.map((d) => [d.name, d]));
+
+/** Every rule by name (the stock rules and those registered since). */
+export const LRP_RULES: ReadonlyMap<string, RuleDefinition> = registry;
+
+/**
+ * Add a rule to the registry (from `declareRule`, or any RuleDefinition).
+ * Names are unique: registering a taken name throws unless `replace` is set.
+ */
+export function registerRule(definition: RuleDefinition, options: { replace?: boolean } = {}): void {
+  if (!/^[a-z][a-z0-9-]*$/.test(definition.name)) throw new AttributionError(`registerRule: rule names are lower-case words joined by '-', got '${definition.name}'`);
+  if (registry.has(definition.name) && !options.replace) throw new AttributionError(`registerRule: a rule named '${definition.name}' exists; pass { replace: true } to replace it`);
+  registry.set(definition.name, definition);
+}
 
 /** The definition of a rule by name; unknown names throw listing the valid ones. */
 export function ruleDefinition(name: string): RuleDefinition {
-  const d = LRP_RULES.get(name);
-  if (!d) throw new AttributionError(`unknown LRP rule '${name}'; rules: ${[...LRP_RULES.keys()].join(', ')}`);
+  const d = registry.get(name);
+  if (!d) throw new AttributionError(`unknown LRP rule '${name}'; rules: ${[...registry.keys()].join(', ')}`);
   return d;
 }
 
 /** Build a rule by name from the lrp options (only the parameters it takes are read). */
 export function createRule(name: string, params: RuleParameters = {}): LrpRule {
   const d = ruleDefinition(name);
-  const own: RuleParameters = {};
-  for (const p of d.parameters) if (params[p] !== undefined) own[p] = params[p];
+  const own: Record<string, number> = {};
+  for (const p of d.parameters) {
+    const v = (params as Record<string, number | undefined>)[p];
+    if (v !== undefined) own[p] = v;
+  }
   return d.create(own);
+}
+
+/** Every numeric rule parameter of the registered rules, with its default (when one rule declares it) and help. */
+export function ruleParameters(): Map<string, { default?: number; help?: string; rules: string[] }> {
+  const out = new Map<string, { default?: number; help?: string; rules: string[] }>();
+  for (const d of registry.values()) {
+    for (const ps of d.parameterSpecs ?? d.parameters.map((name) => ({ name }))) {
+      const entry = out.get(ps.name) ?? { rules: [] };
+      if ('default' in ps && ps.default !== undefined && entry.default === undefined) entry.default = ps.default;
+      if ('help' in ps && ps.help && !entry.help) entry.help = ps.help;
+      entry.rules.push(d.name);
+      out.set(ps.name, entry);
+    }
+  }
+  const rank = (k: string): number => (PARAMETER_ORDER.includes(k) ? PARAMETER_ORDER.indexOf(k) : PARAMETER_ORDER.length);
+  return new Map([...out].sort((a, b) => rank(a[0]) - rank(b[0])));
 }
 
 export { epsilonRule } from './epsilon.js';
@@ -52,3 +87,5 @@ export { layerNormRule } from './layernorm.js';
 export { cpAttentionRule } from './cp-attention.js';
 export type { LrpRule, RuleDefinition, RuleParameters, RuleParameterName } from './rule.js';
 export { DEFAULT_EPSILON, DEFAULT_STABILIZER } from './rule.js';
+export { declareRule, declaredBackward, modifiers, byInput, gradientOnly } from './declare.js';
+export type { RuleSpec, Term, TermGroup, Modifier, DenseForm, Reducer, ParameterSpec } from './declare.js';

@@ -4,36 +4,22 @@
  * (Zennit 0.5.1 `Norm`: average pooling, sums). For Add, each input gets its
  * share x_k / (x_1 + x_2).
  */
-import type { Node } from '../../../model/model.js';
-import { DEFAULT_STABILIZER, nonNegative, ruleLabel, ruleNumber, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
+import { declareRule } from './declare.js';
+import { DEFAULT_STABILIZER } from './rule.js';
 
-function normApplies(node: Node): boolean {
-  return node.op.linear === true || node.type === 'Add';
-}
-
-export function normRule(options: RuleParameters = {}): LrpRule {
-  const stabilizer = ruleNumber('norm', 'stabilizer', options.stabilizer, DEFAULT_STABILIZER, nonNegative);
-  const params = { stabilizer };
-  return {
-    name: 'norm',
-    params,
-    label: ruleLabel('Norm', params),
-    zeroForZeroInput: true,
-    appliesTo: normApplies,
-    backward(ctx) {
-      const { be } = ctx;
-      return be.scope(() => {
-        const s = be.stabilizedDivide(ctx.gradOutputs[0]!, ctx.outputs[0]!, stabilizer);
-        return ctx.backward([s]).map((g, k) => (g ? be.mul(ctx.inputs[k]!, g) : null));
-      });
-    },
-  };
-}
-
-export const norm: RuleDefinition = {
+export const norm = declareRule({
   name: 'norm',
+  title: 'Norm',
   summary: 'normalise by the output (average pooling, Add)',
+  appliesTo: (node) => node.op.linear === true || node.type === 'Add',
   appliesToDescription: 'AvgPool2d, GlobalAveragePool, Add (and any linear layer)',
-  parameters: ['stabilizer'],
-  create: normRule,
-};
+  parameters: [{ name: 'stabilizer', default: DEFAULT_STABILIZER, nonNegative: true }],
+  zeroForZeroInput: true,
+  // several inputs (Add): the node's own backward, each input weighted by its value
+  backward: (ctx, p) => ctx.be.scope(() => {
+    const s = ctx.be.stabilizedDivide(ctx.gradOutputs[0]!, ctx.outputs[0]!, p.stabilizer!);
+    return ctx.backward([s]).map((g, k) => (g ? ctx.be.mul(ctx.inputs[k]!, g) : null));
+  }),
+});
+
+export const normRule = norm.create;

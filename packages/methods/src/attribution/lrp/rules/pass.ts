@@ -3,34 +3,20 @@
  * and BatchNorm). ReLU's gradient would zero relevance where z < 0; LRP
  * instead lets the next rule down (which weights by the ReLU output) decide.
  */
-import type { Node } from '../../../model/model.js';
-import type { LrpRule, RuleDefinition } from './rule.js';
+import { declareRule } from './declare.js';
 
 const PASS_TYPES = new Set(['BatchNorm', 'Identity', 'Dropout']);
 
-function passApplies(node: Node): boolean {
-  return node.inputs.length === 1 && (node.op.activation === true || PASS_TYPES.has(node.type));
-}
-
-export function passRule(): LrpRule {
-  return {
-    name: 'pass',
-    params: {},
-    label: 'Pass',
-    zeroForZeroInput: false,
-    appliesTo: passApplies,
-    backward(ctx) {
-      const r = ctx.gradOutputs[0]!;
-      // a view: the machinery owns (and disposes) what a rule returns
-      return [ctx.be.reshape(r, ctx.inputs[0]!.shape)];
-    },
-  };
-}
-
-export const pass: RuleDefinition = {
+export const pass = declareRule({
   name: 'pass',
+  title: 'Pass',
   summary: 'relevance passes unchanged (activations, BatchNorm)',
+  appliesTo: (node) => node.inputs.length === 1 && (node.op.activation === true || PASS_TYPES.has(node.type)),
   appliesToDescription: 'activations (ReLU, LeakyReLU, Sigmoid, Tanh), BatchNorm, Identity and Dropout',
-  parameters: [],
-  create: passRule,
-};
+  zeroForZeroInput: false,
+  passesThrough: true,
+  // a view: the machinery owns (and disposes) what a rule returns
+  backward: (ctx) => [ctx.be.reshape(ctx.gradOutputs[0]!, ctx.inputs[0]!.shape)],
+});
+
+export const passRule = pass.create;

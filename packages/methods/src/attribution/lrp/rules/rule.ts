@@ -17,6 +17,8 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { BackwardRule, Node, RuleContext } from '../../../model/model.js';
 import type { Params } from '../../../model/op.js';
 import { AttributionError } from '../../types.js';
+import type { DenseForm, ParameterSpec } from './declare.js';
+import type { Composite } from '../composites.js';
 
 /** Numeric parameters of the rules, as the lrp options and the CLI name them. */
 export interface RuleParameters {
@@ -34,7 +36,11 @@ export interface RuleParameters {
   high?: number;
 }
 
-export type RuleParameterName = keyof RuleParameters;
+/** The order of the parameters above in reports (`Attribution.params`); parameters of registered rules follow. */
+export const PARAMETER_ORDER: readonly string[] = ['epsilon', 'stabilizer', 'gamma', 'alpha', 'beta', 'low', 'high'];
+
+/** A parameter name: those above, or one a registered rule declares. */
+export type RuleParameterName = string;
 
 export interface LrpRule extends BackwardRule {
   /** Registry name ('epsilon', 'alpha-beta', ...). */
@@ -50,6 +56,10 @@ export interface LrpRule extends BackwardRule {
   readonly zeroForZeroInput: boolean;
   /** False for rules that replace the weights (Flat): they read only the weight's shape. Default true. */
   readonly readsWeightValues?: boolean;
+  /** True for a rule that hands relevance on unchanged (Pass): all-targets chains need it on activations. */
+  readonly passesThrough?: boolean;
+  /** The rule on a Dense layer as the fused all-targets path reads it (declared rules only). */
+  readonly dense?: DenseForm;
   /** Whether the rule can sit on this node. */
   appliesTo(node: Node): boolean;
 }
@@ -62,7 +72,15 @@ export interface RuleDefinition {
   readonly appliesToDescription: string;
   /** The option names it reads. */
   readonly parameters: readonly RuleParameterName[];
-  create(params: RuleParameters): LrpRule;
+  /** Whether the rule can sit on a node (declared rules); used to tell layer rules from others. */
+  readonly appliesTo?: (node: Node) => boolean;
+  /** What `--rule NAME` means on a whole model, when not this rule on every Dense/Conv2d (Pass on activations). */
+  readonly everywhere?: Composite;
+  /** True when the rule declares a dense form (the fused all-targets path can take it). */
+  readonly hasDenseForm?: boolean;
+  /** Defaults, checks and help of the parameters (declared rules). */
+  readonly parameterSpecs?: readonly ParameterSpec[];
+  create(params?: RuleParameters): LrpRule;
 }
 
 export const DEFAULT_EPSILON = 1e-6;

@@ -4,35 +4,17 @@
  * 0.5.1 `WSquare` squares every parameter), R_in = (W²)ᵀ (R / stab(den)).
  * Meant for a first layer with unbounded inputs.
  */
-import { biasOf, DEFAULT_STABILIZER, forwardWith, gradientWith, isWeightedLinear, nonNegative, ruleLabel, ruleNumber, withWeights, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
+import { declareRule, gradientOnly, modifiers as m } from './declare.js';
+import { DEFAULT_STABILIZER } from './rule.js';
 
-export function wsquareRule(options: RuleParameters = {}): LrpRule {
-  const stabilizer = ruleNumber('wsquare', 'stabilizer', options.stabilizer, DEFAULT_STABILIZER, nonNegative);
-  const params = { stabilizer };
-  return {
-    name: 'wsquare',
-    params,
-    label: ruleLabel('WSquare', params),
-    zeroForZeroInput: false,
-    appliesTo: isWeightedLinear,
-    backward(ctx) {
-      const { be } = ctx;
-      const x = ctx.inputs[0]!;
-      const b = biasOf(ctx);
-      return be.scope(() => {
-        const ones = be.ones(x.shape);
-        const squared = withWeights(ctx.node.params, be.square(ctx.node.params.weight!), b ? be.square(b) : null);
-        const s = be.stabilizedDivide(ctx.gradOutputs[0]!, forwardWith(ctx, ones, squared), stabilizer);
-        return [gradientWith(ctx, s, ones, squared)];
-      });
-    },
-  };
-}
-
-export const wsquare: RuleDefinition = {
+export const wsquare = declareRule({
   name: 'wsquare',
+  title: 'WSquare',
   summary: 'squared weights, inputs ignored (first layer, unbounded inputs)',
-  appliesToDescription: 'Dense and Conv2d layers',
-  parameters: ['stabilizer'],
-  create: wsquareRule,
-};
+  parameters: [{ name: 'stabilizer', default: DEFAULT_STABILIZER, nonNegative: true }],
+  zeroForZeroInput: false,
+  groups: () => [{ terms: [{ input: m.ones, weight: m.square }] }],
+  reduce: gradientOnly,
+});
+
+export const wsquareRule = wsquare.create;
