@@ -76,12 +76,16 @@ export function aggregate(networks: Float32Array, pairsPerInstance: number, rows
 
 /**
  * The class and cohort network from the instances' directed relevance (row = target, column = source).
- * Per ordered pair, the mean and the median of |R(source -> target)| over the instances; each target's
- * row of both is divided by its total, so that every target shares out one unit of evidence (GENIE3's
- * normalisation of a target's importances), which keeps targets that the predictor explains with large
- * relevance from crowding out the others. The two are combined as their geometric mean, the directions
- * averaged for the pair, and the pair weighted by |partial correlation|^(1/4):
- *   score(a, b) = (G[a][b] + G[b][a]) / 2 * |pcor(a, b)|^(1/4),  G = sqrt(rowNormalised(mean) * rowNormalised(median)).
+ * Per ordered pair, the mean and the median of |R(source -> target)| over the instances. A target that the
+ * predictor explains with large relevance hands large relevance to all its sources and crowds out the
+ * pairs of other targets; GENIE3 divides each target's importances by their total. Dividing fully also
+ * lifts targets the predictor cannot explain (noise) to the same weight, so each target's row is divided
+ * by the geometric mean of its total and the mean total over targets: a dominant target is damped by the
+ * square root of its excess, a quiet one lifted by the square root of its shortfall. The normalised mean
+ * and median are combined as their geometric mean, the directions averaged for the pair, and the pair
+ * weighted by |partial correlation|^(1/4):
+ *   score(a, b) = (G[a][b] + G[b][a]) / 2 * |pcor(a, b)|^(1/4),  G = sqrt(n(mean) * n(median)),
+ *   n(M)[t][s] = M[t][s] / sqrt(total_t(M) * mean over targets of total(M)).
  * `directed` is G weighted the same way (row = target, column = source, diagonal left out).
  * docs/BENCHMARKS.md has the evidence over every benchmark. With no rows, every score is NaN.
  */
@@ -103,17 +107,9 @@ export function targetNormalizedNetwork(
     mean[k] = n ? sum / n : NaN;
     median[k] = n ? stats.median(column) : NaN;
   }
-  const g = new Float64Array(p * p);
-  for (let t = 0; t < p; t++) {
-    let meanTotal = 0, medianTotal = 0;
-    for (let s = 0; s < p; s++) if (s !== t) { meanTotal += mean[t * p + s]!; medianTotal += median[t * p + s]!; }
-    for (let s = 0; s < p; s++) {
-      if (s === t) continue;
-      const a = meanTotal > 0 ? mean[t * p + s]! / meanTotal : meanTotal === 0 ? 0 : NaN;
-      const b = medianTotal > 0 ? median[t * p + s]! / medianTotal : medianTotal === 0 ? 0 : NaN;
-      g[t * p + s] = Math.sqrt(a * b);
-    }
-  }
+  const a = rowNormalized(mean, p);
+  const b = rowNormalized(median, p);
+  const g = Float64Array.from(a, (v, k) => Math.sqrt(v * b[k]!));
   const weightOf = (k: number): number => {
     if (!partial) return 1;
     const w = Math.pow(Math.abs(partial[k]!), PARTIAL_CORRELATION_EXPONENT);
@@ -125,6 +121,19 @@ export function targetNormalizedNetwork(
   for (let a = 0, k = 0; a < p; a++) for (let b = a + 1; b < p; b++, k++) pairs[k] = ((g[a * p + b]! + g[b * p + a]!) / 2) * weightOf(k);
   for (let t = 0, k = 0; t < p; t++) for (let s = 0; s < p; s++) if (s !== t) directed[k++] = g[t * p + s]! * weightOf(pairIndex(s, t));
   return { pairs, directed };
+}
+
+/** n(M)[t][s] = M[t][s] / sqrt(total_t * mean total) (see targetNormalizedNetwork); a zero total gives 0, NaN stays NaN. */
+function rowNormalized(m: Float64Array, p: number): Float64Array {
+  const totals = new Float64Array(p);
+  for (let t = 0; t < p; t++) for (let s = 0; s < p; s++) if (s !== t) totals[t]! += m[t * p + s]!;
+  const meanTotal = totals.reduce((x, y) => x + y, 0) / p;
+  const out = new Float64Array(p * p);
+  for (let t = 0; t < p; t++) {
+    const scale = Math.sqrt(totals[t]! * meanTotal);
+    for (let s = 0; s < p; s++) if (s !== t) out[t * p + s] = scale > 0 ? m[t * p + s]! / scale : scale === 0 ? 0 : NaN;
+  }
+  return out;
 }
 
 /** The exponent of the partial-correlation weight (chosen over every benchmark at once, docs/BENCHMARKS.md). */

@@ -87,13 +87,16 @@ describe('networks and evaluation', () => {
     expect(pairCount(147)).toBe(10731);
   });
 
-  it('class and cohort score: per-target normalised mean and median of |R|, geometric mean, directions averaged, |pcor|^(1/4)', () => {
+  it('class and cohort score: per-target damped mean and median of |R|, geometric mean, directions averaged, |pcor|^(1/4)', () => {
     // two instances, p = 3, row = target, column = source
     const inst = [Float32Array.from([0, 2, -2, 1, 0, 3, 4, -4, 0]), Float32Array.from([0, 6, 2, -3, 0, 1, 0, 8, 0])];
     const { pairs, directed } = targetNormalizedNetwork((i) => inst[i]!, [0, 1], 3, null);
-    // mean |R|: t0: (4, 2), t1: (2, 2), t2: (2, 6); the median of two values is their mean, so G = the normalised mean
-    const G = [[0, 4 / 6, 2 / 6], [2 / 4, 0, 2 / 4], [2 / 8, 6 / 8, 0]];
-    expect(Array.from(directed)).toEqual([G[0]![1]!, G[0]![2]!, G[1]![0]!, G[1]![2]!, G[2]![0]!, G[2]![1]!].map(Math.fround));
+    // mean |R| by target: t0 (4, 2), t1 (2, 2), t2 (2, 6); totals 6, 4, 8, mean total 6; each row / sqrt(total * 6).
+    // The median of two values is their mean, so G is the normalised mean.
+    const n = (t: number, v: number): number => v / Math.sqrt([6, 4, 8][t]! * 6);
+    const G = [[0, n(0, 4), n(0, 2)], [n(1, 2), 0, n(1, 2)], [n(2, 2), n(2, 6), 0]];
+    const want = [G[0]![1]!, G[0]![2]!, G[1]![0]!, G[1]![2]!, G[2]![0]!, G[2]![1]!];
+    want.forEach((w, k) => expect(directed[k]).toBeCloseTo(w, 6));
     expect(pairs[0]).toBeCloseTo((G[0]![1]! + G[1]![0]!) / 2, 6);
     expect(pairs[1]).toBeCloseTo((G[0]![2]! + G[2]![0]!) / 2, 6);
     expect(pairs[2]).toBeCloseTo((G[1]![2]! + G[2]![1]!) / 2, 6);
@@ -105,20 +108,23 @@ describe('networks and evaluation', () => {
     expect(weighted.directed[0]).toBeCloseTo(directed[0]! * 0.2, 6); // (target 0, source 1): pair (0, 1)
   });
 
-  it('class and cohort score: scaling one target\'s relevance in every instance changes nothing; the median matters', () => {
+  it('class and cohort score: a target with c times the relevance counts sqrt(c) times, not c; the median damps outliers', () => {
     const g = new Generator(5);
     const p = 6, n = 9;
     const inst = Array.from({ length: n }, () => Float32Array.from({ length: p * p }, () => g.normal()));
     const scaled = inst.map((m) => Float32Array.from(m, (v, k) => (Math.floor(k / p) === 2 ? v * 1000 : v)));
     const rows = Array.from({ length: n }, (_, i) => i);
-    const a = targetNormalizedNetwork((i) => inst[i]!, rows, p, null);
-    const b = targetNormalizedNetwork((i) => scaled[i]!, rows, p, null);
-    for (let k = 0; k < a.pairs.length; k++) expect(b.pairs[k]).toBeCloseTo(a.pairs[k]!, 5);
-    // one instance's outlier moves the mean, not the median: the score moves less than the mean alone would
+    const a = targetNormalizedNetwork((i) => inst[i]!, rows, p, null).directed;
+    const b = targetNormalizedNetwork((i) => scaled[i]!, rows, p, null).directed;
+    // directed index of (target t, source s), diagonal left out
+    const at = (t: number, s: number): number => t * (p - 1) + (s < t ? s : s - 1);
+    expect(b[at(2, 0)]! / b[at(0, 1)]!).toBeCloseTo((a[at(2, 0)]! / a[at(0, 1)]!) * Math.sqrt(1000), 3);
+    expect(b[at(1, 3)]! / b[at(0, 1)]!).toBeCloseTo(a[at(1, 3)]! / a[at(0, 1)]!, 5);
+    // one instance's outlier moves the mean, not the median: the score moves, but much less than the mean alone would
     const outlier = inst.map((m, i) => (i === 0 ? Float32Array.from(m, (v, k) => (k === 1 ? 1e3 : v)) : m));
-    const c = targetNormalizedNetwork((i) => outlier[i]!, rows, p, null);
-    expect(c.directed[0]!).toBeGreaterThan(a.directed[0]!);
-    expect(c.directed[0]!).toBeLessThan(1);
+    const c = targetNormalizedNetwork((i) => outlier[i]!, rows, p, null).directed;
+    expect(c[0]!).toBeGreaterThan(a[0]!);
+    expect(c[0]! / a[0]!).toBeLessThan(Math.sqrt(1e3 / 9));
     expect(Array.from(targetNormalizedNetwork((i) => inst[i]!, [], p, null).pairs).every(Number.isNaN)).toBe(true);
   });
 
