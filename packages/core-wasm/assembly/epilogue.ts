@@ -32,8 +32,54 @@ export function setEpilogue(enabled: bool, c: usize, ldc: usize, bias: usize, ma
   epiOn = epiEnabled && lastBlock;
 }
 
+/**
+ * Store a register tile (rows x cols of at most 4 x 8, row pitch ldc floats)
+ * as storeRow would (alpha * acc + beta * C), then the epilogue. Out of line,
+ * so the micro-kernels keep one branch and their register allocation.
+ */
+export function storeTileEpilogue(
+  c: usize, ldc: usize, rows: i32, cols: i32, alpha: f32, beta: f32,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+): void {
+  const pitch = ldc << 2;
+  storeRowEpilogue(c, c00, c01, cols, alpha, beta);
+  if (rows > 1) storeRowEpilogue(c + pitch, c10, c11, cols, alpha, beta);
+  if (rows > 2) storeRowEpilogue(c + 2 * pitch, c20, c21, cols, alpha, beta);
+  if (rows > 3) storeRowEpilogue(c + 3 * pitch, c30, c31, cols, alpha, beta);
+}
+
+/** One row of a tile: alpha * (v0, v1) + beta * C (as tile.ts's storeRow), then the epilogue. */
+function storeRowEpilogue(dst: usize, v0: v128, v1: v128, cols: i32, alpha: f32, beta: f32): void {
+  if (cols == 8) {
+    const va = f32x4.splat(alpha);
+    let r0 = f32x4.mul(v0, va);
+    let r1 = f32x4.mul(v1, va);
+    if (beta != 0) {
+      const vb = f32x4.splat(beta);
+      r0 = f32x4.add(r0, f32x4.mul(v128.load(dst), vb));
+      r1 = f32x4.add(r1, f32x4.mul(v128.load(dst, 16), vb));
+    }
+    storeEpilogue8(dst, r0, r1);
+    return;
+  }
+  for (let j = 0; j < cols; j++) {
+    const v = j < 4 ? lane(v0, j) : lane(v1, j - 4);
+    storeScaledEpilogue(dst + (<usize>j << 2), v, alpha, beta);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function lane(v: v128, j: i32): f32 {
+  return j == 0 ? f32x4.extract_lane(v, 0) : j == 1 ? f32x4.extract_lane(v, 1) : j == 2 ? f32x4.extract_lane(v, 2) : f32x4.extract_lane(v, 3);
+}
+
+/** One element as tile.ts's storeScaled (beta == 0 never reads C), then the epilogue. */
+export function storeScaledEpilogue(dst: usize, v: f32, alpha: f32, beta: f32): void {
+  storeEpilogue1(dst, beta == 0 ? alpha * v : alpha * v + beta * load<f32>(dst));
+}
+
 /** Store 8 finished values (r0, r1) at dst, a full row segment of one tile. */
-export function storeEpilogue8(dst: usize, r0: v128, r1: v128): void {
+function storeEpilogue8(dst: usize, r0: v128, r1: v128): void {
   const off = dst - epiC;
   if (epiBias != 0) {
     const b = epiBias + ((((off >> 2) % epiLdc)) << 2);
@@ -57,7 +103,7 @@ export function storeEpilogue8(dst: usize, r0: v128, r1: v128): void {
 }
 
 /** Store one finished value v at dst. */
-export function storeEpilogue1(dst: usize, v: f32): void {
+function storeEpilogue1(dst: usize, v: f32): void {
   const off = dst - epiC;
   if (epiBias != 0) v += load<f32>(epiBias + ((((off >> 2) % epiLdc)) << 2));
   if (epiRelu) {

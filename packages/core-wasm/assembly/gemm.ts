@@ -24,7 +24,7 @@ import { gemmFewRows } from './gemm-small';
 import { nextChunk, SPLIT_FIRST, SPLIT_NONE, SPLIT_SECOND } from './schedule';
 import { madd } from './fma';
 import { storeRow } from './tile';
-import { epilogueFor, setEpilogue } from './epilogue';
+import { epilogueFor, epiOn, setEpilogue, storeTileEpilogue } from './epilogue';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -198,6 +198,10 @@ function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, rows: 
     c31 = madd(a, b1, c31);
     ap += 16;
     bp += 32;
+  }
+  if (epiOn) {
+    storeTileEpilogue(c, ldc, rows, cols, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
+    return;
   }
   const pitch = ldc << 2;
   storeRow(c, c00, c01, cols, alpha, beta);

@@ -1,5 +1,3 @@
-import { epiOn, storeEpilogue1, storeEpilogue8 } from './epilogue';
-
 /**
  * Writing a register tile of C: C = alpha * acc + beta * C, where beta == 0
  * never reads C (it may hold garbage, NaN included, by contract).
@@ -17,9 +15,7 @@ import { epiOn, storeEpilogue1, storeEpilogue8 } from './epilogue';
 // @ts-ignore: decorator
 @inline export function storeScaled(dst: usize, v: f32, alpha: f32, beta: f32): void {
   // beta == 0 must not read C: it may hold garbage (NaN) by contract.
-  const r: f32 = beta == 0 ? alpha * v : alpha * v + beta * load<f32>(dst);
-  if (epiOn) storeEpilogue1(dst, r);
-  else store<f32>(dst, r);
+  store<f32>(dst, beta == 0 ? alpha * v : alpha * v + beta * load<f32>(dst));
 }
 
 /** One row of the tile: alpha * (v0, v1) + beta * C over `cols` columns. */
@@ -33,10 +29,6 @@ import { epiOn, storeEpilogue1, storeEpilogue8 } from './epilogue';
       const vb = f32x4.splat(beta);
       r0 = f32x4.add(r0, f32x4.mul(v128.load(dst), vb));
       r1 = f32x4.add(r1, f32x4.mul(v128.load(dst, 16), vb));
-    }
-    if (epiOn) {
-      storeEpilogue8(dst, r0, r1);
-      return;
     }
     v128.store(dst, r0);
     v128.store(dst, r1, 16);
