@@ -8,6 +8,8 @@
  * store partial sums that later blocks accumulate onto).
  */
 
+import { scaled4 } from './tile';
+
 let epiEnabled: bool = false;
 export let epiOn: bool = false;
 let epiC: usize = 0;
@@ -51,15 +53,7 @@ export function storeTileEpilogue(
 /** One row of a tile: alpha * (v0, v1) + beta * C (as tile.ts's storeRow), then the epilogue. */
 function storeRowEpilogue(dst: usize, v0: v128, v1: v128, cols: i32, alpha: f32, beta: f32): void {
   if (cols == 8) {
-    const va = f32x4.splat(alpha);
-    let r0 = f32x4.mul(v0, va);
-    let r1 = f32x4.mul(v1, va);
-    if (beta != 0) {
-      const vb = f32x4.splat(beta);
-      r0 = f32x4.add(r0, f32x4.mul(v128.load(dst), vb));
-      r1 = f32x4.add(r1, f32x4.mul(v128.load(dst, 16), vb));
-    }
-    storeEpilogue8(dst, r0, r1);
+    storeEpilogue8(dst, scaled4(dst, v0, alpha, beta), scaled4(dst + 16, v1, alpha, beta));
     return;
   }
   for (let j = 0; j < cols; j++) {
