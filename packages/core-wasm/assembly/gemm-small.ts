@@ -6,6 +6,7 @@
  */
 import { madd } from './fma';
 import { storeRow, storeScaled } from './tile';
+import { epiOn, storeScaledEpilogue, storeTileEpilogue } from './epilogue';
 
 /** Address of op(A)[i][p] (A stored m x k, or k x m when transposed). */
 // @ts-ignore: decorator
@@ -63,6 +64,10 @@ export function gemmFewRows(
         c31 = madd(av, b1, c31);
       }
       const dst = c + (<usize>j << 2);
+      if (epiOn) {
+        storeTileEpilogue(dst, ldc, m, cols, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
+        continue;
+      }
       const pitch = ldc << 2;
       storeRow(dst, c00, c01, cols, alpha, beta);
       if (m > 1) storeRow(dst + pitch, c10, c11, cols, alpha, beta);
@@ -94,6 +99,13 @@ export function gemmFewRows(
       d3 += load<f32>(aAt(a, lda, transA, r3, p)) * bv;
     }
     const dst = c + (<usize>j << 2);
+    if (epiOn) {
+      storeScaledEpilogue(dst, d0, alpha, beta);
+      if (m > 1) storeScaledEpilogue(dst + (ldc << 2), d1, alpha, beta);
+      if (m > 2) storeScaledEpilogue(dst + (ldc << 3), d2, alpha, beta);
+      if (m > 3) storeScaledEpilogue(dst + 3 * (ldc << 2), d3, alpha, beta);
+      continue;
+    }
     storeScaled(dst, d0, alpha, beta);
     if (m > 1) storeScaled(dst + (ldc << 2), d1, alpha, beta);
     if (m > 2) storeScaled(dst + (ldc << 3), d2, alpha, beta);

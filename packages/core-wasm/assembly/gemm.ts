@@ -24,6 +24,7 @@ import { gemmFewRows } from './gemm-small';
 import { nextChunk, SPLIT_FIRST, SPLIT_NONE, SPLIT_SECOND } from './schedule';
 import { madd } from './fma';
 import { storeRow } from './tile';
+import { epilogueFor, epiOn, setEpilogue, storeTileEpilogue } from './epilogue';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -198,6 +199,10 @@ function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, rows: 
     ap += 16;
     bp += 32;
   }
+  if (epiOn) {
+    storeTileEpilogue(c, ldc, rows, cols, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
+    return;
+  }
   const pitch = ldc << 2;
   storeRow(c, c00, c01, cols, alpha, beta);
   if (rows > 1) storeRow(c + pitch, c10, c11, cols, alpha, beta);
@@ -251,6 +256,7 @@ export function gemmSingle(
   }
   if (m <= MR && conv == 0) {
     // packing B would cost as much as the product itself
+    epilogueFor(true);
     gemmFewRows(a, b, c, m, n, k, lda, ldb, ldc, transA, transB, alpha, beta);
     return;
   }
@@ -262,6 +268,7 @@ export function gemmSingle(
       const kc = min(KC, k - pc);
       // Later depth blocks accumulate onto the first one's result.
       const betaBlock: f32 = pc == 0 ? beta : 1;
+      epilogueFor(pc + kc >= k);
       if (conv != 0) packImageColumns(changetype<ConvParams>(conv), b, pc, kc, colBase + jc, nc, packedB, NR);
       else packB(bOrigin(b, ldb, transB, pc, jc), ldb, transB, kc, nc, packedB);
       for (let ic = 0; ic < m; ic += MC) {
@@ -324,6 +331,7 @@ function rowsWithPackedB(
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const betaBlock: f32 = pc == 0 ? beta : 1;
+      epilogueFor(pc + kc >= k);
       const pb = pbAll + (<usize>(k * jc + pc * roundUp(nc, NR)) << 2);
       for (let ic = r0; ic < r1; ic += MC) {
         const mc = min(MC, r1 - ic);
@@ -344,6 +352,7 @@ function columnsWithPackedA(
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const betaBlock: f32 = pc == 0 ? beta : 1;
+      epilogueFor(pc + kc >= k);
       packB(bOrigin(b, ldb, transB, pc, jc), ldb, transB, kc, nc, packedB);
       for (let ic = 0; ic < m; ic += MC) {
         const pa = paAll + (<usize>(pc * roundUp(m, MR) + kc * ic) << 2);
@@ -431,4 +440,20 @@ export function gemm(
       );
     }
   }
+}
+
+/**
+ * gemm (batch 1) with the fused epilogue of epilogue.ts: bias (n floats, 0 =
+ * none), ReLU when relu != 0, and its mask written to `mask` (m x n, 0 = none).
+ * Splits and sums exactly as gemm, so bit-identical for any thread count.
+ * Needs k > 0 (the front end composes the k == 0 case).
+ */
+export function gemmFused(
+  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, lda: i32, ldb: i32, ldc: i32,
+  transA: i32, transB: i32, alpha: f32, beta: f32,
+  split: i32, chunk: i32, prepack: i32, counter: usize, bias: usize, mask: usize, relu: i32, work: usize,
+): void {
+  setEpilogue(true, c, <usize>ldc, bias, mask, relu != 0);
+  gemm(a, b, c, m, n, k, lda, ldb, ldc, transA, transB, alpha, beta, 1, 0, 0, 0, split, chunk, prepack, counter, work);
+  setEpilogue(false, 0, 1, 0, 0, false);
 }

@@ -18,20 +18,19 @@
   store<f32>(dst, beta == 0 ? alpha * v : alpha * v + beta * load<f32>(dst));
 }
 
+/** alpha * v + beta * (the 4 floats at dst) as one vector (beta == 0 never reads dst). */
+// @ts-ignore: decorator
+@inline export function scaled4(dst: usize, v: v128, alpha: f32, beta: f32): v128 {
+  const r = f32x4.mul(v, f32x4.splat(alpha));
+  return beta != 0 ? f32x4.add(r, f32x4.mul(v128.load(dst), f32x4.splat(beta))) : r;
+}
+
 /** One row of the tile: alpha * (v0, v1) + beta * C over `cols` columns. */
 // @ts-ignore: decorator
 @inline export function storeRow(dst: usize, v0: v128, v1: v128, cols: i32, alpha: f32, beta: f32): void {
   if (cols == 8) {
-    const va = f32x4.splat(alpha);
-    let r0 = f32x4.mul(v0, va);
-    let r1 = f32x4.mul(v1, va);
-    if (beta != 0) {
-      const vb = f32x4.splat(beta);
-      r0 = f32x4.add(r0, f32x4.mul(v128.load(dst), vb));
-      r1 = f32x4.add(r1, f32x4.mul(v128.load(dst, 16), vb));
-    }
-    v128.store(dst, r0);
-    v128.store(dst, r1, 16);
+    v128.store(dst, scaled4(dst, v0, alpha, beta));
+    v128.store(dst, scaled4(dst + 16, v1, alpha, beta), 16);
   } else {
     storePartial4(dst, v0, cols, alpha, beta);
     storePartial4(dst + 16, v1, cols - 4, alpha, beta);

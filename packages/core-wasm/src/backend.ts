@@ -9,7 +9,7 @@
  */
 import { DTypeError, ShapeError, shapeMismatch } from './errors.js';
 import type {
-  AdamParams, AxisDims, BinaryOp, Conv2dParams, KernelImpl, Pool2dParams, ReduceOp, Resize2dParams,
+  AdamParams, AxisDims, BinaryOp, Conv2dParams, GemmParams, KernelImpl, Pool2dParams, ReduceOp, Resize2dParams,
   ResizeMode, SgdParams, StridedView, UnaryOp,
 } from './kernels.js';
 import { ScopeStack } from './memory-scopes.js';
@@ -27,6 +27,10 @@ export interface GemmOptions {
   beta?: number;
   /** Added as beta * c; must have the output shape. Not modified. */
   c?: Tensor;
+  /** Fused epilogue (matrices only): one float per output column, added after alpha/beta. */
+  bias?: Tensor;
+  /** Fused epilogue (matrices only): x > 0 ? x : 0 after the bias. */
+  relu?: boolean;
 }
 
 export interface Conv2dOptions {
@@ -498,6 +502,10 @@ export class Backend {
    * [batch, rows, cols] (a 2-D operand is shared by every batch entry).
    */
   gemm(a: Tensor, b: Tensor, options: GemmOptions = {}): Tensor {
+    return this.gemmCore(a, b, options, false).y;
+  }
+
+  private gemmCore(a: Tensor, b: Tensor, options: GemmOptions, wantMask: boolean): { y: Tensor; mask: Tensor | null } {
     expectFloat(this, 'gemm', 'a', a);
     expectFloat(this, 'gemm', 'b', b);
     const transA = options.transA ?? false;
@@ -534,19 +542,62 @@ export class Backend {
     } else {
       out = this.alloc(outShape);
     }
-    if (out.size === 0) return out;
+    const fused = options.bias !== undefined || options.relu === true || wantMask;
+    if (fused) this.checkEpilogue(a, b, n, options);
+    if (out.size === 0 && !fused) return { y: out, mask: null };
     if (k === 0) {
       if (beta === 0) this.impl.fill(out.storage, 0);
       else if (beta !== 1) this.impl.unary('affine', out.storage, out.storage, out.size, beta, 0);
-      return out;
+      if (!fused) return { y: out, mask: null };
     }
-    this.impl.gemm(a.storage, b.storage, out.storage, {
+    const params: GemmParams = {
       m, n, k, transA, transB, alpha, beta, batch,
       strideA: a.rank === 3 ? ar * ac : 0,
       strideB: b.rank === 3 ? br * bc : 0,
       strideC: m * n,
-    });
-    return out;
+    };
+    if (fused) return this.applyEpilogue(a, b, out, params, options, wantMask);
+    this.impl.gemm(a.storage, b.storage, out.storage, params);
+    return { y: out, mask: null };
+  }
+
+  /**
+   * gemm with bias and ReLU fused, also returning the ReLU mask (1 where the
+   * value before the ReLU is > 0, else 0; what the ReLU's backward and LRP
+   * need) without a second pass over the output. Matrices only.
+   */
+  gemmReluMask(a: Tensor, b: Tensor, options: Omit<GemmOptions, 'relu'> = {}): { y: Tensor; mask: Tensor } {
+    const r = this.gemmCore(a, b, { ...options, relu: true }, true);
+    return { y: r.y, mask: r.mask! };
+  }
+
+  private checkEpilogue(a: Tensor, b: Tensor, n: number, options: GemmOptions): void {
+    if (a.rank !== 2 || b.rank !== 2) throw shapeMismatch('gemm', 'bias and relu need matrix operands', a.shape, b.shape);
+    const bias = options.bias;
+    if (!bias) return;
+    expectFloat(this, 'gemm', 'bias', bias);
+    if (bias.size !== n) throw shapeMismatch('gemm', `bias needs ${n} entries (the output columns)`, bias.shape, [n]);
+  }
+
+  /** The fused epilogue: in the backend's store loop where it has one, else composed with the same rounding. */
+  private applyEpilogue(a: Tensor, b: Tensor, out: Tensor, p: GemmParams, options: GemmOptions, wantMask: boolean): { y: Tensor; mask: Tensor | null } {
+    const { bias, relu = false } = options;
+    const mask = wantMask ? this.alloc([p.m, p.n]) : null;
+    if (this.impl.gemmEpilogue && p.k > 0) {
+      this.impl.gemmEpilogue(a.storage, b.storage, out.storage, p, { bias: bias?.storage ?? null, relu, mask: mask?.storage ?? null });
+      return { y: out, mask };
+    }
+    if (p.k > 0) this.impl.gemm(a.storage, b.storage, out.storage, p);
+    let pre = out;
+    if (bias) {
+      pre = this.addBias(out, bias, 1);
+      out.dispose();
+    }
+    if (!relu) return { y: pre, mask };
+    if (mask) this.impl.unary('step', pre.storage, mask.storage, pre.size, 0, 0);
+    const y = this.unary('relu', pre);
+    pre.dispose();
+    return { y, mask };
   }
 
   /**

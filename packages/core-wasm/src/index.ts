@@ -10,6 +10,6 @@ export { ShapeError, DTypeError } from './errors.js';
 export { Generator, toGenerator, philox4x32, randomElement, uniformFromBits } from './random.js';
 export { UNARY_OPS, BINARY_OPS } from './kernels.js';
 export type {
-  KernelImpl, UnaryOp, BinaryOp, ReduceOp, ResizeMode, RandomKey, AdamParams, SgdParams, GemmParams,
+  KernelImpl, UnaryOp, BinaryOp, ReduceOp, ResizeMode, RandomKey, AdamParams, SgdParams, GemmParams, GemmEpilogue,
   Conv2dParams, Pool2dParams, Resize2dParams, AxisDims, StridedView, GatheredGemmEntry,
 } from './kernels.js';

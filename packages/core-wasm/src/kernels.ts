@@ -79,6 +79,15 @@ export interface GemmParams {
   strideC: number;
 }
 
+/** The fused epilogue of gemmEpilogue (batch 1): per column bias, ReLU, ReLU mask. */
+export interface GemmEpilogue {
+  /** n floats added to every row (null: none). */
+  bias: Storage | null;
+  relu: boolean;
+  /** m x n floats: 1 where the value before ReLU is > 0, else 0 (null: not wanted; only with relu). */
+  mask: Storage | null;
+}
+
 export interface Conv2dParams {
   n: number;
   cIn: number;
@@ -206,6 +215,13 @@ export interface KernelImpl {
   // ----- linear algebra -----
   /** C = alpha * op(A) op(B) + beta * C for each batch. op(A) is m x k, op(B) is k x n. `out` holds C (read when beta != 0). */
   gemm(a: Storage, b: Storage, out: Storage, p: GemmParams): void;
+  /**
+   * gemm with batch 1 and k > 0, then out = epilogue(out) in the same pass:
+   * + bias[col], then x > 0 ? x : 0 and mask = x > 0 ? 1 : 0 when relu.
+   * Optional: the front end composes it from gemm and elementwise kernels
+   * where a backend lacks it (same rounding: one float32 add, then the ReLU).
+   */
+  gemmEpilogue?(a: Storage, b: Storage, out: Storage, p: GemmParams, e: GemmEpilogue): void;
 
   /**
    * Ragged batch of products against one shared matrix W (row stride `wStride`)

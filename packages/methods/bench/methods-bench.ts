@@ -20,6 +20,7 @@
 import { writeFileSync } from 'node:fs';
 import { createBackend, enableRelaxedSimdFlag, Generator, type Backend, type BackendName, type Tensor } from '@relevance/core-wasm';
 import { integratedGradients, saliency, sequential, type Model } from '../src/index.js';
+import { buildBenchModel, randomTensor, SIZES } from './bench-model.js';
 
 export interface BenchContext {
   be: Backend;
@@ -92,26 +93,9 @@ export const BENCH_ROWS: BenchRow[] = [
   },
 ];
 
-const SIZES = [256, 512, 512, 256] as const;
-
-function randomTensor(be: Backend, shape: number[], g: Generator, scale: number): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return be.tensor(Float32Array.from({ length: n }, () => g.normal() * scale), shape);
-}
-
 /** The benchmark MLP, with the same weights on every backend (seeded). */
 export function benchModel(be: Backend): Model {
-  const g = new Generator(20240601);
-  const layers = [];
-  for (let i = 0; i + 1 < SIZES.length; i++) {
-    layers.push({
-      type: 'Dense',
-      name: `fc${i + 1}`,
-      params: { weight: randomTensor(be, [SIZES[i + 1], SIZES[i]], g, Math.sqrt(2 / SIZES[i])), bias: randomTensor(be, [SIZES[i + 1]], g, 0.1) },
-    });
-    if (i + 2 < SIZES.length) layers.push({ type: 'ReLU', name: `relu${i + 1}` });
-  }
-  return sequential(be, [-1, SIZES[0]], layers);
+  return buildBenchModel(be, sequential, Generator);
 }
 
 interface Result {
@@ -191,4 +175,5 @@ async function main(): Promise<void> {
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ model: SIZES, rows, batchSize: BENCH_BATCH_SIZE, results }, null, 2)}\n`);
 }
 
-await main();
+// run only as a script (bench/compare-builds.ts imports BENCH_ROWS)
+if (process.argv[1]?.endsWith('methods-bench.js')) await main();

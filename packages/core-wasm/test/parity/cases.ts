@@ -105,6 +105,48 @@ const add = (c: ParityCase): void => {
   });
 }
 
+// ------------------------------------------- gemm with the fused epilogue
+{
+  // awkward shapes: a single row (few-rows path), partial tiles, k over one depth block (256)
+  const sizes: Array<[number, number, number]> = [[1, 1, 1], [3, 5, 7], [1, 127, 3], [17, 3, 5], [5, 17, 127], [130, 67, 129], [33, 9, 300], [0, 3, 4], [4, 6, 0]];
+  let seed = 900;
+  for (const [m, n, k] of sizes) {
+    for (const [transA, transB] of [[false, false], [true, true], [false, true]] as const) {
+      const s = seed++;
+      const operands = (be: Backend, abs: boolean): [Tensor, Tensor, Tensor] => [
+        input(be, transA ? [k, m] : [m, k], s, abs), input(be, transB ? [n, k] : [k, n], s + 1000, abs), input(be, [n], s + 2000, abs),
+      ];
+      const label = `m=${m} n=${n} k=${k} transA=${transA} transB=${transB}`;
+      add({
+        kernel: 'gemm+bias', label, tolerance: { kind: 'reduction', length: k + 1 },
+        run: (be, abs) => {
+          const [a, b, bias] = operands(be, abs);
+          return [be.gemm(a, b, { transA, transB, alpha: 1.5, bias })];
+        },
+      });
+      add({
+        kernel: 'gemm+bias+relu', label, tolerance: { kind: 'reduction', length: k + 1 },
+        run: (be, abs) => {
+          const [a, b, bias] = operands(be, abs);
+          return [be.gemm(a, b, { transA, transB, bias, relu: true })];
+        },
+      });
+      add({
+        // the mask is 0/1 and compared exactly: these seeds keep every pre-activation away from 0
+        kernel: 'gemmReluMask', label, tolerance: { kind: 'exact' },
+        run: (be, abs) => {
+          const [a, b, bias] = operands(be, abs);
+          return [be.gemmReluMask(a, b, { transA, transB, bias }).mask];
+        },
+      });
+    }
+  }
+  add({
+    kernel: 'gemm+bias+relu', label: 'relu without bias, beta with c', tolerance: { kind: 'reduction', length: 66 },
+    run: (be, abs) => [be.gemm(input(be, [19, 65], 990, abs), input(be, [65, 21], 991, abs), { relu: true, alpha: abs ? 1 : -1, beta: 0.5, c: input(be, [19, 21], 992, abs) })],
+  });
+}
+
 // ----------------------------------------------------------- gathered gemm
 {
   /** Ragged entries over a shared [rowsW x colsW] matrix, deterministic index lists (with repeats). */

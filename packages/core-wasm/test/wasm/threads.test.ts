@@ -3,7 +3,8 @@
  * three convolution kernels (items, columns, channels, weight columns, groups)
  * give bit-identical results on one thread and on several (the split never
  * changes a sum's order), and agree with the reference, in both instruction-set
- * builds (plain SIMD128 and relaxed SIMD). Also: the worker pool
+ * builds (plain SIMD128 and relaxed SIMD); so does GEMM with its fused bias / ReLU /
+ * mask epilogue. Also: the worker pool
  * starts and stops cleanly.
  */
 import { spawnSync } from 'node:child_process';
@@ -103,6 +104,21 @@ for (const simd of ['simd128', 'relaxed'] as const) {
       });
       it('alpha and beta with c', () => {
         compare((be) => be.gemm(rand(be, [150, 140], 9), rand(be, [140, 130], 10), { alpha: -0.5, beta: 0.25, c: rand(be, [150, 130], 11) }));
+      });
+    });
+
+    describe('GEMM with the fused epilogue split across threads', () => {
+      // k = 300 > one depth block: the epilogue must run on the last block only
+      it('bias + ReLU, rows split (prepacked B), transB', () => {
+        compare((be) => be.gemm(rand(be, [203, 300], 30), rand(be, [150, 300], 31), { transB: true, bias: rand(be, [150], 32), relu: true }));
+      });
+      it('bias + ReLU, columns split (prepacked A), transA', () => {
+        compare((be) => be.gemm(rand(be, [300, 61], 33), rand(be, [300, 301], 34), { transA: true, bias: rand(be, [301], 35), relu: true }));
+      });
+      it('the ReLU mask, rows and columns', () => {
+        for (const [m, n] of [[203, 150], [61, 301]] as const) {
+          compare((be) => be.gemmReluMask(rand(be, [m, 270], 36), rand(be, [n, 270], 37), { transB: true, bias: rand(be, [n], 38) }).mask);
+        }
       });
     });
 

@@ -311,12 +311,17 @@ export class Model {
     const remaining = new Map<string, number>();
     if (!taped) for (const n of this.nodes) for (const i of n.inputs) remaining.set(i, (remaining.get(i) ?? 0) + 1);
     const graphInputs = new Set(this.inputs.map((i) => i.name));
+    // untaped: Dense -> ReLU pairs run as one GEMM with the bias and ReLU in its store loop (same bits)
+    const fused = taped ? new Map<string, Node>() : this.denseReluPairs(keepValues);
+    const skipped = new Set([...fused.values()].map((relu) => relu.name));
     try {
       for (const n of this.nodes) {
+        if (skipped.has(n.name)) continue;
         const ins = n.inputs.map((i) => values.get(i)!);
         const ctx = { be, attrs: n.attrs, params: n.params, training: options.training ?? false, generator: options.generator, node: n.name };
-        const r = n.op.forward(ctx, ins);
-        n.outputs.forEach((o, k) => values.set(o, r.outputs[k]!));
+        const relu = fused.get(n.name);
+        const r = relu ? { outputs: [be.gemm(ins[0]!, n.params.weight!, { transB: true, bias: n.params.bias, relu: true })], saved: undefined } : n.op.forward(ctx, ins);
+        (relu ?? n).outputs.forEach((o, k) => values.set(o, r.outputs[k]!));
         if (taped && r.saved) saved.set(n.name, r.saved);
         else if (r.saved) for (const t of r.saved) t.dispose();
         if (!taped) {
@@ -336,6 +341,20 @@ export class Model {
       throw e;
     }
     return new ForwardPass(this, values, saved, taped);
+  }
+
+  /** Dense nodes (by name) whose output only feeds one ReLU and is not kept, with that ReLU. */
+  private denseReluPairs(keep: ReadonlySet<string>): Map<string, Node> {
+    const consumers = new Map<string, Node[]>();
+    for (const n of this.nodes) for (const i of n.inputs) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+    const pairs = new Map<string, Node>();
+    for (const n of this.nodes) {
+      const out = n.outputs[0]!;
+      const next = consumers.get(out);
+      if (n.type !== 'Dense' || keep.has(out) || next?.length !== 1 || next[0]!.type !== 'ReLU' || next[0]!.inputs.length !== 1) continue;
+      pairs.set(n.name, next[0]!);
+    }
+    return pairs;
   }
 
   /** Convenience: the first output for input x (no tape). The caller owns the result. */

@@ -1,6 +1,6 @@
 /**
  * Threads for the network baselines (GENIE3, GRNBoost2, the discretisation
- * under PIDC and CLR) and Barnes-Hut t-SNE's repulsions: work that splits
+ * under PIDC and CLR), Barnes-Hut t-SNE's repulsions and KernelSHAP's regressions: work that splits
  * into independent rows (a target gene, a column, a chunk of points), each a
  * pure function of (data, options, index).
  *
@@ -24,7 +24,7 @@ import type { DataMatrix } from './networks.js';
 export type RowFunction = (index: number) => ArrayLike<number>;
 
 /** Names of the row jobs a worker knows (row-jobs.ts). */
-export type RowJob = 'genie3' | 'grnboost2' | 'discretize' | 'tsne-repulsion';
+export type RowJob = 'genie3' | 'grnboost2' | 'discretize' | 'tsne-repulsion' | 'kernel-shap-regression';
 
 /** Control words: [0] next index to claim, [1] workers done, [2] failed flag, [3] error length; error text from byte 64. */
 const CLAIM = 0, DONE = 1, FAILED = 2, ERROR_LENGTH = 3;

@@ -9,6 +9,7 @@ import { genie3Rows, type Genie3Options } from './genie3.js';
 import { grnboost2Rows, type GrnBoostOptions } from './grnboost.js';
 import { discretizeRow, type Discretizer } from './information.js';
 import { repulsionChunks } from '../embedding/barnes-hut-objective.js';
+import { shapRegressionJob } from '../attribution/perturbation/shap-regression.js';
 
 const JOBS: Record<RowJob, (d: DataMatrix, options: Record<string, unknown>) => RowFunction> = {
   genie3: (d, o) => genie3Rows(d, o as Genie3Options).row,
@@ -18,6 +19,7 @@ const JOBS: Record<RowJob, (d: DataMatrix, options: Record<string, unknown>) => 
     { dims: o.dims as 2 | 3, cells: o.cells as Float64Array, order: o.order as Int32Array, position: o.position as Int32Array, y: d.values as Float64Array },
     o.thetaSq as number, o.chunk as number,
   ),
+  'kernel-shap-regression': shapRegressionJob,
 };
 
 /** Compute a worker's share of one job's rows, then report it done (a throw is reported by the worker source in parallel.ts). */

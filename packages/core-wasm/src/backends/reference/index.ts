@@ -4,7 +4,7 @@
  * Accumulations use float64 and store float32.
  */
 import type {
-  AdamParams, AxisDims, BinaryOp, Conv2dParams, GatheredGemmEntry, GemmParams, KernelImpl, Pool2dParams, RandomKey, ReduceOp,
+  AdamParams, AxisDims, BinaryOp, Conv2dParams, GatheredGemmEntry, GemmEpilogue, GemmParams, KernelImpl, Pool2dParams, RandomKey, ReduceOp,
   Resize2dParams, SgdParams, StridedView, UnaryOp,
 } from '../../kernels.js';
 import { randomElement } from '../../random.js';
@@ -146,6 +146,23 @@ class ReferenceImpl implements KernelImpl {
           const prev = beta === 0 ? 0 : beta * C[oc + i * n + j]!;
           C[oc + i * n + j] = alpha * acc + prev;
         }
+      }
+    }
+  }
+
+  gemmEpilogue(a: Storage, b: Storage, out: Storage, p: GemmParams, e: GemmEpilogue): void {
+    this.gemm(a, b, out, p);
+    const C = f32(out), bias = e.bias ? f32(e.bias) : null, mask = e.mask ? f32(e.mask) : null;
+    for (let i = 0; i < p.m; i++) {
+      for (let j = 0; j < p.n; j++) {
+        const at = i * p.n + j;
+        const x = bias ? Math.fround(C[at]! + bias[j]!) : C[at]!;
+        if (!e.relu) {
+          C[at] = x;
+          continue;
+        }
+        C[at] = x > 0 ? x : 0;
+        if (mask) mask[at] = x > 0 ? 1 : 0;
       }
     }
   }

@@ -8,7 +8,7 @@
  */
 import type { BackendOptions } from '../../create-backend.js';
 import type {
-  AdamParams, AxisDims, BinaryOp, Conv2dParams, GatheredGemmEntry, GemmParams, KernelImpl, Pool2dParams, RandomKey, ReduceOp,
+  AdamParams, AxisDims, BinaryOp, Conv2dParams, GatheredGemmEntry, GemmEpilogue, GemmParams, KernelImpl, Pool2dParams, RandomKey, ReduceOp,
   Resize2dParams, SgdParams, StridedView, UnaryOp,
 } from '../../kernels.js';
 import type { DType, Storage } from '../../tensor.js';
@@ -199,6 +199,26 @@ export class WasmImpl implements KernelImpl {
   // ---------------------------------------------------------- linear algebra
 
   gemm(a: Storage, b: Storage, out: Storage, p: GemmParams): void {
+    const plan = this.gemmPlan(p);
+    const args = [
+      ptr(a), ptr(b), ptr(out), p.m, p.n, p.k, plan.lda, plan.ldb, p.n, p.transA ? 1 : 0, p.transB ? 1 : 0, p.alpha, p.beta,
+      p.batch, p.strideA, p.strideB, p.strideC, plan.split, plan.chunk, plan.prepack, this.counter,
+    ];
+    this.dispatch('gemm', args, plan.parts, plan.floats);
+  }
+
+  /** gemm's store loop with bias, ReLU and mask fused in (assembly/epilogue.ts); the same split, so the same sums. */
+  gemmEpilogue(a: Storage, b: Storage, out: Storage, p: GemmParams, e: GemmEpilogue): void {
+    const plan = this.gemmPlan(p);
+    const args = [
+      ptr(a), ptr(b), ptr(out), p.m, p.n, p.k, plan.lda, plan.ldb, p.n, p.transA ? 1 : 0, p.transB ? 1 : 0, p.alpha, p.beta,
+      plan.split, plan.chunk, plan.prepack, this.counter, e.bias ? ptr(e.bias) : 0, e.mask ? ptr(e.mask) : 0, e.relu ? 1 : 0,
+    ];
+    this.dispatch('gemmFused', args, plan.parts, plan.floats);
+  }
+
+  /** How gemm splits over threads: a pure function of the shape and the thread count. */
+  private gemmPlan(p: GemmParams): { lda: number; ldb: number; parts: number; split: number; chunk: number; prepack: number; floats: number } {
     const { m, n, k, batch } = p;
     const lda = p.transA ? m : k;
     const ldb = p.transB ? k : n;
@@ -219,11 +239,7 @@ export class WasmImpl implements KernelImpl {
         if (prepackFloats <= MAX_PREPACK_FLOATS) [prepack, floats] = [1, Math.max(floats, prepackFloats)];
       }
     }
-    const args = [
-      ptr(a), ptr(b), ptr(out), m, n, k, lda, ldb, n, p.transA ? 1 : 0, p.transB ? 1 : 0, p.alpha, p.beta,
-      batch, p.strideA, p.strideB, p.strideC, split, chunk, prepack, this.counter,
-    ];
-    this.dispatch('gemm', args, parts, floats);
+    return { lda, ldb, parts, split, chunk, prepack, floats };
   }
 
   gatheredGemm(

@@ -22,6 +22,11 @@ export interface CoreExports {
     batch: number, strideA: number, strideB: number, strideC: number,
     split: number, chunk: number, prepack: number, counter: number, work: number,
   ): void;
+  gemmFused(
+    a: number, b: number, c: number, m: number, n: number, k: number, lda: number, ldb: number, ldc: number,
+    transA: number, transB: number, alpha: number, beta: number,
+    split: number, chunk: number, prepack: number, counter: number, bias: number, mask: number, relu: number, work: number,
+  ): void;
   gemmWorkFloats(): number;
   gemmPrepackFloats(m: number, n: number, k: number, split: number): number;
   gatheredGemm(

@@ -23,7 +23,8 @@
  *
  * The constrained weighted least squares min sum w (y - z.phi)^2 subject to
  * 1.phi = v(N) - v(empty), y = v(z) - v(empty), is solved through its KKT
- * system in float64.
+ * system in float64, one row per thread (shap-regression.ts; the same bits for
+ * any thread count).
  *
  * CLI name: `kernel-shap`.
  */
@@ -32,7 +33,8 @@ import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions, type RandomOptions } from '../types.js';
 import { chunkRows, describeValue, featureCompleteness, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBackground, resolveBatchSize, resolveGroups, seedParam, toSeededGenerator, writeCoalition, targetParam, type Baseline, type FeatureMask, deliverShapleyRow } from './shared.js';
-import { solveLinear } from './weighted-regression.js';
+import { solveShapRegressions, type ShapRegression } from './shap-regression.js';
+import { resolveThreads } from '../../stats/parallel.js';
 
 export interface KernelShapOptions extends CommonOptions, RandomOptions {
   /** Values of absent features: a number, one row, or a set of rows [B, ...] averaged over (default 0). */
@@ -48,10 +50,12 @@ export interface KernelShapOptions extends CommonOptions, RandomOptions {
    * Default: when `samples` >= 2^d - 2. `false` always samples; `true` enumerates (d <= 20).
    */
   enumerate?: boolean;
+  /** Threads for the per-row regressions (the caller and Node workers; default: the model backend's threads). */
+  threads?: number;
 }
 
 const METHOD = 'kernel-shap';
-const OPTIONS = ['target', 'batchSize', 'seed', 'background', 'groups', 'samples', 'paired', 'enumerate'] as const;
+const OPTIONS = ['target', 'batchSize', 'seed', 'background', 'groups', 'samples', 'paired', 'enumerate', 'threads'] as const;
 const ENUMERATE_LIMIT = 20;
 
 /** The shap package's 'auto' budget. */
@@ -123,42 +127,11 @@ function sampleDesign(d: number, samples: number, paired: boolean, generator: im
   return { d, n: samples, z, w };
 }
 
-/**
- * min sum_k w_k (y_k - z_k.phi)^2 subject to sum(phi) = delta, via the KKT system
- * [Z'WZ 1; 1' 0] [phi; mu] = [Z'Wy; delta]. A relative 1e-10 ridge on Z'WZ keeps
- * features that were never separated by the samples solvable (they split their credit evenly).
- */
-function constrainedWeightedLeastSquares(design: Design, y: Float64Array, delta: number): Float64Array {
-  const { d, n, z, w } = design;
-  const size = d + 1;
-  const a = new Float64Array(size * size);
-  const b = new Float64Array(size);
-  const active: number[] = [];
-  for (let k = 0; k < n; k++) {
-    const wk = w[k]!;
-    active.length = 0;
-    for (let j = 0; j < d; j++) if (z[k * d + j]) active.push(j);
-    for (const i of active) {
-      b[i]! += wk * y[k]!;
-      for (const j of active) a[i * size + j]! += wk;
-    }
-  }
-  let trace = 0;
-  for (let j = 0; j < d; j++) trace += a[j * size + j]!;
-  const ridge = 1e-10 * Math.max(trace / d, 1e-300);
-  for (let j = 0; j < d; j++) {
-    a[j * size + j]! += ridge;
-    a[j * size + d] = 1;
-    a[d * size + j] = 1;
-  }
-  b[d] = delta;
-  return solveLinear(a, b, size).subarray(0, d);
-}
-
 export async function kernelShap(model: Model, inputs: Tensor, options: KernelShapOptions = {}): Promise<Attribution> {
   checkOptions(METHOD, options, OPTIONS);
   const generator = toSeededGenerator(METHOD, options.seed);
   const paired = options.paired ?? true;
+  const threads = resolveThreads(options.threads ?? model.be.threads, METHOD);
   const input = await readInputs(METHOD, inputs);
   const batchSize = resolveBatchSize(METHOD, options.batchSize, input.rowSize);
   const background = await resolveBackground(METHOD, options.background, input);
@@ -208,25 +181,23 @@ export async function kernelShap(model: Model, inputs: Tensor, options: KernelSh
       writeCoalition(x, background.row(local % bg), rowGroups[i]!, coalition < 0 ? () => false : (f) => design.z[coalition * d + f] === 1, dst);
       return r;
     });
-    for (let i = 0; i < r1 - r0; i++) {
-      const r = r0 + i;
-      const design = designs[i]!;
+    const vEmpty = new Float64Array(r1 - r0);
+    const regressions: ShapRegression[] = designs.map((design, i) => {
       const base = offsets[i]!;
       const mean = (c: number): number => {
         let s = 0;
         for (let b = 0; b < bg; b++) s += v[base + (c + 1) * bg + b]!;
         return s / bg;
       };
-      const vEmpty = mean(-1);
-      const delta = fx[r]! - vEmpty;
-      let phi: Float64Array;
-      if (design.d === 1) phi = Float64Array.of(delta);
-      else {
-        const y = Float64Array.from({ length: design.n }, (_, c) => mean(c) - vEmpty);
-        phi = constrainedWeightedLeastSquares(design, y, delta);
-      }
-      empty[r] = vEmpty;
-      deliverShapleyRow(phi, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize), featureSums, r);
+      vEmpty[i] = mean(-1);
+      const y = design.d === 1 ? new Float64Array(0) : Float64Array.from({ length: design.n }, (_, c) => mean(c) - vEmpty[i]!);
+      return { ...design, n: design.d === 1 ? 0 : design.n, y, delta: fx[r0 + i]! - vEmpty[i]! };
+    });
+    const phis = solveShapRegressions(regressions, threads);
+    for (let i = 0; i < r1 - r0; i++) {
+      const r = r0 + i;
+      empty[r] = vEmpty[i]!;
+      deliverShapleyRow(phis[i]!, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize), featureSums, r);
     }
   }
   const expected = Float64Array.from(fx, (f, r) => f - empty[r]!);

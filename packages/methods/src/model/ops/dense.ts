@@ -16,11 +16,8 @@ export const Dense: OpDef = {
     return [[x![0]!, w[0]!]];
   },
   forward({ be, params }, [x]) {
-    const y = be.gemm(x!, params.weight!, { transB: true });
-    if (!params.bias) return { outputs: [y] };
-    const out = be.addBias(y, params.bias, 1);
-    y.dispose();
-    return { outputs: [out] };
+    // the bias is added in the GEMM's store loop (same rounding as a separate add, one pass less)
+    return { outputs: [be.gemm(x!, params.weight!, { transB: true, bias: params.bias })] };
   },
   backward({ be, params }, [x], _outputs, _saved, [dy], need) {
     const dx = need.inputs[0] ? be.gemm(dy!, params.weight!) : null;
