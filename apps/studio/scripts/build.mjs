@@ -26,7 +26,7 @@ export default { totalmem, availableParallelism, cpus, platform };`;
 const NODE_NAMES = ['readFile', 'writeFile', 'open', 'mkdir', 'rename', 'rm', 'rmdir', 'stat', 'lstat', 'readdir', 'unlink', 'copyFile', 'mkdtemp', 'access', 'realpath', 'appendFile',
   'createReadStream', 'createWriteStream', 'existsSync', 'readFileSync', 'writeFileSync', 'statSync', 'mkdirSync', 'readdirSync', 'rmSync', 'openSync', 'readSync', 'closeSync', 'renameSync', 'constants',
   'fileURLToPath', 'pathToFileURL', 'createHash', 'randomUUID', 'gzipSync', 'gunzipSync',
-  'Worker', 'parentPort', 'workerData', 'isMainThread', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'chmod', 'DuckDBInstance', 'DuckDBConnection', 'parseHTML', 'tmpdir', 'homedir', 'promisify', 'inspect', 'pipeline', 'Readable'];
+  'Worker', 'parentPort', 'workerData', 'isMainThread', 'spawn', 'spawnSync', 'execFile', 'execFileSync', 'chmod', 'DuckDBInstance', 'DuckDBConnection', 'parseHTML', 'tmpdir', 'homedir', 'inspect', 'pipeline', 'Readable'];
 /** node:path (POSIX) for the file-name helpers the readers use (basename, extname, ...). */
 const PATH_SHIM = `export const sep = '/';
 export const basename = (p, ext) => { const b = p.replace(/\\/+$/, '').split('/').pop(); return ext && b.endsWith(ext) ? b.slice(0, -ext.length) : b; };
@@ -40,6 +40,8 @@ export const relative = (from, to) => (to.startsWith(from + '/') ? to.slice(from
 export default { sep, basename, dirname, extname, normalize, join, isAbsolute, resolve, relative };`;
 const THROWING = `const fail = (name) => () => { throw new Error(name + ' is not available in the browser'); };
 ${NODE_NAMES.map((n) => `export const ${n} = fail('${n}');`).join('\n')}
+// promisify runs at module load (slurm.ts): it returns a function that throws when called
+export const promisify = (f) => fail('promisify(' + ((f && f.name) || 'function') + ')');
 // createRequire runs at module load (manifest.ts): it returns a require whose every use throws
 export const createRequire = () => new Proxy(fail('require'), { get: (_, k) => fail('require.' + String(k)) });
 export default new Proxy({}, { get: (_, k) => fail(String(k)) });`;
@@ -63,7 +65,9 @@ const workspace = {
 
 const started = Date.now();
 mkdirSync(out, { recursive: true });
-const common = { bundle: true, format: 'iife', platform: 'browser', target: ['es2022', 'chrome113'], minify: true, legalComments: 'eof', charset: 'utf8', logLevel: 'warning', plugins: [workspace], define: { 'import.meta.url': '"about:blank"', RELEVANCE_VERSION: JSON.stringify(version), 'process.env.NODE_ENV': '"production"' } };
+const common = { bundle: true, format: 'iife', platform: 'browser', target: ['es2022', 'chrome113'], minify: true, legalComments: 'eof', charset: 'utf8', logLevel: 'warning', plugins: [workspace], define: { 'import.meta.url': '"about:blank"', RELEVANCE_VERSION: JSON.stringify(version), 'process.env.NODE_ENV': '"production"',
+  // option parsers read the environment by default (--shard auto: SLURM_ARRAY_TASK_ID, ...); a tab has none
+  'process.env': '{}' } };
 await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'main.ts')], outfile: join(out, 'studio.js') });
 await esbuild.build({ ...common, entryPoints: [join(root, 'src', 'worker.ts')], outfile: join(out, 'study-worker.js') });
 copyFileSync(join(root, 'src', 'index.html'), join(out, 'index.html'));

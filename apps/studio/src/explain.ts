@@ -8,6 +8,7 @@ import { createBackend } from '@relevance/core-wasm';
 import { importOnnx, methodEntry, type Model } from '@relevance/methods';
 import { arrayFromLoadedTable, arrayTable } from '@relevance/pipelines/src/io/arrays.js';
 import { csvChunks } from '@relevance/pipelines/src/io/csv-text.js';
+import { columnNamesFor } from '@relevance/pipelines/src/cli/model-names.js';
 import { tableFromBytes } from './adapters/read-file.js';
 import type { ExplainRequest, WorkerMessage } from './protocol.js';
 
@@ -32,7 +33,8 @@ export async function explain(request: ExplainRequest, threads: number): Promise
       data[r * (width + 1)] = a.targets[r]!;
       data.set(a.values.subarray(r * width, (r + 1) * width), r * (width + 1) + 1);
     }
-    const columns = ['target', ...Array.from({ length: width }, (_, j) => `a_${j}`)];
+    // the CLI's column names: the input's columns when they fit, else a_<j>
+    const columns = ['target', ...columnNamesFor(width, [input.columnNames], 'a_', ['target', 'target_name', input.idName ?? 'id'])];
     const table = arrayTable('attributions.csv', { shape: [rows, width + 1], data, columnNames: columns, ...(input.ids ? { ids: input.ids, idName: input.idName ?? 'id' } : {}) });
     const csv = new TextEncoder().encode([...csvChunks(table, ',')].join(''));
     const preview = Array.from({ length: Math.min(rows, 50) }, (_, r) => Array.from(data.subarray(r * (width + 1), (r + 1) * (width + 1))));

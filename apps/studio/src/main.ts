@@ -6,6 +6,7 @@
  * URL carries the configuration (?demo=synthetic&seed=1&epochs=20 ...).
  */
 import { studyProteomicsCommand } from '@relevance/pipelines/src/cli/commands/study-proteomics.js';
+import { studyInfluenceCommand } from '@relevance/pipelines/src/cli/commands/study-influence.js';
 import { estimateRemaining, formatDuration } from '@relevance/pipelines/src/progress/format-duration.js';
 import type { LoadedTable } from '@relevance/pipelines/src/io/table.js';
 import { tableFromBytes } from './adapters/read-file.js';
@@ -15,12 +16,17 @@ import { buildOptionsForm, changedOptions } from './ui/options-form.js';
 import { showHeadline } from './ui/results.js';
 import { download, unzipRunFolder, zipRunFolder } from './ui/zip.js';
 import { showRunFolder } from './ui/run-view.js';
+import { keepRun, showKeptRuns } from './ui/kept-runs.js';
 import { explainRequest, fillMethods, setExplainState, showAttributions } from './ui/explain-panel.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const root = document.documentElement;
-const OPTIONS = studyProteomicsCommand.options;
 const params = new URLSearchParams(location.search);
+type Study = 'proteomics' | 'influence';
+let study: Study = params.get('study') === 'influence' ? 'influence' : 'proteomics';
+const optionsOf = (s: Study) => (s === 'influence' ? studyInfluenceCommand : studyProteomicsCommand).options;
+/** What the worker is doing: one job at a time (a study and an explain job never share it). */
+let busy: 'study' | 'explain' | null = null;
 
 interface LoadedFile { name: string; bytes: ArrayBuffer; table: LoadedTable }
 let loaded: LoadedFile | null = null;
@@ -30,6 +36,7 @@ let phase = { label: '', started: 0 };
 
 function setState(state: 'idle' | 'running' | 'done' | 'failed'): void {
   root.dataset.runState = state;
+  if (busy === 'study' && state !== 'running') busy = null;
   $<HTMLButtonElement>('run').disabled = state === 'running';
   $<HTMLButtonElement>('cancel').disabled = state !== 'running';
 }
@@ -51,9 +58,11 @@ function onProgress(m: Extract<WorkerMessage, { type: 'progress' }>): void {
 function onMessage(m: WorkerMessage): void {
   if (m.type === 'ready') root.dataset.worker = 'ready';
   else if (m.type === 'explained') {
+    busy = null;
     showAttributions(m);
     setExplainState('done');
-  } else if (m.type === 'failed' && root.dataset.explainState === 'running') {
+  } else if (m.type === 'failed' && busy === 'explain') {
+    busy = null;
     $('explain-error').textContent = m.message;
     setExplainState('failed');
   } else if (m.type === 'log') log(m.line);
@@ -72,6 +81,7 @@ function onMessage(m: WorkerMessage): void {
 
 function showResults(files: Record<string, Uint8Array>, metrics: Record<string, unknown>): void {
   $('results').hidden = false;
+  $('keep-state').textContent = '';
   showHeadline($('headline'), metrics);
   void showRunFolder($('figures'), files).catch((e: Error) => log(`figures: ${e.message}`));
 }
@@ -86,20 +96,31 @@ function studyWorker(): Worker {
   return worker;
 }
 
+/** Refuse a second job while the worker is busy (the message names the job that runs). */
+function refuseWhenBusy(errorId: string): boolean {
+  if (!busy) return false;
+  $(errorId).textContent = busy === 'study' ? 'a study is running in the worker; wait for it to finish or cancel it, then explain the model' : 'an explain job is running in the worker; wait for it to finish, then run the study';
+  return true;
+}
+
 export function startRun(synthetic: boolean): void {
-  const changed = changedOptions($('options'), OPTIONS);
-  const argv = [...(synthetic || !loaded ? [] : dataArgv(loaded.name)), ...changed.map(([k, v]) => `--${k}=${v}`)];
-  const url = new URLSearchParams(synthetic || !loaded ? [['demo', 'synthetic'], ...changed] : changed);
+  if (refuseWhenBusy('error')) return;
+  const changed = changedOptions($('options'), optionsOf(study));
+  const argv = [...(synthetic || !loaded ? [] : dataArgv(loaded.name, study)), ...changed.map(([k, v]) => `--${k}=${v}`)];
+  const studyParam: Array<[string, string]> = study === 'influence' ? [['study', 'influence']] : [];
+  const url = new URLSearchParams(synthetic || !loaded ? [...studyParam, ['demo', 'synthetic'], ...changed] : [...studyParam, ...changed]);
   history.replaceState(null, '', `?${url}`);
+  busy = 'study';
   $('error').textContent = '';
   $('log').textContent = '';
   $('results').hidden = true;
   setState('running');
-  const request: RunRequest = { type: 'run', argv, ...(!synthetic && loaded ? { file: { name: loaded.name, bytes: loaded.bytes.slice(0) } } : {}) };
+  const request: RunRequest = { type: 'run', study, argv, ...(!synthetic && loaded ? { file: { name: loaded.name, bytes: loaded.bytes.slice(0) } } : {}) };
   studyWorker().postMessage(request);
 }
 
 function cancelRun(): void {
+  busy = null;
   worker?.terminate();
   worker = null;
   root.dataset.worker = 'starting';
@@ -123,6 +144,12 @@ async function loadFile(file: File): Promise<void> {
   }
 }
 
+/** The study a run folder's config.json names. */
+function runStudy(files: Record<string, Uint8Array>): string {
+  const config = files['config.json'];
+  return config ? String((JSON.parse(new TextDecoder().decode(config)) as { study?: unknown }).study ?? 'proteomics') : 'proteomics';
+}
+
 async function reopen(files: Record<string, Uint8Array>): Promise<void> {
   const metricsBytes = files['metrics.json'];
   if (!metricsBytes) throw new Error('this is not a run folder: it has no metrics.json');
@@ -133,15 +160,26 @@ async function reopen(files: Record<string, Uint8Array>): Promise<void> {
 
 async function wire(): Promise<void> {
   workerUrl = URL.createObjectURL(await (await fetch('study-worker.js')).blob());
-  buildOptionsForm($('options'), OPTIONS, params);
+  buildOptionsForm($('options'), optionsOf(study), params);
+  const studySelect = $<HTMLSelectElement>('study');
+  studySelect.value = study;
+  studySelect.onchange = () => {
+    study = studySelect.value as Study;
+    $('options').replaceChildren();
+    buildOptionsForm($('options'), optionsOf(study), new URLSearchParams());
+    $('study-name').textContent = study;
+  };
+  $('study-name').textContent = study;
   $('run').onclick = () => startRun(loaded === null);
   $('use-synthetic').onclick = () => startRun(true);
   $('cancel').onclick = cancelRun;
   fillMethods();
   $('explain-run').onclick = async () => {
     $('explain-error').textContent = '';
+    if (refuseWhenBusy('explain-error')) return;
     try {
       const request = await explainRequest();
+      busy = 'explain';
       setExplainState('running');
       studyWorker().postMessage(request);
     } catch (e) {
@@ -153,7 +191,21 @@ async function wire(): Promise<void> {
     const file = (e.target as HTMLInputElement).files?.[0];
     if (file) void loadFile(file);
   };
-  $('download').onclick = () => lastRun && download(zipRunFolder('relevance-proteomics-run', lastRun), 'relevance-proteomics-run.zip');
+  $('download').onclick = () => {
+    if (!lastRun) return;
+    const folder = `relevance-${runStudy(lastRun)}-run`;
+    download(zipRunFolder(folder, lastRun), `${folder}.zip`);
+  };
+  $('keep').onclick = async () => {
+    if (!lastRun) return;
+    try {
+      await keepRun(runStudy(lastRun), lastRun);
+      $('keep-state').textContent = 'kept in this browser';
+    } catch (e) {
+      $('keep-state').textContent = `could not keep the run: ${(e as Error).message}`;
+    }
+  };
+  $('show-kept').onclick = () => void showKeptRuns($('kept-runs'), (files) => void reopen(files).catch((err: Error) => ($('error').textContent = err.message))).catch((e: Error) => ($('kept-runs').textContent = e.message));
   $<HTMLInputElement>('reopen-zip').onchange = async (e) => {
     const file = (e.target as HTMLInputElement).files?.[0];
     if (file) await reopen(unzipRunFolder(new Uint8Array(await file.arrayBuffer()))).catch((err: Error) => ($('error').textContent = err.message));

@@ -1,6 +1,8 @@
 /** Messages between the page (main.ts) and the study worker (worker.ts). */
 export interface RunRequest {
   type: 'run';
+  /** Which study (default proteomics): `relevance study <study>`. */
+  study?: 'proteomics' | 'influence';
   /** The study's command-line options (`--epochs 10 ...`), parsed by the CLI's own parser. */
   argv: string[];
   /** The table, when not the synthetic cohort. */

@@ -12,12 +12,18 @@ import { tableToArrowBytes } from '@relevance/pipelines/src/io/arrow-ipc.js';
 import { csvChunks } from '@relevance/pipelines/src/io/csv-text.js';
 import { stableStringify } from '@relevance/pipelines/src/io/stable-json.js';
 import type { Progress } from '@relevance/pipelines/src/progress/progress.js';
-import { runProteomicsCore, syntheticTruthTable } from '@relevance/pipelines/src/studies/proteomics/core.js';
+import { runProteomicsCore, syntheticTruthTable, type ProteomicsCoreResult } from '@relevance/pipelines/src/studies/proteomics/core.js';
+import { dataFingerprint } from '@relevance/pipelines/src/studies/proteomics/fingerprint.js';
+import { INDEX_FILE, instanceIndex, NETWORKS_FILE, symmetricRows } from '@relevance/pipelines/src/studies/proteomics/instance-files.js';
+import { pairCount } from '@relevance/pipelines/src/studies/proteomics/networks.js';
+import { npyBytes } from '@relevance/pipelines/src/io/npy.js';
+import { checkSchema } from '@relevance/pipelines/src/io/run-format.js';
 import { edgeListFromTable } from '@relevance/pipelines/src/studies/proteomics/edge-files.js';
 import { proteomicsMetrics, resolvedConfig, shardRows, validateProteomicsOptions, type ProteomicsOptions } from '@relevance/pipelines/src/studies/proteomics/study.js';
 import { browserManifest, sha256Hex } from './adapters/browser-manifest.js';
 import { tableFromBytes } from './adapters/read-file.js';
 import { explain } from './explain.js';
+import { runInfluence } from './influence.js';
 import type { ExplainRequest, RunRequest, WorkerMessage } from './protocol.js';
 
 const post = (m: WorkerMessage): void => (self as unknown as Worker).postMessage(m);
@@ -44,9 +50,22 @@ class PostedProgress implements Progress {
 
 const json = (v: unknown): Uint8Array => new TextEncoder().encode(`${stableStringify(v, 2)}\n`);
 
-async function modelFiles(model: Model, proteins: string[], seed: number, files: Record<string, Uint8Array>): Promise<void> {
-  files['model.relevance'] = await saveModel(model, { study: 'proteomics', proteins, input: '[x*m, (1-x)*m]', seed });
-  files['model.onnx'] = await exportOnnx(model);
+/** model.relevance as the CLI saves it: with the data fingerprint (hashed with WebCrypto) and the training curve. */
+async function modelFiles(core: ProteomicsCoreResult, options: ProteomicsOptions, request: RunRequest, files: Record<string, Uint8Array>): Promise<void> {
+  const hashes = { text: (text: string) => sha256Hex(new TextEncoder().encode(text)), ...(request.file ? { file: await sha256Hex(new Uint8Array(request.file.bytes)) } : {}) };
+  const fingerprint = await dataFingerprint(core.data, options, hashes);
+  files['model.relevance'] = await saveModel(core.model, { study: 'proteomics', proteins: core.data.proteins, input: '[x*m, (1-x)*m]', seed: options.seed, fingerprint, training: core.training });
+  files['model.onnx'] = await exportOnnx(core.model);
+}
+
+/** The run's tables as the CLI writes them, but Arrow for every table (the CLI's Parquet comes from DuckDB, which the page does not load). */
+function tableFiles(core: ProteomicsCoreResult, files: Record<string, Uint8Array>): void {
+  for (const [name, t] of core.result.tables) {
+    checkSchema(t);
+    files[`${name}.arrow`] = tableToArrowBytes(t);
+  }
+  files[NETWORKS_FILE] = npyBytes([core.records.length, pairCount(core.data.proteins.length)], symmetricRows(core.data, core.records));
+  files[INDEX_FILE] = json(instanceIndex(core.data, core.records));
 }
 
 async function run(request: RunRequest): Promise<void> {
@@ -68,10 +87,10 @@ async function run(request: RunRequest): Promise<void> {
         files['synthetic_truth.csv'] = new TextEncoder().encode([...csvChunks(truthTable, ',')].join(''));
         return { truth: edgeListFromTable(truthTable, 'synthetic_truth.csv', data.proteins, 'truth', data.dropped.map((d) => d.protein)), known: null };
       },
-      trained: (m, data) => modelFiles(m, data.proteins, options.seed, files),
     }, (test) => shardRows(test, options.shard));
     model = core.model;
-    for (const [name, t] of core.result.tables) files[`${name}.arrow`] = tableToArrowBytes(t);
+    await modelFiles(core, options, request, files);
+    tableFiles(core, files);
     core.timings.total = core.total();
     const metrics = proteomicsMetrics(core.result.metrics, core.timings);
     files['metrics.json'] = json(metrics);
@@ -89,7 +108,7 @@ async function run(request: RunRequest): Promise<void> {
 
 self.onmessage = (e: MessageEvent<RunRequest | ExplainRequest>) => {
   const threads = globalThis.crossOriginIsolated ? navigator.hardwareConcurrency : 1;
-  const work = e.data.type === 'explain' ? explain(e.data, threads).then(post) : run(e.data);
+  const work = e.data.type === 'explain' ? explain(e.data, threads).then(post) : e.data.study === 'influence' ? runInfluence(e.data, post, new PostedProgress(), json) : run(e.data);
   work.catch((err: unknown) => {
     const error = err instanceof Error ? err : new Error(String(err));
     post({ type: 'failed', message: error.message, name: error.name });

@@ -55,13 +55,13 @@ export function showTable(table: LoadedTable): void {
 }
 
 /** The data options for the study's parser. */
-export function dataArgv(fileName: string): string[] {
+export function dataArgv(fileName: string, study: 'proteomics' | 'influence' = 'proteomics'): string[] {
   const argv = [`--data=${fileName}`];
   const id = ($('id-column') as HTMLSelectElement).value;
   const cls = ($('class-column') as HTMLSelectElement).value;
   const features = ($('features') as HTMLInputElement).value.trim();
   if (id) argv.push(`--id-column=${id}`);
-  if (cls) argv.push(`--class-column=${cls}`);
+  if (cls) argv.push(`--${study === 'influence' ? 'label' : 'class'}-column=${cls}`);
   if (features) argv.push(`--features=${features}`);
   return argv;
 }

@@ -7,7 +7,9 @@
 import type { OptionSpec } from '@relevance/pipelines/src/cli/command.js';
 
 /** Options the page sets itself (the data), or that make no sense in a tab. */
-const PAGE_OWNED = new Set(['data', 'sql', 'id-column', 'class-column', 'features', 'out', 'force', 'shard', 'truth', 'known-edges', 'known-top-k']);
+const PAGE_OWNED = new Set(['data', 'sql', 'id-column', 'class-column', 'features', 'out', 'force', 'shard', 'truth', 'known-edges', 'known-top-k',
+  // study influence: the label is the class column; a model file and DuckDB conditions are CLI features
+  'label-column', 'model', 'where', 'classes']);
 
 const defaultText = (o: OptionSpec): string => (o.default === undefined ? '' : Array.isArray(o.default) ? o.default.join(',') : String(o.default));
 

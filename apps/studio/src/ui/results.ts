@@ -9,6 +9,12 @@ const HEADLINE: Array<[string, string]> = [
   ['data.rows', 'rows'],
   ['data.proteins', 'proteins'],
   ['data.test', 'test patients'],
+  // the influence study
+  ['classifier.test_accuracy', 'classifier accuracy (test)'],
+  ['classifier.balanced_accuracy', 'balanced accuracy (test)'],
+  ['instance_vs_class.median_rank_correlation', 'instance vs class, median Spearman'],
+  ['data.features', 'features'],
+  ['data.analysed', 'analysed rows'],
 ];
 
 export function metricAt(metrics: Record<string, unknown>, path: string): unknown {

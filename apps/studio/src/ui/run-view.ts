@@ -5,6 +5,9 @@
  * memory. Nothing is forked; the studio only lays the figures out.
  */
 import { prepareProteomics } from '@relevance/report/src/node/prepare-proteomics.js';
+import { prepareInfluence } from '@relevance/report/src/node/prepare-influence.js';
+import { memoryInfluenceData } from '@relevance/report/src/node/memory-influence-data.js';
+import { buildInfluenceFigures } from '@relevance/report/src/report/influence-figures.js';
 import { memoryProteomicsData } from '@relevance/report/src/node/memory-proteomics-data.js';
 import { DEFAULT_EMBED_LIMITS } from '@relevance/report/src/node/embed-limits.js';
 import { buildProteomicsFigures } from '@relevance/report/src/report/proteomics-figures.js';
@@ -23,23 +26,31 @@ function json(files: Record<string, Uint8Array>, name: string): JsonObject {
 /** The run folder as the report reads it, from the files in memory. */
 export function runFolderFromFiles(files: Record<string, Uint8Array>, name = 'run'): RunFolder {
   const config = json(files, 'config.json');
-  if (config.study !== 'proteomics') throw new Error(`${name}: the app shows proteomics runs; config.json names the study '${String(config.study)}'`);
+  const study = config.study;
+  if (study !== 'proteomics' && study !== 'influence') throw new Error(`${name}: the app shows proteomics and influence runs; config.json names the study '${String(study)}'`);
   const tables: Record<string, RunTable> = {};
   const notes: string[] = [];
-  for (const t of tablesOf('proteomics')) {
+  for (const t of tablesOf(study)) {
     const bytes = files[`${t}.arrow`];
     if (bytes) tables[t] = decodeArrow(bytes, t);
     else notes.push(`${t}.arrow is missing`);
   }
-  return { dir: name, study: 'proteomics', config, manifest: json(files, 'manifest.json'), metrics: json(files, 'metrics.json'), tables, notes };
+  return { dir: name, study, config, manifest: json(files, 'manifest.json'), metrics: json(files, 'metrics.json'), tables, notes };
 }
 
 export async function showRunFolder(container: HTMLElement, files: Record<string, Uint8Array>): Promise<void> {
   const run = runFolderFromFiles(files);
-  const prepared = prepareProteomics(run, DEFAULT_EMBED_LIMITS);
-  const figures = await buildProteomicsFigures(memoryProteomicsData(prepared.tables), prepared.state, prepared.state.defaults, { metrics: run.metrics, manifest: run.manifest });
+  const docs = { metrics: run.metrics, manifest: run.manifest };
+  let figures: Awaited<ReturnType<typeof buildProteomicsFigures>>;
+  if (run.study === 'influence') {
+    const prepared = prepareInfluence(run, DEFAULT_EMBED_LIMITS);
+    figures = await buildInfluenceFigures(memoryInfluenceData(prepared.tables), prepared.state, prepared.state.defaults, docs);
+  } else {
+    const prepared = prepareProteomics(run, DEFAULT_EMBED_LIMITS);
+    figures = await buildProteomicsFigures(memoryProteomicsData(prepared.tables), prepared.state, prepared.state.defaults, docs);
+  }
   container.replaceChildren();
-  for (const section of sectionsOf('proteomics')) {
+  for (const section of sectionsOf(run.study)) {
     const h = document.createElement('h3');
     h.textContent = section.title;
     container.append(h);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { tableFromIPC } from 'apache-arrow';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startAppServer, type AppServer } from '../../../../packages/pipelines/src/serve/app-server.js';
@@ -41,7 +42,7 @@ export function serve(isolate: boolean): Promise<AppServer> {
 export function cliRun(cwd: string, out: string, argv: string[]): Record<string, Uint8Array> {
   execFileSync(process.execPath, [BIN, 'study', 'proteomics', ...argv, '--quiet', '--out', out], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   const files: Record<string, Uint8Array> = {};
-  for (const f of readdirSync(join(cwd, out))) if (/\.(arrow|json|csv|relevance|onnx)$/.test(f)) files[f] = readFileSync(join(cwd, out, f));
+  for (const f of readdirSync(join(cwd, out))) if (/\.(arrow|parquet|npy|json|csv|relevance|onnx)$/.test(f)) files[f] = readFileSync(join(cwd, out, f));
   return files;
 }
 
@@ -114,19 +115,74 @@ export function expectSameTable(name: string, page: Uint8Array, cli: Uint8Array)
   const b = tableFromIPC(cli);
   expect(a.schema.fields.map((f) => `${f.name}:${f.type}`), name).toEqual(b.schema.fields.map((f) => `${f.name}:${f.type}`));
   expect(a.numRows, name).toBe(b.numRows);
-  for (const field of a.schema.fields) {
-    const x = a.getChild(field.name)!.toArray() as ArrayLike<unknown>;
-    const y = b.getChild(field.name)!.toArray() as ArrayLike<unknown>;
-    for (let i = 0; i < x.length; i++) {
-      const u = x[i], v = y[i];
-      if (typeof u === 'number' && typeof v === 'number' && !Object.is(u, v)) expect(Math.abs(u - v), `${name}.${field.name}[${i}]: ${u} vs ${v}`).toBeLessThanOrEqual(1e-13 * Math.max(Math.abs(u), Math.abs(v)));
-      else if (typeof u !== 'number') expect(u, `${name}.${field.name}[${i}]`).toEqual(v);
-    }
-  }
+  for (const field of a.schema.fields) expectSameValues(`${name}.${field.name}`, a.getChild(field.name)!.toArray() as ArrayLike<unknown>, b.getChild(field.name)!.toArray() as ArrayLike<unknown>);
   return Buffer.compare(Buffer.from(page), Buffer.from(cli)) === 0;
+}
+
+/** Equal strings and booleans (null for a missing value), numbers equal to 1e-13 relative (see expectSameTable). */
+function expectSameValues(what: string, x: ArrayLike<unknown>, y: ArrayLike<unknown>): void {
+  expect(x.length, what).toBe(y.length);
+  for (let i = 0; i < x.length; i++) {
+    const u = x[i] ?? null, v = y[i] ?? null;
+    if (typeof u === 'number' && typeof v === 'number' && !Object.is(u, v)) expect(Math.abs(u - v), `${what}[${i}]: ${u} vs ${v}`).toBeLessThanOrEqual(1e-13 * Math.max(Math.abs(u), Math.abs(v)));
+    else if (typeof u !== 'number') expect(u, `${what}[${i}]`).toEqual(v);
+  }
+}
+
+/**
+ * A page's Arrow table against the CLI's Parquet file (the CLI keeps no Arrow
+ * copy of the tables the report does not read, and the page cannot write
+ * DuckDB's Parquet bytes): the same column names, in order, and values.
+ */
+export async function expectSameAsParquet(name: string, page: Uint8Array, cliParquet: Uint8Array): Promise<void> {
+  const a = tableFromIPC(page);
+  const file = cliParquet.buffer.slice(cliParquet.byteOffset, cliParquet.byteOffset + cliParquet.byteLength) as ArrayBuffer;
+  const columns = parquetMetadata(file).schema.slice(1).map((s) => s.name);
+  expect(a.schema.fields.map((f) => f.name), name).toEqual(columns);
+  const rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];
+  expect(a.numRows, name).toBe(rows.length);
+  for (const c of columns) expectSameValues(`${name}.${c}`, Array.from(a.getChild(c)!.toArray() as ArrayLike<unknown>), rows.map((r) => (typeof r[c] === 'bigint' ? Number(r[c]) : r[c])));
 }
 
 /** The argv as URL parameters (--epochs=4 -> epochs=4). */
 export function asQuery(argv: string[]): string {
   return argv.map((a) => a.replace(/^--/, '')).join('&');
+}
+
+/** What the page has stored in this browser: IndexedDB databases, OPFS entries, Web Storage items. */
+export async function storedInBrowser(page: Page): Promise<{ indexedDB: string[]; opfs: string[]; localStorage: number; sessionStorage: number }> {
+  return page.evaluate(async () => {
+    const opfs: string[] = [];
+    const root = await navigator.storage.getDirectory();
+    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) opfs.push(name);
+    return { indexedDB: (await indexedDB.databases()).map((d) => d.name ?? '').sort(), opfs, localStorage: localStorage.length, sessionStorage: sessionStorage.length };
+  });
+}
+
+/** Numbers equal to 1e-13 relative, everything else equal, at any depth. */
+export function expectClose(what: string, a: unknown, b: unknown): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (!Object.is(a, b)) expect(Math.abs(a - b), `${what}: ${a} vs ${b}`).toBeLessThanOrEqual(1e-13 * Math.max(Math.abs(a), Math.abs(b)));
+  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
+    expect(Object.keys(a), what).toEqual(Object.keys(b));
+    for (const k of Object.keys(a)) expectClose(`${what}.${k}`, (a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
+  } else expect(a, what).toEqual(b);
+}
+
+/**
+ * model.relevance of the page against the CLI's: the same weights (bytes) and
+ * graph, and metadata equal but for the last bits of float64 values (the
+ * fingerprint's training statistics of the synthetic cohort, whose values
+ * come through Math.exp/log, see expectSameTable). Returns whether the bytes are equal.
+ */
+export function expectSameModel(page: Uint8Array, cli: Uint8Array): boolean {
+  const parts = (bytes: Uint8Array) => {
+    const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(10, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(14, 14 + length))) as Record<string, unknown>;
+    return { header, weights: Buffer.from(bytes.subarray(Math.ceil((14 + length) / 4) * 4)) };
+  };
+  const a = parts(page), b = parts(cli);
+  expect(Buffer.compare(a.weights, b.weights), 'model.relevance weights').toBe(0);
+  expectClose('model.relevance', a.header, b.header);
+  return Buffer.compare(Buffer.from(page), Buffer.from(cli)) === 0;
 }

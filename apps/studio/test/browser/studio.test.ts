@@ -14,20 +14,35 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figureIds } from '../../../report/src/report/figure-catalogue.js';
 import type { AppServer } from '../../../../packages/pipelines/src/serve/app-server.js';
-import { asQuery, cliError, cliRun, downloadRun, expectSameTable, haveChromium, inCi, launchChromium, metricsWithoutTimings, openStudio, serve, SMALL, waitForRun } from './page.js';
+import { asQuery, cliError, expectClose, expectSameAsParquet, expectSameModel, cliRun, downloadRun, expectSameTable, haveChromium, inCi, launchChromium, metricsWithoutTimings, openStudio, serve, SMALL, storedInBrowser, waitForRun } from './page.js';
 
 if (!haveChromium && !inCi) console.log('skipping the studio browser tests: /usr/bin/chromium is missing (they fail under CI=true)');
 
-/** metrics.json equal but for timing_s; tables equal (expectSameTable says why not always in bytes); config.json in bytes. */
-function expectSameRun(page: Record<string, Uint8Array>, cli: Record<string, Uint8Array>, config = true): void {
-  const tables = Object.keys(cli).filter((f) => f.endsWith('.arrow')).sort();
-  expect(tables.length).toBeGreaterThan(5);
-  expect(Object.keys(page).filter((f) => f.endsWith('.arrow')).sort()).toEqual(tables);
-  const sameBytes = tables.filter((f) => expectSameTable(f, page[f]!, cli[f]!));
-  console.log(`tables equal in bytes to the CLI's: ${sameBytes.length} of ${tables.length} (${tables.filter((f) => !sameBytes.includes(f)).join(', ') || 'all'} differ in the last bits of float64 values)`);
+/**
+ * The page's run folder against the CLI's. Equal in bytes: config.json, the
+ * model files (model.relevance carries the same data fingerprint, hashed with
+ * WebCrypto in the page; expectSameModel says why not always in bytes),
+ * instance_networks.npy; instance_networks.json as the instances table. metrics.json equal
+ * but for timing_s (wall-clock seconds). Tables: the page writes Arrow for
+ * every table, the CLI Parquet for every table (DuckDB's bytes) and Arrow for
+ * those the report reads; the Arrow copies are compared as expectSameTable
+ * says, the others against the CLI's Parquet values. synthetic_cohort.parquet
+ * (DuckDB) and report.html are CLI-only; manifest.json names the environment.
+ */
+async function expectSameRun(page: Record<string, Uint8Array>, cli: Record<string, Uint8Array>): Promise<void> {
+  const tables = Object.keys(cli).filter((f) => f.endsWith('.parquet') && f !== 'synthetic_cohort.parquet').map((f) => f.replace(/\.parquet$/, '')).sort();
+  expect(tables.length).toBeGreaterThan(7);
+  expect(Object.keys(page).filter((f) => f.endsWith('.arrow')).map((f) => f.replace(/\.arrow$/, '')).sort()).toEqual(tables);
+  const arrow = tables.filter((t) => cli[`${t}.arrow`]);
+  const sameBytes = arrow.filter((t) => expectSameTable(t, page[`${t}.arrow`]!, cli[`${t}.arrow`]!));
+  for (const t of tables.filter((t) => !cli[`${t}.arrow`])) await expectSameAsParquet(t, page[`${t}.arrow`]!, cli[`${t}.parquet`]!);
+  console.log(`Arrow tables equal in bytes to the CLI's: ${sameBytes.length} of ${arrow.length} (${arrow.filter((t) => !sameBytes.includes(t)).join(', ') || 'all'} differ in the last bits of float64 values); ${tables.length - arrow.length} compared with the CLI's Parquet`);
   expect(metricsWithoutTimings(page['metrics.json']!)).toEqual(metricsWithoutTimings(cli['metrics.json']!));
-  if (config) expect(Buffer.from(page['config.json']!).toString()).toBe(Buffer.from(cli['config.json']!).toString());
-  for (const f of ['model.relevance', 'model.onnx']) expect(Buffer.compare(Buffer.from(page[f]!), Buffer.from(cli[f]!)), f).toBe(0);
+  for (const f of ['config.json', 'model.onnx', 'instance_networks.npy']) expect(Buffer.compare(Buffer.from(page[f]!), Buffer.from(cli[f]!)), f).toBe(0);
+  // per-patient prediction quality: float64, like the instances table
+  const index = (files: Record<string, Uint8Array>) => JSON.parse(Buffer.from(files['instance_networks.json']!).toString()) as unknown;
+  expectClose('instance_networks.json', index(page), index(cli));
+  console.log(`model.relevance equal in bytes: ${expectSameModel(page['model.relevance']!, cli['model.relevance']!)}`);
 }
 
 describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () => {
@@ -53,8 +68,10 @@ describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () =>
     expect(await page.locator('#log').textContent()).toMatch(/done on wasm with [2-9]\d* threads/);
     const auroc = JSON.parse(Buffer.from(cliSynthetic['metrics.json']!).toString()).network.cohort.auroc;
     expect(Number(await page.locator('[data-metric="network.cohort.auroc"]').getAttribute('title'))).toBe(auroc);
-    expectSameRun(await downloadRun(page), cliSynthetic);
+    await expectSameRun(await downloadRun(page), cliSynthetic);
     await page.waitForSelector('[data-figure="cohort-heatmap"] .figure-body svg');
+    // nothing is stored unless the user asks ("Keep this run in the browser", tested in influence.test.ts)
+    expect(await storedInBrowser(page)).toEqual({ indexedDB: [], opfs: [], localStorage: 0, sessionStorage: 0 });
     expect(requestsAfterLoad).toEqual([]);
     expect(errors).toEqual([]);
     await page.close();
@@ -80,14 +97,15 @@ describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () =>
 
   it('runs a Parquet file dropped through the file input, as the CLI does on the same file', async () => {
     const argv = SMALL.filter((a) => !a.startsWith('--synthetic'));
-    const cli = cliRun(dir, 'cli-parquet', ['--data', 'cli-synthetic/synthetic_cohort.parquet', '--class-column', 'class', ...argv]);
+    // run where the file lies, so --data names it as the page does (config.json and the model's fingerprint record it)
+    const cli = cliRun(join(dir, 'cli-synthetic'), '../cli-parquet', ['--data', 'synthetic_cohort.parquet', '--class-column', 'class', '--id-column', 'id', ...argv]);
     const { page, requestsAfterLoad } = await openStudio(browser, `${isolated.url}?${asQuery(argv)}`);
     await page.setInputFiles('#file-input', join(dir, 'cli-synthetic', 'synthetic_cohort.parquet'));
     await page.waitForFunction(() => (document.getElementById('class-column') as HTMLSelectElement).value === 'class');
     expect(await page.locator('#id-column').inputValue()).toBe('id');
     await page.click('#run');
     expect(await waitForRun(page), await page.locator('#error').textContent() ?? '').toBe('done');
-    expectSameRun(await downloadRun(page), cli, false);
+    await expectSameRun(await downloadRun(page), cli);
     expect(requestsAfterLoad).toEqual([]);
     await page.close();
   });
@@ -97,6 +115,10 @@ describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () =>
     await page.click('#use-synthetic');
     await page.waitForFunction(() => /training [1-9]/.test(document.getElementById('progress-text')!.textContent ?? ''));
     expect(await page.locator('#progress-text').textContent()).toMatch(/left/);
+    // the worker runs one job at a time: an explain job is refused while the study runs, with the reason
+    await page.click('#explain-run');
+    expect(await page.locator('#explain-error').textContent()).toMatch(/^a study is running in the worker; wait for it to finish or cancel it/);
+    expect(await page.evaluate(() => document.documentElement.dataset.runState)).toBe('running');
     await page.click('#cancel');
     expect(await page.evaluate(() => document.documentElement.dataset.runState)).toBe('idle');
     await page.fill('[data-option="epochs"]', '3');
@@ -124,7 +146,7 @@ describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () =>
       expect(await waitForRun(page)).toBe('done');
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
       expect(await page.locator('#log').textContent()).toMatch(/done on wasm with 1 thread,/);
-      expectSameRun(await downloadRun(page), cliSynthetic);
+      await expectSameRun(await downloadRun(page), cliSynthetic);
       await page.close();
     } finally {
       await plain.close();

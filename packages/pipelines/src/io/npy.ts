@@ -13,19 +13,40 @@ import { writeFileAtomic } from './atomic-write.js';
 
 const MAGIC = '\x93NUMPY';
 
-/** The header for a float32 array of `shape`: magic, version 1.0, length, dict padded to a multiple of 64 bytes. */
-export function npyHeader(shape: readonly number[]): Buffer {
+/** The header for a float32 array of `shape`: magic, version 1.0, length, dict padded to a multiple of 64 bytes (no Node APIs: the browser app uses it). */
+export function npyHeaderBytes(shape: readonly number[]): Uint8Array {
   const dims = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': ${dims}, }`;
   const unpadded = MAGIC.length + 2 + 2 + dict.length + 1;
   const total = Math.ceil(unpadded / 64) * 64;
   const text = dict + ' '.repeat(total - unpadded) + '\n';
-  const out = Buffer.alloc(total);
-  out.write(MAGIC, 0, 'latin1');
+  const out = new Uint8Array(total);
+  for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
   out[6] = 1;
   out[7] = 0;
-  out.writeUInt16LE(text.length, 8);
-  out.write(text, 10, 'latin1');
+  new DataView(out.buffer).setUint16(8, text.length, true);
+  for (let i = 0; i < text.length; i++) out[10 + i] = text.charCodeAt(i);
+  return out;
+}
+
+export function npyHeader(shape: readonly number[]): Buffer {
+  return Buffer.from(npyHeaderBytes(shape));
+}
+
+/** A whole float32 .npy file in memory (the browser app's run folder), from row blocks in order. */
+export function npyBytes(shape: readonly number[], rows: Iterable<Float32Array>): Uint8Array {
+  const header = npyHeaderBytes(shape);
+  const expected = shape.reduce((a, b) => a * b, 1);
+  const out = new Uint8Array(header.length + 4 * expected);
+  out.set(header, 0);
+  let written = 0;
+  for (const block of rows) {
+    if (written + block.length > expected) break;
+    const bytes = new Uint8Array(block.buffer, block.byteOffset, block.byteLength);
+    out.set(isLittleEndian ? bytes : swapped(bytes), header.length + 4 * written);
+    written += block.length;
+  }
+  if (written !== expected) throw new Error(`npy: ${written} values for shape (${shape.join(', ')}), expected ${expected}`);
   return out;
 }
 

@@ -24,12 +24,13 @@ export function studioDist(): string {
 
 export const appCommand: Command = {
   name: 'app',
-  summary: 'serve the browser app: load a table and run the proteomics study in the browser tab, nothing uploaded',
+  summary: 'serve the browser app: load a table and run the proteomics or influence study in the browser tab, nothing uploaded',
   usage: 'app [--port N] [--no-isolate]',
   description:
     'Opens nothing by itself: visit the printed URL. The page reads the data in the browser and runs the study in a Web Worker on the wasm backend; the server only sends the app\'s files.\n' +
     'With cross-origin isolation (the default: COOP/COEP headers) the wasm backend uses worker threads; --no-isolate serves without those headers, and the app then runs on one thread.\n' +
-    'Add ?demo=synthetic&seed=1 to the URL to run the built-in synthetic cohort; any study option can go in the URL (?epochs=50&masks=20).',
+    'Add ?demo=synthetic&seed=1 to the URL to run the built-in synthetic cohort; any study option can go in the URL (?epochs=50&masks=20; ?study=influence for the influence study).\n' +
+    'Nothing is stored in the browser unless you click "Keep this run in the browser" (IndexedDB); kept runs are reopened or deleted from the page.',
   options: [
     { name: 'port', type: 'integer', default: 8080, help: 'TCP port on 127.0.0.1 (0: any free port)' },
     { name: 'isolate', type: 'boolean', default: true, help: 'send the cross-origin isolation headers (COOP/COEP) so the wasm backend can use threads (--no-isolate: one thread)' },

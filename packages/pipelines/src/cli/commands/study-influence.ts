@@ -6,6 +6,7 @@
  * short summary on stdout.
  */
 import type { Command } from '../command.js';
+import type { ParsedArgs } from '../args.js';
 import { FORCE_OPTION } from '../common-options.js';
 import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
 import { UsageError } from '../usage-error.js';
@@ -27,6 +28,36 @@ export function parseComparePairs(values: readonly string[]): Array<[string, str
 }
 
 const D = INFLUENCE_STUDY_DEFAULTS;
+
+/** The study's options from parsed arguments (the CLI and the browser app parse with the same definitions). */
+export function influenceOptions(args: ParsedArgs): InfluenceStudyOptions {
+  return {
+    data: args.string('data'),
+    labelColumn: args.string('label-column'),
+    model: args.optionalString('model'),
+    features: args.optionalString('features'),
+    idColumn: args.has('id-column') ? (args.string('id-column') === 'none' ? null : args.string('id-column')) : undefined,
+    slice: args.string('slice'),
+    compare: args.has('compare') ? parseComparePairs(args.list('compare')) : undefined,
+    where: args.optionalString('where'),
+    classes: args.has('classes') ? args.list('classes') : undefined,
+    hidden: args.dims('hidden')!,
+    epochs: args.number('epochs'),
+    patience: args.number('patience'),
+    batchSize: args.number('batch-size'),
+    lr: args.number('learning-rate'),
+    weightDecay: args.number('weight-decay'),
+    testFraction: args.number('test-fraction'),
+    validationFraction: args.number('validation-fraction'),
+    topK: args.number('top-k'),
+    seed: args.number('seed'),
+    backend: args.string('backend') as InfluenceStudyOptions['backend'],
+    threads: args.optionalNumber('threads'),
+    out: args.optionalString('out') ?? defaultRunFolder('influence'),
+    force: args.flag('force'),
+  };
+}
+
 
 export const studyInfluenceCommand: Command = {
   name: 'influence',
@@ -69,31 +100,7 @@ export const studyInfluenceCommand: Command = {
     'relevance study influence --data cohort.csv --label-column subtype --slice relu1 --hidden 32 --epochs 100 --seed 7',
   ],
   async run(args, io) {
-    const options: InfluenceStudyOptions = {
-      data: args.string('data'),
-      labelColumn: args.string('label-column'),
-      model: args.optionalString('model'),
-      features: args.optionalString('features'),
-      idColumn: args.has('id-column') ? (args.string('id-column') === 'none' ? null : args.string('id-column')) : undefined,
-      slice: args.string('slice'),
-      compare: args.has('compare') ? parseComparePairs(args.list('compare')) : undefined,
-      where: args.optionalString('where'),
-      classes: args.has('classes') ? args.list('classes') : undefined,
-      hidden: args.dims('hidden')!,
-      epochs: args.number('epochs'),
-      patience: args.number('patience'),
-      batchSize: args.number('batch-size'),
-      lr: args.number('learning-rate'),
-      weightDecay: args.number('weight-decay'),
-      testFraction: args.number('test-fraction'),
-      validationFraction: args.number('validation-fraction'),
-      topK: args.number('top-k'),
-      seed: args.number('seed'),
-      backend: args.string('backend') as InfluenceStudyOptions['backend'],
-      threads: args.optionalNumber('threads'),
-      out: args.optionalString('out') ?? defaultRunFolder('influence'),
-      force: args.flag('force'),
-    };
+    const options = influenceOptions(args);
     // loaded on use, so `relevance --help` starts without DuckDB or the compute engine
     const { runInfluenceStudy } = await import('../../studies/influence/run-influence-study.js');
     const result = await runInfluenceStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')), ...(io.writeReport ? { writeReport: io.writeReport } : {}) });

@@ -40,7 +40,8 @@ export interface StudyTable {
 }
 
 export interface LoadOptions {
-  data: string;
+  /** A table file, or a table already in memory (the browser app). */
+  data: string | LoadedTable;
   labelColumn: string;
   features?: string;
   idColumn?: string | null;
@@ -60,7 +61,7 @@ function labelText(v: number | string | boolean | null): string | null {
 }
 
 export async function loadStudyTable(o: LoadOptions): Promise<StudyTable> {
-  const table: LoadedTable = await readTable(o.data);
+  const table: LoadedTable = typeof o.data === 'string' ? await readTable(o.data) : o.data;
   const source = table.source;
   const names = table.columns.map((c) => c.name);
   const labelColumn = table.columns.find((c) => c.name === o.labelColumn);

@@ -15,11 +15,13 @@ import type { Progress } from '../../progress/progress.js';
 import { classificationMetrics } from './classification-metrics.js';
 import { checkModelShape, loadGivenModel, predictClasses, trainClassifier, type TrainSettings } from './classifier.js';
 import { loadStudyTable, type StudyTable } from './load-data.js';
+import type { LoadedTable } from '../../io/table.js';
 import { applyStandardization, fitStandardization, type Standardization } from './standardize.js';
 import { stratifiedSplit, type Split } from '../stratified-split.js';
 
 export interface ClassifierStageOptions extends TrainSettings {
-  data: string;
+  /** A table file, or a table already in memory (the browser app). */
+  data: string | LoadedTable;
   labelColumn: string;
   model?: string;
   features?: string;

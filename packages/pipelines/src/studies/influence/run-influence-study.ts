@@ -21,7 +21,8 @@ import { createProgress } from '../../progress/progress.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { deviations } from './deviations.js';
 import { analyseInfluence } from './influence-analysis.js';
-import { prepareClassifier, rowsOf } from './prepare-classifier.js';
+import { prepareClassifier, rowsOf, type ClassifierStage } from './prepare-classifier.js';
+import type { LoadedTable, Table } from '../../io/table.js';
 import { resolvedConfig, validateOptions, withDefaults, type InfluenceStudyOptions } from './options.js';
 import { rowMean } from './standardize.js';
 import { buildTables } from './tables.js';
@@ -69,55 +70,59 @@ export async function runInfluenceStudy(input: InfluenceStudyInput, io: Influenc
   return inRunFolder(o.out, o.force, (outDir) => writeInfluenceRun(o, io, outDir));
 }
 
-/** The study, written into `outDir` (a temporary folder that inRunFolder moves onto --out). */
-async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO, outDir: string): Promise<InfluenceStudyResult> {
-  const clock = stopwatch();
-  const { timings } = clock;
-  const lap = clock.lap;
-  const be: Backend = await createBackend(o.backend, o.threads ? { threads: o.threads } : {});
-  let model: Model | null = null;
-  try {
-    // ---- data and classifier (trained here, or given: a model saved by this study fixes features, classes and standardisation)
-    let pairs: Array<[number, number]> = [];
-    const stage = await prepareClassifier(be, o, {
-      ...io,
-      loaded: () => lap('load'),
-      beforeTraining: (classes, given) => {
-        pairs = classPairs(o, classes);
-        checkSlice(o.slice, given ? given.nodes.map((n) => n.name) : mlpLayerNames(o.hidden), o.model);
-      },
-    });
-    model = stage.model;
-    const { data, classes, labels, counts, xs, width, split, standardization, history, referenceRows, quality } = stage;
-    if (split) {
-      await saveModelFile(model, join(outDir, 'model.relevance'), {
-        study: 'influence', features: data.features, classes, label_column: o.labelColumn, seed: o.seed,
-        standardize: { mean: Array.from(standardization!.mean), sd: Array.from(standardization!.sd) },
-      });
-    }
-    lap('train');
+/** What the influence study computes, free of file I/O (the CLI writes it; the browser app zips it). */
+export interface InfluenceCoreResult {
+  /** The classifier; the caller disposes it. */
+  model: Model;
+  /** model.relevance's metadata when the classifier was trained here (null for a given model). */
+  modelMetadata: Record<string, unknown> | null;
+  tables: Map<string, Table>;
+  /** metrics.json but for timing_s (see influenceMetrics). */
+  metrics: Record<string, unknown>;
+  config: Record<string, unknown>;
+  data: ClassifierStage['data'];
+  classes: string[];
+  epochSeconds: number[] | null;
+  clock: ReturnType<typeof stopwatch>;
+}
 
-    // ---- influence over the analysed rows
+/**
+ * Load (or take `table`, a table in memory), train or load the classifier and
+ * compute every table and metric of the study on `be`.
+ */
+export async function runInfluenceCore(o: InfluenceStudyOptions, be: Backend, io: InfluenceStudyIO, table?: LoadedTable): Promise<InfluenceCoreResult> {
+  const clock = stopwatch();
+  const lap = clock.lap;
+  let pairs: Array<[number, number]> = [];
+  const stage = await prepareClassifier(be, { ...o, ...(table ? { data: table } : {}) }, {
+    ...io,
+    loaded: () => lap('load'),
+    beforeTraining: (classes, given) => {
+      pairs = classPairs(o, classes);
+      checkSlice(o.slice, given ? given.nodes.map((n) => n.name) : mlpLayerNames(o.hidden), o.model);
+    },
+  });
+  const { model, data, classes, labels, counts, xs, width, split, standardization, history, referenceRows, quality } = stage;
+  try {
+    const modelMetadata = split
+      ? { study: 'influence', features: data.features, classes, label_column: o.labelColumn, seed: o.seed, standardize: { mean: Array.from(standardization!.mean), sd: Array.from(standardization!.sd) } }
+      : null;
+    lap('train');
     const analysed = data.analysed;
     const labelsAnalysed = Int32Array.from(analysed, (r) => labels[r]!);
     const analysis = await be.asyncScope(async () => {
       const x = be.tensor(rowsOf(xs, width, analysed), [analysed.length, width]);
       const baseline = be.tensor(rowMean(xs, width, referenceRows), [width]);
-      return analyseInfluence({
-        model: model!, x, labels: labelsAnalysed, classes, pairs, slice: o.slice, features: data.features, baseline, progress: io.progress,
-      });
+      return analyseInfluence({ model, x, labels: labelsAnalysed, classes, pairs, slice: o.slice, features: data.features, baseline, progress: io.progress });
     });
     const units = analysis.units.length;
     const classVector = new Map(analysis.perClass.map((c) => [c.class, c.distributional]));
     const devs = deviations(analysis.instanceInfluence, units, (i) => classVector.get(labelsAnalysed[i]!)!, o.topK);
     lap('influence');
-
-    // ---- run folder
     const tables = buildTables({
       analysis, classes, ids: Array.from(analysed, (r) => data.ids[r]!), labels: labelsAnalysed, deviations: devs, confusion: quality,
       training: history ? history.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr })) : null,
     });
-    const files = await writeRunTables(outDir, tables, 'influence');
     const correlations = devs.map((d) => d.rankCorrelation).filter((v) => Number.isFinite(v));
     const topUnits: Record<string, string[]> = {};
     for (const c of analysis.perClass) {
@@ -126,8 +131,6 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
         .slice(0, o.topK)
         .map((j) => analysis.units[j]!);
     }
-    lap('write');
-    timings.total = clock.total();
     const metrics: Record<string, unknown> = {
       classifier: {
         test_accuracy: quality.accuracy,
@@ -149,10 +152,36 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
         train: split?.train.length ?? null, validation: split?.validation.length ?? null, test: split?.test.length ?? null, analysed: analysed.length,
         dropped_columns: data.skipped,
       },
-      timing_s: { ...timings },
     };
+    const config = resolvedConfig(o, { trained: split !== null, idColumn: data.idName });
+    const epochSeconds = history ? history.epochs.map((e) => Number(e.seconds.toFixed(3))) : null;
+    return { model, modelMetadata, tables, metrics, config, data, classes, epochSeconds, clock };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+/** metrics.json: the core's metrics with the phase timings (the browser app writes the same). */
+export function influenceMetrics(core: InfluenceCoreResult): Record<string, unknown> {
+  core.clock.timings.total = core.clock.total();
+  return { ...core.metrics, timing_s: { ...core.clock.timings } };
+}
+
+/** The study, written into `outDir` (a temporary folder that inRunFolder moves onto --out). */
+async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO, outDir: string): Promise<InfluenceStudyResult> {
+  const be: Backend = await createBackend(o.backend, o.threads ? { threads: o.threads } : {});
+  let model: Model | null = null;
+  try {
+    const core = await runInfluenceCore(o, be, io);
+    model = core.model;
+    if (core.modelMetadata) await saveModelFile(model, join(outDir, 'model.relevance'), core.modelMetadata);
+    const files = await writeRunTables(outDir, core.tables, 'influence');
+    core.clock.lap('write');
+    const metrics = influenceMetrics(core);
     await writeMetrics(outDir, metrics);
-    await writeJsonAtomic(join(outDir, 'config.json'), resolvedConfig(o, { trained: split !== null, idColumn: data.idName }));
+    await writeJsonAtomic(join(outDir, 'config.json'), core.config);
+    const { data, classes } = core;
     const inputs: ManifestInput[] = [{ path: o.data, sha256: await sha256File(o.data), rows: data.tableRows, columns: data.tableColumns }];
     if (o.model) inputs.push({ path: o.model, sha256: await sha256File(o.model) });
     await writeJsonAtomic(
@@ -165,9 +194,9 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
         backend: be.name,
         backendBuild: be.build,
         threads: be.threads,
-        timings: { ...timings, ...(history ? { epochs_s: history.epochs.map((e) => Number(e.seconds.toFixed(3))) } : {}) },
-        used: { features: data.features, classes, rows: data.rows, analysed: analysed.length, slice: o.slice },
-        files: [...(split ? ['model.relevance'] : []), ...files, 'metrics.json', 'config.json'],
+        timings: { ...core.clock.timings, ...(core.epochSeconds ? { epochs_s: core.epochSeconds } : {}) },
+        used: { features: data.features, classes, rows: data.rows, analysed: data.analysed.length, slice: o.slice },
+        files: [...(core.modelMetadata ? ['model.relevance'] : []), ...files, 'metrics.json', 'config.json'],
       }),
     );
     const reportPath = await writeStudyReport(io, outDir, 'influence');

@@ -36,6 +36,10 @@ export interface ProteomicsCoreResult {
   /** Tables by name (edges_cohort, ...) and flat metrics ('network.cohort.auroc': ..., timings of the phases included). */
   result: FinalizeResult;
   instances: number;
+  /** The instance networks (instance_networks.npy and .json are written from them). */
+  records: InstanceRecord[];
+  /** The training curve (model.relevance's metadata and the training table). */
+  training: FinalizeInputs['training'];
   epochSeconds: number[];
   /** Seconds per phase (load, train, relevance, baselines) and the clock for the total. */
   timings: Record<string, number>;
@@ -111,7 +115,7 @@ export async function runProteomicsCore(source: DataOptions['source'], options: 
     const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
     const result = await analysisPhase(be, data, instances, { truth, known }, training, options, io);
     clock.lap('baselines');
-    return { data, model, result, instances: instances.length, epochSeconds, timings: clock.timings, total: clock.total };
+    return { data, model, result, instances: instances.length, records: instances, training, epochSeconds, timings: clock.timings, total: clock.total };
   } catch (e) {
     model.dispose();
     throw e;

@@ -40,11 +40,21 @@ export interface FingerprintOptions {
   testFraction: number;
 }
 
-export async function dataFingerprint(data: StudyData, o: FingerprintOptions): Promise<DataFingerprint> {
-  const testIds = createHash('sha256').update(data.test.map((r) => data.ids[r]).join('\n')).digest('hex');
+/** Hashes computed elsewhere (the browser app: a file in memory, WebCrypto) instead of node:fs and node:crypto. */
+export interface FingerprintHashes {
+  /** sha256 of the --data file's bytes. */
+  file?: string;
+  /** Hex sha256 of a text. */
+  text?: (text: string) => Promise<string>;
+}
+
+const sha256Text = async (text: string): Promise<string> => createHash('sha256').update(text).digest('hex');
+
+export async function dataFingerprint(data: StudyData, o: FingerprintOptions, hashes: FingerprintHashes = {}): Promise<DataFingerprint> {
+  const testIds = await (hashes.text ?? sha256Text)(data.test.map((r) => data.ids[r]).join('\n'));
   return {
     source: o.data ?? (o.sql ? 'sql' : 'synthetic'),
-    sha256: o.data ? await sha256File(o.data) : null,
+    sha256: o.data ? hashes.file ?? (await sha256File(o.data)) : null,
     sql: o.sql ?? null,
     synthetic: o.data || o.sql ? null : o.synthetic,
     id_column: o.idColumn ?? null,

@@ -45,16 +45,20 @@ function directions(directed: Float32Array, p: number, out: Float32Array): Float
   return out;
 }
 
+/** The rows of instance_networks.npy, one patient at a time (the block is reused). */
+export function* symmetricRows(data: StudyData, instances: readonly InstanceRecord[]): Generator<Float32Array> {
+  const p = data.proteins.length;
+  const block = new Float32Array(pairCount(p));
+  for (const inst of instances) yield symmetrize(inst.directed, p, block);
+}
+
 /** Write the index and the matrix files of `instances` into `dir`; returns the file names. */
 export async function writeInstanceFiles(dir: string, data: StudyData, instances: readonly InstanceRecord[], which: { symmetric: boolean; directed: boolean }): Promise<string[]> {
   const p = data.proteins.length;
   const P = pairCount(p);
   const files: string[] = [];
   if (which.symmetric) {
-    const block = new Float32Array(P);
-    await writeNpy(join(dir, NETWORKS_FILE), [instances.length, P], (function* () {
-      for (const inst of instances) yield symmetrize(inst.directed, p, block);
-    })());
+    await writeNpy(join(dir, NETWORKS_FILE), [instances.length, P], symmetricRows(data, instances));
     files.push(NETWORKS_FILE);
   }
   if (which.directed) {
@@ -64,7 +68,14 @@ export async function writeInstanceFiles(dir: string, data: StudyData, instances
     })());
     files.push(DIRECTED_FILE);
   }
-  const index: IndexFile = {
+  await writeJsonAtomic(join(dir, INDEX_FILE), instanceIndex(data, instances));
+  files.push(INDEX_FILE);
+  return files;
+}
+
+/** instance_networks.json: the row order, the proteins, the layout and each patient's prediction quality. */
+export function instanceIndex(data: StudyData, instances: readonly InstanceRecord[]): IndexFile {
+  return {
     instances: instances.map((i) => data.ids[i.row]!),
     class: instances.map((i) => (data.labels ? data.labels[i.row]! : null)),
     proteins: data.proteins,
@@ -75,9 +86,6 @@ export async function writeInstanceFiles(dir: string, data: StudyData, instances
     test_mse_hidden: instances.map((i) => i.mseHidden),
     prediction_correlation: instances.map((i) => i.predictionCorrelation),
   };
-  await writeJsonAtomic(join(dir, INDEX_FILE), index);
-  files.push(INDEX_FILE);
-  return files;
 }
 
 /**
