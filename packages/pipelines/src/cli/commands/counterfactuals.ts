@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage-error.js';
+import { runFolderOption } from '../common-options.js';
 import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, namedValues } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { DataError } from '../../io/data-error.js';
@@ -39,7 +40,7 @@ export const counterfactualsCommand: Command = {
     { name: 'data-weight', type: 'number', default: 0.1, help: 'weight of the distance to the nearest data row of the desired class (plausibility)' },
     { name: 'steps', type: 'integer', default: 400, help: 'proximal gradient steps per row and answer' },
     ...CLASSIFIER_TRAINING_OPTIONS,
-    { name: 'out', type: 'string', placeholder: 'dir', help: 'the output folder (default runs/counterfactuals-<date>-<time>)' },
+    runFolderOption('counterfactuals', 'the output folder'),
   ],
   examples: [
     "relevance counterfactuals --data cohort.csv --label-column subtype --where \"sample in ('TCGA-A1', 'TCGA-B2')\" --immutable age --range ESR1=-3:3 --out runs/cf",

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage-error.js';
+import { runFolderOption } from '../common-options.js';
 import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, methodGenerator, namedValues } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { DataError } from '../../io/data-error.js';
@@ -91,7 +92,7 @@ export const tcavCommand: Command = {
     { name: 'alpha', type: 'number', default: 0.05, help: 'significance level after the Bonferroni correction' },
     { name: 'l2', type: 'number', default: 0.01, help: 'L2 penalty of the CAV logistic regression' },
     ...CLASSIFIER_TRAINING_OPTIONS,
-    { name: 'out', type: 'string', placeholder: 'dir', help: 'the run folder (default runs/tcav-<date>-<time>)' },
+    runFolderOption('tcav'),
   ],
   examples: [
     'relevance tcav --data cohort.csv --label-column subtype --concept "er_low=ESR1 < -1" --concept-ids "mine=my_ids.txt" --layers input,relu1 --out runs/tcav',

@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage-error.js';
+import { runFolderOption } from '../common-options.js';
 import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 
@@ -31,7 +32,7 @@ export const trainCommand: Command = {
     { name: 'lipschitz-radius', type: 'number', default: 0.5, help: 'radius of the ball of the Lipschitz estimate (z-score units)' },
     { name: 'lipschitz-samples', type: 'integer', default: 20, help: 'points sampled per row for the Lipschitz estimate' },
     ...CLASSIFIER_TRAINING_OPTIONS,
-    { name: 'out', type: 'string', placeholder: 'dir', help: 'the output folder (default runs/train-<date>-<time>)' },
+    runFolderOption('train', 'the output folder'),
   ],
   examples: [
     'relevance train --data cohort.csv --label-column subtype --model-type senn --hidden 32 --out runs/senn',

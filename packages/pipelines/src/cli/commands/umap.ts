@@ -9,13 +9,13 @@
 import type { BackendName } from '@relevance/core-wasm';
 import { readArray, writeArray } from '../../io/arrays.js';
 import { DataError } from '../../io/data-error.js';
-import { formatOfPath } from '../../io/file-format.js';
 import { readTable } from '../../io/read-table.js';
 import { parseColumnSpec } from '../../io/select-columns.js';
 import type { Command } from '../command.js';
 import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { coordinateNames } from './tsne.js';
+import { inputSource, optionalOutPath, outPath as outFile, readInput, tableSource, TABLE_FORMATS } from '../command-input.js';
 
 export const umapCommand: Command = {
   name: 'umap',
@@ -52,15 +52,12 @@ export const umapCommand: Command = {
     "relevance umap --input cells.parquet --features '/^gene_/' --neighbour-method nn-descent --transform new-cells.parquet --transform-out new-umap.csv --out cells-umap.csv",
   ],
   async run(args, io) {
-    const inputPath = args.optionalString('input');
-    const sql = args.optionalString('sql');
-    if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
-    const outPath = args.string('out');
-    if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .parquet, .csv, .tsv, .arrow, .json or .jsonl`);
+    const inputSourceOfArgs = inputSource(args);
+    const outPath = outFile(args, TABLE_FORMATS);
     const transformPath = args.optionalString('transform');
     const transformOut = args.optionalString('transform-out');
     if ((transformPath === undefined) !== (transformOut === undefined)) throw new UsageError('--transform <table> and --transform-out <file> go together');
-    if (transformOut !== undefined && !formatOfPath(transformOut)) throw new UsageError(`--transform-out ${transformOut}: unknown output format; use .parquet, .csv, .tsv, .arrow, .json or .jsonl`);
+    optionalOutPath(args, TABLE_FORMATS, 'transform-out');
     const dims = args.number('dims');
     if (dims < 1) throw new UsageError(`--dims must be at least 1, got ${dims}`);
     const neighbours = args.number('neighbours');
@@ -76,15 +73,9 @@ export const umapCommand: Command = {
     const negativeRate = args.number('negative-sample-rate');
     if (negativeRate < 0) throw new UsageError(`--negative-sample-rate must be >= 0, got ${negativeRate}`);
     const labelColumn = args.optionalString('label-column');
-    const features = args.list('features');
-    const source = inputPath ?? { sql: sql! };
-    const what = inputPath ?? '--sql query';
-    const input = await readArray(source, {
-      ...(features.length ? { columns: parseColumnSpec(features) } : {}),
-      idColumn: idColumnOption(args.optionalString('id-column')),
-      ...(labelColumn ? { exclude: [labelColumn] } : {}),
-      requireComplete: true,
-    });
+    const source = tableSource(inputSourceOfArgs);
+    const what = inputSourceOfArgs.label;
+    const input = await readInput(args, inputSourceOfArgs, io.stderr, true, undefined, labelColumn ? { exclude: [labelColumn] } : {});
     const rows = input.shape[0] ?? 0;
     const width = input.shape.slice(1).reduce((a, b) => a * b, 1);
     if (rows < 4) throw new DataError(`${what}: UMAP needs at least 4 rows, got ${rows}`);
