@@ -137,6 +137,7 @@ export const predictCommand: Command = {
       else {
         const { classes } = modelNames(loaded.metadata);
         const named = classes && classes.length === width ? classes : undefined;
+        const { argmaxRows } = await import('@relevance/methods');
         await writeArray(outPath, {
           shape: [rows, width],
           data,
@@ -152,14 +153,3 @@ export const predictCommand: Command = {
     }
   },
 };
-
-/** The index of the largest value of each row. */
-function argmaxRows(data: ArrayLike<number>, rows: number, width: number): Int32Array {
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let j = 1; j < width; j++) if (data[r * width + j]! > data[r * width + best]!) best = j;
-    out[r] = best;
-  }
-  return out;
-}
