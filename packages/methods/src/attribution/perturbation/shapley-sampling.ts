@@ -22,7 +22,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import type { Attribution, CommonOptions, RandomOptions } from '../types.js';
-import { chunkRows, featureCompleteness, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups, seedParam, toSeededGenerator, writeCoalition, type Baseline, type FeatureMask, deliverShapleyRow, sharedParams } from './shared.js';
+import { chunkRows, featureCompleteness, evaluateCopies, positiveInteger, seedParam, toSeededGenerator, writeCoalition, type Baseline, type FeatureMask, deliverShapleyRow, sharedParams, perturbationSetup } from './shared.js';
 
 export interface ShapleySamplingOptions extends CommonOptions, RandomOptions {
   /** Value of absent features: a number or a tensor broadcastable to the input (default 0). */
@@ -45,13 +45,7 @@ export async function shapleySampling(model: Model, inputs: Tensor, options: Sha
   const antithetic = options.antithetic ?? false;
   const walks = antithetic ? 2 * permutations : permutations;
   const generator = toSeededGenerator(METHOD, options.seed);
-  const input = await readInputs(METHOD, inputs);
-  const batchSize = resolveBatchSize(METHOD, options.batchSize, input.rowSize);
-  const baseline = await resolveBaseline(METHOD, 'baseline', options.baseline, input);
-  const groups = await resolveGroups(METHOD, options.groups, input);
-  const { targets, fx } = await predictAndTargets(model, inputs, input, options.target, batchSize);
-  const { rowSize } = input;
-  const values = new Float32Array(input.rows * rowSize);
+  const { input, batchSize, baseline, groups, targets, fx, rowSize, values } = await perturbationSetup(METHOD, model, inputs, options);
   const empty = new Float64Array(input.rows);
   const featureSums = new Float64Array(input.rows);
 
