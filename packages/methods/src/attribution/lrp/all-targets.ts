@@ -20,6 +20,7 @@
 import type { Tensor } from '@relevance/core-wasm';
 import type { Model, Node, RuleContext, RuleSelector } from '../../model/model.js';
 import type { OpDef, Params } from '../../model/op.js';
+import { denseForward } from '../../model/ops/dense.js';
 import { checkOptions, outputWidth, readFloat, sliceRows, targetGradient } from '../common.js';
 import { AttributionError } from '../types.js';
 import { layerName } from './composites.js';
@@ -172,11 +173,7 @@ const DENSE_TRANSPOSED: OpDef = {
   linear: true,
   inferShape: ([x], _attrs, params) => [[x![0]!, params.weight![1]!]],
   forward({ be, params }, [x]) {
-    const y = be.gemm(x!, params.weight!);
-    if (!params.bias) return { outputs: [y] };
-    const out = be.addBias(y, params.bias, 1);
-    y.dispose();
-    return { outputs: [out] };
+    return { outputs: [denseForward(be, x!, params.weight!, params.bias, 'transposed')] };
   },
   backward({ be, params }, _inputs, _outputs, _saved, [dy], need) {
     return { inputs: [need.inputs[0] ? be.gemm(dy!, params.weight!, { transB: true }) : null] };
