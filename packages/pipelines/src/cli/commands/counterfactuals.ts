@@ -64,8 +64,8 @@ export const counterfactualsCommand: Command = {
     const log = (line: string): void => void (quiet ? undefined : io.stderr.write(`${line}\n`));
     const { mkdir } = await import('node:fs/promises');
     const { createBackend } = await import('@relevance/core-wasm');
-    const { counterfactuals, saveModelFile } = await import('@relevance/methods');
-    const { prepareClassifier } = await import('../../studies/influence/prepare-classifier.js');
+    const { counterfactuals } = await import('@relevance/methods');
+    const { prepareClassifier, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
     const { writeTable } = await import('../../io/write-table.js');
     const { writeJsonAtomic } = await import('../../io/atomic-write.js');
     await mkdir(out, { recursive: true });
@@ -74,12 +74,7 @@ export const counterfactualsCommand: Command = {
       const stage = await prepareClassifier(be, { ...stageOptions, where }, { progress: io.progress, log }, 'a counterfactual');
       const { model, data, classes, xs, width } = stage;
       try {
-        if (stage.split) {
-          await saveModelFile(model, join(out, 'model.relevance'), {
-            study: 'counterfactuals', features: data.features, classes, label_column: stageOptions.labelColumn, seed: stageOptions.seed,
-            standardize: { mean: Array.from(stage.standardization!.mean), sd: Array.from(stage.standardization!.sd) },
-          });
-        }
+        if (stage.split) await saveStageModel(stage, out, 'counterfactuals', stageOptions);
         const mean = stage.standardization?.mean ?? new Float64Array(width);
         const sd = stage.standardization?.sd ?? new Float64Array(width).fill(1);
         const toModel = (j: number, v: number): number => (v - mean[j]!) / sd[j]!;

@@ -175,20 +175,14 @@ export const strategiesCommand: Command = {
       const entry = methodEntry(args.string('method'));
       if (entry.layerMethod) throw new UsageError(`--method ${entry.name} explains a layer; choose a method that explains the input features (e.g. input-x-gradient, lrp, integrated-gradients)`);
       const { createBackend } = await import('@relevance/core-wasm');
-      const { saveModelFile } = await import('@relevance/methods');
-      const { prepareClassifier } = await import('../../studies/influence/prepare-classifier.js');
+      const { prepareClassifier, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
       const { predictClasses } = await import('../../studies/influence/classifier.js');
       const be = await createBackend(stageOptions.backend as 'wasm', stageOptions.threads ? { threads: stageOptions.threads } : {});
       try {
         const stage = await prepareClassifier(be, stageOptions, { progress: io.progress, log }, 'SpRAy');
         const { model, data, classes, labels, xs, width } = stage;
         try {
-          if (stage.split) {
-            await saveModelFile(model, join(out, 'model.relevance'), {
-              study: 'strategies', features: data.features, classes, label_column: stageOptions.labelColumn, seed: stageOptions.seed,
-              standardize: { mean: Array.from(stage.standardization!.mean), sd: Array.from(stage.standardization!.sd) },
-            });
-          }
+          if (stage.split) await saveStageModel(stage, out, 'strategies', stageOptions);
           const target = args.string('target') === 'label' ? labels : await predictClasses(model, xs, width);
           const x = be.tensor(xs, [data.rows, width]);
           io.progress.start(`${entry.name} on ${data.rows} rows`, 0);

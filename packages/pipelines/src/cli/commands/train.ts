@@ -50,8 +50,8 @@ export const trainCommand: Command = {
     const log = (line: string): void => void (quiet ? undefined : io.stderr.write(`${line}\n`));
     const { mkdir } = await import('node:fs/promises');
     const { createBackend } = await import('@relevance/core-wasm');
-    const { saveModelFile, compareExplanations, parseMethodSpec, lipschitzEstimate, metricByName } = await import('@relevance/methods');
-    const { prepareClassifier, rowsOf } = await import('../../studies/influence/prepare-classifier.js');
+    const { compareExplanations, parseMethodSpec, lipschitzEstimate, metricByName } = await import('@relevance/methods');
+    const { prepareClassifier, rowsOf, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
     const { writeTable } = await import('../../io/write-table.js');
     const { makeTable, numberColumn, stringColumn } = await import('../../io/table.js');
     const { writeJsonAtomic } = await import('../../io/atomic-write.js');
@@ -79,10 +79,7 @@ export const trainCommand: Command = {
       const stage = await prepareClassifier(be, stageOptions, { progress: io.progress, log }, 'a classifier');
       const { model, data, classes, xs, width } = stage;
       try {
-        await saveModelFile(model, join(out, 'model.relevance'), {
-          study: 'train', model_type: stageOptions.modelType ?? 'mlp', features: data.features, classes, label_column: stageOptions.labelColumn, seed: stageOptions.seed,
-          standardize: { mean: Array.from(stage.standardization!.mean), sd: Array.from(stage.standardization!.sd) },
-        });
+        await saveStageModel(stage, out, 'train', stageOptions, { model_type: stageOptions.modelType ?? 'mlp' });
         const metricsJson: Record<string, unknown> = {
           model_type: stageOptions.modelType ?? 'mlp',
           classifier: {
