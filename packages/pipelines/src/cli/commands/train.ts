@@ -50,7 +50,7 @@ export const trainCommand: Command = {
     const log = (line: string): void => void (quiet ? undefined : io.stderr.write(`${line}\n`));
     const { mkdir } = await import('node:fs/promises');
     const { createBackend } = await import('@relevance/core-wasm');
-    const { compareExplanations, parseMethodSpec, lipschitzEstimate, metricByName } = await import('@relevance/methods');
+    const { compareExplanations, lipschitzEstimate } = await import('@relevance/methods');
     const { prepareClassifier, rowsOf, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
     const { writeTable } = await import('../../io/write-table.js');
     const { makeTable, numberColumn, stringColumn } = await import('../../io/table.js');
@@ -58,21 +58,8 @@ export const trainCommand: Command = {
     const isSenn = stageOptions.modelType === 'senn';
     const methodSpecs = isSenn ? ['senn', 'senn:output=coefficients', ...args.list('compare')] : [];
     // check the method and metric names before training
-    const parsed = methodSpecs.map((m) => {
-      try {
-        return parseMethodSpec(m);
-      } catch (e) {
-        throw new UsageError(`--compare ${m}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    });
     const metrics = args.list('metrics');
-    for (const m of metrics) {
-      try {
-        metricByName(m);
-      } catch (e) {
-        throw new UsageError(`--metrics ${m}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
+    const parsed = await checkComparison(methodSpecs, metrics);
     await mkdir(out, { recursive: true });
     const be = await createBackend(stageOptions.backend as 'wasm', stageOptions.threads ? { threads: stageOptions.threads } : {});
     try {
@@ -132,3 +119,23 @@ export const trainCommand: Command = {
     }
   },
 };
+
+/** The --compare method specs, parsed, and the --metrics names, checked (exit 2 naming the bad one). */
+async function checkComparison(methodSpecs: readonly string[], metrics: readonly string[]) {
+  const { parseMethodSpec, metricByName } = await import('@relevance/methods');
+  const parsed = methodSpecs.map((m) => {
+    try {
+      return parseMethodSpec(m);
+    } catch (e) {
+      throw new UsageError(`--compare ${m}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+  for (const m of metrics) {
+    try {
+      metricByName(m);
+    } catch (e) {
+      throw new UsageError(`--metrics ${m}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return parsed;
+}
