@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { createBackend, type Backend } from '@relevance/core-wasm';
-import { saveModelFile, stats, type Model } from '@relevance/methods';
+import { stats, type Model } from '@relevance/methods';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { didYouMean, listNames } from '../../io/closest-match.js';
 import { UsageError } from '../../cli/usage-error.js';
@@ -20,8 +20,8 @@ import { writeMetrics, writeRunTables } from '../../io/run-format.js';
 import { createProgress } from '../../progress/progress.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
 import { deviations } from './deviations.js';
-import { analyseInfluence } from './influence-analysis.js';
-import { prepareClassifier, rowsOf } from './prepare-classifier.js';
+import { analyseInfluence, type InfluenceAnalysis } from './influence-analysis.js';
+import { prepareClassifier, rowsOf, saveStageModel, type ClassifierStage } from './prepare-classifier.js';
 import { resolvedConfig, validateOptions, withDefaults, type InfluenceStudyOptions } from './options.js';
 import { rowMean } from './standardize.js';
 import { buildTables } from './tables.js';
@@ -88,13 +88,8 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
       },
     });
     model = stage.model;
-    const { data, classes, labels, counts, xs, width, split, standardization, history, referenceRows, quality } = stage;
-    if (split) {
-      await saveModelFile(model, join(outDir, 'model.relevance'), {
-        study: 'influence', features: data.features, classes, label_column: o.labelColumn, seed: o.seed,
-        standardize: { mean: Array.from(standardization!.mean), sd: Array.from(standardization!.sd) },
-      });
-    }
+    const { data, classes, labels, xs, width, split, history, referenceRows, quality } = stage;
+    if (split) await saveStageModel(stage, outDir, 'influence', o);
     lap('train');
 
     // ---- influence over the analysed rows
@@ -119,38 +114,9 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
     });
     const files = await writeRunTables(outDir, tables, 'influence');
     const correlations = devs.map((d) => d.rankCorrelation).filter((v) => Number.isFinite(v));
-    const topUnits: Record<string, string[]> = {};
-    for (const c of analysis.perClass) {
-      topUnits[classes[c.class]!] = Array.from(c.distributional.keys())
-        .sort((a, b) => Math.abs(c.distributional[b]!) - Math.abs(c.distributional[a]!) || a - b)
-        .slice(0, o.topK)
-        .map((j) => analysis.units[j]!);
-    }
     lap('write');
     timings.total = clock.total();
-    const metrics: Record<string, unknown> = {
-      classifier: {
-        test_accuracy: quality.accuracy,
-        balanced_accuracy: quality.balancedAccuracy,
-        per_class: Object.fromEntries(quality.perClass.map((p) => [p.class, { precision: p.precision, recall: p.recall, support: p.support }])),
-        evaluated_on: split ? 'test' : 'all',
-        evaluated_rows: quality.rows,
-        trained: split !== null,
-        ...(history ? { best_epoch: history.bestEpoch + 1, epochs_run: history.epochs.length, stop_reason: history.stopReason, best_validation_loss: history.bestLoss } : {}),
-      },
-      instance_vs_class: {
-        median_rank_correlation: correlations.length ? stats.median(correlations) : null,
-        mean_rank_correlation: correlations.length ? stats.mean(correlations) : null,
-        instances: correlations.length,
-      },
-      influence: { slice: o.slice, units, top_k: o.topK, top_units: topUnits },
-      data: {
-        rows: data.rows, unlabelled_rows: data.unlabelled, features: width, classes: Object.fromEntries(classes.map((c, i) => [c, counts[i]])),
-        train: split?.train.length ?? null, validation: split?.validation.length ?? null, test: split?.test.length ?? null, analysed: analysed.length,
-        dropped_columns: data.skipped,
-      },
-      timing_s: { ...timings },
-    };
+    const metrics = influenceMetrics(stage, o, analysis, correlations, analysed.length, timings);
     await writeMetrics(outDir, metrics);
     await writeJsonAtomic(join(outDir, 'config.json'), resolvedConfig(o, { trained: split !== null, idColumn: data.idName }));
     const inputs: ManifestInput[] = [{ path: o.data, sha256: await sha256File(o.data), rows: data.tableRows, columns: data.tableColumns }];
@@ -176,4 +142,39 @@ async function writeInfluenceRun(o: InfluenceStudyOptions, io: InfluenceStudyIO,
     model?.dispose();
     be.destroy();
   }
+}
+
+/** metrics.json of the study: the classifier, instance versus class, the influence's top units per class, the data and the timings. */
+function influenceMetrics(stage: ClassifierStage, o: InfluenceStudyOptions, analysis: InfluenceAnalysis, correlations: number[], analysed: number, timings: Record<string, number>): Record<string, unknown> {
+  const { data, classes, counts, width, split, history, quality } = stage;
+  const topUnits: Record<string, string[]> = {};
+  for (const c of analysis.perClass) {
+    topUnits[classes[c.class]!] = Array.from(c.distributional.keys())
+      .sort((a, b) => Math.abs(c.distributional[b]!) - Math.abs(c.distributional[a]!) || a - b)
+      .slice(0, o.topK)
+      .map((j) => analysis.units[j]!);
+  }
+  return {
+    classifier: {
+      test_accuracy: quality.accuracy,
+      balanced_accuracy: quality.balancedAccuracy,
+      per_class: Object.fromEntries(quality.perClass.map((p) => [p.class, { precision: p.precision, recall: p.recall, support: p.support }])),
+      evaluated_on: split ? 'test' : 'all',
+      evaluated_rows: quality.rows,
+      trained: split !== null,
+      ...(history ? { best_epoch: history.bestEpoch + 1, epochs_run: history.epochs.length, stop_reason: history.stopReason, best_validation_loss: history.bestLoss } : {}),
+    },
+    instance_vs_class: {
+      median_rank_correlation: correlations.length ? stats.median(correlations) : null,
+      mean_rank_correlation: correlations.length ? stats.mean(correlations) : null,
+      instances: correlations.length,
+    },
+    influence: { slice: o.slice, units: analysis.units.length, top_k: o.topK, top_units: topUnits },
+    data: {
+      rows: data.rows, unlabelled_rows: data.unlabelled, features: width, classes: Object.fromEntries(classes.map((c, i) => [c, counts[i]])),
+      train: split?.train.length ?? null, validation: split?.validation.length ?? null, test: split?.test.length ?? null, analysed,
+      dropped_columns: data.skipped,
+    },
+    timing_s: { ...timings },
+  };
 }
