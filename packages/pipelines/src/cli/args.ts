@@ -230,31 +230,41 @@ export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs 
   }
   if (end >= 0) positionals.push(...argv.slice(end + 1));
 
+  checkPositionals(spec, positionals, [...byName.keys()]);
+  applyDefaults(spec.options, values);
+  checkApplicable(spec.options, values, given);
+  return new ParsedArgs(byName, values, given, positionals, false, warnings);
+}
+
+/** Extra positionals (with a hint) and missing required ones are usage errors. */
+function checkPositionals(spec: ParseSpec, positionals: readonly string[], optionNames: string[]): void {
   const declared = spec.positionals ?? [];
   const variadic = declared.some((p) => p.variadic);
   if (positionals.length > declared.length && !variadic) {
     const extra = positionals[declared.length]!;
     const hint = declared.length === 0 ? `'relevance ${spec.name}' takes options only` : `'relevance ${spec.name}' takes ${declared.map((p) => `<${p.name}>`).join(' ')}`;
-    const looksLikeOption = extra.startsWith('-') ? '' : ` (options start with --, e.g. --${closestMatch(extra, [...byName.keys()]) ?? spec.options[0]?.name ?? 'help'})`;
+    const looksLikeOption = extra.startsWith('-') ? '' : ` (options start with --, e.g. --${closestMatch(extra, optionNames) ?? spec.options[0]?.name ?? 'help'})`;
     throw new UsageError(`unexpected argument '${extra}'; ${hint}${looksLikeOption}`);
   }
   const missingPositional = declared.filter((p, k) => p.required && positionals[k] === undefined);
   if (missingPositional.length) {
     throw new UsageError(`missing ${missingPositional.map((p) => `<${p.name}> (${p.help})`).join(', ')}`);
   }
-  for (const opt of spec.options) {
+}
+
+/** Defaults for the options not given; a required option still missing is a usage error. */
+function applyDefaults(options: readonly OptionSpec[], values: Map<string, Value>): void {
+  for (const opt of options) {
     if (!values.has(opt.name)) {
       const d = defaultValue(opt);
       if (d !== undefined) values.set(opt.name, d);
     }
   }
-  const missing = spec.options.filter((o) => o.required && !values.has(o.name));
+  const missing = options.filter((o) => o.required && !values.has(o.name));
   if (missing.length) {
     const list = missing.map((o) => `${describeOption(o)} (${o.help})`).join('; ');
     throw new UsageError(`missing required option${missing.length > 1 ? 's' : ''}: ${list}`);
   }
-  checkApplicable(spec.options, values, given);
-  return new ParsedArgs(byName, values, given, positionals, false, warnings);
 }
 
 /** Why a condition does not hold on this command line, or null when it holds. */
