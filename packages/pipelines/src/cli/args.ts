@@ -148,16 +148,28 @@ function defaultValue(spec: OptionSpec): Value | undefined {
   return Array.isArray(d) ? ([...d] as string[] | number[]) : (d as Value);
 }
 
-export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs {
-  const byName = new Map(spec.options.map((o) => [o.name, o]));
-  // old spellings (e.g. --id for --id-column): found like the name, reported once each
-  const byAlias = new Map(spec.options.flatMap((o) => (o.aliases ?? []).filter((a) => !byName.has(a)).map((a) => [a, o] as const)));
+/** Options by name, and a lookup that also finds old spellings (e.g. --id for --id-column), warning once for each. */
+function optionLookup(options: readonly OptionSpec[]): { byName: Map<string, OptionSpec>; lookup: (name: string) => OptionSpec | undefined; warnings: string[] } {
+  const byName = new Map(options.map((o) => [o.name, o]));
+  const byAlias = new Map(options.flatMap((o) => (o.aliases ?? []).filter((a) => !byName.has(a)).map((a) => [a, o] as const)));
   const warnings: string[] = [];
   const lookup = (name: string): OptionSpec | undefined => {
     const alias = byAlias.get(name);
     if (alias && !warnings.some((w) => w.startsWith(`--${name} `))) warnings.push(`--${name} is the old spelling of --${alias.name}; it still works, but write --${alias.name} (one vocabulary across commands)`);
     return byName.get(name) ?? alias;
   };
+  return { byName, lookup, warnings };
+}
+
+/** An unknown option, with the closest known name. */
+function unknownOption(token: string, names: readonly string[]): UsageError {
+  const name = token.replace(/^-+/, '').split('=')[0]!;
+  const near = closestMatch(name, [...names]);
+  return new UsageError(`unknown option ${token.split('=')[0]}${near ? ` (did you mean --${near}?)` : ''}`);
+}
+
+export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs {
+  const { byName, lookup, warnings } = optionLookup(spec.options);
   const byShort = new Map(spec.options.filter((o) => o.short).map((o) => [o.short!, o]));
   const end = argv.indexOf('--');
   const optionPart = end < 0 ? argv : argv.slice(0, end);
@@ -167,11 +179,7 @@ export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs 
   const values = new Map<string, Value>();
   const given = new Set<string>();
   const positionals: string[] = [];
-  const unknown = (token: string): UsageError => {
-    const name = token.replace(/^-+/, '').split('=')[0]!;
-    const near = closestMatch(name, [...byName.keys(), 'help']);
-    return new UsageError(`unknown option ${token.split('=')[0]}${near ? ` (did you mean --${near}?)` : ''}`);
-  };
+  const unknown = (token: string): UsageError => unknownOption(token, [...byName.keys(), 'help']);
   const set = (opt: OptionSpec, raw: string): void => {
     const v = convert(opt, raw, spec.name);
     if (opt.type === 'list') {
