@@ -12,3 +12,17 @@ export const workspaceAliases: Record<string, string> = {
   '@relevance/pipelines': src('./packages/pipelines/src/index.ts'),
   '@relevance/report': src('./apps/report/src/index.ts'),
 };
+
+/** The test settings every package shares: its test/ files, long timeouts (WASM and GPU start-up), forked workers. */
+export function packageTestConfig(extra: { globalSetup?: string[] } = {}) {
+  return {
+    resolve: { alias: workspaceAliases },
+    test: {
+      include: ['test/**/*.test.ts'],
+      ...extra,
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+      pool: 'forks' as const,
+    },
+  };
+}

@@ -1,12 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { workspaceAliases } from '../../vitest.aliases.js';
+import { packageTestConfig } from '../../vitest.aliases.js';
 
-export default defineConfig({
-  resolve: { alias: workspaceAliases },
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
-  },
-});
+export default defineConfig(packageTestConfig());

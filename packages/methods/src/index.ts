@@ -150,3 +150,4 @@ export { randomTreeEnsemble } from './trees/random-ensemble.js';
 export type { RandomEnsembleOptions } from './trees/random-ensemble.js';
 // edit distance for "did you mean" hints (the CLI's closest-match uses it too)
 export { levenshtein } from './util/levenshtein.js';
+export { argmaxRow, argmaxRows } from './util/argmax.js';

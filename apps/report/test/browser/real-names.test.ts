@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProgress, PROTEOMICS_DEFAULTS, runProteomicsStudy, setReportWriter } from '@relevance/pipelines';
+import { createProgress, PROTEOMICS_DEFAULTS, runProteomicsStudy } from '@relevance/pipelines';
 import { writeRunReport } from '../../src/write-run-report.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { sharedDataPath } from '../helpers/shared-data.js';
@@ -35,13 +35,12 @@ describe.skipIf(((!haveChromium || !data || !reactome) && !inCi))(`the report on
     if (!data || !reactome) throw new Error('shared data missing: data/breast_tcga_mixomics and data/keyl2022_proteinnetworklrp are needed under CI=true');
     const tmp = tempDir('tcga');
     cleanup = tmp.cleanup;
-    setReportWriter((dir, study) => writeRunReport(dir, study));
     const out = join(tmp.dir, 'run');
     await runProteomicsStudy(
       { ...PROTEOMICS_DEFAULTS, data: data!, classColumn: 'subtype', hidden: [16, 16], epochs: 3, masks: 2, baselines: ['pearson', 'partial_correlation'], knownEdges: reactome!, knownEdgesColumns: ['source_firehose', 'target_firehose'], backend: 'wasm', threads: 2, out },
-      { progress: createProgress({ stream: { write: () => true }, quiet: true }), log: () => {} },
+      // the report writer travels in the study's io, as the composition root hands it over
+      { progress: createProgress({ stream: { write: () => true }, quiet: true }), log: () => {}, writeReport: (dir, study) => writeRunReport(dir, study) },
     );
-    setReportWriter(undefined);
     browser = await launchChromium();
     opened = await openReport(browser, join(out, 'report.html'));
   }, 240_000);

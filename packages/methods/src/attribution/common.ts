@@ -1,6 +1,7 @@
 /** Shared plumbing of the attribution methods: targets, one-hot seeds, batching, completeness. */
 import type { Backend, Tensor } from '@relevance/core-wasm';
 import type { BackwardOptions, Model } from '../model/model.js';
+import { argmaxRows, targetList } from '../util/argmax.js';
 import { AttributionError, type Completeness, type Target } from './types.js';
 
 /**
@@ -47,20 +48,12 @@ export async function resolveTargets(model: Model, x: Tensor, target: Target | u
       out = await readFloat(y);
       y.dispose();
     }
-    const t = new Int32Array(rows);
-    for (let r = 0; r < rows; r++) {
-      let best = 0;
-      for (let j = 1; j < width; j++) if (out[r * width + j]! > out[r * width + best]!) best = j;
-      t[r] = best;
-    }
-    return t;
+    return argmaxRows(out, rows, width);
   }
-  const list = typeof spec === 'number' ? new Int32Array(rows).fill(spec) : Int32Array.from(spec);
-  if (list.length !== rows) throw new AttributionError(`target: ${list.length} targets for ${rows} input rows; give one per row, one number for all, or 'argmax'`);
-  list.forEach((t, r) => {
-    if (!Number.isInteger(t) || t < 0 || t >= width) throw new AttributionError(`target ${t} (row ${r}) is out of range: the model has ${width} outputs (0 to ${width - 1})`);
+  return targetList(spec, rows, width, {
+    count: (n) => new AttributionError(`target: ${n} targets for ${rows} input rows; give one per row, one number for all, or 'argmax'`),
+    range: (t, r) => new AttributionError(`target ${t} (row ${r}) is out of range: the model has ${width} outputs (0 to ${width - 1})`),
   });
-  return list;
 }
 
 /** [rows, width] one-hot at the targets, optionally scaled per row. */

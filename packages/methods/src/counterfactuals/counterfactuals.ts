@@ -30,6 +30,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../model/model.js';
 import { outputWidth, readFloat } from '../attribution/common.js';
 import { AttributionError } from '../attribution/types.js';
+import { argmaxRow } from '../util/argmax.js';
 
 export type CounterfactualMode = 'counterfactual' | 'pertinent-negative' | 'pertinent-positive';
 
@@ -137,11 +138,7 @@ async function marginGradient(model: Model, xs: Float32Array, d: number, target:
   }
 }
 
-function argmax(z: Float32Array, r: number, k: number): number {
-  let best = 0;
-  for (let j = 1; j < k; j++) if (z[r * k + j]! > z[r * k + best]!) best = j;
-  return best;
-}
+const argmax = argmaxRow;
 
 export async function counterfactuals(model: Model, x: Tensor, options: CounterfactualOptions = {}): Promise<CounterfactualResult> {
   for (const key of Object.keys(options)) {

@@ -22,6 +22,7 @@ import type { Model } from '../model/model.js';
 import { baselineRows, resolveBaseline, type ResolvedBaseline } from '../attribution/gradient/index.js';
 import { checkOptions, readFloat, sliceRows } from '../attribution/common.js';
 import { AttributionError } from '../attribution/types.js';
+import { argmaxRows } from '../util/argmax.js';
 import { resolveDistribution, type Kernel } from './distribution.js';
 import { resolveQuantity, type ResolvedQuantity } from './quantity.js';
 import { backwardToSlice, keepSlice, sliceActivation, type ResolvedSlice, resolveSlice } from './slice.js';
@@ -61,11 +62,7 @@ async function predictedClasses(model: Model, x: Tensor, rows: Int32Array, batch
       const y = model.predict(takeRows(be, x, idx));
       return { v: await readFloat(y), width: y.size / idx.length };
     });
-    for (let r = 0; r < idx.length; r++) {
-      let best = 0;
-      for (let j = 1; j < values.width; j++) if (values.v[r * values.width + j]! > values.v[r * values.width + best]!) best = j;
-      out[s + r] = best;
-    }
+    out.set(argmaxRows(values.v, idx.length, values.width), s);
   }
   return out;
 }

@@ -7,6 +7,7 @@
 import { Model, type NodeSpec } from '../model/model.js';
 import { AttributionError } from '../attribution/types.js';
 import { outputWidth } from '../attribution/common.js';
+import { argmaxRows } from '../util/argmax.js';
 import type { Tensor } from '@relevance/core-wasm';
 import type { QuantityOfInterest } from './types.js';
 import { ancestors, type ResolvedSlice } from './slice.js';
@@ -39,14 +40,6 @@ function oneHot(n: number, width: number, targets: Int32Array): Float32Array {
   return seed;
 }
 
-/** Index of the largest output of each of n rows (the first on ties). */
-function argmaxRows(outputs: Float32Array, n: number, width: number): Int32Array {
-  const best = new Int32Array(n);
-  for (let r = 0; r < n; r++) {
-    for (let j = 1; j < width; j++) if (outputs[r * width + j]! > outputs[r * width + best[r]!]!) best[r] = j;
-  }
-  return best;
-}
 
 /** A copy of `model` ending at `layer`'s output, holding only the nodes it needs; it borrows every parameter. */
 function truncatedModel(model: Model, layer: string): Model {

@@ -56,7 +56,7 @@ export interface RuleContext {
   gradOutputs: readonly Tensor[];
   /** This node's forward with other inputs and/or parameters (the caller owns the results). */
   forward(inputs?: readonly Tensor[], params?: Params): Tensor[];
-  /** This node's plain backward to its inputs, with other grad outputs, inputs and/or parameters. */
+  /** This node's plain backward to its inputs, with other grad outputs, inputs and/or parameters (linear ops: without recomputing the forward). */
   backward(gradOutputs: readonly Tensor[], inputs?: readonly Tensor[], params?: Params): Array<Tensor | null>;
 }
 
@@ -486,7 +486,8 @@ export class Model {
         return r.outputs;
       },
       backward: (gOuts, ins = inputs, params = n.params) => {
-        const outs = ins === inputs && params === n.params ? outputs : n.op.forward({ be, attrs: n.attrs, params, training: false, node: n.name }, ins).outputs;
+        // a linear op's backward reads neither its outputs nor (for the input gradient) the input values: no forward again
+        const outs = (ins === inputs && params === n.params) || n.op.linear ? outputs : n.op.forward({ be, attrs: n.attrs, params, training: false, node: n.name }, ins).outputs;
         try {
           return n.op.backward({ be, attrs: n.attrs, params, training: false, node: n.name }, ins, outs, saved, gOuts, { inputs: ins.map(() => true), params: false }).inputs;
         } finally {

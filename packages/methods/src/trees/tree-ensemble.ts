@@ -6,6 +6,7 @@
  * weights, so raw scores are always additive over trees: what TreeSHAP
  * explains). `predict` applies the post transform (LOGISTIC, SOFTMAX, ...).
  */
+import { argmaxRows } from '../util/argmax.js';
 
 /** Split modes in the order of ONNX-ML's nodes_modes strings. */
 export const SPLIT_MODES = ['BRANCH_LEQ', 'BRANCH_LT', 'BRANCH_GTE', 'BRANCH_GT', 'BRANCH_EQ', 'BRANCH_NEQ'] as const;
@@ -155,15 +156,7 @@ export function predict(e: TreeEnsemble, x: ArrayLike<number>, rows: number): Fl
 
 /** Per row, the index of the largest raw score (the predicted class). */
 export function predictClass(e: TreeEnsemble, x: ArrayLike<number>, rows: number): Int32Array {
-  const s = predictRaw(e, x, rows);
-  const k = e.outputs;
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (s[r * k + j]! > s[r * k + best]!) best = j;
-    out[r] = best;
-  }
-  return out;
+  return argmaxRows(predictRaw(e, x, rows), rows, e.outputs);
 }
 
 /** The ensemble with covers counted from data: how many of `rows` rows reach each node (for path-dependent TreeSHAP). */

@@ -24,6 +24,7 @@
  */
 import type { Attribution, Target } from '../attribution/types.js';
 import { goesYes, maxDepth, predictRaw, TreeError, type TreeEnsemble } from './tree-ensemble.js';
+import { argmaxRows, targetList } from '../util/argmax.js';
 
 export const TREE_SHAP = 'tree-shap';
 export type TreeShapAlgorithm = 'interventional' | 'path-dependent';
@@ -62,22 +63,11 @@ const fact = (n: number): number => FACT[n]!;
 function resolveTargets(e: TreeEnsemble, x: ArrayLike<number>, rows: number, target: Target | undefined): Int32Array {
   const spec = target ?? 'argmax';
   const k = e.outputs;
-  if (spec === 'argmax') {
-    const s = predictRaw(e, x, rows);
-    const out = new Int32Array(rows);
-    for (let r = 0; r < rows; r++) {
-      let best = 0;
-      for (let j = 1; j < k; j++) if (s[r * k + j]! > s[r * k + best]!) best = j;
-      out[r] = best;
-    }
-    return out;
-  }
-  const list = typeof spec === 'number' ? new Int32Array(rows).fill(spec) : Int32Array.from(spec);
-  if (list.length !== rows) throw new TreeError(`tree-shap: target: ${list.length} targets for ${rows} rows; give one per row, one number for all, or 'argmax'`);
-  list.forEach((t, r) => {
-    if (!Number.isInteger(t) || t < 0 || t >= k) throw new TreeError(`tree-shap: target ${t} (row ${r}) is out of range: ${e.source} has ${k} output column(s) (0 to ${k - 1})`);
+  if (spec === 'argmax') return argmaxRows(predictRaw(e, x, rows), rows, k);
+  return targetList(spec, rows, k, {
+    count: (n) => new TreeError(`tree-shap: target: ${n} targets for ${rows} rows; give one per row, one number for all, or 'argmax'`),
+    range: (t, r) => new TreeError(`tree-shap: target ${t} (row ${r}) is out of range: ${e.source} has ${k} output column(s) (0 to ${k - 1})`),
   });
-  return list;
 }
 
 /** Whether each tree has a nonzero leaf for each output: trees of other classes are skipped. */

@@ -2,25 +2,8 @@
 import { Generator, type Backend, type Tensor } from '@relevance/core-wasm';
 import { sequential, type Model } from '../../src/index.js';
 
-export function randn(be: Backend, shape: number[], seed: number, scale = 1): Tensor {
-  const g = new Generator(seed);
-  const n = shape.reduce((a, b) => a * b, 1);
-  return be.tensor(Float32Array.from({ length: n }, () => g.normal() * scale), shape);
-}
-
-/** Dense -> act -> Dense -> ... -> Dense (no activation after the last) with He-scaled Gaussian weights. */
-export function randomMlp(be: Backend, sizes: readonly number[], activation: 'ReLU' | 'Tanh' | null, seed: number): Model {
-  const layers = [];
-  for (let i = 0; i + 1 < sizes.length; i++) {
-    layers.push({
-      type: 'Dense',
-      name: `fc${i + 1}`,
-      params: { weight: randn(be, [sizes[i + 1]!, sizes[i]!], seed + 2 * i, Math.sqrt(2 / sizes[i]!)), bias: randn(be, [sizes[i + 1]!], seed + 2 * i + 1, 0.1) },
-    });
-    if (activation && i + 2 < sizes.length) layers.push({ type: activation, name: `act${i + 1}` });
-  }
-  return sequential(be, [-1, sizes[0]!], layers);
-}
+/** Dense -> act -> Dense -> ... -> Dense (no activation after the last, none at all with null) with He-scaled Gaussian weights. */
+export { randn, randomMlp } from '../attribution/gradient/helpers.js';
 
 export function maxAbs(a: ArrayLike<number>): number {
   let m = 0;

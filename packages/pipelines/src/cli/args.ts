@@ -148,16 +148,28 @@ function defaultValue(spec: OptionSpec): Value | undefined {
   return Array.isArray(d) ? ([...d] as string[] | number[]) : (d as Value);
 }
 
-export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs {
-  const byName = new Map(spec.options.map((o) => [o.name, o]));
-  // old spellings (e.g. --id for --id-column): found like the name, reported once each
-  const byAlias = new Map(spec.options.flatMap((o) => (o.aliases ?? []).filter((a) => !byName.has(a)).map((a) => [a, o] as const)));
+/** Options by name, and a lookup that also finds old spellings (e.g. --id for --id-column), warning once for each. */
+function optionLookup(options: readonly OptionSpec[]): { byName: Map<string, OptionSpec>; lookup: (name: string) => OptionSpec | undefined; warnings: string[] } {
+  const byName = new Map(options.map((o) => [o.name, o]));
+  const byAlias = new Map(options.flatMap((o) => (o.aliases ?? []).filter((a) => !byName.has(a)).map((a) => [a, o] as const)));
   const warnings: string[] = [];
   const lookup = (name: string): OptionSpec | undefined => {
     const alias = byAlias.get(name);
     if (alias && !warnings.some((w) => w.startsWith(`--${name} `))) warnings.push(`--${name} is the old spelling of --${alias.name}; it still works, but write --${alias.name} (one vocabulary across commands)`);
     return byName.get(name) ?? alias;
   };
+  return { byName, lookup, warnings };
+}
+
+/** An unknown option, with the closest known name. */
+function unknownOption(token: string, names: readonly string[]): UsageError {
+  const name = token.replace(/^-+/, '').split('=')[0]!;
+  const near = closestMatch(name, [...names]);
+  return new UsageError(`unknown option ${token.split('=')[0]}${near ? ` (did you mean --${near}?)` : ''}`);
+}
+
+export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs {
+  const { byName, lookup, warnings } = optionLookup(spec.options);
   const byShort = new Map(spec.options.filter((o) => o.short).map((o) => [o.short!, o]));
   const end = argv.indexOf('--');
   const optionPart = end < 0 ? argv : argv.slice(0, end);
@@ -167,11 +179,7 @@ export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs 
   const values = new Map<string, Value>();
   const given = new Set<string>();
   const positionals: string[] = [];
-  const unknown = (token: string): UsageError => {
-    const name = token.replace(/^-+/, '').split('=')[0]!;
-    const near = closestMatch(name, [...byName.keys(), 'help']);
-    return new UsageError(`unknown option ${token.split('=')[0]}${near ? ` (did you mean --${near}?)` : ''}`);
-  };
+  const unknown = (token: string): UsageError => unknownOption(token, [...byName.keys(), 'help']);
   const set = (opt: OptionSpec, raw: string): void => {
     const v = convert(opt, raw, spec.name);
     if (opt.type === 'list') {
@@ -230,31 +238,41 @@ export function parseArgs(spec: ParseSpec, argv: readonly string[]): ParsedArgs 
   }
   if (end >= 0) positionals.push(...argv.slice(end + 1));
 
+  checkPositionals(spec, positionals, [...byName.keys()]);
+  applyDefaults(spec.options, values);
+  checkApplicable(spec.options, values, given);
+  return new ParsedArgs(byName, values, given, positionals, false, warnings);
+}
+
+/** Extra positionals (with a hint) and missing required ones are usage errors. */
+function checkPositionals(spec: ParseSpec, positionals: readonly string[], optionNames: string[]): void {
   const declared = spec.positionals ?? [];
   const variadic = declared.some((p) => p.variadic);
   if (positionals.length > declared.length && !variadic) {
     const extra = positionals[declared.length]!;
     const hint = declared.length === 0 ? `'relevance ${spec.name}' takes options only` : `'relevance ${spec.name}' takes ${declared.map((p) => `<${p.name}>`).join(' ')}`;
-    const looksLikeOption = extra.startsWith('-') ? '' : ` (options start with --, e.g. --${closestMatch(extra, [...byName.keys()]) ?? spec.options[0]?.name ?? 'help'})`;
+    const looksLikeOption = extra.startsWith('-') ? '' : ` (options start with --, e.g. --${closestMatch(extra, optionNames) ?? spec.options[0]?.name ?? 'help'})`;
     throw new UsageError(`unexpected argument '${extra}'; ${hint}${looksLikeOption}`);
   }
   const missingPositional = declared.filter((p, k) => p.required && positionals[k] === undefined);
   if (missingPositional.length) {
     throw new UsageError(`missing ${missingPositional.map((p) => `<${p.name}> (${p.help})`).join(', ')}`);
   }
-  for (const opt of spec.options) {
+}
+
+/** Defaults for the options not given; a required option still missing is a usage error. */
+function applyDefaults(options: readonly OptionSpec[], values: Map<string, Value>): void {
+  for (const opt of options) {
     if (!values.has(opt.name)) {
       const d = defaultValue(opt);
       if (d !== undefined) values.set(opt.name, d);
     }
   }
-  const missing = spec.options.filter((o) => o.required && !values.has(o.name));
+  const missing = options.filter((o) => o.required && !values.has(o.name));
   if (missing.length) {
     const list = missing.map((o) => `${describeOption(o)} (${o.help})`).join('; ');
     throw new UsageError(`missing required option${missing.length > 1 ? 's' : ''}: ${list}`);
   }
-  checkApplicable(spec.options, values, given);
-  return new ParsedArgs(byName, values, given, positionals, false, warnings);
 }
 
 /** Why a condition does not hold on this command line, or null when it holds. */

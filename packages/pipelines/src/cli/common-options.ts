@@ -53,6 +53,14 @@ export const SQL_OPTION: OptionSpec = {
   help: "read the input with a DuckDB SQL query over files instead of --input, e.g. \"select * from 'data.csv' where cancer_type = 'BRCA'\"",
 };
 
+/** --model for the commands that need one. */
+export const MODEL_OPTION: OptionSpec = { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json' };
+
+/** --out of a command that writes a folder, by default runs/<prefix>-<date>-<time>. */
+export function runFolderOption(prefix: string, what = 'the run folder'): OptionSpec {
+  return { name: 'out', type: 'string', placeholder: 'dir', help: `${what} (default runs/${prefix}-<date>-<time>)` };
+}
+
 /** The --id value as readArray's idColumn: undefined = detect, null = none. */
 export function idColumnOption(value: string | undefined): string | null | undefined {
   if (value === undefined) return undefined;

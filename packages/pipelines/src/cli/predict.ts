@@ -4,20 +4,18 @@
  * one row per input row with columns output_0.., after the id column if the
  * input had one.
  */
-import { STUDY_OPTION_NAMES } from '../io/option-names.js';
 import { classNamesOf, columnNamesFor, modelNames } from './model-names.js';
 import { basename } from 'node:path';
 import type { BackendName } from '@relevance/core-wasm';
-import { readArray, writeArray, type ArrayData } from '../io/arrays.js';
+import { writeArray, type ArrayData } from '../io/arrays.js';
 import { DataError } from '../io/data-error.js';
 import { formatOfPath } from '../io/file-format.js';
-import { parseColumnSpec } from '../io/select-columns.js';
 import type { Command } from './command.js';
-import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption } from './common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION } from './common-options.js';
 import { UsageError } from './usage-error.js';
 import type { Model } from '@relevance/methods';
 import type { Progress } from '../progress/progress.js';
-import { warnSkippedColumns } from './skipped-columns.js';
+import { inputSource, outPath as outFile, readInput } from './command-input.js';
 
 function product(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
@@ -101,30 +99,20 @@ export const predictCommand: Command = {
     "relevance predict --model weights.json --input data.csv --features '/^Akt/' --out predictions.parquet",
   ],
   async run(args, io) {
-    const inputPath = args.optionalString('input');
-    const sql = args.optionalString('sql');
-    if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
+    const source = inputSource(args);
     const batchSize = args.number('batch-size');
     if (batchSize < 1) throw new UsageError(`--batch-size must be at least 1, got ${batchSize}`);
     const modelPath = args.string('model');
-    const outPath = args.string('out');
-    if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .json, .csv, .tsv, .parquet, .arrow or .jsonl`);
+    const outPath = outFile(args, '.json, .csv, .tsv, .parquet, .arrow or .jsonl');
 
-    const columns = args.list('features');
-    const input = await readArray(inputPath ?? { sql: sql! }, {
-      names: STUDY_OPTION_NAMES,
-      ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
-      idColumn: idColumnOption(args.optionalString('id-column')),
-      requireComplete: true,
-    });
-    warnSkippedColumns(io.stderr, input, inputPath ?? 'the --sql query');
+    const input = await readInput(args, source, io.stderr, true);
     // loaded on use, so `relevance --help` starts without the compute engine
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     try {
       const { loadAnyModel } = await import('./load-model.js');
       const loaded = await loadAnyModel(be, modelPath);
-      const inputName = inputPath ?? '--sql query';
+      const inputName = source.label;
       if (loaded.kind === 'trees') {
         // tree ensembles: the scores after the post transform (probabilities for classifiers), as onnxruntime's second output
         const { predictTrees } = await import('@relevance/methods');
@@ -149,6 +137,7 @@ export const predictCommand: Command = {
       else {
         const { classes } = modelNames(loaded.metadata);
         const named = classes && classes.length === width ? classes : undefined;
+        const { argmaxRows } = await import('@relevance/methods');
         await writeArray(outPath, {
           shape: [rows, width],
           data,
@@ -164,14 +153,3 @@ export const predictCommand: Command = {
     }
   },
 };
-
-/** The index of the largest value of each row. */
-function argmaxRows(data: ArrayLike<number>, rows: number, width: number): Int32Array {
-  const out = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let j = 1; j < width; j++) if (data[r * width + j]! > data[r * width + best]!) best = j;
-    out[r] = best;
-  }
-  return out;
-}

@@ -20,11 +20,12 @@
 import type { Tensor } from '@relevance/core-wasm';
 import type { Model, Node, RuleContext, RuleSelector } from '../../model/model.js';
 import type { OpDef, Params } from '../../model/op.js';
+import { denseForward } from '../../model/ops/dense.js';
 import { checkOptions, outputWidth, readFloat, sliceRows, targetGradient } from '../common.js';
 import { AttributionError } from '../types.js';
 import { layerName } from './composites.js';
 import { LRP_RULES, type LrpRule } from './rules/index.js';
-import { prepareLrp, RULE_OPTION_NAMES, ruleOptionNames, type LrpRuleOptions } from './settings.js';
+import { prepareLrp, RULE_OPTION_NAMES, ruleOptionNames, type LrpRuleOptions, type PreparedLrp } from './settings.js';
 import { fusedChainRelevance, type ChainDense } from './fused-chain.js';
 
 export type AllTargetsPath = 'fused' | 'skip-inactive' | 'dense' | 'generic';
@@ -172,11 +173,7 @@ const DENSE_TRANSPOSED: OpDef = {
   linear: true,
   inferShape: ([x], _attrs, params) => [[x![0]!, params.weight![1]!]],
   forward({ be, params }, [x]) {
-    const y = be.gemm(x!, params.weight!);
-    if (!params.bias) return { outputs: [y] };
-    const out = be.addBias(y, params.bias, 1);
-    y.dispose();
-    return { outputs: [out] };
+    return { outputs: [denseForward(be, x!, params.weight!, params.bias, 'transposed')] };
   },
   backward({ be, params }, _inputs, _outputs, _saved, [dy], need) {
     return { inputs: [need.inputs[0] ? be.gemm(dy!, params.weight!, { transB: true }) : null] };
@@ -546,12 +543,8 @@ function choosePath(requested: 'auto' | AllTargetsPath, chain: ChainLayer[] | st
   return requested;
 }
 
-/**
- * The relevance of every input for each of many outputs, per row: the same
- * values as `lrp` with each target in turn (same rules, canonization and
- * output relevance), in one pass per row.
- */
-export async function lrpAllTargets(model: Model, inputs: Tensor, options: LrpAllTargetsOptions = {}): Promise<LrpAllTargetsResult> {
+/** The all-targets options of their own, checked: the output relevance, the path and the compaction. */
+function checkAllTargetsOptions(inputs: Tensor, options: LrpAllTargetsOptions): { requested: 'auto' | AllTargetsPath; compaction: 'auto' | Compaction } {
   checkOptions('lrpAllTargets', options, [...ALL_TARGETS_OWN_OPTIONS, ...ruleOptionNames()]);
   if (inputs.rank < 2) throw new AttributionError(`lrpAllTargets: inputs must be [batch, ...features], got shape [${inputs.shape.join(', ')}]`);
   const given = options.outputRelevance;
@@ -560,76 +553,108 @@ export async function lrpAllTargets(model: Model, inputs: Tensor, options: LrpAl
   }
   const requested = options.path ?? 'auto';
   if (!['auto', 'fused', 'skip-inactive', 'dense', 'generic'].includes(requested)) throw new AttributionError(`lrpAllTargets: path must be 'auto', 'fused', 'skip-inactive', 'dense' or 'generic', got '${String(requested)}'`);
-  const compactionOption = options.compaction ?? 'auto';
-  if (!['auto', 'host', 'backend'].includes(compactionOption)) throw new AttributionError(`lrpAllTargets: compaction must be 'auto', 'host' or 'backend', got '${String(compactionOption)}'`);
+  const compaction = options.compaction ?? 'auto';
+  if (!['auto', 'host', 'backend'].includes(compaction)) throw new AttributionError(`lrpAllTargets: compaction must be 'auto', 'host' or 'backend', got '${String(compaction)}'`);
+  return { requested, compaction };
+}
+
+/** The row offsets of the (row, target) pairs, checked against the rows and the output relevance given. */
+function pairOffsets(targets: Int32Array[], scaleSpec: ScaleSpec, hasOnRow: boolean): { offsets: Int32Array; uniform: boolean } {
+  const rows = targets.length;
+  const counts = targets.map((t) => t.length);
+  const uniform = counts.every((c) => c === counts[0]);
+  if (!uniform && !hasOnRow) throw new AttributionError('lrpAllTargets: rows have different numbers of targets; pass onRow to receive them row by row');
+  const offsets = new Int32Array(rows + 1);
+  for (let r = 0; r < rows; r++) offsets[r + 1] = offsets[r]! + counts[r]!;
+  const pairs = offsets[rows]!;
+  if (scaleSpec instanceof Float32Array && scaleSpec.length !== rows && scaleSpec.length !== pairs) {
+    throw new AttributionError(`lrpAllTargets: outputRelevance has ${scaleSpec.length} values; give one per row (${rows}) or one per (row, target) pair (${pairs})`);
+  }
+  return { offsets, uniform };
+}
+
+type ScaleSpec = 'logit' | 'one' | Float32Array;
+
+/** The job of one call: where each row's output relevance comes from and where its relevance goes (`values`, or onRow). */
+function makeJob(model: Model, inputs: Tensor, targets: Int32Array[], offsets: Int32Array, scaleSpec: ScaleSpec, onRow: LrpAllTargetsOptions['onRow']): { job: Job; values: Float32Array | null } {
+  const rows = targets.length;
+  const perRow = inputs.shape.slice(1).reduce((p, d) => p * d, 1);
+  const width = outputWidth(model);
+  const values = onRow ? null : new Float32Array(offsets[rows]! * perRow);
+  const job: Job = {
+    model, inputs, rows, perRow, width, targets, offsets,
+    outputs: new Float32Array(rows * width),
+    outputRelevance: new Float32Array(offsets[rows]!),
+    scalesFor(row, rowOutputs) {
+      const list = targets[row]!;
+      if (scaleSpec === 'one') return new Float32Array(list.length).fill(1);
+      if (scaleSpec === 'logit') return Float32Array.from(list, (t) => rowOutputs[t]!);
+      if (scaleSpec.length === rows) return new Float32Array(list.length).fill(scaleSpec[row]!);
+      return scaleSpec.slice(offsets[row]!, offsets[row + 1]!);
+    },
+    async deliver(row, relevance) {
+      if (values) values.set(relevance, offsets[row]! * perRow);
+      else await onRow!(row, relevance, targets[row]!);
+    },
+  };
+  return { job, values };
+}
+
+/** Runs the job on the chosen path; the compaction the skip-inactive path used (else null). */
+async function runPath(job: Job, path: AllTargetsPath, prepared: PreparedLrp, chain: ChainLayer[] | string, fused: ChainDense[] | string, batchSize: number | undefined, compactionOption: 'auto' | Compaction): Promise<Compaction | null> {
+  if (path === 'fused') {
+    const outputs = await fusedChainRelevance(job.model.be, fused as ChainDense[], job.inputs, job.targets, {
+      batchRows: batchSize ?? 256,
+      outputRelevance: (row, rowOutputs) => {
+        const scale = job.scalesFor(row, rowOutputs);
+        job.outputRelevance.set(scale, job.offsets[row]!);
+        return scale;
+      },
+      onRow: (row, relevance) => job.deliver(row, relevance),
+    });
+    job.outputs.set(outputs);
+    return null;
+  }
+  if (path === 'generic') {
+    await runGeneric(job, prepared.selector, Math.max(1, Math.floor(batchSize ?? 256)));
+    return null;
+  }
+  const ready = await prepareLayers(chain as ChainLayer[], path === 'dense' ? 'none' : compactionOption);
+  try {
+    await runChain(job, ready.layers, Math.max(1, Math.floor(batchSize ?? 64)), path === 'skip-inactive');
+  } finally {
+    for (const l of ready.layers) l.dispose();
+  }
+  return ready.compaction;
+}
+
+/**
+ * The relevance of every input for each of many outputs, per row: the same
+ * values as `lrp` with each target in turn (same rules, canonization and
+ * output relevance), in one pass per row.
+ */
+export async function lrpAllTargets(model: Model, inputs: Tensor, options: LrpAllTargetsOptions = {}): Promise<LrpAllTargetsResult> {
+  const { requested, compaction: compactionOption } = checkAllTargetsOptions(inputs, options);
+  const given = options.outputRelevance;
   const { outputRelevance: _given, ...ruleOptions } = options;
   const prepared = prepareLrp(model, given === undefined || given instanceof Float32Array ? ruleOptions : { ...ruleOptions, outputRelevance: given });
   // the composite's own start ('one' for gradient x input) unless told otherwise
-  const scaleSpec = given ?? (prepared.params.outputRelevance as 'logit' | 'one');
+  const scaleSpec: ScaleSpec = given ?? (prepared.params.outputRelevance as 'logit' | 'one');
   try {
     const m = prepared.model;
     const rows = inputs.shape[0]!;
-    const inputShape = inputs.shape.slice(1);
-    const perRow = inputShape.reduce((p, d) => p * d, 1);
-    const width = outputWidth(m);
-    const targets = targetLists(options.targetsPerRow, rows, width);
-    const counts = targets.map((t) => t.length);
-    const uniform = counts.every((c) => c === counts[0]);
-    if (!uniform && !options.onRow) throw new AttributionError('lrpAllTargets: rows have different numbers of targets; pass onRow to receive them row by row');
-    const offsets = new Int32Array(rows + 1);
-    for (let r = 0; r < rows; r++) offsets[r + 1] = offsets[r]! + counts[r]!;
-    const pairs = offsets[rows]!;
-    if (scaleSpec instanceof Float32Array && scaleSpec.length !== rows && scaleSpec.length !== pairs) {
-      throw new AttributionError(`lrpAllTargets: outputRelevance has ${scaleSpec.length} values; give one per row (${rows}) or one per (row, target) pair (${pairs})`);
-    }
+    const targets = targetLists(options.targetsPerRow, rows, outputWidth(m));
+    const { offsets, uniform } = pairOffsets(targets, scaleSpec, options.onRow !== undefined);
     const structure = chainStructure(m, prepared.rules);
     const chain = typeof structure === 'string' ? structure : denseChain(m, prepared.rules);
     const fused = typeof structure === 'string' ? structure : fusedChain(structure, prepared.rules);
     const path = choosePath(requested, chain, fused);
-    const values = options.onRow ? null : new Float32Array(pairs * perRow);
-    const job: Job = {
-      model: m, inputs, rows, perRow, width, targets, offsets,
-      outputs: new Float32Array(rows * width),
-      outputRelevance: new Float32Array(pairs),
-      scalesFor(row, rowOutputs) {
-        const list = targets[row]!;
-        if (scaleSpec === 'one') return new Float32Array(list.length).fill(1);
-        if (scaleSpec === 'logit') return Float32Array.from(list, (t) => rowOutputs[t]!);
-        if (scaleSpec.length === rows) return new Float32Array(list.length).fill(scaleSpec[row]!);
-        return scaleSpec.slice(offsets[row]!, offsets[row + 1]!);
-      },
-      async deliver(row, relevance) {
-        if (values) values.set(relevance, offsets[row]! * perRow);
-        else await options.onRow!(row, relevance, targets[row]!);
-      },
-    };
-    let compaction: Compaction | null = null;
-    if (path === 'fused') {
-      const outputs = await fusedChainRelevance(m.be, fused as ChainDense[], inputs, targets, {
-        batchRows: options.batchSize ?? 256,
-        outputRelevance: (row, rowOutputs) => {
-          const scale = job.scalesFor(row, rowOutputs);
-          job.outputRelevance.set(scale, offsets[row]!);
-          return scale;
-        },
-        onRow: (row, relevance) => job.deliver(row, relevance),
-      });
-      job.outputs.set(outputs);
-    } else if (path === 'generic') {
-      await runGeneric(job, prepared.selector, Math.max(1, Math.floor(options.batchSize ?? 256)));
-    } else {
-      const ready = await prepareLayers(chain as ChainLayer[], path === 'dense' ? 'none' : compactionOption);
-      compaction = ready.compaction;
-      try {
-        await runChain(job, ready.layers, Math.max(1, Math.floor(options.batchSize ?? 64)), path === 'skip-inactive');
-      } finally {
-        for (const l of ready.layers) l.dispose();
-      }
-    }
+    const { job, values } = makeJob(m, inputs, targets, offsets, scaleSpec, options.onRow);
+    const compaction = await runPath(job, path, prepared, chain, fused, options.batchSize, compactionOption);
     return {
       method: 'lrp-all-targets',
       values,
-      shape: [rows, uniform ? (counts[0] ?? 0) : -1, ...inputShape],
+      shape: [rows, uniform ? (targets[0]?.length ?? 0) : -1, ...inputs.shape.slice(1)],
       targets,
       outputRelevance: job.outputRelevance,
       outputs: job.outputs,

@@ -22,6 +22,7 @@
  */
 import type { Backend, Tensor } from '@relevance/core-wasm';
 import { readFloat } from '../common.js';
+import { denseForward } from '../../model/ops/dense.js';
 import type { DenseForm } from './rules/declare.js';
 
 export interface ChainDense {
@@ -109,15 +110,6 @@ function release(prepared: PreparedLayer[], layers: readonly ChainDense[]): void
   });
 }
 
-/** x W^T (+ bias) on the device. */
-function affine(be: Backend, x: Tensor, w: Tensor, bias: Tensor | null): Tensor {
-  const y = be.gemm(x, w, { transB: true });
-  if (!bias) return y;
-  const out = be.addBias(y, bias, 1);
-  y.dispose();
-  return out;
-}
-
 interface LayerState {
   /** Layer input [n, in] (host). */
   input: Float32Array;
@@ -136,7 +128,7 @@ async function forward(be: Backend, layers: PreparedLayer[], weights: readonly C
     const l = layers[k]!;
     const last = k === layers.length - 1;
     const state = await be.asyncScope(async () => {
-      const z = affine(be, a, weights[k]!.weight, weights[k]!.bias);
+      const z = denseForward(be, a, weights[k]!.weight, weights[k]!.bias);
       let zPositive: Float32Array | null = null;
       let zNegative: Float32Array | null = null;
       if (l.split) {

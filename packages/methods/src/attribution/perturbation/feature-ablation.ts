@@ -9,7 +9,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import type { Attribution, CommonOptions } from '../types.js';
-import { evaluateCopies, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups, chunkRows, spreadToElements, type Baseline, type FeatureMask, sharedParams } from './shared.js';
+import { evaluateCopies, chunkRows, spreadToElements, type Baseline, type FeatureMask, sharedParams, perturbationSetup } from './shared.js';
 
 export interface FeatureAblationOptions extends CommonOptions {
   /** Replacement value: a number or a tensor broadcastable to the input (default 0). */
@@ -23,13 +23,7 @@ const OPTIONS = ['target', 'batchSize', 'baseline', 'groups'] as const;
 
 export async function featureAblation(model: Model, inputs: Tensor, options: FeatureAblationOptions = {}): Promise<Attribution> {
   checkOptions(METHOD, options, OPTIONS);
-  const input = await readInputs(METHOD, inputs);
-  const batchSize = resolveBatchSize(METHOD, options.batchSize, input.rowSize);
-  const baseline = await resolveBaseline(METHOD, 'baseline', options.baseline, input);
-  const groups = await resolveGroups(METHOD, options.groups, input);
-  const { targets, fx } = await predictAndTargets(model, inputs, input, options.target, batchSize);
-  const { rowSize } = input;
-  const values = new Float32Array(input.rows * rowSize);
+  const { input, batchSize, baseline, groups, targets, fx, rowSize, values } = await perturbationSetup(METHOD, model, inputs, options);
 
   for (const { r0, r1, offsets, copyRow } of chunkRows(input.rows, (r) => groups.forRow(r).count)) {
     const rowGroups = Array.from({ length: r1 - r0 }, (_, i) => groups.forRow(r0 + i));

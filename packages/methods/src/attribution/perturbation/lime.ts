@@ -28,7 +28,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions, type RandomOptions } from '../types.js';
-import { chunkRows, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups, seedParam, spreadToElements, toSeededGenerator, writeCoalition, type Baseline, type FeatureMask, sharedParams } from './shared.js';
+import { chunkRows, evaluateCopies, positiveInteger, seedParam, spreadToElements, toSeededGenerator, writeCoalition, type Baseline, type FeatureMask, sharedParams, perturbationSetup } from './shared.js';
 import { lassoSelect, weightedMoments, weightedRidge } from './weighted-regression.js';
 
 export type LimeDistance = 'euclidean' | 'cosine';
@@ -75,13 +75,7 @@ export async function lime(model: Model, inputs: Tensor, options: LimeOptions = 
   if (!(ridgeAlpha >= 0) || !Number.isFinite(ridgeAlpha)) throw new AttributionError(`${METHOD}: ridgeAlpha must be a finite number >= 0, got ${options.ridgeAlpha}`);
   if (options.features !== undefined) positiveInteger(METHOD, 'features', options.features, 1);
   const generator = toSeededGenerator(METHOD, options.seed);
-  const input = await readInputs(METHOD, inputs);
-  const batchSize = resolveBatchSize(METHOD, options.batchSize, input.rowSize);
-  const baseline = await resolveBaseline(METHOD, 'baseline', options.baseline, input);
-  const groups = await resolveGroups(METHOD, options.groups, input);
-  const { targets, fx } = await predictAndTargets(model, inputs, input, options.target, batchSize);
-  const { rowSize } = input;
-  const values = new Float32Array(input.rows * rowSize);
+  const { input, batchSize, baseline, groups, targets, fx, rowSize, values } = await perturbationSetup(METHOD, model, inputs, options);
 
   // copies: samples 1..n-1 of each row (sample 0 is x itself, whose output is f(x));
   // chunk cost also counts the sample bytes (n d / 8) so the host designs stay bounded

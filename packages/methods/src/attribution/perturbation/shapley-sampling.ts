@@ -18,11 +18,11 @@
  *
  * CLI name: `shapley-sampling`.
  */
-import type { Tensor } from '@relevance/core-wasm';
+import type { Generator, Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import type { Attribution, CommonOptions, RandomOptions } from '../types.js';
-import { chunkRows, featureCompleteness, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups, seedParam, toSeededGenerator, writeCoalition, type Baseline, type FeatureMask, deliverShapleyRow, sharedParams } from './shared.js';
+import { chunkRows, featureCompleteness, evaluateCopies, positiveInteger, seedParam, toSeededGenerator, writeCoalition, type Baseline, type FeatureMask, deliverShapleyRow, sharedParams, perturbationSetup } from './shared.js';
 
 export interface ShapleySamplingOptions extends CommonOptions, RandomOptions {
   /** Value of absent features: a number or a tensor broadcastable to the input (default 0). */
@@ -39,19 +39,25 @@ const METHOD = 'shapley-sampling';
 const OPTIONS = ['target', 'batchSize', 'seed', 'baseline', 'groups', 'permutations', 'antithetic'] as const;
 export const SHAPLEY_SAMPLING_DEFAULT_PERMUTATIONS = 25;
 
+/** `permutations` orderings of d groups, each followed by its reverse when antithetic, flat (walks x d). */
+function drawOrders(generator: Generator, d: number, permutations: number, antithetic: boolean): Int32Array {
+  const all = new Int32Array((antithetic ? 2 * permutations : permutations) * d);
+  for (let p = 0; p < permutations; p++) {
+    const perm = generator.permutation(d);
+    const q = antithetic ? 2 * p : p;
+    all.set(perm, q * d);
+    if (antithetic) for (let j = 0; j < d; j++) all[(q + 1) * d + j] = perm[d - 1 - j]!;
+  }
+  return all;
+}
+
 export async function shapleySampling(model: Model, inputs: Tensor, options: ShapleySamplingOptions = {}): Promise<Attribution> {
   checkOptions(METHOD, options, OPTIONS);
   const permutations = positiveInteger(METHOD, 'permutations', options.permutations, SHAPLEY_SAMPLING_DEFAULT_PERMUTATIONS);
   const antithetic = options.antithetic ?? false;
   const walks = antithetic ? 2 * permutations : permutations;
   const generator = toSeededGenerator(METHOD, options.seed);
-  const input = await readInputs(METHOD, inputs);
-  const batchSize = resolveBatchSize(METHOD, options.batchSize, input.rowSize);
-  const baseline = await resolveBaseline(METHOD, 'baseline', options.baseline, input);
-  const groups = await resolveGroups(METHOD, options.groups, input);
-  const { targets, fx } = await predictAndTargets(model, inputs, input, options.target, batchSize);
-  const { rowSize } = input;
-  const values = new Float32Array(input.rows * rowSize);
+  const { input, batchSize, baseline, groups, targets, fx, rowSize, values } = await perturbationSetup(METHOD, model, inputs, options);
   const empty = new Float64Array(input.rows);
   const featureSums = new Float64Array(input.rows);
 
@@ -59,17 +65,7 @@ export async function shapleySampling(model: Model, inputs: Tensor, options: Sha
   for (const { r0, r1, offsets, copyRow } of chunkRows(input.rows, (r) => 2 + walks * (groups.forRow(r).count - 1))) {
     const rowGroups = Array.from({ length: r1 - r0 }, (_, i) => groups.forRow(r0 + i));
     // orderings drawn row after row from one generator: the draw does not depend on batching or chunking
-    const orders = rowGroups.map((g) => {
-      const d = g.count;
-      const all = new Int32Array(walks * d);
-      for (let p = 0; p < permutations; p++) {
-        const perm = generator.permutation(d);
-        const q = antithetic ? 2 * p : p;
-        all.set(perm, q * d);
-        if (antithetic) for (let j = 0; j < d; j++) all[(q + 1) * d + j] = perm[d - 1 - j]!;
-      }
-      return all;
-    });
+    const orders = rowGroups.map((g) => drawOrders(generator, g.count, permutations, antithetic));
     const present = new Uint8Array(rowGroups.reduce((m, g) => Math.max(m, g.count), 0));
     const v = await evaluateCopies({ model, input, targets, batchSize }, copyRow.length, (k, dst) => {
       const i = copyRow[k]!;

@@ -426,3 +426,25 @@ export function* chunkRows(rows: number, copiesOfRow: (r: number) => number, bud
     r0 = r1;
   }
 }
+
+/** The options every coalition method with a baseline reads before its own work. */
+export interface PerturbationCommonOptions {
+  target?: Target;
+  batchSize?: number;
+  baseline?: Baseline;
+  groups?: FeatureMask;
+}
+
+/**
+ * What feature ablation, LIME and Shapley sampling start from, in this order (so errors come
+ * in the same order): the host inputs, the batch size, the baseline rows, the feature groups,
+ * the targets with f(x), and the zeroed attribution values.
+ */
+export async function perturbationSetup(method: string, model: Model, inputs: Tensor, options: PerturbationCommonOptions) {
+  const input = await readInputs(method, inputs);
+  const batchSize = resolveBatchSize(method, options.batchSize, input.rowSize);
+  const baseline = await resolveBaseline(method, 'baseline', options.baseline, input);
+  const groups = await resolveGroups(method, options.groups, input);
+  const { targets, fx } = await predictAndTargets(model, inputs, input, options.target, batchSize);
+  return { input, batchSize, baseline, groups, targets, fx, rowSize: input.rowSize, values: new Float32Array(input.rows * input.rowSize) };
+}

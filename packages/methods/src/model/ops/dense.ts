@@ -2,7 +2,17 @@
  * Dense (fully connected): y = x W^T + b, W of shape [out, in] (PyTorch's
  * nn.Linear layout). ONNX Gemm and MatMul+Add import into this op.
  */
+import type { Backend, Tensor } from '@relevance/core-wasm';
 import { ModelError, type OpDef } from '../op.js';
+
+/**
+ * x Wᵀ (+ bias): the one Dense forward. `stored: 'transposed'` takes W as [in, out]
+ * (the LRP fast path's compact layers), computing x W (+ bias). The bias is added in
+ * the GEMM's store loop (the same rounding as a separate add, one pass less).
+ */
+export function denseForward(be: Backend, x: Tensor, weight: Tensor, bias: Tensor | null | undefined, stored: 'out-in' | 'transposed' = 'out-in'): Tensor {
+  return be.gemm(x, weight, { transB: stored !== 'transposed', ...(bias ? { bias } : {}) });
+}
 
 export const Dense: OpDef = {
   type: 'Dense',
@@ -16,13 +26,12 @@ export const Dense: OpDef = {
     return [[x![0]!, w[0]!]];
   },
   forward({ be, params }, [x]) {
-    // the bias is added in the GEMM's store loop (same rounding as a separate add, one pass less)
-    return { outputs: [be.gemm(x!, params.weight!, { transB: true, bias: params.bias })] };
+    return { outputs: [denseForward(be, x!, params.weight!, params.bias)] };
   },
   backward({ be, params }, [x], _outputs, _saved, [dy], need) {
     const dx = need.inputs[0] ? be.gemm(dy!, params.weight!) : null;
     if (!need.params) return { inputs: [dx] };
-    const grads: Record<string, import('@relevance/core-wasm').Tensor> = { weight: be.gemm(dy!, x!, { transA: true }) };
+    const grads: Record<string, Tensor> = { weight: be.gemm(dy!, x!, { transA: true }) };
     if (params.bias) grads.bias = be.biasGrad(dy!, 1);
     return { inputs: [dx], params: grads };
   },

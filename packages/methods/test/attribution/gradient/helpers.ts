@@ -8,8 +8,8 @@ export function randn(be: Backend, shape: number[], seed: number, scale = 1): Te
   return be.tensor(Float32Array.from({ length: n }, () => g.normal() * scale), shape);
 }
 
-/** Dense -> act -> Dense -> act -> Dense with N(0, 2/fan_in) weights. */
-export function randomMlp(be: Backend, sizes: readonly number[], activation: 'ReLU' | 'Tanh' | 'Sigmoid', seed: number): Model {
+/** Dense -> act -> Dense -> act -> Dense with N(0, 2/fan_in) weights (no activations with null). */
+export function randomMlp(be: Backend, sizes: readonly number[], activation: 'ReLU' | 'Tanh' | 'Sigmoid' | null, seed: number): Model {
   const layers = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
     layers.push({
@@ -17,7 +17,7 @@ export function randomMlp(be: Backend, sizes: readonly number[], activation: 'Re
       name: `fc${i + 1}`,
       params: { weight: randn(be, [sizes[i + 1]!, sizes[i]!], seed + 2 * i, Math.sqrt(2 / sizes[i]!)), bias: randn(be, [sizes[i + 1]!], seed + 2 * i + 1, 0.1) },
     });
-    if (i + 2 < sizes.length) layers.push({ type: activation, name: `act${i + 1}` });
+    if (activation && i + 2 < sizes.length) layers.push({ type: activation, name: `act${i + 1}` });
   }
   return sequential(be, [-1, sizes[0]!], layers);
 }

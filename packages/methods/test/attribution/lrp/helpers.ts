@@ -1,5 +1,6 @@
 /** Small models and data for the LRP tests. */
 import { Generator, type Backend, type Tensor } from '@relevance/core-wasm';
+import { relativeToMax } from '../../helpers/fixtures.js';
 import { sequential, type BackwardRule, type LayerSpec, type Model } from '../../../src/index.js';
 
 /** A ReLU MLP with He-initialised weights and small biases: widths[0] inputs, widths.at(-1) outputs. */
@@ -21,27 +22,7 @@ export function randomInputs(be: Backend, shape: readonly number[], seed = 2, st
 }
 
 /** max |a - b| / max |b|. */
-export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  let d = 0;
-  for (let i = 0; i < b.length; i++) {
-    m = Math.max(m, Math.abs(b[i]!));
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  }
-  return m === 0 ? d : d / m;
-}
-
-/** A small deterministic generator for host-side test data (mulberry32). */
-export function hostRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const relDiff = relativeToMax;
 
 /** One Dense layer y = x Wᵀ + b with mixed-sign data, as float32-exact doubles, and an output relevance R. */
 export interface DenseCase {
@@ -58,7 +39,8 @@ export interface DenseCase {
 }
 
 export function denseCase(seed: number, rows = 3, inW = 7, outW = 5): DenseCase {
-  const u = hostRandom(seed);
+  const g = new Generator(seed);
+  const u = (): number => g.uniform();
   const f = (scale: number) => Math.fround((u() * 2 - 1) * scale);
   const w = Array.from({ length: outW }, () => Array.from({ length: inW }, () => f(1)));
   const b = Array.from({ length: outW }, () => f(0.3));

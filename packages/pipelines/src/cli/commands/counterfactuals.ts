@@ -10,9 +10,12 @@
 import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage-error.js';
+import { runFolderOption } from '../common-options.js';
 import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, namedValues } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { DataError } from '../../io/data-error.js';
+import { booleanColumn, makeTable, numberColumn, stringColumn, type Table } from '../../io/table.js';
+import type { CounterfactualAnswer } from '@relevance/methods';
 import { didYouMean, listNames } from '../../io/closest-match.js';
 
 export const counterfactualsCommand: Command = {
@@ -39,7 +42,7 @@ export const counterfactualsCommand: Command = {
     { name: 'data-weight', type: 'number', default: 0.1, help: 'weight of the distance to the nearest data row of the desired class (plausibility)' },
     { name: 'steps', type: 'integer', default: 400, help: 'proximal gradient steps per row and answer' },
     ...CLASSIFIER_TRAINING_OPTIONS,
-    { name: 'out', type: 'string', placeholder: 'dir', help: 'the output folder (default runs/counterfactuals-<date>-<time>)' },
+    runFolderOption('counterfactuals', 'the output folder'),
   ],
   examples: [
     "relevance counterfactuals --data cohort.csv --label-column subtype --where \"sample in ('TCGA-A1', 'TCGA-B2')\" --immutable age --range ESR1=-3:3 --out runs/cf",
@@ -54,23 +57,16 @@ export const counterfactualsCommand: Command = {
     if (steps < 1) throw new UsageError(`--steps must be at least 1, got ${steps}`);
     const maxChanges = args.optionalNumber('max-changes');
     if (maxChanges !== undefined && maxChanges < 1) throw new UsageError(`--max-changes must be at least 1, got ${maxChanges}`);
-    const ranges = namedValues('range', args.list('range'), 'ESR1=-3:3').map(({ name, value }) => {
-      const m = /^([^:]+):([^:]+)$/.exec(value);
-      const lo = m ? Number(m[1]) : NaN;
-      const hi = m ? Number(m[2]) : NaN;
-      if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) throw new UsageError(`--range ${name}=${value}: give lo:hi with lo <= hi, e.g. --range ${name}=-3:3`);
-      return { name, lo, hi };
-    });
+    const ranges = parseRanges(args.list('range'));
     const where = args.optionalString('where');
     const out = args.optionalString('out') ?? defaultRunFolder('counterfactuals');
     const quiet = args.flag('quiet');
     const log = (line: string): void => void (quiet ? undefined : io.stderr.write(`${line}\n`));
     const { mkdir } = await import('node:fs/promises');
     const { createBackend } = await import('@relevance/core-wasm');
-    const { counterfactuals, saveModelFile } = await import('@relevance/methods');
-    const { prepareClassifier } = await import('../../studies/influence/prepare-classifier.js');
+    const { counterfactuals } = await import('@relevance/methods');
+    const { prepareClassifier, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
     const { writeTable } = await import('../../io/write-table.js');
-    const { makeTable, numberColumn, stringColumn, booleanColumn } = await import('../../io/table.js');
     const { writeJsonAtomic } = await import('../../io/atomic-write.js');
     await mkdir(out, { recursive: true });
     const be = await createBackend(stageOptions.backend as 'wasm', stageOptions.threads ? { threads: stageOptions.threads } : {});
@@ -78,33 +74,13 @@ export const counterfactualsCommand: Command = {
       const stage = await prepareClassifier(be, { ...stageOptions, where }, { progress: io.progress, log }, 'a counterfactual');
       const { model, data, classes, xs, width } = stage;
       try {
-        if (stage.split) {
-          await saveModelFile(model, join(out, 'model.relevance'), {
-            study: 'counterfactuals', features: data.features, classes, label_column: stageOptions.labelColumn, seed: stageOptions.seed,
-            standardize: { mean: Array.from(stage.standardization!.mean), sd: Array.from(stage.standardization!.sd) },
-          });
-        }
-        const featureIndex = (option: string, name: string): number => {
-          const j = data.features.indexOf(name);
-          if (j < 0) throw new DataError(`--${option} ${name}: no feature '${name}'${didYouMean(name, data.features)}; features: ${listNames(data.features, 20)}`);
-          return j;
-        };
+        if (stage.split) await saveStageModel(stage, out, 'counterfactuals', stageOptions);
         const mean = stage.standardization?.mean ?? new Float64Array(width);
         const sd = stage.standardization?.sd ?? new Float64Array(width).fill(1);
         const toModel = (j: number, v: number): number => (v - mean[j]!) / sd[j]!;
         const toTable = (j: number, v: number): number => v * sd[j]! + mean[j]!;
-        const immutable = args.list('immutable').map((f) => featureIndex('immutable', f));
-        const lower = new Float64Array(width).fill(Infinity);
-        const upper = new Float64Array(width).fill(-Infinity);
-        for (let r = 0; r < data.rows; r++) for (let j = 0; j < width; j++) {
-          lower[j] = Math.min(lower[j]!, xs[r * width + j]!);
-          upper[j] = Math.max(upper[j]!, xs[r * width + j]!);
-        }
-        for (const rg of ranges) {
-          const j = featureIndex('range', rg.name);
-          lower[j] = toModel(j, rg.lo);
-          upper[j] = toModel(j, rg.hi);
-        }
+        const immutable = args.list('immutable').map((f) => featureIndex(data.features, 'immutable', f));
+        const { lower, upper } = featureBounds(xs, data.rows, width, data.features, ranges, toModel);
         const desiredText = args.string('desired');
         let desired: 'flip' | number = 'flip';
         if (desiredText !== 'flip') {
@@ -125,48 +101,7 @@ export const counterfactualsCommand: Command = {
         }
         const found = result.answers.filter((a) => a.found);
         io.progress.done(`${found.length} answers for ${new Set(found.map((a) => a.row)).size} of ${data.analysed.length} rows`);
-        // one row per changed feature of each answer (one row without a feature when nothing was found)
-        const cols = {
-          id: [] as Array<string | number>, answer: [] as number[], original: [] as string[], desired: [] as string[], newClass: [] as Array<string | null>, found: [] as boolean[],
-          changes: [] as number[], distance: [] as number[], dataDistance: [] as number[], feature: [] as Array<string | null>, from: [] as number[], to: [] as number[], delta: [] as number[],
-        };
-        for (const a of result.answers) {
-          const list = a.changes.length ? a.changes : [null];
-          for (const ch of list) {
-            cols.id.push(data.ids[a.row]!);
-            cols.answer.push(a.answer + 1);
-            cols.original.push(classes[a.originalClass]!);
-            cols.desired.push(classes[a.desiredClass]!);
-            cols.newClass.push(a.newClass === null ? null : classes[a.newClass]!);
-            cols.found.push(a.found);
-            cols.changes.push(a.changes.length);
-            cols.distance.push(a.distance);
-            cols.dataDistance.push(a.dataDistance);
-            cols.feature.push(ch ? data.features[ch.feature]! : null);
-            const from = ch ? toTable(ch.feature, ch.from) : NaN;
-            const to = ch ? toTable(ch.feature, ch.to) : NaN;
-            cols.from.push(from);
-            cols.to.push(to);
-            cols.delta.push(to - from);
-          }
-        }
-        const idName = data.idName ?? 'row';
-        const table = makeTable('counterfactuals', [
-          cols.id.every((v) => typeof v === 'number') ? numberColumn(idName, cols.id as number[]) : stringColumn(idName, cols.id.map(String)),
-          numberColumn('answer', cols.answer),
-          stringColumn('mode', cols.id.map(() => mode)),
-          stringColumn('original_class', cols.original),
-          stringColumn('desired_class', cols.desired),
-          stringColumn('new_class', cols.newClass),
-          booleanColumn('found', cols.found),
-          numberColumn('changes', cols.changes),
-          numberColumn('distance', cols.distance),
-          numberColumn('data_distance', cols.dataDistance),
-          stringColumn('feature', cols.feature),
-          numberColumn('from', cols.from),
-          numberColumn('to', cols.to),
-          numberColumn('delta', cols.delta),
-        ]);
+        const table = answersTable(result.answers, data.ids, data.idName ?? 'row', data.features, classes, mode, toTable);
         await writeTable(join(out, 'counterfactuals.parquet'), table);
         await writeTable(join(out, 'counterfactuals.csv'), table);
         await writeJsonAtomic(join(out, 'config.json'), {
@@ -189,3 +124,81 @@ export const counterfactualsCommand: Command = {
     }
   },
 };
+
+/** One row per changed feature of each answer (one row without a feature when nothing was found), in table units. */
+function answersTable(answers: readonly CounterfactualAnswer[], ids: ReadonlyArray<string | number>, idName: string, features: readonly string[], classes: readonly string[], mode: string, toTable: (j: number, v: number) => number): Table {
+  const cols = {
+    id: [] as Array<string | number>, answer: [] as number[], original: [] as string[], desired: [] as string[], newClass: [] as Array<string | null>, found: [] as boolean[],
+    changes: [] as number[], distance: [] as number[], dataDistance: [] as number[], feature: [] as Array<string | null>, from: [] as number[], to: [] as number[], delta: [] as number[],
+  };
+  for (const a of answers) {
+    const list = a.changes.length ? a.changes : [null];
+    for (const ch of list) {
+      cols.id.push(ids[a.row]!);
+      cols.answer.push(a.answer + 1);
+      cols.original.push(classes[a.originalClass]!);
+      cols.desired.push(classes[a.desiredClass]!);
+      cols.newClass.push(a.newClass === null ? null : classes[a.newClass]!);
+      cols.found.push(a.found);
+      cols.changes.push(a.changes.length);
+      cols.distance.push(a.distance);
+      cols.dataDistance.push(a.dataDistance);
+      cols.feature.push(ch ? features[ch.feature]! : null);
+      const from = ch ? toTable(ch.feature, ch.from) : NaN;
+      const to = ch ? toTable(ch.feature, ch.to) : NaN;
+      cols.from.push(from);
+      cols.to.push(to);
+      cols.delta.push(to - from);
+    }
+  }
+  return makeTable('counterfactuals', [
+    cols.id.every((v) => typeof v === 'number') ? numberColumn(idName, cols.id as number[]) : stringColumn(idName, cols.id.map(String)),
+    numberColumn('answer', cols.answer),
+    stringColumn('mode', cols.id.map(() => mode)),
+    stringColumn('original_class', cols.original),
+    stringColumn('desired_class', cols.desired),
+    stringColumn('new_class', cols.newClass),
+    booleanColumn('found', cols.found),
+    numberColumn('changes', cols.changes),
+    numberColumn('distance', cols.distance),
+    numberColumn('data_distance', cols.dataDistance),
+    stringColumn('feature', cols.feature),
+    numberColumn('from', cols.from),
+    numberColumn('to', cols.to),
+    numberColumn('delta', cols.delta),
+  ]);
+}
+
+/** --range name=lo:hi, in table units, checked. */
+function parseRanges(values: string[]): Array<{ name: string; lo: number; hi: number }> {
+  return namedValues('range', values, 'ESR1=-3:3').map(({ name, value }) => {
+    const m = /^([^:]+):([^:]+)$/.exec(value);
+    const lo = m ? Number(m[1]) : NaN;
+    const hi = m ? Number(m[2]) : NaN;
+    if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) throw new UsageError(`--range ${name}=${value}: give lo:hi with lo <= hi, e.g. --range ${name}=-3:3`);
+    return { name, lo, hi };
+  });
+}
+
+/** The column of a feature named by an option; an unknown name is an error with the closest names. */
+function featureIndex(features: readonly string[], option: string, name: string): number {
+  const j = features.indexOf(name);
+  if (j < 0) throw new DataError(`--${option} ${name}: no feature '${name}'${didYouMean(name, features)}; features: ${listNames(features, 20)}`);
+  return j;
+}
+
+/** Per feature, the bounds of the search (model units): the data's range, or the --range given. */
+function featureBounds(xs: ArrayLike<number>, rows: number, width: number, features: readonly string[], ranges: ReadonlyArray<{ name: string; lo: number; hi: number }>, toModel: (j: number, v: number) => number): { lower: Float64Array; upper: Float64Array } {
+  const lower = new Float64Array(width).fill(Infinity);
+  const upper = new Float64Array(width).fill(-Infinity);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) {
+    lower[j] = Math.min(lower[j]!, xs[r * width + j]!);
+    upper[j] = Math.max(upper[j]!, xs[r * width + j]!);
+  }
+  for (const rg of ranges) {
+    const j = featureIndex(features, 'range', rg.name);
+    lower[j] = toModel(j, rg.lo);
+    upper[j] = toModel(j, rg.hi);
+  }
+  return { lower, upper };
+}

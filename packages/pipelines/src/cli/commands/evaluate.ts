@@ -17,7 +17,7 @@ import { DataError } from '../../io/data-error.js';
 import { makeTable, numberColumn, stringColumn, type Column } from '../../io/table.js';
 import { writeTable } from '../../io/write-table.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION } from '../common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, MODEL_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { inputSource, outPath as outFile, readInput } from '../command-input.js';
 
@@ -86,7 +86,7 @@ export const evaluateCommand: Command = {
     'Metrics: aopc, aopc-lerf, aupc, faithfulness, infidelity, max-sensitivity, sparseness, complexity, total-variation, completeness, randomisation.\n' +
     'Output: one row per (method, metric[, layer]) with an empty row column (the summary), then one per input row; columns method, metric, layer, row, [id], value.',
   options: [
-    { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json' },
+    MODEL_OPTION,
     { name: 'input', type: 'string', placeholder: 'file', help: 'inputs: .json array, .csv, .tsv, .parquet, .arrow or .jsonl' },
     SQL_OPTION,
     { name: 'methods', type: 'list', required: true, placeholder: 'specs', help: 'attribution methods, comma-separated: name[:variant][:key=value]...' },

@@ -18,7 +18,7 @@ import { formatOfPath } from '../../io/file-format.js';
 import { parseColumnSpec } from '../../io/select-columns.js';
 import type { ParsedArgs as Args } from '../args.js';
 import type { Command, OptionSpec } from '../command.js';
-import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
+import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption, MODEL_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { inputSource, outPath as outFile, readInput } from '../command-input.js';
 
@@ -138,7 +138,7 @@ export const explainCommand: Command = {
     'Method options are given as flags (both --flag value and --flag=value; negative numbers too: --low=-3). A flag the method does not take is an error.\n' +
     'Output .json: {"method", "params", "targets", "shape", "data", "completeness"?}; .csv/.parquet/.arrow: one row per input row.',
   options: [
-    { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json' },
+    MODEL_OPTION,
     { name: 'input', type: 'string', placeholder: 'file', help: 'inputs: .json array or a table' },
     SQL_OPTION,
     { name: 'method', type: 'string', required: true, help: 'the attribution method (see the list above)' },

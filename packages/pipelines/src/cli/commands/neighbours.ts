@@ -6,21 +6,18 @@
  * data-set row, its id when the data set has one, and the distance; without
  * --out, a text table on stdout.
  */
-import { STUDY_OPTION_NAMES } from '../../io/option-names.js';
 import { readClassColumn } from '../class-column.js';
 import { basename } from 'node:path';
 import type { BackendName } from '@relevance/core-wasm';
 import { readArray, type ArrayData } from '../../io/arrays.js';
 import { DataError } from '../../io/data-error.js';
-import { formatOfPath } from '../../io/file-format.js';
-import { parseColumnSpec } from '../../io/select-columns.js';
 import { makeTable, numberColumn, stringColumn, type Column } from '../../io/table.js';
 import { writeTable } from '../../io/write-table.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, idColumnOption } from '../common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, MODEL_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { modelRowShape } from './evaluate.js';
-import { warnSkippedColumns } from '../skipped-columns.js';
+import { optionalOutPath, readInput, TABLE_FORMATS } from '../command-input.js';
 
 export const neighboursCommand: Command = {
   name: 'neighbours',
@@ -31,7 +28,7 @@ export const neighboursCommand: Command = {
     'Query: a row index of the data set (0-based; excluded from its own neighbours) or a file of query rows with the same feature columns.\n' +
     'Output columns: query, [query_class], rank, row (data-set row), [id], [class: the neighbour\'s class], distance. The class column is --class-column, or a left-out column named like class, label, subtype, cancer_type; with it, the share of neighbours in the query\'s class goes to stderr.',
   options: [
-    { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json' },
+    MODEL_OPTION,
     { name: 'layer', type: 'string', required: true, placeholder: 'name', help: "the layer whose activations are the feature space ('input' for the raw features)" },
     { name: 'dataset', type: 'string', required: true, placeholder: 'file', help: 'the data set searched: .json array or a table' },
     { name: 'query', type: 'string', required: true, placeholder: 'row|file', help: 'a row index of the data set, or a file of query rows' },
@@ -49,19 +46,11 @@ export const neighboursCommand: Command = {
     'relevance neighbours --model weights.json --layer conv2 --dataset train.json --query new.json --metric cosine --out nn.csv',
   ],
   async run(args, io) {
-    const outPath = args.optionalString('out');
-    if (outPath !== undefined && !formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .parquet, .csv, .tsv, .arrow, .json or .jsonl`);
+    const outPath = optionalOutPath(args, TABLE_FORMATS);
     const k = args.number('k');
     if (k < 1) throw new UsageError(`--k must be at least 1, got ${k}`);
-    const columns = args.list('features');
     const datasetPath = args.string('dataset');
-    const dataset = await readArray(datasetPath, {
-      names: STUDY_OPTION_NAMES,
-      ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
-      idColumn: idColumnOption(args.optionalString('id-column')),
-      requireComplete: true,
-    });
-    warnSkippedColumns(io.stderr, dataset, datasetPath);
+    const dataset = await readInput(args, { path: datasetPath, label: datasetPath }, io.stderr, true);
     const classColumn = await readClassColumn(datasetPath, args.optionalString('class-column'), dataset, datasetPath);
     const queryText = args.string('query');
     let queryRow: number | null = null;

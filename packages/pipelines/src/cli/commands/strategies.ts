@@ -11,7 +11,8 @@
  * Writes clusters.parquet (id, cluster), clusters.csv, strategies.json and config.json.
  */
 import { join } from 'node:path';
-import type { Command, OptionSpec } from '../command.js';
+import type { Command, CommandIO, OptionSpec } from '../command.js';
+import type { ParsedArgs } from '../args.js';
 import { UsageError } from '../usage-error.js';
 import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, methodGenerator } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
@@ -165,55 +166,13 @@ export const strategiesCommand: Command = {
     const quiet = args.flag('quiet');
     const log = (line: string): void => void (quiet ? undefined : io.stderr.write(`${line}\n`));
     const { mkdir } = await import('node:fs/promises');
-    const { spray, methodEntry } = await import('@relevance/methods');
+    const { spray } = await import('@relevance/methods');
     await mkdir(out, { recursive: true });
 
     let ex: Explanations;
     const config: Record<string, unknown> = { command: 'strategies' };
     if (args.has('data')) {
-      const stageOptions = classifierStageOptions(args);
-      const entry = methodEntry(args.string('method'));
-      if (entry.layerMethod) throw new UsageError(`--method ${entry.name} explains a layer; choose a method that explains the input features (e.g. input-x-gradient, lrp, integrated-gradients)`);
-      const { createBackend } = await import('@relevance/core-wasm');
-      const { saveModelFile } = await import('@relevance/methods');
-      const { prepareClassifier } = await import('../../studies/influence/prepare-classifier.js');
-      const { predictClasses } = await import('../../studies/influence/classifier.js');
-      const be = await createBackend(stageOptions.backend as 'wasm', stageOptions.threads ? { threads: stageOptions.threads } : {});
-      try {
-        const stage = await prepareClassifier(be, stageOptions, { progress: io.progress, log }, 'SpRAy');
-        const { model, data, classes, labels, xs, width } = stage;
-        try {
-          if (stage.split) {
-            await saveModelFile(model, join(out, 'model.relevance'), {
-              study: 'strategies', features: data.features, classes, label_column: stageOptions.labelColumn, seed: stageOptions.seed,
-              standardize: { mean: Array.from(stage.standardization!.mean), sd: Array.from(stage.standardization!.sd) },
-            });
-          }
-          const target = args.string('target') === 'label' ? labels : await predictClasses(model, xs, width);
-          const x = be.tensor(xs, [data.rows, width]);
-          io.progress.start(`${entry.name} on ${data.rows} rows`, 0);
-          try {
-            const options: Record<string, unknown> = { target };
-            if (entry.random) options.seed = seed;
-            const a = await entry.run(model, x, options);
-            ex = {
-              values: Float64Array.from(a.values as Float32Array), rows: data.rows, features: data.features, ids: data.ids, idName: data.idName ?? 'row',
-              labels, classes, source: data.source,
-            };
-          } finally {
-            x.dispose();
-          }
-          io.progress.done(`${entry.name}: ${data.rows} rows x ${width} features`);
-          Object.assign(config, {
-            data: stageOptions.data, label_column: stageOptions.labelColumn, model: stageOptions.model ?? null, method: entry.name, target: args.string('target'),
-            classifier: stage.split ? { hidden: stageOptions.hidden, epochs: stageOptions.epochs, test_accuracy: stage.quality.accuracy } : { given: stageOptions.model },
-          });
-        } finally {
-          model.dispose();
-        }
-      } finally {
-        be.destroy();
-      }
+      ex = await explainWithClassifier(args, io, out, seed, log, config);
     } else if (args.has('run')) {
       ex = await fromRun(args.string('run'));
       Object.assign(config, { run: args.string('run'), source: ex.source });
@@ -255,3 +214,47 @@ export const strategiesCommand: Command = {
     io.stdout.write(`output: ${out}\n${result.k} strategies (${result.chosenBy})\n${lines.join('\n')}\n${reportPath ? `report: ${reportPath}\n` : ''}`);
   },
 };
+
+/** --data: train (or load) the classifier, then explain every row with --method; the config gains what was done. */
+async function explainWithClassifier(args: ParsedArgs, io: CommandIO, out: string, seed: number, log: (line: string) => void, config: Record<string, unknown>): Promise<Explanations> {
+  const { methodEntry } = await import('@relevance/methods');
+  let explanations: Explanations;
+  const stageOptions = classifierStageOptions(args);
+  const entry = methodEntry(args.string('method'));
+  if (entry.layerMethod) throw new UsageError(`--method ${entry.name} explains a layer; choose a method that explains the input features (e.g. input-x-gradient, lrp, integrated-gradients)`);
+  const { createBackend } = await import('@relevance/core-wasm');
+  const { prepareClassifier, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
+  const { predictClasses } = await import('../../studies/influence/classifier.js');
+  const be = await createBackend(stageOptions.backend as 'wasm', stageOptions.threads ? { threads: stageOptions.threads } : {});
+  try {
+    const stage = await prepareClassifier(be, stageOptions, { progress: io.progress, log }, 'SpRAy');
+    const { model, data, classes, labels, xs, width } = stage;
+    try {
+      if (stage.split) await saveStageModel(stage, out, 'strategies', stageOptions);
+      const target = args.string('target') === 'label' ? labels : await predictClasses(model, xs, width);
+      const x = be.tensor(xs, [data.rows, width]);
+      io.progress.start(`${entry.name} on ${data.rows} rows`, 0);
+      try {
+        const options: Record<string, unknown> = { target };
+        if (entry.random) options.seed = seed;
+        const a = await entry.run(model, x, options);
+        explanations = {
+          values: Float64Array.from(a.values as Float32Array), rows: data.rows, features: data.features, ids: data.ids, idName: data.idName ?? 'row',
+          labels, classes, source: data.source,
+        };
+      } finally {
+        x.dispose();
+      }
+      io.progress.done(`${entry.name}: ${data.rows} rows x ${width} features`);
+      Object.assign(config, {
+        data: stageOptions.data, label_column: stageOptions.labelColumn, model: stageOptions.model ?? null, method: entry.name, target: args.string('target'),
+        classifier: stage.split ? { hidden: stageOptions.hidden, epochs: stageOptions.epochs, test_accuracy: stage.quality.accuracy } : { given: stageOptions.model },
+      });
+    } finally {
+      model.dispose();
+    }
+  } finally {
+    be.destroy();
+  }
+  return explanations;
+}

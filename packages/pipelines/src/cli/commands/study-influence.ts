@@ -7,7 +7,7 @@
  */
 import type { Command } from '../command.js';
 import type { ParsedArgs } from '../args.js';
-import { FORCE_OPTION } from '../common-options.js';
+import { FORCE_OPTION, runFolderOption } from '../common-options.js';
 import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
 import { UsageError } from '../usage-error.js';
 import { INFLUENCE_STUDY_DEFAULTS, type InfluenceStudyOptions } from '../../studies/influence/options.js';
@@ -91,7 +91,7 @@ export const studyInfluenceCommand: Command = {
     { name: 'seed', type: 'integer', default: D.seed, help: 'seed of the split, the initial weights and training' },
     { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (wasm is fastest for tabular models; auto = webgpu when a GPU adapter exists)' },
     { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)', appliesIf: { option: 'backend', is: ['auto', 'wasm'] } },
-    { name: 'out', type: 'string', placeholder: 'dir', help: 'the run folder (default runs/influence-<date>-<time>)' },
+    runFolderOption('influence'),
     FORCE_OPTION,
   ],
   examples: [

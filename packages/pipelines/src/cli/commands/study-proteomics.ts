@@ -10,7 +10,7 @@ import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
 import type { ParsedArgs } from '../args.js';
 import { runSummaryLines } from '../../studies/run-summary.js';
 import type { Command } from '../command.js';
-import { FORCE_OPTION } from '../common-options.js';
+import { FORCE_OPTION, runFolderOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { parseShard } from '../../studies/proteomics/shard.js';
 import { STAGES, validateProteomicsOptions, type Stage } from '../../studies/proteomics/study.js';
@@ -165,7 +165,7 @@ export const studyProteomicsCommand: Command = {
     { name: 'seed', type: 'integer', default: D.seed, help: 'seed of the split, the model, the masks and everything else random' },
     { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (auto = webgpu on a hardware GPU, else wasm)' },
     { name: 'threads', type: 'integer', placeholder: 'n', help: 'worker threads for the wasm kernels and the baselines GENIE3, GRNBoost2, PIDC and CLR (default: the available cores; the same bytes for any count)', appliesIf: { option: 'backend', is: ['auto', 'wasm'] } },
-    { name: 'out', type: 'string', placeholder: 'dir', help: 'the run folder (default runs/proteomics-<date>-<time>)' },
+    runFolderOption('proteomics'),
     FORCE_OPTION,
   ],
   examples: [

@@ -10,10 +10,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from '../command.js';
+import type { ParsedArgs } from '../args.js';
 import { UsageError } from '../usage-error.js';
+import { runFolderOption } from '../common-options.js';
 import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, methodGenerator, namedValues } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { DataError } from '../../io/data-error.js';
+import { booleanColumn, makeTable, numberColumn, stringColumn, type Table } from '../../io/table.js';
+import type { TcavRow } from '@relevance/methods';
 import { checkReadableFile } from '../../io/check-file.js';
 import { listNames } from '../../io/closest-match.js';
 
@@ -91,7 +95,7 @@ export const tcavCommand: Command = {
     { name: 'alpha', type: 'number', default: 0.05, help: 'significance level after the Bonferroni correction' },
     { name: 'l2', type: 'number', default: 0.01, help: 'L2 penalty of the CAV logistic regression' },
     ...CLASSIFIER_TRAINING_OPTIONS,
-    { name: 'out', type: 'string', placeholder: 'dir', help: 'the run folder (default runs/tcav-<date>-<time>)' },
+    runFolderOption('tcav'),
   ],
   examples: [
     'relevance tcav --data cohort.csv --label-column subtype --concept "er_low=ESR1 < -1" --concept-ids "mine=my_ids.txt" --layers input,relu1 --out runs/tcav',
@@ -99,16 +103,7 @@ export const tcavCommand: Command = {
   ],
   async run(args, io) {
     const stageOptions = classifierStageOptions(args);
-    const conditions = namedValues('concept', args.list('concept'), 'er_low="ESR1 < -1"');
-    const idFiles = namedValues('concept-ids', args.list('concept-ids'), 'mine=ids.txt');
-    if (!conditions.length && !idFiles.length) throw new UsageError('give at least one concept: --concept name="<DuckDB condition>" or --concept-ids name=<file of ids>');
-    const names = [...conditions, ...idFiles].map((c) => c.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
-    if (dup) throw new UsageError(`two concepts are named '${dup}'; give each --concept / --concept-ids a distinct name`);
-    const runs = args.number('random-concepts');
-    if (runs < 2) throw new UsageError(`--random-concepts must be at least 2 (the t-test needs two scores per side), got ${runs}`);
-    const alpha = args.number('alpha');
-    if (!(alpha > 0 && alpha < 1)) throw new UsageError(`--alpha must lie between 0 and 1, got ${alpha}`);
+    const { conditions, idFiles, runs, alpha } = tcavSettings(args);
     const layers = args.list('layers');
     const out = args.optionalString('out') ?? defaultRunFolder('tcav');
     const quiet = args.flag('quiet');
@@ -116,10 +111,9 @@ export const tcavCommand: Command = {
 
     const { mkdir } = await import('node:fs/promises');
     const { createBackend } = await import('@relevance/core-wasm');
-    const { tcav, saveModelFile } = await import('@relevance/methods');
-    const { prepareClassifier } = await import('../../studies/influence/prepare-classifier.js');
+    const { tcav } = await import('@relevance/methods');
+    const { prepareClassifier, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
     const { writeTable } = await import('../../io/write-table.js');
-    const { makeTable, numberColumn, stringColumn, booleanColumn } = await import('../../io/table.js');
     const { writeJsonAtomic, writeTextAtomic } = await import('../../io/atomic-write.js');
     await mkdir(out, { recursive: true });
     const be = await createBackend(stageOptions.backend as 'wasm', stageOptions.threads ? { threads: stageOptions.threads } : {});
@@ -129,12 +123,7 @@ export const tcavCommand: Command = {
       );
       const { model, data, classes, labels, xs, width } = stage;
       try {
-        if (stage.split) {
-          await saveModelFile(model, join(out, 'model.relevance'), {
-            study: 'tcav', features: data.features, classes, label_column: stageOptions.labelColumn, seed: stageOptions.seed,
-            standardize: { mean: Array.from(stage.standardization!.mean), sd: Array.from(stage.standardization!.sd) },
-          });
-        }
+        if (stage.split) await saveStageModel(stage, out, 'tcav', stageOptions);
         const concepts = [
           ...conditions.map((c, k) => ({ name: c.name, rows: data.conditionRows[k]! })),
           ...(await Promise.all(idFiles.map(async (c) => ({ name: c.name, rows: await idsFileRows(`--concept-ids ${c.name}=`, c.value, data.ids, data.idName) })))),
@@ -165,23 +154,7 @@ export const tcavCommand: Command = {
         io.progress.done(`${concepts.length} concept${concepts.length === 1 ? '' : 's'} x ${targets.length} classes x ${layers.length} layer${layers.length === 1 ? '' : 's'}`);
         const rows = result.rows;
         const conceptSize = new Map(concepts.map((c) => [c.name, c.rows.length]));
-        const table = makeTable('tcav', [
-          stringColumn('concept', rows.map((r) => r.concept)),
-          stringColumn('class', rows.map((r) => classes[r.target]!)),
-          stringColumn('layer', rows.map((r) => r.layer)),
-          numberColumn('tcav_score', rows.map((r) => r.score)),
-          numberColumn('tcav_score_sd', rows.map((r) => r.scoreSd)),
-          numberColumn('random_score', rows.map((r) => r.randomScore)),
-          numberColumn('random_score_sd', rows.map((r) => r.randomScoreSd)),
-          numberColumn('t', rows.map((r) => (Number.isFinite(r.t) ? r.t : Math.sign(r.t) * Number.MAX_VALUE))),
-          numberColumn('p_value', rows.map((r) => r.pValue)),
-          numberColumn('p_bonferroni', rows.map((r) => r.pAdjusted)),
-          booleanColumn('significant', rows.map((r) => r.significant)),
-          numberColumn('p_calibrated', rows.map((r) => r.pCalibratedAdjusted ?? NaN)),
-          booleanColumn('significant_calibrated', rows.map((r) => r.significantCalibrated)),
-          numberColumn('cav_accuracy', rows.map((r) => r.cavAccuracy)),
-          numberColumn('concept_rows', rows.map((r) => conceptSize.get(r.concept)!)),
-        ]);
+        const table = tcavTable(rows, classes, conceptSize);
         await writeTable(join(out, 'tcav.parquet'), table);
         await writeTable(join(out, 'tcav.csv'), table);
         await writeJsonAtomic(join(out, 'tcav.json'), {
@@ -207,3 +180,39 @@ export const tcavCommand: Command = {
     }
   },
 };
+
+/** One row per (concept, class, layer): the scores, the tests and the concept's size. */
+function tcavTable(rows: readonly TcavRow[], classes: readonly string[], conceptSize: ReadonlyMap<string, number>): Table {
+  return makeTable('tcav', [
+    stringColumn('concept', rows.map((r) => r.concept)),
+    stringColumn('class', rows.map((r) => classes[r.target]!)),
+    stringColumn('layer', rows.map((r) => r.layer)),
+    numberColumn('tcav_score', rows.map((r) => r.score)),
+    numberColumn('tcav_score_sd', rows.map((r) => r.scoreSd)),
+    numberColumn('random_score', rows.map((r) => r.randomScore)),
+    numberColumn('random_score_sd', rows.map((r) => r.randomScoreSd)),
+    numberColumn('t', rows.map((r) => (Number.isFinite(r.t) ? r.t : Math.sign(r.t) * Number.MAX_VALUE))),
+    numberColumn('p_value', rows.map((r) => r.pValue)),
+    numberColumn('p_bonferroni', rows.map((r) => r.pAdjusted)),
+    booleanColumn('significant', rows.map((r) => r.significant)),
+    numberColumn('p_calibrated', rows.map((r) => r.pCalibratedAdjusted ?? NaN)),
+    booleanColumn('significant_calibrated', rows.map((r) => r.significantCalibrated)),
+    numberColumn('cav_accuracy', rows.map((r) => r.cavAccuracy)),
+    numberColumn('concept_rows', rows.map((r) => conceptSize.get(r.concept)!)),
+  ]);
+}
+
+/** The concepts (conditions and id files, distinct names), the random runs and alpha, checked. */
+function tcavSettings(args: ParsedArgs) {
+  const conditions = namedValues('concept', args.list('concept'), 'er_low="ESR1 < -1"');
+  const idFiles = namedValues('concept-ids', args.list('concept-ids'), 'mine=ids.txt');
+  if (!conditions.length && !idFiles.length) throw new UsageError('give at least one concept: --concept name="<DuckDB condition>" or --concept-ids name=<file of ids>');
+  const names = [...conditions, ...idFiles].map((c) => c.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw new UsageError(`two concepts are named '${dup}'; give each --concept / --concept-ids a distinct name`);
+  const runs = args.number('random-concepts');
+  if (runs < 2) throw new UsageError(`--random-concepts must be at least 2 (the t-test needs two scores per side), got ${runs}`);
+  const alpha = args.number('alpha');
+  if (!(alpha > 0 && alpha < 1)) throw new UsageError(`--alpha must lie between 0 and 1, got ${alpha}`);
+  return { conditions, idFiles, runs, alpha };
+}

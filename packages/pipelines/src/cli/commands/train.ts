@@ -11,6 +11,7 @@
 import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage-error.js';
+import { runFolderOption } from '../common-options.js';
 import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 
@@ -31,7 +32,7 @@ export const trainCommand: Command = {
     { name: 'lipschitz-radius', type: 'number', default: 0.5, help: 'radius of the ball of the Lipschitz estimate (z-score units)' },
     { name: 'lipschitz-samples', type: 'integer', default: 20, help: 'points sampled per row for the Lipschitz estimate' },
     ...CLASSIFIER_TRAINING_OPTIONS,
-    { name: 'out', type: 'string', placeholder: 'dir', help: 'the output folder (default runs/train-<date>-<time>)' },
+    runFolderOption('train', 'the output folder'),
   ],
   examples: [
     'relevance train --data cohort.csv --label-column subtype --model-type senn --hidden 32 --out runs/senn',
@@ -49,39 +50,23 @@ export const trainCommand: Command = {
     const log = (line: string): void => void (quiet ? undefined : io.stderr.write(`${line}\n`));
     const { mkdir } = await import('node:fs/promises');
     const { createBackend } = await import('@relevance/core-wasm');
-    const { saveModelFile, compareExplanations, parseMethodSpec, lipschitzEstimate, metricByName } = await import('@relevance/methods');
-    const { prepareClassifier, rowsOf } = await import('../../studies/influence/prepare-classifier.js');
+    const { compareExplanations, lipschitzEstimate } = await import('@relevance/methods');
+    const { prepareClassifier, rowsOf, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
     const { writeTable } = await import('../../io/write-table.js');
     const { makeTable, numberColumn, stringColumn } = await import('../../io/table.js');
     const { writeJsonAtomic } = await import('../../io/atomic-write.js');
     const isSenn = stageOptions.modelType === 'senn';
     const methodSpecs = isSenn ? ['senn', 'senn:output=coefficients', ...args.list('compare')] : [];
     // check the method and metric names before training
-    const parsed = methodSpecs.map((m) => {
-      try {
-        return parseMethodSpec(m);
-      } catch (e) {
-        throw new UsageError(`--compare ${m}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    });
     const metrics = args.list('metrics');
-    for (const m of metrics) {
-      try {
-        metricByName(m);
-      } catch (e) {
-        throw new UsageError(`--metrics ${m}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
+    const parsed = await checkComparison(methodSpecs, metrics);
     await mkdir(out, { recursive: true });
     const be = await createBackend(stageOptions.backend as 'wasm', stageOptions.threads ? { threads: stageOptions.threads } : {});
     try {
       const stage = await prepareClassifier(be, stageOptions, { progress: io.progress, log }, 'a classifier');
       const { model, data, classes, xs, width } = stage;
       try {
-        await saveModelFile(model, join(out, 'model.relevance'), {
-          study: 'train', model_type: stageOptions.modelType ?? 'mlp', features: data.features, classes, label_column: stageOptions.labelColumn, seed: stageOptions.seed,
-          standardize: { mean: Array.from(stage.standardization!.mean), sd: Array.from(stage.standardization!.sd) },
-        });
+        await saveStageModel(stage, out, 'train', stageOptions, { model_type: stageOptions.modelType ?? 'mlp' });
         const metricsJson: Record<string, unknown> = {
           model_type: stageOptions.modelType ?? 'mlp',
           classifier: {
@@ -134,3 +119,23 @@ export const trainCommand: Command = {
     }
   },
 };
+
+/** The --compare method specs, parsed, and the --metrics names, checked (exit 2 naming the bad one). */
+async function checkComparison(methodSpecs: readonly string[], metrics: readonly string[]) {
+  const { parseMethodSpec, metricByName } = await import('@relevance/methods');
+  const parsed = methodSpecs.map((m) => {
+    try {
+      return parseMethodSpec(m);
+    } catch (e) {
+      throw new UsageError(`--compare ${m}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+  for (const m of metrics) {
+    try {
+      metricByName(m);
+    } catch (e) {
+      throw new UsageError(`--metrics ${m}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return parsed;
+}

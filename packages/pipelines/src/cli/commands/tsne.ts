@@ -5,15 +5,11 @@
  * --out follows its extension.
  */
 import type { BackendName } from '@relevance/core-wasm';
-import { readArray } from '../../io/arrays.js';
 import { DataError } from '../../io/data-error.js';
-import { formatOfPath } from '../../io/file-format.js';
-import { parseColumnSpec } from '../../io/select-columns.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
-import { warnSkippedColumns } from '../skipped-columns.js';
-import { STUDY_OPTION_NAMES } from '../../io/option-names.js';
+import { inputSource, outPath as outFile, readInput, tableSource, TABLE_FORMATS } from '../command-input.js';
 import { readClassColumn } from '../class-column.js';
 import { completeRows } from '../missing-rows.js';
 
@@ -55,25 +51,17 @@ export const tsneCommand: Command = {
     'relevance tsne --input rppa.csv --id-column sample_barcode --class-column cancer_type --missing impute --out tcga-tsne.parquet',
   ],
   async run(args, io) {
-    const inputPath = args.optionalString('input');
-    const sql = args.optionalString('sql');
-    if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
-    const outPath = args.string('out');
-    if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .parquet, .csv, .tsv, .arrow, .json or .jsonl`);
+    const source = inputSource(args);
+    const outPath = outFile(args, TABLE_FORMATS);
     const dims = args.number('dims');
     if (dims < 1) throw new UsageError(`--dims must be at least 1, got ${dims}`);
     const iterations = args.number('iterations');
     if (iterations < 0) throw new UsageError(`--iterations must be >= 0, got ${iterations}`);
-    const features = args.list('features');
-    const input = await readArray(inputPath ?? { sql: sql! }, {
-      ...(features.length ? { columns: parseColumnSpec(features) } : {}),
-      idColumn: idColumnOption(args.optionalString('id-column')),
-      requireComplete: args.string('missing') === 'error',
-      names: { ...STUDY_OPTION_NAMES, missing: '--missing drop (leave such rows out) or --missing impute (column means)' },
+    const input = await readInput(args, source, io.stderr, args.string('missing') === 'error', undefined, {
+      missingHint: '--missing drop (leave such rows out) or --missing impute (column means)',
     });
-    const where = inputPath ?? 'the --sql query';
-    warnSkippedColumns(io.stderr, input, where);
-    const classColumn = await readClassColumn(inputPath ?? { sql: sql! }, args.optionalString('class-column'), input, where);
+    const where = source.label;
+    const classColumn = await readClassColumn(tableSource(source), args.optionalString('class-column'), input, where);
     const width = input.shape.slice(1).reduce((a, b) => a * b, 1);
     const complete = args.string('missing') === 'error' ? null : completeRows(input.data, input.shape[0] ?? 0, width, args.string('missing') as 'drop' | 'impute', where);
     if (complete?.dropped) io.stderr.write(`warning: --missing drop: left out ${complete.dropped} of ${input.shape[0]} rows with missing values (in ${complete.columns.length} feature columns)\n`);
@@ -81,7 +69,7 @@ export const tsneCommand: Command = {
     const kept = complete ? complete.rows : Array.from({ length: input.shape[0] ?? 0 }, (_, r) => r);
     const rows = kept.length;
     const perplexity = args.number('perplexity');
-    if (rows < 3) throw new DataError(`${inputPath ?? '--sql query'}: t-SNE needs at least 3 rows, got ${rows}`);
+    if (rows < 3) throw new DataError(`${where}: t-SNE needs at least 3 rows, got ${rows}`);
     if (!(perplexity > 1 && perplexity < rows)) throw new UsageError(`--perplexity must lie between 1 and the number of rows (${rows}), got ${perplexity}; try ${Math.max(2, Math.floor((rows - 1) / 3))}`);
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);

@@ -9,13 +9,14 @@
 import type { BackendName } from '@relevance/core-wasm';
 import { readArray, writeArray } from '../../io/arrays.js';
 import { DataError } from '../../io/data-error.js';
-import { formatOfPath } from '../../io/file-format.js';
 import { readTable } from '../../io/read-table.js';
 import { parseColumnSpec } from '../../io/select-columns.js';
 import type { Command } from '../command.js';
+import type { ParsedArgs } from '../args.js';
 import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { coordinateNames } from './tsne.js';
+import { inputSource, optionalOutPath, outPath as outFile, readInput, tableSource, TABLE_FORMATS } from '../command-input.js';
 
 export const umapCommand: Command = {
   name: 'umap',
@@ -52,63 +53,32 @@ export const umapCommand: Command = {
     "relevance umap --input cells.parquet --features '/^gene_/' --neighbour-method nn-descent --transform new-cells.parquet --transform-out new-umap.csv --out cells-umap.csv",
   ],
   async run(args, io) {
-    const inputPath = args.optionalString('input');
-    const sql = args.optionalString('sql');
-    if ((inputPath === undefined) === (sql === undefined)) throw new UsageError('give exactly one of --input <file> or --sql <query>');
-    const outPath = args.string('out');
-    if (!formatOfPath(outPath)) throw new UsageError(`--out ${outPath}: unknown output format; use .parquet, .csv, .tsv, .arrow, .json or .jsonl`);
+    const inputSourceOfArgs = inputSource(args);
+    const outPath = outFile(args, TABLE_FORMATS);
     const transformPath = args.optionalString('transform');
     const transformOut = args.optionalString('transform-out');
     if ((transformPath === undefined) !== (transformOut === undefined)) throw new UsageError('--transform <table> and --transform-out <file> go together');
-    if (transformOut !== undefined && !formatOfPath(transformOut)) throw new UsageError(`--transform-out ${transformOut}: unknown output format; use .parquet, .csv, .tsv, .arrow, .json or .jsonl`);
-    const dims = args.number('dims');
-    if (dims < 1) throw new UsageError(`--dims must be at least 1, got ${dims}`);
-    const neighbours = args.number('neighbours');
-    if (neighbours < 2) throw new UsageError(`--neighbours must be at least 2 (it counts the point itself), got ${neighbours}`);
-    const spread = args.number('spread');
-    const minDist = args.number('min-dist');
-    if (!(spread > 0)) throw new UsageError(`--spread must be > 0, got ${spread}`);
-    if (!(minDist >= 0 && minDist <= spread)) throw new UsageError(`--min-dist must lie between 0 and --spread (${spread}), got ${minDist}`);
-    const epochs = args.optionalNumber('epochs');
-    if (epochs !== undefined && epochs < 0) throw new UsageError(`--epochs must be >= 0, got ${epochs}`);
-    const learningRate = args.number('learning-rate');
-    if (!(learningRate > 0)) throw new UsageError(`--learning-rate must be > 0, got ${learningRate}`);
-    const negativeRate = args.number('negative-sample-rate');
-    if (negativeRate < 0) throw new UsageError(`--negative-sample-rate must be >= 0, got ${negativeRate}`);
+    optionalOutPath(args, TABLE_FORMATS, 'transform-out');
+    const { epochs, ...fit } = umapSettings(args);
+    const { dims, neighbours } = fit;
     const labelColumn = args.optionalString('label-column');
-    const features = args.list('features');
-    const source = inputPath ?? { sql: sql! };
-    const what = inputPath ?? '--sql query';
-    const input = await readArray(source, {
-      ...(features.length ? { columns: parseColumnSpec(features) } : {}),
-      idColumn: idColumnOption(args.optionalString('id-column')),
-      ...(labelColumn ? { exclude: [labelColumn] } : {}),
-      requireComplete: true,
-    });
+    const what = inputSourceOfArgs.label;
+    const input = await readInput(args, inputSourceOfArgs, io.stderr, true, undefined, labelColumn ? { exclude: [labelColumn] } : {});
     const rows = input.shape[0] ?? 0;
     const width = input.shape.slice(1).reduce((a, b) => a * b, 1);
     if (rows < 4) throw new DataError(`${what}: UMAP needs at least 4 rows, got ${rows}`);
     if (neighbours > rows) throw new UsageError(`--neighbours ${neighbours} exceeds the ${rows} rows; try ${Math.max(2, Math.min(15, rows - 1))}`);
-    let labels: Array<string | number> | undefined;
-    if (labelColumn) {
-      const table = await readTable(source);
-      const column = table.columns.find((c) => c.name === labelColumn);
-      if (!column) throw new DataError(`${what}: no column '${labelColumn}' for --label-column; columns: ${table.columns.map((c) => c.name).join(', ')}`);
-      labels = Array.from(column.values as ArrayLike<string | number | boolean | null>, (v, i) => {
-        if (v === null || (typeof v === 'number' && Number.isNaN(v))) throw new DataError(`${what}: row ${i + 1} has no label in column '${labelColumn}'; drop unlabelled rows or leave out --label-column`);
-        return typeof v === 'boolean' ? String(v) : v;
-      });
-    }
+    const labels = labelColumn ? await readLabels(tableSource(inputSourceOfArgs), labelColumn, what) : undefined;
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     try {
-      const { umap, trustworthiness, knnLabelAgreement } = await import('@relevance/methods');
+      const { umap } = await import('@relevance/methods');
       const x = be.tensor(input.data, [rows, width]);
       const totalEpochs = epochs ?? (rows <= 10000 ? 500 : 200);
       io.progress.start('umap', totalEpochs);
       const t0 = performance.now();
       const result = await umap(x, {
-        dims, neighbours, minDist, spread, learningRate, negativeSampleRate: negativeRate,
+        ...fit,
         neighbourMethod: args.string('neighbour-method') as 'auto' | 'exact' | 'nn-descent',
         init: args.string('init') as 'spectral' | 'pca' | 'random',
         seed: args.number('seed'),
@@ -121,16 +91,7 @@ export const umapCommand: Command = {
         shape: [rows, dims], data: result.embedding, columnNames: coordinateNames(dims),
         ...(input.ids ? { ids: input.ids, idName: input.idName ?? 'id' } : {}),
       });
-      const k = Math.min(5, Math.ceil(rows / 2) - 1);
-      const quality: string[] = [];
-      // exact figures up to 5,000 rows; above, a seeded sample of 1,000 rows scored against all rows
-      const maxRows = rows <= 5000 ? rows : 1000;
-      const sampled = maxRows < rows ? `, ${maxRows} sampled rows` : '';
-      if (k >= 1) quality.push(`trustworthiness(k=${k}${sampled}) ${trustworthiness(input.data, width, result.embedding, dims, rows, { k, maxRows, seed: args.number('seed') }).toFixed(4)}`);
-      if (labels) {
-        const q = knnLabelAgreement(result.embedding, dims, labels, { k: Math.min(10, rows - 1), maxRows, seed: args.number('seed') });
-        quality.push(`k-NN label agreement(k=${q.k}) ${q.agreement.toFixed(4)}, ${q.k}-NN accuracy ${q.accuracy.toFixed(4)}`);
-      }
+      const quality = await qualityFigures(input.data, width, result.embedding, dims, rows, labels, args.number('seed'));
       io.progress.done(`${rows} rows x ${width} features -> ${dims}-D (${result.neighbourMethod} neighbours, ${result.edges} edges, ${be.name}) in ${seconds.toFixed(2)} s: ${quality.join('; ')}; wrote ${outPath}`);
       if (transformPath && transformOut) {
         const extra = await readArray(transformPath, { ...(input.columnNames?.length ? { columns: parseColumnSpec(input.columnNames) } : {}), idColumn: idColumnOption(args.optionalString('id-column')), requireComplete: true });
@@ -151,3 +112,48 @@ export const umapCommand: Command = {
     }
   },
 };
+
+/** The embedding options, checked (exit 2 with the option named). */
+function umapSettings(args: ParsedArgs) {
+  const dims = args.number('dims');
+  if (dims < 1) throw new UsageError(`--dims must be at least 1, got ${dims}`);
+  const neighbours = args.number('neighbours');
+  if (neighbours < 2) throw new UsageError(`--neighbours must be at least 2 (it counts the point itself), got ${neighbours}`);
+  const spread = args.number('spread');
+  const minDist = args.number('min-dist');
+  if (!(spread > 0)) throw new UsageError(`--spread must be > 0, got ${spread}`);
+  if (!(minDist >= 0 && minDist <= spread)) throw new UsageError(`--min-dist must lie between 0 and --spread (${spread}), got ${minDist}`);
+  const epochs = args.optionalNumber('epochs');
+  if (epochs !== undefined && epochs < 0) throw new UsageError(`--epochs must be >= 0, got ${epochs}`);
+  const learningRate = args.number('learning-rate');
+  if (!(learningRate > 0)) throw new UsageError(`--learning-rate must be > 0, got ${learningRate}`);
+  const negativeSampleRate = args.number('negative-sample-rate');
+  if (negativeSampleRate < 0) throw new UsageError(`--negative-sample-rate must be >= 0, got ${negativeSampleRate}`);
+  return { dims, neighbours, minDist, spread, learningRate, negativeSampleRate, epochs };
+}
+
+/** The --label-column values, one per row; a missing column or label is an error naming it. */
+async function readLabels(source: string | { sql: string }, labelColumn: string, what: string): Promise<Array<string | number>> {
+  const table = await readTable(source);
+  const column = table.columns.find((c) => c.name === labelColumn);
+  if (!column) throw new DataError(`${what}: no column '${labelColumn}' for --label-column; columns: ${table.columns.map((c) => c.name).join(', ')}`);
+  return Array.from(column.values as ArrayLike<string | number | boolean | null>, (v, i) => {
+    if (v === null || (typeof v === 'number' && Number.isNaN(v))) throw new DataError(`${what}: row ${i + 1} has no label in column '${labelColumn}'; drop unlabelled rows or leave out --label-column`);
+    return typeof v === 'boolean' ? String(v) : v;
+  });
+}
+
+/** Trustworthiness and, with labels, the k-NN label agreement: exact up to 5,000 rows, else a seeded sample of 1,000 rows scored against all. */
+async function qualityFigures(data: Float32Array, width: number, embedding: Float32Array, dims: number, rows: number, labels: Array<string | number> | undefined, seed: number): Promise<string[]> {
+  const { trustworthiness, knnLabelAgreement } = await import('@relevance/methods');
+  const k = Math.min(5, Math.ceil(rows / 2) - 1);
+  const quality: string[] = [];
+  const maxRows = rows <= 5000 ? rows : 1000;
+  const sampled = maxRows < rows ? `, ${maxRows} sampled rows` : '';
+  if (k >= 1) quality.push(`trustworthiness(k=${k}${sampled}) ${trustworthiness(data, width, embedding, dims, rows, { k, maxRows, seed }).toFixed(4)}`);
+  if (labels) {
+    const q = knnLabelAgreement(embedding, dims, labels, { k: Math.min(10, rows - 1), maxRows, seed });
+    quality.push(`k-NN label agreement(k=${q.k}) ${q.agreement.toFixed(4)}, ${q.k}-NN accuracy ${q.accuracy.toFixed(4)}`);
+  }
+  return quality;
+}

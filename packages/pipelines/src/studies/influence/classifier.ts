@@ -5,7 +5,7 @@
  * features and classes.
  */
 import type { Backend, Generator, Tensor } from '@relevance/core-wasm';
-import { crossEntropyLoss, loadModelFile, mlp, outputWidth, senn, train, trainSenn, type Model, type RelevanceMetadata, type TrainHistory } from '@relevance/methods';
+import { argmaxRows, crossEntropyLoss, loadModelFile, mlp, outputWidth, senn, train, trainSenn, type Model, type RelevanceMetadata, type TrainHistory } from '@relevance/methods';
 import { basename } from 'node:path';
 import { checkReadableFile } from '../../io/check-file.js';
 import { DataError } from '../../io/data-error.js';
@@ -134,12 +134,7 @@ export async function predictClasses(model: Model, x: Float32Array, width: numbe
       const t: Tensor = be.tensor(x.subarray(s * width, (s + n) * width), [n, width]);
       return (await model.predict(t).read()) as Float32Array;
     });
-    const k = logits.length / n;
-    for (let r = 0; r < n; r++) {
-      let best = 0;
-      for (let j = 1; j < k; j++) if (logits[r * k + j]! > logits[r * k + best]!) best = j;
-      out[s + r] = best;
-    }
+    out.set(argmaxRows(logits, n, logits.length / n), s);
   }
   return out;
 }

@@ -7,6 +7,7 @@
  * classes; a .relevance model from a run brings its features, classes and
  * standardisation), and measure its accuracy.
  */
+import { join } from 'node:path';
 import { Generator, type Backend } from '@relevance/core-wasm';
 import type { Model, RelevanceMetadata, TrainHistory } from '@relevance/methods';
 import { DataError } from '../../io/data-error.js';
@@ -54,6 +55,18 @@ export interface ClassifierStage {
   /** Rows the accuracy is measured on (test split, or every row). */
   evaluatedRows: Int32Array;
   quality: ReturnType<typeof classificationMetrics>;
+}
+
+/**
+ * Writes the stage's model as <out>/model.relevance with what reading it back needs (features,
+ * classes, label column, seed, standardisation); `extra` keys follow `study`.
+ */
+export async function saveStageModel(stage: ClassifierStage, out: string, study: string, options: Pick<ClassifierStageOptions, 'labelColumn' | 'seed'>, extra: Record<string, unknown> = {}): Promise<void> {
+  const { saveModelFile } = await import('@relevance/methods');
+  await saveModelFile(stage.model, join(out, 'model.relevance'), {
+    study, ...extra, features: stage.data.features, classes: stage.classes, label_column: options.labelColumn, seed: options.seed,
+    standardize: { mean: Array.from(stage.standardization!.mean), sd: Array.from(stage.standardization!.sd) },
+  });
 }
 
 function compareText(a: string, b: string): number {

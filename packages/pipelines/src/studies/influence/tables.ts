@@ -32,13 +32,11 @@ function magnitudeRanks(values: Float32Array): Float64Array {
   return ranks;
 }
 
-export function buildTables(t: TableInputs): Map<string, Table> {
+/** instance_influence: one row per (instance, unit). */
+function instanceTable(t: TableInputs): Table {
   const { analysis, classes } = t;
   const units = analysis.units;
   const u = units.length;
-  const tables = new Map<string, Table>();
-
-  // instance_influence: one row per (instance, unit)
   const n = t.ids.length;
   const repeatIds: (string | number)[] = [];
   const instClass: string[] = [];
@@ -52,16 +50,21 @@ export function buildTables(t: TableInputs): Map<string, Table> {
       instUnit.push(units[j]!);
     }
   }
-  tables.set('instance_influence', makeTable('instance_influence', [
+  return makeTable('instance_influence', [
     idColumn('instance', repeatIds),
     stringColumn('class', instClass),
     stringColumn('predicted', instPredicted),
     stringColumn('unit', instUnit),
     numberColumn('influence', Float64Array.from(analysis.instanceInfluence), true),
     numberColumn('attribution', Float64Array.from(analysis.instanceAttribution), true),
-  ]));
+  ]);
+}
 
-  // class_influence: one row per (class, unit)
+/** class_influence: one row per (class, unit), with the unit's magnitude rank in the class. */
+function classTable(t: TableInputs): Table {
+  const { analysis, classes } = t;
+  const units = analysis.units;
+  const u = units.length;
   const cc: string[] = [], cu: string[] = [];
   const cd: number[] = [], ca: number[] = [], cr: number[] = [];
   for (const c of analysis.perClass) {
@@ -74,9 +77,19 @@ export function buildTables(t: TableInputs): Map<string, Table> {
       cr.push(ranks[j]!);
     }
   }
-  tables.set('class_influence', makeTable('class_influence', [
+  return makeTable('class_influence', [
     stringColumn('class', cc), stringColumn('unit', cu), numberColumn('distributional', cd, true), numberColumn('mean_attribution', ca, true), numberColumn('rank', cr),
-  ]));
+  ]);
+}
+
+export function buildTables(t: TableInputs): Map<string, Table> {
+  const { analysis, classes } = t;
+  const units = analysis.units;
+  const u = units.length;
+  const tables = new Map<string, Table>();
+
+  tables.set('instance_influence', instanceTable(t));
+  tables.set('class_influence', classTable(t));
 
   // comparative_influence: one row per (pair, unit)
   const pa: string[] = [], pb: string[] = [], pu: string[] = [];

@@ -131,6 +131,43 @@ async function load(options: DataOptions): Promise<Loaded> {
   return { table, synthetic: null, source: typeof options.source === 'string' ? options.source : 'the --sql query' };
 }
 
+/** Values standardised with the training rows' statistics: globally, or per class when labels are given. */
+function standardiseWithTraining(raw: Float64Array, rows: number, p: number, train: number[], labels: string[] | null, classNames: string[]): { values: Float64Array; statistics: StudyData['statistics'] } {
+  const values = new Float64Array(rows * p);
+  const statistics: StudyData['statistics'] = [];
+  const all = Array.from({ length: rows }, (_, r) => r);
+  const groups = labels ? classNames.map((c) => ({ scope: c, rows: train.filter((r) => labels[r] === c), all: all.filter((r) => labels[r] === c) })) : [{ scope: 'global', rows: train, all }];
+  for (const group of groups) {
+    const s = columnStatistics(raw, p, group.rows);
+    statistics.push({ scope: group.scope, ...s });
+    for (const r of group.all) for (let j = 0; j < p; j++) values[r * p + j] = (raw[r * p + j]! - s.mean[j]!) / s.sd[j]!;
+  }
+  return { values, statistics };
+}
+
+/** The columns missing in more than `maxMissing` of the rows, left out (with a warning); an error when fewer than 2 remain. */
+function dropSparseColumns(raw: Float64Array, rows: number, proteins: string[], maxMissing: number, source: string, warnings: string[]): { raw: Float64Array; proteins: string[]; dropped: DroppedColumn[] } {
+  const dropped: DroppedColumn[] = [];
+  const p = proteins.length;
+  const keep: number[] = [];
+  for (let j = 0; j < p; j++) {
+    let miss = 0;
+    for (let r = 0; r < rows; r++) if (Number.isNaN(raw[r * p + j]!)) miss++;
+    const fraction = miss / rows;
+    if (fraction > maxMissing) {
+      dropped.push({ protein: proteins[j]!, missingFraction: fraction, reason: `missing in ${(100 * fraction).toFixed(1)}% of rows (> --max-missing ${maxMissing})` });
+    } else keep.push(j);
+  }
+  if (dropped.length) {
+    warnings.push(`dropped ${dropped.length} column${dropped.length === 1 ? '' : 's'} with more than ${100 * maxMissing}% missing values: ${dropped.slice(0, 10).map((d) => d.protein).join(', ')}${dropped.length > 10 ? ', ...' : ''}`);
+    if (keep.length < 2) throw new DataError(`${source}: after dropping columns with more than ${100 * maxMissing}% missing values, ${keep.length} protein${keep.length === 1 ? '' : 's'} remain; raise --max-missing`);
+    const next = new Float64Array(rows * keep.length);
+    for (let r = 0; r < rows; r++) keep.forEach((j, k) => (next[r * keep.length + k] = raw[r * p + j]!));
+    return { raw: next, proteins: keep.map((j) => proteins[j]!), dropped };
+  }
+  return { raw, proteins, dropped };
+}
+
 export async function loadStudyData(options: DataOptions): Promise<StudyData> {
   const { table, synthetic, source } = await load(options);
   const warnings: string[] = [];
@@ -183,26 +220,10 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
     if (overflow.count) warnings.push(describeReport(overflow, source));
   }
   // drop columns with too many missing values
-  const dropped: DroppedColumn[] = [];
-  let p = proteins.length;
-  const keep: number[] = [];
-  for (let j = 0; j < p; j++) {
-    let miss = 0;
-    for (let r = 0; r < rows; r++) if (Number.isNaN(raw[r * p + j]!)) miss++;
-    const fraction = miss / rows;
-    if (fraction > options.maxMissing) {
-      dropped.push({ protein: proteins[j]!, missingFraction: fraction, reason: `missing in ${(100 * fraction).toFixed(1)}% of rows (> --max-missing ${options.maxMissing})` });
-    } else keep.push(j);
-  }
-  if (dropped.length) {
-    warnings.push(`dropped ${dropped.length} column${dropped.length === 1 ? '' : 's'} with more than ${100 * options.maxMissing}% missing values: ${dropped.slice(0, 10).map((d) => d.protein).join(', ')}${dropped.length > 10 ? ', ...' : ''}`);
-    if (keep.length < 2) throw new DataError(`${source}: after dropping columns with more than ${100 * options.maxMissing}% missing values, ${keep.length} protein${keep.length === 1 ? '' : 's'} remain; raise --max-missing`);
-    const next = new Float64Array(rows * keep.length);
-    for (let r = 0; r < rows; r++) keep.forEach((j, k) => (next[r * keep.length + k] = raw[r * p + j]!));
-    raw = next;
-    proteins = keep.map((j) => proteins[j]!);
-    p = proteins.length;
-  }
+  const kept = dropSparseColumns(raw, rows, proteins, options.maxMissing, source, warnings);
+  ({ raw, proteins } = kept);
+  const { dropped } = kept;
+  const p = proteins.length;
   // what remains must carry information (an all-missing column survives only --max-missing 1)
   if (!synthetic) {
     for (let j = 0; j < p; j++) checkInformativeColumn(proteins[j]!, Float64Array.from({ length: rows }, (_, r) => raw[r * p + j]!), source, STUDY_OPTION_NAMES);
@@ -220,14 +241,7 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
   const train = Array.from(split.train);
   const test = Array.from(split.test);
   // standardise with training statistics
-  const values = new Float64Array(rows * p);
-  const statistics: StudyData['statistics'] = [];
-  const groups = options.standardize === 'per-class' && labels ? classNames.map((c) => ({ scope: c, rows: train.filter((r) => labels![r] === c), all: ids.map((_, r) => r).filter((r) => labels![r] === c) })) : [{ scope: 'global', rows: train, all: ids.map((_, r) => r) }];
   if (options.standardize === 'per-class' && !labels) warnings.push('--standardize per-class needs --class-column; standardised globally');
-  for (const group of groups) {
-    const s = columnStatistics(raw, p, group.rows);
-    statistics.push({ scope: group.scope, ...s });
-    for (const r of group.all) for (let j = 0; j < p; j++) values[r * p + j] = (raw[r * p + j]! - s.mean[j]!) / s.sd[j]!;
-  }
+  const { values, statistics } = standardiseWithTraining(raw, rows, p, train, options.standardize === 'per-class' ? labels : null, classNames);
   return { source, ids, labels, classNames, proteins, raw, values, rows, train, test, statistics, missing, dropped, skipped, warnings, synthetic, tableRows: rows, tableColumns };
 }

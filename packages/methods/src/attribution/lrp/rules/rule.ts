@@ -130,15 +130,12 @@ export function forwardWith(ctx: RuleContext, input: Tensor, params: Params): Te
 }
 
 /**
- * (∂ forward(input; params) / ∂ input)ᵀ grad: the node's own backward. Dense
- * and Conv2d are linear, so their backward reads neither the forward output nor
- * the input values (only its shape), and we call it directly instead of
- * recomputing the forward as `ctx.backward` would for modified parameters.
+ * (∂ forward(input; params) / ∂ input)ᵀ grad: the node's own backward, through
+ * the context. Dense and Conv2d are linear, so the context does not recompute
+ * the forward for the modified parameters (their backward reads only shapes).
  */
 export function gradientWith(ctx: RuleContext, grad: Tensor, input: Tensor, params: Params): Tensor {
-  const n = ctx.node;
-  const r = n.op.backward({ be: ctx.be, attrs: n.attrs, params, training: false, node: n.name }, [input], ctx.outputs, ctx.saved, [grad], { inputs: [true], params: false });
-  return r.inputs[0]!;
+  return ctx.backward([grad], [input], params)[0]!;
 }
 
 /** The bias of a weighted node, or null. */
