@@ -119,7 +119,7 @@ export type {
 export type { AllTargetsPath, Compaction } from './attribution/lrp/index.js';
 // every attribution method by CLI name
 export { METHOD_REGISTRY, METHOD_NAMES, methodEntry, TREE_MODEL_FAMILIES } from './attribution/registry.js';
-export { methodOptions, methodOptionKeys, optionFlag, optionHelp } from './attribution/method-options.js';
+export { methodOptionFlag, methodOptions, methodOptionKeys, optionFlag, optionHelp } from './attribution/method-options.js';
 export type { MethodOption, OptionType } from './attribution/method-options.js';
 export type { MethodEntry, MethodFamily } from './attribution/registry.js';
 // the fused all-targets engine for Dense/ReLU chains (rules that declare a dense form)

@@ -30,6 +30,8 @@ export interface MethodOption {
   help: string;
   /** The methods that take it, by registry name. */
   methods: readonly string[];
+  /** The CLI flag when the key's kebab-case would mean something else on the command line (LIME's K: not --features). */
+  flag?: string;
 }
 
 const GRADIENT_NOISE = ['smoothgrad', 'smooth-taylor'];
@@ -56,7 +58,7 @@ const OPTIONS: readonly MethodOption[] = [
   { key: 'window', type: 'dims', help: 'window over the non-batch dimensions, e.g. 1x4x4', methods: ['occlusion'] },
   { key: 'stride', type: 'dims', help: 'stride, one number or one per dimension (e.g. 4 or 1x4x4)', methods: ['occlusion'] },
   { key: 'groups', type: 'string', placeholder: 'file', help: 'an array file with one integer group id per input element', methods: ['feature-ablation', 'lime', ...SHAPLEY, 'kernel-shap'] },
-  { key: 'features', type: 'integer', help: 'number of features K chosen by Lasso (default: all)', methods: ['lime'] },
+  { key: 'features', flag: 'lime-features', type: 'integer', help: 'number of features K chosen by Lasso (default: all)', methods: ['lime'] },
   { key: 'distance', type: 'choice', choices: ['euclidean', 'cosine'], help: 'distance in the binary perturbation space', methods: ['lime'] },
   { key: 'kernelWidth', type: 'number', help: 'exponential kernel width', methods: ['lime'] },
   { key: 'ridgeAlpha', type: 'number', default: 1, help: 'ridge penalty of the final fit', methods: ['lime'] },
@@ -108,6 +110,11 @@ export function methodOptionKeys(method: string): string[] {
 /** The CLI flag of an option key ('noiseLevel' -> 'noise-level'). */
 export function optionFlag(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** The CLI flag of a method option: its own `flag`, else the key's kebab-case. */
+export function methodOptionFlag(o: MethodOption): string {
+  return o.flag ?? optionFlag(o.key);
 }
 
 /** Help text: the methods, what it means, and the default. */

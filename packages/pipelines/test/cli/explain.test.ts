@@ -65,6 +65,17 @@ describe.runIf(requireShared('reference fixtures', fixtures))('relevance explain
     expect(r.stderr).toMatch(/unknown method 'integrated-gradient' \(did you mean 'integrated-gradients'\?\)/);
   });
 
+  it("LIME's K has its own flag (--lime-features); --features is the column selection as in every command", async () => {
+    const r = await runCaptured(['explain', '--model', `${fixtures}/mlp/model.onnx`, '--input', `${fixtures}/mlp/inputs.json`, '--out', tmp.path('lime.json'), '--backend', 'reference', '--quiet', '--method', 'lime', '--lime-features', '2', '--samples', '64', '--seed', '1']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const got = JSON.parse(readFileSync(tmp.path('lime.json'), 'utf8'));
+    expect(got.params.features).toBe(2);
+    const help = await runCaptured(['explain', '--help']);
+    expect(help.stdout).toMatch(/--lime-features <integer>/);
+    expect(help.stdout).toMatch(/--features /);
+  });
+
   it('an option that does not apply names the method and its options', async () => {
     const r = await runCaptured([...base(), '--method', 'saliency', '--steps', '32']);
     expect(r.code).toBe(2);

@@ -10,7 +10,7 @@
 import { classNamesOf, columnNamesFor, modelNames, type ModelNames } from '../model-names.js';
 import { basename } from 'node:path';
 import type { Backend, BackendName, Tensor } from '@relevance/core-wasm';
-import { methodOptions, optionFlag, optionHelp, type Attribution, type MethodEntry, type Model } from '@relevance/methods';
+import { methodOptionFlag, methodOptions, optionHelp, type Attribution, type MethodEntry, type Model } from '@relevance/methods';
 import { readArray, writeArray } from '../../io/arrays.js';
 import { writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
@@ -18,14 +18,14 @@ import { formatOfPath } from '../../io/file-format.js';
 import { parseColumnSpec } from '../../io/select-columns.js';
 import type { ParsedArgs as Args } from '../args.js';
 import type { Command, OptionSpec } from '../command.js';
-import { BACKEND_OPTION, COLUMNS_OPTION, ID_OPTION, SQL_OPTION, idColumnOption, MODEL_OPTION } from '../common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption, MODEL_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { inputSource, outPath as outFile, readInput } from '../command-input.js';
 
 /** Every method option as a flag, from the one option specification in methods (name, type, default, help, methods). */
 export const METHOD_FLAGS: ReadonlyArray<OptionSpec & { key: string }> = methodOptions().map((o) => ({
   key: o.key,
-  name: optionFlag(o.key),
+  name: methodOptionFlag(o),
   type: o.type,
   ...(o.choices ? { choices: [...o.choices] } : {}),
   ...(o.placeholder ? { placeholder: o.placeholder } : {}),
@@ -144,8 +144,8 @@ export const explainCommand: Command = {
     { name: 'method', type: 'string', required: true, help: 'the attribution method (see the list above)' },
     { name: 'target', type: 'string', default: 'argmax', placeholder: 'argmax|k|file', help: 'output explained: the predicted class (argmax), one index for all rows, or a file with one index per row' },
     { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'where to write the attributions (.json, .csv, .parquet, .arrow); written atomically' },
-    COLUMNS_OPTION,
-    ID_OPTION,
+    FEATURES_OPTION,
+    ID_COLUMN_OPTION,
     BACKEND_OPTION,
     { name: 'batch-size', type: 'integer', help: 'rows (or perturbed copies) per internal batch' },
     ...METHOD_FLAGS.map(({ key: _key, ...spec }) => spec),
@@ -175,7 +175,7 @@ export const explainCommand: Command = {
     if (isInfluence) await checkInfluenceFlags(args, given);
     const source = inputSource(args);
     const outPath = outFile(args, '.json, .csv, .parquet or .arrow');
-    const input = await readInput(args, source, io.stderr, true, { columns: 'columns', id: 'id' });
+    const input = await readInput(args, source, io.stderr, true);
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     let model: Model | null = null;
@@ -231,7 +231,7 @@ const TREE_SHAP_FLAGS = ['target', 'background', 'algorithm', 'covers', 'interac
 async function treeRows(path: string, features: number, what: string, columns: string[]): Promise<Float32Array> {
   const a = await readArray(path, { ...(columns.length ? { columns: parseColumnSpec(columns) } : {}), requireComplete: true });
   const width = a.shape.slice(1).reduce((p, d) => p * d, 1);
-  if (width !== features) throw new DataError(`${path}: ${what} rows have ${width} values but the model uses ${features} features; choose the feature columns with --columns`);
+  if (width !== features) throw new DataError(`${path}: ${what} rows have ${width} values but the model uses ${features} features; choose the feature columns with --features`);
   return a.data;
 }
 
@@ -265,15 +265,15 @@ async function explainTrees(args: Args, io: Parameters<Command['run']>[1]): Prom
   if (algorithm === 'path-dependent' && !trees.cover && !args.has('covers')) {
     throw new UsageError(`--algorithm path-dependent needs node covers and ${modelPath} has none (no nodes_hitrates); add --covers <training rows>, or use the interventional algorithm with --background`);
   }
-  const columns = args.list('columns');
+  const columns = args.list('features');
   const input = await readArray(source.path ?? { sql: source.sql! }, {
     ...(columns.length ? { columns: parseColumnSpec(columns) } : {}),
-    idColumn: idColumnOption(args.optionalString('id')),
+    idColumn: idColumnOption(args.optionalString('id-column')),
     requireComplete: false,
   });
   const rows = input.shape[0]!;
   const width = input.shape.slice(1).reduce((p, d) => p * d, 1);
-  if (width !== trees.features) throw new DataError(`${source.path ?? '--sql query'}: each row has ${width} values but ${basename(modelPath)} uses ${trees.features} features; choose the feature columns with --columns`);
+  if (width !== trees.features) throw new DataError(`${source.path ?? '--sql query'}: each row has ${width} values but ${basename(modelPath)} uses ${trees.features} features; choose the feature columns with --features`);
   const { treeShap, withCoversFromData } = await import('@relevance/methods');
   const target = await targetValue(args.string('target'));
   const background = args.has('background') ? await treeRows(args.string('background'), trees.features, 'background', columns) : undefined;
