@@ -181,8 +181,9 @@ export const studyProteomicsCommand: Command = {
     const lines = [`run folder: ${result.outDir}`];
     if (m.network?.cohort) lines.push(`cohort network AUROC ${m.network.cohort.auroc} (AUPR ${m.network.cohort.aupr}); partial correlation ${m.baselines?.partial_correlation?.auroc}, Pearson ${m.baselines?.pearson?.auroc}`, ...runLeaderboard(m));
     if (m.network?.per_instance) lines.push(`per-patient AUROC mean ${m.network.per_instance.auroc_mean} over ${m.network.per_instance.instances} patients (LIONESS-Pearson ${m.baselines?.lioness_pearson?.per_instance?.auroc_mean})`);
-    // the same summary as `relevance summary <run>`: trust panel, top edges, fingerprints, report path
-    lines.push('', ...(await runSummaryLines(result.outDir)).slice(1));
+    // a finished run (not --stage train or networks, which write no metrics) ends with the same summary as
+    // `relevance summary <run>`: trust panel, top edges, fingerprints, report path
+    if (options.stage === 'all' || options.stage === 'merge') lines.push('', ...(await runSummaryLines(result.outDir)).slice(1));
     io.stdout.write(`${lines.join('\n')}\n`);
   },
 };

@@ -11,6 +11,7 @@ import { parseShard } from '../../../src/studies/proteomics/shard.js';
 import { shellQuote, writeSlurmScripts } from '../../../src/studies/proteomics/slurm.js';
 import { openNpy } from '../../../src/io/npy.js';
 import { metricsWithoutTimings, runQuiet, smallOptions, tableBytes, tempDir } from './helpers.js';
+import { runCaptured } from '../../cli/helpers/run-cli.js';
 
 describe('study proteomics --stage', () => {
   it('train, networks for shards 0/2 and 1/2, merge: the same bytes as the one-command study', async () => {
@@ -69,5 +70,16 @@ describe('--slurm', () => {
     expect(readFileSync(files.train, 'utf8')).toContain(`--stage train --out ${join(dir, 'run.stages', 'train')}`);
     expect(readFileSync(files.merge, 'utf8')).toContain(`--stage merge --model ${join(dir, 'run.stages', 'train', 'model.relevance')} --shards ${join(dir, 'run.stages')} --out ${join(dir, 'run')}`);
     expect(readFileSync(files.submit, 'utf8')).toMatch(/--dependency=afterok:"\$\{train%%;\*\}"/);
+  });
+});
+
+describe('the stages from the command line', () => {
+  it('--stage train ends with the next step, not a run summary (it writes no metrics)', async () => {
+    const out = join(tempDir(), 'train');
+    const r = await runCaptured(['study', 'proteomics', '--stage', 'train', '--synthetic-proteins', '10', '--synthetic-classes', '2', '--synthetic-instances-per-class', '30', '--hidden', '8,8', '--epochs', '3', '--masks', '2', '--threads', '1', '--quiet', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/run folder: /);
+    expect(existsSync(join(out, 'model.relevance'))).toBe(true);
   });
 });
