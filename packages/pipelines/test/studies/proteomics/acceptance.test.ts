@@ -112,7 +112,7 @@ describe.runIf(requireShared('the TCGA RPPA table and Keyl\'s Reactome list', tc
     // LRP finds Reactome interactions well above chance
     expect(m.known_edges.lrp.top_100.hits).toBeGreaterThan(m.known_edges.lrp.top_100.expected);
     expect(m.known_edges.lrp.top_100.p_value).toBeLessThan(0.05);
-  }, 600_000);
+  }, 1_200_000);
 });
 
 describe('the built-in synthetic cohort through the CLI', () => {
