@@ -36,6 +36,19 @@ export const CLASSIFIER_TRAINING_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** The classifier stage's options from the command line; errors name the option (exit 2). */
+/** The values of CLASSIFIER_TRAINING_OPTIONS after --hidden (epochs to validation fraction), in this key order. */
+export function trainingValues(args: ParsedArgs): { epochs: number; patience: number; batchSize: number; lr: number; weightDecay: number; testFraction: number; validationFraction: number } {
+  return {
+    epochs: args.number('epochs'),
+    patience: args.number('patience'),
+    batchSize: args.number('batch-size'),
+    lr: args.number('learning-rate'),
+    weightDecay: args.number('weight-decay'),
+    testFraction: args.number('test-fraction'),
+    validationFraction: args.number('validation-fraction'),
+  };
+}
+
 export function classifierStageOptions(args: ParsedArgs): ClassifierStageOptions & { backend: string; threads?: number } {
   const o = {
     data: args.string('data'),
@@ -47,13 +60,7 @@ export function classifierStageOptions(args: ParsedArgs): ClassifierStageOptions
     hidden: args.dims('hidden')!,
     modelType: args.string('model-type') as 'mlp' | 'senn',
     robustness: args.number('robustness'),
-    epochs: args.number('epochs'),
-    patience: args.number('patience'),
-    batchSize: args.number('batch-size'),
-    lr: args.number('learning-rate'),
-    weightDecay: args.number('weight-decay'),
-    testFraction: args.number('test-fraction'),
-    validationFraction: args.number('validation-fraction'),
+    ...trainingValues(args),
     seed: args.number('seed'),
     backend: args.string('backend'),
     threads: args.optionalNumber('threads'),

@@ -8,6 +8,7 @@
 import type { Command } from '../command.js';
 import type { ParsedArgs } from '../args.js';
 import { FORCE_OPTION, runFolderOption } from '../common-options.js';
+import { trainingValues } from '../classifier-options.js';
 import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
 import { UsageError } from '../usage-error.js';
 import { INFLUENCE_STUDY_DEFAULTS, type InfluenceStudyOptions } from '../../studies/influence/options.js';
@@ -42,13 +43,7 @@ export function influenceOptions(args: ParsedArgs): InfluenceStudyOptions {
     where: args.optionalString('where'),
     classes: args.has('classes') ? args.list('classes') : undefined,
     hidden: args.dims('hidden')!,
-    epochs: args.number('epochs'),
-    patience: args.number('patience'),
-    batchSize: args.number('batch-size'),
-    lr: args.number('learning-rate'),
-    weightDecay: args.number('weight-decay'),
-    testFraction: args.number('test-fraction'),
-    validationFraction: args.number('validation-fraction'),
+    ...trainingValues(args),
     topK: args.number('top-k'),
     seed: args.number('seed'),
     backend: args.string('backend') as InfluenceStudyOptions['backend'],

@@ -184,7 +184,7 @@ export function resolvedConfig(o: ProteomicsOptions): Record<string, unknown> {
     model: { hidden: o.hidden, activation: 'relu', input: '[x*m, (1-x)*m]' },
     training: { epochs: o.epochs, batch_size: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.optimizer === 'sgd' ? o.momentum : null, weight_decay: o.weightDecay, patience: o.patience, validation_fraction: o.validationFraction, visibility: 'U(0.01, 0.99) per row, Bernoulli per protein, fresh every epoch' },
     relevance: { rule: o.rule, gamma: o.rule === 'gamma' ? o.gamma : null, epsilon: o.rule === 'epsilon' ? o.epsilon : null, masks_per_target: o.masks, mask_design: 'complementary pairs (2*masks masks per instance; each observed target hidden in exactly masks of them)', output_relevance: 'predicted value of the target', channels: 'summed' },
-    aggregation: { instance: 'mean of |R(s->t)| and |R(t->s)|', class: 'mean over the class test instances less 1/2 x the strongest two-step path (median and IQR beside it)', cohort: 'mean over test instances less 1/2 x the strongest two-step path (median and IQR beside it)', min_instance_correlation: o.minInstanceCorrelation },
+    aggregation: { instance: 'mean of |R(s->t)| and |R(t->s)|', class: 'the class test instances: per target, mean and median of |R(s->t)| each divided by sqrt(row total x mean row total), their geometric mean, directions averaged, x |partial correlation|^(1/4) on the class training rows (median and IQR beside it)', cohort: 'the same over all test instances, partial correlation on the training rows', min_instance_correlation: o.minInstanceCorrelation },
     truth: o.truth ?? null,
     known_edges: o.knownEdges ?? null,
     known_edges_columns: o.knownEdgesColumns ?? null,
