@@ -28,7 +28,11 @@ const seeds = (flag('seeds') ?? '1').split(',').map(Number);
 const maxTest = Number(flag('max-test') ?? 300);
 const transform = (flag('transform') ?? 'none') as Transform;
 const epochs = Number(flag('epochs') ?? PROTEOMICS_DEFAULTS.epochs);
+const patience = Number(flag('patience') ?? PROTEOMICS_DEFAULTS.patience);
+const validationFraction = Number(flag('validation') ?? PROTEOMICS_DEFAULTS.validationFraction);
 const hidden = (flag('hidden') ?? '256,256').split(',').map(Number);
+/** Seed of the data split (and of the synthetic cohort); the model seed varies with --seeds. */
+const DATA_SEED = 1;
 const estimators = (flag('estimators') ?? 'keyl-gamma,loo-gamma,loo-epsilon,loo-gxi,q90-gamma').split(',');
 
 interface DataSet { name: string; data: string | null; truth: string; id?: string; classColumn?: string }
@@ -41,7 +45,8 @@ function dataSets(): DataSet[] {
     // cohorts with classes: the built-in synthetic cohort (truth written from its edges) and Keyl's heterogeneous data
     const dir = flag('classed')!;
     mkdirSync(dir, { recursive: true });
-    const syn = generateSyntheticCohort();
+    // the study generates its synthetic cohort with the data seed (loadStudyData below uses seed 1), so the truth must too
+    const syn = generateSyntheticCohort({ seed: DATA_SEED });
     writeFileSync(`${dir}/synthetic-truth.csv`, 'source,target,class\n' + syn.edges.flatMap((e) => e.classes.map((c) => `${e.source},${e.target},${c}`)).join('\n') + '\n');
     out.push({ name: 'synthetic', data: null, truth: `${dir}/synthetic-truth.csv` });
     const het = readFileSync(`${SHARED}keyl2022_proteinnetworklrp/artificial_heterogeneous.csv`, 'utf8').trim().split('\n');
@@ -196,7 +201,7 @@ function conditionalScores(unc: Float32Array, cond: Float32Array, n: number, p: 
 const results: Record<string, unknown>[] = [];
 const be = await createBackend('wasm');
 for (const ds of dataSets()) {
-  const data: StudyData = await loadStudyData({ source: ds.data, idColumn: ds.id, classColumn: ds.classColumn, maxMissing: 0.5, transform, testFraction: 0.3, standardize: 'global', seed: 1 });
+  const data: StudyData = await loadStudyData({ source: ds.data, idColumn: ds.id, classColumn: ds.classColumn, maxMissing: 0.5, transform, testFraction: 0.3, standardize: 'global', seed: DATA_SEED });
   const truth = await readEdgeList(ds.truth, data.proteins, 'truth');
   const p = data.proteins.length, P = pairCount(p);
   const y = labels(truth.undirected, p);
@@ -208,7 +213,7 @@ for (const ds of dataSets()) {
   for (const [k, v] of Object.entries(base)) dump[`base.${k}`] = Array.from(v);
   for (const seed of seeds) {
     const t0 = performance.now();
-    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, seed });
+    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, patience, validationFraction, seed });
     row[`train_s.${seed}`] = (performance.now() - t0) / 1000;
     row[`epochs.${seed}`] = history.epochs.length;
     row[`val.${seed}`] = history.bestLoss;
