@@ -16,7 +16,7 @@ import type { EdgeList } from './edge-files.js';
 import { embedInstanceNetworks } from './embedding.js';
 import { finalize, type FinalizeInputs, type FinalizeResult, type InstanceRecord } from './finalize.js';
 import { instanceNetwork } from './instance-networks.js';
-import { trainMaskedModel } from './masked-model.js';
+import { classContext, modelClasses, trainMaskedModel } from './masked-model.js';
 import type { SyntheticCohort } from './synthetic.js';
 import type { ProteomicsOptions } from './study.js';
 
@@ -84,11 +84,12 @@ export async function trainPhase(be: Backend, data: StudyData, options: Proteomi
 /** Instance networks for the test rows of this shard. */
 export async function relevancePhase(model: Model, be: Backend, data: StudyData, options: ProteomicsOptions, rows: number[], progress: Progress): Promise<InstanceRecord[]> {
   const p = data.proteins.length;
+  const classes = modelClasses(model, data);
   const instances: InstanceRecord[] = [];
   progress.start('instance networks', rows.length);
   for (const row of rows) {
     const x = Float64Array.from(data.values.subarray(row * p, (row + 1) * p));
-    const net = await instanceNetwork(model, be, x, row, options);
+    const net = await instanceNetwork(model, be, x, row, options, classContext(data, classes, row));
     instances.push({ row, directed: net.directed, mseHidden: net.mseHidden, predictionCorrelation: net.predictionCorrelation });
     progress.tick(1);
     await yieldToEventLoop(); // Ctrl-C (and a browser's cancel) is handled between instances

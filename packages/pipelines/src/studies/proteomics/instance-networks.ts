@@ -13,7 +13,9 @@
  * chain check are the methods package's; the study only names them.
  * The output relevance of target t is its prediction (1 for gradient x
  * input); the relevance of the two input channels of a protein is summed; a
- * hidden source contributes 0.
+ * hidden source contributes 0. With class inputs the patient's one-hot class
+ * follows the proteins in every masked input; its relevance is not part of the
+ * protein network.
  */
 import { Generator, type Backend } from '@relevance/core-wasm';
 import { lrpAllTargets, stats, type Model } from '@relevance/methods';
@@ -55,21 +57,21 @@ function hiddenTargets(set: MaskSet): Int32Array[] {
   return lists;
 }
 
-export async function instanceNetwork(model: Model, be: Backend, x: Float64Array, row: number, options: RelevanceOptions): Promise<InstanceNetwork> {
+export async function instanceNetwork(model: Model, be: Backend, x: Float64Array, row: number, options: RelevanceOptions, context?: Float32Array): Promise<InstanceNetwork> {
   const missing = Array.from(x, (v) => Number.isNaN(v));
   const set = complementaryMasks(x.length, options.masks, missing, instanceGenerator(options.seed, row));
-  return instanceNetworkForMasks(model, be, x, set, options);
+  return instanceNetworkForMasks(model, be, x, set, options, context);
 }
 
 /** The instance network of one patient under a given set of masks (each target averaged over the masks that hide it). */
-export async function instanceNetworkForMasks(model: Model, be: Backend, x: Float64Array, set: MaskSet, options: Pick<RelevanceOptions, 'rule' | 'gamma' | 'epsilon'>): Promise<InstanceNetwork> {
+export async function instanceNetworkForMasks(model: Model, be: Backend, x: Float64Array, set: MaskSet, options: Pick<RelevanceOptions, 'rule' | 'gamma' | 'epsilon'>, context: Float32Array = new Float32Array(0)): Promise<InstanceNetwork> {
   const p = x.length;
+  const width = 2 * p + context.length;
   const missing = Array.from(x, (v) => Number.isNaN(v));
-  const inputs = maskedInputs(x, set);
+  const inputs = maskedInputs(x, set, undefined, context);
   const targets = hiddenTargets(set);
   const directed = new Float32Array(p * p);
   const accumulate = (k: number, relevance: Float32Array, list: Int32Array): void => {
-    const width = 2 * p;
     for (let i = 0; i < list.length; i++) {
       const t = list[i]!;
       const scale = 1 / set.hiddenCount[t]!;
@@ -80,7 +82,7 @@ export async function instanceNetworkForMasks(model: Model, be: Backend, x: Floa
       }
     }
   };
-  const xt = be.tensor(inputs, [set.count, 2 * p]);
+  const xt = be.tensor(inputs, [set.count, width]);
   let outputs: Float32Array;
   try {
     const r = await lrpAllTargets(model, xt, { rule: options.rule, gamma: options.gamma, epsilon: options.epsilon, targetsPerRow: targets, onRow: accumulate, batchSize: set.count });

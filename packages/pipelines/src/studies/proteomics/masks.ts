@@ -45,19 +45,22 @@ export function complementaryMasks(proteins: number, masks: number, missing: Arr
 /**
  * The masked model's input [x * m, (1 - x) * m] for one instance under every
  * mask of a set: a hidden value (m = 0) is 0 in both channels, which no
- * observed value can be (x and 1 - x are not both 0).
+ * observed value can be (x and 1 - x are not both 0). A class context (the
+ * one-hot class of masked-model.ts's class inputs) follows, unmasked.
  */
-export function maskedInputs(x: ArrayLike<number>, set: MaskSet, out?: Float32Array): Float32Array {
+export function maskedInputs(x: ArrayLike<number>, set: MaskSet, out?: Float32Array, context: Float32Array = new Float32Array(0)): Float32Array {
   const p = set.proteins;
-  const res = out ?? new Float32Array(set.count * 2 * p);
+  const width = 2 * p + context.length;
+  const res = out ?? new Float32Array(set.count * width);
   for (let k = 0; k < set.count; k++) {
-    const row = k * 2 * p;
+    const row = k * width;
     for (let j = 0; j < p; j++) {
       const m = set.visible[k * p + j]!;
       const v = x[j]!;
       res[row + j] = m ? v : 0;
       res[row + p + j] = m ? 1 - v : 0;
     }
+    if (context.length) res.set(context, row + 2 * p); // the class one-hot: always visible
   }
   return res;
 }

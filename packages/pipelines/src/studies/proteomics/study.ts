@@ -28,7 +28,7 @@ export type Stage = 'all' | 'train' | 'networks' | 'merge';
 export const STAGES: readonly Stage[] = ['all', 'train', 'networks', 'merge'];
 import { BASELINE_NAMES } from './baselines.js';
 import type { RelevanceOptions } from './instance-networks.js';
-import type { MaskedModelOptions } from './masked-model.js';
+import { modelInputMetadata, type MaskedModelOptions } from './masked-model.js';
 import { instanceNetworkBytes } from './masks.js';
 import * as check from '../option-checks.js';
 import { SYNTHETIC_DEFAULTS, type SyntheticCohortOptions } from './synthetic.js';
@@ -79,6 +79,7 @@ export const PROTEOMICS_DEFAULTS: Omit<ProteomicsOptions, 'out'> = {
   testFraction: 0.3,
   standardize: 'global',
   hidden: [256, 256],
+  classInput: 'auto',
   epochs: 400,
   batchSize: 64,
   lr: 1e-3,
@@ -181,7 +182,7 @@ export function resolvedConfig(o: ProteomicsOptions): Record<string, unknown> {
     transform: o.transform,
     test_fraction: o.testFraction,
     standardize: o.standardize,
-    model: { hidden: o.hidden, activation: 'relu', input: '[x*m, (1-x)*m]' },
+    model: { hidden: o.hidden, activation: 'relu', input: o.classInput === 'auto' ? '[x*m, (1-x)*m, class one-hot] (the class part only with two or more classes)' : '[x*m, (1-x)*m]', class_input: o.classInput },
     training: { epochs: o.epochs, batch_size: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.optimizer === 'sgd' ? o.momentum : null, weight_decay: o.weightDecay, patience: o.patience, validation_fraction: o.validationFraction, visibility: 'U(0.01, 0.99) per row, Bernoulli per protein, fresh every epoch' },
     relevance: { rule: o.rule, gamma: o.rule === 'gamma' ? o.gamma : null, epsilon: o.rule === 'epsilon' ? o.epsilon : null, masks_per_target: o.masks, mask_design: 'complementary pairs (2*masks masks per instance; each observed target hidden in exactly masks of them)', output_relevance: 'predicted value of the target', channels: 'summed' },
     aggregation: { instance: 'mean of |R(s->t)| and |R(t->s)|', class: 'the class test instances: per target, mean and median of |R(s->t)| each divided by sqrt(row total x mean row total), their geometric mean, directions averaged, x |partial correlation|^(1/4) on the class training rows (median and IQR beside it)', cohort: 'the same over all test instances, partial correlation on the training rows', min_instance_correlation: o.minInstanceCorrelation },
@@ -273,7 +274,7 @@ async function trainAndSave(options: ProteomicsOptions, io: StudyIO, be: Backend
   const h = trained.history;
   const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
   const fingerprint = await dataFingerprint(data, options);
-  await saveModelFile(trained.model, `${outDir}/model.relevance`, { study: 'proteomics', proteins: data.proteins, input: '[x*m, (1-x)*m]', seed: options.seed, fingerprint, training });
+  await saveModelFile(trained.model, `${outDir}/model.relevance`, { study: 'proteomics', proteins: data.proteins, ...modelInputMetadata(trained.model, data), seed: options.seed, fingerprint, training });
   await saveOnnxFile(trained.model, `${outDir}/model.onnx`);
   return { model: trained.model, training, epochSeconds };
 }

@@ -11,6 +11,7 @@ import { instanceGenerator, instanceNetwork } from '../../../src/studies/proteom
 import { aggregate, LionessPearson, pairCount, symmetrize, targetNormalizedNetwork } from '../../../src/studies/proteomics/networks.js';
 import { topKEnrichment } from '../../../src/studies/proteomics/evaluation.js';
 import { generateSyntheticCohort } from '../../../src/studies/proteomics/synthetic.js';
+import { classContext, inputClasses, maskedInputTransform, modelClasses, packRows } from '../../../src/studies/proteomics/masked-model.js';
 import { stratifiedSplit } from '../../../src/studies/stratified-split.js';
 
 const be = await createBackend('reference');
@@ -73,6 +74,56 @@ describe('instance networks', () => {
       expect(Number.isFinite(got.mseHidden)).toBe(true);
     });
   }
+});
+
+describe('class inputs', () => {
+  const p = 4;
+  const data = { proteins: ['a', 'b', 'c', 'd'], classNames: ['A', 'B', 'C'], labels: ['B', 'A', 'C', 'B'] };
+
+  it('the one-hot class follows the two channels of every mask, unmasked', () => {
+    const set = { visible: Uint8Array.from([1, 0, 1, 1, 0, 1, 0, 0]), count: 2, proteins: p, hiddenCount: new Int32Array(p) };
+    const x = maskedInputs([1, 2, 3, 4], set, undefined, classContext(data, data.classNames, 2));
+    expect(Array.from(x)).toEqual([1, 0, 3, 4, 0, 0, -2, -3, 0, 0, 1, 0, 2, 0, 0, 0, -1, 0, 0, 0, 0, 1]);
+  });
+
+  it('auto uses the classes when there are two or more; off and class-less data use none', () => {
+    expect(inputClasses(data, 'auto')).toEqual(['A', 'B', 'C']);
+    expect(inputClasses(data, 'off')).toEqual([]);
+    expect(inputClasses({ classNames: [], labels: null }, 'auto')).toEqual([]);
+    expect(inputClasses({ classNames: ['A'], labels: ['A', 'A'] }, 'auto')).toEqual([]);
+  });
+
+  it("packRows and the input transform put the class after the masked channels; the model's width names its classes", async () => {
+    const values = Float64Array.from([0.5, NaN, 1, -1, 2, 0, 0, 1]);
+    const packed = packRows(values, p, [1, 0], (r) => classContext(data, data.classNames, r));
+    expect(packed.width).toBe(2 * p + 3);
+    expect(Array.from(packed.x.subarray(0, packed.width))).toEqual([2, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0]);
+    expect(Array.from(packed.x.subarray(packed.width))).toEqual([0.5, 0, 1, -1, 1, 0, 1, 1, 0, 1, 0]);
+    const transform = maskedInputTransform(p, 3);
+    const xt = be.tensor(packed.x, [2, packed.width]);
+    const mask = be.tensor(Float32Array.from([1, 0, 0, 0, 0, 0, 0, 1]), [2, p]);
+    const out = transform(xt, { be, mask });
+    expect(Array.from(await out.read(), (v) => v + 0)).toEqual([0, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 0.5, 0, 1, 0, 0.5, 0, 0, 0, 0, 1, 0]);
+    for (const t of [xt, mask, out]) t.dispose();
+    const withClasses = mlp(be, { inputs: 2 * p + 3, hidden: [6], outputs: p, seed: 1 });
+    const without = mlp(be, { inputs: 2 * p, hidden: [6], outputs: p, seed: 1 });
+    expect(modelClasses(withClasses, data)).toEqual(['A', 'B', 'C']);
+    expect(modelClasses(without, data)).toEqual([]);
+    expect(() => modelClasses(withClasses, { ...data, labels: null })).toThrow(/11 inputs.*no class column/);
+    withClasses.dispose();
+    without.dispose();
+  });
+
+  it("an instance network with a class context is p x p and differs when the class changes", async () => {
+    const model = mlp(be, { inputs: 2 * p + 3, hidden: [10, 10], outputs: p, seed: 5 });
+    const x = Float64Array.from([0.3, -0.7, 1.1, 0.2]);
+    const options = { rule: 'gamma', gamma: 0.01, epsilon: 1e-6, masks: 4, seed: 2 };
+    const a = await instanceNetwork(model, be, x, 0, options, classContext(data, data.classNames, 1));
+    const b = await instanceNetwork(model, be, x, 0, options, classContext(data, data.classNames, 2));
+    expect(a.directed.length).toBe(p * p);
+    expect(Array.from(a.directed)).not.toEqual(Array.from(b.directed));
+    model.dispose();
+  });
 });
 
 describe('networks and evaluation', () => {
