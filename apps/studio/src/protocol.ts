@@ -22,7 +22,7 @@ export interface ExplainRequest {
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'webgpu'; info: WebGpuInfo }
-  | { type: 'explained'; csv: Uint8Array; method: string; rows: number; columns: string[]; preview: number[][]; ids: string[] }
+  | { type: 'explained'; csv: Uint8Array; method: string; backend: string; rows: number; columns: string[]; preview: number[][]; ids: string[] }
   | { type: 'log'; line: string }
   | { type: 'progress'; label: string; done: number; total: number; detail?: string }
   | { type: 'done'; files: Record<string, Uint8Array>; metrics: Record<string, unknown>; backend: string; threads: number }

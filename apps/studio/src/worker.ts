@@ -109,8 +109,7 @@ async function run(request: RunRequest): Promise<void> {
 }
 
 self.onmessage = (e: MessageEvent<RunRequest | ExplainRequest>) => {
-  const threads = globalThis.crossOriginIsolated ? navigator.hardwareConcurrency : 1;
-  const work = e.data.type === 'explain' ? explain(e.data, threads).then(post) : e.data.study === 'influence' ? runInfluence(e.data, post, new PostedProgress(), json) : run(e.data);
+  const work = e.data.type === 'explain' ? explain(e.data).then(post) : e.data.study === 'influence' ? runInfluence(e.data, post, new PostedProgress(), json) : run(e.data);
   work.catch((err: unknown) => {
     const error = err instanceof Error ? err : new Error(String(err));
     post({ type: 'failed', message: error.message, name: error.name });
