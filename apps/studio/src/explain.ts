@@ -2,20 +2,21 @@
  * "Explain a model" in the worker: an ONNX model and a table, one method of
  * the registry with the CLI's defaults and target argmax, and the
  * attributions as the table `relevance explain --out attributions.csv` writes
- * (id, target, a_0, a_1, ...).
+ * (id, target, a_0, a_1, ...), on the CLI's default backend (auto).
  */
-import { createBackend } from '@relevance/core-wasm';
 import { importOnnx, methodEntry, type Model } from '@relevance/methods';
 import { arrayFromLoadedTable, arrayTable } from '@relevance/pipelines/src/io/arrays.js';
 import { csvChunks } from '@relevance/pipelines/src/io/csv-text.js';
 import { columnNamesFor } from '@relevance/pipelines/src/cli/model-names.js';
 import { tableFromBytes } from './adapters/read-file.js';
+import { studyBackend } from './backend.js';
 import type { ExplainRequest, WorkerMessage } from './protocol.js';
 
-export async function explain(request: ExplainRequest, threads: number): Promise<Extract<WorkerMessage, { type: 'explained' }>> {
+export async function explain(request: ExplainRequest): Promise<Extract<WorkerMessage, { type: 'explained' }>> {
   const entry = methodEntry(request.method);
   const input = arrayFromLoadedTable(await tableFromBytes(request.table.bytes, request.table.name), { requireComplete: true });
-  const be = await createBackend('wasm', { threads });
+  // the CLI's `relevance explain` default, --backend auto: WebGPU on a hardware adapter, else wasm
+  const be = await studyBackend('auto', undefined, () => {});
   let model: Model | null = null;
   try {
     model = await importOnnx(be, new Uint8Array(request.model.bytes), { source: request.model.name });
@@ -38,7 +39,7 @@ export async function explain(request: ExplainRequest, threads: number): Promise
     const table = arrayTable('attributions.csv', { shape: [rows, width + 1], data, columnNames: columns, ...(input.ids ? { ids: input.ids, idName: input.idName ?? 'id' } : {}) });
     const csv = new TextEncoder().encode([...csvChunks(table, ',')].join(''));
     const preview = Array.from({ length: Math.min(rows, 50) }, (_, r) => Array.from(data.subarray(r * (width + 1), (r + 1) * (width + 1))));
-    return { type: 'explained', csv, method: entry.name, rows, columns: input.columnNames ?? columns.slice(1), preview, ids: (input.ids ?? []).slice(0, 50).map(String) };
+    return { type: 'explained', csv, method: entry.name, backend: be.name, rows, columns: input.columnNames ?? columns.slice(1), preview, ids: (input.ids ?? []).slice(0, 50).map(String) };
   } finally {
     model?.dispose();
     be.destroy();

@@ -1,11 +1,11 @@
 /**
  * The influence study in the worker: the CLI's option definitions and parser
  * (`relevance study influence`), the table read in the page, runInfluenceCore
- * on the wasm backend, and the run folder's files (every table as Arrow,
+ * on the backend the options name (auto: WebGPU on a hardware adapter, else wasm), and the run folder's files (every table as Arrow,
  * metrics.json, config.json, manifest.json, model.relevance) posted back.
  * --model and --where read files or need DuckDB: the page refuses them by name.
  */
-import { createBackend, type Backend } from '@relevance/core-wasm';
+import type { Backend } from '@relevance/core-wasm';
 import { saveModel, type Model } from '@relevance/methods';
 import { parseArgs } from '@relevance/pipelines/src/cli/args.js';
 import { influenceOptions, studyInfluenceCommand } from '@relevance/pipelines/src/cli/commands/study-influence.js';
@@ -16,6 +16,7 @@ import { influenceMetrics, runInfluenceCore } from '@relevance/pipelines/src/stu
 import type { Progress } from '@relevance/pipelines/src/progress/progress.js';
 import { browserManifest, sha256Hex } from './adapters/browser-manifest.js';
 import { tableFromBytes } from './adapters/read-file.js';
+import { studyBackend } from './backend.js';
 import type { RunRequest, WorkerMessage } from './protocol.js';
 
 /** The folder inside the downloaded zip (and config.json's `out`). */
@@ -36,8 +37,7 @@ export async function runInfluence(request: RunRequest, post: (m: WorkerMessage)
   const options = withDefaults({ ...parsed, out: args.has('out') ? parsed.out : INFLUENCE_FOLDER });
   validateOptions(options);
   const table = await tableFromBytes(request.file.bytes, request.file.name);
-  const threads = globalThis.crossOriginIsolated ? options.threads ?? navigator.hardwareConcurrency : 1;
-  const be: Backend = await createBackend(options.backend === 'auto' ? 'wasm' : options.backend, { threads });
+  const be: Backend = await studyBackend(options.backend, options.threads, (line) => post({ type: 'log', line }));
   let model: Model | null = null;
   try {
     const core = await runInfluenceCore(options, be, { progress, log: (line) => post({ type: 'log', line }) }, table);
@@ -53,7 +53,7 @@ export async function runInfluence(request: RunRequest, post: (m: WorkerMessage)
     const inputs = [{ path: request.file.name, sha256: await sha256Hex(new Uint8Array(request.file.bytes)), rows: data.tableRows, columns: data.tableColumns }];
     const timings = { ...core.clock.timings, ...(core.epochSeconds ? { epochs_s: core.epochSeconds } : {}) };
     const used = { features: data.features, classes, rows: data.rows, analysed: data.analysed.length, slice: options.slice };
-    files['manifest.json'] = json(await browserManifest({ study: 'influence', inputs, seed: options.seed, backend: be.name, threads: be.threads, timings, used, files: { ...files } }));
+    files['manifest.json'] = json(await browserManifest({ study: 'influence', inputs, seed: options.seed, backend: be.name, backendBuild: be.build, threads: be.threads, timings, used, files: { ...files } }));
     post({ type: 'done', files, metrics, backend: be.name, threads: be.threads });
   } finally {
     model?.dispose();

@@ -2,7 +2,9 @@
  * The studio page: load a table or take the synthetic cohort, set the
  * study's options (the CLI's), run it in a Web Worker, watch progress with an
  * estimate, cancel, see the headline figures and download the run folder.
- * The root element carries data-run-state="idle|running|done|failed"; the
+ * The root element carries data-run-state="idle|running|done|failed",
+ * data-backend (the backend of the last run) and data-webgpu (what WebGPU
+ * adapter the browser offers: hardware|software|none); the
  * URL carries the configuration (?demo=synthetic&seed=1&epochs=20 ...).
  */
 import { studyProteomicsCommand } from '@relevance/pipelines/src/cli/commands/study-proteomics.js';
@@ -11,6 +13,7 @@ import { estimateRemaining, formatDuration } from '@relevance/pipelines/src/prog
 import type { LoadedTable } from '@relevance/pipelines/src/io/table.js';
 import { tableFromBytes } from './adapters/read-file.js';
 import type { RunRequest, WorkerMessage } from './protocol.js';
+import type { WebGpuInfo } from './backend.js';
 import { dataArgv, showTable } from './ui/data-panel.js';
 import { buildOptionsForm, changedOptions } from './ui/options-form.js';
 import { showHeadline } from './ui/results.js';
@@ -55,8 +58,18 @@ function onProgress(m: Extract<WorkerMessage, { type: 'progress' }>): void {
   $('progress-text').textContent = `${m.label} ${m.done}/${m.total}${eta}${m.detail ? ` (${m.detail})` : ''}`;
 }
 
+/** What --backend auto will use here, next to the options (root: data-webgpu="hardware|software|none"). */
+function showWebGpu(info: WebGpuInfo): void {
+  root.dataset.webgpu = info.kind;
+  const wasm = crossOriginIsolated ? `wasm with ${navigator.hardwareConcurrency} threads (cross-origin isolated)` : 'wasm on one thread (the page is not cross-origin isolated)';
+  const auto = info.kind === 'hardware' ? 'WebGPU' : wasm;
+  const note = info.kind === 'software' ? ' (a software adapter, slower than wasm: --backend webgpu uses it, auto does not)' : '';
+  $('backend-note').textContent = `WebGPU: ${info.kind === 'none' ? `none (${info.adapter})` : info.adapter}${note}. --backend auto runs on ${auto}.`;
+}
+
 function onMessage(m: WorkerMessage): void {
   if (m.type === 'ready') root.dataset.worker = 'ready';
+  else if (m.type === 'webgpu') showWebGpu(m.info);
   else if (m.type === 'explained') {
     busy = null;
     showAttributions(m);
@@ -72,6 +85,7 @@ function onMessage(m: WorkerMessage): void {
     setState('failed');
   } else {
     lastRun = m.files;
+    root.dataset.backend = m.backend;
     const total = (m.metrics.timing_s as Record<string, number> | undefined)?.total;
     log(`done on ${m.backend} with ${m.threads} thread${m.threads === 1 ? '' : 's'}, timing_s.total ${total} s`);
     showResults(m.files, m.metrics);

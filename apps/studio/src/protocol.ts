@@ -1,3 +1,5 @@
+import type { WebGpuInfo } from './backend.js';
+
 /** Messages between the page (main.ts) and the study worker (worker.ts). */
 export interface RunRequest {
   type: 'run';
@@ -19,7 +21,8 @@ export interface ExplainRequest {
 
 export type WorkerMessage =
   | { type: 'ready' }
-  | { type: 'explained'; csv: Uint8Array; method: string; rows: number; columns: string[]; preview: number[][]; ids: string[] }
+  | { type: 'webgpu'; info: WebGpuInfo }
+  | { type: 'explained'; csv: Uint8Array; method: string; backend: string; rows: number; columns: string[]; preview: number[][]; ids: string[] }
   | { type: 'log'; line: string }
   | { type: 'progress'; label: string; done: number; total: number; detail?: string }
   | { type: 'done'; files: Record<string, Uint8Array>; metrics: Record<string, unknown>; backend: string; threads: number }

@@ -1,10 +1,12 @@
 /**
  * The study worker: parses the options with the CLI's parser and option
- * definitions, reads the table in memory, runs runProteomicsCore on the wasm
- * backend (threads when the page is cross-origin isolated, one otherwise) and
- * posts the run folder's files back. Cancel = the page terminates this worker.
+ * definitions, reads the table in memory, runs runProteomicsCore on the
+ * backend --backend names (auto: WebGPU on a hardware adapter, else wasm with
+ * threads when the page is cross-origin isolated, one otherwise; backend.ts)
+ * and posts the run folder's files back. Cancel = the page terminates this
+ * worker. At start it tells the page what WebGPU adapter the browser offers.
  */
-import { createBackend, type Backend } from '@relevance/core-wasm';
+import type { Backend } from '@relevance/core-wasm';
 import { exportOnnx, saveModel, type Model } from '@relevance/methods';
 import { parseArgs } from '@relevance/pipelines/src/cli/args.js';
 import { proteomicsOptions, studyProteomicsCommand } from '@relevance/pipelines/src/cli/commands/study-proteomics.js';
@@ -22,6 +24,7 @@ import { checkSchema } from '@relevance/pipelines/src/io/run-format.js';
 import { edgeListFromTable } from '@relevance/pipelines/src/studies/proteomics/edge-files.js';
 import { proteomicsMetrics, resolvedConfig, shardRows, validateProteomicsOptions, type ProteomicsOptions } from '@relevance/pipelines/src/studies/proteomics/study.js';
 import { browserManifest, sha256Hex } from './adapters/browser-manifest.js';
+import { probeWebGpu, studyBackend } from './backend.js';
 import { tableFromBytes } from './adapters/read-file.js';
 import { explain } from './explain.js';
 import { runInfluence } from './influence.js';
@@ -74,8 +77,7 @@ async function run(request: RunRequest): Promise<void> {
   const options: ProteomicsOptions = proteomicsOptions(args);
   validateProteomicsOptions(options);
   const table = request.file ? await tableFromBytes(request.file.bytes, request.file.name) : null;
-  const threads = globalThis.crossOriginIsolated ? options.threads ?? navigator.hardwareConcurrency : 1;
-  const be: Backend = await createBackend(options.backend === 'auto' ? 'wasm' : options.backend, { threads });
+  const be: Backend = await studyBackend(options.backend, options.threads, (line) => post({ type: 'log', line }));
   const files: Record<string, Uint8Array> = {};
   let model: Model | null = null;
   try {
@@ -99,7 +101,7 @@ async function run(request: RunRequest): Promise<void> {
     const { data } = core;
     const inputs = request.file ? [{ path: request.file.name, sha256: await sha256Hex(new Uint8Array(request.file.bytes)), rows: data.tableRows, columns: data.tableColumns }] : [{ path: 'synthetic cohort (in the page)', rows: data.tableRows, columns: data.tableColumns }];
     const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: core.instances };
-    files['manifest.json'] = json(await browserManifest({ study: 'proteomics', inputs, seed: options.seed, backend: be.name, threads: be.threads, timings: { ...core.timings, epochs_s: core.epochSeconds.map((s) => Number(s.toFixed(3))) }, used, files: { ...files } }));
+    files['manifest.json'] = json(await browserManifest({ study: 'proteomics', inputs, seed: options.seed, backend: be.name, backendBuild: be.build, threads: be.threads, timings: { ...core.timings, epochs_s: core.epochSeconds.map((s) => Number(s.toFixed(3))) }, used, files: { ...files } }));
     post({ type: 'done', files, metrics, backend: be.name, threads: be.threads });
   } finally {
     model?.dispose();
@@ -108,11 +110,11 @@ async function run(request: RunRequest): Promise<void> {
 }
 
 self.onmessage = (e: MessageEvent<RunRequest | ExplainRequest>) => {
-  const threads = globalThis.crossOriginIsolated ? navigator.hardwareConcurrency : 1;
-  const work = e.data.type === 'explain' ? explain(e.data, threads).then(post) : e.data.study === 'influence' ? runInfluence(e.data, post, new PostedProgress(), json) : run(e.data);
+  const work = e.data.type === 'explain' ? explain(e.data).then(post) : e.data.study === 'influence' ? runInfluence(e.data, post, new PostedProgress(), json) : run(e.data);
   work.catch((err: unknown) => {
     const error = err instanceof Error ? err : new Error(String(err));
     post({ type: 'failed', message: error.message, name: error.name });
   });
 };
 post({ type: 'ready' });
+void probeWebGpu().then((info) => post({ type: 'webgpu', info }));

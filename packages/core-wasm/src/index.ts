@@ -4,6 +4,7 @@ export type { DType, Shape, Storage } from './tensor.js';
 export { Backend, broadcastShapes } from './backend.js';
 export type { BackendName, GemmOptions, Conv2dOptions, Pool2dOptions, Resize2dOptions, MemoryInfo } from './backend.js';
 export { createBackend } from './create-backend.js';
+export { isSoftwareAdapter } from './backends/webgpu/adapter.js';
 export type { BackendOptions } from './create-backend.js';
 export { enableRelaxedSimdFlag } from './backends/wasm/relaxed-flag.js';
 export { ShapeError, DTypeError } from './errors.js';

@@ -48,6 +48,6 @@ export function showAttributions(m: Extract<WorkerMessage, { type: 'explained' }
       if (j > 0) td.style.background = v >= 0 ? `rgba(200,40,40,${Math.abs(v) / max})` : `rgba(40,80,200,${Math.abs(v) / max})`;
     });
   });
-  $('explain-output').replaceChildren(Object.assign(document.createElement('p'), { textContent: `${m.method}: ${m.rows} rows (first ${m.preview.length} shown; red positive, blue negative)` }), table);
+  $('explain-output').replaceChildren(Object.assign(document.createElement('p'), { textContent: `${m.method} on ${m.backend}: ${m.rows} rows (first ${m.preview.length} shown; red positive, blue negative)` }), table);
   $('explain-download').hidden = false;
 }

@@ -52,6 +52,8 @@ describe.skipIf(!haveChromium && !inCi)('explain a model in the studio', () => {
     await page.waitForFunction(() => ['done', 'failed'].includes(document.documentElement.dataset.explainState ?? ''));
     expect(await page.locator('#explain-error').textContent()).toBe('');
     expect(await page.locator('#explain-output tbody tr').count()).toBe(12);
+    // --backend auto, as the CLI's default: no WebGPU in this browser, so wasm (as the CLI's --backend wasm here)
+    expect(await page.locator('#explain-output p').textContent()).toMatch(new RegExp(`^${method} on wasm: 12 rows`));
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#explain-download')]);
     await download.saveAs(join(dir, `page-${method}.csv`));
     expect(readFileSync(join(dir, `page-${method}.csv`), 'utf8')).toBe(readFileSync(join(dir, `cli-${method}.csv`), 'utf8'));

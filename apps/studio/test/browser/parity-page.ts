@@ -1,6 +1,6 @@
 /**
- * core-wasm's parity cases in a page (bundled by parity.test.ts): runs a
- * representative part of the suite (the first cases of every kernel) on the
+ * core-wasm's parity cases in a page (bundled by parity.test.ts): runs the
+ * suite (or the first cases of every kernel, as the test asks) on the
  * backend the page asks for and checks each output against the reference
  * backend with the suite's own tolerances (test/parity/compare.ts).
  */

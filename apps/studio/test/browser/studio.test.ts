@@ -14,36 +14,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figureIds } from '../../../report/src/report/figure-catalogue.js';
 import type { AppServer } from '../../../../packages/pipelines/src/serve/app-server.js';
-import { asQuery, cliError, expectClose, expectSameAsParquet, expectSameModel, cliRun, downloadRun, expectSameTable, haveChromium, inCi, launchChromium, metricsWithoutTimings, openStudio, serve, SMALL, storedInBrowser, waitForRun } from './page.js';
+import { asQuery, cliError, cliRun, downloadRun, expectSameRun, haveChromium, inCi, launchChromium, openStudio, serve, SMALL, storedInBrowser, waitForRun } from './page.js';
 
 if (!haveChromium && !inCi) console.log('skipping the studio browser tests: /usr/bin/chromium is missing (they fail under CI=true)');
-
-/**
- * The page's run folder against the CLI's. Equal in bytes: config.json, the
- * model files (model.relevance carries the same data fingerprint, hashed with
- * WebCrypto in the page; expectSameModel says why not always in bytes),
- * instance_networks.npy; instance_networks.json as the instances table. metrics.json equal
- * but for timing_s (wall-clock seconds). Tables: the page writes Arrow for
- * every table, the CLI Parquet for every table (DuckDB's bytes) and Arrow for
- * those the report reads; the Arrow copies are compared as expectSameTable
- * says, the others against the CLI's Parquet values. synthetic_cohort.parquet
- * (DuckDB) and report.html are CLI-only; manifest.json names the environment.
- */
-async function expectSameRun(page: Record<string, Uint8Array>, cli: Record<string, Uint8Array>): Promise<void> {
-  const tables = Object.keys(cli).filter((f) => f.endsWith('.parquet') && f !== 'synthetic_cohort.parquet').map((f) => f.replace(/\.parquet$/, '')).sort();
-  expect(tables.length).toBeGreaterThan(7);
-  expect(Object.keys(page).filter((f) => f.endsWith('.arrow')).map((f) => f.replace(/\.arrow$/, '')).sort()).toEqual(tables);
-  const arrow = tables.filter((t) => cli[`${t}.arrow`]);
-  const sameBytes = arrow.filter((t) => expectSameTable(t, page[`${t}.arrow`]!, cli[`${t}.arrow`]!));
-  for (const t of tables.filter((t) => !cli[`${t}.arrow`])) await expectSameAsParquet(t, page[`${t}.arrow`]!, cli[`${t}.parquet`]!);
-  console.log(`Arrow tables equal in bytes to the CLI's: ${sameBytes.length} of ${arrow.length} (${arrow.filter((t) => !sameBytes.includes(t)).join(', ') || 'all'} differ in the last bits of float64 values); ${tables.length - arrow.length} compared with the CLI's Parquet`);
-  expect(metricsWithoutTimings(page['metrics.json']!)).toEqual(metricsWithoutTimings(cli['metrics.json']!));
-  for (const f of ['config.json', 'model.onnx', 'instance_networks.npy']) expect(Buffer.compare(Buffer.from(page[f]!), Buffer.from(cli[f]!)), f).toBe(0);
-  // per-patient prediction quality: float64, like the instances table
-  const index = (files: Record<string, Uint8Array>) => JSON.parse(Buffer.from(files['instance_networks.json']!).toString()) as unknown;
-  expectClose('instance_networks.json', index(page), index(cli));
-  console.log(`model.relevance equal in bytes: ${expectSameModel(page['model.relevance']!, cli['model.relevance']!)}`);
-}
 
 describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () => {
   let browser: Browser;

@@ -27,7 +27,7 @@ export const appCommand: Command = {
   summary: 'serve the browser app: load a table and run the proteomics or influence study in the browser tab, nothing uploaded',
   usage: 'app [--port N] [--no-isolate]',
   description:
-    'Opens nothing by itself: visit the printed URL. The page reads the data in the browser and runs the study in a Web Worker on the wasm backend; the server only sends the app\'s files.\n' +
+    'Opens nothing by itself: visit the printed URL. The page reads the data in the browser and runs the study in a Web Worker on the backend --backend names (auto: WebGPU when the browser offers a hardware adapter, else wasm; the page shows which); the server only sends the app\'s files.\n' +
     'With cross-origin isolation (the default: COOP/COEP headers) the wasm backend uses worker threads; --no-isolate serves without those headers, and the app then runs on one thread.\n' +
     'Add ?demo=synthetic&seed=1 to the URL to run the built-in synthetic cohort; any study option can go in the URL (?epochs=50&masks=20; ?study=influence for the influence study).\n' +
     'Nothing is stored in the browser unless you click "Keep this run in the browser" (IndexedDB); kept runs are reopened or deleted from the page.',
