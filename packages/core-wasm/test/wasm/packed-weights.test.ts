@@ -6,6 +6,8 @@
  * weights, never packed) on one and three threads and in both builds, with
  * and without the fused epilogue; a write, fill or optimiser step makes the
  * next product use the new values; freeing the weights frees the packing.
+ * The same holds for a convolution's flipped weights (the stride-1 input
+ * gradient), kept the same way.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { Backend, createBackend, type GemmOptions, type Tensor } from '../../src/index.js';
@@ -94,7 +96,7 @@ for (const simd of builds) {
       const run = (be: Backend): Float32Array => {
         const x = rand(be, [203, 300], 1);
         const w = rand(be, [150, 300], 2);
-        let y = new Float32Array(0);
+        let y: Float32Array = new Float32Array(0);
         for (let i = 0; i < 3; i++) y = be.scope(() => be.gemm(x, w, { transB: true }).readSync() as Float32Array);
         x.dispose();
         w.dispose();
@@ -133,6 +135,37 @@ for (const simd of builds) {
       for (const t of [grad, m, v, velocity, w]) t.dispose();
       expect(impl.memoryStats().liveBytes, 'the packing goes with its storage').toBe(live - 64 * 24 * 4);
       x.dispose();
+    });
+
+    it('keep a convolution\'s flipped weights for the input gradient, and follow writes', async () => {
+      const { be, impl } = await start(simd, 1);
+      // stride 1 and 12 input channels > 2 x 4 output channels: the transposed-convolution path
+      for (const [groups, cIn, cOut, pad] of [[1, 12, 4, 1], [2, 14, 2, [0, 1, 2, 1]]] as const) {
+        const dy = be.tensor(values(2 * cOut * 5 * 6, 7), [2, cOut, 5, 6]);
+        const w = be.tensor(values(cOut * (cIn / groups) * 9, 8), [cOut, cIn / groups, 3, 3]);
+        const o = { padding: pad, groups } as const;
+        const inputShape = [2, cIn, 5 + 2 - (typeof pad === 'number' ? 2 * pad : pad[0] + pad[2]), 6 + 2 - (typeof pad === 'number' ? 2 * pad : pad[1] + pad[3])];
+        const check = (what: string): void => {
+          const copy = be.clone(w);
+          const fresh = be.scope(() => be.conv2dBackwardInput(dy, copy, inputShape, o).readSync());
+          copy.dispose();
+          for (let i = 0; i < 2; i++) expectSame(be.scope(() => be.conv2dBackwardInput(dy, w, inputShape, o).readSync()), fresh, what);
+          const ref = reference.scope(() => {
+            const rdy = reference.tensor(be.readSync(dy) as Float32Array, dy.shape);
+            const rw = reference.tensor(be.readSync(w) as Float32Array, w.shape);
+            return reference.conv2dBackwardInput(rdy, rw, inputShape, o).readSync();
+          });
+          for (let i = 0; i < ref.length; i++) expect(Math.abs(fresh[i]! - ref[i]!), what).toBeLessThan(1e-4);
+        };
+        check('initial');
+        be.write(w, values(w.size, 9));
+        check('after write');
+        const live = impl.memoryStats().liveBytes;
+        w.dispose();
+        const block = Math.ceil((w.size * 4) / 64) * 64;
+        expect(live - impl.memoryStats().liveBytes, 'the weights and their one kept flipped copy are freed').toBe(2 * block);
+        dy.dispose();
+      }
     });
   });
 }

@@ -34,23 +34,27 @@ const MIN_CONV_COLUMNS = 64;
 const STRIDED_BLOCK_BYTES = 2048;
 const CONV_BLOCK_BYTES = 128;
 
-/** A weight operand's packed op(B) (assembly/gemm.ts gemmPackB), kept until its storage is written or freed. */
-interface PackedOperand {
-  /** version, transB, k and n of the packing. */
+/**
+ * A form of a weight derived from its values and kept until its storage is
+ * written or freed: op(B) packed for the GEMM (assembly/gemm.ts gemmPackB),
+ * or a convolution's flipped weights.
+ */
+interface KeptForm {
+  /** What it is, the storage's version and the layout. */
   key: string;
   ptr: number;
 }
 
 interface WasmStorage extends Storage {
   readonly handle: number;
-  /** Packings of this storage as op(B) at its current version (see packedOperand). */
-  packedB?: PackedOperand[];
+  /** Forms of this storage's values (see keptForm). */
+  kept?: KeptForm[];
   /** Layouts of this storage's uses as B at its current version that were not packed: packing starts on the second use. */
   seenB?: string[];
 }
 
-/** Layouts (transB, shape) of one storage kept packed at once: a weight is B as W^T forward and as W backward. */
-const MAX_PACKINGS = 2;
+/** Forms kept per storage: a weight is B as W^T forward and as W backward (and a convolution's flipped copy). */
+const MAX_KEPT = 3;
 
 /** The number of hardware threads this host offers. */
 async function defaultThreads(): Promise<number> {
@@ -274,20 +278,27 @@ export class WasmImpl implements KernelImpl {
     const floats = this.core.gemmPackedBFloats(p.k, p.n);
     if (floats > MAX_PREPACK_FLOATS) return 0;
     const s = b as WasmStorage;
-    const key = `${s.version ?? 0}:${p.transB ? 1 : 0}:${p.k}:${p.n}`;
-    const hit = s.packedB?.find((e) => e.key === key);
-    if (hit) return hit.ptr;
-    const seen = (s.seenB ??= []);
-    if (!seen.includes(key)) {
-      seen.push(key);
-      if (seen.length > MAX_PACKINGS) seen.shift();
-      return 0;
+    const key = `B:${s.version ?? 0}:${p.transB ? 1 : 0}:${p.k}:${p.n}`;
+    if (!s.kept?.some((e) => e.key === key)) {
+      const seen = (s.seenB ??= []);
+      if (!seen.includes(key)) {
+        seen.push(key);
+        if (seen.length > 2) seen.shift();
+        return 0;
+      }
     }
-    const packings = (s.packedB ??= []);
-    if (packings.length >= MAX_PACKINGS) this.allocator.free(packings.shift()!.ptr);
+    return this.keptForm(s, key, floats, (at) => this.core.gemmPackB(ptr(b), plan.ldb, p.transB ? 1 : 0, p.k, p.n, at));
+  }
+
+  /** The address of the form `key` of s's values (`floats` floats, written by `make` when not kept yet). */
+  private keptForm(s: WasmStorage, key: string, floats: number, make: (at: number) => void): number {
+    const hit = s.kept?.find((e) => e.key === key);
+    if (hit) return hit.ptr;
+    const kept = (s.kept ??= []);
+    if (kept.length >= MAX_KEPT) this.allocator.free(kept.shift()!.ptr);
     const at = this.allocator.allocate(floats * 4);
-    this.core.gemmPackB(ptr(b), plan.ldb, p.transB ? 1 : 0, p.k, p.n, at);
-    packings.push({ key, ptr: at });
+    make(at);
+    kept.push({ key, ptr: at });
     return at;
   }
 
@@ -301,7 +312,7 @@ export class WasmImpl implements KernelImpl {
     this.dispatch('gemmPackedB', args, plan.parts, this.core.gemmWorkFloats());
   }
 
-  /** An in-place write: packings of the old values are stale. */
+  /** An in-place write: forms of the old values are stale. */
   private written(storage: Storage): void {
     const s = storage as WasmStorage;
     s.version = (s.version ?? 0) + 1;
@@ -309,8 +320,8 @@ export class WasmImpl implements KernelImpl {
   }
 
   private dropPackings(s: WasmStorage): void {
-    if (s.packedB) for (const e of s.packedB) this.allocator.free(e.ptr);
-    s.packedB = undefined;
+    if (s.kept) for (const e of s.kept) this.allocator.free(e.ptr);
+    s.kept = undefined;
     s.seenB = undefined;
   }
 
@@ -440,13 +451,11 @@ export class WasmImpl implements KernelImpl {
       // cIn/groups rows, so it only beats dcol = W^T dy + col2im (whose GEMM has depth
       // cOut/groups) when the input side is the wider one (measured: 37 vs 22 GFLOP/s for
       // 128 -> 16 channels, 25 vs 29 for 64 -> 32, 4 vs 29 for 3 -> 64).
-      const flipped = this.allocator.allocate(w.size * 4);
-      try {
-        this.core.flipWeights(ptr(w), flipped, p.cOut, p.cIn / p.groups, p.kH, p.kW, p.groups);
-        this.convForward(transposedConvParams(p), ptr(dy), flipped, 0, ptr(out));
-      } finally {
-        this.allocator.free(flipped);
-      }
+      // the flipped weights are kept until w is written (a frozen model flips them once)
+      const s = w as WasmStorage;
+      const key = `flip:${s.version ?? 0}:${p.cOut}:${cPerGroup}:${p.kH}:${p.kW}:${p.groups}`;
+      const flipped = this.keptForm(s, key, w.size, (at) => this.core.flipWeights(ptr(w), at, p.cOut, cPerGroup, p.kH, p.kW, p.groups));
+      this.convForward(transposedConvParams(p), ptr(dy), flipped, 0, ptr(out));
       return;
     }
     const params = this.writeConvParams(p);
