@@ -44,16 +44,18 @@ export function storeTileEpilogue(
   c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
 ): void {
   const pitch = ldc << 2;
-  storeRowEpilogue(c, c00, c01, cols, alpha, beta);
-  if (rows > 1) storeRowEpilogue(c + pitch, c10, c11, cols, alpha, beta);
-  if (rows > 2) storeRowEpilogue(c + 2 * pitch, c20, c21, cols, alpha, beta);
-  if (rows > 3) storeRowEpilogue(c + 3 * pitch, c30, c31, cols, alpha, beta);
+  // the tile's rows share their columns: one division per tile finds the bias
+  const bias = epiBias != 0 ? epiBias + ((((c - epiC) >> 2) % epiLdc) << 2) : 0;
+  storeRowEpilogue(c, c00, c01, cols, alpha, beta, bias);
+  if (rows > 1) storeRowEpilogue(c + pitch, c10, c11, cols, alpha, beta, bias);
+  if (rows > 2) storeRowEpilogue(c + 2 * pitch, c20, c21, cols, alpha, beta, bias);
+  if (rows > 3) storeRowEpilogue(c + 3 * pitch, c30, c31, cols, alpha, beta, bias);
 }
 
-/** One row of a tile: alpha * (v0, v1) + beta * C (as tile.ts's storeRow), then the epilogue. */
-function storeRowEpilogue(dst: usize, v0: v128, v1: v128, cols: i32, alpha: f32, beta: f32): void {
+/** One row of a tile: alpha * (v0, v1) + beta * C (as tile.ts's storeRow), then the epilogue (bias: the row's first column's, or 0). */
+function storeRowEpilogue(dst: usize, v0: v128, v1: v128, cols: i32, alpha: f32, beta: f32, bias: usize): void {
   if (cols == 8) {
-    storeEpilogue8(dst, scaled4(dst, v0, alpha, beta), scaled4(dst + 16, v1, alpha, beta));
+    storeEpilogue8(dst, scaled4(dst, v0, alpha, beta), scaled4(dst + 16, v1, alpha, beta), bias);
     return;
   }
   for (let j = 0; j < cols; j++) {
@@ -72,13 +74,13 @@ export function storeScaledEpilogue(dst: usize, v: f32, alpha: f32, beta: f32): 
   storeEpilogue1(dst, beta == 0 ? alpha * v : alpha * v + beta * load<f32>(dst));
 }
 
-/** Store 8 finished values (r0, r1) at dst, a full row segment of one tile. */
-function storeEpilogue8(dst: usize, r0: v128, r1: v128): void {
+/** Store 8 finished values (r0, r1) at dst, a full row segment of one tile; bias: its 8 bias values, or 0. */
+// @ts-ignore: decorator
+@inline function storeEpilogue8(dst: usize, r0: v128, r1: v128, bias: usize): void {
   const off = dst - epiC;
-  if (epiBias != 0) {
-    const b = epiBias + ((((off >> 2) % epiLdc)) << 2);
-    r0 = f32x4.add(r0, v128.load(b));
-    r1 = f32x4.add(r1, v128.load(b, 16));
+  if (bias != 0) {
+    r0 = f32x4.add(r0, v128.load(bias));
+    r1 = f32x4.add(r1, v128.load(bias, 16));
   }
   if (epiRelu) {
     const zero = f32x4.splat(0);

@@ -457,3 +457,41 @@ export function gemmFused(
   gemm(a, b, c, m, n, k, lda, ldb, ldc, transA, transB, alpha, beta, 1, 0, 0, 0, split, chunk, prepack, counter, work);
   setEpilogue(false, 0, 1, 0, 0, false);
 }
+
+// ------------------------------------------------ B packed once, kept by the caller
+// A model's weights don't change between batches: the JS side packs a weight
+// operand once (gemmPackB, the layout of packBAll) and keeps it until the
+// weights are written. The products below read it instead of packing B; they
+// split by rows only and block exactly as gemmSingle / rowsWithPackedB, so
+// results are bit-identical to gemm / gemmFused on any thread count.
+
+/** Floats of op(B) (k x n) packed by gemmPackB. */
+export function gemmPackedBFloats(k: i32, n: i32): i32 {
+  return packedBFloats(k, n);
+}
+
+/** Pack all of op(B) (k x n; B stored k x n, or n x k when transB) at dst (gemmPackedBFloats floats). */
+export function gemmPackB(b: usize, ldb: i32, transB: i32, k: i32, n: i32, dst: usize): void {
+  packBAll(b, <usize>ldb, transB != 0, k, n, dst);
+}
+
+/**
+ * C (m x n, pitch n) = alpha op(A) op(B) + beta C with op(B) packed by
+ * gemmPackB at pb, m > MR, k > 0; the epilogue of gemmFused when fused != 0.
+ * split is SPLIT_NONE or SPLIT_FIRST (chunks of rows); work: MC * KC floats.
+ */
+export function gemmPackedB(
+  a: usize, pb: usize, c: usize, m: i32, n: i32, k: i32, lda: i32, transA: i32, alpha: f32, beta: f32,
+  split: i32, chunk: i32, counter: usize, fused: i32, bias: usize, mask: usize, relu: i32, work: usize,
+): void {
+  const ldc = <usize>n;
+  if (fused != 0) setEpilogue(true, c, ldc, bias, mask, relu != 0);
+  if (split == SPLIT_NONE) {
+    rowsWithPackedB(a, <usize>lda, transA != 0, pb, c, ldc, 0, m, n, k, alpha, beta, work);
+  } else {
+    for (let start = nextChunk(counter, chunk, m); start >= 0; start = nextChunk(counter, chunk, m)) {
+      rowsWithPackedB(a, <usize>lda, transA != 0, pb, c, ldc, start, min(m, start + chunk), n, k, alpha, beta, work);
+    }
+  }
+  if (fused != 0) setEpilogue(false, 0, 1, 0, 0, false);
+}

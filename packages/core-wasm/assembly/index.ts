@@ -6,7 +6,7 @@
 export { heapBase } from './memory';
 export { simdPeak, simdPeakFlops } from './peak';
 export { relaxedSimd } from './fma';
-export { gemm, gemmFused, gemmPrepackFloats, gemmWorkFloats } from './gemm';
+export { gemm, gemmFused, gemmPackB, gemmPackedB, gemmPackedBFloats, gemmPrepackFloats, gemmWorkFloats } from './gemm';
 export { gatheredGemm } from './gathered';
 export { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight, convWorkFloats, flipWeights } from './conv';
 export { unary, unaryBackward, binary, where, copy, fill32 } from './elementwise';

@@ -23,6 +23,12 @@ export interface Storage {
   readonly dtype: DType;
   /** Backend-specific handle: a Float32Array/Int32Array, a byte offset into WASM memory, a GPUBuffer... */
   readonly handle: unknown;
+  /**
+   * Bumped by the backend on every in-place write (write, fill, optimiser
+   * steps); caches derived from the values (the wasm backend's packed GEMM
+   * operands) are valid while it is unchanged. Undefined = 0.
+   */
+  version?: number;
 }
 
 export function shapeSize(shape: Shape): number {

@@ -6,7 +6,11 @@
  * of N calls and the best process CPU time per call (all threads: on a shared
  * machine the CPU time is the steadier figure), and the ratios base / this.
  *
- *   node dist/bench/compare-builds.js --base /path/to/other/checkout [--repeats 7] [--rows 1024] [--simd simd128|relaxed] [--threads n]
+ *   node dist/bench/compare-builds.js --base /path/to/other/checkout [--repeats 7] [--rows 1024] [--simd simd128|relaxed] [--threads n] [--torch]
+ *
+ * --torch (1024 rows only) also runs plain torch on the same MLP before and
+ * after (bench/torch-peer.ts, torch threads = --threads, default 1) and prints
+ * torch / base and torch / this (best CPU time; >= 1: as fast as torch).
  *
  * The other checkout must be built (packages/core-wasm and packages/methods dist).
  */
@@ -14,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import * as thisCore from '@relevance/core-wasm';
 import * as thisMethods from '../src/index.js';
 import { buildBenchModel, randomTensor, SIZES } from './bench-model.js';
+import { PEER_ROWS, peerBest, runTorch, type PeerTimes } from './torch-peer.js';
 
 type Core = typeof thisCore;
 type Methods = typeof thisMethods;
@@ -69,8 +74,11 @@ async function main(): Promise<void> {
     { label: 'base', core: (await import(pathToFileURL(`${base}/packages/core-wasm/dist/src/index.js`).href)) as Core, methods: (await import(pathToFileURL(`${base}/packages/methods/dist/src/index.js`).href)) as Methods },
     { label: 'this', core: thisCore, methods: thisMethods },
   ];
+  const torch = process.argv.includes('--torch');
+  const peers: Array<PeerTimes | null> = torch ? [runTorch('/usr/bin/python3', threads ?? 1, repeats)] : [];
   const ctxs = await Promise.all(builds.map((b) => setUp(b, rows, arg('simd'), threads)));
   console.log(`compare-builds: MLP ${SIZES.join(' -> ')} (ReLU), ${rows} rows; base = ${base}; ${ctxs[0]!.be.build} threads=${ctxs[0]!.be.threads} vs ${ctxs[1]!.be.build} threads=${ctxs[1]!.be.threads}; ${repeats} calls each after one warm-up, alternating`);
+  const best = new Map<string, [number, number]>();
   for (const [name, run] of ROWS) {
     const t = ctxs.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
     for (const c of ctxs) await run(c); // warm-up
@@ -84,6 +92,14 @@ async function main(): Promise<void> {
     const f = (i: number): string => `${builds[i]!.label}: best ${Math.min(...t[i]!.wall).toFixed(1)} ms, median ${median(t[i]!.wall).toFixed(1)} ms, cpu ${Math.min(...t[i]!.cpu).toFixed(1)} ms`;
     const ratio = (k: 'wall' | 'cpu'): string => (Math.min(...t[0]![k]) / Math.min(...t[1]![k])).toFixed(2);
     console.log(`  ${name.padEnd(32)} ${f(0)} | ${f(1)} | base/this: best wall ${ratio('wall')}x, median wall ${(median(t[0]!.wall) / median(t[1]!.wall)).toFixed(2)}x, cpu ${ratio('cpu')}x`);
+    best.set(name, [Math.min(...t[0]!.cpu), Math.min(...t[1]!.cpu)]);
+  }
+  if (torch) {
+    peers.push(runTorch('/usr/bin/python3', threads ?? 1, repeats));
+    for (const [name, [base, ours]] of best) {
+      const p = peerBest(peers, PEER_ROWS[name]!);
+      if (p) console.log(`  ${name.padEnd(32)} torch ${p.cpu.toFixed(1)} ms cpu (set_num_threads(${threads ?? 1})): torch/base ${(p.cpu / base).toFixed(2)}x, torch/this ${(p.cpu / ours).toFixed(2)}x`);
+    }
   }
   for (const c of ctxs) {
     c.inputs.dispose();

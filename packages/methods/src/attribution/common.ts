@@ -58,6 +58,15 @@ export async function resolveTargets(model: Model, x: Tensor, target: Target | u
 
 /** [rows, width] one-hot at the targets, optionally scaled per row. */
 export function oneHotSeed(be: Backend, targets: Int32Array, width: number, scale?: Float32Array): Tensor {
+  if (!scale) {
+    // built on the backend: no host array of rows x width per pass
+    const indices = be.tensor(targets);
+    try {
+      return be.oneHot(indices, width);
+    } finally {
+      indices.dispose();
+    }
+  }
   const seed = new Float32Array(targets.length * width);
   targets.forEach((t, r) => {
     seed[r * width + t] = scale ? scale[r]! : 1;

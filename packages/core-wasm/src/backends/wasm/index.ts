@@ -34,9 +34,27 @@ const MIN_CONV_COLUMNS = 64;
 const STRIDED_BLOCK_BYTES = 2048;
 const CONV_BLOCK_BYTES = 128;
 
+/**
+ * A form of a weight derived from its values and kept until its storage is
+ * written or freed: op(B) packed for the GEMM (assembly/gemm.ts gemmPackB),
+ * or a convolution's flipped weights.
+ */
+interface KeptForm {
+  /** What it is, the storage's version and the layout. */
+  key: string;
+  ptr: number;
+}
+
 interface WasmStorage extends Storage {
   readonly handle: number;
+  /** Forms of this storage's values (see keptForm). */
+  kept?: KeptForm[];
+  /** Layouts of this storage's uses as B at its current version that were not packed: packing starts on the second use. */
+  seenB?: string[];
 }
+
+/** Forms kept per storage: a weight is B as W^T forward and as W backward (and a convolution's flipped copy). */
+const MAX_KEPT = 3;
 
 /** The number of hardware threads this host offers. */
 async function defaultThreads(): Promise<number> {
@@ -81,6 +99,16 @@ function poolParamWords(p: Pool2dParams): Int32Array {
   ]);
 }
 
+interface GemmPlan {
+  lda: number;
+  ldb: number;
+  parts: number;
+  split: number;
+  chunk: number;
+  prepack: number;
+  floats: number;
+}
+
 export class WasmImpl implements KernelImpl {
   readonly name = 'wasm' as const;
   /** The kernels' instruction-set build: 'wasm-simd128' or 'wasm-relaxed' (module.ts). */
@@ -106,6 +134,7 @@ export class WasmImpl implements KernelImpl {
   private work: Array<{ ptr: number; floats: number }> = [];
   private readonly bits = new DataView(new ArrayBuffer(4));
   private destroyed = false;
+  private packedRuns = 0;
   private exited: Promise<void> = Promise.resolve();
 
   /** @internal Use createWasmImpl. */
@@ -137,10 +166,12 @@ export class WasmImpl implements KernelImpl {
 
   free(storage: Storage): void {
     if (this.destroyed) return;
+    this.dropPackings(storage as WasmStorage);
     this.allocator.free(ptr(storage));
   }
 
   write(storage: Storage, data: Float32Array | Int32Array): void {
+    this.written(storage);
     const at = ptr(storage) >>> 2;
     const n = Math.min(data.length, storage.size);
     if (data instanceof Int32Array) this.i32.set(n === data.length ? data : data.subarray(0, n), at);
@@ -160,6 +191,7 @@ export class WasmImpl implements KernelImpl {
   }
 
   fill(out: Storage, value: number): void {
+    this.written(out);
     let bits: number;
     if (out.dtype === 'int32') {
       bits = value | 0;
@@ -191,6 +223,11 @@ export class WasmImpl implements KernelImpl {
     return this.pool?.parallelRuns ?? 0;
   }
 
+  /** GEMMs so far that read a kept packing of their B operand (a diagnostic for tests and benchmarks). */
+  get packedProducts(): number {
+    return this.packedRuns;
+  }
+
   /** Allocator figures (live and free bytes, top, capacity): for leak tests and diagnostics. */
   memoryStats(): AllocatorStats {
     return this.allocator.stats();
@@ -200,6 +237,11 @@ export class WasmImpl implements KernelImpl {
 
   gemm(a: Storage, b: Storage, out: Storage, p: GemmParams): void {
     const plan = this.gemmPlan(p);
+    const packed = this.packedOperand(b, p, plan);
+    if (packed !== 0) {
+      this.gemmWithPackedB(a, packed, out, p, plan, null);
+      return;
+    }
     const args = [
       ptr(a), ptr(b), ptr(out), p.m, p.n, p.k, plan.lda, plan.ldb, p.n, p.transA ? 1 : 0, p.transB ? 1 : 0, p.alpha, p.beta,
       p.batch, p.strideA, p.strideB, p.strideC, plan.split, plan.chunk, plan.prepack, this.counter,
@@ -210,6 +252,11 @@ export class WasmImpl implements KernelImpl {
   /** gemm's store loop with bias, ReLU and mask fused in (assembly/epilogue.ts); the same split, so the same sums. */
   gemmEpilogue(a: Storage, b: Storage, out: Storage, p: GemmParams, e: GemmEpilogue): void {
     const plan = this.gemmPlan(p);
+    const packed = this.packedOperand(b, p, plan);
+    if (packed !== 0) {
+      this.gemmWithPackedB(a, packed, out, p, plan, e);
+      return;
+    }
     const args = [
       ptr(a), ptr(b), ptr(out), p.m, p.n, p.k, plan.lda, plan.ldb, p.n, p.transA ? 1 : 0, p.transB ? 1 : 0, p.alpha, p.beta,
       plan.split, plan.chunk, plan.prepack, this.counter, e.bias ? ptr(e.bias) : 0, e.mask ? ptr(e.mask) : 0, e.relu ? 1 : 0,
@@ -217,8 +264,69 @@ export class WasmImpl implements KernelImpl {
     this.dispatch('gemmFused', args, plan.parts, plan.floats);
   }
 
+  /**
+   * The address of op(B) packed for this product, or 0 (pack per call as
+   * usual). A storage used as B a second time with the same values (version)
+   * and layout is taken for a weight and packed once; the packing is kept
+   * until the storage is written (written()) or freed. Only where the
+   * per-call path would block the same way (one thread with more than MR
+   * rows, or a row split), so results are bit-identical either way.
+   */
+  private packedOperand(b: Storage, p: GemmParams, plan: GemmPlan): number {
+    if (p.batch !== 1 || p.k === 0) return 0;
+    if (plan.split === SPLIT_NONE ? p.m <= GEMM_MR : plan.split !== SPLIT_FIRST || plan.prepack === 0) return 0;
+    const floats = this.core.gemmPackedBFloats(p.k, p.n);
+    if (floats > MAX_PREPACK_FLOATS) return 0;
+    const s = b as WasmStorage;
+    const key = `B:${s.version ?? 0}:${p.transB ? 1 : 0}:${p.k}:${p.n}`;
+    if (!s.kept?.some((e) => e.key === key)) {
+      const seen = (s.seenB ??= []);
+      if (!seen.includes(key)) {
+        seen.push(key);
+        if (seen.length > 2) seen.shift();
+        return 0;
+      }
+    }
+    return this.keptForm(s, key, floats, (at) => this.core.gemmPackB(ptr(b), plan.ldb, p.transB ? 1 : 0, p.k, p.n, at));
+  }
+
+  /** The address of the form `key` of s's values (`floats` floats, written by `make` when not kept yet). */
+  private keptForm(s: WasmStorage, key: string, floats: number, make: (at: number) => void): number {
+    const hit = s.kept?.find((e) => e.key === key);
+    if (hit) return hit.ptr;
+    const kept = (s.kept ??= []);
+    if (kept.length >= MAX_KEPT) this.allocator.free(kept.shift()!.ptr);
+    const at = this.allocator.allocate(floats * 4);
+    make(at);
+    kept.push({ key, ptr: at });
+    return at;
+  }
+
+  /** gemm / gemmEpilogue from a kept packing of op(B): the plan's split (none or rows), the same sums. */
+  private gemmWithPackedB(a: Storage, packedB: number, out: Storage, p: GemmParams, plan: GemmPlan, e: GemmEpilogue | null): void {
+    const args = [
+      ptr(a), packedB, ptr(out), p.m, p.n, p.k, plan.lda, p.transA ? 1 : 0, p.alpha, p.beta, plan.split, plan.chunk, this.counter,
+      e ? 1 : 0, e?.bias ? ptr(e.bias) : 0, e?.mask ? ptr(e.mask) : 0, e?.relu ? 1 : 0,
+    ];
+    this.packedRuns++;
+    this.dispatch('gemmPackedB', args, plan.parts, this.core.gemmWorkFloats());
+  }
+
+  /** An in-place write: forms of the old values are stale. */
+  private written(storage: Storage): void {
+    const s = storage as WasmStorage;
+    s.version = (s.version ?? 0) + 1;
+    this.dropPackings(s);
+  }
+
+  private dropPackings(s: WasmStorage): void {
+    if (s.kept) for (const e of s.kept) this.allocator.free(e.ptr);
+    s.kept = undefined;
+    s.seenB = undefined;
+  }
+
   /** How gemm splits over threads: a pure function of the shape and the thread count. */
-  private gemmPlan(p: GemmParams): { lda: number; ldb: number; parts: number; split: number; chunk: number; prepack: number; floats: number } {
+  private gemmPlan(p: GemmParams): GemmPlan {
     const { m, n, k, batch } = p;
     const lda = p.transA ? m : k;
     const ldb = p.transB ? k : n;
@@ -343,13 +451,11 @@ export class WasmImpl implements KernelImpl {
       // cIn/groups rows, so it only beats dcol = W^T dy + col2im (whose GEMM has depth
       // cOut/groups) when the input side is the wider one (measured: 37 vs 22 GFLOP/s for
       // 128 -> 16 channels, 25 vs 29 for 64 -> 32, 4 vs 29 for 3 -> 64).
-      const flipped = this.allocator.allocate(w.size * 4);
-      try {
-        this.core.flipWeights(ptr(w), flipped, p.cOut, p.cIn / p.groups, p.kH, p.kW, p.groups);
-        this.convForward(transposedConvParams(p), ptr(dy), flipped, 0, ptr(out));
-      } finally {
-        this.allocator.free(flipped);
-      }
+      // the flipped weights are kept until w is written (a frozen model flips them once)
+      const s = w as WasmStorage;
+      const key = `flip:${s.version ?? 0}:${p.cOut}:${cPerGroup}:${p.kH}:${p.kW}:${p.groups}`;
+      const flipped = this.keptForm(s, key, w.size, (at) => this.core.flipWeights(ptr(w), at, p.cOut, cPerGroup, p.kH, p.kW, p.groups));
+      this.convForward(transposedConvParams(p), ptr(dy), flipped, 0, ptr(out));
       return;
     }
     const params = this.writeConvParams(p);
@@ -414,14 +520,17 @@ export class WasmImpl implements KernelImpl {
   // ------------------------------------------------------- random, optimisers
 
   random(out: Storage, size: number, kind: 'uniform' | 'normal', key: RandomKey, a: number, b: number): void {
+    this.written(out);
     this.core.random(ptr(out), 0, size, kind === 'uniform' ? 0 : 1, key.seedLo, key.seedHi, key.streamLo, key.streamHi, a, b);
   }
 
   adamStep(param: Storage, grad: Storage, m: Storage, v: Storage, size: number, p: AdamParams): void {
+    for (const s of [param, m, v]) this.written(s);
     this.core.adamStep(ptr(param), ptr(grad), ptr(m), ptr(v), size, p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, p.decoupled ? 1 : 0, p.step);
   }
 
   sgdStep(param: Storage, grad: Storage, velocity: Storage, size: number, p: SgdParams): void {
+    for (const s of [param, velocity]) this.written(s);
     this.core.sgdStep(ptr(param), ptr(grad), ptr(velocity), size, p.lr, p.momentum, p.nesterov ? 1 : 0, p.weightDecay, p.dampening);
   }
 

@@ -28,6 +28,12 @@ export interface CoreExports {
     split: number, chunk: number, prepack: number, counter: number, bias: number, mask: number, relu: number, work: number,
   ): void;
   gemmWorkFloats(): number;
+  gemmPackedBFloats(k: number, n: number): number;
+  gemmPackB(b: number, ldb: number, transB: number, k: number, n: number, dst: number): void;
+  gemmPackedB(
+    a: number, pb: number, c: number, m: number, n: number, k: number, lda: number, transA: number, alpha: number, beta: number,
+    split: number, chunk: number, counter: number, fused: number, bias: number, mask: number, relu: number, work: number,
+  ): void;
   gemmPrepackFloats(m: number, n: number, k: number, split: number): number;
   gatheredGemm(
     a: number, w: number, wStride: number, rows: number, rowScale: number, cols: number, colScale: number, out: number,

@@ -75,12 +75,7 @@ export async function integratedGradients(model: Model, inputs: Tensor, options:
           for (let j = 0; j < nk; j++) chunkTargets.set(targets.subarray(r0, r1), j * rb);
           try {
             const { gradient } = await gradientOfTargets(model, path, chunkTargets);
-            for (let j = 0; j < nk; j++) {
-              const w = weights[k0 + j]!;
-              const src = j * rb * per;
-              const dst = r0 * per;
-              for (let i = 0; i < rb * per; i++) weighted[dst + i] += w * gradient[src + i]!;
-            }
+            for (let j = 0; j < nk; j++) accumulate(weighted, r0 * per, gradient, j * rb * per, rb * per, weights[k0 + j]!);
           } finally {
             path.dispose();
           }
@@ -109,6 +104,11 @@ export async function integratedGradients(model: Model, inputs: Tensor, options:
   } finally {
     baseline.tensor.dispose();
   }
+}
+
+/** sum[at + i] += w * g[from + i] for i < n (in float64; one monomorphic loop the JIT keeps tight). */
+function accumulate(sum: Float64Array, at: number, g: Float32Array, from: number, n: number, w: number): void {
+  for (let i = 0; i < n; i++) sum[at + i] += w * g[from + i]!;
 }
 
 /** f_t(x) - f_t(baseline) per row (the value IG and DeepLIFT should add up to). */
