@@ -323,6 +323,8 @@ class Scratch {
 }
 
 const WEIGHTS = leafGameWeights();
+/** [d][s] = s! (d - s - 1)! / d!: the Shapley weight of a coalition of s among d players. */
+const SUBSET_WEIGHTS = Array.from({ length: MAX_TABLE_SLOTS + 1 }, (_, d) => Float64Array.from({ length: Math.max(d, 1) }, (_, s) => (FACT[s]! * FACT[d - s - 1]!) / FACT[d]!));
 
 /** The interventional table of one leaf from the background rows' failed-slot masks there. */
 function interventionalLeaf(t: FlatTree, l: number, zmask: Int32Array, zRows: number, table: Float64Array, s: Scratch): void {
@@ -393,11 +395,13 @@ function pathDependentLeaf(t: FlatTree, l: number, table: Float64Array, s: Scrat
     for (let k = 1; k <= d; k++) poly[o + k] = poly[po + k]! + r * poly[po + k - 1]!;
     Rp[y] = Rp[y ^ (1 << top)]! * r;
   }
+  const w = SUBSET_WEIGHTS[d]!;
   for (let y = 0; y < size; y++) {
     const m = popcount(y);
+    const o = y * (d + 1);
     let sum = 0;
     // S subset Y with |S| = m - k: weight |S|! (d - |S| - 1)! / d!, times the product of the k r's left out
-    for (let k = 0; k <= m; k++) sum += ((FACT[m - k]! * FACT[d - (m - k) - 1]!) / FACT[d]!) * poly[y * (d + 1) + k]!;
+    for (let k = 0; k <= m; k++) sum += w[m - k]! * poly[o + k]!;
     E[y] = v * sum;
   }
   const full = size - 1;
