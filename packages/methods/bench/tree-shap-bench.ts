@@ -8,11 +8,14 @@
  *   2. scaling in trees, depth and rows (1 thread, --rows rows);
  *   3. the old implementation (git --baseline, default 8380b3a: per-leaf tables
  *      walked one row at a time) against this one, both on 1 thread in the
- *      same run, on 500 trees of depth 8: seconds per row and the ratio, and
- *      the old time projected to 10,000 rows (setup + rows x seconds per row).
+ *      same run, on 500 trees of depth 8 at --baseline-rows and a quarter of
+ *      them: CPU seconds per row (the slope between the two) and the ratios,
+ *      and the old time projected to 10,000 rows (setup + rows x seconds per row).
  *
  *   node dist/bench/tree-shap-bench.js [--rows 500] [--full-rows 10000] [--threads 2]
- *        [--baseline <git ref>|none] [--baseline-rows 200] [--json <file>]
+ *        [--baseline <git ref>|none] [--baseline-rows 400] [--no-scaling] [--json <file>]
+ *
+ * --full-rows 0 skips case 1, --no-scaling case 2, --baseline none case 3.
  *
  * The baseline is read with `git show` from this repository and transpiled
  * with TypeScript into a temporary folder (3 files: trees/tree-shap.ts,
@@ -85,9 +88,9 @@ function arg(args: string[], name: string, fallback: string): string {
 
 const fmt = (t: Timing): string => `${t.wall.toFixed(2).padStart(7)} s wall ${t.cpu.toFixed(2).padStart(7)} s CPU`;
 
-/** Old against new on 500 trees of depth 8, 1 thread, at half and all of `rows`: per-row slopes, ratio, projection. */
+/** Old against new on 500 trees of depth 8, 1 thread, at a quarter and all of `rows`: per-row slopes, ratio, projection. */
 function compare(old: TreeShapFunction, algorithm: TreeShapAlgorithm, rows: number): Record<string, number> {
-  const half = Math.max(1, Math.floor(rows / 2));
+  const half = Math.max(1, Math.floor(rows / 4));
   const t = (fn: TreeShapFunction, n: number): Timing => timeCase(fn, algorithm, 500, 8, n, 1);
   const oldHalf = t(old, half), oldFull = t(old, rows), newHalf = t(treeShap, half), newFull = t(treeShap, rows);
   const slope = (a: Timing, b: Timing): number => Math.max(1e-9, (b.cpu - a.cpu) / (rows - half));
@@ -105,7 +108,8 @@ async function main(): Promise<void> {
   const fullRows = Number(arg(args, '--full-rows', '10000'));
   const threads = Number(arg(args, '--threads', '2'));
   const baselineRef = arg(args, '--baseline', '8380b3a');
-  const baselineRows = Number(arg(args, '--baseline-rows', '200'));
+  const baselineRows = Number(arg(args, '--baseline-rows', '400'));
+  const scaling = !args.includes('--no-scaling');
   const jsonFile = arg(args, '--json', '');
   const old = baselineRef === 'none' ? null : await baselineTreeShap(baselineRef);
   console.log(`tree-shap bench: ${FEATURES} features, ${BACKGROUND} background rows, complete trees; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (CPU s = all threads of the process)`);
@@ -118,7 +122,7 @@ async function main(): Promise<void> {
       console.log(`  500 trees depth 8, ${fullRows} rows x ${FEATURES} features, ${threads} thread(s): ${fmt(t)}`);
       results.push({ algorithm, kind: 'full', trees: 500, depth: 8, rows: fullRows, threads, ...t });
     }
-    const cases = [[125, 8, rows], [250, 8, rows], [500, 8, rows], [500, 4, rows], [500, 6, rows], [500, 8, rows / 2], [500, 8, rows * 2]] as const;
+    const cases = !scaling ? [] : [[125, 8, rows], [250, 8, rows], [500, 8, rows], [500, 4, rows], [500, 6, rows], [500, 8, rows / 2], [500, 8, rows * 2]] as const;
     for (const [trees, depth, n] of cases) {
       const t = timeCase(treeShap, algorithm, trees, depth, n, 1);
       console.log(`  ${String(trees).padStart(4)} trees depth ${depth} ${String(n).padStart(5)} rows, 1 thread: ${fmt(t)}`);

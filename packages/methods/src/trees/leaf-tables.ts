@@ -137,13 +137,6 @@ export function flattenTree(e: TreeEnsemble, root: number, out: number, cover: F
   if (tooBig || entries > MAX_TABLE_ENTRIES) return null;
   const leaf = new Int32Array(nodes.length).fill(-1);
   leafNodes.forEach((n, l) => (leaf[local.get(n)!] = l));
-  const tableOffset = new Int32Array(leafNodes.length);
-  let at = 0;
-  leafNodes.forEach((n, l) => {
-    const d = leafDepth[l]!;
-    tableOffset[l] = e.leafValue[n * e.outputs + out] !== 0 && d > 0 ? at : -1;
-    if (tableOffset[l]! >= 0) at += (1 << d) * d;
-  });
   const inner = (pick: (n: number) => number): Int32Array => Int32Array.from(nodes, (n) => (e.feature[n]! >= 0 ? pick(n) : -1));
   return withUnits({
     feature: Int32Array.from(nodes, (n) => e.feature[n]!),
@@ -161,9 +154,21 @@ export function flattenTree(e: TreeEnsemble, root: number, out: number, cover: F
     leafSlots: Int32Array.from(leafSlots),
     slotFeature: Int32Array.from(slotFeature),
     slotZero: Float64Array.from(slotZero),
-    tableOffset,
+    tableOffset: tableOffsets(e, out, leafNodes, leafDepth),
     entries,
   });
+}
+
+/** Where each leaf's table starts in the tree's table (2^d x d entries), -1 for a zero leaf or one without path features. */
+function tableOffsets(e: TreeEnsemble, out: number, leafNodes: readonly number[], leafDepth: readonly number[]): Int32Array {
+  const tableOffset = new Int32Array(leafNodes.length);
+  let at = 0;
+  leafNodes.forEach((n, l) => {
+    const d = leafDepth[l]!;
+    tableOffset[l] = e.leafValue[n * e.outputs + out] !== 0 && d > 0 ? at : -1;
+    if (tableOffset[l]! >= 0) at += (1 << d) * d;
+  });
+  return tableOffset;
 }
 
 type Units = 'unit' | 'unitBit' | 'unitYes' | 'unitNo' | 'unitAbove' | 'unitSlots' | 'unitOffset' | 'unitEntries';
