@@ -110,13 +110,20 @@ export function strategiesHtml(strategies: RunFolder['strategies']): string {
   ].join('\n');
 }
 
+/** A section's intro; an influence run on a tree ensemble (config influence.method tree-shap) explains with TreeSHAP, not gradients. */
+function sectionIntro(s: { id: string; intro: string }, run: RunFolder): string {
+  const method = (run.config.influence as { method?: unknown } | undefined)?.method;
+  if (s.id !== 'classes' || typeof method !== 'string' || !method.startsWith('tree-shap')) return s.intro;
+  return 'The model is a tree ensemble, which has no gradient: every influence here is its exact interventional TreeSHAP value (raw scores, against the reference rows), and a class’s profile is the mean over the class’s instances. Red pushes towards the class, blue away from it.';
+}
+
 export function pageHtml(input: PageInput): string {
   const { run, state, summary } = input;
   const sections = sectionsOf(state.study)
     .map((s) => {
       const figures = s.figures.map((f) => figureHtml(f, input.figures[f.id] ?? { body: '<p class="figure-empty">Not available.</p>', note: null })).join('\n');
       const config = s.id === 'run' || s.id === 'classifier' ? `<details class="config"><summary>config.json (the resolved options)</summary><pre>${escapeHtml(input.configJson)}</pre></details>` : '';
-      return `<section class="report-section" id="section-${s.id}">\n<h2>${escapeHtml(s.title)}</h2>\n<p class="section-intro">${escapeHtml(s.intro)}</p>\n<div class="figure-grid">\n${figures}\n</div>\n${config}</section>`;
+      return `<section class="report-section" id="section-${s.id}">\n<h2>${escapeHtml(s.title)}</h2>\n<p class="section-intro">${escapeHtml(sectionIntro(s, run))}</p>\n<div class="figure-grid">\n${figures}\n</div>\n${config}</section>`;
     })
     .join('\n');
   const tables = input.tables

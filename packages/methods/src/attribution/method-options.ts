@@ -66,6 +66,7 @@ const OPTIONS: readonly MethodOption[] = [
   { key: 'algorithm', type: 'choice', choices: ['interventional', 'path-dependent'], default: 'interventional', help: "interventional against --background or path-dependent with node covers (the file's nodes_hitrates, or --covers)", methods: ['tree-shap'] },
   { key: 'covers', type: 'string', placeholder: 'file', help: 'with --algorithm path-dependent: rows (e.g. the training data) whose counts per node are the covers', methods: ['tree-shap'] },
   { key: 'interactions', type: 'boolean', help: 'also write SHAP interaction values [rows, features, features] (.json output)', methods: ['tree-shap'] },
+  { key: 'threads', type: 'integer', help: 'threads for the values (the caller and worker threads; default 1 in explain, the backend threads in evaluate); the values are the same for any count', methods: ['tree-shap'] },
   { key: 'paired', type: 'boolean', default: true, help: "also evaluate each coalition's complement", methods: ['kernel-shap'] },
   { key: 'enumerate', type: 'boolean', help: 'evaluate every coalition (exact; up to 20 features)', methods: ['kernel-shap'] },
   { key: 'maxFeatures', type: 'integer', default: SHAPLEY_EXACT_DEFAULT_MAX_FEATURES, help: 'refuse above this many features', methods: ['shapley-exact'] },

@@ -24,7 +24,7 @@ import type { DataMatrix } from './networks.js';
 export type RowFunction = (index: number) => ArrayLike<number>;
 
 /** Names of the row jobs a worker knows (row-jobs.ts). */
-export type RowJob = 'genie3' | 'grnboost2' | 'discretize' | 'tsne-repulsion' | 'kernel-shap-regression';
+export type RowJob = 'genie3' | 'grnboost2' | 'discretize' | 'tsne-repulsion' | 'kernel-shap-regression' | 'tree-shap';
 
 /** Control words: [0] next index to claim, [1] workers done, [2] failed flag, [3] error length; error text from byte 64. */
 const CLAIM = 0, DONE = 1, FAILED = 2, ERROR_LENGTH = 3;

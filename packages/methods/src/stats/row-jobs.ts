@@ -10,6 +10,8 @@ import { grnboost2Rows, type GrnBoostOptions } from './grnboost.js';
 import { discretizeRow, type Discretizer } from './information.js';
 import { repulsionChunks } from '../embedding/barnes-hut-objective.js';
 import { shapRegressionJob } from '../attribution/perturbation/shap-regression.js';
+import { leafTableChunks, type LeafTableJob } from '../trees/leaf-tables.js';
+import type { TreeEnsemble } from '../trees/tree-ensemble.js';
 
 const JOBS: Record<RowJob, (d: DataMatrix, options: Record<string, unknown>) => RowFunction> = {
   genie3: (d, o) => genie3Rows(d, o as Genie3Options).row,
@@ -20,6 +22,7 @@ const JOBS: Record<RowJob, (d: DataMatrix, options: Record<string, unknown>) => 
     o.thetaSq as number, o.chunk as number,
   ),
   'kernel-shap-regression': shapRegressionJob,
+  'tree-shap': (d, o) => leafTableChunks(o.ensemble as TreeEnsemble, d.values, d.rows, o.job as LeafTableJob, o.chunkRows as number),
 };
 
 /** Compute a worker's share of one job's rows, then report it done (a throw is reported by the worker source in parallel.ts). */

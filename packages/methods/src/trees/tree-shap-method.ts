@@ -19,9 +19,11 @@ export interface TreeShapMethodOptions {
   /** Rows whose counts per node become the covers (path-dependent). */
   covers?: Tensor | ArrayLike<number>;
   interactions?: boolean;
+  /** Threads for the values (default: the model backend's threads); the values do not depend on it. */
+  threads?: number;
 }
 
-export const TREE_SHAP_METHOD_OPTIONS = ['background', 'algorithm', 'covers', 'interactions'] as const;
+export const TREE_SHAP_METHOD_OPTIONS = ['background', 'algorithm', 'covers', 'interactions', 'threads'] as const;
 
 async function host(v: Tensor | ArrayLike<number>): Promise<ArrayLike<number>> {
   return typeof (v as Tensor).read === 'function' ? ((await (v as Tensor).read()) as Float32Array) : (v as ArrayLike<number>);
@@ -45,6 +47,7 @@ export async function treeShapMethod(model: Model, inputs: Tensor, options: Tree
     ...(options.algorithm ? { algorithm: options.algorithm } : {}),
     ...(options.background !== undefined ? { background: await host(options.background) } : {}),
     ...(options.interactions ? { interactions: true } : {}),
+    threads: options.threads ?? model.be.threads,
   });
   return r;
 }

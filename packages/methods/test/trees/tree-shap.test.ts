@@ -162,6 +162,71 @@ describe('TreeSHAP on random trees (repeated features, all split modes, missing 
   });
 });
 
+/** One chain tree testing `depth` distinct features in turn (too many for the per-leaf tables). */
+function chainTree(depth: number, F: number): TreeEnsemble {
+  const n = 2 * depth + 1;
+  const feature = new Int32Array(n).fill(-1);
+  const yes = new Int32Array(n);
+  const no = new Int32Array(n);
+  const leafValue = new Float64Array(n);
+  const threshold = new Float32Array(n);
+  for (let i = 0; i < depth; i++) {
+    // node 2i tests feature i: yes -> leaf 2i + 1, no -> the next test (the last one's no is a leaf)
+    feature[2 * i] = i % F;
+    threshold[2 * i] = Math.fround(0.1 * (i % 5) - 0.2);
+    yes[2 * i] = 2 * i + 1;
+    no[2 * i] = 2 * i + 2;
+    leafValue[2 * i + 1] = (i % 3) - 1 + 0.25 * i;
+  }
+  leafValue[n - 1] = 2;
+  const cover = new Float64Array(n);
+  for (let i = 0; i < n; i++) cover[i] = n - i;
+  return {
+    kind: 'tree-ensemble', source: 'chain', task: 'regression', features: F, outputs: 1, roots: Int32Array.from([0]), feature, threshold, mode: new Uint8Array(n), yes, no,
+    missingYes: new Uint8Array(n), leafValue, base: new Float64Array(1), cover, postTransform: 'NONE', inputName: 'x',
+  };
+}
+
+describe('TreeSHAP leaf-table engine: threads, chunks and trees too deep for tables', () => {
+  it('values are bit-identical for 1, 2 and 3 threads and over several chunks, for both algorithms', () => {
+    const g = new Generator(5);
+    const e = randomEnsemble(g, 12, 7, 9, 3);
+    const rows = 700; // three chunks of 256 rows with 3 threads, two blocks of the engine
+    const x = randomRows(g, rows, 9, 0.05);
+    const bg = randomRows(g, 40, 9);
+    for (const algorithm of ['interventional', 'path-dependent'] as const) {
+      const runs = [1, 2, 3].map((threads) => treeShap(e, x, rows, { algorithm, background: bg, threads }).values64);
+      for (const v of runs.slice(1)) expect(v.every((a, i) => Object.is(a, runs[0]![i]))).toBe(true);
+      const walks = treeShap(e, x.subarray(0, 40 * 9), 40, { algorithm, background: bg, pathTables: false }).values64;
+      expect(maxAbsDiff(runs[0]!.subarray(0, 40 * 9), walks)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('a path of 24 distinct features falls back to the walks, next to tabled trees, and still sums to f(x) - E[f]', () => {
+    const g = new Generator(9);
+    const F = 24;
+    const chain = chainTree(24, F);
+    const small = randomEnsemble(g, 2, 4, F);
+    // the chain and two random trees in one ensemble (node indices shifted)
+    const shift = chain.feature.length;
+    const e: TreeEnsemble = {
+      ...chain, roots: Int32Array.from([0, ...Array.from(small.roots, (r) => r + shift)]),
+      feature: Int32Array.from([...chain.feature, ...small.feature]), threshold: Float32Array.from([...chain.threshold, ...small.threshold]),
+      mode: Uint8Array.from([...chain.mode, ...small.mode]), yes: Int32Array.from([...chain.yes, ...Array.from(small.yes, (c) => c + shift)]),
+      no: Int32Array.from([...chain.no, ...Array.from(small.no, (c) => c + shift)]), missingYes: Uint8Array.from([...chain.missingYes, ...small.missingYes]),
+      leafValue: Float64Array.from([...chain.leafValue, ...small.leafValue]), cover: Float64Array.from([...chain.cover!, ...small.cover!]),
+    };
+    const x = randomRows(g, 6, F);
+    const bg = randomRows(g, 10, F);
+    for (const algorithm of ['interventional', 'path-dependent'] as const) {
+      const a = treeShap(e, x, 6, { algorithm, background: bg, target: 0 });
+      const b = treeShap(e, x, 6, { algorithm, background: bg, target: 0, pathTables: false });
+      expect(maxAbsDiff(a.values64, b.values64)).toBeLessThan(1e-12);
+      expect(a.completeness!.maxAbsError).toBeLessThan(TOL);
+    }
+  });
+});
+
 describe('TreeSHAP errors', () => {
   const f = loadFixture('gbm_reg');
   it('interventional without a background names --background and the alternative', () => {

@@ -224,8 +224,8 @@ export const explainCommand: Command = {
 };
 
 const TREE_SHAP_NAME = 'tree-shap';
-const TREE_ONLY_FLAGS = ['algorithm', 'covers', 'interactions'];
-const TREE_SHAP_FLAGS = ['target', 'background', 'algorithm', 'covers', 'interactions'];
+const TREE_ONLY_FLAGS = ['algorithm', 'covers', 'interactions', 'threads'];
+const TREE_SHAP_FLAGS = ['target', 'background', 'algorithm', 'covers', 'interactions', 'threads'];
 
 /** Rows of an array file or table, as the ensemble's features wide. */
 async function treeRows(path: string, features: number, what: string, columns: string[]): Promise<Float32Array> {
@@ -238,7 +238,7 @@ async function treeRows(path: string, features: number, what: string, columns: s
 /** `explain --method tree-shap`: exact TreeSHAP on an ONNX-ML tree ensemble. */
 async function explainTrees(args: Args, io: Parameters<Command['run']>[1]): Promise<void> {
   const foreign = METHOD_FLAGS.filter((f) => args.has(f.name) && !TREE_SHAP_FLAGS.includes(f.key));
-  if (foreign.length) throw new UsageError(`${foreign.map((f) => `--${f.name}`).join(', ')} ${foreign.length === 1 ? 'does' : 'do'} not apply to tree-shap; it takes --background, --algorithm, --covers, --interactions`);
+  if (foreign.length) throw new UsageError(`${foreign.map((f) => `--${f.name}`).join(', ')} ${foreign.length === 1 ? 'does' : 'do'} not apply to tree-shap; it takes --background, --algorithm, --covers, --interactions, --threads`);
   if (args.has('batch-size')) throw new UsageError('--batch-size does not apply to tree-shap');
   const algorithm = (args.optionalString('algorithm') ?? 'interventional') as 'interventional' | 'path-dependent';
   if (algorithm === 'interventional' && args.has('covers')) throw new UsageError('--covers applies to --algorithm path-dependent; interventional TreeSHAP uses --background');
@@ -283,7 +283,8 @@ async function explainTrees(args: Args, io: Parameters<Command['run']>[1]): Prom
   }
   io.progress.start(`tree-shap on ${rows} rows`, 0);
   const t0 = performance.now();
-  const a = treeShap(trees, input.data, rows, { target, algorithm, interactions: args.flag('interactions'), ...(background ? { background } : {}) });
+  const threads = args.has('threads') ? args.number('threads') : undefined;
+  const a = treeShap(trees, input.data, rows, { target, algorithm, interactions: args.flag('interactions'), ...(background ? { background } : {}), ...(threads ? { threads } : {}) });
   const seconds = (performance.now() - t0) / 1000;
   io.progress.done(`tree-shap (${algorithm}): [${a.shape.join(', ')}] in ${seconds.toFixed(2)} s, completeness max |error| ${a.completeness!.maxAbsError.toExponential(2)}`);
   if (formatOfPath(outPath) === 'json') {

@@ -62,12 +62,12 @@ export const studyInfluenceCommand: Command = {
     'Without --model, trains an MLP classifier (z-scored features, stratified seeded train/validation/test split, class-weighted cross-entropy, early stopping) and reports its test accuracy; ' +
     'with --model, explains that model (its inputs must match the features; a model.relevance from an earlier run brings its features, classes and standardisation). ' +
     'Influence is the gradient of a class logit at the slice (Leino et al. 2018): per instance for its predicted class; per class averaged over the class (distributional influence) and as the mean of gradient x (activation - baseline); ' +
-    'between classes for logit A - logit B; over the dataset. --where selects the analysed rows with a DuckDB condition; the classifier still trains on every labelled row. ' +
+    'between classes for logit A - logit B; over the dataset. An ONNX-ML tree ensemble given with --model has no gradient: each of these is then its exact interventional TreeSHAP value (raw scores, against up to 200 reference rows; --slice input only). --where selects the analysed rows with a DuckDB condition; the classifier still trains on every labelled row. ' +
     'A feature value that is missing, infinite or too large for float32 (1e308) is an error naming the column and row; columns left out of the features are named on stderr and in metrics.json data.dropped_columns.',
   options: [
     { name: 'data', type: 'string', required: true, placeholder: 'table', help: 'the table: .csv, .tsv, .parquet, .arrow or .json records' },
     { name: 'label-column', type: 'string', required: true, placeholder: 'column', help: 'the column holding the class labels (rows without a label are left out)' },
-    { name: 'model', type: 'string', placeholder: 'file', help: 'explain this model (.onnx, .relevance, weights .json) instead of training one' },
+    { name: 'model', type: 'string', placeholder: 'file', help: 'explain this model (.onnx, .relevance, weights .json) instead of training one; an ONNX-ML tree ensemble is explained with exact TreeSHAP' },
     { name: 'features', type: 'string', placeholder: 'names|/regex/', help: 'feature columns: names a,b,c or /regex/; default every numeric column except the id and label columns' },
     { name: 'id-column', type: 'string', placeholder: 'column|none', help: "the id column carried to the tables; default detected (sample, id, ...); 'none' numbers the rows from 1" },
     { name: 'slice', type: 'string', default: D.slice, placeholder: 'input|layer', help: "where influence is measured: 'input' (the features) or a layer name (fc1, relu1, ... or an ONNX node name)" },

@@ -5,12 +5,12 @@
  * features and classes.
  */
 import type { Backend, Generator, Tensor } from '@relevance/core-wasm';
-import { argmaxRows, crossEntropyLoss, loadModelFile, mlp, outputWidth, senn, train, trainSenn, type Model, type RelevanceMetadata, type TrainHistory } from '@relevance/methods';
+import { argmaxRows, crossEntropyLoss, loadModelFile, mlp, outputWidth, senn, train, trainSenn, treeEnsembleModel, type Model, type RelevanceMetadata, type TrainHistory } from '@relevance/methods';
 import { basename } from 'node:path';
 import { checkReadableFile } from '../../io/check-file.js';
 import { DataError } from '../../io/data-error.js';
 import { listNames } from '../../io/closest-match.js';
-import { loadModel } from '../../io/load-model.js';
+import { loadAnyModel, loadModel } from '../../io/load-model.js';
 import type { Progress } from '../../progress/progress.js';
 import { yieldToEventLoop } from '../study-io.js';
 
@@ -93,10 +93,17 @@ export async function trainClassifier(
 }
 
 /** Load a given model (.onnx, .relevance with its metadata, weights .json). */
-export async function loadGivenModel(be: Backend, path: string): Promise<{ model: Model; metadata: RelevanceMetadata | null }> {
+export async function loadGivenModel(be: Backend, path: string, trees = false): Promise<{ model: Model; metadata: RelevanceMetadata | null }> {
   if (path.toLowerCase().endsWith('.relevance')) {
     await checkReadableFile(path);
     return loadModelFile(be, path);
+  }
+  if (trees && path.toLowerCase().endsWith('.onnx')) {
+    // an ONNX-ML tree ensemble becomes a one-node Model (treeEnsembleModel); its class labels name the outputs
+    const loaded = await loadAnyModel(be, path);
+    if (loaded.kind === 'model') return { model: loaded.model, metadata: null };
+    const labels = loaded.trees.classLabels;
+    return { model: treeEnsembleModel(be, loaded.trees), metadata: labels ? { classes: labels.map(String) } : null };
   }
   return { model: await loadModel(be, path), metadata: null };
 }

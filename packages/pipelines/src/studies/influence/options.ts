@@ -105,7 +105,7 @@ export function validateOptions(o: InfluenceStudyOptions): void {
 }
 
 /** What config.json records: every option after defaults, in snake_case, plus the fixed choices. */
-export function resolvedConfig(o: InfluenceStudyOptions, resolved: { trained: boolean; idColumn: string | null }): Record<string, unknown> {
+export function resolvedConfig(o: InfluenceStudyOptions, resolved: { trained: boolean; idColumn: string | null; treeBackground?: number | null }): Record<string, unknown> {
   const trained = resolved.trained;
   return {
     study: 'influence',
@@ -126,7 +126,7 @@ export function resolvedConfig(o: InfluenceStudyOptions, resolved: { trained: bo
           training: { epochs: o.epochs, batch_size: o.batchSize, optimizer: 'adam', lr: o.lr, weight_decay: o.weightDecay, early_stopping_patience: o.patience, loss: 'cross-entropy with balanced class weights n / (classes * n_c)' },
         }
       : { given: o.model },
-    influence: {
+    influence: resolved.treeBackground ? treeInfluenceConfig(resolved.treeBackground, o.topK) : {
       quantity_instance: 'predicted class logit',
       quantity_class: 'class logit over the class instances',
       quantity_comparative: 'logit a - logit b over the instances of both classes',
@@ -138,5 +138,18 @@ export function resolvedConfig(o: InfluenceStudyOptions, resolved: { trained: bo
     seed: o.seed,
     backend: o.backend,
     out: o.out,
+  };
+}
+
+/** config.json's influence section for a tree ensemble (see tree-influence.ts). */
+function treeInfluenceConfig(backgroundRows: number, topK: number): Record<string, unknown> {
+  return {
+    method: 'tree-shap (exact interventional TreeSHAP; trees have no gradient, so influence and attribution are both TreeSHAP values)',
+    quantity_instance: 'predicted class raw score',
+    quantity_class: 'class raw score, mean TreeSHAP over the class instances',
+    quantity_comparative: 'raw score a - raw score b, mean TreeSHAP over the instances of both classes',
+    quantity_dataset: 'predicted class raw score, mean TreeSHAP over all analysed instances',
+    background: `${backgroundRows} reference rows (training split when trained, else all labelled rows; evenly spaced when more than 200)`,
+    top_k: topK,
   };
 }

@@ -32,6 +32,8 @@ export interface ClassifierStageOptions extends TrainSettings {
   conditions?: readonly string[];
   conditionOptions?: readonly string[];
   classes?: string[];
+  /** Accept an ONNX-ML tree ensemble as --model (the influence study explains it with TreeSHAP). */
+  trees?: boolean;
   testFraction: number;
   validationFraction: number;
   seed: number;
@@ -102,7 +104,7 @@ export async function prepareClassifier(
   io: { progress: Progress; log: (line: string) => void; loaded?: () => void; beforeTraining?: (classes: readonly string[], model: Model | null) => void },
   what = 'influence between classes',
 ): Promise<ClassifierStage> {
-  const given = o.model ? await loadGivenModel(be, o.model) : null;
+  const given = o.model ? await loadGivenModel(be, o.model, o.trees) : null;
   let model: Model | null = given?.model ?? null;
   try {
     const meta = given?.metadata ?? null;

@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { createBackend, type Backend } from '@relevance/core-wasm';
-import { saveModelFile, stats, type Model } from '@relevance/methods';
+import { saveModelFile, stats, treeEnsembleOf, type Model } from '@relevance/methods';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { didYouMean, listNames } from '../../io/closest-match.js';
 import { UsageError } from '../../cli/usage-error.js';
@@ -26,6 +26,7 @@ import type { LoadedTable, Table } from '../../io/table.js';
 import { resolvedConfig, validateOptions, withDefaults, type InfluenceStudyOptions } from './options.js';
 import { rowMean } from './standardize.js';
 import { buildTables } from './tables.js';
+import { analyseTreeInfluence, backgroundRows } from './tree-influence.js';
 import { inRunFolder, stopwatch, type StudyIO, writeStudyReport } from '../study-io.js';
 
 export type InfluenceStudyInput = Partial<InfluenceStudyOptions> & Pick<InfluenceStudyOptions, 'data' | 'labelColumn' | 'out'>;
@@ -58,7 +59,8 @@ export function mlpLayerNames(hidden: readonly number[]): string[] {
   return [...hidden.flatMap((_, i) => [`fc${i + 1}`, `relu${i + 1}`]), `fc${hidden.length + 1}`];
 }
 
-function checkSlice(slice: string, layers: readonly string[], modelPath: string | undefined): void {
+function checkSlice(slice: string, layers: readonly string[], modelPath: string | undefined, trees = false): void {
+  if (trees && slice !== 'input') throw new UsageError(`--slice ${slice}: ${modelPath} is a tree ensemble, explained with TreeSHAP at its inputs; use --slice input`);
   if (slice === 'input' || layers.includes(slice)) return;
   const of = modelPath ? `the model ${modelPath}` : 'the trained classifier';
   throw new UsageError(`--slice ${slice}: ${of} has no layer '${slice}'${didYouMean(slice, layers)}; use 'input' or one of: ${listNames(layers)}`);
@@ -94,12 +96,12 @@ export async function runInfluenceCore(o: InfluenceStudyOptions, be: Backend, io
   const clock = stopwatch();
   const lap = clock.lap;
   let pairs: Array<[number, number]> = [];
-  const stage = await prepareClassifier(be, { ...o, ...(table ? { data: table } : {}) }, {
+  const stage = await prepareClassifier(be, { ...o, trees: true, ...(table ? { data: table } : {}) }, {
     ...io,
     loaded: () => lap('load'),
     beforeTraining: (classes, given) => {
       pairs = classPairs(o, classes);
-      checkSlice(o.slice, given ? given.nodes.map((n) => n.name) : mlpLayerNames(o.hidden), o.model);
+      checkSlice(o.slice, given ? given.nodes.map((n) => n.name) : mlpLayerNames(o.hidden), o.model, given !== null && treeEnsembleOf(given) !== undefined);
     },
   });
   const { model, data, classes, labels, counts, xs, width, split, standardization, history, referenceRows, quality } = stage;
@@ -110,11 +112,16 @@ export async function runInfluenceCore(o: InfluenceStudyOptions, be: Backend, io
     lap('train');
     const analysed = data.analysed;
     const labelsAnalysed = Int32Array.from(analysed, (r) => labels[r]!);
-    const analysis = await be.asyncScope(async () => {
-      const x = be.tensor(rowsOf(xs, width, analysed), [analysed.length, width]);
-      const baseline = be.tensor(rowMean(xs, width, referenceRows), [width]);
-      return analyseInfluence({ model, x, labels: labelsAnalysed, classes, pairs, slice: o.slice, features: data.features, baseline, progress: io.progress });
-    });
+    const trees = treeEnsembleOf(model);
+    const analysis = trees
+      ? analyseTreeInfluence({
+        ensemble: trees, x: rowsOf(xs, width, analysed), labels: labelsAnalysed, classes, pairs, features: data.features, reference: rowsOf(xs, width, referenceRows), threads: o.threads, progress: io.progress,
+      })
+      : await be.asyncScope(async () => {
+        const x = be.tensor(rowsOf(xs, width, analysed), [analysed.length, width]);
+        const baseline = be.tensor(rowMean(xs, width, referenceRows), [width]);
+        return analyseInfluence({ model, x, labels: labelsAnalysed, classes, pairs, slice: o.slice, features: data.features, baseline, progress: io.progress });
+      });
     const units = analysis.units.length;
     const classVector = new Map(analysis.perClass.map((c) => [c.class, c.distributional]));
     const devs = deviations(analysis.instanceInfluence, units, (i) => classVector.get(labelsAnalysed[i]!)!, o.topK);
@@ -146,14 +153,15 @@ export async function runInfluenceCore(o: InfluenceStudyOptions, be: Backend, io
         mean_rank_correlation: correlations.length ? stats.mean(correlations) : null,
         instances: correlations.length,
       },
-      influence: { slice: o.slice, units, top_k: o.topK, top_units: topUnits },
+      influence: { slice: o.slice, units, top_k: o.topK, top_units: topUnits, method: trees ? 'tree-shap' : 'gradient' },
       data: {
         rows: data.rows, unlabelled_rows: data.unlabelled, features: width, classes: Object.fromEntries(classes.map((c, i) => [c, counts[i]])),
         train: split?.train.length ?? null, validation: split?.validation.length ?? null, test: split?.test.length ?? null, analysed: analysed.length,
         dropped_columns: data.skipped,
       },
     };
-    const config = resolvedConfig(o, { trained: split !== null, idColumn: data.idName });
+    const treeBackground = trees ? backgroundRows(rowsOf(xs, width, referenceRows), width).length / width : null;
+    const config = resolvedConfig(o, { trained: split !== null, idColumn: data.idName, treeBackground });
     const epochSeconds = history ? history.epochs.map((e) => Number(e.seconds.toFixed(3))) : null;
     return { model, modelMetadata, tables, metrics, config, data, classes, epochSeconds, clock };
   } catch (e) {

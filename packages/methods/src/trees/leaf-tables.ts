@@ -1,0 +1,563 @@
+/**
+ * Fast exact TreeSHAP with per-leaf contribution tables (the idea of Fast
+ * TreeSHAP v2, Yang 2021), for both algorithms, one tree at a time.
+ *
+ * For a leaf with d distinct path features (its slots), what a row adds to
+ * each slot's feature depends only on X, the set of slots whose splits the
+ * row satisfies all along the path. So each leaf gets a table
+ * C[X * d + k] = the value slot k receives, for all 2^d sets X, built once
+ * per tree; a row then costs one pass over the tree's nodes and d additions
+ * per leaf. The rows go through the tree together, in blocks of BLOCK rows
+ * held feature-major (x^T), as bit masks of the failed slots per row: one
+ * tight loop per node, one per leaf, and the block's values (BLOCK x
+ * features) stay in cache while it walks the tree.
+ *
+ * interventional (v(S) = mean over the background of f(x_S, z_rest)): the
+ * background rows walk the tree the same way; at a leaf (value v), a
+ * background pattern p (the slots it satisfies, share H[p]) counts for rows
+ * whose X contains every slot outside p, with a = d - |p| slots only x
+ * satisfies and b = d - |X| only z satisfies. For every q subset of p and
+ * X = (not p) + q:
+ *   each k outside p gets + v H[p] (a-1)! b! / (a+b)!,  each k outside X gets - v H[p] a! (b-1)! / (a+b)!.
+ * path-dependent (covers): with r_k the product of cover(child)/cover(parent)
+ * over the leaf's splits on slot k, R(X) = prod_{j not in X} r_j and
+ * E(Y) = sum_{S subset Y} |S|! (d-|S|-1)! / d! prod_{j in Y \ S} r_j,
+ *   k in X gets v (1 - r_k) R(X) E(X \ {k}),   k outside X gets - v R(X) E(X).
+ *
+ * Every row's values are summed in the same order (trees in order, leaves in
+ * depth-first order) whatever the block, chunk or thread: results are
+ * bit-identical for any thread count and row order.
+ */
+import { TreeError, type TreeEnsemble } from './tree-ensemble.js';
+import { FACT, Interventional, leafGameWeights, MAX_SLOTS, PathDependent, popcount } from './tree-shap-reference.js';
+
+/** Rows walked through a tree together: their values (BLOCK x features, float64) stay in L2. */
+export const BLOCK = 512;
+/** Largest table (float64 entries) built for one tree (2^23: 64 MiB); bigger trees use the reference walks. */
+export const MAX_TABLE_ENTRIES = 2 ** 23;
+/** Most distinct features on one path that get tables (2^d x d entries per leaf). */
+const MAX_TABLE_SLOTS = 20;
+
+/** One tree for one output column, flattened in depth-first order (local node indices). */
+export interface FlatTree {
+  feature: Int32Array;
+  threshold: Float64Array;
+  mode: Uint8Array;
+  missingYes: Uint8Array;
+  yes: Int32Array;
+  no: Int32Array;
+  /** Inner node: 1 << its feature's slot on the path. */
+  bit: Int32Array;
+  /** Per node: the distinct features on the path above it. */
+  above: Uint8Array;
+  /** Per node: its leaf number, or -1. */
+  leaf: Int32Array;
+  levels: number;
+  leafDepth: Uint8Array;
+  leafValue: Float64Array;
+  /** Per leaf: where its slots start in slotFeature / slotZero. */
+  leafSlots: Int32Array;
+  slotFeature: Int32Array;
+  /** Per leaf slot: r_k from the covers (path-dependent), else 1. */
+  slotZero: Float64Array;
+  /** Per leaf: where its table starts, or -1 (zero value). */
+  tableOffset: Int32Array;
+  entries: number;
+  /** Per node: the table unit the rows' walk stops at (a node whose two children are leaves, or a lone leaf), else -1. */
+  unit: Int32Array;
+  /** Per unit: its leaves ('no' leaf -1 for a lone leaf), path slots above it, slots of its leaves, table offset (-1: all zero). */
+  unitYes: Int32Array;
+  unitNo: Int32Array;
+  /** Per unit: the bit of a pair's parent split. */
+  unitBit: Int32Array;
+  unitAbove: Uint8Array;
+  unitSlots: Uint8Array;
+  unitOffset: Int32Array;
+  unitEntries: number;
+}
+
+/** The tree rooted at `root` flattened for output `out`; null when its tables would be too big. */
+export function flattenTree(e: TreeEnsemble, root: number, out: number, cover: Float64Array | undefined): FlatTree | null {
+  const nodes: number[] = [];
+  const bits: number[] = [];
+  const above: number[] = [];
+  const local = new Map<number, number>();
+  const leafNodes: number[] = [];
+  const leafDepth: number[] = [];
+  const leafSlots: number[] = [];
+  const slotFeature: number[] = [];
+  const slotZero: number[] = [];
+  const pf: number[] = [];
+  const pz: number[] = [];
+  let levels = 0;
+  let entries = 0;
+  let tooBig = false;
+  const walk = (n: number, level: number): void => {
+    local.set(n, nodes.length);
+    nodes.push(n);
+    levels = Math.max(levels, level + 1);
+    const f = e.feature[n]!;
+    above.push(pf.length);
+    if (f < 0) {
+      const d = pf.length;
+      leafNodes.push(n);
+      leafDepth.push(d);
+      leafSlots.push(slotFeature.length);
+      slotFeature.push(...pf);
+      slotZero.push(...pz);
+      bits.push(0);
+      if (e.leafValue[n * e.outputs + out] !== 0) {
+        if (d > MAX_TABLE_SLOTS) tooBig = true;
+        else entries += (1 << d) * d;
+      }
+      return;
+    }
+    let s = pf.indexOf(f);
+    const fresh = s < 0;
+    if (fresh) {
+      if (pf.length === MAX_SLOTS) throw new TreeError(`tree-shap: a path of ${e.source} tests more than ${MAX_SLOTS} distinct features`);
+      s = pf.length;
+      pf.push(f);
+      pz.push(1);
+    }
+    bits.push(1 << s);
+    const keep = pz[s]!;
+    const w = cover ? cover[n]! : 0;
+    pz[s] = cover ? keep * (w > 0 ? cover[e.yes[n]!]! / w : 0) : 1;
+    walk(e.yes[n]!, level + 1);
+    pz[s] = cover ? keep * (w > 0 ? cover[e.no[n]!]! / w : 0) : 1;
+    walk(e.no[n]!, level + 1);
+    pz[s] = keep;
+    if (fresh) {
+      pf.pop();
+      pz.pop();
+    }
+  };
+  walk(root, 0);
+  if (tooBig || entries > MAX_TABLE_ENTRIES) return null;
+  const leaf = new Int32Array(nodes.length).fill(-1);
+  leafNodes.forEach((n, l) => (leaf[local.get(n)!] = l));
+  const inner = (pick: (n: number) => number): Int32Array => Int32Array.from(nodes, (n) => (e.feature[n]! >= 0 ? pick(n) : -1));
+  return withUnits({
+    feature: Int32Array.from(nodes, (n) => e.feature[n]!),
+    threshold: Float64Array.from(nodes, (n) => e.threshold[n]!),
+    mode: Uint8Array.from(nodes, (n) => e.mode[n]!),
+    missingYes: Uint8Array.from(nodes, (n) => e.missingYes[n]!),
+    yes: inner((n) => local.get(e.yes[n]!)!),
+    no: inner((n) => local.get(e.no[n]!)!),
+    bit: Int32Array.from(bits),
+    above: Uint8Array.from(above),
+    leaf,
+    levels,
+    leafDepth: Uint8Array.from(leafDepth),
+    leafValue: Float64Array.from(leafNodes, (n) => e.leafValue[n * e.outputs + out]!),
+    leafSlots: Int32Array.from(leafSlots),
+    slotFeature: Int32Array.from(slotFeature),
+    slotZero: Float64Array.from(slotZero),
+    tableOffset: tableOffsets(e, out, leafNodes, leafDepth),
+    entries,
+  });
+}
+
+/** Where each leaf's table starts in the tree's table (2^d x d entries), -1 for a zero leaf or one without path features. */
+function tableOffsets(e: TreeEnsemble, out: number, leafNodes: readonly number[], leafDepth: readonly number[]): Int32Array {
+  const tableOffset = new Int32Array(leafNodes.length);
+  let at = 0;
+  leafNodes.forEach((n, l) => {
+    const d = leafDepth[l]!;
+    tableOffset[l] = e.leafValue[n * e.outputs + out] !== 0 && d > 0 ? at : -1;
+    if (tableOffset[l]! >= 0) at += (1 << d) * d;
+  });
+  return tableOffset;
+}
+
+type Units = 'unit' | 'unitBit' | 'unitYes' | 'unitNo' | 'unitAbove' | 'unitSlots' | 'unitOffset' | 'unitEntries';
+
+/**
+ * The rows' walk stops one level above the leaves: a node whose children are
+ * both leaves becomes one unit whose table, indexed by the slots satisfied
+ * above it and x's decision there, holds the sum of both leaves' entries
+ * (half the additions per row, and no masks for the last level).
+ */
+function withUnits(t: Omit<FlatTree, Units>): FlatTree {
+  const nodes = t.feature.length;
+  const unit = new Int32Array(nodes).fill(-1);
+  const bit: number[] = [];
+  const yes: number[] = [], no: number[] = [], above: number[] = [], slots: number[] = [], offset: number[] = [];
+  let entries = 0;
+  const isLeaf = (n: number): boolean => t.feature[n]! < 0;
+  const add = (n: number, ly: number, ln: number, dAbove: number, d: number): void => {
+    unit[n] = yes.length;
+    bit.push(ln >= 0 ? t.bit[n]! : 0);
+    yes.push(ly);
+    no.push(ln);
+    above.push(dAbove);
+    slots.push(d);
+    const live = t.tableOffset[ly]! >= 0 || (ln >= 0 && t.tableOffset[ln]! >= 0);
+    offset.push(live ? entries : -1);
+    if (live) entries += (1 << (ln >= 0 ? dAbove + 1 : d)) * d;
+  };
+  for (let n = 0; n < nodes; n++) {
+    if (isLeaf(n)) continue;
+    const y = t.yes[n]!, o = t.no[n]!;
+    if (isLeaf(y) && isLeaf(o)) {
+      const ly = t.leaf[y]!;
+      add(n, ly, t.leaf[o]!, t.above[n]!, t.leafDepth[ly]!);
+    } else {
+      if (isLeaf(y)) add(y, t.leaf[y]!, -1, t.leafDepth[t.leaf[y]!]!, t.leafDepth[t.leaf[y]!]!);
+      if (isLeaf(o)) add(o, t.leaf[o]!, -1, t.leafDepth[t.leaf[o]!]!, t.leafDepth[t.leaf[o]!]!);
+    }
+  }
+  if (isLeaf(0)) add(0, t.leaf[0]!, -1, t.leafDepth[0]!, t.leafDepth[0]!);
+  return {
+    ...t, unit, unitBit: Int32Array.from(bit), unitYes: Int32Array.from(yes), unitNo: Int32Array.from(no), unitAbove: Uint8Array.from(above), unitSlots: Uint8Array.from(slots), unitOffset: Int32Array.from(offset), unitEntries: entries,
+  };
+}
+
+/** Unit tables from the leaf tables: a lone leaf's copied, a pair's summed over its leaves for each (slots above, decision). */
+function unitTables(t: FlatTree, leafTable: Float64Array, table: Float64Array): void {
+  for (let u = 0; u < t.unitYes.length; u++) {
+    const off = t.unitOffset[u]!;
+    if (off < 0) continue;
+    const d = t.unitSlots[u]!;
+    const ly = t.unitYes[u]!, ln = t.unitNo[u]!;
+    const oy = t.tableOffset[ly]!;
+    if (ln < 0) {
+      table.set(leafTable.subarray(oy, oy + (1 << d) * d), off);
+      continue;
+    }
+    const on = t.tableOffset[ln]!;
+    const dA = t.unitAbove[u]!;
+    const fullA = (1 << dA) - 1;
+    // the parent's slot is new on the path (then its leaves have one more slot than above it) or an earlier one
+    const bit = t.unitBit[u]!;
+    for (let idx = 0; idx < 1 << (dA + 1); idx++) {
+      const X = idx & fullA;
+      const go = idx >>> dA;
+      const xYes = dA < d ? (go ? X | bit : X) : go ? X : X & ~bit;
+      const xNo = dA < d ? (go ? X : X | bit) : go ? X & ~bit : X;
+      const o = off + idx * d;
+      for (let k = 0; k < d; k++) table[o + k] = (oy >= 0 ? leafTable[oy + xYes * d + k]! : 0) + (on >= 0 ? leafTable[on + xNo * d + k]! : 0);
+    }
+  }
+}
+
+
+/** dec[i] = 1 when row i (value src[o + i]) takes the node's 'yes' child (ONNX-ML split modes, NaN by missingYes). */
+function decide(mode: number, th: number, my: number, src: Float64Array, o: number, n: number, dec: Uint8Array): void {
+  switch (mode) {
+    case 0: for (let i = 0; i < n; i++) { const v = src[o + i]!; dec[i] = v !== v ? my : v <= th ? 1 : 0; } break;
+    case 1: for (let i = 0; i < n; i++) { const v = src[o + i]!; dec[i] = v !== v ? my : v < th ? 1 : 0; } break;
+    case 2: for (let i = 0; i < n; i++) { const v = src[o + i]!; dec[i] = v !== v ? my : v >= th ? 1 : 0; } break;
+    case 3: for (let i = 0; i < n; i++) { const v = src[o + i]!; dec[i] = v !== v ? my : v > th ? 1 : 0; } break;
+    case 4: for (let i = 0; i < n; i++) { const v = src[o + i]!; dec[i] = v !== v ? my : v === th ? 1 : 0; } break;
+    default: for (let i = 0; i < n; i++) { const v = src[o + i]!; dec[i] = v !== v ? my : v !== th ? 1 : 0; }
+  }
+}
+
+/** Where a walk stops: index (a leaf, or a unit), each row's failed slots there, and x's decision at a pair's parent (else null). */
+export type StopFunction = (index: number, mask: Int32Array, dec: Uint8Array | null, n: number) => void;
+
+/** Walks a block of rows (feature-major: value of feature f, row i at src[o + f * stride + i]) through a flat tree. */
+export class BlockWalker {
+  private readonly yesMasks: Int32Array[] = [];
+  private readonly noMasks: Int32Array[] = [];
+  private readonly root: Int32Array;
+  private readonly dec: Uint8Array;
+  private t!: FlatTree;
+  private src!: Float64Array;
+  private o = 0;
+  private stride = 0;
+  private n = 0;
+  private units = false;
+  private stop!: StopFunction;
+
+  constructor(private readonly capacity: number) {
+    this.root = new Int32Array(capacity);
+    this.dec = new Uint8Array(capacity);
+  }
+
+  /** Calls stop(...) at every leaf (units false) or unit (true), mask[i] = the slots row i failed on the way there. */
+  walk(t: FlatTree, src: Float64Array, o: number, stride: number, n: number, units: boolean, stop: StopFunction): void {
+    while (this.yesMasks.length <= t.levels) {
+      this.yesMasks.push(new Int32Array(this.capacity));
+      this.noMasks.push(new Int32Array(this.capacity));
+    }
+    Object.assign(this, { t, src, o, stride, n, units, stop });
+    this.root.fill(0, 0, n);
+    this.visit(0, 0, this.root);
+  }
+
+  private visit(node: number, level: number, mask: Int32Array): void {
+    const t = this.t;
+    const f = t.feature[node]!;
+    const n = this.n;
+    const dec = this.dec;
+    if (this.units ? t.unit[node]! >= 0 : f < 0) {
+      if (f >= 0) decide(t.mode[node]!, t.threshold[node]!, t.missingYes[node]!, this.src, this.o + f * this.stride, n, dec);
+      this.stop(this.units ? t.unit[node]! : t.leaf[node]!, mask, f >= 0 ? dec : null, n);
+      return;
+    }
+    const yes = this.yesMasks[level + 1]!;
+    const no = this.noMasks[level + 1]!;
+    const bit = t.bit[node]!;
+    decide(t.mode[node]!, t.threshold[node]!, t.missingYes[node]!, this.src, this.o + f * this.stride, n, dec);
+    for (let i = 0; i < n; i++) {
+      const m = mask[i]!;
+      const g = dec[i]!;
+      yes[i] = m | (bit & (g - 1));
+      no[i] = m | (bit & -g);
+    }
+    this.visit(t.yes[node]!, level + 1, yes);
+    this.visit(t.no[node]!, level + 1, no);
+  }
+}
+
+/** Scratch space for building tables. */
+class Scratch {
+  a = new Float64Array(0);
+  b = new Float64Array(0);
+  c = new Float64Array(0);
+  need(n: number): void {
+    if (this.a.length < n) {
+      this.a = new Float64Array(n);
+      this.b = new Float64Array(n);
+      this.c = new Float64Array(n);
+    }
+  }
+}
+
+const WEIGHTS = leafGameWeights();
+/** [d][s] = s! (d - s - 1)! / d!: the Shapley weight of a coalition of s among d players. */
+const SUBSET_WEIGHTS = Array.from({ length: MAX_TABLE_SLOTS + 1 }, (_, d) => Float64Array.from({ length: Math.max(d, 1) }, (_, s) => (FACT[s]! * FACT[d - s - 1]!) / FACT[d]!));
+
+/** The interventional table of one leaf from the background rows' failed-slot masks there. */
+function interventionalLeaf(t: FlatTree, l: number, zmask: Int32Array, zRows: number, table: Float64Array, s: Scratch): void {
+  const off = t.tableOffset[l]!;
+  if (off < 0) return;
+  const d = t.leafDepth[l]!;
+  const size = 1 << d;
+  const full = size - 1;
+  const W = MAX_SLOTS + 1;
+  const { wPlus, wMinus } = WEIGHTS;
+  s.need(size);
+  const counts = s.a;
+  const minus = s.b;
+  counts.fill(0, 0, size);
+  minus.fill(0, 0, size);
+  table.fill(0, off, off + size * d);
+  const v = t.leafValue[l]!;
+  const seen: number[] = [];
+  for (let i = 0; i < zRows; i++) {
+    const p = full & ~zmask[i]!;
+    if (counts[p] === 0) seen.push(p);
+    counts[p]! += 1 / zRows;
+  }
+  for (const p of seen) {
+    const h = counts[p]! * v;
+    const notP = full & ~p;
+    const a = d - popcount(p);
+    const ps = popcount(p);
+    for (let q = p; ; q = (q - 1) & p) {
+      const X = notP | q;
+      const b = ps - popcount(q);
+      if (b > 0) minus[X]! += h * wMinus[a * W + b]!;
+      if (a > 0) {
+        const wp = h * wPlus[a * W + b]!;
+        const o = off + X * d;
+        for (let r = notP; r !== 0; r &= r - 1) table[o + (31 - Math.clz32(r & -r))]! += wp;
+      }
+      if (q === 0) break;
+    }
+  }
+  for (let X = 0; X < size; X++) {
+    const m = -minus[X]!;
+    for (let k = 0; k < d; k++) if (!(X & (1 << k))) table[off + X * d + k] = m;
+  }
+}
+
+/** The path-dependent table of one leaf from its slots' zero fractions r_k. */
+function pathDependentLeaf(t: FlatTree, l: number, table: Float64Array, s: Scratch): void {
+  const off = t.tableOffset[l]!;
+  if (off < 0) return;
+  const d = t.leafDepth[l]!;
+  const size = 1 << d;
+  const so = t.leafSlots[l]!;
+  const v = t.leafValue[l]!;
+  s.need(size * (d + 1));
+  const poly = s.a; // elementary symmetric polynomials of the r over each subset, built bit by bit
+  const E = s.b;
+  const Rp = s.c; // product of the r over each subset
+  poly[0] = 1;
+  for (let k = 1; k <= d; k++) poly[k] = 0;
+  Rp[0] = 1;
+  for (let y = 1; y < size; y++) {
+    const top = 31 - Math.clz32(y);
+    const r = t.slotZero[so + top]!;
+    const o = y * (d + 1);
+    const po = (y ^ (1 << top)) * (d + 1);
+    poly[o] = 1;
+    for (let k = 1; k <= d; k++) poly[o + k] = poly[po + k]! + r * poly[po + k - 1]!;
+    Rp[y] = Rp[y ^ (1 << top)]! * r;
+  }
+  const w = SUBSET_WEIGHTS[d]!;
+  for (let y = 0; y < size; y++) {
+    const m = popcount(y);
+    const o = y * (d + 1);
+    let sum = 0;
+    // S subset Y with |S| = m - k: weight |S|! (d - |S| - 1)! / d!, times the product of the k r's left out
+    for (let k = 0; k <= m; k++) sum += w[m - k]! * poly[o + k]!;
+    E[y] = v * sum;
+  }
+  const full = size - 1;
+  for (let X = 0; X < size; X++) {
+    const R = Rp[full & ~X]!;
+    const o = off + X * d;
+    for (let k = 0; k < d; k++) {
+      const bit = 1 << k;
+      table[o + k] = X & bit ? (1 - t.slotZero[so + k]!) * R * E[X ^ bit]! : -R * E[X]!;
+    }
+  }
+}
+
+/** What the leaf-table engine needs besides the ensemble and the rows (structured-clonable: workers get it too). */
+export interface LeafTableJob {
+  algorithm: 'interventional' | 'path-dependent';
+  /** Background rows, row-major [zRows, features] (interventional). */
+  background?: ArrayLike<number>;
+  /** Output column explained, per row. */
+  targets: Int32Array;
+  /** Per tree x output: whether the tree has a nonzero leaf for that output. */
+  has: Uint8Array;
+}
+
+/** Rows `list` of x, feature-major in blocks of BLOCK: feature f of the i-th row of block b at (b * F + f) * BLOCK + i. */
+function transposeBlocks(x: ArrayLike<number>, F: number, list: readonly number[]): Float64Array {
+  const blocks = Math.ceil(list.length / BLOCK);
+  const xT = new Float64Array(blocks * F * BLOCK);
+  list.forEach((row, j) => {
+    const o = Math.floor(j / BLOCK) * F * BLOCK + (j % BLOCK);
+    for (let f = 0; f < F; f++) xT[o + f * BLOCK] = x[row * F + f]!;
+  });
+  return xT;
+}
+
+/** The leaf-table engine over a fixed ensemble and background; run() explains any set of rows. */
+export class LeafTableEngine {
+  private readonly rows = new BlockWalker(BLOCK);
+  private readonly scratch = new Scratch();
+  private table = new Float64Array(0);
+  private leafTable = new Float64Array(0);
+  private readonly zT: Float64Array | null = null;
+  private readonly zRows: number = 0;
+  private readonly zWalker: BlockWalker | null = null;
+  private reference: Interventional | PathDependent | null = null;
+  private acc = new Float64Array(0);
+  private accOffset = 0;
+  private flat!: FlatTree;
+  /** Trees explained with tables / with the reference walks (too big for tables). */
+  tabled = 0;
+  walked = 0;
+
+  constructor(private readonly e: TreeEnsemble, private readonly job: LeafTableJob) {
+    const bg = job.background;
+    if (job.algorithm === 'interventional') {
+      if (!bg) throw new TreeError('tree-shap: interventional TreeSHAP needs background rows');
+      const F = e.features;
+      this.zRows = bg.length / F;
+      const zT = new Float64Array(bg.length);
+      for (let i = 0; i < this.zRows; i++) for (let f = 0; f < F; f++) zT[f * this.zRows + i] = bg[i * F + f]!;
+      this.zT = zT;
+      this.zWalker = new BlockWalker(this.zRows);
+    }
+  }
+
+  /** Values of rows [start, end) of x (row-major), row-major [end - start, features]. */
+  run(x: ArrayLike<number>, start: number, end: number): Float64Array {
+    const e = this.e;
+    const F = e.features;
+    const values = new Float64Array((end - start) * F);
+    for (let out = 0; out < e.outputs; out++) {
+      const list: number[] = [];
+      for (let r = start; r < end; r++) if (this.job.targets[r] === out) list.push(r);
+      if (list.length === 0) continue;
+      const xT = transposeBlocks(x, F, list);
+      this.acc = new Float64Array(list.length * F);
+      for (let t = 0; t < e.roots.length; t++) {
+        if (this.job.has[t * e.outputs + out]) this.tree(t, out, x, list, xT);
+      }
+      list.forEach((r, j) => values.set(this.acc.subarray(j * F, (j + 1) * F), (r - start) * F));
+    }
+    return values;
+  }
+
+  private tree(t: number, out: number, x: ArrayLike<number>, list: readonly number[], xT: Float64Array): void {
+    const e = this.e;
+    const F = e.features;
+    const pathDependent = this.job.algorithm === 'path-dependent';
+    const flat = flattenTree(e, e.roots[t]!, out, pathDependent ? e.cover : undefined);
+    if (!flat) {
+      this.walked++;
+      this.walkReference(t, out, x, list);
+      return;
+    }
+    this.tabled++;
+    this.flat = flat;
+    if (this.leafTable.length < flat.entries) this.leafTable = new Float64Array(flat.entries);
+    if (this.table.length < flat.unitEntries) this.table = new Float64Array(flat.unitEntries);
+    const leafTable = this.leafTable;
+    if (pathDependent) {
+      for (let l = 0; l < flat.leafDepth.length; l++) pathDependentLeaf(flat, l, leafTable, this.scratch);
+    } else {
+      this.zWalker!.walk(flat, this.zT!, 0, this.zRows, this.zRows, false, (l, mask) => interventionalLeaf(flat, l, mask, this.zRows, leafTable, this.scratch));
+    }
+    unitTables(flat, leafTable, this.table);
+    for (let b = 0; b * BLOCK < list.length; b++) {
+      this.accOffset = b * BLOCK * F;
+      this.rows.walk(flat, xT, b * F * BLOCK, BLOCK, Math.min(BLOCK, list.length - b * BLOCK), true, this.apply);
+    }
+  }
+
+  /** Add each row's table entries at a unit into the block's values. */
+  private readonly apply = (u: number, mask: Int32Array, dec: Uint8Array | null, n: number): void => {
+    const t = this.flat;
+    const off = t.unitOffset[u]!;
+    if (off < 0) return;
+    const d = t.unitSlots[u]!;
+    const dA = t.unitAbove[u]!;
+    const full = (1 << dA) - 1;
+    const so = t.leafSlots[t.unitYes[u]!]!;
+    const sf = t.slotFeature;
+    const table = this.table;
+    const acc = this.acc;
+    const F = this.e.features;
+    let po = this.accOffset;
+    for (let i = 0; i < n; i++, po += F) {
+      const o = off + ((full & ~mask[i]!) | (dec ? dec[i]! << dA : 0)) * d;
+      for (let k = 0; k < d; k++) acc[po + sf[so + k]!]! += table[o + k]!;
+    }
+  };
+
+  private walkReference(t: number, out: number, x: ArrayLike<number>, list: readonly number[]): void {
+    const e = this.e;
+    const F = e.features;
+    this.reference ??= this.job.algorithm === 'interventional' ? new Interventional(e, this.job.background!, this.zRows) : new PathDependent(e, e.cover!);
+    const phi = new Float64Array(F);
+    list.forEach((r, j) => {
+      phi.fill(0);
+      if (this.reference instanceof Interventional) this.reference.run(e.roots[t]!, x, r * F, out, phi, null);
+      else this.reference!.run(e.roots[t]!, x, r * F, out, phi);
+      for (let f = 0; f < F; f++) this.acc[j * F + f]! += phi[f]!;
+    });
+  }
+}
+
+/** The row function of the 'tree-shap' job of the thread pool: chunk c -> values of rows [c * chunkRows, ...), padded to chunkRows rows. */
+export function leafTableChunks(e: TreeEnsemble, x: ArrayLike<number>, rows: number, job: LeafTableJob, chunkRows: number): (c: number) => Float64Array {
+  const engine = new LeafTableEngine(e, job);
+  return (c) => {
+    const out = new Float64Array(chunkRows * e.features);
+    out.set(engine.run(x, c * chunkRows, Math.min(rows, (c + 1) * chunkRows)));
+    return out;
+  };
+}
