@@ -42,6 +42,106 @@ export interface InfidelityOptions {
 
 const METRIC = 'infidelity';
 
+/**
+ * Each (row, sample) draws from its own forked stream, so I can be drawn again while
+ * filling the copies instead of being stored (rows x samples x features may not fit).
+ */
+function forkSeeds(generator: Generator, count: number): (number | bigint)[] {
+  return Array.from({ length: count }, () => generator.fork().seed);
+}
+
+interface DrawerSpec {
+  kind: 'gaussian' | 'removal';
+  std: number;
+  probability: number;
+  seeds: (number | bigint)[];
+  samples: number;
+  data: Float32Array;
+  rowSize: number;
+  baseline: (r: number) => ArrayLike<number>;
+}
+
+/** Draws perturbation I of (row, sample) into a buffer; for 'removal', `mask` holds the removed elements of the last draw. */
+interface Drawer {
+  draw(r: number, s: number, into: Float32Array): void;
+  mask: Uint8Array;
+  spec: DrawerSpec;
+}
+
+function perturbationDrawer(spec: DrawerSpec): Drawer {
+  const { kind, std, probability, seeds, samples, data, rowSize, baseline } = spec;
+  const mask = new Uint8Array(rowSize);
+  const draw = (r: number, s: number, into: Float32Array): void => {
+    const g = new Generator(seeds[r * samples + s]!);
+    const x = data.subarray(r * rowSize, (r + 1) * rowSize);
+    const b = baseline(r);
+    for (let e = 0; e < rowSize; e++) {
+      if (kind === 'gaussian') into[e] = std * g.normal();
+      else {
+        mask[e] = g.uniform() < probability ? 1 : 0;
+        into[e] = mask[e] ? x[e]! - b[e]! : 0;
+      }
+    }
+  };
+  return { draw, mask, spec };
+}
+
+/** I^T phi of every (row, sample): phi read as a slope ('gaussian') or summed over the removed elements ('removal'). */
+function perturbationDots(drawer: Drawer, values: ArrayLike<number>, multipliedByInputs: boolean, rows: number, samples: number): Float64Array {
+  const { kind, data, rowSize, baseline } = drawer.spec;
+  const mask = drawer.mask;
+  const perturbation = new Float32Array(rowSize);
+  const dots = new Float64Array(rows * samples);
+  for (let r = 0; r < rows; r++) {
+    const x = data.subarray(r * rowSize, (r + 1) * rowSize);
+    const b = baseline(r);
+    for (let s = 0; s < samples; s++) {
+      drawer.draw(r, s, perturbation);
+      let dot = 0;
+      for (let e = 0; e < rowSize; e++) {
+        const phi = values[r * rowSize + e]!;
+        const i = perturbation[e]!;
+        if (kind === 'removal') {
+          if (mask[e]) dot += phi;
+          continue;
+        }
+        let slope = phi;
+        if (multipliedByInputs) {
+          const dx = x[e]! - b[e]!;
+          slope = Math.abs(dx) > 1e-12 ? phi / dx : 0;
+        }
+        dot += i * slope;
+      }
+      dots[r * samples + s] = dot;
+    }
+  }
+  return dots;
+}
+
+/** Per row: the mean squared gap between (beta) I^T phi and f(x) - f(x - I); `outputs` holds f(x) then the samples' outputs per row. */
+function infidelityPerRow(outputs: ArrayLike<number>, dots: Float64Array, rows: number, samples: number, scaleInvariant: boolean): Float64Array {
+  const per = samples + 1;
+  const perRow = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const f0 = outputs[r * per]!;
+    let beta = 1;
+    if (scaleInvariant) {
+      let num = 0;
+      let den = 0;
+      for (let s = 0; s < samples; s++) {
+        const dot = dots[r * samples + s]!;
+        num += dot * (f0 - outputs[r * per + 1 + s]!);
+        den += dot * dot;
+      }
+      beta = den > 0 ? num / den : 0;
+    }
+    let sum = 0;
+    for (let s = 0; s < samples; s++) sum += (beta * dots[r * samples + s]! - (f0 - outputs[r * per + 1 + s]!)) ** 2;
+    perRow[r] = sum / samples;
+  }
+  return perRow;
+}
+
 export async function infidelity(model: Model, inputs: Tensor, explanation: Explanation, options: InfidelityOptions = {}): Promise<RowScores> {
   const host = await readRows(METRIC, inputs);
   const { data, rows, rowSize, rowShape } = host;
@@ -57,47 +157,8 @@ export async function infidelity(model: Model, inputs: Tensor, explanation: Expl
   const targets = await metricTargets(model, inputs, explanation, options.target);
   const generator = toGenerator(options.seed ?? 0);
 
-  // each (row, sample) draws from its own forked stream, so I can be drawn again while
-  // filling the copies instead of being stored (rows x samples x features may not fit)
-  const seeds = Array.from({ length: rows * samples }, () => generator.fork().seed);
-  const mask = new Uint8Array(rowSize);
-  const draw = (r: number, s: number, into: Float32Array): void => {
-    const g = new Generator(seeds[r * samples + s]!);
-    const x = data.subarray(r * rowSize, (r + 1) * rowSize);
-    const b = baseline(r);
-    for (let e = 0; e < rowSize; e++) {
-      if (kind === 'gaussian') into[e] = std * g.normal();
-      else {
-        mask[e] = g.uniform() < probability ? 1 : 0;
-        into[e] = mask[e] ? x[e]! - b[e]! : 0;
-      }
-    }
-  };
-  const perturbation = new Float32Array(rowSize);
-  const dots = new Float64Array(rows * samples);
-  for (let r = 0; r < rows; r++) {
-    const x = data.subarray(r * rowSize, (r + 1) * rowSize);
-    const b = baseline(r);
-    for (let s = 0; s < samples; s++) {
-      draw(r, s, perturbation);
-      let dot = 0;
-      for (let e = 0; e < rowSize; e++) {
-        const phi = values[r * rowSize + e]!;
-        const i = perturbation[e]!;
-        if (kind === 'removal') {
-          if (mask[e]) dot += phi;
-          continue;
-        }
-        let slope = phi;
-        if (options.multipliedByInputs) {
-          const dx = x[e]! - b[e]!;
-          slope = Math.abs(dx) > 1e-12 ? phi / dx : 0;
-        }
-        dot += i * slope;
-      }
-      dots[r * samples + s] = dot;
-    }
-  }
+  const draw = perturbationDrawer({ kind, std, probability, seeds: forkSeeds(generator, rows * samples), samples, data, rowSize, baseline });
+  const dots = perturbationDots(draw, values, options.multipliedByInputs ?? false, rows, samples);
   const per = samples + 1;
   const scratch = new Float32Array(rowSize);
   const outputs = await targetOutputs(
@@ -112,29 +173,12 @@ export async function infidelity(model: Model, inputs: Tensor, explanation: Expl
         out.set(x);
         return;
       }
-      draw(r, s, scratch);
+      draw.draw(r, s, scratch);
       for (let e = 0; e < rowSize; e++) out[e] = x[e]! - scratch[e]!;
     },
     (index) => targets[Math.floor(index / per)]!,
     options.batchSize,
   );
-  const perRow = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const f0 = outputs[r * per]!;
-    let beta = 1;
-    if (options.scaleInvariant) {
-      let num = 0;
-      let den = 0;
-      for (let s = 0; s < samples; s++) {
-        const dot = dots[r * samples + s]!;
-        num += dot * (f0 - outputs[r * per + 1 + s]!);
-        den += dot * dot;
-      }
-      beta = den > 0 ? num / den : 0;
-    }
-    let sum = 0;
-    for (let s = 0; s < samples; s++) sum += (beta * dots[r * samples + s]! - (f0 - outputs[r * per + 1 + s]!)) ** 2;
-    perRow[r] = sum / samples;
-  }
+  const perRow = infidelityPerRow(outputs, dots, rows, samples, options.scaleInvariant ?? false);
   return { mean: finiteMean(perRow), perRow };
 }
