@@ -16,7 +16,7 @@
 import { Generator, toGenerator, type Tensor } from '@relevance/core-wasm';
 import type { Model } from '../model/model.js';
 import type { Target } from '../attribution/types.js';
-import { targetOutputs } from './batched-outputs.js';
+import { rowCopyOutputs } from './batched-outputs.js';
 import type { RowScores } from './explanation-map.js';
 import { baselineRows, type MetricBaseline } from './metric-baseline.js';
 import { explanationValues, finiteMean, metricTargets, MetricError, positiveInteger, readRows, type Explanation } from './metric-inputs.js';
@@ -144,7 +144,7 @@ function infidelityPerRow(outputs: ArrayLike<number>, dots: Float64Array, rows: 
 
 export async function infidelity(model: Model, inputs: Tensor, explanation: Explanation, options: InfidelityOptions = {}): Promise<RowScores> {
   const host = await readRows(METRIC, inputs);
-  const { data, rows, rowSize, rowShape } = host;
+  const { data, rows, rowSize } = host;
   const values = explanationValues(METRIC, explanation, data.length);
   const kind = options.perturbation ?? 'gaussian';
   if (kind !== 'gaussian' && kind !== 'removal') throw new MetricError(`${METRIC}: perturbation must be 'gaussian' or 'removal', got '${String(kind)}'`);
@@ -161,24 +161,15 @@ export async function infidelity(model: Model, inputs: Tensor, explanation: Expl
   const dots = perturbationDots(draw, values, options.multipliedByInputs ?? false, rows, samples);
   const per = samples + 1;
   const scratch = new Float32Array(rowSize);
-  const outputs = await targetOutputs(
-    model,
-    rowShape,
-    rows * per,
-    (index, out) => {
-      const r = Math.floor(index / per);
-      const s = (index % per) - 1;
-      const x = data.subarray(r * rowSize, (r + 1) * rowSize);
-      if (s < 0) {
-        out.set(x);
-        return;
-      }
-      draw.draw(r, s, scratch);
-      for (let e = 0; e < rowSize; e++) out[e] = x[e]! - scratch[e]!;
-    },
-    (index) => targets[Math.floor(index / per)]!,
-    options.batchSize,
-  );
+  // copy 0 of each row is the input, copy 1 + s the input minus perturbation s
+  const outputs = await rowCopyOutputs(model, host, per, targets, (r, copy, x, out) => {
+    if (copy === 0) {
+      out.set(x);
+      return;
+    }
+    draw.draw(r, copy - 1, scratch);
+    for (let e = 0; e < rowSize; e++) out[e] = x[e]! - scratch[e]!;
+  }, options.batchSize);
   const perRow = infidelityPerRow(outputs, dots, rows, samples, options.scaleInvariant ?? false);
   return { mean: finiteMean(perRow), perRow };
 }

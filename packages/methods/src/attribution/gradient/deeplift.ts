@@ -37,10 +37,10 @@
 import type { Tensor } from '@relevance/core-wasm';
 import type { BackwardRule, ForwardPass, Model, RuleSelector } from '../../model/model.js';
 import { poolOptions } from '../../model/ops/pool.js';
-import { batches, checkOptions, completeness, pick, readFloat, sliceRows } from '../common.js';
+import { batches, checkOptions, pick, readFloat, sliceRows } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions } from '../types.js';
 import { baselineRows, resolveBaseline, type BaselineSpec } from './baseline.js';
-import { checkInput, explicitTargetsOrArgmax, gradientOfTargets, resolveBatchSize, rowSize, targetParam } from './shared.js';
+import { baselineDifferenceAttribution, checkInput, explicitTargetsOrArgmax, gradientOfTargets, resolveBatchSize, rowSize, targetParam } from './shared.js';
 
 /** CLI name. */
 export const DEEPLIFT = 'deeplift';
@@ -172,14 +172,8 @@ export async function deepLift(model: Model, inputs: Tensor, options: DeepLiftOp
         }
       });
     }
-    return {
-      method,
-      params: { target: targetParam(options.target), baseline: baseline.description, eps, rule: 'rescale', maxPool, batchSize },
-      targets,
-      values,
-      shape: [...inputs.shape],
-      completeness: completeness(values, rows, expected, 'f(x) - f(baseline)'),
-    };
+    const params = { target: targetParam(options.target), baseline: baseline.description, eps, rule: 'rescale', maxPool, batchSize };
+    return baselineDifferenceAttribution(method, params, targets, values, inputs.shape, expected);
   } finally {
     baseline.tensor.dispose();
   }

@@ -8,8 +8,8 @@
  */
 import type { Tensor } from '@relevance/core-wasm';
 import type { BackwardOptions, Model } from '../../model/model.js';
-import { batches, oneHotSeed, positiveInteger, readFloat, resolveBatchSize as resolveRows, resolveTargets, sliceRows } from '../common.js';
-import { AttributionError, type Target } from '../types.js';
+import { batches, checkOptions, completeness, oneHotSeed, positiveInteger, readFloat, resolveBatchSize as resolveRows, resolveTargets, sliceRows } from '../common.js';
+import { AttributionError, type Attribution, type CommonOptions, type Target } from '../types.js';
 
 /** Rows evaluated per forward/backward pass when `batchSize` is not given. */
 export const DEFAULT_BATCH_SIZE = 256;
@@ -163,4 +163,44 @@ export function targetParam(target: Target | undefined): string | number | numbe
   const spec = target ?? 'argmax';
   if (spec === 'argmax' || typeof spec === 'number') return spec;
   return Array.from(spec);
+}
+
+/** How a plain-gradient method differs from the others. */
+export interface GradientMethodSpec {
+  /** The options it takes (default: target and batchSize). */
+  optionNames?: readonly string[];
+  /** Backward rules (e.g. guided ReLU). */
+  backward?: BackwardOptions;
+  /** Parameters reported between target and batchSize. */
+  params?: Record<string, unknown>;
+  /** Turns the gradient into the attribution, in place. */
+  finish?: (gradient: Float32Array) => void | Promise<void>;
+}
+
+/**
+ * The body of the plain-gradient methods (saliency and its variants): check the
+ * options and input, one batched gradient of the given targets (or each row's
+ * argmax), then `finish` on the gradient.
+ */
+export async function gradientAttribution(method: string, model: Model, inputs: Tensor, options: CommonOptions, spec: GradientMethodSpec = {}): Promise<Attribution> {
+  checkOptions(method, options, spec.optionNames ?? ['target', 'batchSize']);
+  checkInput(method, model, inputs);
+  const batchSize = resolveBatchSize(method, options.batchSize);
+  const targets = await explicitTargetsOrArgmax(model, inputs, options.target);
+  const g = await batchedGradient(model, inputs, targets, batchSize, spec.backward ?? {});
+  await spec.finish?.(g.gradient);
+  return {
+    method,
+    params: { target: targetParam(options.target), ...spec.params, batchSize },
+    targets: g.targets,
+    values: g.gradient,
+    shape: [...inputs.shape],
+  };
+}
+
+/** A path method's result (integrated gradients, DeepLIFT): completeness of the row sums against f(x) - f(baseline). */
+export function baselineDifferenceAttribution(
+  method: string, params: Record<string, unknown>, targets: Int32Array, values: Float32Array, shape: readonly number[], expected: Float32Array,
+): Attribution {
+  return { method, params, targets, values, shape: [...shape], completeness: completeness(values, shape[0]!, expected, 'f(x) - f(baseline)') };
 }

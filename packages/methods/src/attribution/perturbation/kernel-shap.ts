@@ -32,7 +32,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions, type RandomOptions } from '../types.js';
-import { chunkRows, describeValue, featureCompleteness, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBackground, resolveBatchSize, resolveGroups, seedParam, toSeededGenerator, writeCoalition, targetParam, type Baseline, type FeatureMask, deliverShapleyRow } from './shared.js';
+import { chunkRows, describeValue, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBackground, resolveBatchSize, resolveGroups, seedParam, toSeededGenerator, writeCoalition, targetParam, type Baseline, type FeatureMask, deliverShapleyRow, shapleyAttribution } from './shared.js';
 import { solveShapRegressions, type ShapRegression } from './shap-regression.js';
 import { resolveThreads } from '../../stats/parallel.js';
 
@@ -214,25 +214,17 @@ export async function kernelShap(model: Model, inputs: Tensor, options: KernelSh
       deliverShapleyRow(phis[i]!, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize), featureSums, r);
     }
   }
-  const expected = Float64Array.from(fx, (f, r) => f - empty[r]!);
-  return {
-    method: METHOD,
-    params: {
-      target: targetParam(options.target),
-      background: describeValue(options.background ?? 0),
-      backgroundRows: bg,
-      groups: options.groups === undefined ? 'each element' : describeValue(options.groups),
-      samples: groups.perRow ? (options.samples ?? '2 d + 2048') : firstPlan.samples,
-      paired,
-      enumerate: groups.perRow ? (options.enumerate ?? 'auto') : firstPlan.exhaustive,
-      // coalitions evaluated per row besides the empty and full ones
-      coalitions: groups.perRow ? 'per row' : firstPlan.n,
-      seed: seedParam(options.seed),
-      batchSize,
-    },
-    targets,
-    values,
-    shape: [...input.shape],
-    completeness: featureCompleteness(featureSums, expected),
-  };
+  return shapleyAttribution(METHOD, {
+    target: targetParam(options.target),
+    background: describeValue(options.background ?? 0),
+    backgroundRows: bg,
+    groups: options.groups === undefined ? 'each element' : describeValue(options.groups),
+    samples: groups.perRow ? (options.samples ?? '2 d + 2048') : firstPlan.samples,
+    paired,
+    enumerate: groups.perRow ? (options.enumerate ?? 'auto') : firstPlan.exhaustive,
+    // coalitions evaluated per row besides the empty and full ones
+    coalitions: groups.perRow ? 'per row' : firstPlan.n,
+    seed: seedParam(options.seed),
+    batchSize,
+  }, targets, values, input.shape, { fx, empty, featureSums });
 }
