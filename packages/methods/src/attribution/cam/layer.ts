@@ -197,3 +197,22 @@ export function forwardFromLayer(model: Model, layer: Node, replacement: Tensor,
   });
 }
 
+
+/**
+ * Buffers of the CAMs that score perturbed copies (Ablation-CAM, Score-CAM): the
+ * explicit targets (null: each row's argmax, found per batch), the layer's
+ * activations and the channel weights per row, and how many rows go through
+ * together so that their `channels` copies fill about one batch.
+ */
+export async function perturbedCamBuffers(model: Model, inputs: Tensor, target: Target | undefined, setup: CamSetup) {
+  const rows = inputs.shape[0]!;
+  const { channels, height, width, batchSize } = setup;
+  const explicit = (target ?? 'argmax') === 'argmax' ? null : await resolveTargets(model, inputs, target);
+  return {
+    explicit,
+    activations: new Float32Array(rows * channels * height * width),
+    weights: new Float64Array(rows * channels),
+    targets: new Int32Array(rows),
+    rowsPerPass: Math.max(1, Math.min(rows, Math.floor(batchSize / channels))),
+  };
+}

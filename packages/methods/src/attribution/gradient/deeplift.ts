@@ -37,10 +37,10 @@
 import type { Tensor } from '@relevance/core-wasm';
 import type { BackwardRule, ForwardPass, Model, RuleSelector } from '../../model/model.js';
 import { poolOptions } from '../../model/ops/pool.js';
-import { batches, checkOptions, pick, readFloat, sliceRows } from '../common.js';
+import { batches, pick, readFloat, sliceRows } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions } from '../types.js';
 import { baselineRows, resolveBaseline, type BaselineSpec } from './baseline.js';
-import { baselineDifferenceAttribution, checkInput, explicitTargetsOrArgmax, gradientOfTargets, resolveBatchSize, rowSize, targetParam } from './shared.js';
+import { baselineDifferenceAttribution, openGradientMethod, explicitTargetsOrArgmax, gradientOfTargets, rowSize, targetParam } from './shared.js';
 
 /** CLI name. */
 export const DEEPLIFT = 'deeplift';
@@ -130,10 +130,8 @@ export function deepLiftRules(reference: ForwardPass, eps = DEFAULT_DEEPLIFT_EPS
 
 export async function deepLift(model: Model, inputs: Tensor, options: DeepLiftOptions = {}): Promise<Attribution> {
   const method = DEEPLIFT;
-  checkOptions(method, options, ['target', 'batchSize', 'baseline', 'eps', 'maxPool']);
-  checkInput(method, model, inputs);
   const be = model.be;
-  const batchSize = resolveBatchSize(method, options.batchSize);
+  const batchSize = openGradientMethod(method, model, inputs, options, ['target', 'batchSize', 'baseline', 'eps', 'maxPool']);
   const eps = options.eps ?? DEFAULT_DEEPLIFT_EPS;
   if (!Number.isFinite(eps) || eps < 0) throw new AttributionError(`${method}: eps must be a finite number >= 0, got ${eps}`);
   const maxPool = options.maxPool ?? 'gradient';

@@ -165,6 +165,16 @@ export function targetParam(target: Target | undefined): string | number | numbe
   return Array.from(spec);
 }
 
+/**
+ * The opening of every gradient method: its options checked against the names
+ * it takes, the input checked, and the batch size resolved.
+ */
+export function openGradientMethod(method: string, model: Model, inputs: Tensor, options: CommonOptions, optionNames: readonly string[]): number {
+  checkOptions(method, options, optionNames);
+  checkInput(method, model, inputs);
+  return resolveBatchSize(method, options.batchSize);
+}
+
 /** How a plain-gradient method differs from the others. */
 export interface GradientMethodSpec {
   /** The options it takes (default: target and batchSize). */
@@ -183,9 +193,7 @@ export interface GradientMethodSpec {
  * argmax), then `finish` on the gradient.
  */
 export async function gradientAttribution(method: string, model: Model, inputs: Tensor, options: CommonOptions, spec: GradientMethodSpec = {}): Promise<Attribution> {
-  checkOptions(method, options, spec.optionNames ?? ['target', 'batchSize']);
-  checkInput(method, model, inputs);
-  const batchSize = resolveBatchSize(method, options.batchSize);
+  const batchSize = openGradientMethod(method, model, inputs, options, spec.optionNames ?? ['target', 'batchSize']);
   const targets = await explicitTargetsOrArgmax(model, inputs, options.target);
   const g = await batchedGradient(model, inputs, targets, batchSize, spec.backward ?? {});
   await spec.finish?.(g.gradient);
