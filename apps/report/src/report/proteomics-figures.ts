@@ -19,16 +19,15 @@ import { emptyContent } from '../figures/figure-content.js';
 import type { ProteomicsData } from './proteomics-data.js';
 import type { ReportState } from './report-state.js';
 import type { Selection } from './selection.js';
-import { filterSet, shownNames } from './shown-names.js';
+import { filterSet, shownNames, shownNote as shownNoteOf, type ShownNames } from './shown-names.js';
 
 export interface RunDocuments {
   metrics: unknown;
   manifest: unknown;
 }
 
-function shownNote(shown: { names: string[]; matched: number }, filter: string, total: number): string | undefined {
-  if (filter.trim() === '') return shown.names.length < total ? `Showing the ${shown.names.length} proteins with the strongest edges of ${total}; use the filter to pick others.` : undefined;
-  return shown.matched > shown.names.length ? `${shown.matched} proteins match the filter; showing the first ${shown.names.length}.` : undefined;
+function shownNote(shown: ShownNames, filter: string, total: number): string | undefined {
+  return shownNoteOf(shown, filter, total, 'proteins', 'proteins with the strongest edges');
 }
 
 export async function buildProteomicsFigures(

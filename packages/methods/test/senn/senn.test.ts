@@ -14,6 +14,17 @@ afterAll(() => be.destroy());
 const D = 4;
 const K = 3;
 
+/** Rows whose largest of the K outputs is their label. */
+function correctCount(z: Float32Array, y: Int32Array): number {
+  let correct = 0;
+  for (let r = 0; r < y.length; r++) {
+    let best = 0;
+    for (let c = 1; c < K; c++) if (z[r * K + c]! > z[r * K + best]!) best = c;
+    if (best === y[r]) correct++;
+  }
+  return correct;
+}
+
 /** A SENN whose θ network ignores its input (weights 0): θ(x) = W for every x, so f(x) = W x. */
 function constantSenn(w: number[]): Model {
   return new Model(be, {
@@ -97,12 +108,7 @@ describe('senn', () => {
     await train(model, { x: xv, y }, { seed: 6, epochs: 40, batchSize: 32, loss: crossEntropyLoss(), optimizer: { type: 'adam' }, lr: 0.01 });
     const x = be.tensor(xv, [n, D]);
     const z = (await model.predict(x).read()) as Float32Array;
-    let correct = 0;
-    for (let r = 0; r < n; r++) {
-      let best = 0;
-      for (let c = 1; c < K; c++) if (z[r * K + c]! > z[r * K + best]!) best = c;
-      if (best === y[r]) correct++;
-    }
+    const correct = correctCount(z, y);
     expect(correct / n).toBeGreaterThan(0.85);
     // mean coefficients of class 1 on its own rows: f0 and f1 carry it, f3 does not
     const coef = await sennExplanation(model, x, { target: 1, output: 'coefficients' });
@@ -147,12 +153,7 @@ describe('senn', () => {
       const h = await trainSenn(model, { x: xv, y }, null, { epochs: 30, batchSize: 32, lr: 0.01, robustness, generator: new Generator(6) });
       const x = be.tensor(xv, [n, D]);
       const z = (await model.predict(x).read()) as Float32Array;
-      let correct = 0;
-      for (let r = 0; r < n; r++) {
-        let best = 0;
-        for (let c = 1; c < K; c++) if (z[r * K + c]! > z[r * K + best]!) best = c;
-        if (best === y[r]) correct++;
-      }
+      const correct = correctCount(z, y);
       const sub = be.tensor(xv.subarray(0, 40 * D), [40, D]);
       const lip = await lipschitzEstimate(model, sub, (m, xs, o) => sennExplanation(m, xs, { target: o.target, output: 'coefficients' }), { radius: 0.5, samples: 10, seed: 1 });
       results.push({ accuracy: correct / n, lipschitz: lip.mean, penalty: h.penalty.at(-1)! });
