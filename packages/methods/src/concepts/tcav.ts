@@ -37,7 +37,7 @@
  */
 import { Generator, type Tensor } from '@relevance/core-wasm';
 import type { Model } from '../model/model.js';
-import { batches, outputWidth, targetGradient } from '../attribution/common.js';
+import { batches, concatHost, outputWidth, targetGradient } from '../attribution/common.js';
 import { AttributionError } from '../attribution/types.js';
 import { layerFeatures } from '../understanding/layer-features.js';
 import { studentTTwoSided, tTestIndependent } from '../stats/t-test.js';
@@ -184,14 +184,7 @@ async function layerGradients(model: Model, x: Tensor, layer: string, rows: Int3
       xb.dispose();
     }
   }
-  const total = chunks.reduce((a, c) => a + c.length, 0);
-  const out = new Float32Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatHost(chunks);
 }
 
 /** Draw `count` sets of `size` distinct rows out of n. */

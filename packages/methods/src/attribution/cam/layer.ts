@@ -8,7 +8,7 @@
  */
 import type { Tensor } from '@relevance/core-wasm';
 import { moduleAlias, type Model, type Node } from '../../model/model.js';
-import { batches, checkOptions, oneHotSeed, readFloat, resolveTargets, sliceRows } from '../common.js';
+import { batches, checkOptions, concatHost, oneHotSeed, readFloat, resolveTargets, sliceRows } from '../common.js';
 import { AttributionError, type CommonOptions, type Target } from '../types.js';
 import { checkInput, resolveBatchSize, targetParam } from '../gradient/shared.js';
 
@@ -126,18 +126,7 @@ export async function layerData(model: Model, x: Tensor, layer: Node, target: Ta
       }
     });
   }
-  return { activations: concat(acts), gradients: withGradient ? concat(grads) : null, outputs: concat(outs), width, targets };
-}
-
-function concat(parts: readonly Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return { activations: concatHost(acts), gradients: withGradient ? concatHost(grads) : null, outputs: concatHost(outs), width, targets };
 }
 
 /** map[n, :, :] = sum_c weights[n, c] * A[n, c, :, :], in float64. */

@@ -64,17 +64,24 @@ function nearZero(be: Model['be'], d: Tensor, eps: number): Tensor {
   return be.scope(() => be.greater(be.full([1], eps), be.abs(d)));
 }
 
+/** A one-input node's input, output and output gradient, with its input and output in the reference (baseline) pass. */
+function withReference(ctx: Parameters<BackwardRule['backward']>[0], reference: ForwardPass) {
+  return {
+    x: ctx.inputs[0]!,
+    y: ctx.outputs[0]!,
+    g: ctx.gradOutputs[0]!,
+    xRef: reference.value(ctx.node.inputs[0]!),
+    yRef: reference.value(ctx.node.outputs[0]!),
+  };
+}
+
 /** Rescale rule for an elementwise activation; `reference` holds the baseline pass. */
 function rescaleRule(reference: ForwardPass, eps: number): BackwardRule {
   return {
     name: 'deeplift-rescale',
     backward(ctx) {
-      const { be, node } = ctx;
-      const z = ctx.inputs[0]!;
-      const y = ctx.outputs[0]!;
-      const g = ctx.gradOutputs[0]!;
-      const zRef = reference.value(node.inputs[0]!);
-      const yRef = reference.value(node.outputs[0]!);
+      const { be } = ctx;
+      const { x: z, y, g, xRef: zRef, yRef } = withReference(ctx, reference);
       return [be.scope(() => {
         const dz = be.sub(z, zRef);
         const small = nearZero(be, dz, eps);
@@ -93,11 +100,7 @@ function maxPoolRule(reference: ForwardPass, eps: number): BackwardRule {
     name: 'deeplift-maxpool',
     backward(ctx) {
       const { be, node } = ctx;
-      const x = ctx.inputs[0]!;
-      const y = ctx.outputs[0]!;
-      const g = ctx.gradOutputs[0]!;
-      const xRef = reference.value(node.inputs[0]!);
-      const yRef = reference.value(node.outputs[0]!);
+      const { x, y, g, xRef, yRef } = withReference(ctx, reference);
       const options = poolOptions(node.attrs);
       return [be.scope(() => {
         const indices = ctx.saved[0] ?? be.maxPool2d(x, options).indices;

@@ -8,7 +8,7 @@
  */
 import type { Tensor } from '@relevance/core-wasm';
 import type { BackwardOptions, Model } from '../../model/model.js';
-import { batches, checkOptions, completeness, oneHotSeed, positiveInteger, readFloat, resolveBatchSize as resolveRows, resolveTargets, sliceRows } from '../common.js';
+import { batches, checkOptions, completeness, concatHost, oneHotSeed, positiveInteger, readFloat, resolveBatchSize as resolveRows, resolveTargets, sliceRows } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions, type Target } from '../types.js';
 
 /** Rows evaluated per forward/backward pass when `batchSize` is not given. */
@@ -26,7 +26,7 @@ export function checkInput(method: string, model: Model, x: Tensor): void {
   if (x.rank < 2 || x.shape[0] === 0) throw new AttributionError(`${method}: the input must be [rows, ...features] with at least one row, got [${x.shape.join(', ')}]`);
 }
 
-export { positiveInteger };
+export { concatHost, positiveInteger };
 
 /** A finite non-negative number option (stdev, noiseLevel). */
 export function nonNegative(method: string, name: string, value: number): number {
@@ -58,18 +58,6 @@ export async function targetsFor(model: Model, x: Tensor, target: Target | undef
   const spec = target ?? 'argmax';
   if (spec === 'argmax' && !outputs) outputs = (await modelOutputs(model, x, batchSize)).outputs;
   return resolveTargets(model, x, spec, outputs);
-}
-
-export function concatHost(parts: readonly Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0]!;
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Float32Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 export interface GradientResult {
