@@ -18,14 +18,10 @@ import type { InfluenceData } from './influence-data.js';
 import type { RunDocuments } from './proteomics-figures.js';
 import type { ReportState } from './report-state.js';
 import type { Selection } from './selection.js';
-import { filterSet, shownNames, shownNote as shownNoteOf, type ShownNames } from './shown-names.js';
+import { filterSet, shownNames, shownNote } from './shown-names.js';
 
 /** Rows of the deviations table. */
 export const DEVIATING_SHOWN = 12;
-
-function shownNote(shown: ShownNames, filter: string, total: number): string | undefined {
-  return shownNoteOf(shown, filter, total, 'units', 'most influential units');
-}
 
 export async function buildInfluenceFigures(
   data: InfluenceData,
@@ -46,7 +42,7 @@ export async function buildInfluenceFigures(
       classes: state.classes,
       units: shown.names,
       selectedClass: chosen,
-      note: shownNote(shown, selection.filter, state.order.length),
+      note: shownNote(shown, selection.filter, state.order.length, 'units', 'most influential units'),
     });
   }
   if (want('class-profile')) {
