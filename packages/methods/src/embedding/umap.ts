@@ -23,7 +23,7 @@ import { Generator, toGenerator, type Backend, type Tensor } from '@relevance/co
 import { nnDescent } from './nn-descent.js';
 import { nearestNeighbours, type HostMatrix, type NearestNeighbours } from './pairwise-distances.js';
 import { pcaProjection } from './pca.js';
-import { symmetricEigen } from './symmetric-eigen.js';
+import { rayleighRitzMatrix, symmetricEigen } from './symmetric-eigen.js';
 
 export type UmapNeighbourMethod = 'exact' | 'nn-descent' | 'auto';
 /** With neighbours 'auto': exact up to this many rows, NN-descent above. */
@@ -300,13 +300,7 @@ function spectralInit(g: Graph, rows: number, dims: number, generator: Generator
   }
   // Rayleigh-Ritz: eigenvectors of Y^T M Y, largest first
   apply(y, next);
-  const small = new Float64Array(m * m);
-  for (let p = 0; p < m; p++) for (let q = 0; q < m; q++) {
-    let s = 0;
-    for (let i = 0; i < rows; i++) s += y[i * m + p]! * next[i * m + q]!;
-    small[p * m + q] = s;
-  }
-  for (let p = 0; p < m; p++) for (let q = 0; q < p; q++) small[p * m + q] = small[q * m + p] = (small[p * m + q]! + small[q * m + p]!) / 2;
+  const small = rayleighRitzMatrix(y, next, rows, m);
   const { vectors } = symmetricEigen(small, m);
   const out = new Float64Array(rows * dims);
   for (let i = 0; i < rows; i++) {

@@ -62,6 +62,9 @@ export const EMBEDDING_TABLE_OPTIONS: readonly OptionSpec[] = [
   ID_COLUMN_OPTION,
 ];
 
+/** --batch-size of the commands that only run the model forward (predict, neighbours). */
+export const FORWARD_BATCH_OPTION: OptionSpec = { name: 'batch-size', type: 'integer', default: 256, help: 'rows per forward pass' };
+
 /** --model for the commands that need one. */
 export const MODEL_OPTION: OptionSpec = { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json' };
 
