@@ -219,33 +219,38 @@ function pad(s: string | number, width: number): string {
   return String(s).padStart(width);
 }
 
-async function main(): Promise<void> {
-  const allThreads = availableParallelism();
-  console.log(`core-bench: ${cpuModel()}, ${allThreads} hardware threads, Node ${process.version}${quick ? ' (quick)' : ''}`);
-  console.log('Figures taken while other processes run are indicative only.\n');
+/** One WebAssembly build, at 1 thread and at all threads, with its measured SIMD peak. */
+interface Build {
+  label: string;
+  one: WasmImpl;
+  all: WasmImpl;
+  wasm1: Backend;
+  wasmN: Backend;
+  peak: { gflops: number; chains: number };
+}
 
+async function wasmBuilds(allThreads: number): Promise<Build[]> {
   enableRelaxedSimdFlag();
-  const builds = await Promise.all((relaxedSimdSupported() ? (['simd128', 'relaxed'] as const) : (['simd128'] as const)).map(async (simd) => {
+  return Promise.all((relaxedSimdSupported() ? (['simd128', 'relaxed'] as const) : (['simd128'] as const)).map(async (simd) => {
     const one = await createWasmImpl({ threads: 1, simd });
     const all = await createWasmImpl({ threads: allThreads, simd });
     return { label: simd === 'relaxed' ? 'wasm-relaxed' : 'wasm', one, all, wasm1: new Backend(one, 1), wasmN: new Backend(all, all.threads), peak: { gflops: 0, chains: 0 } };
   }));
-  if (builds.length === 1) console.log(`(relaxed SIMD unavailable on Node ${process.version}: only the SIMD128 build is measured)`);
-  const { wasm1, wasmN, all: wasmNImpl } = builds[0]!;
-  const reference = await createBackend('reference');
-  let webgpu: Backend | null = null;
-  let webgpuNote = '';
+}
+
+async function webgpuOrNote(): Promise<{ webgpu: Backend | null; webgpuNote: string }> {
   try {
-    webgpu = await createBackend('webgpu');
+    return { webgpu: await createBackend('webgpu'), webgpuNote: '' };
   } catch (e) {
-    webgpuNote = (e as Error).message.split('\n')[0]!;
+    return { webgpu: null, webgpuNote: (e as Error).message.split('\n')[0]! };
   }
+}
 
-  // measured at the start and again after the GEMMs; the higher figure is the peak
-  for (const b of builds) b.peak = simdPeak(b.one);
+type GemmRow = [string, number, number, number, number, number];
 
-  const gemm: GemmResult[] = [];
-  const gemmRows: Array<[string, number, number, number, number, number]> = [];
+/** Seconds per GEMM of every shape on every backend: (backend, threads, m, n, k, seconds). */
+async function measureGemm(builds: Build[], reference: Backend, webgpu: Backend | null): Promise<GemmRow[]> {
+  const gemmRows: GemmRow[] = [];
   const row = (backend: string, threads: number, m: number, n: number, k: number, seconds: number): void => {
     gemmRows.push([backend, threads, m, n, k, seconds]);
   };
@@ -263,6 +268,76 @@ async function main(): Promise<void> {
     if (webgpu) row('webgpu', 1, m, n, k, await gemmSecondsAsync(webgpu, m, n, k));
   }
   process.stderr.write('\n');
+  return gemmRows;
+}
+
+/** GFLOP/s (and, for wasm, the fraction of its build's peak) of a timed call, with its table line. */
+function rate<T extends { backend: string; gflops: number; fraction_of_peak?: number }>(
+  entry: Omit<T, 'gflops'>, flops: number, seconds: number, peakOf: (label: string) => number,
+): { entry: T; frac: string } {
+  const gflops = flops / seconds / 1e9;
+  const full = { ...entry, gflops: Number(gflops.toFixed(3)) } as T;
+  if (full.backend.startsWith('wasm')) full.fraction_of_peak = Number((gflops / peakOf(full.backend)).toFixed(3));
+  const frac = full.fraction_of_peak !== undefined ? `${(full.fraction_of_peak * 100).toFixed(0)}%` : '';
+  return { entry: full, frac };
+}
+
+function printGemm(gemmRows: GemmRow[], peakOf: (label: string) => number): GemmResult[] {
+  const gemm: GemmResult[] = [];
+  console.log('');
+  console.log('GEMM (C = A B, float32)          GFLOP/s   fraction of SIMD peak');
+  console.log(`${'backend'.padEnd(14)}${pad('threads', 8)}${pad('m', 6)}${pad('n', 6)}${pad('k', 6)}${pad('GFLOP/s', 10)}${pad('of peak', 9)}`);
+  for (const [backend, threads, m, n, k, seconds] of gemmRows) {
+    const { entry, frac } = rate<GemmResult>({ backend, threads, m, n, k }, 2 * m * n * k, seconds, peakOf);
+    gemm.push(entry);
+    console.log(`${backend.padEnd(14)}${pad(threads, 8)}${pad(m, 6)}${pad(n, 6)}${pad(k, 6)}${pad(entry.gflops.toFixed(2), 10)}${pad(frac, 9)}`);
+  }
+  return gemm;
+}
+
+async function benchConv(builds: Build[], reference: Backend, webgpu: Backend | null, peakOf: (label: string) => number): Promise<ConvResult[]> {
+  const conv2d: ConvResult[] = [];
+  console.log(`conv2d: batch ${CONV.n}, ${CONV.cIn} -> ${CONV.cOut} channels, ${CONV.h}x${CONV.w}, ${CONV.kernelSize}x${CONV.kernelSize}, pad ${CONV.padding} (${(convFlops / 1e9).toFixed(2)} GFLOP per call)`);
+  console.log(`${'backend'.padEnd(14)}${pad('threads', 8)}${pad('kernel', 15)}${pad('GFLOP/s', 10)}${pad('of peak', 9)}`);
+  for (const kernel of ['forward', 'backwardInput'] as const) {
+    const runs: Array<[string, number, number]> = [['reference', 1, convSeconds([reference], kernel, ONCE)[0]!]];
+    for (const b of builds) {
+      const [one, all] = convSeconds([b.wasm1, b.wasmN], kernel, FAST);
+      runs.push([b.label, 1, one!], [b.label, b.wasmN.threads, all!]);
+    }
+    if (webgpu) runs.push(['webgpu', 1, await convSecondsAsync(webgpu, kernel)]);
+    for (const [backend, threads, seconds] of runs) {
+      const { entry, frac } = rate<ConvResult>({ backend, threads, kernel, ...CONV }, convFlops, seconds, peakOf);
+      conv2d.push(entry);
+      console.log(`${backend.padEnd(14)}${pad(threads, 8)}${pad(kernel, 15)}${pad(entry.gflops.toFixed(2), 10)}${pad(frac, 9)}`);
+    }
+  }
+  return conv2d;
+}
+
+function printThresholds(threshold: ThresholdResult[], allThreads: number, parallelMinFlops: number): void {
+  if (threshold.length === 0) return;
+  console.log(`\nSplit threshold: square GEMM on 1 thread vs split across ${allThreads} (microseconds per call; current threshold ${parallelMinFlops / 1e6} MFLOP)`);
+  console.log(`${pad('size', 6)}${pad('MFLOP', 8)}${pad('1 thread', 10)}${pad('split', 10)}`);
+  for (const t of threshold) {
+    console.log(`${pad(t.size, 6)}${pad(((2 * t.size ** 3) / 1e6).toFixed(2), 8)}${pad(t.single_us.toFixed(1), 10)}${pad(t.split_us.toFixed(1), 10)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const allThreads = availableParallelism();
+  console.log(`core-bench: ${cpuModel()}, ${allThreads} hardware threads, Node ${process.version}${quick ? ' (quick)' : ''}`);
+  console.log('Figures taken while other processes run are indicative only.\n');
+
+  const builds = await wasmBuilds(allThreads);
+  if (builds.length === 1) console.log(`(relaxed SIMD unavailable on Node ${process.version}: only the SIMD128 build is measured)`);
+  const { wasmN, all: wasmNImpl } = builds[0]!;
+  const reference = await createBackend('reference');
+  const { webgpu, webgpuNote } = await webgpuOrNote();
+
+  // measured at the start and again after the GEMMs; the higher figure is the peak
+  for (const b of builds) b.peak = simdPeak(b.one);
+  const gemmRows = await measureGemm(builds, reference, webgpu);
   for (const b of builds) {
     const again = simdPeak(b.one);
     if (again.gflops > b.peak.gflops) b.peak = again;
@@ -271,17 +346,7 @@ async function main(): Promise<void> {
   const peakRun = builds[0]!.peak;
   const peak = peakRun.gflops;
   const peakOf = (label: string): number => builds.find((b) => b.label === label)?.peak.gflops ?? NaN;
-  console.log('');
-  console.log('GEMM (C = A B, float32)          GFLOP/s   fraction of SIMD peak');
-  console.log(`${'backend'.padEnd(14)}${pad('threads', 8)}${pad('m', 6)}${pad('n', 6)}${pad('k', 6)}${pad('GFLOP/s', 10)}${pad('of peak', 9)}`);
-  for (const [backend, threads, m, n, k, seconds] of gemmRows) {
-    const gflops = (2 * m * n * k) / seconds / 1e9;
-    const entry: GemmResult = { backend, threads, m, n, k, gflops: Number(gflops.toFixed(3)) };
-    if (backend.startsWith('wasm')) entry.fraction_of_peak = Number((gflops / peakOf(backend)).toFixed(3));
-    gemm.push(entry);
-    const frac = entry.fraction_of_peak !== undefined ? `${(entry.fraction_of_peak * 100).toFixed(0)}%` : '';
-    console.log(`${backend.padEnd(14)}${pad(threads, 8)}${pad(m, 6)}${pad(n, 6)}${pad(k, 6)}${pad(entry.gflops.toFixed(2), 10)}${pad(frac, 9)}`);
-  }
+  const gemm = printGemm(gemmRows, peakOf);
   if (!webgpu) console.log(`(webgpu not measured: ${webgpuNote || 'unavailable'})`);
 
   const at512 = (backend: string, threads: number): number => gemm.find((g) => g.backend === backend && g.threads === threads && g.m === 512 && g.n === 512 && g.k === 512)?.gflops ?? NaN;
@@ -297,34 +362,9 @@ async function main(): Promise<void> {
   }
   console.log('');
 
-  const conv2d: ConvResult[] = [];
-  console.log(`conv2d: batch ${CONV.n}, ${CONV.cIn} -> ${CONV.cOut} channels, ${CONV.h}x${CONV.w}, ${CONV.kernelSize}x${CONV.kernelSize}, pad ${CONV.padding} (${(convFlops / 1e9).toFixed(2)} GFLOP per call)`);
-  console.log(`${'backend'.padEnd(14)}${pad('threads', 8)}${pad('kernel', 15)}${pad('GFLOP/s', 10)}${pad('of peak', 9)}`);
-  for (const kernel of ['forward', 'backwardInput'] as const) {
-    const runs: Array<[string, number, number]> = [['reference', 1, convSeconds([reference], kernel, ONCE)[0]!]];
-    for (const b of builds) {
-      const [one, all] = convSeconds([b.wasm1, b.wasmN], kernel, FAST);
-      runs.push([b.label, 1, one!], [b.label, b.wasmN.threads, all!]);
-    }
-    if (webgpu) runs.push(['webgpu', 1, await convSecondsAsync(webgpu, kernel)]);
-    for (const [backend, threads, seconds] of runs) {
-      const gflops = convFlops / seconds / 1e9;
-      const entry: ConvResult = { backend, threads, kernel, ...CONV, gflops: Number(gflops.toFixed(3)) };
-      if (backend.startsWith('wasm')) entry.fraction_of_peak = Number((gflops / peakOf(backend)).toFixed(3));
-      conv2d.push(entry);
-      const frac = entry.fraction_of_peak !== undefined ? `${(entry.fraction_of_peak * 100).toFixed(0)}%` : '';
-      console.log(`${backend.padEnd(14)}${pad(threads, 8)}${pad(kernel, 15)}${pad(entry.gflops.toFixed(2), 10)}${pad(frac, 9)}`);
-    }
-  }
-
+  const conv2d = await benchConv(builds, reference, webgpu, peakOf);
   const threshold = await thresholdScan(allThreads);
-  if (threshold.length > 0) {
-    console.log(`\nSplit threshold: square GEMM on 1 thread vs split across ${allThreads} (microseconds per call; current threshold ${wasmNImpl.parallelMinFlops / 1e6} MFLOP)`);
-    console.log(`${pad('size', 6)}${pad('MFLOP', 8)}${pad('1 thread', 10)}${pad('split', 10)}`);
-    for (const t of threshold) {
-      console.log(`${pad(t.size, 6)}${pad(((2 * t.size ** 3) / 1e6).toFixed(2), 8)}${pad(t.single_us.toFixed(1), 10)}${pad(t.split_us.toFixed(1), 10)}`);
-    }
-  }
+  printThresholds(threshold, allThreads, wasmNImpl.parallelMinFlops);
 
   for (const b of builds) {
     b.wasm1.destroy();

@@ -21,6 +21,7 @@ import { writeFileSync } from 'node:fs';
 import { createBackend, enableRelaxedSimdFlag, Generator, type Backend, type BackendName, type Tensor } from '@relevance/core-wasm';
 import { integratedGradients, saliency, sequential, type Model } from '../src/index.js';
 import { buildBenchModel, randomTensor, SIZES } from './bench-model.js';
+import { jsonFileArg } from './bench-args.js';
 
 export interface BenchContext {
   be: Backend;
@@ -120,9 +121,7 @@ async function timeRow(row: BenchRow, ctx: BenchContext, repeats: number): Promi
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const jsonIndex = args.indexOf('--json');
-  const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
-  if (jsonIndex >= 0 && !jsonFile) throw new Error('methods-bench: --json needs a file name');
+  const jsonFile = jsonFileArg(args, 'methods-bench');
   const quick = args.includes('--quick');
   const backendsIndex = args.indexOf('--backends');
   // the reference backend is opt-in (--backends reference,wasm): it is the oracle, and minutes slow here

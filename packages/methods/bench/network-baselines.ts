@@ -20,6 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { Generator } from '@relevance/core-wasm';
 import { stats } from '../src/index.js';
+import { jsonFileArg } from './bench-args.js';
 
 export const NETWORK_BENCH_CONFIGS = [
   { genes: 20, samples: 2000 },
@@ -74,9 +75,7 @@ function timeBoth(method: string, threads: number, d: stats.DataMatrix, scale: n
 
 function main(): void {
   const args = process.argv.slice(2);
-  const jsonIndex = args.indexOf('--json');
-  const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
-  if (jsonIndex >= 0 && !jsonFile) throw new Error('network-baselines bench: --json needs a file name');
+  const jsonFile = jsonFileArg(args, 'network-baselines bench');
   const treesIndex = args.indexOf('--trees');
   const trees = treesIndex >= 0 ? Number(args[treesIndex + 1]) : stats.GENIE3_DEFAULT_TREES;
   const quick = args.includes('--quick');

@@ -21,6 +21,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { createBackend, Generator, type Backend, type BackendName } from '@relevance/core-wasm';
 import { tsne, type TsneMethod } from '../src/embedding/index.js';
+import { jsonFileArg } from './bench-args.js';
 
 interface Config {
   rows: number;
@@ -62,9 +63,7 @@ async function startBackend(name: BackendName): Promise<Backend> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const jsonIndex = args.indexOf('--json');
-  const jsonFile = jsonIndex >= 0 ? args[jsonIndex + 1] : undefined;
-  if (jsonIndex >= 0 && !jsonFile) throw new Error('tsne-bench: --json needs a file name');
+  const jsonFile = jsonFileArg(args, 'tsne-bench');
   const backendIndex = args.indexOf('--backend');
   const backendName = (backendIndex >= 0 ? args[backendIndex + 1] : 'wasm') as BackendName;
   const iterations = args.includes('--quick') ? 300 : 1000;

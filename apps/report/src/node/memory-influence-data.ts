@@ -6,11 +6,9 @@
 import type { OrientedInfluence } from '../figures/comparative-influence.js';
 import type { UnitPair } from '../figures/influence-scatter.js';
 import type { InfluenceData } from '../report/influence-data.js';
-import type { RunTable } from '../run/run-table.js';
+import { rowsOf, type RunTable } from '../run/run-table.js';
 import type { ClassInfluence, ComparativeInfluence, ConfusionCell, DatasetInfluence, Deviation, InstanceInfluence, TrainingRow } from '../run/table-rows.js';
 import { compareAscending, compareDescending, compareText } from './compare.js';
-
-const rowsOf = <T>(table: RunTable | undefined): T[] => (table?.rows ?? []) as unknown as T[];
 
 export function memoryInfluenceData(tables: Record<string, RunTable>): InfluenceData {
   const classInfluence = rowsOf<ClassInfluence>(tables.class_influence);

@@ -6,11 +6,9 @@
 import type { WeightedEdge } from '../analysis/protein-order.js';
 import type { EdgePair } from '../figures/instance-comparison.js';
 import type { ProteomicsData } from '../report/proteomics-data.js';
-import type { RunTable } from '../run/run-table.js';
+import { rowsOf, type RunTable } from '../run/run-table.js';
 import type { ClassEdge, CohortEdge, CurvePoint, InstanceEdge, InstanceRow, TrainingRow } from '../run/table-rows.js';
 import { compareAscending, compareDescending, compareText } from './compare.js';
-
-const rowsOf = <T>(table: RunTable | undefined): T[] => (table?.rows ?? []) as unknown as T[];
 
 const pairKey = (cls: string | null, source: string, target: string): string => `${cls ?? ''}\u0000${source}\u0000${target}`;
 

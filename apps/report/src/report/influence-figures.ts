@@ -18,15 +18,10 @@ import type { InfluenceData } from './influence-data.js';
 import type { RunDocuments } from './proteomics-figures.js';
 import type { ReportState } from './report-state.js';
 import type { Selection } from './selection.js';
-import { filterSet, shownNames } from './shown-names.js';
+import { filterSet, shownNames, shownNote } from './shown-names.js';
 
 /** Rows of the deviations table. */
 export const DEVIATING_SHOWN = 12;
-
-function shownNote(shown: { names: string[]; matched: number }, filter: string, total: number): string | undefined {
-  if (filter.trim() === '') return shown.names.length < total ? `Showing the ${shown.names.length} most influential units of ${total}; use the filter to pick others.` : undefined;
-  return shown.matched > shown.names.length ? `${shown.matched} units match the filter; showing the first ${shown.names.length}.` : undefined;
-}
 
 export async function buildInfluenceFigures(
   data: InfluenceData,
@@ -47,7 +42,7 @@ export async function buildInfluenceFigures(
       classes: state.classes,
       units: shown.names,
       selectedClass: chosen,
-      note: shownNote(shown, selection.filter, state.order.length),
+      note: shownNote(shown, selection.filter, state.order.length, 'units', 'most influential units'),
     });
   }
   if (want('class-profile')) {

@@ -19,16 +19,11 @@ import { emptyContent } from '../figures/figure-content.js';
 import type { ProteomicsData } from './proteomics-data.js';
 import type { ReportState } from './report-state.js';
 import type { Selection } from './selection.js';
-import { filterSet, shownNames } from './shown-names.js';
+import { filterSet, shownNames, shownNote } from './shown-names.js';
 
 export interface RunDocuments {
   metrics: unknown;
   manifest: unknown;
-}
-
-function shownNote(shown: { names: string[]; matched: number }, filter: string, total: number): string | undefined {
-  if (filter.trim() === '') return shown.names.length < total ? `Showing the ${shown.names.length} proteins with the strongest edges of ${total}; use the filter to pick others.` : undefined;
-  return shown.matched > shown.names.length ? `${shown.matched} proteins match the filter; showing the first ${shown.names.length}.` : undefined;
 }
 
 export async function buildProteomicsFigures(
@@ -41,7 +36,7 @@ export async function buildProteomicsFigures(
   const want = (id: string) => !ids || ids.has(id);
   const out: Record<string, FigureContent> = {};
   const shown = shownNames(state, selection.filter);
-  const note = shownNote(shown, selection.filter, state.order.length);
+  const note = shownNote(shown, selection.filter, state.order.length, 'proteins', 'proteins with the strongest edges');
   const proteinFilter = filterSet(state.order, selection.filter);
 
   if (want('cohort-heatmap')) {

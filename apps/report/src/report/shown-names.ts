@@ -18,3 +18,13 @@ export function shownNames(state: Pick<ReportState, 'order' | 'defaultShown' | '
 export function filterSet(order: readonly string[], filter: string): string[] | null {
   return filter.trim() === '' ? null : filterNames(order, filter);
 }
+
+/**
+ * The note under a capped heatmap: without a filter, that only the top `names.length`
+ * of `total` are shown (`top` says top by what, e.g. "most influential units");
+ * with one, how many matched when the cap cut them (`noun`: units, proteins).
+ */
+export function shownNote(shown: ShownNames, filter: string, total: number, noun: string, top: string): string | undefined {
+  if (filter.trim() === '') return shown.names.length < total ? `Showing the ${shown.names.length} ${top} of ${total}; use the filter to pick others.` : undefined;
+  return shown.matched > shown.names.length ? `${shown.matched} ${noun} match the filter; showing the first ${shown.names.length}.` : undefined;
+}

@@ -19,6 +19,11 @@ export interface RunTable {
   rows: Row[];
 }
 
+/** A table's rows typed as the documented row shape (none for a missing table). */
+export function rowsOf<T>(table: RunTable | undefined): T[] {
+  return (table?.rows ?? []) as unknown as T[];
+}
+
 export function emptyTable(name: string): RunTable {
   return { name, columns: [], rows: [] };
 }

@@ -11,9 +11,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figureIds } from '../../src/report/figure-catalogue.js';
 import type { Study } from '../../src/run/study.js';
-import { influenceRunWithReport, proteomicsRunWithReport, type ReportedRun } from '../helpers/synthetic-runs.js';
+import { inSyntheticProteomicsRun, influenceRunWithReport, proteomicsRunWithReport, type ReportedRun } from '../helpers/synthetic-runs.js';
 import { writeRunReport } from '../../src/write-run-report.js';
-import { writeSyntheticProteomicsRun } from '../fixtures/synthetic-proteomics-run.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { afterRedraw, figureBody, haveChromium, inCi, launchChromium, openReport, type OpenedReport } from './chromium.js';
 
@@ -194,9 +193,7 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
     });
 
     it('with the folder layout and without report_files/, says what is missing and keeps every static figure', async () => {
-      const { dir, cleanup } = tempDir('folder-layout');
-      try {
-        await writeSyntheticProteomicsRun(dir);
+      await inSyntheticProteomicsRun('folder-layout', async (dir) => {
         const report = await writeRunReport(dir, undefined, { assets: 'folder' });
         rmSync(join(dir, 'report_files'), { recursive: true });
         const opened = await openReport(browser, report);
@@ -205,9 +202,7 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
         expect(await page.locator('#viewer-status').textContent()).toMatch(/could not load report_files\/duckdb-eh-worker\.js, report_files\/duckdb-eh-wasm\.js, report_files\/relevance-viewer\.js: keep the report_files\/ folder beside report\.html/);
         for (const id of figureIds('proteomics')) expect(await page.locator(`[data-figure="${id}"] .figure-body :is(svg, table)`).count(), id).toBeGreaterThan(0);
         await page.close();
-      } finally {
-        cleanup();
-      }
+      });
     });
   });
 });

@@ -21,3 +21,14 @@ export async function influenceRunWithReport(): Promise<ReportedRun> {
   await writeSyntheticInfluenceRun(dir);
   return { dir, report: await writeRunReport(dir), cleanup };
 }
+
+/** Runs `body` on a synthetic proteomics run folder (no report) in a temporary folder, removed afterwards. */
+export async function inSyntheticProteomicsRun(prefix: string, body: (dir: string) => Promise<void>): Promise<void> {
+  const { dir, cleanup } = tempDir(prefix);
+  try {
+    await writeSyntheticProteomicsRun(dir);
+    await body(dir);
+  } finally {
+    cleanup();
+  }
+}

@@ -11,9 +11,7 @@ import { figureIds, sectionsOf } from '../../src/report/figure-catalogue.js';
 import type { ReportState } from '../../src/report/report-state.js';
 import { readRunFolder } from '../../src/run/read-run-folder.js';
 import { writeRunReport } from '../../src/write-run-report.js';
-import { writeSyntheticProteomicsRun } from '../fixtures/synthetic-proteomics-run.js';
-import { influenceRunWithReport, proteomicsRunWithReport, type ReportedRun } from '../helpers/synthetic-runs.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { inSyntheticProteomicsRun, influenceRunWithReport, proteomicsRunWithReport, type ReportedRun } from '../helpers/synthetic-runs.js';
 
 function stateOf(html: string): ReportState {
   const { document } = parseHTML(html);
@@ -126,43 +124,31 @@ describe('proteomics page contents', () => {
 
 describe('reading run folders', () => {
   it('infers the study from the tables when the JSON documents do not say', async () => {
-    const { dir, cleanup } = tempDir('infer');
-    try {
-      await writeSyntheticProteomicsRun(dir);
+    await inSyntheticProteomicsRun('infer', async (dir) => {
       writeFileSync(join(dir, 'manifest.json'), '{}');
       writeFileSync(join(dir, 'config.json'), '{}');
       expect((await readRunFolder(dir)).study).toBe('proteomics');
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   it('names the missing table and what to do', async () => {
-    const { dir, cleanup } = tempDir('missing');
-    try {
-      await writeSyntheticProteomicsRun(dir);
+    await inSyntheticProteomicsRun('missing', async (dir) => {
       rmSync(join(dir, 'edges_cohort.arrow'));
       await expect(readRunFolder(dir, 'proteomics')).rejects.toThrow(/edges_cohort\.arrow: missing.*rerun the study/);
       rmSync(join(dir, 'training.arrow'));
       expect(existsSync(join(dir, 'training.arrow'))).toBe(false);
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   it('treats a missing optional table as empty and says so in the figure', async () => {
-    const { dir, cleanup } = tempDir('optional');
-    try {
-      await writeSyntheticProteomicsRun(dir);
+    await inSyntheticProteomicsRun('optional', async (dir) => {
       rmSync(join(dir, 'training.arrow'));
       rmSync(join(dir, 'curves.arrow'));
       const html = readFileSync(await writeRunReport(dir), 'utf8');
       const { document } = parseHTML(html);
       expect(document.querySelector('[data-figure="training"] .figure-empty')?.textContent).toMatch(/No training history/);
       expect(document.querySelector('[data-figure="roc-curves"] .figure-empty')).not.toBeNull();
-    } finally {
-      cleanup();
-    }
+    });
   });
 
   it('reports a folder that does not exist', async () => {

@@ -149,3 +149,16 @@ export function checkOptions(method: string, options: object | undefined, allowe
     if (!allowed.includes(key)) throw new AttributionError(`${method}: option '${key}' does not apply; it takes ${allowed.join(', ')}`);
   }
 }
+
+/** Host chunks joined in order (the one chunk itself when there is only one). */
+export function concatHost(parts: readonly Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0]!;
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Float32Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

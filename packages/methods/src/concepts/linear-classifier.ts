@@ -4,7 +4,7 @@
  * Minimises mean(log-loss) + l2/2 |w|^2 (the intercept is not penalised).
  * Deterministic: no randomness, a fixed number of Newton steps at most.
  */
-import { cholesky } from '../stats/linalg.js';
+import { cholesky, choleskySolve } from '../stats/linalg.js';
 
 export interface LogisticFit {
   /** Weights, one per feature (float64). */
@@ -13,23 +13,6 @@ export interface LogisticFit {
   /** Training accuracy at threshold 0.5. */
   accuracy: number;
   iterations: number;
-}
-
-/** Solve A x = b for SPD A from its Cholesky factor L. */
-function choleskySolve(l: Float64Array, p: number, b: Float64Array): Float64Array {
-  const y = new Float64Array(p);
-  for (let i = 0; i < p; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= l[i * p + k]! * y[k]!;
-    y[i] = s / l[i * p + i]!;
-  }
-  const x = new Float64Array(p);
-  for (let i = p - 1; i >= 0; i--) {
-    let s = y[i]!;
-    for (let k = i + 1; k < p; k++) s -= l[k * p + i]! * x[k]!;
-    x[i] = s / l[i * p + i]!;
-  }
-  return x;
 }
 
 /**

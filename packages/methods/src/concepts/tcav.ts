@@ -37,7 +37,7 @@
  */
 import { Generator, type Tensor } from '@relevance/core-wasm';
 import type { Model } from '../model/model.js';
-import { batches, outputWidth, targetGradient } from '../attribution/common.js';
+import { batches, concatHost, outputWidth, targetGradient } from '../attribution/common.js';
 import { AttributionError } from '../attribution/types.js';
 import { layerFeatures } from '../understanding/layer-features.js';
 import { studentTTwoSided, tTestIndependent } from '../stats/t-test.js';
@@ -184,14 +184,7 @@ async function layerGradients(model: Model, x: Tensor, layer: string, rows: Int3
       xb.dispose();
     }
   }
-  const total = chunks.reduce((a, c) => a + c.length, 0);
-  const out = new Float32Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatHost(chunks);
 }
 
 /** Draw `count` sets of `size` distinct rows out of n. */
@@ -202,6 +195,79 @@ function randomSets(generator: Generator, n: number, size: number, count: number
     sets.push(Int32Array.from(perm.subarray(0, size)).sort());
   }
   return sets;
+}
+
+/** The concepts' rows, checked: each in range with at least 2 rows, and no two concepts with one name. */
+function checkedConcepts(options: TcavOptions, n: number): { name: string; rows: Int32Array }[] {
+  const concepts = options.concepts.map((c) => {
+    const rows = checkRows(`concept '${c.name}'`, c.rows, n);
+    if (rows.length < 2) throw new AttributionError(`tcav: concept '${c.name}' has ${rows.length} row${rows.length === 1 ? '' : 's'}; a CAV needs at least 2 (loosen the condition or add ids)`);
+    return { name: c.name, rows };
+  });
+  const names = new Set<string>();
+  for (const c of concepts) {
+    if (names.has(c.name)) throw new AttributionError(`tcav: two concepts are named '${c.name}'; give each a distinct name`);
+    names.add(c.name);
+  }
+  return concepts;
+}
+
+function tcavGenerator(options: TcavOptions): Generator {
+  if (options.generator) return options.generator;
+  if (options.seed !== undefined) return new Generator(options.seed);
+  throw new AttributionError('tcav: pass a seed or a generator for the random counter-concepts (randomness is always explicit)');
+}
+
+/** The rows whose gradients score target `t`: all rows, one list, or the target's list. */
+function scoredRowsFor(options: TcavOptions, t: number, n: number, all: Int32Array): Int32Array {
+  const s = options.scoredRows;
+  if (s === undefined) return all;
+  if (s instanceof Map) {
+    const rows = (s as ReadonlyMap<number, ArrayLike<number>>).get(t);
+    if (!rows) throw new AttributionError(`tcav: scoredRows has no rows for target ${t}`);
+    return checkRows(`scoredRows of target ${t}`, rows, n);
+  }
+  return checkRows('scoredRows', s as ArrayLike<number>, n);
+}
+
+/** One layer and target's gradients and CAVs. */
+interface TargetScoring {
+  grads: Float32Array;
+  w: number;
+  layerName: string;
+  target: number;
+  concepts: { name: string }[];
+  conceptCavs: { cav: Float64Array; accuracy: number }[][];
+  nullCavs: (Float64Array | null)[][];
+  calibrated: boolean;
+  runs: number;
+  alpha: number;
+}
+
+/** Each concept's TCAV score for one layer and target, tested against the random concepts (and the calibrated null). */
+function targetRows(c: TargetScoring): TcavRow[] {
+  const { grads, w, concepts, conceptCavs, nullCavs, runs, alpha } = c;
+  const randomScores = nullCavs.map((row, i) => tcavScore(grads, w, row[i]!));
+  const nullMeans = c.calibrated ? nullCavs.map((row) => row.reduce((a, v) => a + tcavScore(grads, w, v!), 0) / runs) : null;
+  const [nullMean, nullSd] = nullMeans ? meanSd(nullMeans) : [0, 0];
+  const [randomScore, randomScoreSd] = meanSd(randomScores);
+  return concepts.map((concept, ci) => {
+    const scores = conceptCavs[ci]!.map((f) => tcavScore(grads, w, f.cav));
+    const [score, scoreSd] = meanSd(scores);
+    const test = tTestIndependent(scores, randomScores);
+    const pAdjusted = Math.min(1, test.p * concepts.length);
+    let pCalibrated: number | null = null;
+    if (nullMeans) {
+      const spread = nullSd * Math.sqrt(1 + 1 / runs);
+      pCalibrated = spread > 0 ? studentTTwoSided((score - nullMean) / spread, runs - 1) : score === nullMean ? 1 : 0;
+    }
+    const pCalibratedAdjusted = pCalibrated === null ? null : Math.min(1, pCalibrated * concepts.length);
+    return {
+      concept: concept.name, layer: c.layerName, target: c.target, score, scoreSd, randomScore, randomScoreSd, t: test.t, pValue: test.p, pAdjusted,
+      pCalibrated, pCalibratedAdjusted, significant: pAdjusted < alpha,
+      significantCalibrated: pCalibratedAdjusted === null ? null : pCalibratedAdjusted < alpha, cavAccuracy: conceptCavs[ci]!.reduce((a, f) => a + f.accuracy, 0) / runs, scores, randomScores,
+    };
+  });
 }
 
 export async function tcav(model: Model, x: Tensor, options: TcavOptions): Promise<TcavResult> {
@@ -217,38 +283,17 @@ export async function tcav(model: Model, x: Tensor, options: TcavOptions): Promi
   const width = outputWidth(model);
   const targets = options.targets ?? Array.from({ length: width }, (_, k) => k);
   for (const t of targets) if (!Number.isInteger(t) || t < 0 || t >= width) throw new AttributionError(`tcav: target ${t} is out of range: the model has ${width} outputs (0 to ${width - 1})`);
-  const concepts = options.concepts.map((c) => {
-    const rows = checkRows(`concept '${c.name}'`, c.rows, n);
-    if (rows.length < 2) throw new AttributionError(`tcav: concept '${c.name}' has ${rows.length} row${rows.length === 1 ? '' : 's'}; a CAV needs at least 2 (loosen the condition or add ids)`);
-    return { name: c.name, rows };
-  });
-  const names = new Set<string>();
-  for (const c of concepts) {
-    if (names.has(c.name)) throw new AttributionError(`tcav: two concepts are named '${c.name}'; give each a distinct name`);
-    names.add(c.name);
-  }
+  const concepts = checkedConcepts(options, n);
   const runs = options.randomConcepts ?? 20;
   if (!Number.isInteger(runs) || runs < 2) throw new AttributionError(`tcav: randomConcepts must be an integer of at least 2 (the t-test needs two scores per side), got ${runs}`);
   const sizes = concepts.map((c) => c.rows.length).sort((a, b) => a - b);
   const randomSize = options.randomSize ?? Math.max(2, Math.min(Math.floor(n / 2), sizes[Math.floor(sizes.length / 2)]!));
   if (!Number.isInteger(randomSize) || randomSize < 2 || randomSize > n) throw new AttributionError(`tcav: randomSize must be an integer between 2 and the number of rows (${n}), got ${randomSize}`);
-  let generator: Generator;
-  if (options.generator) generator = options.generator;
-  else if (options.seed !== undefined) generator = new Generator(options.seed);
-  else throw new AttributionError('tcav: pass a seed or a generator for the random counter-concepts (randomness is always explicit)');
+  const generator = tcavGenerator(options);
   const alpha = options.alpha ?? 0.05;
   const batchSize = options.batchSize ?? 256;
   const all = Int32Array.from({ length: n }, (_, i) => i);
-  const scoredFor = (t: number): Int32Array => {
-    const s = options.scoredRows;
-    if (s === undefined) return all;
-    if (s instanceof Map) {
-      const rows = (s as ReadonlyMap<number, ArrayLike<number>>).get(t);
-      if (!rows) throw new AttributionError(`tcav: scoredRows has no rows for target ${t}`);
-      return checkRows(`scoredRows of target ${t}`, rows, n);
-    }
-    return checkRows('scoredRows', s as ArrayLike<number>, n);
-  };
+  const scoredFor = (t: number): Int32Array => scoredRowsFor(options, t, n, all);
 
   // counter-concepts R_1..R_N, then the null's random concepts R'_1..R'_N
   const drawn = randomSets(generator, n, randomSize, 2 * runs);
@@ -275,27 +320,7 @@ export async function tcav(model: Model, x: Tensor, options: TcavOptions): Promi
       const scored = scoredFor(target);
       if (!scored.length) throw new AttributionError(`tcav: no rows to score for target ${target}`);
       const grads = await layerGradients(model, x, layerName === 'input' ? 'input' : layerName, scored, target, batchSize);
-      const randomScores = nullCavs.map((row, i) => tcavScore(grads, w, row[i]!));
-      const nullMeans = calibrated ? nullCavs.map((row) => row.reduce((a, v) => a + tcavScore(grads, w, v!), 0) / runs) : null;
-      const [nullMean, nullSd] = nullMeans ? meanSd(nullMeans) : [0, 0];
-      const [randomScore, randomScoreSd] = meanSd(randomScores);
-      concepts.forEach((c, ci) => {
-        const scores = conceptCavs[ci]!.map((f) => tcavScore(grads, w, f.cav));
-        const [score, scoreSd] = meanSd(scores);
-        const test = tTestIndependent(scores, randomScores);
-        const pAdjusted = Math.min(1, test.p * concepts.length);
-        let pCalibrated: number | null = null;
-        if (nullMeans) {
-          const spread = nullSd * Math.sqrt(1 + 1 / runs);
-          pCalibrated = spread > 0 ? studentTTwoSided((score - nullMean) / spread, runs - 1) : score === nullMean ? 1 : 0;
-        }
-        const pCalibratedAdjusted = pCalibrated === null ? null : Math.min(1, pCalibrated * concepts.length);
-        rows.push({
-          concept: c.name, layer: layerName, target, score, scoreSd, randomScore, randomScoreSd, t: test.t, pValue: test.p, pAdjusted,
-          pCalibrated, pCalibratedAdjusted, significant: pAdjusted < alpha,
-          significantCalibrated: pCalibratedAdjusted === null ? null : pCalibratedAdjusted < alpha, cavAccuracy: conceptCavs[ci]!.reduce((a, f) => a + f.accuracy, 0) / runs, scores, randomScores,
-        });
-      });
+      rows.push(...targetRows({ grads, w, layerName, target, concepts, conceptCavs, nullCavs, calibrated, runs, alpha }));
     }
   }
   return { rows, randomConcepts: runs, randomSize, bonferroni: concepts.length, alpha, randomSets: sets, nullSets, ...(cavs ? { cavs } : {}) };

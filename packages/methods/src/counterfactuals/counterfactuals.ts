@@ -140,21 +140,8 @@ async function marginGradient(model: Model, xs: Float32Array, d: number, target:
 
 const argmax = argmaxRow;
 
-export async function counterfactuals(model: Model, x: Tensor, options: CounterfactualOptions = {}): Promise<CounterfactualResult> {
-  for (const key of Object.keys(options)) {
-    if ((options as Record<string, unknown>)[key] !== undefined && !(COUNTERFACTUAL_OPTION_NAMES as readonly string[]).includes(key)) {
-      throw new AttributionError(`counterfactuals: option '${key}' does not apply; it takes ${COUNTERFACTUAL_OPTION_NAMES.join(', ')}`);
-    }
-  }
-  if (x.rank !== 2) throw new AttributionError(`counterfactuals: the input must be a table [rows, features], got [${x.shape.join(', ')}]`);
-  const n = x.shape[0]!;
-  const d = x.shape[1]!;
-  const k = outputWidth(model);
-  if (k < 2) throw new AttributionError(`counterfactuals: the model has ${k} output; a class change needs at least 2`);
-  const mode = options.mode ?? 'counterfactual';
-  const xs = await readFloat(x);
-  const data = options.data ?? xs;
-  if (data.length % d !== 0 || data.length === 0) throw new AttributionError(`counterfactuals: the reference data must hold whole rows of ${d} features`);
+/** Per-feature bounds, scales and baseline: the options', else the reference data's range, sd and mean. */
+function featureRanges(data: Float32Array, d: number, options: CounterfactualOptions): { lower: Float64Array; upper: Float64Array; scale: Float64Array; baseline: Float64Array } {
   const nd = data.length / d;
   const perFeature = (name: string, v: ArrayLike<number> | undefined, fallback: (j: number) => number): Float64Array => {
     if (v !== undefined && v.length !== d) throw new AttributionError(`counterfactuals: ${name} has ${v.length} values for ${d} features`);
@@ -179,6 +166,96 @@ export async function counterfactuals(model: Model, x: Tensor, options: Counterf
     if (!(scale[j]! > 0)) throw new AttributionError(`counterfactuals: scale of feature ${j} must be positive, got ${scale[j]}`);
     if (!(lower[j]! <= upper[j]!)) throw new AttributionError(`counterfactuals: feature ${j} has lower bound ${lower[j]} above its upper bound ${upper[j]}`);
   }
+  return { lower, upper, scale, baseline };
+}
+
+/** The nearest reference row predicted as `cls` to a point (scaled squared distance per feature). */
+function nearestDataOf(data: Float32Array, dataPred: Int32Array, d: number, scale: Float64Array): SearchSettings['nearestData'] {
+  const nd = data.length / d;
+  return (v, off, cls) => {
+    let best = Infinity;
+    let row = -1;
+    for (let r = 0; r < nd; r++) {
+      if (dataPred[r] !== cls) continue;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += ((v[off + j]! - data[r * d + j]!) / scale[j]!) ** 2;
+      if (s < best) {
+        best = s;
+        row = r;
+      }
+    }
+    return { dist: row < 0 ? 0 : best / d, row };
+  };
+}
+
+/** The class row `r` (the `ri`-th asked for) should move to: its own class, the runner-up, or the one asked for. */
+function desiredClassOf(options: CounterfactualOptions, mode: CounterfactualMode, z0: Float32Array, r: number, ri: number, c: number, k: number): number {
+  let desired: number;
+  if (mode === 'pertinent-positive') desired = c;
+  else if (options.desired === undefined || options.desired === 'flip') {
+    desired = -1;
+    for (let j = 0; j < k; j++) if (j !== c && (desired < 0 || z0[r * k + j]! > z0[r * k + desired]!)) desired = j;
+  } else desired = typeof options.desired === 'number' ? options.desired : options.desired[ri]!;
+  if (!Number.isInteger(desired) || desired < 0 || desired >= k) throw new AttributionError(`counterfactuals: desired class ${desired} (row ${r}) is out of range (0 to ${k - 1})`);
+  return desired;
+}
+
+/** Everything the answers of one row share. */
+interface RowSearch {
+  model: Model;
+  mode: CounterfactualMode;
+  d: number;
+  k: number;
+  answersPerRow: number;
+  settings: Omit<SearchSettings, 'banned' | 'negative'>;
+}
+
+/** Up to `answersPerRow` distinct answers for one row; each later answer may not use the previous one's largest change. */
+async function answersForRow(s: RowSearch, r: number, x0: Float32Array, c: number, desired: number, out: CounterfactualAnswer[]): Promise<void> {
+  const { model, mode, d, k } = s;
+  const { kappa, baseline, immutable, maxChanges, scale, nearestData } = s.settings;
+  const banned = new Set<number>();
+  const seen = new Set<string>();
+  for (let a = 0; a < s.answersPerRow; a++) {
+    const answer = mode === 'pertinent-positive'
+      ? await pertinentPositive(model, x0, d, k, c, kappa, baseline, immutable, banned, maxChanges)
+      : await searchChange(model, x0, d, k, desired, { ...s.settings, banned, negative: mode === 'pertinent-negative' });
+    const base = { row: r, answer: a, originalClass: c, desiredClass: desired };
+    if (!answer) {
+      if (a === 0) out.push({ ...base, found: false, newClass: null, changes: [], distance: NaN, dataDistance: NaN, x: Float32Array.from(x0) });
+      return;
+    }
+    const key = answer.changes.map((ch) => ch.feature).join(',');
+    if (seen.has(key)) return;
+    seen.add(key);
+    const zc = await logits(model, answer.x, d);
+    let distance = 0;
+    for (const ch of answer.changes) distance += Math.abs(ch.to - ch.from) / scale[ch.feature]!;
+    out.push({ ...base, found: true, newClass: argmax(zc, 0, k), changes: answer.changes, distance, dataDistance: nearestData(answer.x, 0, desired).dist, x: answer.x });
+    // the next answer may not use this answer's largest change
+    const largest = [...answer.changes].sort((p, q) => Math.abs(q.to - q.from) / scale[q.feature]! - Math.abs(p.to - p.from) / scale[p.feature]! || p.feature - q.feature)[0];
+    if (!largest) return;
+    banned.add(largest.feature);
+  }
+}
+
+export async function counterfactuals(model: Model, x: Tensor, options: CounterfactualOptions = {}): Promise<CounterfactualResult> {
+  for (const key of Object.keys(options)) {
+    if ((options as Record<string, unknown>)[key] !== undefined && !(COUNTERFACTUAL_OPTION_NAMES as readonly string[]).includes(key)) {
+      throw new AttributionError(`counterfactuals: option '${key}' does not apply; it takes ${COUNTERFACTUAL_OPTION_NAMES.join(', ')}`);
+    }
+  }
+  if (x.rank !== 2) throw new AttributionError(`counterfactuals: the input must be a table [rows, features], got [${x.shape.join(', ')}]`);
+  const n = x.shape[0]!;
+  const d = x.shape[1]!;
+  const k = outputWidth(model);
+  if (k < 2) throw new AttributionError(`counterfactuals: the model has ${k} output; a class change needs at least 2`);
+  const mode = options.mode ?? 'counterfactual';
+  const xs = await readFloat(x);
+  const data = options.data ?? xs;
+  if (data.length % d !== 0 || data.length === 0) throw new AttributionError(`counterfactuals: the reference data must hold whole rows of ${d} features`);
+  const nd = data.length / d;
+  const { lower, upper, scale, baseline } = featureRanges(data, d, options);
   const immutable = new Set(options.immutable ?? []);
   for (const j of immutable) if (!Number.isInteger(j) || j < 0 || j >= d) throw new AttributionError(`counterfactuals: immutable feature ${j} is out of range (0 to ${d - 1})`);
   const answersPerRow = options.answers ?? 3;
@@ -194,56 +271,17 @@ export async function counterfactuals(model: Model, x: Tensor, options: Counterf
   const z0 = await logits(model, xs, d);
   const dataClass = await logits(model, data, d);
   const dataPred = Int32Array.from({ length: nd }, (_, r) => argmax(dataClass, r, k));
-  const nearestData = (v: Float32Array | Float64Array, off: number, cls: number): { dist: number; row: number } => {
-    let best = Infinity;
-    let row = -1;
-    for (let r = 0; r < nd; r++) {
-      if (dataPred[r] !== cls) continue;
-      let s = 0;
-      for (let j = 0; j < d; j++) s += ((v[off + j]! - data[r * d + j]!) / scale[j]!) ** 2;
-      if (s < best) {
-        best = s;
-        row = r;
-      }
-    }
-    return { dist: row < 0 ? 0 : best / d, row };
+  const nearestData = nearestDataOf(data, dataPred, d, scale);
+  const search: RowSearch = {
+    model, mode, d, k, answersPerRow,
+    settings: { kappa, gamma, steps, eta, lower, upper, scale, baseline, immutable, maxChanges, data, nearestData },
   };
-
   const out: CounterfactualAnswer[] = [];
   for (let ri = 0; ri < rows.length; ri++) {
     const r = rows[ri]!;
-    const x0 = xs.subarray(r * d, (r + 1) * d);
     const c = argmax(z0, r, k);
-    let desired: number;
-    if (mode === 'pertinent-positive') desired = c;
-    else if (options.desired === undefined || options.desired === 'flip') {
-      desired = -1;
-      for (let j = 0; j < k; j++) if (j !== c && (desired < 0 || z0[r * k + j]! > z0[r * k + desired]!)) desired = j;
-    } else desired = typeof options.desired === 'number' ? options.desired : options.desired[ri]!;
-    if (!Number.isInteger(desired) || desired < 0 || desired >= k) throw new AttributionError(`counterfactuals: desired class ${desired} (row ${r}) is out of range (0 to ${k - 1})`);
-    const banned = new Set<number>();
-    const seen = new Set<string>();
-    for (let a = 0; a < answersPerRow; a++) {
-      const answer = mode === 'pertinent-positive'
-        ? await pertinentPositive(model, x0, d, k, c, kappa, baseline, immutable, banned, maxChanges)
-        : await searchChange(model, x0, d, k, desired, { kappa, gamma, steps, eta, lower, upper, scale, baseline, immutable, banned, maxChanges, negative: mode === 'pertinent-negative', data, nearestData });
-      const base = { row: r, answer: a, originalClass: c, desiredClass: desired };
-      if (!answer) {
-        if (a === 0) out.push({ ...base, found: false, newClass: null, changes: [], distance: NaN, dataDistance: NaN, x: Float32Array.from(x0) });
-        break;
-      }
-      const key = answer.changes.map((ch) => ch.feature).join(',');
-      if (seen.has(key)) break;
-      seen.add(key);
-      const zc = await logits(model, answer.x, d);
-      let distance = 0;
-      for (const ch of answer.changes) distance += Math.abs(ch.to - ch.from) / scale[ch.feature]!;
-      out.push({ ...base, found: true, newClass: argmax(zc, 0, k), changes: answer.changes, distance, dataDistance: nearestData(answer.x, 0, desired).dist, x: answer.x });
-      // the next answer may not use this answer's largest change
-      const largest = [...answer.changes].sort((p, q) => Math.abs(q.to - q.from) / scale[q.feature]! - Math.abs(p.to - p.from) / scale[p.feature]! || p.feature - q.feature)[0];
-      if (!largest) break;
-      banned.add(largest.feature);
-    }
+    const desired = desiredClassOf(options, mode, z0, r, ri, c, k);
+    await answersForRow(search, r, xs.subarray(r * d, (r + 1) * d), c, desired, out);
   }
   return { mode, answers: out, lower, upper, scale, baseline };
 }

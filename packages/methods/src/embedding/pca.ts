@@ -27,15 +27,7 @@ export async function pcaProjection(be: Backend, x: HostMatrix, dims: number, ge
     ? await exactComponents(be, centred, n, p, dims)
     : await randomisedComponents(be, centred, n, p, dims, generator);
   fixSigns(components, p, dims);
-  const projection = new Float64Array(n * dims);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < dims; c++) {
-      let s = 0;
-      for (let j = 0; j < p; j++) s += centred[i * p + j]! * components[j * dims + c]!;
-      projection[i * dims + c] = s;
-    }
-  }
-  return projection;
+  return multiply(centred, p, components, dims, n, dims);
 }
 
 /** Top eigenvectors of X^T X, [p, dims]. */
@@ -74,16 +66,24 @@ async function randomisedComponents(be: Backend, centred: Float32Array, n: numbe
     const b = be.gemm(xt, qt);
     const small = (await be.gemm(b, b, { transA: true }).read()) as Float32Array;
     const { vectors } = symmetricEigen(small, l);
-    const out = new Float64Array(p * dims);
-    for (let j = 0; j < p; j++) {
-      for (let c = 0; c < dims; c++) {
-        let s = 0;
-        for (let t = 0; t < l; t++) s += q[j * l + t]! * vectors[t * l + c]!;
-        out[j * dims + c] = s;
-      }
-    }
-    return out;
+    return multiply(q, l, vectors, l, p, dims);
   });
+}
+
+/**
+ * A B in float64 for row-major A [rows, aCols] and B [aCols, >= cols] with
+ * row stride bStride: the first `cols` columns of the product, [rows, cols].
+ */
+function multiply(a: ArrayLike<number>, aCols: number, b: ArrayLike<number>, bStride: number, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let c = 0; c < cols; c++) {
+      let s = 0;
+      for (let j = 0; j < aCols; j++) s += a[i * aCols + j]! * b[j * bStride + c]!;
+      out[i * cols + c] = s;
+    }
+  }
+  return out;
 }
 
 /** Modified Gram-Schmidt on the columns of a row-major [rows, cols] matrix. */

@@ -67,3 +67,18 @@ export function symmetricEigen(matrix: ArrayLike<number>, p: number, maxSweeps =
   });
   return { values, vectors };
 }
+
+/**
+ * The Rayleigh-Ritz matrix Yᵀ Z of row-major [rows, m] Y and Z = A Y, made
+ * exactly symmetric by averaging it with its transpose (A is symmetric).
+ */
+export function rayleighRitzMatrix(y: ArrayLike<number>, z: ArrayLike<number>, rows: number, m: number): Float64Array {
+  const small = new Float64Array(m * m);
+  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) {
+    let t = 0;
+    for (let i = 0; i < rows; i++) t += y[i * m + a]! * z[i * m + b]!;
+    small[a * m + b] = t;
+  }
+  for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) small[a * m + b] = small[b * m + a] = (small[a * m + b]! + small[b * m + a]!) / 2;
+  return small;
+}

@@ -23,7 +23,7 @@ import { Generator, toGenerator, type Backend, type Tensor } from '@relevance/co
 import { nnDescent } from './nn-descent.js';
 import { nearestNeighbours, type HostMatrix, type NearestNeighbours } from './pairwise-distances.js';
 import { pcaProjection } from './pca.js';
-import { symmetricEigen } from './symmetric-eigen.js';
+import { rayleighRitzMatrix, symmetricEigen } from './symmetric-eigen.js';
 
 export type UmapNeighbourMethod = 'exact' | 'nn-descent' | 'auto';
 /** With neighbours 'auto': exact up to this many rows, NN-descent above. */
@@ -300,13 +300,7 @@ function spectralInit(g: Graph, rows: number, dims: number, generator: Generator
   }
   // Rayleigh-Ritz: eigenvectors of Y^T M Y, largest first
   apply(y, next);
-  const small = new Float64Array(m * m);
-  for (let p = 0; p < m; p++) for (let q = 0; q < m; q++) {
-    let s = 0;
-    for (let i = 0; i < rows; i++) s += y[i * m + p]! * next[i * m + q]!;
-    small[p * m + q] = s;
-  }
-  for (let p = 0; p < m; p++) for (let q = 0; q < p; q++) small[p * m + q] = small[q * m + p] = (small[p * m + q]! + small[q * m + p]!) / 2;
+  const small = rayleighRitzMatrix(y, next, rows, m);
   const { vectors } = symmetricEigen(small, m);
   const out = new Float64Array(rows * dims);
   for (let i = 0; i < rows; i++) {
@@ -415,11 +409,8 @@ function euclidean(knn: NearestNeighbours): Float64Array {
   return Float64Array.from(knn.distances, (d) => Math.sqrt(Math.max(0, d)));
 }
 
-/** Embed the rows of `x` ([points, features], float32) with UMAP. */
-export async function umap(x: Tensor, options: UmapOptions = {}): Promise<UmapResult> {
-  const be: Backend = x.backend;
-  const data = await hostMatrix(x);
-  const n = data.rows;
+/** The checked UMAP settings for `n` points, defaults filled in. */
+function umapSettings(options: UmapOptions, n: number) {
   const dims = options.dims ?? 2;
   check(Number.isInteger(dims) && dims >= 1, `dims must be a positive integer, got ${dims}`);
   check(n >= 4, `needs at least 4 points, got ${n}`);
@@ -439,7 +430,119 @@ export async function umap(x: Tensor, options: UmapOptions = {}): Promise<UmapRe
   check(Number.isFinite(repulsionStrength) && repulsionStrength >= 0, `repulsionStrength must be >= 0, got ${repulsionStrength}`);
   const requested = options.neighbourMethod ?? 'auto';
   check(['auto', 'exact', 'nn-descent'].includes(requested), `neighbourMethod must be 'exact', 'nn-descent' or 'auto', got '${requested}'`);
-  const neighbourMethod = requested === 'auto' ? (n <= UMAP_EXACT_MAX_POINTS ? 'exact' : 'nn-descent') : requested;
+  const neighbourMethod: 'exact' | 'nn-descent' = requested === 'auto' ? (n <= UMAP_EXACT_MAX_POINTS ? 'exact' : 'nn-descent') : requested;
+  return { dims, neighbours, minDist, spread, epochs, learningRate, negativeSampleRate, repulsionStrength, neighbourMethod };
+}
+
+/** Drops edges too weak to be sampled even once in `epochs` (as umap-learn). */
+function dropWeakEdges(weight: Float64Array, epochs: number): void {
+  let wMax = 0;
+  for (const w of weight) wMax = Math.max(wMax, w);
+  if (epochs > 0) for (let e = 0; e < weight.length; e++) if (weight[e]! < wMax / epochs) weight[e] = 0;
+}
+
+/** The starting layout: given coordinates, random, PCA or (default) the spectral layout of the graph. */
+async function initialLayout(
+  be: Backend, data: HostMatrix, init: NonNullable<UmapOptions['init']>, graph: Graph, n: number, dims: number, generator: Generator,
+): Promise<Float64Array> {
+  if (init instanceof Float32Array || init instanceof Float64Array) {
+    check(init.length === n * dims, `init has ${init.length} values; it must be [${n}, ${dims}]`);
+    return Float64Array.from(init);
+  }
+  if (init === 'random') {
+    const y = new Float64Array(n * dims);
+    for (let i = 0; i < y.length; i++) y[i] = -10 + 20 * generator.uniform();
+    return y;
+  }
+  if (init === 'pca') {
+    const y = await pcaProjection(be, data, dims, generator);
+    scaleToTen(y, n, dims);
+    return y;
+  }
+  check(init === 'spectral', `init must be 'spectral', 'pca', 'random' or an array of coordinates, got '${String(init)}'`);
+  const y = spectralInit(graph, n, dims, generator);
+  let maxAbs = 0;
+  for (const v of y) maxAbs = Math.max(maxAbs, Math.abs(v));
+  const expansion = maxAbs > 0 ? 10 / maxAbs : 1;
+  for (let i = 0; i < y.length; i++) y[i] = y[i]! * expansion + 1e-4 * generator.normal();
+  scaleToTen(y, n, dims);
+  return y;
+}
+
+/** The `kk` nearest training rows of each query row by exact Euclidean distance (ties by index). */
+function exactNeighboursAmong(q: HostMatrix, data: HostMatrix, kk: number): { idx: Int32Array; dd: Float64Array } {
+  const m = q.rows;
+  const n = data.rows;
+  const idx = new Int32Array(m * kk);
+  const dd = new Float64Array(m * kk);
+  const row = new Float64Array(n);
+  const order = new Int32Array(n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let c = 0; c < data.cols; c++) {
+        const v = q.data[i * q.cols + c]! - data.data[j * data.cols + c]!;
+        s += v * v;
+      }
+      row[j] = Math.sqrt(s);
+      order[j] = j;
+    }
+    const sorted = Array.from(order).sort((p, r) => row[p]! - row[r]! || p - r).slice(0, kk);
+    sorted.forEach((j, t2) => {
+      idx[i * kk + t2] = j;
+      dd[i * kk + t2] = row[j]!;
+    });
+  }
+  return { idx, dd };
+}
+
+/** What `transform` needs from the fitted embedding. */
+interface FittedUmap { data: HostMatrix; y: Float64Array; neighbours: number; dims: number; sgd: Sgd }
+
+/** Places new rows into a fitted embedding: weighted mean of their training neighbours, then SGD with the embedding fixed. */
+async function transformRows(f: FittedUmap, xNew: Tensor, t: UmapTransformOptions): Promise<Float32Array> {
+  const { data, y, dims } = f;
+  const n = data.rows;
+  const q = await hostMatrix(xNew, 'the rows to transform');
+  check(q.cols === data.cols, `the rows to transform have ${q.cols} features; the embedding was fitted on ${data.cols}`);
+  const m = q.rows;
+  const tEpochs = t.epochs ?? (n <= 10000 ? 100 : 30);
+  check(Number.isInteger(tEpochs) && tEpochs >= 0, `transform epochs must be a non-negative integer, got ${tEpochs}`);
+  const g = toGenerator(t.seed ?? 0);
+  // exact neighbours among the training rows (an identical training row is a neighbour at distance 0)
+  const kk = Math.min(f.neighbours, n);
+  const { idx, dd } = exactNeighboursAmong(q, data, kk);
+  const { rho: r2, sigma: s2 } = smoothKnnDistances(dd, m, kk, Math.log2(kk));
+  const head = new Int32Array(m * kk);
+  const tail = new Int32Array(m * kk);
+  const weight = new Float64Array(m * kk);
+  const out = new Float64Array(m * dims);
+  for (let i = 0; i < m; i++) {
+    let total = 0;
+    for (let t2 = 0; t2 < kk; t2++) {
+      const e = i * kk + t2;
+      const d = dd[e]! - r2[i]!;
+      const w = d <= 0 ? 1 : Math.exp(-d / s2[i]!);
+      head[e] = i;
+      tail[e] = idx[e]!;
+      weight[e] = w;
+      total += w;
+      for (let c = 0; c < dims; c++) out[i * dims + c]! += w * y[idx[e]! * dims + c]!;
+    }
+    for (let c = 0; c < dims; c++) out[i * dims + c]! /= total;
+  }
+  dropWeakEdges(weight, tEpochs);
+  optimise(out, Float64Array.from(y), n, dims, head, tail, weight, { ...f.sgd, epochs: tEpochs, learningRate: f.sgd.learningRate / 4 }, false, g);
+  return Float32Array.from(out);
+}
+
+/** Embed the rows of `x` ([points, features], float32) with UMAP. */
+export async function umap(x: Tensor, options: UmapOptions = {}): Promise<UmapResult> {
+  const be: Backend = x.backend;
+  const data = await hostMatrix(x);
+  const n = data.rows;
+  const settings = umapSettings(options, n);
+  const { dims, neighbours, minDist, spread, epochs, learningRate, negativeSampleRate, repulsionStrength, neighbourMethod } = settings;
   const generator = toGenerator(options.seed ?? 0);
 
   const k = neighbours - 1;
@@ -447,94 +550,18 @@ export async function umap(x: Tensor, options: UmapOptions = {}): Promise<UmapRe
   const dist = euclidean(knn);
   const { rho, sigma } = smoothKnnDistances(dist, n, k, Math.log2(neighbours));
   const graph = fuzzyGraph(knn, n, dist, rho, sigma);
-  // edges too weak to be sampled even once are dropped (as umap-learn)
-  let wMax = 0;
-  for (const w of graph.weight) wMax = Math.max(wMax, w);
-  if (epochs > 0) for (let e = 0; e < graph.weight.length; e++) if (graph.weight[e]! < wMax / epochs) graph.weight[e] = 0;
+  dropWeakEdges(graph.weight, epochs);
   const { a, b } = fitAB(minDist, spread);
 
   const init = options.init ?? 'spectral';
-  let y: Float64Array;
-  if (init instanceof Float32Array || init instanceof Float64Array) {
-    check(init.length === n * dims, `init has ${init.length} values; it must be [${n}, ${dims}]`);
-    y = Float64Array.from(init);
-  } else if (init === 'random') {
-    y = new Float64Array(n * dims);
-    for (let i = 0; i < y.length; i++) y[i] = -10 + 20 * generator.uniform();
-  } else if (init === 'pca') {
-    y = await pcaProjection(be, data, dims, generator);
-    scaleToTen(y, n, dims);
-  } else {
-    check(init === 'spectral', `init must be 'spectral', 'pca', 'random' or an array of coordinates, got '${String(init)}'`);
-    y = spectralInit(graph, n, dims, generator);
-    let maxAbs = 0;
-    for (const v of y) maxAbs = Math.max(maxAbs, Math.abs(v));
-    const expansion = maxAbs > 0 ? 10 / maxAbs : 1;
-    for (let i = 0; i < y.length; i++) y[i] = y[i]! * expansion + 1e-4 * generator.normal();
-    scaleToTen(y, n, dims);
-  }
+  const y = await initialLayout(be, data, init, graph, n, dims, generator);
   const sgd: Sgd = { a, b, gamma: repulsionStrength, learningRate, negativeRate: negativeSampleRate, epochs };
   optimise(y, y, n, dims, graph.head, graph.tail, graph.weight, sgd, true, generator, options.onEpoch);
   const embedding = Float32Array.from(y);
   const params: Record<string, unknown> = {
-    dims, neighbours, minDist, spread, epochs, learningRate, negativeSampleRate, repulsionStrength, neighbourMethod,
+    ...settings,
     init: typeof init === 'string' ? init : 'given', seed: options.seed instanceof Generator ? 'generator' : (options.seed ?? 0), a, b, backend: be.name,
   };
-
-  async function transform(xNew: Tensor, t: UmapTransformOptions = {}): Promise<Float32Array> {
-    const q = await hostMatrix(xNew, 'the rows to transform');
-    check(q.cols === data.cols, `the rows to transform have ${q.cols} features; the embedding was fitted on ${data.cols}`);
-    const m = q.rows;
-    const tEpochs = t.epochs ?? (n <= 10000 ? 100 : 30);
-    check(Number.isInteger(tEpochs) && tEpochs >= 0, `transform epochs must be a non-negative integer, got ${tEpochs}`);
-    const g = toGenerator(t.seed ?? 0);
-    // exact neighbours among the training rows (an identical training row is a neighbour at distance 0)
-    const kk = Math.min(neighbours, n);
-    const idx = new Int32Array(m * kk);
-    const dd = new Float64Array(m * kk);
-    const row = new Float64Array(n);
-    const order = new Int32Array(n);
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let c = 0; c < data.cols; c++) {
-          const v = q.data[i * q.cols + c]! - data.data[j * data.cols + c]!;
-          s += v * v;
-        }
-        row[j] = Math.sqrt(s);
-        order[j] = j;
-      }
-      const sorted = Array.from(order).sort((p, r) => row[p]! - row[r]! || p - r).slice(0, kk);
-      sorted.forEach((j, t2) => {
-        idx[i * kk + t2] = j;
-        dd[i * kk + t2] = row[j]!;
-      });
-    }
-    const { rho: r2, sigma: s2 } = smoothKnnDistances(dd, m, kk, Math.log2(kk));
-    const head = new Int32Array(m * kk);
-    const tail = new Int32Array(m * kk);
-    const weight = new Float64Array(m * kk);
-    const out = new Float64Array(m * dims);
-    for (let i = 0; i < m; i++) {
-      let total = 0;
-      for (let t2 = 0; t2 < kk; t2++) {
-        const e = i * kk + t2;
-        const d = dd[e]! - r2[i]!;
-        const w = d <= 0 ? 1 : Math.exp(-d / s2[i]!);
-        head[e] = i;
-        tail[e] = idx[e]!;
-        weight[e] = w;
-        total += w;
-        for (let c = 0; c < dims; c++) out[i * dims + c]! += w * y[idx[e]! * dims + c]!;
-      }
-      for (let c = 0; c < dims; c++) out[i * dims + c]! /= total;
-    }
-    let wm = 0;
-    for (const w of weight) wm = Math.max(wm, w);
-    if (tEpochs > 0) for (let e = 0; e < weight.length; e++) if (weight[e]! < wm / tEpochs) weight[e] = 0;
-    optimise(out, Float64Array.from(y), n, dims, head, tail, weight, { ...sgd, epochs: tEpochs, learningRate: learningRate / 4 }, false, g);
-    return Float32Array.from(out);
-  }
-
+  const transform = (xNew: Tensor, t: UmapTransformOptions = {}): Promise<Float32Array> => transformRows({ data, y, neighbours, dims, sgd }, xNew, t);
   return { embedding, rows: n, dims, a, b, edges: graph.pairs, neighbourMethod, params, transform };
 }

@@ -151,6 +151,53 @@ interface Accumulators {
   attribution: Float64Array | Float32Array | null;
 }
 
+/** What the kernel loop of one chunk needs. */
+interface KernelPass {
+  be: Backend;
+  quantity: ResolvedQuantity;
+  slice: ResolvedSlice;
+  kernel: Kernel;
+  samplesPerPass: number;
+}
+
+/**
+ * χ of a chunk of instances: Σ_k w_k ∂q/∂h(z_{r,k}), the kernel's points taken
+ * `samplesPerPass` at a time; also the slice activation at the instances when
+ * the point kernel's pass produced it.
+ */
+async function weightedGradient(
+  c: KernelPass, xb: Tensor, bb: Tensor, idx: Int32Array, chunkTargets: Int32Array,
+): Promise<{ weighted: Float64Array; activation: Float32Array | null; rowShape: number[] }> {
+  const { be, kernel } = c;
+  const rb = idx.length;
+  const xHost = kernel.kind === 'gaussian' ? await readFloat(xb) : new Float32Array(0);
+  let weighted: Float64Array | null = null;
+  let activation: Float32Array | null = null;
+  let rowShape: number[] = [];
+  for (let k0 = 0; k0 < kernel.samples; k0 += c.samplesPerPass) {
+    const k1 = Math.min(kernel.samples, k0 + c.samplesPerPass);
+    const nk = k1 - k0;
+    const points = kernel.kind === 'point' ? xb : kernelPoints(be, kernel, xb, bb, xHost, idx, k0, k1);
+    const pointTargets = new Int32Array(nk * rb);
+    for (let j = 0; j < nk; j++) pointTargets.set(chunkTargets, j * rb);
+    try {
+      const r = await sliceGradient(be, c.quantity, c.slice, points, pointTargets, kernel.kind === 'point');
+      rowShape = r.rowShape;
+      if (r.activation) activation = r.activation;
+      const per = r.gradient.length / (nk * rb);
+      weighted ??= new Float64Array(rb * per);
+      for (let j = 0; j < nk; j++) {
+        const w = kernel.weights[k0 + j]!;
+        const src = j * rb * per;
+        for (let i = 0; i < rb * per; i++) weighted[i] += w * r.gradient[src + i]!;
+      }
+    } finally {
+      if (points !== xb) points.dispose();
+    }
+  }
+  return { weighted: weighted!, activation, rowShape };
+}
+
 /**
  * Evaluate the distribution once and return both statistics. `method` names
  * the caller in messages and results.
@@ -187,34 +234,10 @@ export async function computeInfluence(method: string, model: Model, inputs: Ten
       await be.asyncScope(async () => {
         const xb = takeRows(be, inputs, idx);
         const bb = baselineFor(be, baseline!, idx);
-        const xHost = kernel.kind === 'gaussian' ? await readFloat(xb) : new Float32Array(0);
-        let weighted: Float64Array | null = null;
-        let activation: Float32Array | null = null;
-        let rowShape: number[] = [];
-        for (let k0 = 0; k0 < kernel.samples; k0 += samplesPerPass) {
-          const k1 = Math.min(kernel.samples, k0 + samplesPerPass);
-          const nk = k1 - k0;
-          const points = kernel.kind === 'point' ? xb : kernelPoints(be, kernel, xb, bb, xHost, idx, k0, k1);
-          const pointTargets = new Int32Array(nk * rb);
-          for (let j = 0; j < nk; j++) pointTargets.set(chunkTargets, j * rb);
-          try {
-            const r = await sliceGradient(be, quantity, slice, points, pointTargets, kernel.kind === 'point');
-            rowShape = r.rowShape;
-            if (r.activation) activation = r.activation;
-            const per = r.gradient.length / (nk * rb);
-            weighted ??= new Float64Array(rb * per);
-            for (let j = 0; j < nk; j++) {
-              const w = kernel.weights[k0 + j]!;
-              const src = j * rb * per;
-              for (let i = 0; i < rb * per; i++) weighted[i] += w * r.gradient[src + i]!;
-            }
-          } finally {
-            if (points !== xb) points.dispose();
-          }
-        }
-        activation ??= await activationAt(be, model, slice, xb);
+        const g = await weightedGradient({ be, quantity, slice, kernel, samplesPerPass }, xb, bb, idx, chunkTargets);
+        const activation = g.activation ?? await activationAt(be, model, slice, xb);
         const base = activationBaseline === 'zero' ? new Float32Array(activation.length) : await activationAt(be, model, slice, bb);
-        accumulate(acc, dist.perInstance, inputRows, i0, rb, rowShape, weighted!, activation, base);
+        accumulate(acc, dist.perInstance, inputRows, i0, rb, g.rowShape, g.weighted, activation, base);
       });
     }
     const rowShape = acc.rowShape!;

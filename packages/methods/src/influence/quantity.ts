@@ -76,31 +76,80 @@ function unitMask(method: string, layer: string, rowShape: readonly number[], un
   return mask;
 }
 
+type QuantityOf<K extends QuantityOfInterest['kind']> = Extract<QuantityOfInterest, { kind: K }>;
+const noTargets = (rows: Int32Array): Int32Array => new Int32Array(rows.length).fill(-1);
+
+/** One class for all rows, or one class per input row. */
+function classQuantity(method: string, model: Model, q: QuantityOf<'class'>, width: number, inputRows: number): ResolvedQuantity {
+  const base = { model, usesPrediction: false, dispose: () => {} };
+  const c = q.class;
+  if (typeof c === 'number') {
+    checkIndex(method, 'class', c, width);
+    return {
+      ...base, kind: 'class', description: `class ${c}`,
+      targets: (rows) => new Int32Array(rows.length).fill(c),
+      seed: (_o, n, w, t) => oneHot(n, w, t),
+    };
+  }
+  const perRow = Int32Array.from(c);
+  if (perRow.length !== inputRows) throw new AttributionError(`${method}: ${perRow.length} classes for ${inputRows} input rows; give one class for all rows or one per row`);
+  perRow.forEach((t, r) => checkIndex(method, `class of row ${r}`, t, width));
+  return {
+    ...base, kind: 'class', description: 'class per row',
+    targets: (rows) => Int32Array.from(rows, (r) => perRow[r]!),
+    seed: (_o, n, w, t) => oneHot(n, w, t),
+  };
+}
+
+/** The sum of selected units (or channels) of a layer after the slice, on the model truncated there. */
+function unitsQuantity(method: string, model: Model, q: QuantityOf<'units'>, slice: ResolvedSlice): ResolvedQuantity {
+  if (!model.hasNode(q.layer)) throw new AttributionError(`${method}: no layer named '${q.layer}' for the unit quantity; layers: ${model.nodes.map((n) => n.name).join(', ')}`);
+  const layer = model.node(q.layer);
+  if (slice.node && !ancestors(model, layer).has(slice.node.name)) {
+    throw new AttributionError(`${method}: the slice '${slice.name}' does not lie before layer '${layer.name}', so its units cannot influence them; choose an earlier slice`);
+  }
+  const rowShape = (model.valueShapes.get(layer.outputs[0]!) ?? []).slice(1);
+  if (rowShape.some((d) => d < 0)) throw new AttributionError(`${method}: the shape of layer '${layer.name}' is not known ([${rowShape.join(', ')}] per row)`);
+  const mask = unitMask(method, layer.name, rowShape, q.units, q.channels);
+  const truncated = truncatedModel(model, layer.name);
+  const what = q.units ? `units ${q.units.join(',')}` : q.channels ? `channels ${q.channels.join(',')}` : 'all units';
+  return {
+    kind: 'units', description: `sum of ${what} of ${layer.name}`, model: truncated, usesPrediction: false,
+    targets: noTargets,
+    seed: (_o, n, w) => {
+      if (w !== mask.length) throw new AttributionError(`${method}: layer '${layer.name}' gave ${w} units per row, expected ${mask.length}`);
+      const seed = new Float32Array(n * w);
+      for (let r = 0; r < n; r++) seed.set(mask, r * w);
+      return seed;
+    },
+    dispose: () => truncated.dispose(),
+  };
+}
+
+/** A user's seed function, its result checked for size and finiteness. */
+function customQuantity(method: string, model: Model, q: QuantityOf<'custom'>): ResolvedQuantity {
+  if (typeof q.seed !== 'function') throw new AttributionError(`${method}: a custom quantity needs a seed function (outputs, rows, width) => ∂q/∂outputs`);
+  return {
+    model, usesPrediction: false, dispose: () => {}, kind: 'custom', description: q.name || 'custom',
+    targets: noTargets,
+    seed: (outputs, n, w) => {
+      const seed = q.seed(outputs, n, w);
+      if (!(seed instanceof Float32Array) || seed.length !== n * w) {
+        throw new AttributionError(`${method}: the seed function of '${q.name}' must return a Float32Array of ${n} x ${w} = ${n * w} values, got ${seed?.length ?? 'none'}`);
+      }
+      for (let i = 0; i < seed.length; i++) if (!Number.isFinite(seed[i]!)) throw new AttributionError(`${method}: the seed function of '${q.name}' returned ${seed[i]} at row ${Math.floor(i / w)}, output ${i % w}`);
+      return seed;
+    },
+  };
+}
+
 export function resolveQuantity(method: string, model: Model, spec: QuantityOfInterest | undefined, slice: ResolvedSlice, inputRows: number): ResolvedQuantity {
   const q = spec ?? { kind: 'predicted' as const };
   const width = outputWidth(model);
-  const none = (rows: Int32Array): Int32Array => new Int32Array(rows.length).fill(-1);
   const base = { model, usesPrediction: false, dispose: () => {} };
   switch (q.kind) {
-    case 'class': {
-      const c = q.class;
-      if (typeof c === 'number') {
-        checkIndex(method, 'class', c, width);
-        return {
-          ...base, kind: 'class', description: `class ${c}`,
-          targets: (rows) => new Int32Array(rows.length).fill(c),
-          seed: (_o, n, w, t) => oneHot(n, w, t),
-        };
-      }
-      const perRow = Int32Array.from(c);
-      if (perRow.length !== inputRows) throw new AttributionError(`${method}: ${perRow.length} classes for ${inputRows} input rows; give one class for all rows or one per row`);
-      perRow.forEach((t, r) => checkIndex(method, `class of row ${r}`, t, width));
-      return {
-        ...base, kind: 'class', description: 'class per row',
-        targets: (rows) => Int32Array.from(rows, (r) => perRow[r]!),
-        seed: (_o, n, w, t) => oneHot(n, w, t),
-      };
-    }
+    case 'class':
+      return classQuantity(method, model, q, width, inputRows);
     case 'predicted': {
       const at = q.at ?? 'instance';
       if (at !== 'instance' && at !== 'point') throw new AttributionError(`${method}: a predicted quantity is taken at the 'instance' or at each 'point', got '${String(at)}'`);
@@ -117,7 +166,7 @@ export function resolveQuantity(method: string, model: Model, spec: QuantityOfIn
       if (q.a === q.b) throw new AttributionError(`${method}: a comparative quantity needs two different classes, got ${q.a} twice`);
       return {
         ...base, kind: 'comparative', description: `class ${q.a} - class ${q.b}`,
-        targets: none,
+        targets: noTargets,
         seed: (_o, n, w) => {
           const seed = new Float32Array(n * w);
           for (let r = 0; r < n; r++) {
@@ -128,44 +177,10 @@ export function resolveQuantity(method: string, model: Model, spec: QuantityOfIn
         },
       };
     }
-    case 'units': {
-      if (!model.hasNode(q.layer)) throw new AttributionError(`${method}: no layer named '${q.layer}' for the unit quantity; layers: ${model.nodes.map((n) => n.name).join(', ')}`);
-      const layer = model.node(q.layer);
-      if (slice.node && !ancestors(model, layer).has(slice.node.name)) {
-        throw new AttributionError(`${method}: the slice '${slice.name}' does not lie before layer '${layer.name}', so its units cannot influence them; choose an earlier slice`);
-      }
-      const rowShape = (model.valueShapes.get(layer.outputs[0]!) ?? []).slice(1);
-      if (rowShape.some((d) => d < 0)) throw new AttributionError(`${method}: the shape of layer '${layer.name}' is not known ([${rowShape.join(', ')}] per row)`);
-      const mask = unitMask(method, layer.name, rowShape, q.units, q.channels);
-      const truncated = truncatedModel(model, layer.name);
-      const what = q.units ? `units ${q.units.join(',')}` : q.channels ? `channels ${q.channels.join(',')}` : 'all units';
-      return {
-        kind: 'units', description: `sum of ${what} of ${layer.name}`, model: truncated, usesPrediction: false,
-        targets: none,
-        seed: (_o, n, w) => {
-          if (w !== mask.length) throw new AttributionError(`${method}: layer '${layer.name}' gave ${w} units per row, expected ${mask.length}`);
-          const seed = new Float32Array(n * w);
-          for (let r = 0; r < n; r++) seed.set(mask, r * w);
-          return seed;
-        },
-        dispose: () => truncated.dispose(),
-      };
-    }
-    case 'custom': {
-      if (typeof q.seed !== 'function') throw new AttributionError(`${method}: a custom quantity needs a seed function (outputs, rows, width) => ∂q/∂outputs`);
-      return {
-        ...base, kind: 'custom', description: q.name || 'custom',
-        targets: none,
-        seed: (outputs, n, w) => {
-          const seed = q.seed(outputs, n, w);
-          if (!(seed instanceof Float32Array) || seed.length !== n * w) {
-            throw new AttributionError(`${method}: the seed function of '${q.name}' must return a Float32Array of ${n} x ${w} = ${n * w} values, got ${seed?.length ?? 'none'}`);
-          }
-          for (let i = 0; i < seed.length; i++) if (!Number.isFinite(seed[i]!)) throw new AttributionError(`${method}: the seed function of '${q.name}' returned ${seed[i]} at row ${Math.floor(i / w)}, output ${i % w}`);
-          return seed;
-        },
-      };
-    }
+    case 'units':
+      return unitsQuantity(method, model, q, slice);
+    case 'custom':
+      return customQuantity(method, model, q);
     default:
       throw new AttributionError(`${method}: unknown quantity '${String((q as { kind?: unknown }).kind)}'; choose class, comparative, predicted, units or custom`);
   }

@@ -47,3 +47,30 @@ export async function targetOutputs(
   }
   return out;
 }
+
+/**
+ * f_target of `perRow` copies of every input row (copy index = row * perRow + copy),
+ * each at its row's target. `fill(row, copy, x, out)` writes the copy into `out`;
+ * `x` is the row itself.
+ */
+export function rowCopyOutputs(
+  model: Model,
+  host: { data: Float32Array; rows: number; rowSize: number; rowShape: readonly number[] },
+  perRow: number,
+  targets: ArrayLike<number>,
+  fill: (row: number, copy: number, x: Float32Array, out: Float32Array) => void,
+  batchSize?: number,
+): Promise<Float64Array> {
+  const { data, rows, rowSize, rowShape } = host;
+  return targetOutputs(
+    model,
+    rowShape,
+    rows * perRow,
+    (index, out) => {
+      const r = Math.floor(index / perRow);
+      fill(r, index % perRow, data.subarray(r * rowSize, (r + 1) * rowSize), out);
+    },
+    (index) => targets[Math.floor(index / perRow)]!,
+    batchSize,
+  );
+}

@@ -8,7 +8,7 @@
 import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../model/model.js';
 import type { Target } from '../attribution/types.js';
-import { targetOutputs } from './batched-outputs.js';
+import { rowCopyOutputs } from './batched-outputs.js';
 import { baselineRows, type MetricBaseline } from './metric-baseline.js';
 import { explanationValues, metricTargets, readRows, type Explanation } from './metric-inputs.js';
 
@@ -35,21 +35,12 @@ const METRIC = 'completeness';
 
 export async function completenessGap(model: Model, inputs: Tensor, explanation: Explanation, options: CompletenessGapOptions = {}): Promise<CompletenessGap> {
   const host = await readRows(METRIC, inputs);
-  const { data, rows, rowSize, rowShape } = host;
+  const { data, rows, rowSize } = host;
   const values = explanationValues(METRIC, explanation, data.length);
   const baseline = baselineRows(METRIC, host, options.baseline);
   const targets = await metricTargets(model, inputs, explanation, options.target);
-  const outputs = await targetOutputs(
-    model,
-    rowShape,
-    2 * rows,
-    (index, out) => {
-      const r = index >> 1;
-      out.set(index % 2 === 0 ? data.subarray(r * rowSize, (r + 1) * rowSize) : baseline(r));
-    },
-    (index) => targets[index >> 1]!,
-    options.batchSize,
-  );
+  // copy 0 of each row is the input, copy 1 its baseline
+  const outputs = await rowCopyOutputs(model, host, 2, targets, (r, copy, x, out) => out.set(copy === 0 ? x : baseline(r)), options.batchSize);
   const sums = new Float64Array(rows);
   const expected = new Float64Array(rows);
   const gap = new Float64Array(rows);

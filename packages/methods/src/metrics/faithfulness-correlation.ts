@@ -9,7 +9,7 @@ import { toGenerator, type Generator, type Tensor } from '@relevance/core-wasm';
 import type { Model } from '../model/model.js';
 import type { Target } from '../attribution/types.js';
 import { pearson } from '../stats/descriptive.js';
-import { targetOutputs } from './batched-outputs.js';
+import { rowCopyOutputs } from './batched-outputs.js';
 import type { RowScores } from './explanation-map.js';
 import { baselineRows, type MetricBaseline } from './metric-baseline.js';
 import { explanationValues, finiteMean, metricTargets, MetricError, positiveInteger, readRows, type Explanation } from './metric-inputs.js';
@@ -30,7 +30,7 @@ const METRIC = 'faithfulnessCorrelation';
 
 export async function faithfulnessCorrelation(model: Model, inputs: Tensor, explanation: Explanation, options: FaithfulnessCorrelationOptions = {}): Promise<RowScores> {
   const host = await readRows(METRIC, inputs);
-  const { data, rows, rowSize, rowShape } = host;
+  const { data, rows, rowSize } = host;
   const values = explanationValues(METRIC, explanation, data.length);
   const subsets = positiveInteger(METRIC, 'subsets', options.subsets, 100);
   if (subsets < 2) throw new MetricError(`${METRIC}: a correlation needs at least 2 subsets, got ${subsets}`);
@@ -61,25 +61,16 @@ export async function faithfulnessCorrelation(model: Model, inputs: Tensor, expl
   }
   // copy 0 of each row is the unperturbed input
   const per = subsets + 1;
-  const outputs = await targetOutputs(
-    model,
-    rowShape,
-    rows * per,
-    (index, out) => {
-      const r = Math.floor(index / per);
-      const s = (index % per) - 1;
-      out.set(data.subarray(r * rowSize, (r + 1) * rowSize));
-      if (s < 0) return;
-      const b = baseline(r);
-      const base = (r * subsets + s) * subsetSize;
-      for (let i = 0; i < subsetSize; i++) {
-        const e = chosen[base + i]!;
-        out[e] = b[e]!;
-      }
-    },
-    (index) => targets[Math.floor(index / per)]!,
-    options.batchSize,
-  );
+  const outputs = await rowCopyOutputs(model, host, per, targets, (r, copy, x, out) => {
+    out.set(x);
+    if (copy === 0) return;
+    const b = baseline(r);
+    const base = (r * subsets + copy - 1) * subsetSize;
+    for (let i = 0; i < subsetSize; i++) {
+      const e = chosen[base + i]!;
+      out[e] = b[e]!;
+    }
+  }, options.batchSize);
   const perRow = new Float64Array(rows);
   const drops = new Float64Array(subsets);
   for (let r = 0; r < rows; r++) {

@@ -16,7 +16,7 @@
 import { Generator, toGenerator, type Tensor } from '@relevance/core-wasm';
 import type { Model } from '../model/model.js';
 import type { Target } from '../attribution/types.js';
-import { targetOutputs } from './batched-outputs.js';
+import { rowCopyOutputs } from './batched-outputs.js';
 import type { RowScores } from './explanation-map.js';
 import { baselineRows, type MetricBaseline } from './metric-baseline.js';
 import { explanationValues, finiteMean, metricTargets, MetricError, positiveInteger, readRows, type Explanation } from './metric-inputs.js';
@@ -42,24 +42,34 @@ export interface InfidelityOptions {
 
 const METRIC = 'infidelity';
 
-export async function infidelity(model: Model, inputs: Tensor, explanation: Explanation, options: InfidelityOptions = {}): Promise<RowScores> {
-  const host = await readRows(METRIC, inputs);
-  const { data, rows, rowSize, rowShape } = host;
-  const values = explanationValues(METRIC, explanation, data.length);
-  const kind = options.perturbation ?? 'gaussian';
-  if (kind !== 'gaussian' && kind !== 'removal') throw new MetricError(`${METRIC}: perturbation must be 'gaussian' or 'removal', got '${String(kind)}'`);
-  const samples = positiveInteger(METRIC, 'samples', options.samples, 50);
-  const std = options.std ?? 0.1;
-  if (!(std > 0)) throw new MetricError(`${METRIC}: std must be > 0, got ${std}`);
-  const probability = options.removalProbability ?? 0.25;
-  if (!(probability > 0 && probability <= 1)) throw new MetricError(`${METRIC}: removalProbability must lie in (0, 1], got ${probability}`);
-  const baseline = baselineRows(METRIC, host, options.baseline);
-  const targets = await metricTargets(model, inputs, explanation, options.target);
-  const generator = toGenerator(options.seed ?? 0);
+/**
+ * Each (row, sample) draws from its own forked stream, so I can be drawn again while
+ * filling the copies instead of being stored (rows x samples x features may not fit).
+ */
+function forkSeeds(generator: Generator, count: number): (number | bigint)[] {
+  return Array.from({ length: count }, () => generator.fork().seed);
+}
 
-  // each (row, sample) draws from its own forked stream, so I can be drawn again while
-  // filling the copies instead of being stored (rows x samples x features may not fit)
-  const seeds = Array.from({ length: rows * samples }, () => generator.fork().seed);
+interface DrawerSpec {
+  kind: 'gaussian' | 'removal';
+  std: number;
+  probability: number;
+  seeds: (number | bigint)[];
+  samples: number;
+  data: Float32Array;
+  rowSize: number;
+  baseline: (r: number) => ArrayLike<number>;
+}
+
+/** Draws perturbation I of (row, sample) into a buffer; for 'removal', `mask` holds the removed elements of the last draw. */
+interface Drawer {
+  draw(r: number, s: number, into: Float32Array): void;
+  mask: Uint8Array;
+  spec: DrawerSpec;
+}
+
+function perturbationDrawer(spec: DrawerSpec): Drawer {
+  const { kind, std, probability, seeds, samples, data, rowSize, baseline } = spec;
   const mask = new Uint8Array(rowSize);
   const draw = (r: number, s: number, into: Float32Array): void => {
     const g = new Generator(seeds[r * samples + s]!);
@@ -73,13 +83,20 @@ export async function infidelity(model: Model, inputs: Tensor, explanation: Expl
       }
     }
   };
+  return { draw, mask, spec };
+}
+
+/** I^T phi of every (row, sample): phi read as a slope ('gaussian') or summed over the removed elements ('removal'). */
+function perturbationDots(drawer: Drawer, values: ArrayLike<number>, multipliedByInputs: boolean, rows: number, samples: number): Float64Array {
+  const { kind, data, rowSize, baseline } = drawer.spec;
+  const mask = drawer.mask;
   const perturbation = new Float32Array(rowSize);
   const dots = new Float64Array(rows * samples);
   for (let r = 0; r < rows; r++) {
     const x = data.subarray(r * rowSize, (r + 1) * rowSize);
     const b = baseline(r);
     for (let s = 0; s < samples; s++) {
-      draw(r, s, perturbation);
+      drawer.draw(r, s, perturbation);
       let dot = 0;
       for (let e = 0; e < rowSize; e++) {
         const phi = values[r * rowSize + e]!;
@@ -89,7 +106,7 @@ export async function infidelity(model: Model, inputs: Tensor, explanation: Expl
           continue;
         }
         let slope = phi;
-        if (options.multipliedByInputs) {
+        if (multipliedByInputs) {
           const dx = x[e]! - b[e]!;
           slope = Math.abs(dx) > 1e-12 ? phi / dx : 0;
         }
@@ -98,31 +115,17 @@ export async function infidelity(model: Model, inputs: Tensor, explanation: Expl
       dots[r * samples + s] = dot;
     }
   }
+  return dots;
+}
+
+/** Per row: the mean squared gap between (beta) I^T phi and f(x) - f(x - I); `outputs` holds f(x) then the samples' outputs per row. */
+function infidelityPerRow(outputs: ArrayLike<number>, dots: Float64Array, rows: number, samples: number, scaleInvariant: boolean): Float64Array {
   const per = samples + 1;
-  const scratch = new Float32Array(rowSize);
-  const outputs = await targetOutputs(
-    model,
-    rowShape,
-    rows * per,
-    (index, out) => {
-      const r = Math.floor(index / per);
-      const s = (index % per) - 1;
-      const x = data.subarray(r * rowSize, (r + 1) * rowSize);
-      if (s < 0) {
-        out.set(x);
-        return;
-      }
-      draw(r, s, scratch);
-      for (let e = 0; e < rowSize; e++) out[e] = x[e]! - scratch[e]!;
-    },
-    (index) => targets[Math.floor(index / per)]!,
-    options.batchSize,
-  );
   const perRow = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     const f0 = outputs[r * per]!;
     let beta = 1;
-    if (options.scaleInvariant) {
+    if (scaleInvariant) {
       let num = 0;
       let den = 0;
       for (let s = 0; s < samples; s++) {
@@ -136,5 +139,37 @@ export async function infidelity(model: Model, inputs: Tensor, explanation: Expl
     for (let s = 0; s < samples; s++) sum += (beta * dots[r * samples + s]! - (f0 - outputs[r * per + 1 + s]!)) ** 2;
     perRow[r] = sum / samples;
   }
+  return perRow;
+}
+
+export async function infidelity(model: Model, inputs: Tensor, explanation: Explanation, options: InfidelityOptions = {}): Promise<RowScores> {
+  const host = await readRows(METRIC, inputs);
+  const { data, rows, rowSize } = host;
+  const values = explanationValues(METRIC, explanation, data.length);
+  const kind = options.perturbation ?? 'gaussian';
+  if (kind !== 'gaussian' && kind !== 'removal') throw new MetricError(`${METRIC}: perturbation must be 'gaussian' or 'removal', got '${String(kind)}'`);
+  const samples = positiveInteger(METRIC, 'samples', options.samples, 50);
+  const std = options.std ?? 0.1;
+  if (!(std > 0)) throw new MetricError(`${METRIC}: std must be > 0, got ${std}`);
+  const probability = options.removalProbability ?? 0.25;
+  if (!(probability > 0 && probability <= 1)) throw new MetricError(`${METRIC}: removalProbability must lie in (0, 1], got ${probability}`);
+  const baseline = baselineRows(METRIC, host, options.baseline);
+  const targets = await metricTargets(model, inputs, explanation, options.target);
+  const generator = toGenerator(options.seed ?? 0);
+
+  const draw = perturbationDrawer({ kind, std, probability, seeds: forkSeeds(generator, rows * samples), samples, data, rowSize, baseline });
+  const dots = perturbationDots(draw, values, options.multipliedByInputs ?? false, rows, samples);
+  const per = samples + 1;
+  const scratch = new Float32Array(rowSize);
+  // copy 0 of each row is the input, copy 1 + s the input minus perturbation s
+  const outputs = await rowCopyOutputs(model, host, per, targets, (r, copy, x, out) => {
+    if (copy === 0) {
+      out.set(x);
+      return;
+    }
+    draw.draw(r, copy - 1, scratch);
+    for (let e = 0; e < rowSize; e++) out[e] = x[e]! - scratch[e]!;
+  }, options.batchSize);
+  const perRow = infidelityPerRow(outputs, dots, rows, samples, options.scaleInvariant ?? false);
   return { mean: finiteMean(perRow), perRow };
 }

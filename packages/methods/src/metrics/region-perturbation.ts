@@ -9,7 +9,7 @@
 import { toGenerator, type Generator, type Tensor } from '@relevance/core-wasm';
 import type { Model } from '../model/model.js';
 import type { Target } from '../attribution/types.js';
-import { targetOutputs } from './batched-outputs.js';
+import { rowCopyOutputs } from './batched-outputs.js';
 import { aopc, aupc } from './curve-area.js';
 import { explanationValues, metricTargets, MetricError, positiveInteger, readRows, type Explanation } from './metric-inputs.js';
 import { replacementSource, type PerturbationOptions } from './perturbation-fill.js';
@@ -69,23 +69,15 @@ export async function regionPerturbation(model: Model, inputs: Tensor, explanati
   const ranking = Array.from({ length: rows }, (_, r) => rankRegions(regionScores(values, r * rowSize, regions), order));
   // copy index = (row * draws + draw) * (steps + 1) + k
   const perRow = draws * (steps + 1);
-  const outputs = await targetOutputs(
-    model,
-    rowShape,
-    rows * perRow,
-    (index, out) => {
-      const row = Math.floor(index / perRow);
-      const draw = Math.floor((index % perRow) / (steps + 1));
-      const k = index % (steps + 1);
-      out.set(data.subarray(row * rowSize, (row + 1) * rowSize));
-      if (k === 0) return;
-      const replacement = source(row, draw);
-      const rank = ranking[row]!;
-      for (let s = 0; s < k; s++) for (const e of regions[rank[s]!]!) out[e] = replacement[e]!;
-    },
-    (index) => targets[Math.floor(index / perRow)]!,
-    options.batchSize,
-  );
+  const outputs = await rowCopyOutputs(model, host, perRow, targets, (row, copy, x, out) => {
+    const draw = Math.floor(copy / (steps + 1));
+    const k = copy % (steps + 1);
+    out.set(x);
+    if (k === 0) return;
+    const replacement = source(row, draw);
+    const rank = ranking[row]!;
+    for (let s = 0; s < k; s++) for (const e of regions[rank[s]!]!) out[e] = replacement[e]!;
+  }, options.batchSize);
   const rowCurves = new Float64Array(rows * (steps + 1));
   for (let r = 0; r < rows; r++) {
     for (let d = 0; d < draws; d++) for (let k = 0; k <= steps; k++) rowCurves[r * (steps + 1) + k]! += outputs[r * perRow + d * (steps + 1) + k]! / draws;

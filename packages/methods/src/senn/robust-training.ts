@@ -63,6 +63,98 @@ function addInto(be: Model['be'], sum: Map<string, Tensor>, grads: ReadonlyMap<s
   }
 }
 
+/** The rows `idx` of `data` as a contiguous batch. */
+function gatherBatch(data: SennData, idx: Int32Array, d: number): { xb: Float32Array; yb: Int32Array } {
+  const xb = new Float32Array(idx.length * d);
+  const yb = new Int32Array(idx.length);
+  idx.forEach((r, i) => {
+    xb.set(data.x.subarray(r * d, (r + 1) * d), i * d);
+    yb[i] = data.y[r]!;
+  });
+  return { xb, yb };
+}
+
+/** What one SENN training step needs besides the batch. */
+interface SennStep {
+  model: Model;
+  thetaModel: Model;
+  thetaName: string;
+  loss: ReturnType<typeof crossEntropyLoss>;
+  optimizer: ReturnType<typeof createOptimizer>;
+  lambda: number;
+  eps: number;
+  d: number;
+}
+
+/**
+ * R = mean_rows ||θ(xp) − θ(x)||² / ε² (computed also with λ = 0, to report it);
+ * with λ > 0 its parameter gradients, times λ, are added to `grads`.
+ */
+async function robustnessPenalty(c: SennStep, x: Tensor, xp: Float32Array, b: number, grads: Map<string, Tensor>): Promise<number> {
+  const { model, thetaModel, lambda, eps } = c;
+  const be = model.be;
+  const pass0 = thetaModel.forward(x);
+  const pass1 = thetaModel.forward(be.tensor(xp, [b, c.d]));
+  const t0v = await readFloat(pass0.output);
+  const t1v = await readFloat(pass1.output);
+  // R = mean_rows ||θ1 − θ0||² / ε²;  dR/dθ1 = 2 (θ1 − θ0) / (ε² b) = −dR/dθ0
+  const diff = Float32Array.from(t1v, (v, i) => v - t0v[i]!);
+  let penaltyValue = 0;
+  for (const v of diff) penaltyValue += (v * v) / (eps * eps * b);
+  const seed1 = be.tensor(Float32Array.from(diff, (v) => (2 * v) / (eps * eps * b)), pass1.output.shape);
+  const seed0 = be.tensor(Float32Array.from(diff, (v) => (-2 * v) / (eps * eps * b)), pass0.output.shape);
+  if (lambda > 0) {
+    addInto(be, grads, thetaModel.backward(pass1, seed1, { params: true, input: false }).params, lambda);
+    addInto(be, grads, thetaModel.backward(pass0, seed0, { params: true, input: false }).params, lambda);
+  }
+  return penaltyValue;
+}
+
+/** One optimiser step on a batch: cross-entropy plus λ · R; returns the batch's loss and penalty. */
+function sennStep(c: SennStep, xb: Float32Array, yb: Int32Array, xp: Float32Array): Promise<{ value: number; penalty: number }> {
+  const { model, loss } = c;
+  const be = model.be;
+  const b = yb.length;
+  return be.asyncScope(async () => {
+    const x = be.tensor(xb, [b, c.d]);
+    const pass = model.forward(x, { keep: [c.thetaName], training: true });
+    const l = loss.compute(be, pass.output, be.tensor(yb, [b]));
+    const grads = new Map<string, Tensor>();
+    const g = model.backward(pass, l.grad!, { params: true, input: false });
+    addInto(be, grads, g.params);
+    const penalty = await robustnessPenalty(c, x, xp, b, grads);
+    c.optimizer.step(grads);
+    return { value: (await readFloat(l.value))[0]!, penalty };
+  });
+}
+
+/** The cross-entropy on the validation data, without a tape. */
+function validationLoss(model: Model, loss: SennStep['loss'], validation: SennData, d: number): Promise<number> {
+  const be = model.be;
+  return be.asyncScope(async () => {
+    const m = validation.y.length;
+    const out = model.predict(be.tensor(validation.x, [m, d]));
+    return (await readFloat(loss.compute(be, out, be.tensor(validation.y, [m]), { grad: false }).value))[0]!;
+  });
+}
+
+/** One epoch over a seeded shuffle of the rows; returns the cross-entropy and penalty summed over rows. */
+async function sennEpoch(c: SennStep, data: SennData, o: SennTrainingOptions): Promise<{ total: number; penaltyTotal: number }> {
+  const n = data.y.length;
+  const order = o.generator.permutation(n);
+  let total = 0;
+  let penaltyTotal = 0;
+  for (let s = 0; s < n; s += o.batchSize) {
+    const idx = order.subarray(s, Math.min(n, s + o.batchSize));
+    const { xb, yb } = gatherBatch(data, idx, c.d);
+    const xp = Float32Array.from(xb, (v) => v + c.eps * o.generator.normal());
+    const { value, penalty } = await sennStep(c, xb, yb, xp);
+    total += value * idx.length;
+    penaltyTotal += penalty * idx.length;
+  }
+  return { total, penaltyTotal };
+}
+
 export async function trainSenn(model: Model, data: SennData, validation: SennData | null, o: SennTrainingOptions): Promise<TrainHistory & { penalty: number[] }> {
   const be = model.be;
   const d = model.inputs[0]!.shape[1]!;
@@ -75,6 +167,7 @@ export async function trainSenn(model: Model, data: SennData, validation: SennDa
   const thetaName = thetaNodeName(model);
   const thetaModel = modelUpTo(model, thetaName);
   const optimizer = createOptimizer(model, { type: 'adam', lr: o.lr, ...(o.weightDecay ? { weightDecay: o.weightDecay } : {}) });
+  const step: SennStep = { model, thetaModel, thetaName, loss, optimizer, lambda, eps, d };
   const history: TrainHistory & { penalty: number[] } = {
     epochs: [], trainLoss: [], valLoss: [], monitored: validation ? 'validation' : 'train', bestEpoch: -1, bestLoss: Infinity,
     restoredBest: false, stoppedEarly: false, stopReason: 'epochs', seconds: 0, penalty: [],
@@ -85,63 +178,15 @@ export async function trainSenn(model: Model, data: SennData, validation: SennDa
   try {
     for (let epoch = 0; epoch < o.epochs; epoch++) {
       const t0 = Date.now();
-      const order = o.generator.permutation(n);
-      let total = 0;
-      let penaltyTotal = 0;
-      for (let s = 0; s < n; s += o.batchSize) {
-        const idx = order.subarray(s, Math.min(n, s + o.batchSize));
-        const b = idx.length;
-        const xb = new Float32Array(b * d);
-        const yb = new Int32Array(b);
-        idx.forEach((r, i) => {
-          xb.set(data.x.subarray(r * d, (r + 1) * d), i * d);
-          yb[i] = data.y[r]!;
-        });
-        const xp = Float32Array.from(xb, (v) => v + eps * o.generator.normal());
-        const { value, penalty } = await be.asyncScope(async () => {
-          const x = be.tensor(xb, [b, d]);
-          const pass = model.forward(x, { keep: [thetaName], training: true });
-          const l = loss.compute(be, pass.output, be.tensor(yb, [b]));
-          const grads = new Map<string, Tensor>();
-          const g = model.backward(pass, l.grad!, { params: true, input: false });
-          addInto(be, grads, g.params);
-          let penaltyValue = 0;
-          {
-            // computed also with λ = 0, to report it
-            const pass0 = thetaModel.forward(x);
-            const pass1 = thetaModel.forward(be.tensor(xp, [b, d]));
-            const t0v = await readFloat(pass0.output);
-            const t1v = await readFloat(pass1.output);
-            // R = mean_rows ||θ1 − θ0||² / ε²;  dR/dθ1 = 2 (θ1 − θ0) / (ε² b) = −dR/dθ0
-            const diff = Float32Array.from(t1v, (v, i) => v - t0v[i]!);
-            for (const v of diff) penaltyValue += (v * v) / (eps * eps * b);
-            const seed1 = be.tensor(Float32Array.from(diff, (v) => (2 * v) / (eps * eps * b)), pass1.output.shape);
-            const seed0 = be.tensor(Float32Array.from(diff, (v) => (-2 * v) / (eps * eps * b)), pass0.output.shape);
-            if (lambda > 0) {
-              addInto(be, grads, thetaModel.backward(pass1, seed1, { params: true, input: false }).params, lambda);
-              addInto(be, grads, thetaModel.backward(pass0, seed0, { params: true, input: false }).params, lambda);
-            }
-          }
-          optimizer.step(grads);
-          return { value: (await readFloat(l.value))[0]!, penalty: penaltyValue };
-        });
-        total += value * b;
-        penaltyTotal += penalty * b;
-      }
+      const { total, penaltyTotal } = await sennEpoch(step, data, o);
       const trainLoss = total / n + (lambda * penaltyTotal) / n;
-      let valLoss: number | null = null;
-      if (validation) {
-        valLoss = await be.asyncScope(async () => {
-          const m = validation.y.length;
-          const out = model.predict(be.tensor(validation.x, [m, d]));
-          return (await readFloat(loss.compute(be, out, be.tensor(validation.y, [m]), { grad: false }).value))[0]!;
-        });
-      }
+      const penalty = penaltyTotal / n;
+      const valLoss = validation ? await validationLoss(model, loss, validation, d) : null;
       history.epochs.push({ epoch, trainLoss, valLoss, lr: o.lr, seconds: (Date.now() - t0) / 1000 });
       history.trainLoss.push(trainLoss);
       if (valLoss !== null) history.valLoss.push(valLoss);
-      history.penalty.push(penaltyTotal / n);
-      o.onEpoch?.(epoch, trainLoss, valLoss, penaltyTotal / n);
+      history.penalty.push(penalty);
+      o.onEpoch?.(epoch, trainLoss, valLoss, penalty);
       const monitored = valLoss ?? trainLoss;
       if (!Number.isFinite(monitored)) {
         history.stopReason = 'non_finite_loss';

@@ -13,7 +13,7 @@ import { Generator, type Backend, type Tensor } from '@relevance/core-wasm';
 import { Model, type NodeSpec } from '../model/model.js';
 import { ModelError } from '../model/op.js';
 import { initLayer } from '../training/initializers.js';
-import { batches, checkOptions, readFloat, resolveTargets, sliceRows } from '../attribution/common.js';
+import { batches, checkOptions, concatHost, readFloat, resolveTargets, sliceRows } from '../attribution/common.js';
 import { AttributionError, type Attribution, type CommonOptions, type RandomOptions } from '../attribution/types.js';
 
 export const SENN_THETA = 'theta';
@@ -79,13 +79,7 @@ export async function sennCoefficients(model: Model, x: Tensor, batchSize = 256)
       if (xb !== x) xb.dispose();
     }
   }
-  const out = new Float32Array(chunks.reduce((a, c) => a + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return concatHost(chunks);
 }
 
 export interface SennExplanationOptions extends CommonOptions, RandomOptions {

@@ -18,6 +18,23 @@ export function cholesky(a: Float64Array, p: number): Float64Array | null {
   return l;
 }
 
+/** Solve A x = b for SPD A from its Cholesky factor L (forward, then back substitution). */
+export function choleskySolve(l: Float64Array, p: number, b: ArrayLike<number>): Float64Array {
+  const y = new Float64Array(p);
+  for (let i = 0; i < p; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= l[i * p + k]! * y[k]!;
+    y[i] = s / l[i * p + i]!;
+  }
+  const x = new Float64Array(p);
+  for (let i = p - 1; i >= 0; i--) {
+    let s = y[i]!;
+    for (let k = i + 1; k < p; k++) s -= l[k * p + i]! * x[k]!;
+    x[i] = s / l[i * p + i]!;
+  }
+  return x;
+}
+
 /** Inverse of a symmetric positive-definite matrix via its Cholesky factor. */
 export function inverseSpd(a: Float64Array, p: number): Float64Array | null {
   const l = cholesky(a, p);

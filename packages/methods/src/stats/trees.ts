@@ -231,7 +231,6 @@ export class HistogramTreeBuilder {
       return false;
     }
     const m = end - start;
-    const best = this.best;
     let wl = 0, sl = 0, cl = 0;
     for (let b = lo; b < hi; b++) {
       const c = histC[b]!;
@@ -239,13 +238,7 @@ export class HistogramTreeBuilder {
       wl += histW[b]!; sl += histS[b]!; cl += c;
       histW[b] = 0; histS[b] = 0; histC[b] = 0;
       if (cl < minLeaf || m - cl < minLeaf) continue;
-      const wr = W - wl;
-      if (wl <= 0 || wr <= 0) continue;
-      const sr = S - sl;
-      const gain = (sl * sl) / wl + (sr * sr) / wr - base;
-      if (gain > best.gain * (1 + 1e-12) + 1e-300) {
-        best.gain = gain; best.feature = f; best.bin = b;
-      }
+      this.consider(f, b, wl, sl, W, S, base);
     }
     histW[hi] = 0; histS[hi] = 0; histC[hi] = 0;
     return true;
@@ -271,22 +264,27 @@ export class HistogramTreeBuilder {
       smallB[q] = b; smallW[q] = w; smallS[q] = s;
     }
     if (smallB[0] === smallB[m - 1]) return false;
-    const best = this.best;
     let wl = 0, sl = 0;
     for (let k = 0; k < m - 1; k++) {
       wl += smallW[k]!; sl += smallS[k]!;
       if (smallB[k + 1] === smallB[k]) continue;
       const cl = k + 1;
       if (cl < minLeaf || m - cl < minLeaf) continue;
-      const wr = W - wl;
-      if (wl <= 0 || wr <= 0) continue;
-      const sr = S - sl;
-      const gain = (sl * sl) / wl + (sr * sr) / wr - base;
-      if (gain > best.gain * (1 + 1e-12) + 1e-300) {
-        best.gain = gain; best.feature = f; best.bin = smallB[k]!;
-      }
+      this.consider(f, smallB[k]!, wl, sl, W, S, base);
     }
     return true;
+  }
+
+  /** Keeps the split of feature f after `bin` when its variance reduction beats the best so far (wl, sl: weight and weighted sum on the left). */
+  private consider(f: number, bin: number, wl: number, sl: number, W: number, S: number, base: number): void {
+    const wr = W - wl;
+    if (wl <= 0 || wr <= 0) return;
+    const sr = S - sl;
+    const gain = (sl * sl) / wl + (sr * sr) / wr - base;
+    const best = this.best;
+    if (gain > best.gain * (1 + 1e-12) + 1e-300) {
+      best.gain = gain; best.feature = f; best.bin = bin;
+    }
   }
 
   /** Reorder sample[start..end) so rows with bin <= threshold come first; returns the boundary. */

@@ -5,7 +5,7 @@
  * I - D^-1/2 W D^-1/2), the eigengap heuristic, and seeded k-means++.
  */
 import type { Generator } from '@relevance/core-wasm';
-import { symmetricEigen } from '../embedding/symmetric-eigen.js';
+import { rayleighRitzMatrix, symmetricEigen } from '../embedding/symmetric-eigen.js';
 
 /** Sparse symmetric affinity as adjacency lists (row -> [col, weight]). */
 export interface Affinity {
@@ -141,13 +141,7 @@ export function laplacianSpectrum(w: Affinity, count: number, generator: Generat
   }
   // Rayleigh-Ritz: eigen-decompose Qᵀ A Q
   const aq = multiply(q);
-  const small = new Float64Array(m * m);
-  for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) {
-    let t = 0;
-    for (let i = 0; i < n; i++) t += q[i * m + a]! * aq[i * m + b]!;
-    small[a * m + b] = t;
-  }
-  for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) small[a * m + b] = small[b * m + a] = (small[a * m + b]! + small[b * m + a]!) / 2;
+  const small = rayleighRitzMatrix(q, aq, n, m);
   const e = symmetricEigen(small, m);
   const values = Float64Array.from({ length: count }, (_, i) => 1 - (2 * e.values[i]! - 1));
   const vectors = new Float64Array(n * count);

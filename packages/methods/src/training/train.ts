@@ -283,20 +283,21 @@ async function readMean(be: Backend, total: Tensor, count: Tensor): Promise<numb
   }
 }
 
-/** The mean loss of `model` over a device set, in batches, without a tape. */
-async function meanLoss(
-  be: Backend, model: Model, set: DeviceSet, loss: Loss, batchSize: number, epoch: number, generator: Generator, transform: InputTransform | undefined,
+/**
+ * Runs `batch` over `positions` in chunks of `batchSize`, accumulating its
+ * (total, count) on the device, and reads the mean once at the end.
+ */
+async function meanOverBatches(
+  be: Backend, positions: Int32Array, batchSize: number, batch: (positions: Int32Array) => Tensor[],
 ): Promise<number> {
   let total = be.keep(be.zeros([1]));
   let count = be.keep(be.zeros([1]));
   try {
-    for (let start = 0; start < set.positions.length; start += batchSize) {
-      const positions = set.positions.subarray(start, start + batchSize);
+    for (let start = 0; start < positions.length; start += batchSize) {
+      const chunk = positions.subarray(start, start + batchSize);
       const next = be.scope(() => {
-        const b = batchTensors(be, set, positions, epoch, 'validation', generator, transform);
-        const pass = model.forward(b.input, { tape: false, training: false });
-        const out = loss.compute(be, pass.output, b.y, { mask: b.mask, grad: false });
-        return [be.add(total, out.total), be.add(count, out.count)];
+        const [t, c] = batch(chunk) as [Tensor, Tensor];
+        return [be.add(total, t), be.add(count, c)];
       });
       total.dispose();
       count.dispose();
@@ -309,6 +310,18 @@ async function meanLoss(
   }
 }
 
+/** The mean loss of `model` over a device set, in batches, without a tape. */
+function meanLoss(
+  be: Backend, model: Model, set: DeviceSet, loss: Loss, batchSize: number, epoch: number, generator: Generator, transform: InputTransform | undefined,
+): Promise<number> {
+  return meanOverBatches(be, set.positions, batchSize, (positions) => {
+    const b = batchTensors(be, set, positions, epoch, 'validation', generator, transform);
+    const pass = model.forward(b.input, { tape: false, training: false });
+    const out = loss.compute(be, pass.output, b.y, { mask: b.mask, grad: false });
+    return [out.total, out.count];
+  });
+}
+
 function generatorFrom(o: { seed?: number | bigint; generator?: Generator }, what: string): Generator {
   if (o.generator) return o.generator;
   if (o.seed !== undefined) return new Generator(o.seed);
@@ -317,6 +330,119 @@ function generatorFrom(o: { seed?: number | bigint; generator?: Generator }, wha
 
 function positiveInteger(what: string, v: number): void {
   if (!Number.isInteger(v) || v < 1) throw new ModelError(`train: ${what} must be a positive integer, got ${v}`);
+}
+
+/** One fork of the training generator per purpose, so e.g. adding dropout does not change the shuffles. */
+interface TrainGenerators { split: Generator; shuffle: Generator; dropout: Generator; mask: Generator }
+
+function trainGenerators(options: TrainOptions): TrainGenerators {
+  const root = generatorFrom(options, 'train');
+  const split = root.fork();
+  const shuffle = root.fork();
+  const dropout = root.fork();
+  const mask = root.fork();
+  return { split, shuffle, dropout, mask };
+}
+
+/** The optimiser configuration and learning-rate schedule the options ask for. */
+function optimizerPlan(options: TrainOptions): { config: OptimizerConfig; schedule: LearningRateSchedule } {
+  if (isOptimizer(options.optimizer) && options.weightDecay !== undefined) {
+    throw new ModelError('train: weightDecay configures a new optimiser; set it on the optimiser you passed instead');
+  }
+  const config: OptimizerConfig = isOptimizer(options.optimizer) ? { type: 'adam' } : options.optimizer ?? { type: 'adam' };
+  const schedule: LearningRateSchedule = typeof options.lr === 'function'
+    ? options.lr
+    : constantLr(options.lr ?? (isOptimizer(options.optimizer) ? options.optimizer.lr : config.type === 'sgd' ? 1e-2 : 1e-3));
+  return { config, schedule };
+}
+
+/**
+ * The training and validation sets on the device: a held-out fraction of the
+ * training rows, separate validation data, or none. Every set made is pushed
+ * onto `sets` so the caller frees it.
+ */
+function splitSets(
+  be: Backend, model: Model, data: TrainData, options: TrainOptions, loss: Loss, generators: TrainGenerators, sets: DeviceSet[],
+): { trainSet: DeviceSet; valSet: DeviceSet | null } {
+  const full = toDevice(be, model, data, loss, 'training');
+  sets.push(full);
+  if (typeof options.validation === 'number') {
+    const fraction = options.validation;
+    const rows = full.positions.length;
+    const held = Math.round(fraction * rows);
+    if (!(fraction > 0 && fraction < 1) || held < 1 || held >= rows) {
+      throw new ModelError(`train: validation fraction ${fraction} of ${rows} rows must leave at least one row on each side`);
+    }
+    const order = generators.split.permutation(rows);
+    const valSet = materialise(be, full, order.slice(0, held).sort(), 'validation', generators.mask);
+    sets.push(valSet);
+    return { trainSet: { ...full, positions: order.slice(held).sort(), owned: [] }, valSet };
+  }
+  if (!options.validation) return { trainSet: full, valSet: null };
+  const v = toDevice(be, model, options.validation, loss, 'validation');
+  sets.push(v);
+  if (typeof v.mask !== 'function') return { trainSet: full, valSet: v };
+  const valSet = materialise(be, v, v.positions, 'validation', generators.mask);
+  sets.push(valSet);
+  return { trainSet: full, valSet };
+}
+
+/** What one epoch of training needs besides the model. */
+interface EpochContext {
+  be: Backend;
+  model: Model;
+  trainSet: DeviceSet;
+  loss: Loss;
+  optimizer: Optimizer;
+  options: TrainOptions;
+  batchSize: number;
+  schedule: LearningRateSchedule;
+  perStep: boolean;
+  generators: TrainGenerators;
+}
+
+/** One pass over the (shuffled) training rows; returns the epoch's mean training loss and the next step number. */
+async function trainEpoch(c: EpochContext, epoch: number, step: number): Promise<{ trainLoss: number; step: number }> {
+  const { be, model, trainSet, loss, optimizer, options } = c;
+  let order = trainSet.positions;
+  if (options.shuffle ?? true) {
+    const p = c.generators.shuffle.permutation(trainSet.positions.length);
+    order = Int32Array.from(p, (i) => trainSet.positions[i]!);
+  }
+  const trainLoss = await meanOverBatches(be, order, c.batchSize, (positions) => {
+    if (c.perStep) optimizer.lr = c.schedule(step);
+    step++;
+    const b = batchTensors(be, trainSet, positions, epoch, 'train', c.generators.mask, options.inputTransform);
+    const pass = model.forward(b.input, { tape: true, training: true, generator: c.generators.dropout });
+    const out = loss.compute(be, pass.output, b.y, { mask: b.mask, grad: true });
+    const grads = model.backward(pass, out.grad!, { params: true, input: false });
+    optimizer.step(grads.params);
+    return [out.total, out.count];
+  });
+  return { trainLoss, step };
+}
+
+/** Whether training stops after this epoch, and why (recorded on `history`). */
+function stopAfter(
+  history: TrainHistory, trainLoss: number, valLoss: number | null, sinceBest: number, patience: number | undefined, epoch: number, epochs: number,
+): boolean {
+  if (!Number.isFinite(trainLoss) || (valLoss !== null && !Number.isFinite(valLoss))) {
+    history.stoppedEarly = true;
+    history.stopReason = 'non_finite_loss';
+    return true;
+  }
+  if (patience !== undefined && sinceBest >= patience && epoch < epochs - 1) {
+    history.stoppedEarly = true;
+    history.stopReason = 'early_stopping';
+    return true;
+  }
+  return false;
+}
+
+/** Keeps a device copy of every parameter (the best epoch's weights so far), freeing the previous copies. */
+function snapshot(be: Backend, parameters: ReturnType<Model['parameters']>, best: Map<string, Tensor>): void {
+  for (const t of best.values()) t.dispose();
+  for (const [name, p] of parameters) best.set(name, be.keep(be.clone(p)));
 }
 
 /**
@@ -331,53 +457,18 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
   positiveInteger('batchSize', batchSize);
   const evalBatchSize = options.evalBatchSize ?? Math.max(batchSize, 256);
   positiveInteger('evalBatchSize', evalBatchSize);
-  const root = generatorFrom(options, 'train');
-  // one fork per purpose, so e.g. adding dropout does not change the shuffles
-  const splitGenerator = root.fork();
-  const shuffleGenerator = root.fork();
-  const dropoutGenerator = root.fork();
-  const maskGenerator = root.fork();
+  const generators = trainGenerators(options);
   const loss = chooseLoss(options.loss, data);
   const parameters = model.parameters();
-
   const optimizerOwned = !isOptimizer(options.optimizer);
-  if (!optimizerOwned && options.weightDecay !== undefined) {
-    throw new ModelError('train: weightDecay configures a new optimiser; set it on the optimiser you passed instead');
-  }
-  const config: OptimizerConfig = isOptimizer(options.optimizer) ? { type: 'adam' } : options.optimizer ?? { type: 'adam' };
-  const schedule: LearningRateSchedule = typeof options.lr === 'function'
-    ? options.lr
-    : constantLr(options.lr ?? (isOptimizer(options.optimizer) ? options.optimizer.lr : config.type === 'sgd' ? 1e-2 : 1e-3));
+  const { config, schedule } = optimizerPlan(options);
   const perStep = (options.scheduleUnit ?? 'epoch') === 'step';
 
   const sets: DeviceSet[] = [];
   let optimizer: Optimizer | null = null;
   const best = new Map<string, Tensor>();
   try {
-    const full = toDevice(be, model, data, loss, 'training');
-    sets.push(full);
-    let trainSet = full;
-    let valSet: DeviceSet | null = null;
-    if (typeof options.validation === 'number') {
-      const fraction = options.validation;
-      const rows = full.positions.length;
-      const held = Math.round(fraction * rows);
-      if (!(fraction > 0 && fraction < 1) || held < 1 || held >= rows) {
-        throw new ModelError(`train: validation fraction ${fraction} of ${rows} rows must leave at least one row on each side`);
-      }
-      const order = splitGenerator.permutation(rows);
-      valSet = materialise(be, full, order.slice(0, held).sort(), 'validation', maskGenerator);
-      sets.push(valSet);
-      trainSet = { ...full, positions: order.slice(held).sort(), owned: [] };
-    } else if (options.validation) {
-      const v = toDevice(be, model, options.validation, loss, 'validation');
-      sets.push(v);
-      if (typeof v.mask === 'function') {
-        valSet = materialise(be, v, v.positions, 'validation', maskGenerator);
-        sets.push(valSet);
-      } else valSet = v;
-    }
-    const monitored: Split = valSet ? 'validation' : 'train';
+    const { trainSet, valSet } = splitSets(be, model, data, options, loss, generators, sets);
     const restoreBest = options.restoreBest ?? !!valSet;
     const patience = options.earlyStopping?.patience;
     if (patience !== undefined) positiveInteger('earlyStopping.patience', patience);
@@ -386,77 +477,38 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
     optimizer = isOptimizer(options.optimizer)
       ? options.optimizer
       : createOptimizer(parameters, { ...config, lr: schedule(0), ...(options.weightDecay !== undefined && config.weightDecay === undefined ? { weightDecay: options.weightDecay } : {}) });
+    const context: EpochContext = { be, model, trainSet, loss, optimizer, options, batchSize, schedule, perStep, generators };
 
     const history: TrainHistory = {
-      epochs: [], trainLoss: [], valLoss: [], monitored, bestEpoch: -1, bestLoss: Infinity,
+      epochs: [], trainLoss: [], valLoss: [], monitored: valSet ? 'validation' : 'train', bestEpoch: -1, bestLoss: Infinity,
       restoredBest: false, stoppedEarly: false, stopReason: 'epochs', seconds: 0,
     };
     let sinceBest = 0;
     let step = 0;
-    const trainRows = trainSet.positions.length;
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       const epochStart = performance.now();
       const lr = schedule(perStep ? step : epoch);
       optimizer.lr = lr;
-      let order = trainSet.positions;
-      if (options.shuffle ?? true) {
-        const p = shuffleGenerator.permutation(trainRows);
-        order = Int32Array.from(p, (i) => trainSet.positions[i]!);
+      const done = await trainEpoch(context, epoch, step);
+      step = done.step;
+      const trainLoss = done.trainLoss;
+      history.trainLoss.push(trainLoss);
+      let valLoss: number | null = null;
+      if (valSet) {
+        valLoss = await meanLoss(be, model, valSet, loss, evalBatchSize, epoch, generators.mask, options.inputTransform);
+        history.valLoss.push(valLoss);
       }
-      let total = be.keep(be.zeros([1]));
-      let count = be.keep(be.zeros([1]));
-      try {
-        for (let start = 0; start < trainRows; start += batchSize) {
-          if (perStep) optimizer.lr = schedule(step);
-          const positions = order.subarray(start, start + batchSize);
-          const opt = optimizer;
-          const next = be.scope(() => {
-            const b = batchTensors(be, trainSet, positions, epoch, 'train', maskGenerator, options.inputTransform);
-            const pass = model.forward(b.input, { tape: true, training: true, generator: dropoutGenerator });
-            const out = loss.compute(be, pass.output, b.y, { mask: b.mask, grad: true });
-            const grads = model.backward(pass, out.grad!, { params: true, input: false });
-            opt.step(grads.params);
-            return [be.add(total, out.total), be.add(count, out.count)];
-          });
-          total.dispose();
-          count.dispose();
-          [total, count] = be.keep(next) as [Tensor, Tensor];
-          step++;
-        }
-        const trainLoss = await readMean(be, total, count);
-        history.trainLoss.push(trainLoss);
-        let valLoss: number | null = null;
-        if (valSet) {
-          valLoss = await meanLoss(be, model, valSet, loss, evalBatchSize, epoch, maskGenerator, options.inputTransform);
-          history.valLoss.push(valLoss);
-        }
-        const report: EpochReport = { epoch, trainLoss, valLoss, lr, seconds: (performance.now() - epochStart) / 1000 };
-        history.epochs.push(report);
-        const current = valLoss ?? trainLoss;
-        if (current < history.bestLoss - minDelta) {
-          history.bestLoss = current;
-          history.bestEpoch = epoch;
-          sinceBest = 0;
-          if (restoreBest) {
-            for (const t of best.values()) t.dispose();
-            for (const [name, p] of parameters) best.set(name, be.keep(be.clone(p)));
-          }
-        } else sinceBest++;
-        await options.onEpoch?.(report);
-        if (!Number.isFinite(trainLoss) || (valLoss !== null && !Number.isFinite(valLoss))) {
-          history.stoppedEarly = true;
-          history.stopReason = 'non_finite_loss';
-          break;
-        }
-        if (patience !== undefined && sinceBest >= patience && epoch < options.epochs - 1) {
-          history.stoppedEarly = true;
-          history.stopReason = 'early_stopping';
-          break;
-        }
-      } finally {
-        total.dispose();
-        count.dispose();
-      }
+      const report: EpochReport = { epoch, trainLoss, valLoss, lr, seconds: (performance.now() - epochStart) / 1000 };
+      history.epochs.push(report);
+      const current = valLoss ?? trainLoss;
+      if (current < history.bestLoss - minDelta) {
+        history.bestLoss = current;
+        history.bestEpoch = epoch;
+        sinceBest = 0;
+        if (restoreBest) snapshot(be, parameters, best);
+      } else sinceBest++;
+      await options.onEpoch?.(report);
+      if (stopAfter(history, trainLoss, valLoss, sinceBest, patience, epoch, options.epochs)) break;
     }
     if (restoreBest && history.bestEpoch >= 0 && history.bestEpoch !== history.epochs.length - 1) {
       for (const [name, p] of parameters) be.write(p, await be.readFloat(best.get(name)!));

@@ -56,6 +56,46 @@ export interface SynthesisResult {
   shrinkage?: number;
 }
 
+/** z(x), the unit's mean over its positions, and (when asked) its gradient d z / d x through `seed`. */
+function unitActivation(
+  sub: Model, x: Float32Array, rowShape: number[], seed: Float32Array, unit: number, positions: number, withGradient: boolean,
+): Promise<{ z: number; grad: Float32Array | null }> {
+  const be = sub.be;
+  return be.asyncScope(async () => {
+    const input = be.tensor(x, [1, ...rowShape]);
+    const pass = sub.forward(input);
+    try {
+      const out = (await pass.output.read()) as Float32Array;
+      let zValue = 0;
+      for (let q = 0; q < positions; q++) zValue += out[unit * positions + q]! / positions;
+      if (!withGradient) return { z: zValue, grad: null };
+      const g = sub.backward(pass, be.tensor(seed, pass.output.shape));
+      try {
+        return { z: zValue, grad: (await g.input!.read()) as Float32Array };
+      } finally {
+        g.dispose();
+      }
+    } finally {
+      pass.dispose();
+    }
+  });
+}
+
+/** R(x) of the prior, its ascent direction -dR/dx written into `priorGrad` (untouched for 'none'). */
+function priorPenalty(prior: SynthesisResult['prior'], gaussian: GaussianPrior | null, x: Float32Array, priorGrad: Float64Array): number {
+  let penalty = 0;
+  if (prior === 'l2') {
+    for (let j = 0; j < x.length; j++) {
+      penalty += x[j]! * x[j]!;
+      priorGrad[j] = -2 * x[j]!;
+    }
+  } else if (gaussian) {
+    penalty = -gaussian.logDensity(x);
+    gaussian.gradient(x, priorGrad);
+  }
+  return penalty;
+}
+
 export async function synthesizeActivation(model: Model, options: SynthesisOptions): Promise<SynthesisResult> {
   const be = model.be;
   const layer = options.layer ?? model.node(model.outputs[0]!).name;
@@ -95,34 +135,8 @@ export async function synthesizeActivation(model: Model, options: SynthesisOptio
   const priorGrad = new Float64Array(p);
   try {
     for (let step = 0; step <= steps; step++) {
-      const { z, grad } = await be.asyncScope(async () => {
-        const input = be.tensor(x, [1, ...rowShape]);
-        const pass = sub.forward(input);
-        try {
-          const out = (await pass.output.read()) as Float32Array;
-          let zValue = 0;
-          for (let q = 0; q < positions; q++) zValue += out[options.unit * positions + q]! / positions;
-          if (step === steps) return { z: zValue, grad: null };
-          const g = sub.backward(pass, be.tensor(seed, pass.output.shape));
-          try {
-            return { z: zValue, grad: (await g.input!.read()) as Float32Array };
-          } finally {
-            g.dispose();
-          }
-        } finally {
-          pass.dispose();
-        }
-      });
-      let penalty = 0;
-      if (prior === 'l2') {
-        for (let j = 0; j < p; j++) {
-          penalty += x[j]! * x[j]!;
-          priorGrad[j] = -2 * x[j]!;
-        }
-      } else if (gaussian) {
-        penalty = -gaussian.logDensity(x);
-        gaussian.gradient(x, priorGrad);
-      }
+      const { z, grad } = await unitActivation(sub, x, rowShape, seed, options.unit, positions, step < steps);
+      const penalty = priorPenalty(prior, gaussian, x, priorGrad);
       activation[step] = z;
       objective[step] = z - lambda * penalty;
       if (!grad) break;

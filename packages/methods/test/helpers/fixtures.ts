@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { it } from 'vitest';
-import type { Backend } from '@relevance/core-wasm';
+import type { Backend, Tensor } from '@relevance/core-wasm';
 import { modelFromTorchJson, type Model, type TorchJson } from '../../src/index.js';
 
 /** RELEVANCE_SHARED_DIR overrides ../shared (scripts/check-without-shared.mjs points it at a missing folder). */
@@ -45,6 +45,12 @@ export function fixtureModel(be: Backend, model: 'mlp' | 'cnn'): Model {
 
 export function fixtureInputs(model: 'mlp' | 'cnn'): ArrayJson {
   return readFixture<{ input: ArrayJson }>(model, 'inputs.json').input;
+}
+
+/** The fixture's inputs as a float32 tensor on `be`. */
+export function fixtureInputTensor(be: Backend, model: 'mlp' | 'cnn'): Tensor {
+  const inp = fixtureInputs(model);
+  return be.tensor(Float32Array.from(inp.data), inp.shape);
 }
 
 export function fixtureTargets(model: 'mlp' | 'cnn'): number[] {

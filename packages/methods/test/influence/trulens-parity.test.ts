@@ -17,7 +17,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '@relevance/core-wasm';
 import { influence, influenceAndAttribution, type InfluenceMethodOptions, type InfluenceOptions } from '../../src/index.js';
-import { FIXTURES, fixtureInputs, fixtureModel, fixturesAvailable, relativeToMax, type ArrayJson } from '../helpers/fixtures.js';
+import { FIXTURES, fixtureInputTensor, fixtureModel, fixturesAvailable, relativeToMax, type ArrayJson } from '../helpers/fixtures.js';
 
 const TOLERANCE = 1e-6;
 const SHARED = `${FIXTURES}influence/`;
@@ -89,8 +89,7 @@ const backends: Array<[string, Promise<Backend> | Backend | null]> = [['referenc
 
 async function withMlp<T>(be: Backend, run: (model: ReturnType<typeof fixtureModel>, x: import('@relevance/core-wasm').Tensor) => Promise<T>): Promise<T> {
   const model = fixtureModel(be, 'mlp');
-  const inp = fixtureInputs('mlp');
-  const x = be.tensor(Float32Array.from(inp.data), inp.shape);
+  const x = fixtureInputTensor(be, 'mlp');
   try {
     return await run(model, x);
   } finally {

@@ -7,7 +7,7 @@ import { createBackend, Generator, type Tensor } from '@relevance/core-wasm';
 import {
   importOnnx, loadModel, loadModelFile, Model, RELEVANCE_FORMAT_VERSION, saveModel, saveModelFile, sequential,
 } from '../../src/index.js';
-import { FIXTURES, fixtureInputs, fixtureModel, fixturesAvailable } from '../helpers/fixtures.js';
+import { FIXTURES, fixtureInputTensor, fixtureModel, fixturesAvailable } from '../helpers/fixtures.js';
 
 const be = await createBackend('reference');
 const gen = new Generator(7);
@@ -112,8 +112,7 @@ describe('.relevance format', () => {
   it.skipIf(!fixturesAvailable)('the ONNX-imported and weights.json fixture models round trip (ONNX node names and aliases kept)', async () => {
     const onnx = importOnnx(be, readFileSync(`${FIXTURES}cnn/model.onnx`), { source: 'cnn/model.onnx' });
     const json = fixtureModel(be, 'cnn');
-    const inp = fixtureInputs('cnn');
-    const x = be.tensor(Float32Array.from(inp.data), inp.shape);
+    const x = fixtureInputTensor(be, 'cnn');
     for (const model of [onnx, json]) {
       const { model: back } = loadModel(be, await saveModel(model));
       expect(outputsOf(back, x)).toEqual(outputsOf(model, x));

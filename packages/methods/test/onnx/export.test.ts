@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend, Generator, type Tensor } from '@relevance/core-wasm';
 import { exportOnnx, importOnnx, loadOnnxFile, Model, OnnxError, saveOnnxFile, sequential, type LayerSpec } from '../../src/index.js';
 import { decodeOnnxModel } from '../../src/onnx/onnx-codec.js';
-import { fixtureInputs, fixtureModel, fixturesAvailable, readFixture, relativeToMax, type ArrayJson } from '../helpers/fixtures.js';
+import { fixtureInputTensor, fixtureModel, fixturesAvailable, readFixture, relativeToMax, type ArrayJson } from '../helpers/fixtures.js';
 
 const be = await createBackend('reference');
 const gen = new Generator(20240601);
@@ -71,8 +71,7 @@ describe('exportOnnx', () => {
 
   it.skipIf(!fixturesAvailable)('the fixture CNN (weights.json): identical outputs, and they match logits.json', async () => {
     const cnn = fixtureModel(be, 'cnn');
-    const inp = fixtureInputs('cnn');
-    const x = be.tensor(Float32Array.from(inp.data), inp.shape);
+    const x = fixtureInputTensor(be, 'cnn');
     const back = await roundTrip(cnn, x);
     expect(back.nodes.map((n) => n.type)).toEqual(['Conv2d', 'ReLU', 'MaxPool2d', 'Conv2d', 'ReLU', 'AvgPool2d', 'Flatten', 'Dense']);
     expect(back.node('conv2').paramNames).toEqual({ weight: 'conv2.weight', bias: 'conv2.bias' });

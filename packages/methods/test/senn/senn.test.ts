@@ -1,6 +1,6 @@
 /** SENN: explanations equal the linear coefficients when θ is constant; the aggregate's gradients; training; Lipschitz estimates. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, Generator, type Backend } from '@relevance/core-wasm';
+import { createBackend, Generator, type Backend, type Tensor } from '@relevance/core-wasm';
 import { Model, crossEntropyLoss, inputXGradient, saliency, train, saveModel, loadModel } from '../../src/index.js';
 import { senn, sennExplanation, sennCoefficients, lipschitzEstimate, trainSenn } from '../../src/senn/index.js';
 import { methodEntry } from '../../src/attribution/registry.js';
@@ -13,6 +13,18 @@ afterAll(() => be.destroy());
 
 const D = 4;
 const K = 3;
+
+/** Rows of x whose largest of the model's K outputs is their label. */
+async function correctCount(model: Model, x: Tensor, y: Int32Array): Promise<number> {
+  const z = (await model.predict(x).read()) as Float32Array;
+  let correct = 0;
+  for (let r = 0; r < y.length; r++) {
+    let best = 0;
+    for (let c = 1; c < K; c++) if (z[r * K + c]! > z[r * K + best]!) best = c;
+    if (best === y[r]) correct++;
+  }
+  return correct;
+}
 
 /** A SENN whose θ network ignores its input (weights 0): θ(x) = W for every x, so f(x) = W x. */
 function constantSenn(w: number[]): Model {
@@ -96,13 +108,7 @@ describe('senn', () => {
     const model = senn(be, { inputs: D, hidden: [16], outputs: K, seed: 4 });
     await train(model, { x: xv, y }, { seed: 6, epochs: 40, batchSize: 32, loss: crossEntropyLoss(), optimizer: { type: 'adam' }, lr: 0.01 });
     const x = be.tensor(xv, [n, D]);
-    const z = (await model.predict(x).read()) as Float32Array;
-    let correct = 0;
-    for (let r = 0; r < n; r++) {
-      let best = 0;
-      for (let c = 1; c < K; c++) if (z[r * K + c]! > z[r * K + best]!) best = c;
-      if (best === y[r]) correct++;
-    }
+    const correct = await correctCount(model, x, y);
     expect(correct / n).toBeGreaterThan(0.85);
     // mean coefficients of class 1 on its own rows: f0 and f1 carry it, f3 does not
     const coef = await sennExplanation(model, x, { target: 1, output: 'coefficients' });
@@ -146,13 +152,7 @@ describe('senn', () => {
       const model = senn(be, { inputs: D, hidden: [16], outputs: K, seed: 4 });
       const h = await trainSenn(model, { x: xv, y }, null, { epochs: 30, batchSize: 32, lr: 0.01, robustness, generator: new Generator(6) });
       const x = be.tensor(xv, [n, D]);
-      const z = (await model.predict(x).read()) as Float32Array;
-      let correct = 0;
-      for (let r = 0; r < n; r++) {
-        let best = 0;
-        for (let c = 1; c < K; c++) if (z[r * K + c]! > z[r * K + best]!) best = c;
-        if (best === y[r]) correct++;
-      }
+      const correct = await correctCount(model, x, y);
       const sub = be.tensor(xv.subarray(0, 40 * D), [40, D]);
       const lip = await lipschitzEstimate(model, sub, (m, xs, o) => sennExplanation(m, xs, { target: o.target, output: 'coefficients' }), { radius: 0.5, samples: 10, seed: 1 });
       results.push({ accuracy: correct / n, lipschitz: lip.mean, penalty: h.penalty.at(-1)! });

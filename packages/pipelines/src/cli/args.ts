@@ -57,11 +57,16 @@ export class ParsedArgs {
     return this.given.has(name);
   }
 
+  /** An option that is required or has a default: its value, or a usage error naming it. */
+  private required(name: string, kinds: OptionSpec['type'][]): unknown {
+    const v = this.get(name, kinds);
+    if (v === undefined) throw new UsageError(`missing option --${name}`);
+    return v;
+  }
+
   /** A string/choice option that is required or has a default. */
   string(name: string): string {
-    const v = this.get(name, ['string', 'choice']);
-    if (v === undefined) throw new UsageError(`missing option --${name}`);
-    return v as string;
+    return this.required(name, ['string', 'choice']) as string;
   }
 
   optionalString(name: string): string | undefined {
@@ -69,9 +74,7 @@ export class ParsedArgs {
   }
 
   number(name: string): number {
-    const v = this.get(name, ['number', 'integer']);
-    if (v === undefined) throw new UsageError(`missing option --${name}`);
-    return v as number;
+    return this.required(name, ['number', 'integer']) as number;
   }
 
   optionalNumber(name: string): number | undefined {

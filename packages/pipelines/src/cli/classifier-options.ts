@@ -6,6 +6,7 @@
  */
 import { INFLUENCE_STUDY_DEFAULTS as D } from '../studies/influence/options.js';
 import type { ClassifierStageOptions } from '../studies/influence/prepare-classifier.js';
+import type { Backend } from '@relevance/core-wasm';
 import type { ParsedArgs } from './args.js';
 import type { OptionSpec } from './command.js';
 import { UsageError } from './usage-error.js';
@@ -103,4 +104,16 @@ export function namedValues(option: string, values: readonly string[], example: 
     if (eq <= 0 || eq === v.length - 1) throw new UsageError(`--${option} expects name=value, e.g. --${option} ${example}; got '${v}'`);
     return { name: v.slice(0, eq).trim(), value: v.slice(eq + 1).trim() };
   });
+}
+
+/** The classifier commands' log: each line on stderr, none with --quiet. */
+export function stageLog(args: ParsedArgs, stderr: { write(text: string): unknown }): (line: string) => void {
+  const quiet = args.flag('quiet');
+  return (line: string): void => void (quiet ? undefined : stderr.write(`${line}\n`));
+}
+
+/** The backend the classifier stage options name, on their thread count. */
+export async function stageBackend(o: { backend: string; threads?: number }): Promise<Backend> {
+  const { createBackend } = await import('@relevance/core-wasm');
+  return createBackend(o.backend as 'wasm', o.threads ? { threads: o.threads } : {});
 }

@@ -53,6 +53,18 @@ export const SQL_OPTION: OptionSpec = {
   help: "read the input with a DuckDB SQL query over files instead of --input, e.g. \"select * from 'data.csv' where cancer_type = 'BRCA'\"",
 };
 
+/** The table in and out of the embedding commands (tsne, umap): --input or --sql, --out, --features, --id-column. */
+export const EMBEDDING_TABLE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'input', type: 'string', placeholder: 'file', help: 'the table: .csv, .tsv, .parquet, .arrow, .json or .jsonl' },
+  SQL_OPTION,
+  { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'the embedding (.parquet, .csv, .tsv, .arrow, .json, .jsonl)' },
+  FEATURES_OPTION,
+  ID_COLUMN_OPTION,
+];
+
+/** --batch-size of the commands that only run the model forward (predict, neighbours). */
+export const FORWARD_BATCH_OPTION: OptionSpec = { name: 'batch-size', type: 'integer', default: 256, help: 'rows per forward pass' };
+
 /** --model for the commands that need one. */
 export const MODEL_OPTION: OptionSpec = { name: 'model', type: 'string', required: true, placeholder: 'file', help: 'the model: .onnx, .relevance or a weights .json' };
 

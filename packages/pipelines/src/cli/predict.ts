@@ -11,7 +11,7 @@ import { writeArray, type ArrayData } from '../io/arrays.js';
 import { DataError } from '../io/data-error.js';
 import { formatOfPath } from '../io/file-format.js';
 import type { Command } from './command.js';
-import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION } from './common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, FORWARD_BATCH_OPTION } from './common-options.js';
 import { UsageError } from './usage-error.js';
 import type { Model } from '@relevance/methods';
 import type { Progress } from '../progress/progress.js';
@@ -92,7 +92,7 @@ export const predictCommand: Command = {
     FEATURES_OPTION,
     ID_COLUMN_OPTION,
     BACKEND_OPTION,
-    { name: 'batch-size', type: 'integer', default: 256, help: 'rows per forward pass' },
+    FORWARD_BATCH_OPTION,
   ],
   examples: [
     'relevance predict --model model.onnx --input inputs.json --out logits.json',

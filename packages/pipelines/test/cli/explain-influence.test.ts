@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../io/helpers/temp-dir.js';
 import { requireShared, sharedPath } from '../io/helpers/shared-data.js';
+import { relativeToMax } from './helpers/compare.js';
 import { runCaptured } from './helpers/run-cli.js';
 
 const fixtures = sharedPath('fixtures', 'influence');
@@ -16,15 +17,6 @@ const mlp = sharedPath('fixtures', 'mlp');
 const OWN = fileURLToPath(new URL('../../../methods/test/fixtures/influence/', import.meta.url));
 const tmp = useTempDir('relevance-explain-influence-');
 const TOLERANCE = 1e-6;
-
-function relativeToMax(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let maxRef = 0, maxDiff = 0;
-  for (let i = 0; i < expected.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(expected[i]!));
-    maxDiff = Math.max(maxDiff, Math.abs(actual[i]! - expected[i]!));
-  }
-  return maxDiff / maxRef;
-}
 
 /** The command per fixture, flag for flag. */
 const CASES: ReadonlyArray<[string, string]> = [

@@ -6,19 +6,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../io/helpers/temp-dir.js';
 import { requireShared, sharedPath } from '../io/helpers/shared-data.js';
+import { relativeToMax } from './helpers/compare.js';
 import { runCaptured } from './helpers/run-cli.js';
 
 const fixtures = sharedPath('fixtures');
 const tmp = useTempDir('relevance-explain-');
-
-function relativeToMax(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  let maxRef = 0, maxDiff = 0;
-  for (let i = 0; i < expected.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(expected[i]!));
-    maxDiff = Math.max(maxDiff, Math.abs(actual[i]! - expected[i]!));
-  }
-  return maxDiff / maxRef;
-}
 
 interface Case {
   model: 'mlp' | 'cnn';

@@ -15,7 +15,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { batches, readFloat, resolveTargets, sliceRows } from '../common.js';
 import type { Attribution } from '../types.js';
-import { camSetup, finishMaps, forwardFromLayer, weightedMaps, type CamOptions } from './layer.js';
+import { camSetup, finishMaps, perturbedCamBuffers, forwardFromLayer, weightedMaps, type CamOptions } from './layer.js';
 
 /** CLI name. */
 export const ABLATION_CAM = 'ablation-cam';
@@ -28,13 +28,8 @@ export async function ablationCam(model: Model, inputs: Tensor, options: Ablatio
   const rows = inputs.shape[0]!;
   const { channels, height, width, layer, batchSize } = setup;
   const area = height * width;
-  const explicit = (options.target ?? 'argmax') === 'argmax' ? null : await resolveTargets(model, inputs, options.target);
-  const activations = new Float32Array(rows * channels * area);
-  const weights = new Float64Array(rows * channels);
-  const targets = new Int32Array(rows);
+  const { explicit, activations, weights, targets, rowsPerPass } = await perturbedCamBuffers(model, inputs, options.target, setup);
   const zeroScoreRows: number[] = [];
-  // rows whose ablated copies fit in about one batch go through together
-  const rowsPerPass = Math.max(1, Math.min(rows, Math.floor(batchSize / channels)));
   for (const [r0, r1] of batches(rows, rowsPerPass)) {
     await be.asyncScope(async () => {
       const xb = sliceRows(be, inputs, r0, r1);

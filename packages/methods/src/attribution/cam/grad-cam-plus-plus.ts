@@ -12,7 +12,7 @@
 import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import type { Attribution } from '../types.js';
-import { camSetup, finishMaps, layerData, weightedMaps, type CamOptions } from './layer.js';
+import { gradientCam, type CamOptions } from './layer.js';
 
 /** CLI name. */
 export const GRAD_CAM_PLUS_PLUS = 'grad-cam-plus-plus';
@@ -20,16 +20,7 @@ export const GRAD_CAM_PLUS_PLUS = 'grad-cam-plus-plus';
 export type GradCamPlusPlusOptions = CamOptions;
 
 export async function gradCamPlusPlus(model: Model, inputs: Tensor, options: GradCamPlusPlusOptions = {}): Promise<Attribution> {
-  const setup = camSetup(GRAD_CAM_PLUS_PLUS, model, inputs, options, true);
-  const rows = inputs.shape[0]!;
-  const { channels, height, width } = setup;
-  const area = height * width;
-  const data = await layerData(model, inputs, setup.layer, options.target, setup.batchSize, true);
-  const grads = data.gradients!;
-  const acts = data.activations;
-  const weights = new Float64Array(rows * channels);
-  for (let nc = 0; nc < rows * channels; nc++) {
-    const off = nc * area;
+  return gradientCam(GRAD_CAM_PLUS_PLUS, model, inputs, options, true, (grads, acts, off, area) => {
     let activationSum = 0;
     for (let i = 0; i < area; i++) activationSum += acts[off + i]!;
     let w = 0;
@@ -41,16 +32,6 @@ export async function gradCamPlusPlus(model: Model, inputs: Tensor, options: Gra
       if (den === 0) den = 1e-7;
       w += (g2 / den) * g;
     }
-    weights[nc] = w;
-  }
-  const map = weightedMaps(weights, acts, rows, channels, area);
-  const { values, shape } = await finishMaps(model, inputs, map, setup);
-  return {
-    method: GRAD_CAM_PLUS_PLUS,
-    params: { target: setup.targetParam, layer: setup.layer.name, relu: setup.relu, upsample: setup.upsample, form: 'exp-score closed form (pytorch-grad-cam)', batchSize: setup.batchSize },
-    targets: data.targets,
-    values,
-    shape,
-    layer: setup.layer.name,
-  };
+    return w;
+  }, { form: 'exp-score closed form (pytorch-grad-cam)' });
 }

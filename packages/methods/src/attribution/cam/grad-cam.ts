@@ -9,7 +9,7 @@
 import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import type { Attribution } from '../types.js';
-import { camSetup, finishMaps, layerData, weightedMaps, type CamOptions } from './layer.js';
+import { gradientCam, type CamOptions } from './layer.js';
 
 /** CLI name. */
 export const GRAD_CAM = 'grad-cam';
@@ -17,26 +17,10 @@ export const GRAD_CAM = 'grad-cam';
 export type GradCamOptions = CamOptions;
 
 export async function gradCam(model: Model, inputs: Tensor, options: GradCamOptions = {}): Promise<Attribution> {
-  const setup = camSetup(GRAD_CAM, model, inputs, options, false);
-  const rows = inputs.shape[0]!;
-  const { channels, height, width } = setup;
-  const area = height * width;
-  const data = await layerData(model, inputs, setup.layer, options.target, setup.batchSize, true);
-  const grads = data.gradients!;
-  const weights = new Float64Array(rows * channels);
-  for (let nc = 0; nc < rows * channels; nc++) {
+  // the mean gradient over the channel's positions
+  return gradientCam(GRAD_CAM, model, inputs, options, false, (grads, _acts, off, area) => {
     let s = 0;
-    for (let i = 0; i < area; i++) s += grads[nc * area + i]!;
-    weights[nc] = s / area;
-  }
-  const map = weightedMaps(weights, data.activations, rows, channels, area);
-  const { values, shape } = await finishMaps(model, inputs, map, setup);
-  return {
-    method: GRAD_CAM,
-    params: { target: setup.targetParam, layer: setup.layer.name, relu: setup.relu, upsample: setup.upsample, batchSize: setup.batchSize },
-    targets: data.targets,
-    values,
-    shape,
-    layer: setup.layer.name,
-  };
+    for (let i = 0; i < area; i++) s += grads[off + i]!;
+    return s / area;
+  });
 }

@@ -8,8 +8,8 @@
  */
 import type { Tensor } from '@relevance/core-wasm';
 import { moduleAlias, type Model, type Node } from '../../model/model.js';
-import { batches, checkOptions, oneHotSeed, readFloat, resolveTargets, sliceRows } from '../common.js';
-import { AttributionError, type CommonOptions, type Target } from '../types.js';
+import { batches, checkOptions, concatHost, oneHotSeed, readFloat, resolveTargets, sliceRows } from '../common.js';
+import { AttributionError, type Attribution, type CommonOptions, type Target } from '../types.js';
 import { checkInput, resolveBatchSize, targetParam } from '../gradient/shared.js';
 
 export const UPSAMPLE_MODES = ['none', 'nearest', 'bilinear'] as const;
@@ -126,18 +126,7 @@ export async function layerData(model: Model, x: Tensor, layer: Node, target: Ta
       }
     });
   }
-  return { activations: concat(acts), gradients: withGradient ? concat(grads) : null, outputs: concat(outs), width, targets };
-}
-
-function concat(parts: readonly Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0]!;
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return { activations: concatHost(acts), gradients: withGradient ? concatHost(grads) : null, outputs: concatHost(outs), width, targets };
 }
 
 /** map[n, :, :] = sum_c weights[n, c] * A[n, c, :, :], in float64. */
@@ -197,3 +186,52 @@ export function forwardFromLayer(model: Model, layer: Node, replacement: Tensor,
   });
 }
 
+
+/**
+ * Buffers of the CAMs that score perturbed copies (Ablation-CAM, Score-CAM): the
+ * explicit targets (null: each row's argmax, found per batch), the layer's
+ * activations and the channel weights per row, and how many rows go through
+ * together so that their `channels` copies fill about one batch.
+ */
+export async function perturbedCamBuffers(model: Model, inputs: Tensor, target: Target | undefined, setup: CamSetup) {
+  const rows = inputs.shape[0]!;
+  const { channels, height, width, batchSize } = setup;
+  const explicit = (target ?? 'argmax') === 'argmax' ? null : await resolveTargets(model, inputs, target);
+  return {
+    explicit,
+    activations: new Float32Array(rows * channels * height * width),
+    weights: new Float64Array(rows * channels),
+    targets: new Int32Array(rows),
+    rowsPerPass: Math.max(1, Math.min(rows, Math.floor(batchSize / channels))),
+  };
+}
+
+/**
+ * The gradient CAMs (Grad-CAM, Grad-CAM++): activations and gradients at the
+ * layer, one weight per row and channel from `channelWeight(grads, acts, off, area)`
+ * (the channel's maps start at `off`), the weighted map, then ReLU and upsampling.
+ * `params` are reported between upsample and batchSize.
+ */
+export async function gradientCam(
+  method: string, model: Model, inputs: Tensor, options: CamOptions, reluDefault: boolean,
+  channelWeight: (grads: Float32Array, acts: Float32Array, off: number, area: number) => number,
+  params: Record<string, unknown> = {},
+): Promise<Attribution> {
+  const setup = camSetup(method, model, inputs, options, reluDefault);
+  const rows = inputs.shape[0]!;
+  const { channels, height, width } = setup;
+  const area = height * width;
+  const data = await layerData(model, inputs, setup.layer, options.target, setup.batchSize, true);
+  const weights = new Float64Array(rows * channels);
+  for (let nc = 0; nc < rows * channels; nc++) weights[nc] = channelWeight(data.gradients!, data.activations, nc * area, area);
+  const map = weightedMaps(weights, data.activations, rows, channels, area);
+  const { values, shape } = await finishMaps(model, inputs, map, setup);
+  return {
+    method,
+    params: { target: setup.targetParam, layer: setup.layer.name, relu: setup.relu, upsample: setup.upsample, ...params, batchSize: setup.batchSize },
+    targets: data.targets,
+    values,
+    shape,
+    layer: setup.layer.name,
+  };
+}

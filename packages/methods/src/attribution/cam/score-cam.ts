@@ -15,7 +15,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { batches, readFloat, resolveTargets, sliceRows } from '../common.js';
 import { AttributionError, type Attribution } from '../types.js';
-import { camSetup, finishMaps, weightedMaps, type CamOptions } from './layer.js';
+import { camSetup, finishMaps, perturbedCamBuffers, weightedMaps, type CamOptions } from './layer.js';
 
 /** CLI name. */
 export const SCORE_CAM = 'score-cam';
@@ -30,11 +30,7 @@ export async function scoreCam(model: Model, inputs: Tensor, options: ScoreCamOp
   const [, , inH, inW] = inputs.shape as [number, number, number, number];
   const { channels, height, width, layer, batchSize } = setup;
   const area = height * width;
-  const explicit = (options.target ?? 'argmax') === 'argmax' ? null : await resolveTargets(model, inputs, options.target);
-  const activations = new Float32Array(rows * channels * area);
-  const weights = new Float64Array(rows * channels);
-  const targets = new Int32Array(rows);
-  const rowsPerPass = Math.max(1, Math.min(rows, Math.floor(batchSize / channels)));
+  const { explicit, activations, weights, targets, rowsPerPass } = await perturbedCamBuffers(model, inputs, options.target, setup);
   for (const [r0, r1] of batches(rows, rowsPerPass)) {
     await be.asyncScope(async () => {
       const rb = r1 - r0;

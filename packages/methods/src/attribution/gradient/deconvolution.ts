@@ -6,9 +6,8 @@
  */
 import type { Tensor } from '@relevance/core-wasm';
 import type { BackwardRule, Model, RuleSelector } from '../../model/model.js';
-import { checkOptions } from '../common.js';
 import type { Attribution, CommonOptions } from '../types.js';
-import { batchedGradient, checkInput, explicitTargetsOrArgmax, resolveBatchSize, targetParam } from './shared.js';
+import { gradientAttribution } from './shared.js';
 
 /** CLI name. */
 export const DECONVOLUTION = 'deconvolution';
@@ -26,16 +25,5 @@ export const deconvReluRule: BackwardRule = {
 export const deconvolutionRules: RuleSelector = (node) => (node.type === 'ReLU' ? deconvReluRule : undefined);
 
 export async function deconvolution(model: Model, inputs: Tensor, options: DeconvolutionOptions = {}): Promise<Attribution> {
-  checkOptions(DECONVOLUTION, options, ['target', 'batchSize']);
-  checkInput(DECONVOLUTION, model, inputs);
-  const batchSize = resolveBatchSize(DECONVOLUTION, options.batchSize);
-  const targets = await explicitTargetsOrArgmax(model, inputs, options.target);
-  const g = await batchedGradient(model, inputs, targets, batchSize, { rules: deconvolutionRules });
-  return {
-    method: DECONVOLUTION,
-    params: { target: targetParam(options.target), batchSize },
-    targets: g.targets,
-    values: g.gradient,
-    shape: [...inputs.shape],
-  };
+  return gradientAttribution(DECONVOLUTION, model, inputs, options, { backward: { rules: deconvolutionRules } });
 }

@@ -37,10 +37,10 @@
 import type { Tensor } from '@relevance/core-wasm';
 import type { BackwardRule, ForwardPass, Model, RuleSelector } from '../../model/model.js';
 import { poolOptions } from '../../model/ops/pool.js';
-import { batches, checkOptions, completeness, pick, readFloat, sliceRows } from '../common.js';
+import { batches, pick, readFloat, sliceRows } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions } from '../types.js';
 import { baselineRows, resolveBaseline, type BaselineSpec } from './baseline.js';
-import { checkInput, explicitTargetsOrArgmax, gradientOfTargets, resolveBatchSize, rowSize, targetParam } from './shared.js';
+import { baselineDifferenceAttribution, openGradientMethod, explicitTargetsOrArgmax, gradientOfTargets, rowSize, targetParam } from './shared.js';
 
 /** CLI name. */
 export const DEEPLIFT = 'deeplift';
@@ -64,17 +64,24 @@ function nearZero(be: Model['be'], d: Tensor, eps: number): Tensor {
   return be.scope(() => be.greater(be.full([1], eps), be.abs(d)));
 }
 
+/** A one-input node's input, output and output gradient, with its input and output in the reference (baseline) pass. */
+function withReference(ctx: Parameters<BackwardRule['backward']>[0], reference: ForwardPass) {
+  return {
+    x: ctx.inputs[0]!,
+    y: ctx.outputs[0]!,
+    g: ctx.gradOutputs[0]!,
+    xRef: reference.value(ctx.node.inputs[0]!),
+    yRef: reference.value(ctx.node.outputs[0]!),
+  };
+}
+
 /** Rescale rule for an elementwise activation; `reference` holds the baseline pass. */
 function rescaleRule(reference: ForwardPass, eps: number): BackwardRule {
   return {
     name: 'deeplift-rescale',
     backward(ctx) {
-      const { be, node } = ctx;
-      const z = ctx.inputs[0]!;
-      const y = ctx.outputs[0]!;
-      const g = ctx.gradOutputs[0]!;
-      const zRef = reference.value(node.inputs[0]!);
-      const yRef = reference.value(node.outputs[0]!);
+      const { be } = ctx;
+      const { x: z, y, g, xRef: zRef, yRef } = withReference(ctx, reference);
       return [be.scope(() => {
         const dz = be.sub(z, zRef);
         const small = nearZero(be, dz, eps);
@@ -93,11 +100,7 @@ function maxPoolRule(reference: ForwardPass, eps: number): BackwardRule {
     name: 'deeplift-maxpool',
     backward(ctx) {
       const { be, node } = ctx;
-      const x = ctx.inputs[0]!;
-      const y = ctx.outputs[0]!;
-      const g = ctx.gradOutputs[0]!;
-      const xRef = reference.value(node.inputs[0]!);
-      const yRef = reference.value(node.outputs[0]!);
+      const { x, y, g, xRef, yRef } = withReference(ctx, reference);
       const options = poolOptions(node.attrs);
       return [be.scope(() => {
         const indices = ctx.saved[0] ?? be.maxPool2d(x, options).indices;
@@ -130,10 +133,8 @@ export function deepLiftRules(reference: ForwardPass, eps = DEFAULT_DEEPLIFT_EPS
 
 export async function deepLift(model: Model, inputs: Tensor, options: DeepLiftOptions = {}): Promise<Attribution> {
   const method = DEEPLIFT;
-  checkOptions(method, options, ['target', 'batchSize', 'baseline', 'eps', 'maxPool']);
-  checkInput(method, model, inputs);
   const be = model.be;
-  const batchSize = resolveBatchSize(method, options.batchSize);
+  const batchSize = openGradientMethod(method, model, inputs, options, ['target', 'batchSize', 'baseline', 'eps', 'maxPool']);
   const eps = options.eps ?? DEFAULT_DEEPLIFT_EPS;
   if (!Number.isFinite(eps) || eps < 0) throw new AttributionError(`${method}: eps must be a finite number >= 0, got ${eps}`);
   const maxPool = options.maxPool ?? 'gradient';
@@ -172,14 +173,8 @@ export async function deepLift(model: Model, inputs: Tensor, options: DeepLiftOp
         }
       });
     }
-    return {
-      method,
-      params: { target: targetParam(options.target), baseline: baseline.description, eps, rule: 'rescale', maxPool, batchSize },
-      targets,
-      values,
-      shape: [...inputs.shape],
-      completeness: completeness(values, rows, expected, 'f(x) - f(baseline)'),
-    };
+    const params = { target: targetParam(options.target), baseline: baseline.description, eps, rule: 'rescale', maxPool, batchSize };
+    return baselineDifferenceAttribution(method, params, targets, values, inputs.shape, expected);
   } finally {
     baseline.tensor.dispose();
   }

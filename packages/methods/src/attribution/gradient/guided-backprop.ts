@@ -7,9 +7,8 @@
  */
 import type { Tensor } from '@relevance/core-wasm';
 import type { BackwardRule, Model, RuleSelector } from '../../model/model.js';
-import { checkOptions } from '../common.js';
 import type { Attribution, CommonOptions } from '../types.js';
-import { batchedGradient, checkInput, explicitTargetsOrArgmax, resolveBatchSize, targetParam } from './shared.js';
+import { gradientAttribution } from './shared.js';
 
 /** CLI name. */
 export const GUIDED_BACKPROP = 'guided-backprop';
@@ -27,16 +26,5 @@ export const guidedReluRule: BackwardRule = {
 export const guidedBackpropRules: RuleSelector = (node) => (node.type === 'ReLU' ? guidedReluRule : undefined);
 
 export async function guidedBackprop(model: Model, inputs: Tensor, options: GuidedBackpropOptions = {}): Promise<Attribution> {
-  checkOptions(GUIDED_BACKPROP, options, ['target', 'batchSize']);
-  checkInput(GUIDED_BACKPROP, model, inputs);
-  const batchSize = resolveBatchSize(GUIDED_BACKPROP, options.batchSize);
-  const targets = await explicitTargetsOrArgmax(model, inputs, options.target);
-  const g = await batchedGradient(model, inputs, targets, batchSize, { rules: guidedBackpropRules });
-  return {
-    method: GUIDED_BACKPROP,
-    params: { target: targetParam(options.target), batchSize },
-    targets: g.targets,
-    values: g.gradient,
-    shape: [...inputs.shape],
-  };
+  return gradientAttribution(GUIDED_BACKPROP, model, inputs, options, { backward: { rules: guidedBackpropRules } });
 }

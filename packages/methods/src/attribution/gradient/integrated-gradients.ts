@@ -15,11 +15,11 @@
  */
 import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
-import { checkOptions, completeness, pick, readFloat, batches, sliceRows } from '../common.js';
+import { pick, readFloat, batches, sliceRows } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions } from '../types.js';
 import { baselineRows, resolveBaseline, type BaselineSpec, type ResolvedBaseline } from './baseline.js';
 import { INTEGRATION_RULES, quadrature, type IntegrationRule } from './quadrature.js';
-import { checkInput, gradientOfTargets, modelOutputs, positiveInteger, resolveBatchSize, rowSize, targetParam, targetsFor } from './shared.js';
+import { baselineDifferenceAttribution, openGradientMethod, gradientOfTargets, modelOutputs, positiveInteger, rowSize, targetParam, targetsFor } from './shared.js';
 
 /** CLI name. */
 export const INTEGRATED_GRADIENTS = 'integrated-gradients';
@@ -37,10 +37,8 @@ export interface IntegratedGradientsOptions extends CommonOptions {
 
 export async function integratedGradients(model: Model, inputs: Tensor, options: IntegratedGradientsOptions = {}): Promise<Attribution> {
   const method = INTEGRATED_GRADIENTS;
-  checkOptions(method, options, ['target', 'batchSize', 'steps', 'baseline', 'integration']);
-  checkInput(method, model, inputs);
   const be = model.be;
-  const batchSize = resolveBatchSize(method, options.batchSize);
+  const batchSize = openGradientMethod(method, model, inputs, options, ['target', 'batchSize', 'steps', 'baseline', 'integration']);
   const steps = positiveInteger(method, 'steps', options.steps, DEFAULT_IG_STEPS);
   const rule = options.integration ?? 'gausslegendre';
   if (!INTEGRATION_RULES.includes(rule)) throw new AttributionError(`${method}: unknown integration '${String(rule)}'; choose ${INTEGRATION_RULES.join(', ')}`);
@@ -93,14 +91,8 @@ export async function integratedGradients(model: Model, inputs: Tensor, options:
       }
     }
     const expected = await pathDifference(model, baseline, outputs, width, targets, batchSize);
-    return {
-      method,
-      params: { target: targetParam(options.target), steps, baseline: baseline.description, integration: rule, batchSize },
-      targets,
-      values,
-      shape: [...inputs.shape],
-      completeness: completeness(values, rows, expected, 'f(x) - f(baseline)'),
-    };
+    const params = { target: targetParam(options.target), steps, baseline: baseline.description, integration: rule, batchSize };
+    return baselineDifferenceAttribution(method, params, targets, values, inputs.shape, expected);
   } finally {
     baseline.tensor.dispose();
   }

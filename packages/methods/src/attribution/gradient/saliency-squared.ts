@@ -6,9 +6,8 @@
  */
 import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
-import { checkOptions } from '../common.js';
 import type { Attribution, CommonOptions } from '../types.js';
-import { batchedGradient, checkInput, explicitTargetsOrArgmax, resolveBatchSize, targetParam } from './shared.js';
+import { gradientAttribution } from './shared.js';
 
 /** CLI name. */
 export const SALIENCY_SQUARED = 'saliency-squared';
@@ -16,18 +15,9 @@ export const SALIENCY_SQUARED = 'saliency-squared';
 export type SaliencySquaredOptions = CommonOptions;
 
 export async function saliencySquared(model: Model, inputs: Tensor, options: SaliencySquaredOptions = {}): Promise<Attribution> {
-  checkOptions(SALIENCY_SQUARED, options, ['target', 'batchSize']);
-  checkInput(SALIENCY_SQUARED, model, inputs);
-  const batchSize = resolveBatchSize(SALIENCY_SQUARED, options.batchSize);
-  const targets = await explicitTargetsOrArgmax(model, inputs, options.target);
-  const g = await batchedGradient(model, inputs, targets, batchSize);
-  const values = g.gradient;
-  for (let i = 0; i < values.length; i++) values[i] = values[i]! * values[i]!;
-  return {
-    method: SALIENCY_SQUARED,
-    params: { target: targetParam(options.target), batchSize },
-    targets: g.targets,
-    values,
-    shape: [...inputs.shape],
-  };
+  return gradientAttribution(SALIENCY_SQUARED, model, inputs, options, {
+    finish(values) {
+      for (let i = 0; i < values.length; i++) values[i] = values[i]! * values[i]!;
+    },
+  });
 }

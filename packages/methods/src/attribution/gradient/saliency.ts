@@ -6,9 +6,8 @@
  */
 import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
-import { checkOptions } from '../common.js';
 import type { Attribution, CommonOptions } from '../types.js';
-import { batchedGradient, checkInput, explicitTargetsOrArgmax, resolveBatchSize, targetParam } from './shared.js';
+import { gradientAttribution } from './shared.js';
 
 /** CLI name. */
 export const SALIENCY = 'saliency';
@@ -19,19 +18,12 @@ export interface SaliencyOptions extends CommonOptions {
 }
 
 export async function saliency(model: Model, inputs: Tensor, options: SaliencyOptions = {}): Promise<Attribution> {
-  checkOptions(SALIENCY, options, ['target', 'batchSize', 'abs']);
-  checkInput(SALIENCY, model, inputs);
-  const batchSize = resolveBatchSize(SALIENCY, options.batchSize);
   const abs = options.abs ?? false;
-  const targets = await explicitTargetsOrArgmax(model, inputs, options.target);
-  const g = await batchedGradient(model, inputs, targets, batchSize);
-  const values = g.gradient;
-  if (abs) for (let i = 0; i < values.length; i++) values[i] = Math.abs(values[i]!);
-  return {
-    method: SALIENCY,
-    params: { target: targetParam(options.target), abs, batchSize },
-    targets: g.targets,
-    values,
-    shape: [...inputs.shape],
-  };
+  return gradientAttribution(SALIENCY, model, inputs, options, {
+    optionNames: ['target', 'batchSize', 'abs'],
+    params: { abs },
+    finish(values) {
+      if (abs) for (let i = 0; i < values.length; i++) values[i] = Math.abs(values[i]!);
+    },
+  });
 }

@@ -8,8 +8,8 @@
  */
 import type { Tensor } from '@relevance/core-wasm';
 import type { BackwardOptions, Model } from '../../model/model.js';
-import { batches, oneHotSeed, positiveInteger, readFloat, resolveBatchSize as resolveRows, resolveTargets, sliceRows } from '../common.js';
-import { AttributionError, type Target } from '../types.js';
+import { batches, checkOptions, completeness, concatHost, oneHotSeed, positiveInteger, readFloat, resolveBatchSize as resolveRows, resolveTargets, sliceRows } from '../common.js';
+import { AttributionError, type Attribution, type CommonOptions, type Target } from '../types.js';
 
 /** Rows evaluated per forward/backward pass when `batchSize` is not given. */
 export const DEFAULT_BATCH_SIZE = 256;
@@ -26,7 +26,7 @@ export function checkInput(method: string, model: Model, x: Tensor): void {
   if (x.rank < 2 || x.shape[0] === 0) throw new AttributionError(`${method}: the input must be [rows, ...features] with at least one row, got [${x.shape.join(', ')}]`);
 }
 
-export { positiveInteger };
+export { concatHost, positiveInteger };
 
 /** A finite non-negative number option (stdev, noiseLevel). */
 export function nonNegative(method: string, name: string, value: number): number {
@@ -58,18 +58,6 @@ export async function targetsFor(model: Model, x: Tensor, target: Target | undef
   const spec = target ?? 'argmax';
   if (spec === 'argmax' && !outputs) outputs = (await modelOutputs(model, x, batchSize)).outputs;
   return resolveTargets(model, x, spec, outputs);
-}
-
-export function concatHost(parts: readonly Float32Array[]): Float32Array {
-  if (parts.length === 1) return parts[0]!;
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Float32Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 export interface GradientResult {
@@ -163,4 +151,52 @@ export function targetParam(target: Target | undefined): string | number | numbe
   const spec = target ?? 'argmax';
   if (spec === 'argmax' || typeof spec === 'number') return spec;
   return Array.from(spec);
+}
+
+/**
+ * The opening of every gradient method: its options checked against the names
+ * it takes, the input checked, and the batch size resolved.
+ */
+export function openGradientMethod(method: string, model: Model, inputs: Tensor, options: CommonOptions, optionNames: readonly string[]): number {
+  checkOptions(method, options, optionNames);
+  checkInput(method, model, inputs);
+  return resolveBatchSize(method, options.batchSize);
+}
+
+/** How a plain-gradient method differs from the others. */
+export interface GradientMethodSpec {
+  /** The options it takes (default: target and batchSize). */
+  optionNames?: readonly string[];
+  /** Backward rules (e.g. guided ReLU). */
+  backward?: BackwardOptions;
+  /** Parameters reported between target and batchSize. */
+  params?: Record<string, unknown>;
+  /** Turns the gradient into the attribution, in place. */
+  finish?: (gradient: Float32Array) => void | Promise<void>;
+}
+
+/**
+ * The body of the plain-gradient methods (saliency and its variants): check the
+ * options and input, one batched gradient of the given targets (or each row's
+ * argmax), then `finish` on the gradient.
+ */
+export async function gradientAttribution(method: string, model: Model, inputs: Tensor, options: CommonOptions, spec: GradientMethodSpec = {}): Promise<Attribution> {
+  const batchSize = openGradientMethod(method, model, inputs, options, spec.optionNames ?? ['target', 'batchSize']);
+  const targets = await explicitTargetsOrArgmax(model, inputs, options.target);
+  const g = await batchedGradient(model, inputs, targets, batchSize, spec.backward ?? {});
+  await spec.finish?.(g.gradient);
+  return {
+    method,
+    params: { target: targetParam(options.target), ...spec.params, batchSize },
+    targets: g.targets,
+    values: g.gradient,
+    shape: [...inputs.shape],
+  };
+}
+
+/** A path method's result (integrated gradients, DeepLIFT): completeness of the row sums against f(x) - f(baseline). */
+export function baselineDifferenceAttribution(
+  method: string, params: Record<string, unknown>, targets: Int32Array, values: Float32Array, shape: readonly number[], expected: Float32Array,
+): Attribution {
+  return { method, params, targets, values, shape: [...shape], completeness: completeness(values, shape[0]!, expected, 'f(x) - f(baseline)') };
 }

@@ -12,10 +12,9 @@
  */
 import { toGenerator, type Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
-import { checkOptions } from '../common.js';
 import type { Attribution, CommonOptions, RandomOptions } from '../types.js';
 import { forEachNoisySample, noiseSigmas } from './noise.js';
-import { checkInput, positiveInteger, resolveBatchSize, targetParam, targetsFor } from './shared.js';
+import { openGradientMethod, positiveInteger, targetParam, targetsFor } from './shared.js';
 import { DEFAULT_NOISE_LEVEL, DEFAULT_SAMPLES, seedParam } from './smoothgrad.js';
 
 /** CLI name. */
@@ -32,9 +31,7 @@ export interface SmoothTaylorOptions extends CommonOptions, RandomOptions {
 
 export async function smoothTaylor(model: Model, inputs: Tensor, options: SmoothTaylorOptions = {}): Promise<Attribution> {
   const method = SMOOTH_TAYLOR;
-  checkOptions(method, options, ['target', 'batchSize', 'seed', 'samples', 'stdev', 'noiseLevel']);
-  checkInput(method, model, inputs);
-  const batchSize = resolveBatchSize(method, options.batchSize);
+  const batchSize = openGradientMethod(method, model, inputs, options, ['target', 'batchSize', 'seed', 'samples', 'stdev', 'noiseLevel']);
   const samples = positiveInteger(method, 'samples', options.samples, DEFAULT_SAMPLES);
   const generator = toGenerator(options.seed ?? 0);
   const { sigmas, description } = await noiseSigmas(method, inputs, options, DEFAULT_NOISE_LEVEL);

@@ -11,10 +11,9 @@
  */
 import { toGenerator, type Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
-import { checkOptions } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions, type RandomOptions } from '../types.js';
 import { forEachNoisySample, noiseSigmas } from './noise.js';
-import { checkInput, positiveInteger, resolveBatchSize, targetParam, targetsFor } from './shared.js';
+import { openGradientMethod, positiveInteger, targetParam, targetsFor } from './shared.js';
 
 /** CLI name. */
 export const SMOOTHGRAD = 'smoothgrad';
@@ -38,9 +37,7 @@ export const DEFAULT_NOISE_LEVEL = 0.15;
 
 export async function smoothGrad(model: Model, inputs: Tensor, options: SmoothGradOptions = {}): Promise<Attribution> {
   const method = SMOOTHGRAD;
-  checkOptions(method, options, ['target', 'batchSize', 'seed', 'samples', 'stdev', 'noiseLevel', 'variant']);
-  checkInput(method, model, inputs);
-  const batchSize = resolveBatchSize(method, options.batchSize);
+  const batchSize = openGradientMethod(method, model, inputs, options, ['target', 'batchSize', 'seed', 'samples', 'stdev', 'noiseLevel', 'variant']);
   const samples = positiveInteger(method, 'samples', options.samples, DEFAULT_SAMPLES);
   const variant = options.variant ?? 'plain';
   if (!SMOOTHGRAD_VARIANTS.includes(variant)) throw new AttributionError(`${method}: unknown variant '${String(variant)}'; choose ${SMOOTHGRAD_VARIANTS.join(', ')}`);

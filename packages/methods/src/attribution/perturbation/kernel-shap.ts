@@ -32,7 +32,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions, type RandomOptions } from '../types.js';
-import { chunkRows, describeValue, featureCompleteness, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBackground, resolveBatchSize, resolveGroups, seedParam, toSeededGenerator, writeCoalition, targetParam, type Baseline, type FeatureMask, deliverShapleyRow } from './shared.js';
+import { chunkRows, describeValue, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBackground, resolveBatchSize, resolveGroups, seedParam, toSeededGenerator, writeCoalition, targetParam, type Baseline, type FeatureMask, deliverShapleyRow, shapleyAttribution } from './shared.js';
 import { solveShapRegressions, type ShapRegression } from './shap-regression.js';
 import { resolveThreads } from '../../stats/parallel.js';
 
@@ -127,6 +127,39 @@ function sampleDesign(d: number, samples: number, paired: boolean, generator: im
   return { d, n: samples, z, w };
 }
 
+/** Per row: how many coalitions, and whether they are all of them. */
+interface CoalitionPlan { d: number; n: number; samples: number; exhaustive: boolean }
+
+function coalitionPlan(options: KernelShapOptions, d: number): CoalitionPlan {
+  const samples = positiveInteger(METHOD, 'samples', options.samples, defaultSamples(d));
+  const all = d <= 30 ? 2 ** d - 2 : Infinity;
+  const exhaustive = d >= 2 && (options.enumerate ?? samples >= all);
+  if (exhaustive && d > ENUMERATE_LIMIT) throw new AttributionError(`${METHOD}: enumerate: true with ${d} features would need 2^${d} coalitions; the limit is ${ENUMERATE_LIMIT} (sample instead, or use fewer groups)`);
+  return { d, n: d < 2 ? 0 : exhaustive ? all : samples, samples, exhaustive };
+}
+
+/**
+ * The weighted regressions of a chunk's rows: each coalition's value is its mean
+ * over the background rows, relative to the empty coalition's (`vEmpty`).
+ */
+function shapRegressions(
+  designs: Omit<ShapRegression, 'y' | 'delta'>[], v: ArrayLike<number>, offsets: ArrayLike<number>, bg: number, fx: ArrayLike<number>,
+): { regressions: ShapRegression[]; vEmpty: Float64Array } {
+  const vEmpty = new Float64Array(designs.length);
+  const regressions: ShapRegression[] = designs.map((design, i) => {
+    const base = offsets[i]!;
+    const mean = (c: number): number => {
+      let s = 0;
+      for (let b = 0; b < bg; b++) s += v[base + (c + 1) * bg + b]!;
+      return s / bg;
+    };
+    vEmpty[i] = mean(-1);
+    const y = design.d === 1 ? new Float64Array(0) : Float64Array.from({ length: design.n }, (_, c) => mean(c) - vEmpty[i]!);
+    return { ...design, n: design.d === 1 ? 0 : design.n, y, delta: fx[i]! - vEmpty[i]! };
+  });
+  return { regressions, vEmpty };
+}
+
 export async function kernelShap(model: Model, inputs: Tensor, options: KernelShapOptions = {}): Promise<Attribution> {
   checkOptions(METHOD, options, OPTIONS);
   const generator = toSeededGenerator(METHOD, options.seed);
@@ -140,15 +173,7 @@ export async function kernelShap(model: Model, inputs: Tensor, options: KernelSh
   const { rowSize } = input;
   const bg = background.count;
 
-  // per row: how many coalitions, and whether they are all of them
-  const plan = (r: number): { d: number; n: number; samples: number; exhaustive: boolean } => {
-    const d = groups.forRow(r).count;
-    const samples = positiveInteger(METHOD, 'samples', options.samples, defaultSamples(d));
-    const all = d <= 30 ? 2 ** d - 2 : Infinity;
-    const exhaustive = d >= 2 && (options.enumerate ?? samples >= all);
-    if (exhaustive && d > ENUMERATE_LIMIT) throw new AttributionError(`${METHOD}: enumerate: true with ${d} features would need 2^${d} coalitions; the limit is ${ENUMERATE_LIMIT} (sample instead, or use fewer groups)`);
-    return { d, n: d < 2 ? 0 : exhaustive ? all : samples, samples, exhaustive };
-  };
+  const plan = (r: number): CoalitionPlan => coalitionPlan(options, groups.forRow(r).count);
   const firstPlan = plan(0);
   const values = new Float32Array(input.rows * rowSize);
   const empty = new Float64Array(input.rows);
@@ -181,18 +206,7 @@ export async function kernelShap(model: Model, inputs: Tensor, options: KernelSh
       writeCoalition(x, background.row(local % bg), rowGroups[i]!, coalition < 0 ? () => false : (f) => design.z[coalition * d + f] === 1, dst);
       return r;
     });
-    const vEmpty = new Float64Array(r1 - r0);
-    const regressions: ShapRegression[] = designs.map((design, i) => {
-      const base = offsets[i]!;
-      const mean = (c: number): number => {
-        let s = 0;
-        for (let b = 0; b < bg; b++) s += v[base + (c + 1) * bg + b]!;
-        return s / bg;
-      };
-      vEmpty[i] = mean(-1);
-      const y = design.d === 1 ? new Float64Array(0) : Float64Array.from({ length: design.n }, (_, c) => mean(c) - vEmpty[i]!);
-      return { ...design, n: design.d === 1 ? 0 : design.n, y, delta: fx[r0 + i]! - vEmpty[i]! };
-    });
+    const { regressions, vEmpty } = shapRegressions(designs, v, offsets, bg, fx.subarray(r0, r1));
     const phis = solveShapRegressions(regressions, threads);
     for (let i = 0; i < r1 - r0; i++) {
       const r = r0 + i;
@@ -200,25 +214,17 @@ export async function kernelShap(model: Model, inputs: Tensor, options: KernelSh
       deliverShapleyRow(phis[i]!, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize), featureSums, r);
     }
   }
-  const expected = Float64Array.from(fx, (f, r) => f - empty[r]!);
-  return {
-    method: METHOD,
-    params: {
-      target: targetParam(options.target),
-      background: describeValue(options.background ?? 0),
-      backgroundRows: bg,
-      groups: options.groups === undefined ? 'each element' : describeValue(options.groups),
-      samples: groups.perRow ? (options.samples ?? '2 d + 2048') : firstPlan.samples,
-      paired,
-      enumerate: groups.perRow ? (options.enumerate ?? 'auto') : firstPlan.exhaustive,
-      // coalitions evaluated per row besides the empty and full ones
-      coalitions: groups.perRow ? 'per row' : firstPlan.n,
-      seed: seedParam(options.seed),
-      batchSize,
-    },
-    targets,
-    values,
-    shape: [...input.shape],
-    completeness: featureCompleteness(featureSums, expected),
-  };
+  return shapleyAttribution(METHOD, {
+    target: targetParam(options.target),
+    background: describeValue(options.background ?? 0),
+    backgroundRows: bg,
+    groups: options.groups === undefined ? 'each element' : describeValue(options.groups),
+    samples: groups.perRow ? (options.samples ?? '2 d + 2048') : firstPlan.samples,
+    paired,
+    enumerate: groups.perRow ? (options.enumerate ?? 'auto') : firstPlan.exhaustive,
+    // coalitions evaluated per row besides the empty and full ones
+    coalitions: groups.perRow ? 'per row' : firstPlan.n,
+    seed: seedParam(options.seed),
+    batchSize,
+  }, targets, values, input.shape, { fx, empty, featureSums });
 }

@@ -17,7 +17,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions } from '../types.js';
-import { chunkRows, featureCompleteness, evaluateCopies, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups, writeCoalition, type Baseline, type FeatureMask, deliverShapleyRow, sharedParams } from './shared.js';
+import { chunkRows, evaluateCopies, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups, writeCoalition, type Baseline, type FeatureMask, deliverShapleyRow, shapleyAttribution, sharedParams } from './shared.js';
 
 export interface ShapleyExactOptions extends CommonOptions {
   /** Value of absent features: a number or a tensor broadcastable to the input (default 0). */
@@ -106,17 +106,9 @@ export async function shapleyExact(model: Model, inputs: Tensor, options: Shaple
       deliverShapleyRow(phi, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize), featureSums, r);
     }
   }
-  const expected = Float64Array.from(fx, (f, r) => f - empty[r]!);
-  return {
-    method: METHOD,
-    params: {
-      ...sharedParams(options),
-      maxFeatures,
-      batchSize,
-    },
-    targets,
-    values,
-    shape: [...input.shape],
-    completeness: featureCompleteness(featureSums, expected),
-  };
+  return shapleyAttribution(METHOD, {
+    ...sharedParams(options),
+    maxFeatures,
+    batchSize,
+  }, targets, values, input.shape, { fx, empty, featureSums });
 }

@@ -22,7 +22,7 @@ import type { Generator, Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import type { Attribution, CommonOptions, RandomOptions } from '../types.js';
-import { chunkRows, featureCompleteness, evaluateCopies, positiveInteger, seedParam, toSeededGenerator, writeCoalition, type Baseline, type FeatureMask, deliverShapleyRow, sharedParams, perturbationSetup } from './shared.js';
+import { chunkRows, evaluateCopies, positiveInteger, seedParam, toSeededGenerator, writeCoalition, type Baseline, type FeatureMask, deliverShapleyRow, shapleyAttribution, sharedParams, perturbationSetup } from './shared.js';
 
 export interface ShapleySamplingOptions extends CommonOptions, RandomOptions {
   /** Value of absent features: a number or a tensor broadcastable to the input (default 0). */
@@ -106,19 +106,11 @@ export async function shapleySampling(model: Model, inputs: Tensor, options: Sha
       deliverShapleyRow(phi, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize), featureSums, r);
     }
   }
-  const expected = Float64Array.from(fx, (f, r) => f - empty[r]!);
-  return {
-    method: METHOD,
-    params: {
-      ...sharedParams(options),
-      permutations,
-      antithetic,
-      seed: seedParam(options.seed),
-      batchSize,
-    },
-    targets,
-    values,
-    shape: [...input.shape],
-    completeness: featureCompleteness(featureSums, expected),
-  };
+  return shapleyAttribution(METHOD, {
+    ...sharedParams(options),
+    permutations,
+    antithetic,
+    seed: seedParam(options.seed),
+    batchSize,
+  }, targets, values, input.shape, { fx, empty, featureSums });
 }

@@ -10,7 +10,7 @@
 import { formatShape, Generator, shapeSize, Tensor, type Shape } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { completeness, readFloat, resolveTargets, sliceRows, positiveInteger, resolveBatchSize as resolveRows } from '../common.js';
-import { AttributionError, type Completeness, type Target } from '../types.js';
+import { AttributionError, type Attribution, type Completeness, type Target } from '../types.js';
 
 /** A baseline: one value for every element, or values broadcastable to the input shape [N, ...]. */
 export type Baseline = number | Tensor | Float32Array | readonly number[];
@@ -300,6 +300,15 @@ export function spreadToElements(featureValues: ArrayLike<number>, groups: RowGr
  */
 export function featureCompleteness(featureSums: Float64Array, expected: Float64Array): Completeness {
   return completeness(Float32Array.from(featureSums), featureSums.length, Float32Array.from(expected), 'f(x) - f(baseline)');
+}
+
+/** A Shapley-value method's result: completeness of the row sums against f(x) - v(empty coalition). */
+export function shapleyAttribution(
+  method: string, params: Record<string, unknown>, targets: Int32Array, values: Float32Array, shape: readonly number[],
+  r: { fx: Float64Array; empty: Float64Array; featureSums: Float64Array },
+): Attribution {
+  const expected = Float64Array.from(r.fx, (f, row) => f - r.empty[row]!);
+  return { method, params, targets, values, shape: [...shape], completeness: featureCompleteness(r.featureSums, expected) };
 }
 
 /** Write x with the features where `keep[g] == 0` replaced by the baseline (the interpretable-space mapping h_x(z)). */

@@ -5,6 +5,7 @@
  * ridge. Everything is float64 on the host; d (the number of interpretable
  * features) is at most a few hundred, so O(n d^2) Gram products are cheap.
  */
+import { choleskySolve } from '../../stats/linalg.js';
 
 /** Weighted, weight-centred second moments of a design matrix X (n x d, row-major) and response y. */
 export interface WeightedMoments {
@@ -114,19 +115,7 @@ export function solveSymmetric(a: Float64Array, b: Float64Array, n: number, ridg
     for (let i = 0; i < n; i++) shifted[i * n + i]! += ridge;
     return solveLinear(shifted, b, n);
   }
-  const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= l[i * n + k]! * z[k]!;
-    z[i] = s / l[i * n + i]!;
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = z[i]!;
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
-    x[i] = s / l[i * n + i]!;
-  }
-  return x;
+  return choleskySolve(l, n, b);
 }
 
 /** Weighted ridge on the columns `cols` of centred moments: (G_SS + alpha I) beta = c_S. Returns beta over all d (0 off `cols`). */

@@ -23,28 +23,23 @@ export const LeakyReLU = elementwise('LeakyReLU', 'leaky_relu', (a) => attrNumbe
 export const Sigmoid = elementwise('Sigmoid', 'sigmoid');
 export const Tanh = elementwise('Tanh', 'tanh');
 
-export const Softmax: OpDef = {
-  type: 'Softmax',
-  arity: { min: 1, max: 1 },
-  paramRoles: { required: [], optional: [] },
-  inferShape: ([x]) => [[...x!]],
-  forward({ be, attrs }, [x]) {
-    return { outputs: [be.softmax(x!, attrNumber(attrs, 'axis', -1))] };
-  },
-  backward({ be, attrs }, _x, [y], _s, [dy]) {
-    return { inputs: [be.softmaxBackward(y!, dy!, attrNumber(attrs, 'axis', -1), false)] };
-  },
-};
+/** Softmax or log-softmax over attribute `axis` (default -1); one backward kernel for both. */
+function softmaxOp(type: 'Softmax' | 'LogSoftmax', log: boolean): OpDef {
+  return {
+    type,
+    arity: { min: 1, max: 1 },
+    paramRoles: { required: [], optional: [] },
+    inferShape: ([x]) => [[...x!]],
+    forward({ be, attrs }, [x]) {
+      const axis = attrNumber(attrs, 'axis', -1);
+      return { outputs: [log ? be.logSoftmax(x!, axis) : be.softmax(x!, axis)] };
+    },
+    backward({ be, attrs }, _x, [y], _s, [dy]) {
+      return { inputs: [be.softmaxBackward(y!, dy!, attrNumber(attrs, 'axis', -1), log)] };
+    },
+  };
+}
 
-export const LogSoftmax: OpDef = {
-  type: 'LogSoftmax',
-  arity: { min: 1, max: 1 },
-  paramRoles: { required: [], optional: [] },
-  inferShape: ([x]) => [[...x!]],
-  forward({ be, attrs }, [x]) {
-    return { outputs: [be.logSoftmax(x!, attrNumber(attrs, 'axis', -1))] };
-  },
-  backward({ be, attrs }, _x, [y], _s, [dy]) {
-    return { inputs: [be.softmaxBackward(y!, dy!, attrNumber(attrs, 'axis', -1), true)] };
-  },
-};
+export const Softmax: OpDef = softmaxOp('Softmax', false);
+
+export const LogSoftmax: OpDef = softmaxOp('LogSoftmax', true);

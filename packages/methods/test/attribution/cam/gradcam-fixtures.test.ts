@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '@relevance/core-wasm';
 import { readFileSync } from 'node:fs';
 import { gradCam, importOnnx, type GradCamOptions } from '../../../src/index.js';
-import { FIXTURES, fixtureInputs, fixtureModel, fixtureTargets, fixturesAvailable, readFixture, relativeToMax, type ArrayJson } from '../../helpers/fixtures.js';
+import { FIXTURES, fixtureInputTensor, fixtureModel, fixtureTargets, fixturesAvailable, readFixture, relativeToMax, type ArrayJson } from '../../helpers/fixtures.js';
 
 const TOLERANCE = 1e-4;
 
@@ -26,8 +26,7 @@ afterAll(() => {
 
 async function check(be: Backend, file: string, options: GradCamOptions, label: string): Promise<void> {
   const model = fixtureModel(be, 'cnn');
-  const inp = fixtureInputs('cnn');
-  const x = be.tensor(Float32Array.from(inp.data), inp.shape);
+  const x = fixtureInputTensor(be, 'cnn');
   const target = fixtureTargets('cnn');
   const ref = readFixture<{ params: Record<string, unknown>; attribution: ArrayJson }>('cnn', `${file}.json`);
   try {
@@ -54,8 +53,7 @@ describe.skipIf(!fixturesAvailable)('grad-cam on the ONNX import resolves module
   it("layer 'conv2' and '/conv2/Conv' give the conv2 fixture", async () => {
     const be = await createBackend('reference');
     const model = importOnnx(be, new Uint8Array(readFileSync(`${FIXTURES}cnn/model.onnx`)), { source: 'cnn/model.onnx' });
-    const inp = fixtureInputs('cnn');
-    const x = be.tensor(Float32Array.from(inp.data), inp.shape);
+    const x = fixtureInputTensor(be, 'cnn');
     const ref = readFixture<{ attribution: ArrayJson }>('cnn', 'layer_gradcam_conv2.json').attribution.data;
     for (const layer of ['conv2', '/conv2/Conv']) {
       const a = await gradCam(model, x, { layer, target: fixtureTargets('cnn') });

@@ -11,7 +11,7 @@ import { createBackend, Generator, type Tensor } from '@relevance/core-wasm';
 import {
   ablationCam, AttributionError, CAM_METHODS, forwardFromLayer, gradCam, gradCamPlusPlus, Model, scoreCam, sequential, type Attribution,
 } from '../../../src/index.js';
-import { fixtureInputs, fixtureModel, fixturesAvailable } from '../../helpers/fixtures.js';
+import { fixtureInputTensor, fixtureModel, fixturesAvailable } from '../../helpers/fixtures.js';
 
 const be = await createBackend('reference');
 
@@ -212,8 +212,7 @@ describe('re-running the model from a layer', () => {
 describe.skipIf(!fixturesAvailable)('CAM methods on the fixture CNN', () => {
   it('upsample to the input size for every method', async () => {
     const model = fixtureModel(be, 'cnn');
-    const inp = fixtureInputs('cnn');
-    const x = be.tensor(Float32Array.from(inp.data), inp.shape);
+    const x = fixtureInputTensor(be, 'cnn');
     for (const method of Object.values(CAM_METHODS)) {
       const small = await method(model, x, { layer: 'relu2' });
       expect(small.shape).toEqual([8, 1, 8, 8]);
@@ -229,8 +228,7 @@ describe.skipIf(!fixturesAvailable)('CAM methods on the fixture CNN', () => {
 
   it('errors: missing or unknown layer, a non-4-D layer, unknown options', async () => {
     const model = fixtureModel(be, 'cnn');
-    const inp = fixtureInputs('cnn');
-    const x = be.tensor(Float32Array.from(inp.data), inp.shape);
+    const x = fixtureInputTensor(be, 'cnn');
     await expect(gradCam(model, x, {})).rejects.toThrow(/'layer' option is required; 4-D layers of this model: conv1, relu1, pool1, conv2, relu2, pool2/);
     await expect(gradCam(model, x, { layer: 'conv3' })).rejects.toThrow(/no layer named 'conv3'; layers: conv1, relu1/);
     await expect(scoreCam(model, x, { layer: 'fc' })).rejects.toThrow(/layer 'fc' \(Dense\) has output shape \[batch, 10\]; CAM methods need a 4-D \[N, C, H, W\] layer/);

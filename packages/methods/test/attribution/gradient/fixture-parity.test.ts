@@ -10,7 +10,7 @@ import { createBackend, type Backend } from '@relevance/core-wasm';
 import {
   deconvolution, deepLift, guidedBackprop, inputXGradient, integratedGradients, saliency, saliencySquared, type Attribution, type Model,
 } from '../../../src/index.js';
-import { fixtureInputs, fixtureModel, fixtureTargets, fixturesAvailable, readFixture, relativeToMax, type ArrayJson } from '../../helpers/fixtures.js';
+import { fixtureInputTensor, fixtureModel, fixtureTargets, fixturesAvailable, readFixture, relativeToMax, type ArrayJson } from '../../helpers/fixtures.js';
 
 const TOLERANCE = 1e-4;
 
@@ -43,8 +43,7 @@ afterAll(() => {
 
 async function check(be: Backend, model: 'mlp' | 'cnn', file: string, run: Runner, label: string): Promise<number> {
   const m = fixtureModel(be, model);
-  const inp = fixtureInputs(model);
-  const x = be.tensor(Float32Array.from(inp.data), inp.shape);
+  const x = fixtureInputTensor(be, model);
   const targets = fixtureTargets(model);
   const meta = readFixture<FixtureFile>(model, `${file}.json`);
   try {

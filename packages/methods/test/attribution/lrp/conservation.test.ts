@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Tensor } from '@relevance/core-wasm';
 import { lrp } from '../../../src/index.js';
 import { FIXTURE_OPTIONS, lrpBackends } from './fixture-options.js';
-import { fixtureInputs, fixtureModel, fixturesAvailable, whyFixtureTestsSkip, fixtureTargets, readFixture } from '../../helpers/fixtures.js';
+import { fixtureInputTensor, fixtureModel, fixturesAvailable, whyFixtureTestsSkip, fixtureTargets, readFixture } from '../../helpers/fixtures.js';
 
 interface Conservation {
   bias_free_lrp_conservation: Record<'mlp' | 'cnn', Record<string, { ratio_min: number; ratio_max: number }>>;
@@ -30,8 +30,7 @@ describe.skipIf(!fixturesAvailable)('LRP conservation without biases', () => {
           const zeros = new Map<string, Tensor>();
           for (const [name, t] of model.parameters()) if (name.endsWith('.bias')) zeros.set(name, be.zeros(t.shape));
           const biasFree = model.withParameters(zeros);
-          const inp = fixtureInputs(modelName);
-          const x = be.tensor(Float32Array.from(inp.data), inp.shape);
+          const x = fixtureInputTensor(be, modelName);
           try {
             const result = await lrp(biasFree, x, { ...options, target: fixtureTargets(modelName) });
             const c = result.completeness!;

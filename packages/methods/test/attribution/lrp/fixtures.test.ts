@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { lrp } from '../../../src/index.js';
 import { FIXTURE_OPTIONS, lrpBackends } from './fixture-options.js';
-import { fixtureInputs, fixtureModel, fixturesAvailable, whyFixtureTestsSkip, fixtureTargets, readFixture, relativeToMax, type ArrayJson } from '../../helpers/fixtures.js';
+import { fixtureInputTensor, fixtureModel, fixturesAvailable, whyFixtureTestsSkip, fixtureTargets, readFixture, relativeToMax, type ArrayJson } from '../../helpers/fixtures.js';
 
 interface LrpFixture {
   attribution: ArrayJson;
@@ -27,8 +27,7 @@ describe.skipIf(!fixturesAvailable)('LRP matches the Zennit 0.5.1 fixtures', () 
         it(`${backendName} ${modelName}/${file}.json to 1e-4 of max |R|, rules and row sums as recorded`, async () => {
           const fixture = readFixture<LrpFixture>(modelName, `${file}.json`);
           const model = fixtureModel(be, modelName);
-          const inp = fixtureInputs(modelName);
-          const x = be.tensor(Float32Array.from(inp.data), inp.shape);
+          const x = fixtureInputTensor(be, modelName);
           try {
             const result = await lrp(model, x, { ...options, target: fixtureTargets(modelName) });
             expect(result.shape).toEqual(fixture.attribution.shape);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { runFolderOption } from '../common-options.js';
-import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, namedValues } from '../classifier-options.js';
+import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, namedValues, stageBackend, stageLog } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { DataError } from '../../io/data-error.js';
 import { booleanColumn, makeTable, numberColumn, stringColumn, type Table } from '../../io/table.js';
@@ -60,16 +60,14 @@ export const counterfactualsCommand: Command = {
     const ranges = parseRanges(args.list('range'));
     const where = args.optionalString('where');
     const out = args.optionalString('out') ?? defaultRunFolder('counterfactuals');
-    const quiet = args.flag('quiet');
-    const log = (line: string): void => void (quiet ? undefined : io.stderr.write(`${line}\n`));
+    const log = stageLog(args, io.stderr);
     const { mkdir } = await import('node:fs/promises');
-    const { createBackend } = await import('@relevance/core-wasm');
     const { counterfactuals } = await import('@relevance/methods');
     const { prepareClassifier, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
     const { writeTable } = await import('../../io/write-table.js');
     const { writeJsonAtomic } = await import('../../io/atomic-write.js');
     await mkdir(out, { recursive: true });
-    const be = await createBackend(stageOptions.backend as 'wasm', stageOptions.threads ? { threads: stageOptions.threads } : {});
+    const be = await stageBackend(stageOptions);
     try {
       const stage = await prepareClassifier(be, { ...stageOptions, where }, { progress: io.progress, log }, 'a counterfactual');
       const { model, data, classes, xs, width } = stage;

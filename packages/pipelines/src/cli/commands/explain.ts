@@ -94,18 +94,25 @@ async function checkInfluenceModel(args: Args, model: Model): Promise<void> {
   }
 }
 
+/** An attribution's .json document: {method, params, targets, shape, layer?, data, ...extra, completeness?}. */
+function attributionJson(a: Attribution, data: ArrayLike<number>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const c = a.completeness;
+  return {
+    method: a.method,
+    params: a.params,
+    targets: Array.from(a.targets),
+    shape: a.shape,
+    ...(a.layer ? { layer: a.layer } : {}),
+    data: Array.from(data),
+    ...extra,
+    ...(c ? { completeness: { reference: c.reference, sums: Array.from(c.sums), expected: Array.from(c.expected), error: Array.from(c.error), max_abs_error: c.maxAbsError, max_rel_error: c.maxRelError } } : {}),
+  };
+}
+
 /** The attributions as .json ({method, params, targets, shape, layer?, data, completeness?}) or a table (id, target, a_0, ...). */
 async function writeAttribution(outPath: string, a: Attribution, rows: number, ids: { ids?: (string | number)[]; idName?: string }, names: ModelNames & { inputColumns?: string[] } = {}): Promise<void> {
   if (formatOfPath(outPath) === 'json') {
-    await writeJsonAtomic(outPath, {
-      method: a.method,
-      params: a.params,
-      targets: Array.from(a.targets),
-      shape: a.shape,
-      ...(a.layer ? { layer: a.layer } : {}),
-      data: Array.from(a.values),
-      ...(a.completeness ? { completeness: { reference: a.completeness.reference, sums: Array.from(a.completeness.sums), expected: Array.from(a.completeness.expected), error: Array.from(a.completeness.error), max_abs_error: a.completeness.maxAbsError, max_rel_error: a.completeness.maxRelError } } : {}),
-    });
+    await writeJsonAtomic(outPath, attributionJson(a, a.values));
     return;
   }
   const width = a.values.length / rows;
@@ -288,17 +295,11 @@ async function explainTrees(args: Args, io: Parameters<Command['run']>[1]): Prom
   const seconds = (performance.now() - t0) / 1000;
   io.progress.done(`tree-shap (${algorithm}): [${a.shape.join(', ')}] in ${seconds.toFixed(2)} s, completeness max |error| ${a.completeness!.maxAbsError.toExponential(2)}`);
   if (formatOfPath(outPath) === 'json') {
-    await writeJsonAtomic(outPath, {
-      method: a.method,
-      params: a.params,
-      targets: Array.from(a.targets),
-      shape: a.shape,
-      data: Array.from(a.values64),
+    await writeJsonAtomic(outPath, attributionJson(a, a.values64, {
       expected_value: Array.from(a.expectedValue),
       prediction: Array.from(a.prediction),
       ...(a.interactions ? { interactions: { shape: [rows, trees.features, trees.features], data: Array.from(a.interactions) } } : {}),
-      completeness: { reference: a.completeness!.reference, sums: Array.from(a.completeness!.sums), expected: Array.from(a.completeness!.expected), error: Array.from(a.completeness!.error), max_abs_error: a.completeness!.maxAbsError, max_rel_error: a.completeness!.maxRelError },
-    });
+    }));
   } else {
     await writeAttribution(outPath, a, rows, { ids: input.ids, idName: input.idName });
   }

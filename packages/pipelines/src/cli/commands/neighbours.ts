@@ -14,7 +14,7 @@ import { DataError } from '../../io/data-error.js';
 import { makeTable, numberColumn, stringColumn, type Column } from '../../io/table.js';
 import { writeTable } from '../../io/write-table.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, MODEL_OPTION } from '../common-options.js';
+import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, MODEL_OPTION, FORWARD_BATCH_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { modelRowShape } from './evaluate.js';
 import { optionalOutPath, readInput, TABLE_FORMATS } from '../command-input.js';
@@ -39,7 +39,7 @@ export const neighboursCommand: Command = {
     ID_COLUMN_OPTION,
     { name: 'class-column', type: 'string', placeholder: 'column', help: "the data set's class column, shown for each neighbour (default: a left-out column named like class, label, subtype, cancer_type)" },
     BACKEND_OPTION,
-    { name: 'batch-size', type: 'integer', default: 256, help: 'rows per forward pass' },
+    FORWARD_BATCH_OPTION,
   ],
   examples: [
     'relevance neighbours --model model.onnx --layer fc2 --dataset train.parquet --query 17 --k 10',

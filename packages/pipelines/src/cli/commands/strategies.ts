@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Command, CommandIO, OptionSpec } from '../command.js';
 import type { ParsedArgs } from '../args.js';
 import { UsageError } from '../usage-error.js';
-import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, methodGenerator } from '../classifier-options.js';
+import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, methodGenerator, stageBackend, stageLog } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { DataError } from '../../io/data-error.js';
 import type { LoadedTable } from '../../io/table.js';
@@ -163,8 +163,7 @@ export const strategiesCommand: Command = {
     const seed = args.number('seed');
     if (seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
     const out = args.optionalString('out') ?? (args.has('run') ? join(args.string('run'), 'strategies') : defaultRunFolder('strategies'));
-    const quiet = args.flag('quiet');
-    const log = (line: string): void => void (quiet ? undefined : io.stderr.write(`${line}\n`));
+    const log = stageLog(args, io.stderr);
     const { mkdir } = await import('node:fs/promises');
     const { spray } = await import('@relevance/methods');
     await mkdir(out, { recursive: true });
@@ -222,10 +221,9 @@ async function explainWithClassifier(args: ParsedArgs, io: CommandIO, out: strin
   const stageOptions = classifierStageOptions(args);
   const entry = methodEntry(args.string('method'));
   if (entry.layerMethod) throw new UsageError(`--method ${entry.name} explains a layer; choose a method that explains the input features (e.g. input-x-gradient, lrp, integrated-gradients)`);
-  const { createBackend } = await import('@relevance/core-wasm');
   const { prepareClassifier, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
   const { predictClasses } = await import('../../studies/influence/classifier.js');
-  const be = await createBackend(stageOptions.backend as 'wasm', stageOptions.threads ? { threads: stageOptions.threads } : {});
+  const be = await stageBackend(stageOptions);
   try {
     const stage = await prepareClassifier(be, stageOptions, { progress: io.progress, log }, 'SpRAy');
     const { model, data, classes, labels, xs, width } = stage;

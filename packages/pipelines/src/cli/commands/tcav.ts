@@ -13,7 +13,7 @@ import type { Command } from '../command.js';
 import type { ParsedArgs } from '../args.js';
 import { UsageError } from '../usage-error.js';
 import { runFolderOption } from '../common-options.js';
-import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, methodGenerator, namedValues } from '../classifier-options.js';
+import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, methodGenerator, namedValues, stageBackend, stageLog } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { DataError } from '../../io/data-error.js';
 import { booleanColumn, makeTable, numberColumn, stringColumn, type Table } from '../../io/table.js';
@@ -106,17 +106,15 @@ export const tcavCommand: Command = {
     const { conditions, idFiles, runs, alpha } = tcavSettings(args);
     const layers = args.list('layers');
     const out = args.optionalString('out') ?? defaultRunFolder('tcav');
-    const quiet = args.flag('quiet');
-    const log = (line: string): void => void (quiet ? undefined : io.stderr.write(`${line}\n`));
+    const log = stageLog(args, io.stderr);
 
     const { mkdir } = await import('node:fs/promises');
-    const { createBackend } = await import('@relevance/core-wasm');
     const { tcav } = await import('@relevance/methods');
     const { prepareClassifier, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
     const { writeTable } = await import('../../io/write-table.js');
     const { writeJsonAtomic, writeTextAtomic } = await import('../../io/atomic-write.js');
     await mkdir(out, { recursive: true });
-    const be = await createBackend(stageOptions.backend as 'wasm', stageOptions.threads ? { threads: stageOptions.threads } : {});
+    const be = await stageBackend(stageOptions);
     try {
       const stage = await prepareClassifier(
         be, { ...stageOptions, conditions: conditions.map((c) => c.value), conditionOptions: conditions.map((c) => `--concept ${c.name}=`) }, { progress: io.progress, log }, 'TCAV',

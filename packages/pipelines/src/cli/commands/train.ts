@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { runFolderOption } from '../common-options.js';
-import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions } from '../classifier-options.js';
+import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, stageBackend, stageLog } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 
 export const trainCommand: Command = {
@@ -46,10 +46,8 @@ export const trainCommand: Command = {
     const samples = args.number('lipschitz-samples');
     if (samples < 1) throw new UsageError(`--lipschitz-samples must be at least 1, got ${samples}`);
     const out = args.optionalString('out') ?? defaultRunFolder('train');
-    const quiet = args.flag('quiet');
-    const log = (line: string): void => void (quiet ? undefined : io.stderr.write(`${line}\n`));
+    const log = stageLog(args, io.stderr);
     const { mkdir } = await import('node:fs/promises');
-    const { createBackend } = await import('@relevance/core-wasm');
     const { compareExplanations, lipschitzEstimate } = await import('@relevance/methods');
     const { prepareClassifier, rowsOf, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
     const { writeTable } = await import('../../io/write-table.js');
@@ -61,7 +59,7 @@ export const trainCommand: Command = {
     const metrics = args.list('metrics');
     const parsed = await checkComparison(methodSpecs, metrics);
     await mkdir(out, { recursive: true });
-    const be = await createBackend(stageOptions.backend as 'wasm', stageOptions.threads ? { threads: stageOptions.threads } : {});
+    const be = await stageBackend(stageOptions);
     try {
       const stage = await prepareClassifier(be, stageOptions, { progress: io.progress, log }, 'a classifier');
       const { model, data, classes, xs, width } = stage;

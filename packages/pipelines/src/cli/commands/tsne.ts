@@ -7,7 +7,7 @@
 import type { BackendName } from '@relevance/core-wasm';
 import { DataError } from '../../io/data-error.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION } from '../common-options.js';
+import { BACKEND_OPTION, EMBEDDING_TABLE_OPTIONS } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { inputSource, outPath as outFile, readInput, tableSource, TABLE_FORMATS } from '../command-input.js';
 import { readClassColumn } from '../class-column.js';
@@ -28,11 +28,7 @@ export const tsneCommand: Command = {
     'Missing values: an error naming the row by default; --missing drop leaves those rows out (the output then has a row column, the input row from 1, when there is no id), --missing impute fills each with its column mean; either is reported on stderr.\n' +
     'The final KL divergence and the achieved perplexity range are reported on stderr.',
   options: [
-    { name: 'input', type: 'string', placeholder: 'file', help: 'the table: .csv, .tsv, .parquet, .arrow, .json or .jsonl' },
-    SQL_OPTION,
-    { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'the embedding (.parquet, .csv, .tsv, .arrow, .json, .jsonl)' },
-    FEATURES_OPTION,
-    ID_COLUMN_OPTION,
+    ...EMBEDDING_TABLE_OPTIONS,
     { name: 'class-column', type: 'string', placeholder: 'column', help: 'a column copied into the output beside the coordinates (default: a left-out column named like class, label, subtype, cancer_type)' },
     { name: 'missing', type: 'choice', choices: ['error', 'drop', 'impute'], default: 'error', help: 'rows with missing feature values: an error, drop those rows, or impute column means' },
     { name: 'perplexity', type: 'number', default: 30, help: 'effective number of neighbours (below the number of rows)' },

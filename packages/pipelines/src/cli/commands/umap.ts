@@ -13,7 +13,7 @@ import { readTable } from '../../io/read-table.js';
 import { parseColumnSpec } from '../../io/select-columns.js';
 import type { Command } from '../command.js';
 import type { ParsedArgs } from '../args.js';
-import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption } from '../common-options.js';
+import { BACKEND_OPTION, EMBEDDING_TABLE_OPTIONS, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { coordinateNames } from './tsne.js';
 import { inputSource, optionalOutPath, outPath as outFile, readInput, tableSource, TABLE_FORMATS } from '../command-input.js';
@@ -28,11 +28,7 @@ export const umapCommand: Command = {
     'Reported on stderr: trustworthiness (k = 5) and, with --label-column, the k-NN label agreement (mean share of the 10 nearest embedded neighbours with the same label) and the 10-NN accuracy; exact up to 5,000 rows, else over a seeded sample of 1,000 rows.\n' +
     '--transform finds each new row\'s neighbours among the fitted rows exactly (rows x fitted rows distances).',
   options: [
-    { name: 'input', type: 'string', placeholder: 'file', help: 'the table: .csv, .tsv, .parquet, .arrow, .json or .jsonl' },
-    SQL_OPTION,
-    { name: 'out', type: 'string', required: true, placeholder: 'file', help: 'the embedding (.parquet, .csv, .tsv, .arrow, .json, .jsonl)' },
-    FEATURES_OPTION,
-    ID_COLUMN_OPTION,
+    ...EMBEDDING_TABLE_OPTIONS,
     { name: 'label-column', type: 'string', placeholder: 'column', help: 'class labels: left out of the features, used for the k-NN label agreement' },
     { name: 'neighbours', type: 'integer', default: 15, help: 'size of the local neighbourhood, the point itself included' },
     { name: 'min-dist', type: 'number', default: 0.1, help: 'smallest distance between embedded points (0 to --spread)' },

@@ -13,6 +13,16 @@ const temp = useTempDir('relevance-influence-errors-');
 const data = temp.write('synthetic.csv', syntheticCsv(90, 4));
 const tiny = temp.write('tiny-class.csv', syntheticCsv(90, 4, { classCounts: { D: 2 } }));
 const base = (file = data): string[] => ['study', 'influence', '--data', file, '--label-column', 'subtype', '--epochs', '3', '--quiet', '--out', temp.path('run')];
+/** A seeded MLP with one hidden layer of 3 units, saved as `name` in the temp folder. */
+async function savedMlp(name: string, inputs: number, outputs: number): Promise<string> {
+  const be = await createBackend('reference');
+  const model = mlp(be, { inputs, hidden: [3], outputs, seed: 1 });
+  const path = temp.path(name);
+  await saveModelFile(model, path);
+  model.dispose();
+  be.destroy();
+  return path;
+}
 /** With --model nothing is trained, so the training options (--epochs) would be a usage error. */
 const withModel = (model: string): string[] => ['study', 'influence', '--data', data, '--label-column', 'subtype', '--model', model, '--quiet', '--out', temp.path('run')];
 
@@ -30,25 +40,13 @@ describe('errors', () => {
   });
 
   it("a model whose input size does not match the features names both", async () => {
-    const be = await createBackend('reference');
-    const model = mlp(be, { inputs: 4, hidden: [3], outputs: 3, seed: 1 });
-    const path = temp.path('four-inputs.relevance');
-    await saveModelFile(model, path);
-    model.dispose();
-    be.destroy();
-    const r = await runStudyCli(withModel(path));
+    const r = await runStudyCli(withModel(await savedMlp('four-inputs.relevance', 4, 3)));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/four-inputs\.relevance: the model takes 4 inputs per row \(shape \[4\]\), but 6 feature columns were selected \('f0', 'f1', 'f2', 'f3', 'f4', 'f5'\)/);
   });
 
   it('a model with the wrong number of outputs asks for --classes', async () => {
-    const be = await createBackend('reference');
-    const model = mlp(be, { inputs: 6, hidden: [3], outputs: 2, seed: 1 });
-    const path = temp.path('two-outputs.relevance');
-    await saveModelFile(model, path);
-    model.dispose();
-    be.destroy();
-    const r = await runStudyCli(withModel(path));
+    const r = await runStudyCli(withModel(await savedMlp('two-outputs.relevance', 6, 2)));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/the model has 2 outputs but the labels have 3 classes \('A', 'B', 'C'\); give the classes in the model's output order with --classes/);
   });

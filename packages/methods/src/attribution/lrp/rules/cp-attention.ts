@@ -6,16 +6,12 @@
  * R_V = V ⊙ Aᵀ (R / stab(A V)); the weights (and the query-key path behind
  * them) get none. Input 0 must be the attention weights (a Softmax output).
  */
-import { DEFAULT_STABILIZER, nonNegative, ruleLabel, ruleNumber, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
+import { stabilizerRuleHead, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
 
 export function cpAttentionRule(options: RuleParameters = {}): LrpRule {
-  const stabilizer = ruleNumber('cp-attention', 'stabilizer', options.stabilizer, DEFAULT_STABILIZER, nonNegative);
-  const params = { stabilizer };
+  const { stabilizer, head } = stabilizerRuleHead('cp-attention', 'CpAttention', options);
   return {
-    name: 'cp-attention',
-    params,
-    label: ruleLabel('CpAttention', params),
-    zeroForZeroInput: true,
+    ...head,
     appliesTo: (node) => node.type === 'MatMul',
     backward(ctx) {
       const { be } = ctx;

@@ -7,16 +7,12 @@
  */
 import { layerNormStats } from '../../../model/ops/layernorm.js';
 import { attrNumber } from '../../../model/op.js';
-import { DEFAULT_STABILIZER, nonNegative, ruleLabel, ruleNumber, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
+import { stabilizerRuleHead, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
 
 export function layerNormRule(options: RuleParameters = {}): LrpRule {
-  const stabilizer = ruleNumber('layernorm', 'stabilizer', options.stabilizer, DEFAULT_STABILIZER, nonNegative);
-  const params = { stabilizer };
+  const { stabilizer, head } = stabilizerRuleHead('layernorm', 'LayerNorm', options);
   return {
-    name: 'layernorm',
-    params,
-    label: ruleLabel('LayerNorm', params),
-    zeroForZeroInput: true,
+    ...head,
     appliesTo: (node) => node.type === 'LayerNorm',
     backward(ctx) {
       const { be } = ctx;

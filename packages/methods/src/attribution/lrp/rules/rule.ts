@@ -114,6 +114,20 @@ export function ruleLabel(title: string, params: Readonly<Record<string, number>
   return `${title}(${inner})`;
 }
 
+/**
+ * The head of a hand-written rule whose one parameter is the stabiliser
+ * (uniform, layernorm, cp-attention): the checked stabiliser, the name, the
+ * params and the label.
+ */
+export function stabilizerRuleHead(name: string, title: string, options: RuleParameters): {
+  stabilizer: number;
+  head: { name: string; params: { stabilizer: number }; label: string; zeroForZeroInput: true };
+} {
+  const stabilizer = ruleNumber(name, 'stabilizer', options.stabilizer, DEFAULT_STABILIZER, nonNegative);
+  const params = { stabilizer };
+  return { stabilizer, head: { name, params, label: ruleLabel(title, params), zeroForZeroInput: true } };
+}
+
 /** Parameters with the weight replaced and the bias replaced or removed (null = a zero bias). */
 export function withWeights(params: Params, weight: Tensor, bias: Tensor | null): Params {
   const out: Record<string, Tensor> = { ...params, weight };

@@ -8,7 +8,7 @@
  * relevance in proportion to each input's contribution.
  */
 import type { Node } from '../../../model/model.js';
-import { DEFAULT_STABILIZER, nonNegative, ruleLabel, ruleNumber, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
+import { stabilizerRuleHead, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
 
 const PRODUCTS = new Set(['MatMul', 'Mul']);
 
@@ -19,13 +19,9 @@ function uniformApplies(node: Node): boolean {
 }
 
 export function uniformRule(options: RuleParameters = {}): LrpRule {
-  const stabilizer = ruleNumber('uniform', 'stabilizer', options.stabilizer, DEFAULT_STABILIZER, nonNegative);
-  const params = { stabilizer };
+  const { stabilizer, head } = stabilizerRuleHead('uniform', 'Uniform', options);
   return {
-    name: 'uniform',
-    params,
-    label: ruleLabel('Uniform', params),
-    zeroForZeroInput: true,
+    ...head,
     appliesTo: uniformApplies,
     backward(ctx) {
       const { be } = ctx;
