@@ -13,7 +13,7 @@ import { readEdgeList } from '../src/studies/proteomics/edge-files.js';
 import { computeBaselines } from '../src/studies/proteomics/baselines.js';
 import { instanceNetworkForMasks } from '../src/studies/proteomics/instance-networks.js';
 import { maskedInputs, complementaryMasks, leaveOneOutMasks, randomMasks, uniformVisibilityMasks, type MaskSet } from '../src/studies/proteomics/masks.js';
-import { trainMaskedModel } from '../src/studies/proteomics/masked-model.js';
+import { classContext, modelClasses, trainMaskedModel } from '../src/studies/proteomics/masked-model.js';
 import { pairCount, symmetrize } from '../src/studies/proteomics/networks.js';
 import { PROTEOMICS_DEFAULTS } from '../src/studies/proteomics/study.js';
 import { Generator } from '@relevance/core-wasm';
@@ -28,6 +28,7 @@ const seeds = (flag('seeds') ?? '1').split(',').map(Number);
 const maxTest = Number(flag('max-test') ?? 300);
 const transform = (flag('transform') ?? 'none') as Transform;
 const epochs = Number(flag('epochs') ?? PROTEOMICS_DEFAULTS.epochs);
+const classInput = (flag('class-input') ?? PROTEOMICS_DEFAULTS.classInput) as 'auto' | 'off';
 const patience = Number(flag('patience') ?? PROTEOMICS_DEFAULTS.patience);
 const validationFraction = Number(flag('validation') ?? PROTEOMICS_DEFAULTS.validationFraction);
 const hidden = (flag('hidden') ?? '256,256').split(',').map(Number);
@@ -213,7 +214,7 @@ for (const ds of dataSets()) {
   for (const [k, v] of Object.entries(base)) dump[`base.${k}`] = Array.from(v);
   for (const seed of seeds) {
     const t0 = performance.now();
-    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, patience, validationFraction, seed });
+    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, patience, validationFraction, classInput, seed });
     row[`train_s.${seed}`] = (performance.now() - t0) / 1000;
     row[`epochs.${seed}`] = history.epochs.length;
     row[`val.${seed}`] = history.bestLoss;
@@ -225,6 +226,7 @@ for (const ds of dataSets()) {
     const combos: Record<string, ArrayLike<number>> = {};
     for (const est of estimators) {
       const t1 = performance.now();
+      if ((est === 'cond' || est.startsWith('occ')) && modelClasses(model, data).length) throw new Error(`--estimators ${est} builds protein-only inputs; add --class-input off for data with classes`);
       const networks = new Float32Array(test.length * P);
       const condUnc = est === 'cond' ? new Float32Array(test.length * p * p) : new Float32Array(0);
       const condAll = est === 'cond' ? new Float32Array(test.length * p * p * p) : new Float32Array(0);
@@ -244,7 +246,7 @@ for (const ds of dataSets()) {
           continue;
         }
         const set = masksFor(est, p, Array.from(x, Number.isNaN), seed, r);
-        const net = await instanceNetworkForMasks(model, be, x, set, ruleFor(est));
+        const net = await instanceNetworkForMasks(model, be, x, set, ruleFor(est), classContext(data, modelClasses(model, data), r));
         symmetrize(net.directed, p, networks.subarray(i * P, (i + 1) * P));
         if (directedAll && est === estimators[0]) directedAll.set(net.directed, i * p * p);
         const rowNorm = Float32Array.from(net.directed);

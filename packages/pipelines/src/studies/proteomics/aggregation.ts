@@ -7,6 +7,12 @@
  * scope's training rows; quartiles of the undirected networks beside them),
  * the directed cohort score and
  * the Kruskal-Wallis class differences.
+ *
+ * With classes, the cohort score of a pair is the largest of its class scores
+ * (over classes with at least MIN_CLASS_INSTANCES included instances): an edge
+ * that acts in one class only is diluted in a network pooled over all
+ * patients, and the median of a pooled network misses it entirely. With fewer
+ * than two such classes the cohort score is the pooled network's.
  */
 import type { StudyData } from './data.js';
 import { classDifferences } from './evaluation.js';
@@ -43,6 +49,45 @@ export interface Aggregation {
   differences: ReturnType<typeof classDifferences> | null;
 }
 
+/** Classes with fewer included test instances than this do not enter the cohort score (their networks are too noisy to take a maximum over). */
+export const MIN_CLASS_INSTANCES = 20;
+
+type PairAndDirected = { pairs: Float32Array; directed: Float32Array };
+
+/** The elementwise maximum of networks' pair and directed scores. */
+function strongestOf(nets: readonly PairAndDirected[]): PairAndDirected {
+  const max = (pick: (n: PairAndDirected) => Float32Array): Float32Array => {
+    const out = Float32Array.from(pick(nets[0]!));
+    for (const n of nets.slice(1)) pick(n).forEach((v, i) => { if (v > out[i]!) out[i] = v; });
+    return out;
+  };
+  return { pairs: max((n) => n.pairs), directed: max((n) => n.directed) };
+}
+
+/** The classes whose instances (of `rows`) enter the cohort score, with those instances; [] when fewer than two qualify. */
+function qualifyingClasses(rows: readonly number[], classOf: (i: number) => string | null): Array<[string, number[]]> {
+  const groups = new Map<string, number[]>();
+  for (const i of rows) {
+    const c = classOf(i);
+    if (c === null) continue;
+    if (!groups.has(c)) groups.set(c, []);
+    groups.get(c)!.push(i);
+  }
+  const big = [...groups].filter(([, r]) => r.length >= MIN_CLASS_INSTANCES);
+  return big.length >= 2 ? big : [];
+}
+
+/**
+ * The cohort network of a set of instances (the study's, and each resample of
+ * the trust panel): per pair the strongest of the class networks of the
+ * qualifying classes, or the network pooled over all of them.
+ */
+export function cohortNetwork(directedOf: (i: number) => ArrayLike<number>, rows: readonly number[], p: number, classOf: (i: number) => string | null, partial: { cohort: Float32Array | null; byClass: ReadonlyMap<string, Float32Array | null> }): PairAndDirected {
+  const classes = qualifyingClasses(rows, classOf);
+  if (!classes.length) return targetNormalizedNetwork(directedOf, rows, p, partial.cohort);
+  return strongestOf(classes.map(([c, r]) => targetNormalizedNetwork(directedOf, r, p, partial.byClass.get(c) ?? null)));
+}
+
 /** Directed scores (row = target, column = source, diagonal left out) from undirected pair scores. */
 export function directedFromPairs(pairs: Float32Array, p: number): Float32Array {
   const out = new Float32Array(p * (p - 1));
@@ -71,9 +116,13 @@ export function aggregateInstances(data: StudyData, instances: readonly Instance
     const network = targetNormalizedNetwork((i) => instances[i]!.directed, rows, p, partial);
     return { ...agg, partial, score: network.pairs, directed: network.directed };
   };
-  const cohort = scored(includedRows, data.train);
+  const pooled = scored(includedRows, data.train);
   const perClass = new Map<string, ScoredNetwork>();
   data.classNames.forEach((c, k) => perClass.set(c, scored(classRows[k]!, data.train.filter((r) => data.labels![r] === c))));
+  // the same score as cohortNetwork(), from the class networks already computed
+  const classes = qualifyingClasses(includedRows, labelOf).map(([c]) => perClass.get(c)!);
+  const strongest = classes.length ? strongestOf(classes.map((n) => ({ pairs: n.score, directed: n.directed }))) : null;
+  const cohort: ScoredNetwork = strongest ? { ...pooled, score: strongest.pairs, directed: strongest.directed } : pooled;
   const directedScore = cohort.directed;
   const differences = data.classNames.length >= 2 ? classDifferences(networks, P, classRows) : null;
   return { p, P, networks, included, includedRows, labelOf, cohort, perClass, directedScore, differences };

@@ -16,6 +16,7 @@ import { booleanColumn, makeTable, numberColumn, stringColumn, type Table } from
 import { computeBaselines } from './baselines.js';
 import type { StudyData } from './data.js';
 import { LionessPearson, targetNormalizedNetwork } from './networks.js';
+import { cohortNetwork } from './aggregation.js';
 import { rowsMatrix } from './baselines.js';
 import type { Progress } from '../../progress/progress.js';
 
@@ -95,10 +96,10 @@ function labelsOf(t: TrustInputs, target: string, scope: string): Uint8Array {
 }
 
 /** Our network's AUROC on `targets` for `draws` resamples of the instances in `rows`. */
-function bootstrapOurs(t: TrustInputs, rows: readonly number[], partial: Float32Array | null, targets: readonly Uint8Array[], g: Generator, draws: number): number[][] {
+function bootstrapOurs(t: TrustInputs, rows: readonly number[], network: (rows: readonly number[]) => Float32Array, targets: readonly Uint8Array[], g: Generator, draws: number): number[][] {
   const out = targets.map(() => [] as number[]);
   for (let d = 0; d < draws; d++) {
-    const score = targetNormalizedNetwork(t.directedOf, resample(rows, g), t.data.proteins.length, partial).pairs;
+    const score = network(resample(rows, g));
     targets.forEach((y, k) => out[k]!.push(stats.auroc(score, y)));
   }
   return out;
@@ -137,6 +138,7 @@ function row(target: string, scope: string, method: string, ours: { point: numbe
 /** Cohort and class rows: our aggregated network against each baseline of the same scope. */
 function scopeRows(t: TrustInputs, targets: readonly string[], g: Generator, draws: number): TrustRow[] {
   const out: TrustRow[] = [];
+  const p = t.data.proteins.length;
   const labelOfInstance = (i: number): string | null => (t.data.labels ? t.data.labels[t.instanceRows[i]!]! : null);
   const scopes: Array<{ scope: string; instances: number[]; train: number[]; partial: Float32Array | null; baselines: ReadonlyMap<string, Float32Array>; own: boolean }> = [
     { scope: 'cohort', instances: [...t.included], train: t.data.train, partial: t.partial.cohort, baselines: t.baselines, own: true },
@@ -146,8 +148,11 @@ function scopeRows(t: TrustInputs, targets: readonly string[], g: Generator, dra
   for (const s of scopes) {
     if (s.instances.length < 2) continue;
     const ys = targets.map((target) => labelsOf(t, target, s.scope));
-    const point = targetNormalizedNetwork(t.directedOf, s.instances, t.data.proteins.length, s.partial).pairs;
-    const oursDraws = bootstrapOurs(t, s.instances, s.partial, ys, g, draws);
+    // the cohort's network is the study's cohort score (the strongest class network where classes qualify)
+    const network = (rows: readonly number[]): Float32Array =>
+      s.scope === 'cohort' ? cohortNetwork(t.directedOf, rows, p, labelOfInstance, t.partial).pairs : targetNormalizedNetwork(t.directedOf, rows, p, s.partial).pairs;
+    const point = network(s.instances);
+    const oursDraws = bootstrapOurs(t, s.instances, network, ys, g, draws);
     t.progress?.tick(1, `${s.scope}: our network`);
     for (const [method, pairs] of s.baselines) {
       t.progress?.tick(1, `${s.scope}: ${method}`);
