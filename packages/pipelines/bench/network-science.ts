@@ -223,6 +223,8 @@ for (const ds of dataSets()) {
     const test = data.test.length <= maxTest ? data.test : Array.from({ length: maxTest }, (_, i) => data.test[Math.floor(i * stride)]!);
     const instDir = flag('instances');
     const directedAll = instDir ? new Float32Array(test.length * p * p) : null;
+    // the other estimators' directed networks, dumped as <set>.<seed>.<estimator>.f32
+    const directedOthers: Record<string, Float32Array> | null = instDir ? {} : null;
     const combos: Record<string, ArrayLike<number>> = {};
     for (const est of estimators) {
       const t1 = performance.now();
@@ -249,6 +251,7 @@ for (const ds of dataSets()) {
         const net = await instanceNetworkForMasks(model, be, x, set, ruleFor(est), classContext(data, modelClasses(model, data), r));
         symmetrize(net.directed, p, networks.subarray(i * P, (i + 1) * P));
         if (directedAll && est === estimators[0]) directedAll.set(net.directed, i * p * p);
+        if (directedOthers && est !== estimators[0]) (directedOthers[est] ??= new Float32Array(test.length * p * p)).set(net.directed, i * p * p);
         const rowNorm = Float32Array.from(net.directed);
         for (let t = 0; t < p; t++) {
           let sum = 0;
@@ -286,6 +289,7 @@ for (const ds of dataSets()) {
     if (instDir && directedAll) {
       mkdirSync(instDir, { recursive: true });
       writeFileSync(`${instDir}/${ds.name}.${seed}.f32`, Buffer.from(directedAll.buffer));
+      for (const [est, a] of Object.entries(directedOthers ?? {})) writeFileSync(`${instDir}/${ds.name}.${seed}.${est}.f32`, Buffer.from(a.buffer));
       const trainRows = data.train;
       const trainValues = new Float32Array(trainRows.length * p);
       trainRows.forEach((r, i) => trainValues.set(data.values.subarray(r * p, (r + 1) * p), i * p));
