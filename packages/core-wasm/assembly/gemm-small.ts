@@ -5,8 +5,7 @@
  * product. Up to four rows are computed together so B is read once.
  */
 import { madd } from './fma';
-import { storeRow, storeScaled } from './tile';
-import { epiOn, storeScaledEpilogue, storeTileEpilogue } from './epilogue';
+import { storeColumn4, storeTile } from './epilogue';
 
 /** Address of op(A)[i][p] (A stored m x k, or k x m when transposed). */
 // @ts-ignore: decorator
@@ -19,64 +18,73 @@ export function gemmFewRows(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, lda: usize, ldb: usize, ldc: usize,
   transA: bool, transB: bool, alpha: f32, beta: f32,
 ): void {
+  if (!transB) gemmFewRowsB(a, b, c, m, n, k, lda, ldb, ldc, transA, alpha, beta);
+  else gemmFewRowsBt(a, b, c, m, n, k, lda, ldb, ldc, transA, alpha, beta);
+}
+
+/** Lanes [lane, lane + 4) of a B row of `cols` (< 8) floats, zero past the row's end, never read past it. */
+// @ts-ignore: decorator
+@inline function loadPartial4(row: usize, cols: i32, lane: i32): v128 {
+  let v = f32x4.splat(0);
+  if (cols > lane) v = f32x4.replace_lane(v, 0, load<f32>(row + (<usize>lane << 2)));
+  if (cols > lane + 1) v = f32x4.replace_lane(v, 1, load<f32>(row + (<usize>(lane + 1) << 2)));
+  if (cols > lane + 2) v = f32x4.replace_lane(v, 2, load<f32>(row + (<usize>(lane + 2) << 2)));
+  if (cols > lane + 3) v = f32x4.replace_lane(v, 3, load<f32>(row + (<usize>(lane + 3) << 2)));
+  return v;
+}
+
+/** op(B) = B (rows contiguous): 8 columns at a time, accumulators for 4 rows x 8 columns in registers. */
+function gemmFewRowsB(
+  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, lda: usize, ldb: usize, ldc: usize,
+  transA: bool, alpha: f32, beta: f32,
+): void {
   // Rows past m repeat row 0 (valid memory); their results are not stored.
   const r1 = m > 1 ? 1 : 0;
   const r2 = m > 2 ? 2 : 0;
   const r3 = m > 3 ? 3 : 0;
-  if (!transB) {
-    // B rows are contiguous: 8 columns at a time, accumulators for 4 rows x 8 columns in registers
-    let j = 0;
-    for (; j < n; j += 8) {
-      const cols = min(8, n - j);
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-      let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-      let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      for (let p = 0; p < k; p++) {
-        const row = b + ((<usize>p * ldb + <usize>j) << 2);
-        let b0: v128, b1: v128;
-        if (cols == 8) {
-          b0 = v128.load(row);
-          b1 = v128.load(row, 16);
-        } else {
-          // a partial last block: load lane by lane, never past the row
-          b0 = f32x4.splat(0);
-          b1 = f32x4.splat(0);
-          b0 = f32x4.replace_lane(b0, 0, load<f32>(row));
-          if (cols > 1) b0 = f32x4.replace_lane(b0, 1, load<f32>(row, 4));
-          if (cols > 2) b0 = f32x4.replace_lane(b0, 2, load<f32>(row, 8));
-          if (cols > 3) b0 = f32x4.replace_lane(b0, 3, load<f32>(row, 12));
-          if (cols > 4) b1 = f32x4.replace_lane(b1, 0, load<f32>(row, 16));
-          if (cols > 5) b1 = f32x4.replace_lane(b1, 1, load<f32>(row, 20));
-          if (cols > 6) b1 = f32x4.replace_lane(b1, 2, load<f32>(row, 24));
-        }
-        let av = v128.load32_splat(aAt(a, lda, transA, 0, p));
-        c00 = madd(av, b0, c00);
-        c01 = madd(av, b1, c01);
-        av = v128.load32_splat(aAt(a, lda, transA, r1, p));
-        c10 = madd(av, b0, c10);
-        c11 = madd(av, b1, c11);
-        av = v128.load32_splat(aAt(a, lda, transA, r2, p));
-        c20 = madd(av, b0, c20);
-        c21 = madd(av, b1, c21);
-        av = v128.load32_splat(aAt(a, lda, transA, r3, p));
-        c30 = madd(av, b0, c30);
-        c31 = madd(av, b1, c31);
+  for (let j = 0; j < n; j += 8) {
+    const cols = min(8, n - j);
+    let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+    let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+    let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+    let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+    for (let p = 0; p < k; p++) {
+      const row = b + ((<usize>p * ldb + <usize>j) << 2);
+      let b0: v128, b1: v128;
+      if (cols == 8) {
+        b0 = v128.load(row);
+        b1 = v128.load(row, 16);
+      } else {
+        // a partial last block: load lane by lane, never past the row
+        b0 = loadPartial4(row, cols, 0);
+        b1 = loadPartial4(row, cols, 4);
       }
-      const dst = c + (<usize>j << 2);
-      if (epiOn) {
-        storeTileEpilogue(dst, ldc, m, cols, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
-        continue;
-      }
-      const pitch = ldc << 2;
-      storeRow(dst, c00, c01, cols, alpha, beta);
-      if (m > 1) storeRow(dst + pitch, c10, c11, cols, alpha, beta);
-      if (m > 2) storeRow(dst + 2 * pitch, c20, c21, cols, alpha, beta);
-      if (m > 3) storeRow(dst + 3 * pitch, c30, c31, cols, alpha, beta);
+      let av = v128.load32_splat(aAt(a, lda, transA, 0, p));
+      c00 = madd(av, b0, c00);
+      c01 = madd(av, b1, c01);
+      av = v128.load32_splat(aAt(a, lda, transA, r1, p));
+      c10 = madd(av, b0, c10);
+      c11 = madd(av, b1, c11);
+      av = v128.load32_splat(aAt(a, lda, transA, r2, p));
+      c20 = madd(av, b0, c20);
+      c21 = madd(av, b1, c21);
+      av = v128.load32_splat(aAt(a, lda, transA, r3, p));
+      c30 = madd(av, b0, c30);
+      c31 = madd(av, b1, c31);
     }
-    return;
+    storeTile(c + (<usize>j << 2), ldc, m, cols, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
   }
-  // B transposed (stored n x k): each C element is a dot product along k.
+}
+
+/** op(B) = B transposed (stored n x k): each C element is a dot product along k. */
+function gemmFewRowsBt(
+  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, lda: usize, ldb: usize, ldc: usize,
+  transA: bool, alpha: f32, beta: f32,
+): void {
+  // Rows past m repeat row 0 (valid memory); their results are not stored.
+  const r1 = m > 1 ? 1 : 0;
+  const r2 = m > 2 ? 2 : 0;
+  const r3 = m > 3 ? 3 : 0;
   for (let j = 0; j < n; j++) {
     const bRow = b + ((<usize>j * ldb) << 2);
     let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
@@ -98,18 +106,7 @@ export function gemmFewRows(
       d2 += load<f32>(aAt(a, lda, transA, r2, p)) * bv;
       d3 += load<f32>(aAt(a, lda, transA, r3, p)) * bv;
     }
-    const dst = c + (<usize>j << 2);
-    if (epiOn) {
-      storeScaledEpilogue(dst, d0, alpha, beta);
-      if (m > 1) storeScaledEpilogue(dst + (ldc << 2), d1, alpha, beta);
-      if (m > 2) storeScaledEpilogue(dst + (ldc << 3), d2, alpha, beta);
-      if (m > 3) storeScaledEpilogue(dst + 3 * (ldc << 2), d3, alpha, beta);
-      continue;
-    }
-    storeScaled(dst, d0, alpha, beta);
-    if (m > 1) storeScaled(dst + (ldc << 2), d1, alpha, beta);
-    if (m > 2) storeScaled(dst + (ldc << 3), d2, alpha, beta);
-    if (m > 3) storeScaled(dst + 3 * (ldc << 2), d3, alpha, beta);
+    storeColumn4(c + (<usize>j << 2), ldc, m, d0, d1, d2, d3, alpha, beta);
   }
 }
 
