@@ -17,6 +17,7 @@ import { compileCoreModule, coreFunctionNames, createMemory, instantiateCore, re
 import { BINARY_CODES, REDUCE_CODES, UNARY_CODES } from './op-codes.js';
 import { chunkSize, PARALLEL_MIN_FLOPS, partsFor, SPLIT_FIRST, SPLIT_NONE, SPLIT_SECOND, SPLIT_THIRD } from './partition.js';
 import { coalesce, stridedParams } from './strided.js';
+import { contiguousStrides } from '../../strides.js';
 import { ThreadPool, type Task } from './thread-pool.js';
 
 /** Initial memory: 16 MiB; it grows on demand. */
@@ -616,16 +617,6 @@ function ptr(storage: Storage): number {
 
 function viewPtr(view: StridedView): number {
   return ptr(view.storage) + view.offset * 4;
-}
-
-function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = acc;
-    acc *= shape[d]!;
-  }
-  return strides;
 }
 
 export interface WasmImplOptions extends BackendOptions {
