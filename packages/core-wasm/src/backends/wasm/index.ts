@@ -237,32 +237,30 @@ export class WasmImpl implements KernelImpl {
   // ---------------------------------------------------------- linear algebra
 
   gemm(a: Storage, b: Storage, out: Storage, p: GemmParams): void {
-    const plan = this.gemmPlan(p);
-    const packed = this.packedOperand(b, p, plan);
-    if (packed !== 0) {
-      this.gemmWithPackedB(a, packed, out, p, plan, null);
-      return;
-    }
-    const args = [
-      ptr(a), ptr(b), ptr(out), p.m, p.n, p.k, plan.lda, plan.ldb, p.n, p.transA ? 1 : 0, p.transB ? 1 : 0, p.alpha, p.beta,
-      p.batch, p.strideA, p.strideB, p.strideC, plan.split, plan.chunk, plan.prepack, this.counter,
-    ];
-    this.dispatch('gemm', args, plan.parts, plan.floats);
+    this.gemmWith(a, b, out, p, null);
   }
 
   /** gemm's store loop with bias, ReLU and mask fused in (assembly/epilogue.ts); the same split, so the same sums. */
   gemmEpilogue(a: Storage, b: Storage, out: Storage, p: GemmParams, e: GemmEpilogue): void {
+    this.gemmWith(a, b, out, p, e);
+  }
+
+  /** gemm (e null: batched, plain stores) or gemmFused (one product, e's epilogue), with a packed B where one is kept. */
+  private gemmWith(a: Storage, b: Storage, out: Storage, p: GemmParams, e: GemmEpilogue | null): void {
     const plan = this.gemmPlan(p);
     const packed = this.packedOperand(b, p, plan);
     if (packed !== 0) {
       this.gemmWithPackedB(a, packed, out, p, plan, e);
       return;
     }
-    const args = [
-      ptr(a), ptr(b), ptr(out), p.m, p.n, p.k, plan.lda, plan.ldb, p.n, p.transA ? 1 : 0, p.transB ? 1 : 0, p.alpha, p.beta,
-      plan.split, plan.chunk, plan.prepack, this.counter, e.bias ? ptr(e.bias) : 0, e.mask ? ptr(e.mask) : 0, e.relu ? 1 : 0,
-    ];
-    this.dispatch('gemmFused', args, plan.parts, plan.floats);
+    const args = [ptr(a), ptr(b), ptr(out), p.m, p.n, p.k, plan.lda, plan.ldb, p.n, p.transA ? 1 : 0, p.transB ? 1 : 0, p.alpha, p.beta];
+    if (e === null) {
+      args.push(p.batch, p.strideA, p.strideB, p.strideC, plan.split, plan.chunk, plan.prepack, this.counter);
+      this.dispatch('gemm', args, plan.parts, plan.floats);
+    } else {
+      args.push(plan.split, plan.chunk, plan.prepack, this.counter, e.bias ? ptr(e.bias) : 0, e.mask ? ptr(e.mask) : 0, e.relu ? 1 : 0);
+      this.dispatch('gemmFused', args, plan.parts, plan.floats);
+    }
   }
 
   /**
