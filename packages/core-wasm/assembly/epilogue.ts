@@ -8,7 +8,7 @@
  * store partial sums that later blocks accumulate onto).
  */
 
-import { scaled4 } from './tile';
+import { scaled4, storeRow, storeScaled } from './tile';
 
 let epiEnabled: bool = false;
 export let epiOn: bool = false;
@@ -108,4 +108,40 @@ function storeEpilogue1(dst: usize, v: f32): void {
     v = on ? v : <f32>0;
   }
   store<f32>(dst, v);
+}
+
+/**
+ * Store a 4 x 8 register tile (rows <= 4 and cols <= 8 of it) to C at dst:
+ * through the fused epilogue when one is set, else as alpha * acc + beta * C.
+ */
+// @ts-ignore: decorator
+@inline export function storeTile(
+  dst: usize, ldc: usize, rows: i32, cols: i32, alpha: f32, beta: f32,
+  c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128,
+): void {
+  if (epiOn) {
+    storeTileEpilogue(dst, ldc, rows, cols, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
+    return;
+  }
+  const pitch = ldc << 2;
+  storeRow(dst, c00, c01, cols, alpha, beta);
+  if (rows > 1) storeRow(dst + pitch, c10, c11, cols, alpha, beta);
+  if (rows > 2) storeRow(dst + 2 * pitch, c20, c21, cols, alpha, beta);
+  if (rows > 3) storeRow(dst + 3 * pitch, c30, c31, cols, alpha, beta);
+}
+
+/** Store one column of up to four C elements (rows 0..m-1 at dst, pitch ldc floats): through the epilogue when one is set. */
+// @ts-ignore: decorator
+@inline export function storeColumn4(dst: usize, ldc: usize, m: i32, d0: f32, d1: f32, d2: f32, d3: f32, alpha: f32, beta: f32): void {
+  if (epiOn) {
+    storeScaledEpilogue(dst, d0, alpha, beta);
+    if (m > 1) storeScaledEpilogue(dst + (ldc << 2), d1, alpha, beta);
+    if (m > 2) storeScaledEpilogue(dst + (ldc << 3), d2, alpha, beta);
+    if (m > 3) storeScaledEpilogue(dst + 3 * (ldc << 2), d3, alpha, beta);
+    return;
+  }
+  storeScaled(dst, d0, alpha, beta);
+  if (m > 1) storeScaled(dst + (ldc << 2), d1, alpha, beta);
+  if (m > 2) storeScaled(dst + (ldc << 3), d2, alpha, beta);
+  if (m > 3) storeScaled(dst + 3 * (ldc << 2), d3, alpha, beta);
 }

@@ -23,8 +23,7 @@ import { packImageColumns } from './im2col';
 import { gemmFewRows } from './gemm-small';
 import { nextChunk, SPLIT_FIRST, SPLIT_NONE, SPLIT_SECOND } from './schedule';
 import { madd } from './fma';
-import { storeRow } from './tile';
-import { epilogueFor, epiOn, setEpilogue, storeTileEpilogue } from './epilogue';
+import { epilogueFor, setEpilogue, storeTile } from './epilogue';
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
@@ -199,15 +198,7 @@ function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, rows: 
     ap += 16;
     bp += 32;
   }
-  if (epiOn) {
-    storeTileEpilogue(c, ldc, rows, cols, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
-    return;
-  }
-  const pitch = ldc << 2;
-  storeRow(c, c00, c01, cols, alpha, beta);
-  if (rows > 1) storeRow(c + pitch, c10, c11, cols, alpha, beta);
-  if (rows > 2) storeRow(c + 2 * pitch, c20, c21, cols, alpha, beta);
-  if (rows > 3) storeRow(c + 3 * pitch, c30, c31, cols, alpha, beta);
+  storeTile(c, ldc, rows, cols, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 // ------------------------------------------------------------------ driver

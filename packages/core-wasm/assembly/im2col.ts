@@ -8,6 +8,7 @@
  * zero outside the image.
  */
 import { ConvParams } from './conv-params';
+import { addInto } from './add-into';
 
 /**
  * Column matrix rows [rowStart, rowEnd) x columns [c0, c0 + cols) of one image
@@ -42,18 +43,7 @@ import { ConvParams } from './conv-params';
           const lo = min(len, max(0, -iw0));
           const hi = max(lo, min(len, p.w - iw0));
           if (accumulate) {
-            const s = srcRow + (<usize>(iw0 + lo) << 2);
-            const dd = d + (<usize>lo << 2);
-            const count = hi - lo;
-            let i = 0;
-            for (; i + 4 <= count; i += 4) {
-              const at = <usize>i << 2;
-              v128.store(s + at, f32x4.add(v128.load(s + at), v128.load(dd + at)));
-            }
-            for (; i < count; i++) {
-              const at = <usize>i << 2;
-              store<f32>(s + at, load<f32>(s + at) + load<f32>(dd + at));
-            }
+            addInto(srcRow + (<usize>(iw0 + lo) << 2), d + (<usize>lo << 2), hi - lo);
           } else {
             if (lo > 0) memory.fill(d, 0, <usize>lo << 2);
             if (hi > lo) memory.copy(d + (<usize>lo << 2), srcRow + (<usize>(iw0 + lo) << 2), <usize>(hi - lo) << 2);

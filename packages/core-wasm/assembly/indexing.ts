@@ -3,6 +3,7 @@
  * Indices are int32. The front end validates them; out-of-range entries are
  * still skipped here so a bad index can never write outside the tensor.
  */
+import { addInto } from './add-into';
 
 /** out[o, j, i] = x[o, idx[j], i] for j < count; 32-bit words (float32 or int32 x). */
 export function gather(x: usize, indices: usize, out: usize, outer: i32, axis: i32, inner: i32, count: i32): void {
@@ -28,17 +29,7 @@ export function scatterAdd(updates: usize, indices: usize, out: usize, outer: i3
     for (let j = 0; j < count; j++) {
       const k = load<i32>(indices + (<usize>j << 2));
       if (<u32>k >= <u32>axis) continue;
-      const s = src + <usize>j * rowBytes;
-      const d = dst + <usize>k * rowBytes;
-      let i = 0;
-      for (; i + 4 <= inner; i += 4) {
-        const at = <usize>i << 2;
-        v128.store(d + at, f32x4.add(v128.load(d + at), v128.load(s + at)));
-      }
-      for (; i < inner; i++) {
-        const at = <usize>i << 2;
-        store<f32>(d + at, load<f32>(d + at) + load<f32>(s + at));
-      }
+      addInto(dst + <usize>k * rowBytes, src + <usize>j * rowBytes, inner);
     }
   }
 }

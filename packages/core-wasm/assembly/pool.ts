@@ -110,6 +110,29 @@ export function maxPool2dBackward(params: usize, dy: usize, indices: usize, out:
   return rows * cols;
 }
 
+/**
+ * The input cells of the window at (h0, w0) of the plane at base, row by row:
+ * their sum (scatter false), or `share` added to each (scatter true; a
+ * constant at each call, so the inlined copy keeps one branch).
+ */
+// @ts-ignore: decorator
+@inline function windowCells(p: PoolParams, base: usize, h0: i32, w0: i32, scatter: bool, share: f32): f32 {
+  let sum: f32 = 0;
+  for (let kh = 0; kh < p.kH; kh++) {
+    const ih = h0 + kh * p.dilationH;
+    if (ih < 0 || ih >= p.h) continue;
+    const row = base + (<usize>(ih * p.w) << 2);
+    for (let kw = 0; kw < p.kW; kw++) {
+      const iw = w0 + kw * p.dilationW;
+      if (iw < 0 || iw >= p.w) continue;
+      const at = row + (<usize>iw << 2);
+      if (scatter) store<f32>(at, load<f32>(at) + share);
+      else sum += load<f32>(at);
+    }
+  }
+  return sum;
+}
+
 /** Mean over each window (sum of the input elements / windowCount; 0 for an empty window). */
 export function avgPool2d(params: usize, x: usize, out: usize): void {
   const p = changetype<PoolParams>(params);
@@ -122,16 +145,7 @@ export function avgPool2d(params: usize, x: usize, out: usize): void {
       const h0 = oh * p.strideH - p.padTop;
       for (let ow = 0; ow < p.outW; ow++) {
         const w0 = ow * p.strideW - p.padLeft;
-        let sum: f32 = 0;
-        for (let kh = 0; kh < p.kH; kh++) {
-          const ih = h0 + kh * p.dilationH;
-          if (ih < 0 || ih >= p.h) continue;
-          const row = base + (<usize>(ih * p.w) << 2);
-          for (let kw = 0; kw < p.kW; kw++) {
-            const iw = w0 + kw * p.dilationW;
-            if (iw >= 0 && iw < p.w) sum += load<f32>(row + (<usize>iw << 2));
-          }
-        }
+        const sum = windowCells(p, base, h0, w0, false, 0);
         const count = windowCount(p, h0, w0);
         store<f32>(out + (j << 2), count > 0 ? sum / <f32>count : <f32>0);
         j++;
@@ -157,18 +171,7 @@ export function avgPool2dBackward(params: usize, dy: usize, out: usize): void {
         const g = load<f32>(dy + (j << 2));
         j++;
         if (count == 0) continue;
-        const share = g / <f32>count;
-        for (let kh = 0; kh < p.kH; kh++) {
-          const ih = h0 + kh * p.dilationH;
-          if (ih < 0 || ih >= p.h) continue;
-          const row = base + (<usize>(ih * p.w) << 2);
-          for (let kw = 0; kw < p.kW; kw++) {
-            const iw = w0 + kw * p.dilationW;
-            if (iw < 0 || iw >= p.w) continue;
-            const at = row + (<usize>iw << 2);
-            store<f32>(at, load<f32>(at) + share);
-          }
-        }
+        windowCells(p, base, h0, w0, true, g / <f32>count);
       }
     }
   }

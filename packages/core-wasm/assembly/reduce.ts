@@ -115,6 +115,17 @@ function rowExtreme(x: usize, n: i32, isMax: bool): f32 {
   }
 }
 
+/** reduceCols with a constant op in each branch, so each inlined copy carries no op tests in its loop. */
+// @ts-ignore: decorator
+@inline function reduceColsOf(op: i32, x: usize, out: usize, axis: i32, pitch: usize, width: i32): void {
+  switch (op) {
+    case REDUCE_SUM: reduceCols(REDUCE_SUM, x, out, axis, pitch, width); break;
+    case REDUCE_MEAN: reduceCols(REDUCE_MEAN, x, out, axis, pitch, width); break;
+    case REDUCE_MAX: reduceCols(REDUCE_MAX, x, out, axis, pitch, width); break;
+    default: reduceCols(REDUCE_MIN, x, out, axis, pitch, width); break;
+  }
+}
+
 /** out[o, i] = op over a of x[o, a, i]. */
 export function reduce(op: i32, x: usize, out: usize, outer: i32, axis: i32, inner: i32): void {
   if (inner == 1) {
@@ -135,21 +146,11 @@ export function reduce(op: i32, x: usize, out: usize, outer: i32, axis: i32, inn
     let i = 0;
     for (; i + 4 <= inner; i += 4) {
       const at = <usize>i << 2;
-      switch (op) {
-        case REDUCE_SUM: reduceCols(REDUCE_SUM, src + at, dst + at, axis, pitch, 4); break;
-        case REDUCE_MEAN: reduceCols(REDUCE_MEAN, src + at, dst + at, axis, pitch, 4); break;
-        case REDUCE_MAX: reduceCols(REDUCE_MAX, src + at, dst + at, axis, pitch, 4); break;
-        default: reduceCols(REDUCE_MIN, src + at, dst + at, axis, pitch, 4); break;
-      }
+      reduceColsOf(op, src + at, dst + at, axis, pitch, 4);
     }
     for (; i < inner; i++) {
       const at = <usize>i << 2;
-      switch (op) {
-        case REDUCE_SUM: reduceCols(REDUCE_SUM, src + at, dst + at, axis, pitch, 1); break;
-        case REDUCE_MEAN: reduceCols(REDUCE_MEAN, src + at, dst + at, axis, pitch, 1); break;
-        case REDUCE_MAX: reduceCols(REDUCE_MAX, src + at, dst + at, axis, pitch, 1); break;
-        default: reduceCols(REDUCE_MIN, src + at, dst + at, axis, pitch, 1); break;
-      }
+      reduceColsOf(op, src + at, dst + at, axis, pitch, 1);
     }
   }
 }

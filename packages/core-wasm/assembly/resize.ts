@@ -25,35 +25,7 @@ export function resize2d(x: usize, out: usize, planes: i32, h: i32, w: i32, outH
   const inPlane = <usize>h * <usize>w;
   const outPlane = <usize>outH * <usize>outW;
   for (let plane = 0; plane < planes; plane++) {
-    const src = x + ((<usize>plane * inPlane) << 2);
-    const dst = out + ((<usize>plane * outPlane) << 2);
-    for (let oh = 0; oh < outH; oh++) {
-      const row = dst + ((<usize>oh * <usize>outW) << 2);
-      if (mode == 0) {
-        const srcRow = src + ((<usize>nearestSource(oh, h, outH) * <usize>w) << 2);
-        for (let ow = 0; ow < outW; ow++) {
-          store<f32>(row + (<usize>ow << 2), load<f32>(srcRow + (<usize>nearestSource(ow, w, outW) << 2)));
-        }
-        continue;
-      }
-      const sh = linearSource(oh, h, outH, alignCorners != 0);
-      const h0 = min(<i32>sh, h - 1);
-      const h1 = min(h0 + 1, h - 1);
-      const lh1 = sh - <f64>h0;
-      const lh0 = 1 - lh1;
-      const r0 = src + ((<usize>h0 * <usize>w) << 2);
-      const r1 = src + ((<usize>h1 * <usize>w) << 2);
-      for (let ow = 0; ow < outW; ow++) {
-        const sw = linearSource(ow, w, outW, alignCorners != 0);
-        const w0 = min(<i32>sw, w - 1);
-        const w1 = min(w0 + 1, w - 1);
-        const lw1 = sw - <f64>w0;
-        const lw0 = 1 - lw1;
-        const top = lw0 * <f64>load<f32>(r0 + (<usize>w0 << 2)) + lw1 * <f64>load<f32>(r0 + (<usize>w1 << 2));
-        const bottom = lw0 * <f64>load<f32>(r1 + (<usize>w0 << 2)) + lw1 * <f64>load<f32>(r1 + (<usize>w1 << 2));
-        store<f32>(row + (<usize>ow << 2), <f32>(lh0 * top + lh1 * bottom));
-      }
-    }
+    resizePlane(x + ((<usize>plane * inPlane) << 2), out + ((<usize>plane * outPlane) << 2), h, w, outH, outW, mode, alignCorners, false);
   }
 }
 
@@ -63,36 +35,52 @@ export function resize2dBackward(dy: usize, out: usize, planes: i32, h: i32, w: 
   const outPlane = <usize>outH * <usize>outW;
   memory.fill(out, 0, (<usize>planes * inPlane) << 2);
   for (let plane = 0; plane < planes; plane++) {
-    const dx = out + ((<usize>plane * inPlane) << 2);
-    const g = dy + ((<usize>plane * outPlane) << 2);
-    for (let oh = 0; oh < outH; oh++) {
-      const gRow = g + ((<usize>oh * <usize>outW) << 2);
-      if (mode == 0) {
-        const dxRow = dx + ((<usize>nearestSource(oh, h, outH) * <usize>w) << 2);
-        for (let ow = 0; ow < outW; ow++) {
-          const at = dxRow + (<usize>nearestSource(ow, w, outW) << 2);
-          store<f32>(at, load<f32>(at) + load<f32>(gRow + (<usize>ow << 2)));
-        }
-        continue;
-      }
-      const sh = linearSource(oh, h, outH, alignCorners != 0);
-      const h0 = min(<i32>sh, h - 1);
-      const h1 = min(h0 + 1, h - 1);
-      const lh1 = sh - <f64>h0;
-      const lh0 = 1 - lh1;
-      const r0 = dx + ((<usize>h0 * <usize>w) << 2);
-      const r1 = dx + ((<usize>h1 * <usize>w) << 2);
+    resizePlane(out + ((<usize>plane * inPlane) << 2), dy + ((<usize>plane * outPlane) << 2), h, w, outH, outW, mode, alignCorners, true);
+  }
+}
+
+/**
+ * One plane: the h x w input plane `small` and the outH x outW output plane
+ * `big`. Forward (backward false): big = resize(small). Backward (a constant
+ * true at the call, so the inlined copy keeps one branch): small += the
+ * transpose of resize applied to big, with the forward's weights.
+ */
+// @ts-ignore: decorator
+@inline function resizePlane(small: usize, big: usize, h: i32, w: i32, outH: i32, outW: i32, mode: i32, alignCorners: i32, backward: bool): void {
+  for (let oh = 0; oh < outH; oh++) {
+    const bigRow = big + ((<usize>oh * <usize>outW) << 2);
+    if (mode == 0) {
+      const smallRow = small + ((<usize>nearestSource(oh, h, outH) * <usize>w) << 2);
       for (let ow = 0; ow < outW; ow++) {
-        const sw = linearSource(ow, w, outW, alignCorners != 0);
-        const w0 = min(<i32>sw, w - 1);
-        const w1 = min(w0 + 1, w - 1);
-        const lw1 = sw - <f64>w0;
-        const lw0 = 1 - lw1;
-        const v = <f64>load<f32>(gRow + (<usize>ow << 2));
+        const at = smallRow + (<usize>nearestSource(ow, w, outW) << 2);
+        if (backward) store<f32>(at, load<f32>(at) + load<f32>(bigRow + (<usize>ow << 2)));
+        else store<f32>(bigRow + (<usize>ow << 2), load<f32>(at));
+      }
+      continue;
+    }
+    const sh = linearSource(oh, h, outH, alignCorners != 0);
+    const h0 = min(<i32>sh, h - 1);
+    const h1 = min(h0 + 1, h - 1);
+    const lh1 = sh - <f64>h0;
+    const lh0 = 1 - lh1;
+    const r0 = small + ((<usize>h0 * <usize>w) << 2);
+    const r1 = small + ((<usize>h1 * <usize>w) << 2);
+    for (let ow = 0; ow < outW; ow++) {
+      const sw = linearSource(ow, w, outW, alignCorners != 0);
+      const w0 = min(<i32>sw, w - 1);
+      const w1 = min(w0 + 1, w - 1);
+      const lw1 = sw - <f64>w0;
+      const lw0 = 1 - lw1;
+      if (backward) {
+        const v = <f64>load<f32>(bigRow + (<usize>ow << 2));
         accumulate(r0 + (<usize>w0 << 2), lh0 * lw0 * v);
         accumulate(r0 + (<usize>w1 << 2), lh0 * lw1 * v);
         accumulate(r1 + (<usize>w0 << 2), lh1 * lw0 * v);
         accumulate(r1 + (<usize>w1 << 2), lh1 * lw1 * v);
+      } else {
+        const top = lw0 * <f64>load<f32>(r0 + (<usize>w0 << 2)) + lw1 * <f64>load<f32>(r0 + (<usize>w1 << 2));
+        const bottom = lw0 * <f64>load<f32>(r1 + (<usize>w0 << 2)) + lw1 * <f64>load<f32>(r1 + (<usize>w1 << 2));
+        store<f32>(bigRow + (<usize>ow << 2), <f32>(lh0 * top + lh1 * bottom));
       }
     }
   }

@@ -13,6 +13,7 @@ import type {
   ResizeMode, SgdParams, StridedView, UnaryOp,
 } from './kernels.js';
 import { ScopeStack } from './memory-scopes.js';
+import { contiguousStrides } from './strides.js';
 import { checkShape, expectFloat, expectInt, expectRank } from './validation.js';
 import { Generator } from './random.js';
 import { formatShape, shapeSize, Tensor, type DType, type Shape, type Storage } from './tensor.js';
@@ -81,16 +82,6 @@ function pads(v: Conv2dOptions['padding'], kernel: string): [number, number, num
   if (v.length === 2) return [v[0], v[1], v[0], v[1]];
   if (v.length === 4) return [v[0], v[1], v[2], v[3]];
   throw new ShapeError(`${kernel}: padding must be a number, [padH, padW] or [top, left, bottom, right], got ${JSON.stringify(v)}`);
-}
-
-function contiguousStrides(shape: Shape): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    s[d] = acc;
-    acc *= shape[d]!;
-  }
-  return s;
 }
 
 function normAxis(axis: number, rank: number, kernel: string, shape: Shape): number {

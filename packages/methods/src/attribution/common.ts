@@ -141,12 +141,12 @@ export function completeness(values: Float32Array, rows: number, expected: Float
   return { reference, sums, expected, error, maxAbsError, maxRelError };
 }
 
-/** Reject options a method does not take (a typo must not be silently ignored). */
-export function checkOptions(method: string, options: object | undefined, allowed: readonly string[]): void {
+/** Reject options a method does not take (a typo must not be silently ignored); the error is an AttributionError unless given. */
+export function checkOptions(method: string, options: object | undefined, allowed: readonly string[], error: new (message: string) => Error = AttributionError): void {
   if (!options) return;
   for (const key of Object.keys(options)) {
     if ((options as Record<string, unknown>)[key] === undefined) continue;
-    if (!allowed.includes(key)) throw new AttributionError(`${method}: option '${key}' does not apply; it takes ${allowed.join(', ')}`);
+    if (!allowed.includes(key)) throw new error(`${method}: option '${key}' does not apply; it takes ${allowed.join(', ')}`);
   }
 }
 

@@ -76,8 +76,24 @@ export interface FlatTree {
   unitEntries: number;
 }
 
-/** The tree rooted at `root` flattened for output `out`; null when its tables would be too big. */
-export function flattenTree(e: TreeEnsemble, root: number, out: number, cover: Float64Array | undefined): FlatTree | null {
+/** What one depth-first walk of a tree collects: nodes in walk order, their path slots, and the leaves' slot lists. */
+interface PathWalk {
+  nodes: number[];
+  bits: number[];
+  above: number[];
+  local: Map<number, number>;
+  leafNodes: number[];
+  leafDepth: number[];
+  leafSlots: number[];
+  slotFeature: number[];
+  slotZero: number[];
+  levels: number;
+  entries: number;
+  tooBig: boolean;
+}
+
+/** Walk the tree rooted at `root` depth-first (yes before no), tracking the distinct features on the path (slots) and the table entries of output `out`. */
+function walkPaths(e: TreeEnsemble, root: number, out: number, cover: Float64Array | undefined): PathWalk {
   const nodes: number[] = [];
   const bits: number[] = [];
   const above: number[] = [];
@@ -134,6 +150,12 @@ export function flattenTree(e: TreeEnsemble, root: number, out: number, cover: F
     }
   };
   walk(root, 0);
+  return { nodes, bits, above, local, leafNodes, leafDepth, leafSlots, slotFeature, slotZero, levels, entries, tooBig };
+}
+
+/** The tree rooted at `root` flattened for output `out`; null when its tables would be too big. */
+export function flattenTree(e: TreeEnsemble, root: number, out: number, cover: Float64Array | undefined): FlatTree | null {
+  const { nodes, bits, above, local, leafNodes, leafDepth, leafSlots, slotFeature, slotZero, levels, entries, tooBig } = walkPaths(e, root, out, cover);
   if (tooBig || entries > MAX_TABLE_ENTRIES) return null;
   const leaf = new Int32Array(nodes.length).fill(-1);
   leafNodes.forEach((n, l) => (leaf[local.get(n)!] = l));

@@ -26,7 +26,8 @@
  * give the interaction values, the trees too deep for tables, and every value
  * with pathTables: false. Both sum per row to f(x) - E[f] (completeness, reported).
  */
-import type { Attribution, Target } from '../attribution/types.js';
+import type { Attribution, Completeness, Target } from '../attribution/types.js';
+import { checkOptions } from '../attribution/common.js';
 import { predictRaw, TreeError, type TreeEnsemble } from './tree-ensemble.js';
 import { argmaxRows, targetList } from '../util/argmax.js';
 import { parallelRows, resolveThreads } from '../stats/parallel.js';
@@ -141,95 +142,107 @@ function shapValues(e: TreeEnsemble, x: ArrayLike<number>, rows: number, job: Le
   return false;
 }
 
-/** Exact TreeSHAP values (and optionally interaction values) of `rows` rows of `x` ([rows, features], row-major). */
-export function treeShap(e: TreeEnsemble, x: ArrayLike<number>, rows: number, options: TreeShapOptions = {}): TreeShapResult {
-  for (const key of Object.keys(options)) {
-    if ((options as Record<string, unknown>)[key] === undefined) continue;
-    if (!(TREE_SHAP_OPTION_NAMES as readonly string[]).includes(key)) throw new TreeError(`tree-shap: option '${key}' does not apply; it takes ${TREE_SHAP_OPTION_NAMES.join(', ')}`);
-  }
-  const F = e.features;
-  if (x.length !== rows * F) throw new TreeError(`tree-shap: ${x.length} values are not ${rows} rows of ${F} features (the width of ${e.source}); choose the feature columns with --columns`);
-  const algorithm = options.algorithm ?? 'interventional';
-  if (algorithm !== 'interventional' && algorithm !== 'path-dependent') throw new TreeError(`tree-shap: algorithm must be 'interventional' or 'path-dependent', got '${String(algorithm)}'`);
-  const targets = resolveTargets(e, x, rows, options.target);
-  const K = e.outputs;
-  const raw = predictRaw(e, x, rows);
-  const has = treeOutputs(e);
-  const T = e.roots.length;
-  const values = new Float64Array(rows * F);
-  const expected = new Float64Array(rows);
-  const prediction = Float64Array.from(targets, (t, r) => raw[r * K + t]!);
-  const inter = options.interactions ? new Float64Array(rows * F * F) : null;
-  const params: Record<string, unknown> = { algorithm, interactions: Boolean(options.interactions), output: 'raw' };
+/** One treeShap call's inputs and outputs, shared by the two algorithms. */
+interface ShapRun {
+  e: TreeEnsemble;
+  x: ArrayLike<number>;
+  rows: number;
+  options: TreeShapOptions;
+  targets: Int32Array;
+  has: Uint8Array;
+  values: Float64Array;
+  expected: Float64Array;
+  inter: Float64Array | null;
+  params: Record<string, unknown>;
+}
 
-  if (algorithm === 'interventional') {
-    const bg = options.background;
-    if (!bg || bg.length === 0) {
-      throw new TreeError(`tree-shap: interventional TreeSHAP needs background rows (--background bg.csv|bg.json: a sample of the training data, e.g. 100 rows); or use --algorithm path-dependent with covers`);
-    }
-    if (bg.length % F !== 0) throw new TreeError(`tree-shap: the background has ${bg.length} values, not a whole number of rows of ${F} features`);
-    const zRows = bg.length / F;
-    for (let i = 0; i < bg.length; i++) if (Number.isNaN(bg[i]!)) throw new TreeError(`tree-shap: background row ${Math.floor(i / F)}, feature ${i % F} is missing; impute or drop it`);
-    const bgRaw = predictRaw(e, bg, zRows);
-    const bgMean = new Float64Array(K);
-    for (let i = 0; i < zRows; i++) for (let j = 0; j < K; j++) bgMean[j]! += bgRaw[i * K + j]! / zRows;
-    const engine = new Interventional(e, bg, zRows);
-    const phi = new Float64Array(F);
-    const rowInter = inter ? new Float64Array(F * F) : null;
-    params.tables = shapValues(e, x, rows, { algorithm, background: bg, targets, has }, options, values);
-    for (let r = 0; r < rows; r++) {
-      const out = targets[r]!;
-      expected[r] = bgMean[out]!;
-      if (inter) {
-        rowInter!.fill(0);
-        phi.fill(0);
-        for (let t = 0; t < T; t++) if (has[t * K + out]) engine.run(e.roots[t]!, x, r * F, out, phi, rowInter);
-        finishInteractions(values.subarray(r * F, (r + 1) * F), rowInter!, inter, r, F);
-      }
-    }
-    params.backgroundRows = zRows;
-  } else {
-    const cover = e.cover;
-    if (!cover) {
-      throw new TreeError(`tree-shap: path-dependent TreeSHAP needs node covers, and ${e.source} has none (no nodes_hitrates); count them from the training data (--covers train.csv) or use the interventional algorithm with --background`);
-    }
-    const engine = new PathDependent(e, cover);
-    const phi = new Float64Array(F);
-    const on = new Float64Array(F);
-    const off = new Float64Array(F);
-    const base = new Float64Array(K);
-    for (let j = 0; j < K; j++) {
-      base[j] = e.base[j]!;
-      for (let t = 0; t < T; t++) if (has[t * K + j]) base[j]! += coverExpectation(e, cover, t, j);
-    }
-    const used = [...new Set(Array.from(e.feature).filter((f) => f >= 0))].sort((a, b) => a - b);
-    params.pathTables = shapValues(e, x, rows, { algorithm, targets, has }, options, values);
-    for (let r = 0; r < rows; r++) {
-      const out = targets[r]!;
-      phi.set(values.subarray(r * F, (r + 1) * F));
-      expected[r] = base[out]!;
-      if (inter) {
-        const o = r * F * F;
-        for (let j = 0; j < F; j++) inter[o + j * F + j] = phi[j]!;
-        for (const j of used) {
-          on.fill(0);
-          off.fill(0);
-          for (let t = 0; t < T; t++) {
-            if (!has[t * K + out]) continue;
-            engine.run(e.roots[t]!, x, r * F, out, on, 1, j);
-            engine.run(e.roots[t]!, x, r * F, out, off, -1, j);
-          }
-          for (let k = 0; k < F; k++) {
-            if (k === j) continue;
-            const d = (on[k]! - off[k]!) / 2;
-            inter[o + j * F + k] = d;
-            inter[o + j * F + j]! -= d;
-          }
-        }
-      }
-    }
-    params.covers = 'model';
+/** Interventional TreeSHAP over the background rows: values, E[f] (the background mean) and interactions. */
+function interventionalShap(run: ShapRun): void {
+  const { e, x, rows, options, targets, has, values, expected, inter, params } = run;
+  const F = e.features;
+  const K = e.outputs;
+  const bg = options.background;
+  if (!bg || bg.length === 0) {
+    throw new TreeError(`tree-shap: interventional TreeSHAP needs background rows (--background bg.csv|bg.json: a sample of the training data, e.g. 100 rows); or use --algorithm path-dependent with covers`);
   }
+  if (bg.length % F !== 0) throw new TreeError(`tree-shap: the background has ${bg.length} values, not a whole number of rows of ${F} features`);
+  const zRows = bg.length / F;
+  for (let i = 0; i < bg.length; i++) if (Number.isNaN(bg[i]!)) throw new TreeError(`tree-shap: background row ${Math.floor(i / F)}, feature ${i % F} is missing; impute or drop it`);
+  const bgRaw = predictRaw(e, bg, zRows);
+  const bgMean = new Float64Array(K);
+  for (let i = 0; i < zRows; i++) for (let j = 0; j < K; j++) bgMean[j]! += bgRaw[i * K + j]! / zRows;
+  const engine = new Interventional(e, bg, zRows);
+  const phi = new Float64Array(F);
+  const rowInter = inter ? new Float64Array(F * F) : null;
+  params.tables = shapValues(e, x, rows, { algorithm: 'interventional', background: bg, targets, has }, options, values);
+  for (let r = 0; r < rows; r++) {
+    const out = targets[r]!;
+    expected[r] = bgMean[out]!;
+    if (inter) {
+      rowInter!.fill(0);
+      phi.fill(0);
+      for (let t = 0; t < e.roots.length; t++) if (has[t * K + out]) engine.run(e.roots[t]!, x, r * F, out, phi, rowInter);
+      finishInteractions(values.subarray(r * F, (r + 1) * F), rowInter!, inter, r, F);
+    }
+  }
+  params.backgroundRows = zRows;
+}
+
+/** Path-dependent TreeSHAP under the covers: values, E[f] (the cover-weighted mean) and interactions. */
+function pathDependentShap(run: ShapRun): void {
+  const { e, x, rows, options, targets, has, values, expected, inter, params } = run;
+  const F = e.features;
+  const K = e.outputs;
+  const cover = e.cover;
+  if (!cover) {
+    throw new TreeError(`tree-shap: path-dependent TreeSHAP needs node covers, and ${e.source} has none (no nodes_hitrates); count them from the training data (--covers train.csv) or use the interventional algorithm with --background`);
+  }
+  const engine = new PathDependent(e, cover);
+  const base = new Float64Array(K);
+  for (let j = 0; j < K; j++) {
+    base[j] = e.base[j]!;
+    for (let t = 0; t < e.roots.length; t++) if (has[t * K + j]) base[j]! += coverExpectation(e, cover, t, j);
+  }
+  const used = [...new Set(Array.from(e.feature).filter((f) => f >= 0))].sort((a, b) => a - b);
+  params.pathTables = shapValues(e, x, rows, { algorithm: 'path-dependent', targets, has }, options, values);
+  const scratch = { phi: new Float64Array(F), on: new Float64Array(F), off: new Float64Array(F) };
+  for (let r = 0; r < rows; r++) {
+    expected[r] = base[targets[r]!]!;
+    if (inter) pathDependentInteractions(run, engine, used, r, scratch);
+  }
+  params.covers = 'model';
+}
+
+/** One row's path-dependent interaction values: conditioning on each used feature being on and off. */
+function pathDependentInteractions(run: ShapRun, engine: PathDependent, used: number[], r: number, s: { phi: Float64Array; on: Float64Array; off: Float64Array }): void {
+  const { e, x, has, values } = run;
+  const inter = run.inter!;
+  const F = e.features;
+  const K = e.outputs;
+  const out = run.targets[r]!;
+  const { phi, on, off } = s;
+  phi.set(values.subarray(r * F, (r + 1) * F));
+  const o = r * F * F;
+  for (let j = 0; j < F; j++) inter[o + j * F + j] = phi[j]!;
+  for (const j of used) {
+    on.fill(0);
+    off.fill(0);
+    for (let t = 0; t < e.roots.length; t++) {
+      if (!has[t * K + out]) continue;
+      engine.run(e.roots[t]!, x, r * F, out, on, 1, j);
+      engine.run(e.roots[t]!, x, r * F, out, off, -1, j);
+    }
+    for (let k = 0; k < F; k++) {
+      if (k === j) continue;
+      const d = (on[k]! - off[k]!) / 2;
+      inter[o + j * F + k] = d;
+      inter[o + j * F + j]! -= d;
+    }
+  }
+}
+
+/** Completeness of the Float64 values: per-row sums against f(x) - E[f], errors taken before rounding to Float32. */
+function shapCompleteness(values: Float64Array, prediction: Float64Array, expected: Float64Array, rows: number, F: number): Completeness {
   const sums = new Float32Array(rows);
   const exp = new Float32Array(rows);
   const err = new Float32Array(rows);
@@ -245,6 +258,28 @@ export function treeShap(e: TreeEnsemble, x: ArrayLike<number>, rows: number, op
     maxAbsError = Math.max(maxAbsError, Math.abs(s - want));
     maxRelError = Math.max(maxRelError, Math.abs(s - want) / Math.max(Math.abs(want), 1e-12));
   }
+  return { reference: 'f(x) - f(baseline)', sums, expected: exp, error: err, maxAbsError, maxRelError };
+}
+
+/** Exact TreeSHAP values (and optionally interaction values) of `rows` rows of `x` ([rows, features], row-major). */
+export function treeShap(e: TreeEnsemble, x: ArrayLike<number>, rows: number, options: TreeShapOptions = {}): TreeShapResult {
+  checkOptions(TREE_SHAP, options, TREE_SHAP_OPTION_NAMES, TreeError);
+  const F = e.features;
+  if (x.length !== rows * F) throw new TreeError(`tree-shap: ${x.length} values are not ${rows} rows of ${F} features (the width of ${e.source}); choose the feature columns with --columns`);
+  const algorithm = options.algorithm ?? 'interventional';
+  if (algorithm !== 'interventional' && algorithm !== 'path-dependent') throw new TreeError(`tree-shap: algorithm must be 'interventional' or 'path-dependent', got '${String(algorithm)}'`);
+  const targets = resolveTargets(e, x, rows, options.target);
+  const K = e.outputs;
+  const raw = predictRaw(e, x, rows);
+  const has = treeOutputs(e);
+  const values = new Float64Array(rows * F);
+  const expected = new Float64Array(rows);
+  const prediction = Float64Array.from(targets, (t, r) => raw[r * K + t]!);
+  const inter = options.interactions ? new Float64Array(rows * F * F) : null;
+  const params: Record<string, unknown> = { algorithm, interactions: Boolean(options.interactions), output: 'raw' };
+  const run: ShapRun = { e, x, rows, options, targets, has, values, expected, inter, params };
+  if (algorithm === 'interventional') interventionalShap(run);
+  else pathDependentShap(run);
   return {
     method: TREE_SHAP,
     params,
@@ -255,7 +290,7 @@ export function treeShap(e: TreeEnsemble, x: ArrayLike<number>, rows: number, op
     expectedValue: expected,
     prediction,
     ...(inter ? { interactions: inter } : {}),
-    completeness: { reference: 'f(x) - f(baseline)', sums, expected: exp, error: err, maxAbsError, maxRelError },
+    completeness: shapCompleteness(values, prediction, expected, rows, F),
   };
 }
 

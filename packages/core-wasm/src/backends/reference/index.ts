@@ -20,6 +20,46 @@ function f32(s: Storage): Float32Array {
   return s.handle as Float32Array;
 }
 
+/** The cells (ih, iw) of window (oh, ow) inside the input, in row-major order, with their kernel taps (r, s). */
+function windowCells(
+  p: Pick<Conv2dParams, 'h' | 'w' | 'kH' | 'kW' | 'strideH' | 'strideW' | 'padTop' | 'padLeft' | 'dilationH' | 'dilationW'>,
+  oh: number, ow: number, visit: (ih: number, iw: number, r: number, s: number) => void,
+): void {
+  for (let r = 0; r < p.kH; r++) {
+    const ih = oh * p.strideH - p.padTop + r * p.dilationH;
+    if (ih < 0 || ih >= p.h) continue;
+    for (let s = 0; s < p.kW; s++) {
+      const iw = ow * p.strideW - p.padLeft + s * p.dilationW;
+      if (iw < 0 || iw >= p.w) continue;
+      visit(ih, iw, r, s);
+    }
+  }
+}
+
+/**
+ * Every tap of a convolution, in the order (n, k, oh, ow, c, r, s) and
+ * skipping padding: visit(output index, input index, weight index). The
+ * forward pass and both backward passes accumulate over these taps in this
+ * order, so each sum is taken in one fixed order.
+ */
+function convTaps(p: Conv2dParams, visit: (o: number, xi: number, wi: number) => void): void {
+  const cinG = p.cIn / p.groups, coutG = p.cOut / p.groups;
+  for (let n = 0; n < p.n; n++) {
+    for (let k = 0; k < p.cOut; k++) {
+      const g = Math.floor(k / coutG);
+      for (let oh = 0; oh < p.outH; oh++) {
+        for (let ow = 0; ow < p.outW; ow++) {
+          const o = ((n * p.cOut + k) * p.outH + oh) * p.outW + ow;
+          for (let c = 0; c < cinG; c++) {
+            const ci = g * cinG + c;
+            windowCells(p, oh, ow, (ih, iw, r, s) => visit(o, ((n * p.cIn + ci) * p.h + ih) * p.w + iw, ((k * cinG + c) * p.kH + r) * p.kW + s));
+          }
+        }
+      }
+    }
+  }
+}
+
 function i32(s: Storage): Int32Array {
   return s.handle as Int32Array;
 }
@@ -320,88 +360,25 @@ class ReferenceImpl implements KernelImpl {
   }
 
   conv2d(x: Storage, w: Storage, bias: Storage | null, out: Storage, p: Conv2dParams): void {
-    const X = f32(x), W = f32(w), B = bias ? f32(bias) : null, O = f32(out);
-    const cinG = p.cIn / p.groups, coutG = p.cOut / p.groups;
-    for (let n = 0; n < p.n; n++) {
-      for (let k = 0; k < p.cOut; k++) {
-        const g = Math.floor(k / coutG);
-        for (let oh = 0; oh < p.outH; oh++) {
-          for (let ow = 0; ow < p.outW; ow++) {
-            let acc = B ? B[k]! : 0;
-            for (let c = 0; c < cinG; c++) {
-              const ci = g * cinG + c;
-              for (let r = 0; r < p.kH; r++) {
-                const ih = oh * p.strideH - p.padTop + r * p.dilationH;
-                if (ih < 0 || ih >= p.h) continue;
-                for (let s = 0; s < p.kW; s++) {
-                  const iw = ow * p.strideW - p.padLeft + s * p.dilationW;
-                  if (iw < 0 || iw >= p.w) continue;
-                  acc += X[((n * p.cIn + ci) * p.h + ih) * p.w + iw]! * W[((k * cinG + c) * p.kH + r) * p.kW + s]!;
-                }
-              }
-            }
-            O[((n * p.cOut + k) * p.outH + oh) * p.outW + ow] = acc;
-          }
-        }
-      }
-    }
+    const X = f32(x), W = f32(w), B = bias ? f32(bias) : null;
+    const plane = p.outH * p.outW;
+    const acc = new Float64Array(p.n * p.cOut * plane);
+    if (B) for (let o = 0; o < acc.length; o++) acc[o] = B[Math.floor(o / plane) % p.cOut]!;
+    convTaps(p, (o, xi, wi) => (acc[o]! += X[xi]! * W[wi]!));
+    f32(out).set(acc);
   }
 
   conv2dBackwardInput(dy: Storage, w: Storage, out: Storage, p: Conv2dParams): void {
     const D = f32(dy), W = f32(w);
     const acc = new Float64Array(p.n * p.cIn * p.h * p.w);
-    const cinG = p.cIn / p.groups, coutG = p.cOut / p.groups;
-    for (let n = 0; n < p.n; n++) {
-      for (let k = 0; k < p.cOut; k++) {
-        const g = Math.floor(k / coutG);
-        for (let oh = 0; oh < p.outH; oh++) {
-          for (let ow = 0; ow < p.outW; ow++) {
-            const d = D[((n * p.cOut + k) * p.outH + oh) * p.outW + ow]!;
-            for (let c = 0; c < cinG; c++) {
-              const ci = g * cinG + c;
-              for (let r = 0; r < p.kH; r++) {
-                const ih = oh * p.strideH - p.padTop + r * p.dilationH;
-                if (ih < 0 || ih >= p.h) continue;
-                for (let s = 0; s < p.kW; s++) {
-                  const iw = ow * p.strideW - p.padLeft + s * p.dilationW;
-                  if (iw < 0 || iw >= p.w) continue;
-                  acc[((n * p.cIn + ci) * p.h + ih) * p.w + iw]! += d * W[((k * cinG + c) * p.kH + r) * p.kW + s]!;
-                }
-              }
-            }
-          }
-        }
-      }
-    }
+    convTaps(p, (o, xi, wi) => (acc[xi]! += D[o]! * W[wi]!));
     f32(out).set(acc);
   }
 
   conv2dBackwardWeight(x: Storage, dy: Storage, out: Storage, p: Conv2dParams): void {
     const X = f32(x), D = f32(dy);
-    const cinG = p.cIn / p.groups, coutG = p.cOut / p.groups;
-    const acc = new Float64Array(p.cOut * cinG * p.kH * p.kW);
-    for (let n = 0; n < p.n; n++) {
-      for (let k = 0; k < p.cOut; k++) {
-        const g = Math.floor(k / coutG);
-        for (let oh = 0; oh < p.outH; oh++) {
-          for (let ow = 0; ow < p.outW; ow++) {
-            const d = D[((n * p.cOut + k) * p.outH + oh) * p.outW + ow]!;
-            for (let c = 0; c < cinG; c++) {
-              const ci = g * cinG + c;
-              for (let r = 0; r < p.kH; r++) {
-                const ih = oh * p.strideH - p.padTop + r * p.dilationH;
-                if (ih < 0 || ih >= p.h) continue;
-                for (let s = 0; s < p.kW; s++) {
-                  const iw = ow * p.strideW - p.padLeft + s * p.dilationW;
-                  if (iw < 0 || iw >= p.w) continue;
-                  acc[((k * cinG + c) * p.kH + r) * p.kW + s]! += d * X[((n * p.cIn + ci) * p.h + ih) * p.w + iw]!;
-                }
-              }
-            }
-          }
-        }
-      }
-    }
+    const acc = new Float64Array(p.cOut * (p.cIn / p.groups) * p.kH * p.kW);
+    convTaps(p, (o, xi, wi) => (acc[wi]! += D[o]! * X[xi]!));
     f32(out).set(acc);
   }
 
@@ -412,20 +389,14 @@ class ReferenceImpl implements KernelImpl {
         for (let ow = 0; ow < p.outW; ow++) {
           let best = -Infinity;
           let bestIndex = -1;
-          for (let r = 0; r < p.kH; r++) {
-            const ih = oh * p.strideH - p.padTop + r * p.dilationH;
-            if (ih < 0 || ih >= p.h) continue;
-            for (let s = 0; s < p.kW; s++) {
-              const iw = ow * p.strideW - p.padLeft + s * p.dilationW;
-              if (iw < 0 || iw >= p.w) continue;
-              const at = (nc * p.h + ih) * p.w + iw;
-              const v = X[at]!;
-              if (bestIndex < 0 || v > best || Number.isNaN(v)) {
-                best = v;
-                bestIndex = at;
-              }
+          windowCells(p, oh, ow, (ih, iw) => {
+            const at = (nc * p.h + ih) * p.w + iw;
+            const v = X[at]!;
+            if (bestIndex < 0 || v > best || Number.isNaN(v)) {
+              best = v;
+              bestIndex = at;
             }
-          }
+          });
           const o = (nc * p.outH + oh) * p.outW + ow;
           O[o] = best;
           I[o] = bestIndex;
@@ -457,23 +428,28 @@ class ReferenceImpl implements KernelImpl {
     return { h0, h1, w0, w1, divisor: p.countIncludePad ? padded : 0 };
   }
 
+  /** The input cells of window (oh, ow) of plane nc (row-major) and its divisor (the cell count unless padding counts). */
+  private avgCells(p: Pool2dParams, nc: number, oh: number, ow: number): { cells: number[]; divisor: number } {
+    const win = this.avgWindow(p, oh, ow);
+    const cells: number[] = [];
+    for (let ih = win.h0; ih < win.h1; ih++) {
+      if ((ih - (oh * p.strideH - p.padTop)) % p.dilationH !== 0) continue;
+      for (let iw = win.w0; iw < win.w1; iw++) {
+        if ((iw - (ow * p.strideW - p.padLeft)) % p.dilationW !== 0) continue;
+        cells.push((nc * p.h + ih) * p.w + iw);
+      }
+    }
+    return { cells, divisor: p.countIncludePad ? win.divisor : cells.length };
+  }
+
   avgPool2d(x: Storage, out: Storage, p: Pool2dParams): void {
     const X = f32(x), O = f32(out);
     for (let nc = 0; nc < p.n * p.c; nc++) {
       for (let oh = 0; oh < p.outH; oh++) {
         for (let ow = 0; ow < p.outW; ow++) {
-          const win = this.avgWindow(p, oh, ow);
+          const { cells, divisor } = this.avgCells(p, nc, oh, ow);
           let acc = 0;
-          let count = 0;
-          for (let ih = win.h0; ih < win.h1; ih++) {
-            if ((ih - (oh * p.strideH - p.padTop)) % p.dilationH !== 0) continue;
-            for (let iw = win.w0; iw < win.w1; iw++) {
-              if ((iw - (ow * p.strideW - p.padLeft)) % p.dilationW !== 0) continue;
-              acc += X[(nc * p.h + ih) * p.w + iw]!;
-              count++;
-            }
-          }
-          const divisor = p.countIncludePad ? win.divisor : count;
+          for (const c of cells) acc += X[c]!;
           O[(nc * p.outH + oh) * p.outW + ow] = divisor > 0 ? acc / divisor : 0;
         }
       }
@@ -486,16 +462,7 @@ class ReferenceImpl implements KernelImpl {
     for (let nc = 0; nc < p.n * p.c; nc++) {
       for (let oh = 0; oh < p.outH; oh++) {
         for (let ow = 0; ow < p.outW; ow++) {
-          const win = this.avgWindow(p, oh, ow);
-          const cells: number[] = [];
-          for (let ih = win.h0; ih < win.h1; ih++) {
-            if ((ih - (oh * p.strideH - p.padTop)) % p.dilationH !== 0) continue;
-            for (let iw = win.w0; iw < win.w1; iw++) {
-              if ((iw - (ow * p.strideW - p.padLeft)) % p.dilationW !== 0) continue;
-              cells.push((nc * p.h + ih) * p.w + iw);
-            }
-          }
-          const divisor = p.countIncludePad ? win.divisor : cells.length;
+          const { cells, divisor } = this.avgCells(p, nc, oh, ow);
           if (divisor === 0) continue;
           const g = D[(nc * p.outH + oh) * p.outW + ow]! / divisor;
           for (const c of cells) acc[c]! += g;

@@ -17,6 +17,7 @@ import { compileCoreModule, coreFunctionNames, createMemory, instantiateCore, re
 import { BINARY_CODES, REDUCE_CODES, UNARY_CODES } from './op-codes.js';
 import { chunkSize, PARALLEL_MIN_FLOPS, partsFor, SPLIT_FIRST, SPLIT_NONE, SPLIT_SECOND, SPLIT_THIRD } from './partition.js';
 import { coalesce, stridedParams } from './strided.js';
+import { contiguousStrides } from '../../strides.js';
 import { ThreadPool, type Task } from './thread-pool.js';
 
 /** Initial memory: 16 MiB; it grows on demand. */
@@ -236,32 +237,30 @@ export class WasmImpl implements KernelImpl {
   // ---------------------------------------------------------- linear algebra
 
   gemm(a: Storage, b: Storage, out: Storage, p: GemmParams): void {
-    const plan = this.gemmPlan(p);
-    const packed = this.packedOperand(b, p, plan);
-    if (packed !== 0) {
-      this.gemmWithPackedB(a, packed, out, p, plan, null);
-      return;
-    }
-    const args = [
-      ptr(a), ptr(b), ptr(out), p.m, p.n, p.k, plan.lda, plan.ldb, p.n, p.transA ? 1 : 0, p.transB ? 1 : 0, p.alpha, p.beta,
-      p.batch, p.strideA, p.strideB, p.strideC, plan.split, plan.chunk, plan.prepack, this.counter,
-    ];
-    this.dispatch('gemm', args, plan.parts, plan.floats);
+    this.gemmWith(a, b, out, p, null);
   }
 
   /** gemm's store loop with bias, ReLU and mask fused in (assembly/epilogue.ts); the same split, so the same sums. */
   gemmEpilogue(a: Storage, b: Storage, out: Storage, p: GemmParams, e: GemmEpilogue): void {
+    this.gemmWith(a, b, out, p, e);
+  }
+
+  /** gemm (e null: batched, plain stores) or gemmFused (one product, e's epilogue), with a packed B where one is kept. */
+  private gemmWith(a: Storage, b: Storage, out: Storage, p: GemmParams, e: GemmEpilogue | null): void {
     const plan = this.gemmPlan(p);
     const packed = this.packedOperand(b, p, plan);
     if (packed !== 0) {
       this.gemmWithPackedB(a, packed, out, p, plan, e);
       return;
     }
-    const args = [
-      ptr(a), ptr(b), ptr(out), p.m, p.n, p.k, plan.lda, plan.ldb, p.n, p.transA ? 1 : 0, p.transB ? 1 : 0, p.alpha, p.beta,
-      plan.split, plan.chunk, plan.prepack, this.counter, e.bias ? ptr(e.bias) : 0, e.mask ? ptr(e.mask) : 0, e.relu ? 1 : 0,
-    ];
-    this.dispatch('gemmFused', args, plan.parts, plan.floats);
+    const args = [ptr(a), ptr(b), ptr(out), p.m, p.n, p.k, plan.lda, plan.ldb, p.n, p.transA ? 1 : 0, p.transB ? 1 : 0, p.alpha, p.beta];
+    if (e === null) {
+      args.push(p.batch, p.strideA, p.strideB, p.strideC, plan.split, plan.chunk, plan.prepack, this.counter);
+      this.dispatch('gemm', args, plan.parts, plan.floats);
+    } else {
+      args.push(plan.split, plan.chunk, plan.prepack, this.counter, e.bias ? ptr(e.bias) : 0, e.mask ? ptr(e.mask) : 0, e.relu ? 1 : 0);
+      this.dispatch('gemmFused', args, plan.parts, plan.floats);
+    }
   }
 
   /**
@@ -616,16 +615,6 @@ function ptr(storage: Storage): number {
 
 function viewPtr(view: StridedView): number {
   return ptr(view.storage) + view.offset * 4;
-}
-
-function contiguousStrides(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = acc;
-    acc *= shape[d]!;
-  }
-  return strides;
 }
 
 export interface WasmImplOptions extends BackendOptions {

@@ -5,6 +5,7 @@
  * become one long row the SIMD loops handle; then lay out the parameter block
  * assembly/strided.ts reads.
  */
+import { coalesceDimensions } from '../../strides.js';
 
 export interface CoalescedLayout {
   shape: number[];
@@ -13,26 +14,12 @@ export interface CoalescedLayout {
 }
 
 export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): CoalescedLayout {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const extent = shape[d]!;
-    if (extent === 1) continue;
-    const last = outShape.length - 1;
-    const mergeable = last >= 0 && strides.every((s, j) => outStrides[j]![last] === s[d]! * extent);
-    if (mergeable) {
-      outShape[last] = outShape[last]! * extent;
-      for (let j = 0; j < strides.length; j++) outStrides[j]![last] = strides[j]![d]!;
-    } else {
-      outShape.push(extent);
-      for (let j = 0; j < strides.length; j++) outStrides[j]!.push(strides[j]![d]!);
-    }
+  const layout = coalesceDimensions(shape, strides);
+  if (layout.shape.length === 0) {
+    layout.shape.push(1);
+    for (const s of layout.strides) s.push(0);
   }
-  if (outShape.length === 0) {
-    outShape.push(1);
-    for (const s of outStrides) s.push(0);
-  }
-  return { shape: outShape, strides: outStrides };
+  return layout;
 }
 
 /** Maximum rank after coalescing that the parameter block holds (it has 1 KiB before its scratch area). */

@@ -4,6 +4,7 @@
  * contiguously are merged, so most calls reach the shader with rank 1-3
  * (cheaper index arithmetic), and any rank fits a fixed-size uniform block.
  */
+import { coalesceDimensions } from '../../strides.js';
 
 /** One operand of a strided kernel: element at multi-index i is `offset + sum_d i[d] * strides[d]`. */
 export interface StridedOperandLayout {
@@ -18,24 +19,8 @@ export interface StridedLayout {
 
 /** Drop size-1 dimensions and merge dimension pairs that are contiguous for every operand. */
 export function coalesce(shape: readonly number[], operands: readonly StridedOperandLayout[]): StridedLayout {
-  const outShape: number[] = [];
-  const outStrides: number[][] = operands.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const extent = shape[d]!;
-    if (extent === 1) continue;
-    const last = outShape.length - 1;
-    const mergeable = last >= 0 && operands.every((op, k) => outStrides[k]![last] === op.strides[d]! * extent);
-    if (mergeable) {
-      outShape[last] = outShape[last]! * extent;
-      operands.forEach((op, k) => {
-        outStrides[k]![last] = op.strides[d]!;
-      });
-    } else {
-      outShape.push(extent);
-      operands.forEach((op, k) => outStrides[k]!.push(op.strides[d]!));
-    }
-  }
-  return { shape: outShape, operands: operands.map((op, k) => ({ offset: op.offset, strides: outStrides[k]! })) };
+  const { shape: outShape, strides } = coalesceDimensions(shape, operands.map((op) => op.strides));
+  return { shape: outShape, operands: operands.map((op, k) => ({ offset: op.offset, strides: strides[k]! })) };
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   ENTRY_ARGS, WORKGROUP_LINEAR_ID, WORKGROUP_SIZE, declarations, elementwiseMain, input, output, read, workgroupsFor, write,
   type BufferDecl,
 } from './common.js';
+import { forEachWindowContaining } from './windows.js';
 import { TILED_MATMUL_FIELDS, TILED_MIN_SIDE, tileGrid, tiledMatmulSource } from './tiled-matmul.js';
 import { WORKGROUP_REDUCE_WGSL } from './workgroup-reduce.js';
 
@@ -172,23 +173,11 @@ ${elementwiseMain('params.count', `
   let group = c / params.cInPerGroup;
   let ci = c % params.cInPerGroup;
   var acc = 0.0;
-  for (var j = 0; j < params.cOutPerGroup; j++) {
-    let co = group * params.cOutPerGroup + j;
-    let dyPlane = (image * params.cOut + co) * params.outH;
-    let wPlane = (co * params.cInPerGroup + ci) * params.kH;
-    for (var kh = 0; kh < params.kH; kh++) {
-      let sy = iy + params.padTop - kh * params.dilationH;
-      if (sy < 0 || sy % params.strideH != 0) { continue; }
-      let oy = sy / params.strideH;
-      if (oy >= params.outH) { continue; }
-      for (var kw = 0; kw < params.kW; kw++) {
-        let sx = ix + params.padLeft - kw * params.dilationW;
-        if (sx < 0 || sx % params.strideW != 0) { continue; }
-        let ox = sx / params.strideW;
-        if (ox >= params.outW) { continue; }
-        acc += dy[(dyPlane + oy) * params.outW + ox] * weight[(wPlane + kh) * params.kW + kw];
-      }
-    }
+  for (var q = 0; q < params.cOutPerGroup; q++) {
+    let co = group * params.cOutPerGroup + q;
+    let plane = image * params.cOut + co;
+    let wPlane = (co * params.cInPerGroup + ci) * params.kH;${forEachWindowContaining(`
+      acc += dy[j] * weight[(wPlane + kh) * params.kW + kw];`)}
   }
   dx[i] = acc;`)}`;
 

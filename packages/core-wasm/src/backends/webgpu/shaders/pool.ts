@@ -14,6 +14,7 @@ import type { Storage } from '../../../tensor.js';
 import type { GpuContext } from '../device.js';
 import { Params } from '../params.js';
 import { INFINITY_HELPERS, declarations, elementwiseMain, input, output, read, workgroupsFor, write } from './common.js';
+import { forEachWindowCell, forEachWindowContaining, INPUT_COORDS, OUTPUT_COORDS } from './windows.js';
 
 const PARAMS = `
   h: i32,
@@ -38,42 +39,6 @@ function poolParams(p: Pool2dParams, count: number): Params {
     .i32(p.h).i32(p.w).i32(p.kH).i32(p.kW).i32(p.strideH).i32(p.strideW)
     .i32(p.padTop).i32(p.padLeft).i32(p.padBottom).i32(p.padRight).i32(p.dilationH).i32(p.dilationW)
     .i32(p.outH).i32(p.outW).u32(p.countIncludePad ? 1 : 0).u32(count, 'element count');
-}
-
-/** WGSL: output element t split into plane (n * c + channel), oy, ox. */
-const OUTPUT_COORDS = `
-  let t = i32(i);
-  let ox = t % params.outW;
-  let oy = (t / params.outW) % params.outH;
-  let plane = t / (params.outW * params.outH);`;
-
-/** WGSL: input element t split into plane, iy, ix. */
-const INPUT_COORDS = `
-  let t = i32(i);
-  let ix = t % params.w;
-  let iy = (t / params.w) % params.h;
-  let plane = t / (params.w * params.h);`;
-
-/**
- * WGSL: loop over the output windows (oy, ox) containing input (iy, ix), with
- * `j` the flat output index; `body` runs for each.
- */
-function forEachWindowContaining(body: string): string {
-  return `
-  for (var kh = 0; kh < params.kH; kh++) {
-    let sy = iy + params.padTop - kh * params.dilationH;
-    if (sy < 0 || sy % params.strideH != 0) { continue; }
-    let oy = sy / params.strideH;
-    if (oy >= params.outH) { continue; }
-    for (var kw = 0; kw < params.kW; kw++) {
-      let sx = ix + params.padLeft - kw * params.dilationW;
-      if (sx < 0 || sx % params.strideW != 0) { continue; }
-      let ox = sx / params.strideW;
-      if (ox >= params.outW) { continue; }
-      let j = (plane * params.outH + oy) * params.outW + ox;
-${body}
-    }
-  }`;
 }
 
 /** The divisor of window (oy, ox): its cells inside the padded input, or inside the input when padding does not count. */
@@ -108,22 +73,14 @@ const MAX_POOL = `${declarations(PARAMS, [read('x'), write('y'), write('indices'
 ${INFINITY_HELPERS}
 ${elementwiseMain('params.count', `${OUTPUT_COORDS}
   var best = negativeInfinity();
-  var bestIndex = -1;
-  for (var kh = 0; kh < params.kH; kh++) {
-    let iy = oy * params.strideH - params.padTop + kh * params.dilationH;
-    if (iy < 0 || iy >= params.h) { continue; }
-    for (var kw = 0; kw < params.kW; kw++) {
-      let ix = ox * params.strideW - params.padLeft + kw * params.dilationW;
-      if (ix < 0 || ix >= params.w) { continue; }
+  var bestIndex = -1;${forEachWindowCell(`
       let at = (plane * params.h + iy) * params.w + ix;
       let v = x[at];
       // Padding never wins: the first real cell starts the search; later ones must be strictly larger (or NaN).
       if (bestIndex < 0 || v > best || v != v) {
         best = v;
         bestIndex = at;
-      }
-    }
-  }
+      }`)}
   y[i] = best;
   indices[i] = bestIndex;`)}`;
 
@@ -170,16 +127,8 @@ export function runMaxPool2dBackward(ctx: GpuContext, dy: Storage, indices: Stor
 const AVG_POOL = `${declarations(PARAMS, [read('x'), write('y')])}
 ${AVERAGE_DIVISOR}
 ${elementwiseMain('params.count', `${OUTPUT_COORDS}
-  var sum = 0.0;
-  for (var kh = 0; kh < params.kH; kh++) {
-    let iy = oy * params.strideH - params.padTop + kh * params.dilationH;
-    if (iy < 0 || iy >= params.h) { continue; }
-    for (var kw = 0; kw < params.kW; kw++) {
-      let ix = ox * params.strideW - params.padLeft + kw * params.dilationW;
-      if (ix < 0 || ix >= params.w) { continue; }
-      sum += x[(plane * params.h + iy) * params.w + ix];
-    }
-  }
+  var sum = 0.0;${forEachWindowCell(`
+      sum += x[(plane * params.h + iy) * params.w + ix];`)}
   y[i] = sum / windowDivisor(oy, ox);`)}`;
 
 export function runAvgPool2d(ctx: GpuContext, x: Storage, out: Storage, p: Pool2dParams): void {

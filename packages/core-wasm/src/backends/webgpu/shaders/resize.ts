@@ -17,6 +17,7 @@ import type { Storage } from '../../../tensor.js';
 import type { GpuContext } from '../device.js';
 import { Params } from '../params.js';
 import { declarations, elementwiseMain, input, output, read, workgroupsFor, write } from './common.js';
+import { INPUT_COORDS, OUTPUT_COORDS } from './windows.js';
 
 const PARAMS = `
   h: i32,
@@ -75,18 +76,6 @@ fn outputsTouching(i: i32, scale: f32, inSize: i32, outSize: i32) -> vec2<i32> {
   if (i == inSize - 1) { last = outSize - 1; }
   return vec2<i32>(max(i32(floor(low)) - 1, 0), min(last, outSize - 1));
 }`;
-
-const OUTPUT_COORDS = `
-  let t = i32(i);
-  let ox = t % params.outW;
-  let oy = (t / params.outW) % params.outH;
-  let plane = t / (params.outW * params.outH);`;
-
-const INPUT_COORDS = `
-  let t = i32(i);
-  let ix = t % params.w;
-  let iy = (t / params.w) % params.h;
-  let plane = t / (params.w * params.h);`;
 
 const NEAREST = `${declarations(PARAMS, [read('x'), write('y')])}
 ${elementwiseMain('params.count', `${OUTPUT_COORDS}

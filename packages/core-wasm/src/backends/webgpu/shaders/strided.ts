@@ -7,6 +7,7 @@
  */
 import type { BinaryOp, StridedView } from '../../../kernels.js';
 import type { Storage } from '../../../tensor.js';
+import { contiguousStrides } from '../../../strides.js';
 import type { BufferBinding, GpuContext } from '../device.js';
 import { Params } from '../params.js';
 import { coalesce, splitToRank, type StridedOperandLayout } from '../strided-layout.js';
@@ -56,16 +57,6 @@ ${elementwiseMain('params.count', `${WALK}
 ${loads}
   out[at.x] = ${expression};`)}`;
 }
-
-const contiguousStrides = (shape: readonly number[]): number[] => {
-  const strides = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    strides[d] = acc;
-    acc *= shape[d]!;
-  }
-  return strides;
-};
 
 function runStrided(
   ctx: GpuContext, key: string, source: () => string, out: StridedView, inputs: readonly StridedView[],
