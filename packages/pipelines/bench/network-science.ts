@@ -100,8 +100,11 @@ function masksFor(name: string, p: number, missing: boolean[], seed: number, row
 }
 function ruleFor(name: string) {
   const parts = name.split('-');
-  const r = parts[1]!;
-  return { rule: (r === 'gxi' ? 'gradient-x-input' : r) as 'gamma' | 'epsilon' | 'gradient-x-input', gamma: 0.01, epsilon: 1e-6, };
+  // gamma, epsilon, gxi; a number after the rule is its parameter (keyl-gamma0.25)
+  const m = /^([a-z]+)([0-9.e-]*)$/.exec(parts[1]!)!;
+  const r = m[1]!;
+  const value = m[2] ? Number(m[2]) : null;
+  return { rule: (r === 'gxi' ? 'gradient-x-input' : r) as 'gamma' | 'epsilon' | 'gradient-x-input', gamma: r === 'gamma' && value !== null ? value : 0.01, epsilon: r === 'epsilon' && value !== null ? value : 1e-6 };
 }
 
 /** Leave-one-out occlusion: f_t(all but t visible) - f_t(all but t and s visible), for every t, s. */
