@@ -126,7 +126,7 @@ export const studyProteomicsCommand: Command = {
     { name: 'class-column', type: 'string', placeholder: 'column', help: 'optional class (e.g. cancer type): class networks, per-class standardisation, Kruskal-Wallis across classes', appliesIf: { anyGiven: ['data', 'sql'] } },
     { name: 'features', type: 'string', placeholder: 'names|/regex/', help: 'protein columns: names a,b,c or /regex/; default every numeric column except id and class', appliesIf: { anyGiven: ['data', 'sql'] } },
     { name: 'max-missing', type: 'number', default: D.maxMissing, help: 'drop proteins missing in more than this fraction of rows (with a warning)' },
-    { name: 'transform', type: 'choice', choices: ['none', 'log', 'log1p', 'asinh'], default: D.transform, help: 'transform before standardising (skewed intensities: log1p or asinh)' },
+    { name: 'transform', type: 'choice', choices: ['none', 'log', 'log1p', 'asinh'], default: D.transform, help: 'transform before standardising (skewed intensities: log1p or asinh; with none, the study prints a note when most proteins are non-negative and right-skewed)' },
     { name: 'test-fraction', type: 'number', default: D.testFraction, help: 'share of each class held out; instance networks are computed for these patients' },
     { name: 'standardize', type: 'choice', choices: ['global', 'per-class'], default: D.standardize, help: 'z-score with training statistics over all rows or within each class (RPPA level 3 is not batch-corrected across cancer types)' },
     { name: 'hidden', type: 'dims', default: [...D.hidden], placeholder: '256,256', help: 'hidden layer sizes of the masked predictor (Keyl et al. used 10 x proteins in 3 to 5 layers; 256,256 is as accurate on their data and several times faster)' },

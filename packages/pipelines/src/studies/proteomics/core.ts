@@ -102,6 +102,7 @@ export async function runProteomicsCore(source: DataOptions['source'], options: 
   const clock = stopwatch();
   const data = await loadStudyData(proteomicsDataOptions(options, source));
   for (const w of data.warnings) io.log(`warning: ${w}`);
+  for (const n of data.notes) io.log(`note: ${n}`);
   const missingTotal = data.missing.reduce((a, b) => a + b, 0);
   io.log(`data: ${data.rows} rows, ${data.proteins.length} proteins${data.classNames.length ? `, ${data.classNames.length} classes (${data.classNames.join(', ')})` : ''}, ${missingTotal} missing values; train ${data.train.length}, test ${data.test.length}`);
   const { truth, known } = await io.edges(data);

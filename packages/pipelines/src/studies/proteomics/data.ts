@@ -62,6 +62,8 @@ export interface StudyData {
   /** Columns of the table left out of the proteins (not numeric, class-like names), with the reason. */
   skipped: SkippedColumn[];
   warnings: string[];
+  /** Observations about the data that need no fix but may call for an option (e.g. skewed intensities). */
+  notes: string[];
   synthetic: SyntheticCohort | null;
   /** The table as loaded (file rows and columns), for the manifest. */
   tableRows: number;
@@ -168,6 +170,51 @@ function dropSparseColumns(raw: Float64Array, rows: number, proteins: string[], 
   return { raw, proteins, dropped };
 }
 
+/** Skewness above which a non-negative column reads as raw intensities. */
+export const SKEW_THRESHOLD = 1;
+
+/** Sample skewness of the observed values of column j (NaN with fewer than 3 or no spread); also whether any observed value is negative. */
+function columnSkew(raw: Float64Array, rows: number, p: number, j: number): { skew: number; negative: boolean } {
+  let n = 0, sum = 0, negative = false;
+  for (let r = 0; r < rows; r++) {
+    const v = raw[r * p + j]!;
+    if (Number.isNaN(v)) continue;
+    n++;
+    sum += v;
+    if (v < 0) negative = true;
+  }
+  if (n < 3) return { skew: NaN, negative };
+  const mean = sum / n;
+  let m2 = 0, m3 = 0;
+  for (let r = 0; r < rows; r++) {
+    const v = raw[r * p + j]!;
+    if (Number.isNaN(v)) continue;
+    const d = v - mean;
+    m2 += d * d;
+    m3 += d * d * d;
+  }
+  m2 /= n;
+  m3 /= n;
+  return { skew: m2 > 0 ? m3 / m2 ** 1.5 : NaN, negative };
+}
+
+/**
+ * A note when most proteins look like raw intensities (non-negative and
+ * right-skewed): such data are usually analysed on a log-like scale, and
+ * the study does not transform unless asked (--transform).
+ */
+function skewNote(raw: Float64Array, rows: number, proteins: readonly string[]): string[] {
+  const p = proteins.length;
+  const skewed: Array<[string, number]> = [];
+  for (let j = 0; j < p; j++) {
+    const c = columnSkew(raw, rows, p, j);
+    if (!c.negative && c.skew > SKEW_THRESHOLD) skewed.push([proteins[j]!, c.skew]);
+  }
+  if (skewed.length * 2 <= p) return [];
+  skewed.sort((a, b) => b[1] - a[1]);
+  return [`${skewed.length} of ${p} proteins are non-negative and right-skewed (skewness > ${SKEW_THRESHOLD}; ${skewed.slice(0, 3).map(([n, s]) => `${n} ${s.toFixed(1)}`).join(', ')}${skewed.length > 3 ? ', ...' : ''}), as raw intensities are; if these are not already on a log scale, consider --transform log1p or asinh (the study does not transform unless asked)`];
+}
+
 export async function loadStudyData(options: DataOptions): Promise<StudyData> {
   const { table, synthetic, source } = await load(options);
   const warnings: string[] = [];
@@ -228,6 +275,7 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
   if (!synthetic) {
     for (let j = 0; j < p; j++) checkInformativeColumn(proteins[j]!, Float64Array.from({ length: rows }, (_, r) => raw[r * p + j]!), source, STUDY_OPTION_NAMES);
   }
+  const notes = options.transform === 'none' ? skewNote(raw, rows, proteins) : [];
   // transform
   for (let j = 0; j < p; j++) {
     const column = Float64Array.from({ length: rows }, (_, r) => raw[r * p + j]!);
@@ -243,5 +291,5 @@ export async function loadStudyData(options: DataOptions): Promise<StudyData> {
   // standardise with training statistics
   if (options.standardize === 'per-class' && !labels) warnings.push('--standardize per-class needs --class-column; standardised globally');
   const { values, statistics } = standardiseWithTraining(raw, rows, p, train, options.standardize === 'per-class' ? labels : null, classNames);
-  return { source, ids, labels, classNames, proteins, raw, values, rows, train, test, statistics, missing, dropped, skipped, warnings, synthetic, tableRows: rows, tableColumns };
+  return { source, ids, labels, classNames, proteins, raw, values, rows, train, test, statistics, missing, dropped, skipped, warnings, notes, synthetic, tableRows: rows, tableColumns };
 }

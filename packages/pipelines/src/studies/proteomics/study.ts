@@ -248,6 +248,7 @@ async function loadRunData(options: ProteomicsOptions, io: StudyIO): Promise<Stu
     synthetic: options.synthetic,
   });
   for (const w of data.warnings) io.log(`warning: ${w}`);
+  for (const n of data.notes) io.log(`note: ${n}`);
   checkMasksFit(options, data.proteins.length);
   const missingTotal = data.missing.reduce((a, b) => a + b, 0);
   io.log(`data: ${data.rows} rows, ${data.proteins.length} proteins${data.classNames.length ? `, ${data.classNames.length} classes (${data.classNames.join(', ')})` : ''}, ${missingTotal} missing values; train ${data.train.length}, test ${data.test.length}`);

@@ -118,3 +118,27 @@ describe('proteomics data: names and hints', () => {
     expect(message).toContain('choose another column with --id-column');
   });
 });
+
+describe('proteomics data: skewed intensities', () => {
+  // exp of the uniform values: non-negative and right-skewed, as raw intensities
+  const skewed = () => cohortCsv('skewed.csv', (_, cells) => { for (let j = 2; j < 8; j++) cells[j] = Math.exp(3 * Number(cells[j])).toFixed(3); });
+
+  it('non-negative right-skewed proteins get a note naming the most skewed and the options, and nothing is transformed', async () => {
+    const data = await loadStudyData(options(skewed()));
+    expect(data.notes).toHaveLength(1);
+    expect(data.notes[0]).toMatch(/^6 of 6 proteins are non-negative and right-skewed \(skewness > 1; P\d \d+\.\d, /);
+    expect(data.notes[0]).toMatch(/--transform log1p or asinh/);
+    expect(data.raw[0]).toBeGreaterThan(0); // the raw values are as read
+  });
+
+  it('no note with --transform, or for centred data', async () => {
+    expect((await loadStudyData(options(skewed(), { transform: 'asinh' }))).notes).toEqual([]);
+    expect((await loadStudyData(options(cohortCsv('centred.csv')))).notes).toEqual([]);
+  });
+
+  it('the command prints the note', async () => {
+    const r = await runCaptured(['study', 'proteomics', '--data', skewed(), '--class-column', 'class', '--epochs', '1', '--masks', '1', '--hidden', '4', '--baselines', 'none', '--out', join(dir, 'skew-run')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/note: 6 of 6 proteins are non-negative and right-skewed/);
+  });
+});
