@@ -7,7 +7,12 @@
  * with perplexity 30, 1000 iterations, PCA initialisation, seed 0, on the
  * wasm backend (reference when wasm cannot start).
  *
- *   node dist/bench/tsne-bench.js [--json <file>] [--quick] [--backend wasm|reference] [--bh-threads <n>]
+ *   node dist/bench/tsne-bench.js [--json <file>] [--quick] [--backend wasm|reference] [--bh-threads <n>] [--sklearn <python>]
+ *
+ * --sklearn runs scikit-learn's TSNE (bench/sklearn-tsne.py: Barnes-Hut, angle
+ * 0.5, the same perplexity, iterations and PCA initialisation, learning rate
+ * 'auto') on the same matrix after each of our Barnes-Hut runs at n threads,
+ * and prints its time, its KL and the ratio.
  *
  * Barnes-Hut runs twice: its repulsions on 1 thread, then on n (default the
  * available cores; TsneOptions.threads), printing the speed-up and whether
@@ -17,8 +22,11 @@
  * CPU seconds count every thread of the process (the wasm workers too), so
  * they are steadier than wall time on a shared machine.
  */
-import { writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createBackend, Generator, type Backend, type BackendName } from '@relevance/core-wasm';
 import { tsne, type TsneMethod } from '../src/embedding/index.js';
 import { jsonFileArg } from './bench-args.js';
@@ -51,6 +59,25 @@ interface Result extends Config {
   klCurve: Array<{ iteration: number; kl: number }>;
 }
 
+/** scikit-learn's t-SNE on the same rows (null when the python or sklearn is missing). */
+function runSklearn(python: string, data: Float32Array, config: Config, iterations: number, threads: number): { seconds: number; cpu_seconds: number; kl: number } | null {
+  const dir = mkdtempSync(join(tmpdir(), 'tsne-bench-'));
+  try {
+    const file = join(dir, 'x.f32');
+    writeFileSync(file, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    // the .py file sits in bench/ beside the sources; dist/bench/ holds the compiled script
+    const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'sklearn-tsne.py');
+    const r = spawnSync(python, [script, file, String(config.rows), String(config.features), config.method === 'exact' ? 'exact' : 'barnes_hut', String(iterations), String(threads)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
+    if (r.status !== 0) {
+      console.log(`  scikit-learn: not run (${(r.stderr || r.error?.message || '').trim().split('\n').pop()})`);
+      return null;
+    }
+    return JSON.parse(r.stdout) as { seconds: number; cpu_seconds: number; kl: number };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function startBackend(name: BackendName): Promise<Backend> {
   try {
     return await createBackend(name);
@@ -70,6 +97,8 @@ async function main(): Promise<void> {
   const bhIndex = args.indexOf('--bh-threads');
   const bhThreads = bhIndex >= 0 ? Number(args[bhIndex + 1]) : availableParallelism();
   const perplexity = 30;
+  const sklearnIndex = args.indexOf('--sklearn');
+  const sklearn = sklearnIndex >= 0 ? args[sklearnIndex + 1]! : null;
   const be = await startBackend(backendName);
   const results: Result[] = [];
   console.log(`tsne bench: standard-normal rows, perplexity ${perplexity}, ${iterations} iterations, PCA init, seed 0; ${be.name} backend, ${be.threads} threads; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
@@ -79,6 +108,7 @@ async function main(): Promise<void> {
     for (const { c: config, t: threads } of runs) {
       const g = new Generator(config.rows);
       const x = be.randomNormal([config.rows, config.features], g);
+      const rowsForPeer = sklearn && config.method === 'barnes-hut' && threads === bhThreads ? Float32Array.from(await x.read()) : null;
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       let firstIteration = 0;
@@ -119,6 +149,10 @@ async function main(): Promise<void> {
       }
       previous = { config, seconds, embedding: r.embedding };
       console.log(`  ${label.padEnd(32)} ${seconds.toFixed(1).padStart(7)} s (setup ${result.setupSeconds.toFixed(1)} s, cpu ${result.cpuSeconds.toFixed(1)} s)   KL ${r.kl.toFixed(4)}${versus}`);
+      if (rowsForPeer) {
+        const peer = runSklearn(sklearn!, rowsForPeer, config, iterations, threads);
+        if (peer) console.log(`  ${`  scikit-learn, ${threads} thr`.padEnd(32)} ${peer.seconds.toFixed(1).padStart(7)} s (cpu ${peer.cpu_seconds.toFixed(1)} s)   KL ${peer.kl.toFixed(4)}   ours x${(peer.seconds / seconds).toFixed(2)} faster (wall), x${(peer.cpu_seconds / result.cpuSeconds).toFixed(2)} (cpu)`);
+      }
     }
   } finally {
     be.destroy();
