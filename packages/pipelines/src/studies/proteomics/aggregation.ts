@@ -119,10 +119,8 @@ export function aggregateInstances(data: StudyData, instances: readonly Instance
   const pooled = scored(includedRows, data.train);
   const perClass = new Map<string, ScoredNetwork>();
   data.classNames.forEach((c, k) => perClass.set(c, scored(classRows[k]!, data.train.filter((r) => data.labels![r] === c))));
-  // the same score as cohortNetwork(), from the class networks already computed
-  const classes = qualifyingClasses(includedRows, labelOf).map(([c]) => perClass.get(c)!);
-  const strongest = classes.length ? strongestOf(classes.map((n) => ({ pairs: n.score, directed: n.directed }))) : null;
-  const cohort: ScoredNetwork = strongest ? { ...pooled, score: strongest.pairs, directed: strongest.directed } : pooled;
+  const network = cohortNetwork((i) => instances[i]!.directed, includedRows, p, labelOf, { cohort: pooled.partial, byClass: new Map([...perClass].map(([c, n]) => [c, n.partial])) });
+  const cohort: ScoredNetwork = { ...pooled, score: network.pairs, directed: network.directed };
   const directedScore = cohort.directed;
   const differences = data.classNames.length >= 2 ? classDifferences(networks, P, classRows) : null;
   return { p, P, networks, included, includedRows, labelOf, cohort, perClass, directedScore, differences };

@@ -69,6 +69,16 @@ export function proteomicsDataOptions(options: ProteomicsOptions, source: DataOp
   return { source, idColumn, classColumn, features, maxMissing, transform, testFraction, standardize, seed, synthetic };
 }
 
+/** Load the study's data and say what was read: warnings, notes and one line of figures (the CLI and the browser app both come here). */
+export async function loadProteomicsData(options: ProteomicsOptions, source: DataOptions['source'], log: (line: string) => void): Promise<StudyData> {
+  const data = await loadStudyData(proteomicsDataOptions(options, source));
+  for (const w of data.warnings) log(`warning: ${w}`);
+  for (const n of data.notes) log(`note: ${n}`);
+  const missingTotal = data.missing.reduce((a, b) => a + b, 0);
+  log(`data: ${data.rows} rows, ${data.proteins.length} proteins${data.classNames.length ? `, ${data.classNames.length} classes (${data.classNames.join(', ')})` : ''}, ${missingTotal} missing values; train ${data.train.length}, test ${data.test.length}`);
+  return data;
+}
+
 /** Train the masked predictor, reporting each epoch as progress. */
 export async function trainPhase(be: Backend, data: StudyData, options: ProteomicsOptions, progress: Progress, epochSeconds: number[]) {
   progress.start('training', options.epochs);
@@ -100,11 +110,7 @@ export async function relevancePhase(model: Model, be: Backend, data: StudyData,
 
 export async function runProteomicsCore(source: DataOptions['source'], options: ProteomicsOptions, be: Backend, io: CoreIO, rowsOf: (test: number[]) => number[]): Promise<ProteomicsCoreResult> {
   const clock = stopwatch();
-  const data = await loadStudyData(proteomicsDataOptions(options, source));
-  for (const w of data.warnings) io.log(`warning: ${w}`);
-  for (const n of data.notes) io.log(`note: ${n}`);
-  const missingTotal = data.missing.reduce((a, b) => a + b, 0);
-  io.log(`data: ${data.rows} rows, ${data.proteins.length} proteins${data.classNames.length ? `, ${data.classNames.length} classes (${data.classNames.join(', ')})` : ''}, ${missingTotal} missing values; train ${data.train.length}, test ${data.test.length}`);
+  const data = await loadProteomicsData(options, source, (line) => io.log(line));
   const { truth, known } = await io.edges(data);
   clock.lap('load');
   const epochSeconds: number[] = [];

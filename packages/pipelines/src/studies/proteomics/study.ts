@@ -18,11 +18,11 @@ import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
 import { inRunFolder, stopwatch, writeStudyReport, type StudyIO } from '../study-io.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
-import { loadStudyData, type Standardize, type StudyData, type Transform } from './data.js';
+import type { Standardize, StudyData, Transform } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
 import type { FinalizeInputs, InstanceRecord } from './finalize.js';
 import { nest, writeMetrics, writeRunTables } from '../../io/run-format.js';
-import { analysisPhase, relevancePhase, trainPhase } from './core.js';
+import { analysisPhase, loadProteomicsData, relevancePhase, trainPhase } from './core.js';
 
 export type Stage = 'all' | 'train' | 'networks' | 'merge';
 export const STAGES: readonly Stage[] = ['all', 'train', 'networks', 'merge'];
@@ -234,24 +234,8 @@ type Clock = ReturnType<typeof stopwatch>;
 
 /** The data stage: load, warn, summarise. */
 async function loadRunData(options: ProteomicsOptions, io: StudyIO): Promise<StudyData> {
-  const source = options.data ?? (options.sql ? { sql: options.sql } : null);
-  const data = await loadStudyData({
-    source,
-    idColumn: options.idColumn,
-    classColumn: options.classColumn,
-    features: options.features,
-    maxMissing: options.maxMissing,
-    transform: options.transform,
-    testFraction: options.testFraction,
-    standardize: options.standardize,
-    seed: options.seed,
-    synthetic: options.synthetic,
-  });
-  for (const w of data.warnings) io.log(`warning: ${w}`);
-  for (const n of data.notes) io.log(`note: ${n}`);
+  const data = await loadProteomicsData(options, options.data ?? (options.sql ? { sql: options.sql } : null), (line) => io.log(line));
   checkMasksFit(options, data.proteins.length);
-  const missingTotal = data.missing.reduce((a, b) => a + b, 0);
-  io.log(`data: ${data.rows} rows, ${data.proteins.length} proteins${data.classNames.length ? `, ${data.classNames.length} classes (${data.classNames.join(', ')})` : ''}, ${missingTotal} missing values; train ${data.train.length}, test ${data.test.length}`);
   return data;
 }
 
