@@ -46,6 +46,7 @@ describe('study proteomics: option ranges', () => {
     [['--seed', 'abc'], /--seed expects a number, got 'abc'/],
     [['--seed', '-1'], /--seed: must be a whole number in \[0, 4294967295\]/],
     [['--known-edges', 'edges.csv', '--known-top-k', '0'], /--known-top-k: '0' is not a positive integer/],
+    [['--class-input', 'on'], /--class-input.*must be one of auto, off; got 'on'/],
   ])('study proteomics %j is a usage error naming the option', async (argv, message) => {
     expect(await usage(['proteomics', ...(argv as string[])])).toMatch(message as RegExp);
   });

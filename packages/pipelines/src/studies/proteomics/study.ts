@@ -121,6 +121,7 @@ export function validateProteomicsOptions(o: ProteomicsOptions): void {
   check.fraction('test-fraction', o.testFraction, true);
   check.fraction('validation-fraction', o.validationFraction, false);
   check.hiddenSizes(o.hidden, '256x256');
+  if (o.classInput !== 'auto' && o.classInput !== 'off') bad('class-input', `must be auto or off, got '${o.classInput}'`);
   check.positiveInteger('masks', o.masks, MAX_MASKS, 'more masks than this do not change the averaged relevance measurably but multiply the run time');
   check.seed(o.seed);
   for (const b of o.baselines) if (!BASELINE_NAMES.includes(b)) bad('baselines', `unknown baseline '${b}'; choose from ${BASELINE_NAMES.join(', ')} (or none)`);
