@@ -16,9 +16,12 @@ export function variance(values: ArrayLike<number>): number {
 
 /** Quantile by linear interpolation between order statistics (numpy's default, type 7). NaNs are ignored. */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  const sorted = Array.from(values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
+  // a typed array's sort is numeric and puts NaNs last: count them off the end
+  const sorted = Float64Array.from(values).sort();
+  let n = sorted.length;
+  while (n > 0 && Number.isNaN(sorted[n - 1]!)) n--;
+  if (n === 0) return NaN;
+  const pos = (n - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);

@@ -1,5 +1,4 @@
 /** Hypothesis tests used by the studies: hypergeometric enrichment, Kruskal-Wallis, Benjamini-Hochberg. */
-import { rank } from './descriptive.js';
 import { chiSquareSurvival, logChoose } from './special.js';
 
 /**
@@ -30,23 +29,23 @@ export interface KruskalWallisResult {
 
 /** Kruskal-Wallis H test across groups (chi-square approximation, tie-corrected; NaN values dropped). */
 export function kruskalWallis(groups: ReadonlyArray<ArrayLike<number>>): KruskalWallisResult {
-  const clean = groups.map((g) => Array.from(g).filter((v) => !Number.isNaN(v))).filter((g) => g.length > 0);
-  const all = clean.flat();
-  const n = all.length;
+  const clean = groups.map((g) => Float64Array.from(g).filter((v) => !Number.isNaN(v))).filter((g) => g.length > 0);
   const k = clean.length;
+  const n = clean.reduce((a, g) => a + g.length, 0);
   if (k < 2 || n < 3) return { h: NaN, df: k - 1, pValue: NaN };
-  const r = rank(all);
+  // one numeric sort; a value's average rank is the middle of its run of ties, found by bisection
+  const sorted = new Float64Array(n);
   let at = 0;
+  for (const g of clean) { sorted.set(g, at); at += g.length; }
+  sorted.sort();
   let h = 0;
   for (const g of clean) {
     let s = 0;
-    for (let i = 0; i < g.length; i++) s += r[at + i]!;
-    at += g.length;
+    for (let i = 0; i < g.length; i++) s += averageRank(sorted, g[i]!);
     h += (s * s) / g.length;
   }
   h = (12 / (n * (n + 1))) * h - 3 * (n + 1);
   // tie correction 1 - sum(t^3 - t) / (n^3 - n)
-  const sorted = [...all].sort((a, b) => a - b);
   let ties = 0;
   for (let i = 0; i < n; ) {
     let j = i;
@@ -59,6 +58,16 @@ export function kruskalWallis(groups: ReadonlyArray<ArrayLike<number>>): Kruskal
   if (correction <= 0) return { h: NaN, df: k - 1, pValue: NaN };
   h /= correction;
   return { h, df: k - 1, pValue: chiSquareSurvival(h, k - 1) };
+}
+
+/** The average 1-based rank of `v` in ascending `sorted` (ties share the mean of their positions). */
+function averageRank(sorted: Float64Array, v: number): number {
+  let lo = 0, hi = sorted.length; // first index with sorted[i] >= v
+  while (lo < hi) { const m = (lo + hi) >>> 1; if (sorted[m]! < v) lo = m + 1; else hi = m; }
+  let last = lo; // last index with sorted[i] <= v
+  hi = sorted.length;
+  while (last + 1 < hi) { const m = (last + hi) >>> 1; if (sorted[m]! <= v) last = m; else hi = m; }
+  return (lo + last) / 2 + 1;
 }
 
 /** Benjamini-Hochberg q-values (step-up, monotone), NaN p-values stay NaN. */

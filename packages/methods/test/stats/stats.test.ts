@@ -16,6 +16,22 @@ describe('descriptive and special functions', () => {
     expect(stats.median([1, NaN, 3])).toBe(2);
   });
 
+  it('quantiles skip NaNs anywhere and match a plain sort on random data', () => {
+    expect(stats.median([NaN, 3, NaN, 1, 2])).toBe(2);
+    expect(stats.median([NaN, NaN])).toBeNaN();
+    expect(stats.median([])).toBeNaN();
+    const g = new Generator(3);
+    for (const n of [1, 2, 7, 64, 501]) {
+      const v = Array.from({ length: n }, () => (g.uniform() < 0.1 ? NaN : g.normal()));
+      const sorted = v.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+      for (const q of [0, 0.25, 0.5, 0.9, 1]) {
+        const pos = (sorted.length - 1) * q;
+        const want = sorted.length ? sorted[Math.floor(pos)]! + (sorted[Math.ceil(pos)]! - sorted[Math.floor(pos)]!) * (pos - Math.floor(pos)) : NaN;
+        expect(stats.quantile(v, q)).toBe(want);
+      }
+    }
+  });
+
   it('log-gamma and chi-square tails (scipy)', () => {
     expect(stats.logGamma(0.3)).toBeCloseTo(1.0957979948180756, 12);
     expect(stats.logGamma(10.5)).toBeCloseTo(13.940625219403763, 11);
@@ -64,6 +80,31 @@ describe('tests', () => {
     const b = stats.kruskalWallis([[1, 2, 2, 3], [2, 3, 3, 4, 5], [1, 1, 2]]);
     expect(b.h).toBeCloseTo(6.282587064676624, 10);
     expect(b.pValue).toBeCloseTo(0.04322684639852824, 10);
+  });
+
+  it('Kruskal-Wallis equals the definition (ranks by counting) on random groups with ties and NaNs', () => {
+    const g = new Generator(11);
+    for (const sizes of [[1, 2], [3, 1, 4], [40, 25, 60, 7]]) {
+      const groups = sizes.map((m) => Array.from({ length: m }, () => (g.uniform() < 0.05 ? NaN : Math.round(g.normal() * 3) / 2)));
+      const all = groups.flat().filter((v) => !Number.isNaN(v));
+      const n = all.length;
+      // average rank of v = (number below) + (number equal + 1) / 2
+      const rankOf = (v: number): number => all.filter((x) => x < v).length + (all.filter((x) => x === v).length + 1) / 2;
+      let h = 0;
+      for (const grp of groups) {
+        const clean = grp.filter((v) => !Number.isNaN(v));
+        if (!clean.length) continue;
+        const s = clean.reduce((a, v) => a + rankOf(v), 0);
+        h += (s * s) / clean.length;
+      }
+      h = (12 / (n * (n + 1))) * h - 3 * (n + 1);
+      const counts = new Map<number, number>();
+      for (const v of all) counts.set(v, (counts.get(v) ?? 0) + 1);
+      const ties = [...counts.values()].reduce((a, t) => a + t * t * t - t, 0);
+      const got = stats.kruskalWallis(groups);
+      if (groups.filter((x) => x.some((v) => !Number.isNaN(v))).length < 2 || n < 3) expect(got.h).toBeNaN();
+      else expect(got.h).toBeCloseTo(h / (1 - ties / (n * n * n - n)), 10);
+    }
   });
 
   it('Benjamini-Hochberg q-values (scipy)', () => {

@@ -82,10 +82,18 @@ function qualifyingClasses(rows: readonly number[], classOf: (i: number) => stri
  * the trust panel): per pair the strongest of the class networks of the
  * qualifying classes, or the network pooled over all of them.
  */
-export function cohortNetwork(directedOf: (i: number) => ArrayLike<number>, rows: readonly number[], p: number, classOf: (i: number) => string | null, partial: { cohort: Float32Array | null; byClass: ReadonlyMap<string, Float32Array | null> }): PairAndDirected {
+export function cohortNetwork(
+  directedOf: (i: number) => ArrayLike<number>,
+  rows: readonly number[],
+  p: number,
+  classOf: (i: number) => string | null,
+  partial: { cohort: Float32Array | null; byClass: ReadonlyMap<string, Float32Array | null> },
+  /** The class networks when the caller has them already (of the same rows in the same order); computed otherwise. */
+  known?: { pooled?: PairAndDirected; byClass?: ReadonlyMap<string, PairAndDirected> },
+): PairAndDirected {
   const classes = qualifyingClasses(rows, classOf);
-  if (!classes.length) return targetNormalizedNetwork(directedOf, rows, p, partial.cohort);
-  return strongestOf(classes.map(([c, r]) => targetNormalizedNetwork(directedOf, r, p, partial.byClass.get(c) ?? null)));
+  if (!classes.length) return known?.pooled ?? targetNormalizedNetwork(directedOf, rows, p, partial.cohort);
+  return strongestOf(classes.map(([c, r]) => known?.byClass?.get(c) ?? targetNormalizedNetwork(directedOf, r, p, partial.byClass.get(c) ?? null)));
 }
 
 /** Directed scores (row = target, column = source, diagonal left out) from undirected pair scores. */
@@ -119,7 +127,12 @@ export function aggregateInstances(data: StudyData, instances: readonly Instance
   const pooled = scored(includedRows, data.train);
   const perClass = new Map<string, ScoredNetwork>();
   data.classNames.forEach((c, k) => perClass.set(c, scored(classRows[k]!, data.train.filter((r) => data.labels![r] === c))));
-  const network = cohortNetwork((i) => instances[i]!.directed, includedRows, p, labelOf, { cohort: pooled.partial, byClass: new Map([...perClass].map(([c, n]) => [c, n.partial])) });
+  // the class networks above are of the same rows (the included ones of each class, in order): reuse them
+  const asNetwork = (n: ScoredNetwork): PairAndDirected => ({ pairs: n.score, directed: n.directed });
+  const network = cohortNetwork((i) => instances[i]!.directed, includedRows, p, labelOf, { cohort: pooled.partial, byClass: new Map([...perClass].map(([c, n]) => [c, n.partial])) }, {
+    pooled: asNetwork(pooled),
+    byClass: new Map([...perClass].map(([c, n]) => [c, asNetwork(n)])),
+  });
   const cohort: ScoredNetwork = { ...pooled, score: network.pairs, directed: network.directed };
   const directedScore = cohort.directed;
   const differences = data.classNames.length >= 2 ? classDifferences(networks, P, classRows) : null;

@@ -147,15 +147,17 @@ export async function analysisPhase(
   const classesWithBaselines = data.classNames.filter((c) => data.train.filter((r) => data.labels![r] === c).length > data.proteins.length + 2).length;
   const chosen = BASELINE_METHODS.filter((m) => options.baselines.includes(m.name));
   const baselineRuns = chosen.length + classesWithBaselines * chosen.filter((m) => m.perClass).length;
-  io.progress.start('baselines', baselineRuns);
+  const onBaselinesStart = (): void => {
+    io.progress.start('baselines', baselineRuns);
+    if (baselineRuns === 0) io.progress.done('none chosen');
+  };
   // the baselines phase ends with its last run, so the phases after it (trust panel) show their own progress
   let baselinesDone = 0;
   const onBaseline = (name: string, scope: string, seconds: number): void => {
     io.progress.tick(1, `${name} (${scope}) ${seconds.toFixed(1)} s`);
     if (++baselinesDone === baselineRuns) io.progress.done();
   };
-  if (baselineRuns === 0) io.progress.done('none chosen');
-  const result = finalize({ data, instances, ...edges, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaseline, threads: options.threads ?? be.threads, progress: io.progress });
+  const result = finalize({ data, instances, ...edges, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaselinesStart, onBaseline, threads: options.threads ?? be.threads, progress: io.progress });
   if (chosen.length) io.log(`baselines (cohort): ${chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', ')}`);
   return result;
 }

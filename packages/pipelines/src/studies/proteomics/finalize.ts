@@ -39,6 +39,8 @@ export interface FinalizeInputs {
   baselines?: readonly string[];
   /** Seed of the random baselines (the run's seed). */
   seed: number;
+  /** Called once the networks are aggregated, before the first baseline (progress). */
+  onBaselinesStart?: () => void;
   /** Called after each baseline with its time (progress). */
   onBaseline?: (name: string, scope: string, seconds: number) => void;
   /** Threads for the baselines (default 1; the same bytes for any count). */
@@ -71,7 +73,10 @@ export function runBaselines(inputs: FinalizeInputs, metrics: Metrics): RunBasel
 export function finalize(inputs: FinalizeInputs): FinalizeResult {
   const { data, instances, truth, known } = inputs;
   const metrics: Metrics = {};
+  inputs.progress?.start('aggregating networks');
   const agg = aggregateInstances(data, instances, inputs.minInstanceCorrelation);
+  inputs.progress?.done(`${instances.length} instances`);
+  inputs.onBaselinesStart?.();
   const baselines = runBaselines(inputs, metrics);
   const instanceAuroc = truthMetrics(data, instances, agg, baselines, truth, inputs.directed, metrics);
   knownEdgeMetrics(known, agg, baselines, inputs.topK, metrics);

@@ -33,6 +33,8 @@ export interface MaskedModelOptions {
   weightDecay: number;
   patience: number;
   validationFraction: number;
+  /** Keep the best validation epoch's weights (default true); false keeps the weights at the stop. */
+  restoreBest?: boolean;
   seed: number;
 }
 
@@ -149,7 +151,7 @@ export async function trainMaskedModel(be: Backend, data: StudyData, options: Ma
         lr: options.lr,
         weightDecay: options.weightDecay,
         // without a validation split there is nothing to stop on: train every epoch
-        ...(options.validationFraction > 0 ? { validation: options.validationFraction, earlyStopping: { patience: options.patience }, restoreBest: true } : {}),
+        ...(options.validationFraction > 0 ? { validation: options.validationFraction, earlyStopping: { patience: options.patience }, restoreBest: options.restoreBest ?? true } : {}),
         inputTransform: maskedInputTransform(p, classes.length),
         onEpoch: async (e) => {
           onEpoch?.(e);

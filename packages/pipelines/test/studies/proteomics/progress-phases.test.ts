@@ -1,4 +1,4 @@
-/** Every long phase of the study reports progress with an estimate: baselines, trust panel, writing tables, report. */
+/** Every long phase of the study reports progress with an estimate: aggregation, baselines, trust panel, writing tables, report. */
 import { describe, expect, it } from 'vitest';
 import { createProgress } from '../../../src/progress/progress.js';
 import { runProteomicsStudy } from '../../../src/studies/proteomics/study.js';
@@ -16,6 +16,10 @@ describe('study progress', () => {
       expect(lines, phase).toContainEqual(expect.stringMatching(new RegExp(`^${phase.replace(/[()]/g, '\\$&')}: \\d+/\\d+ \\(\\d+%\\), ETA `)));
       expect(lines, phase).toContainEqual(expect.stringMatching(new RegExp(`^${phase.replace(/[()]/g, '\\$&')}: done in`)));
     }
+    // aggregating the patients' networks (minutes for thousands of patients) has its own line, before the baselines
+    const at = (re: RegExp): number => lines.findIndex((l) => re.test(l));
+    expect(at(/^aggregating networks: started/)).toBeGreaterThanOrEqual(0);
+    expect(at(/^aggregating networks: done in/)).toBeLessThan(at(/^baselines: started/));
     // one phase at a time: each phase is done before the next starts
     const order = lines.filter((l) => /: (started|done in)/.test(l)).map((l) => l.replace(/: (started|done in).*/, ' $1'));
     for (let k = 0; k + 1 < order.length; k += 2) {
