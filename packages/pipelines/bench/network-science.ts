@@ -31,6 +31,7 @@ const epochs = Number(flag('epochs') ?? PROTEOMICS_DEFAULTS.epochs);
 const classInput = (flag('class-input') ?? PROTEOMICS_DEFAULTS.classInput) as 'auto' | 'off';
 const patience = Number(flag('patience') ?? PROTEOMICS_DEFAULTS.patience);
 const validationFraction = Number(flag('validation') ?? PROTEOMICS_DEFAULTS.validationFraction);
+const restoreBest = flag('restore-best') !== '0';
 const hidden = (flag('hidden') ?? '256,256').split(',').map(Number);
 /** Seed of the data split (and of the synthetic cohort); the model seed varies with --seeds. */
 const DATA_SEED = 1;
@@ -217,7 +218,7 @@ for (const ds of dataSets()) {
   for (const [k, v] of Object.entries(base)) dump[`base.${k}`] = Array.from(v);
   for (const seed of seeds) {
     const t0 = performance.now();
-    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, patience, validationFraction, classInput, seed });
+    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, patience, validationFraction, restoreBest, classInput, seed });
     row[`train_s.${seed}`] = (performance.now() - t0) / 1000;
     row[`epochs.${seed}`] = history.epochs.length;
     row[`val.${seed}`] = history.bestLoss;
