@@ -32,7 +32,7 @@ export interface Discretized {
  * same arithmetic, in the same order, as the O(u^2) scan over all of them
  * (bench/baselines-reference.ts): the same edges, in about O(u x blocks).
  */
-export function bayesianBlocksEdges(values: ArrayLike<number>): Float64Array {
+export function bayesianBlocksEdges(values: ArrayLike<number>, search: LastChangePointSearch = bestLastChangePoints): Float64Array {
   const sorted = Float64Array.from(values).sort();
   const uniq: number[] = [], counts: number[] = [];
   for (let i = 0; i < sorted.length; i++) {
@@ -44,7 +44,7 @@ export function bayesianBlocksEdges(values: ArrayLike<number>): Float64Array {
   edges[0] = uniq[0]!;
   for (let i = 0; i < n - 1; i++) edges[i + 1] = 0.5 * (uniq[i]! + uniq[i + 1]!);
   edges[n] = uniq[n - 1]!;
-  const last = bestLastChangePoints(edges.map((e) => uniq[n - 1]! - e), counts);
+  const last = search(edges.map((e) => uniq[n - 1]! - e), counts);
   const cps: number[] = [];
   let ind = n;
   for (;;) {
@@ -54,6 +54,13 @@ export function bayesianBlocksEdges(values: ArrayLike<number>): Float64Array {
   }
   return Float64Array.from(cps.reverse().map((k) => edges[k]!));
 }
+
+/**
+ * The optimal partitioning's search: from the distance of each edge to the last value and the count of each
+ * unique value, the start of the last block of each prefix's best partition (`search` of bayesianBlocksEdges:
+ * the full scan of bench/baselines-reference.ts is the other one).
+ */
+export type LastChangePointSearch = (blockLength: Float64Array, counts: readonly number[]) => Int32Array;
 
 /** Optimal partitioning of Bayesian blocks: for each prefix length K, the start of its last block (first maximum, as Julia's indmax). */
 function bestLastChangePoints(blockLength: Float64Array, counts: readonly number[]): Int32Array {

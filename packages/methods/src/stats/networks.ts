@@ -196,7 +196,17 @@ export interface GraphicalLassoResult {
   converged: boolean;
 }
 
-function softThreshold(x: number, t: number): number {
+/** The graphical lasso's options resolved, its start W = S + lambda I, and the mean |S_ij| off the diagonal (the convergence scale). */
+export function lassoStart(s: Float64Array, p: number, lambda: number, options: { maxIterations?: number; tolerance?: number }): { maxIt: number; tol: number; w: Float64Array; avgAbsS: number } {
+  const w = Float64Array.from(s);
+  for (let j = 0; j < p; j++) w[j * p + j] = s[j * p + j]! + lambda;
+  let avgAbsS = 0;
+  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) if (a !== b) avgAbsS += Math.abs(s[a * p + b]!);
+  avgAbsS /= Math.max(1, p * (p - 1));
+  return { maxIt: options.maxIterations ?? 200, tol: options.tolerance ?? 1e-4, w, avgAbsS };
+}
+
+export function softThreshold(x: number, t: number): number {
   return x > t ? x - t : x < -t ? x + t : 0;
 }
 
@@ -211,15 +221,9 @@ function softThreshold(x: number, t: number): number {
  * when the solution is sparse.
  */
 export function graphicalLasso(s: Float64Array, p: number, lambda: number, options: { maxIterations?: number; tolerance?: number } = {}): GraphicalLassoResult {
-  const maxIt = options.maxIterations ?? 200;
-  const tol = options.tolerance ?? 1e-4;
-  const w = Float64Array.from(s);
-  for (let j = 0; j < p; j++) w[j * p + j] = s[j * p + j]! + lambda;
+  const { maxIt, tol, w, avgAbsS } = lassoStart(s, p, lambda, options);
   const beta = new Float64Array(p * p); // row j: coefficients of the j-th lasso (beta[j * p + k] for predictor k)
   const active = Array.from({ length: p }, () => new ActiveSet(p));
-  let avgAbsS = 0;
-  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) if (a !== b) avgAbsS += Math.abs(s[a * p + b]!);
-  avgAbsS /= Math.max(1, p * (p - 1));
   let it = 0;
   let converged = false;
   for (; it < maxIt; it++) {
@@ -234,6 +238,11 @@ export function graphicalLasso(s: Float64Array, p: number, lambda: number, optio
       break;
     }
   }
+  return { precision: lassoPrecision(w, beta, p), covariance: w, lambda, iterations: it, converged };
+}
+
+/** The precision matrix from the covariance estimate W and the lassos' coefficients (row j: lasso j), symmetrised. */
+export function lassoPrecision(w: Float64Array, beta: Float64Array, p: number): Float64Array {
   const theta = new Float64Array(p * p);
   for (let j = 0; j < p; j++) {
     let dot = 0;
@@ -248,7 +257,7 @@ export function graphicalLasso(s: Float64Array, p: number, lambda: number, optio
     theta[a * p + b] = v;
     theta[b * p + a] = v;
   }
-  return { precision: theta, covariance: w, lambda, iterations: it, converged };
+  return theta;
 }
 
 /** Indices of the nonzero coefficients of one lasso, kept in increasing order. */
@@ -322,6 +331,11 @@ function updateCovarianceColumn(w: Float64Array, beta: Float64Array, act: Active
  * gamma = 0.5) over a log-spaced grid between 0.02 and 0.8 times max |S_ij|.
  */
 export function graphicalLassoEbic(s: Float64Array, p: number, n: number, options: { grid?: number; gamma?: number } = {}): GraphicalLassoResult & { ebic: number } {
+  return ebicPath(s, p, n, options, (lambda) => graphicalLasso(s, p, lambda));
+}
+
+/** The EBIC choice of graphicalLassoEbic with any solver for one lambda (bench/baselines-reference.ts passes the dense one). */
+export function ebicPath(s: Float64Array, p: number, n: number, options: { grid?: number; gamma?: number }, solve: (lambda: number) => GraphicalLassoResult): GraphicalLassoResult & { ebic: number } {
   let maxOff = 0;
   for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) if (a !== b) maxOff = Math.max(maxOff, Math.abs(s[a * p + b]!));
   const steps = options.grid ?? 8;
@@ -329,7 +343,7 @@ export function graphicalLassoEbic(s: Float64Array, p: number, n: number, option
   let best: (GraphicalLassoResult & { ebic: number }) | null = null;
   for (let k = 0; k < steps; k++) {
     const lambda = maxOff * 0.02 * Math.pow(0.8 / 0.02, k / Math.max(1, steps - 1));
-    const r = graphicalLasso(s, p, lambda);
+    const r = solve(lambda);
     const logDet = logDetSpd(r.precision, p);
     let trace = 0;
     for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) trace += s[a * p + b]! * r.precision[b * p + a]!;
