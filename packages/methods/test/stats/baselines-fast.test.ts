@@ -101,6 +101,8 @@ describe('Bayesian blocks with pruning: the same edges as the full O(u^2) scan',
     { name: 'integers with many ties, 800', x: Float64Array.from({ length: 800 }, () => Math.round(3 * g.normal())) },
     { name: 'median-imputed (a tall spike), 1000', x: Float64Array.from({ length: 1000 }, (_, i) => (i % 14 === 0 ? 0 : g.normal())) },
     { name: 'exponential, 2000', x: Float64Array.from({ length: 2000 }, () => -Math.log(1 - g.uniform())) },
+    { name: 'large offset, fine resolution, 1500', x: Float64Array.from({ length: 1500 }, (_, i) => 1e6 + 1e-4 * g.normal() + (i % 2) * 1e-3) },
+    { name: 'a gap of 1e9 between two clusters, 600', x: Float64Array.from({ length: 600 }, (_, i) => (i % 2) * 1e9 + g.normal()) },
   ];
   for (const { name, x } of samples) {
     it(name, () => expectSameBytes(stats.bayesianBlocksEdges(x), referenceBayesianBlocksEdges(x)));
