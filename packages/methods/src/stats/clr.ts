@@ -9,7 +9,7 @@
  * 2006, BMC Bioinformatics 7:S7) on the MI matrix before the context step.
  */
 import type { DataMatrix } from './networks.js';
-import { discretizeColumns, mutualInformationMatrix, type Discretizer } from './information.js';
+import { discretizeColumns, mutualInformationMatrix, type Discretized, type Discretizer } from './information.js';
 
 export interface ClrOptions {
   discretizer?: Discretizer;
@@ -71,11 +71,12 @@ export function aracneDpi(mi: Float64Array, p: number, tolerance = 0): Float64Ar
   return out;
 }
 
-/** CLR network scores (symmetric p x p, diagonal 0). Deterministic. */
-export function clr(d: DataMatrix, options: ClrOptions = {}): Float64Array {
-  if (d.cols < 3) throw new Error(`clr: needs at least 3 genes (columns), got ${d.cols}`);
-  const disc = discretizeColumns(d, options.discretizer ?? 'bayesian-blocks', options.bins, options.threads);
+/** CLR network scores (symmetric p x p, diagonal 0) of a data matrix's columns, or of columns already discretised (as `pidc`). Deterministic. */
+export function clr(d: DataMatrix | Discretized[], options: ClrOptions = {}): Float64Array {
+  const p = Array.isArray(d) ? d.length : d.cols;
+  if (p < 3) throw new Error(`clr: needs at least 3 genes (columns), got ${p}`);
+  const disc = Array.isArray(d) ? d : discretizeColumns(d, options.discretizer ?? 'bayesian-blocks', options.bins, options.threads);
   let mi = mutualInformationMatrix(disc);
-  if (options.dpiTolerance !== undefined) mi = aracneDpi(mi, d.cols, options.dpiTolerance);
-  return clrFromMi(mi, d.cols);
+  if (options.dpiTolerance !== undefined) mi = aracneDpi(mi, p, options.dpiTolerance);
+  return clrFromMi(mi, p);
 }

@@ -22,10 +22,17 @@ export interface Discretized {
 
 /**
  * Bayesian-blocks bin edges of a sample (Scargle 2013, event data on the
- * sorted unique values), as Discretizers.jl computes them: O(u^2) in the
- * number u of unique values.
+ * sorted unique values), as Discretizers.jl computes them, with exact
+ * pruning of the last-change-point candidates (Killick et al. 2012's PELT):
+ * splitting a block never lowers the fitness N log(N / T) (log-sum
+ * inequality), so a candidate i whose
+ * best[i-1] + fit(i..K) falls below best[K] stays below the candidate K at
+ * every later K and never wins again. Candidates are pruned only when they
+ * are behind by far more than rounding, so the kept ones are scored with the
+ * same arithmetic, in the same order, as the O(u^2) scan over all of them
+ * (bench/baselines-reference.ts): the same edges, in about O(u x blocks).
  */
-export function bayesianBlocksEdges(values: ArrayLike<number>): Float64Array {
+export function bayesianBlocksEdges(values: ArrayLike<number>, search: LastChangePointSearch = bestLastChangePoints): Float64Array {
   const sorted = Float64Array.from(values).sort();
   const uniq: number[] = [], counts: number[] = [];
   for (let i = 0; i < sorted.length; i++) {
@@ -37,22 +44,7 @@ export function bayesianBlocksEdges(values: ArrayLike<number>): Float64Array {
   edges[0] = uniq[0]!;
   for (let i = 0; i < n - 1; i++) edges[i + 1] = 0.5 * (uniq[i]! + uniq[i + 1]!);
   edges[n] = uniq[n - 1]!;
-  const blockLength = edges.map((e) => uniq[n - 1]! - e);
-  const countVec = new Float64Array(n), best = new Float64Array(n);
-  const last = new Int32Array(n);
-  for (let K = 1; K <= n; K++) {
-    const prior = 4 - Math.log(73.53 * 0.05 * Math.pow(K, -0.478));
-    let bestFit = -Infinity, arg = 0;
-    for (let i = 0; i < K; i++) {
-      countVec[i] = countVec[i]! + counts[K - 1]!;
-      const width = blockLength[i]! - blockLength[K]!;
-      let fit = countVec[i]! * Math.log(countVec[i]! / width) - prior;
-      if (i > 0) fit += best[i - 1]!;
-      if (fit > bestFit) { bestFit = fit; arg = i; } // first maximum, as Julia's indmax
-    }
-    last[K - 1] = arg;
-    best[K - 1] = bestFit;
-  }
+  const last = search(edges.map((e) => uniq[n - 1]! - e), counts);
   const cps: number[] = [];
   let ind = n;
   for (;;) {
@@ -61,6 +53,46 @@ export function bayesianBlocksEdges(values: ArrayLike<number>): Float64Array {
     ind = last[ind - 1]!;
   }
   return Float64Array.from(cps.reverse().map((k) => edges[k]!));
+}
+
+/**
+ * The optimal partitioning's search: from the distance of each edge to the last value and the count of each
+ * unique value, the start of the last block of each prefix's best partition (`search` of bayesianBlocksEdges:
+ * the full scan of bench/baselines-reference.ts is the other one).
+ */
+export type LastChangePointSearch = (blockLength: Float64Array, counts: readonly number[]) => Int32Array;
+
+/** Optimal partitioning of Bayesian blocks: for each prefix length K, the start of its last block (first maximum, as Julia's indmax). */
+function bestLastChangePoints(blockLength: Float64Array, counts: readonly number[]): Int32Array {
+  const n = counts.length;
+  const countVec = new Float64Array(n), best = new Float64Array(n), fits = new Float64Array(n);
+  const last = new Int32Array(n);
+  const alive = new Int32Array(n); // candidate starts still able to win, increasing
+  let size = 0;
+  for (let K = 1; K <= n; K++) {
+    const prior = 4 - Math.log(73.53 * 0.05 * Math.pow(K, -0.478));
+    alive[size++] = K - 1;
+    let bestFit = -Infinity, arg = 0;
+    for (let q = 0; q < size; q++) {
+      const i = alive[q]!;
+      countVec[i] = countVec[i]! + counts[K - 1]!;
+      const width = blockLength[i]! - blockLength[K]!;
+      let fit = countVec[i]! * Math.log(countVec[i]! / width) - prior;
+      if (i > 0) fit += best[i - 1]!;
+      fits[q] = fit;
+      if (fit > bestFit) { bestFit = fit; arg = i; }
+    }
+    last[K - 1] = arg;
+    best[K - 1] = bestFit;
+    if (!Number.isFinite(bestFit)) continue;
+    let kept = 0;
+    for (let q = 0; q < size; q++) {
+      const f = fits[q]!;
+      if (!(f + prior < bestFit - 1e-8 * (1 + Math.abs(bestFit) + Math.abs(f)))) alive[kept++] = alive[q]!;
+    }
+    size = kept;
+  }
+  return last;
 }
 
 /** Bin ids for given edges (Discretizers.jl LinearDiscretizer: [e_k, e_k+1), last bin closed). */

@@ -21,30 +21,26 @@ function column(d: DataMatrix, j: number): Float64Array {
   return c;
 }
 
-/** Pearson correlation matrix (p x p) with pairwise-complete observations. */
+/**
+ * Pearson or Spearman correlation matrix (p x p) with pairwise-complete
+ * observations. Same bytes as ranking and correlating each pair's complete
+ * rows from scratch (bench/baselines-reference.ts), without the per-pair
+ * allocations and sorts: each column is sorted once, and a pair's ranks are
+ * the tie-averaged positions along that order of the rows the other column
+ * also has (sums in row order, as before).
+ */
 export function correlationMatrix(d: DataMatrix, method: 'pearson' | 'spearman' = 'pearson'): Float64Array {
   const p = d.cols;
   const cols = Array.from({ length: p }, (_, j) => column(d, j));
   const out = new Float64Array(p * p);
   const complete = cols.every((c) => c.every((v) => !Number.isNaN(v)));
   const prepared = method === 'spearman' && complete ? cols.map((c) => rank(c)) : cols;
+  const pair = complete ? null : pairwiseCorrelation(cols, d.rows, method);
+  const all = Int32Array.from({ length: d.rows }, (_, i) => i);
   for (let a = 0; a < p; a++) {
     out[a * p + a] = 1;
     for (let b = a + 1; b < p; b++) {
-      let x: ArrayLike<number> = prepared[a]!;
-      let y: ArrayLike<number> = prepared[b]!;
-      if (!complete) {
-        const xs: number[] = [], ys: number[] = [];
-        for (let i = 0; i < d.rows; i++) {
-          if (!Number.isNaN(cols[a]![i]!) && !Number.isNaN(cols[b]![i]!)) {
-            xs.push(cols[a]![i]!);
-            ys.push(cols[b]![i]!);
-          }
-        }
-        x = method === 'spearman' ? rank(xs) : xs;
-        y = method === 'spearman' ? rank(ys) : ys;
-      }
-      const r = pearsonRaw(x, y);
+      const r = pair ? pair(a, b) : d.rows < 3 ? NaN : pearsonRows(prepared[a]!, prepared[b]!, all, d.rows);
       out[a * p + b] = r;
       out[b * p + a] = r;
     }
@@ -52,19 +48,55 @@ export function correlationMatrix(d: DataMatrix, method: 'pearson' | 'spearman' 
   return out;
 }
 
-function pearsonRaw(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  if (n < 3) return NaN;
-  let mx = 0, my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i]!;
-    my += y[i]!;
+/** Correlation of columns a and b over the rows where both are present (NaN with fewer than 3 such rows). */
+function pairwiseCorrelation(cols: Float64Array[], n: number, method: 'pearson' | 'spearman'): (a: number, b: number) => number {
+  const orders = method === 'spearman' ? cols.map(sortedPresentRows) : [];
+  const rx = new Float64Array(n), ry = new Float64Array(n), rows = new Int32Array(n), buf = new Int32Array(n);
+  return (a, b) => {
+    const x = cols[a]!, y = cols[b]!;
+    let m = 0;
+    for (let i = 0; i < n; i++) if (!Number.isNaN(x[i]!) && !Number.isNaN(y[i]!)) rows[m++] = i;
+    if (m < 3) return NaN;
+    if (method === 'pearson') return pearsonRows(x, y, rows, m);
+    pairRanks(orders[a]!, x, y, rx, buf);
+    pairRanks(orders[b]!, y, x, ry, buf);
+    return pearsonRows(rx, ry, rows, m);
+  };
+}
+
+/** Rows where c is present, by increasing value. */
+function sortedPresentRows(c: Float64Array): Int32Array {
+  const rows: number[] = [];
+  for (let i = 0; i < c.length; i++) if (!Number.isNaN(c[i]!)) rows.push(i);
+  return Int32Array.from(rows.sort((i, j) => c[i]! - c[j]!));
+}
+
+/** Ranks (1-based, ties averaged) of x among the rows where `other` is present too, written at out[row]; buf: scratch. */
+function pairRanks(order: Int32Array, x: Float64Array, other: Float64Array, out: Float64Array, buf: Int32Array): void {
+  let m = 0;
+  for (let k = 0; k < order.length; k++) if (!Number.isNaN(other[order[k]!]!)) buf[m++] = order[k]!;
+  let i = 0;
+  while (i < m) {
+    let j = i;
+    while (j + 1 < m && x[buf[j + 1]!] === x[buf[i]!]) j++;
+    const r = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) out[buf[k]!] = r;
+    i = j + 1;
   }
-  mx /= n;
-  my /= n;
+}
+
+/** Pearson correlation of x[rows[k]], y[rows[k]] for k < m (NaN when either is constant), summed in that order. */
+function pearsonRows(x: Float64Array, y: Float64Array, rows: Int32Array, m: number): number {
+  let mx = 0, my = 0;
+  for (let k = 0; k < m; k++) {
+    mx += x[rows[k]!]!;
+    my += y[rows[k]!]!;
+  }
+  mx /= m;
+  my /= m;
   let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i]! - mx, dy = y[i]! - my;
+  for (let k = 0; k < m; k++) {
+    const dx = x[rows[k]!]! - mx, dy = y[rows[k]!]! - my;
     sxy += dx * dy;
     sxx += dx * dx;
     syy += dy * dy;
@@ -164,50 +196,41 @@ export interface GraphicalLassoResult {
   converged: boolean;
 }
 
-function softThreshold(x: number, t: number): number {
+/** The graphical lasso's options resolved, its start W = S + lambda I, and the mean |S_ij| off the diagonal (the convergence scale). */
+export function lassoStart(s: Float64Array, p: number, lambda: number, options: { maxIterations?: number; tolerance?: number }): { maxIt: number; tol: number; w: Float64Array; avgAbsS: number } {
+  const w = Float64Array.from(s);
+  for (let j = 0; j < p; j++) w[j * p + j] = s[j * p + j]! + lambda;
+  let avgAbsS = 0;
+  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) if (a !== b) avgAbsS += Math.abs(s[a * p + b]!);
+  avgAbsS /= Math.max(1, p * (p - 1));
+  return { maxIt: options.maxIterations ?? 200, tol: options.tolerance ?? 1e-4, w, avgAbsS };
+}
+
+export function softThreshold(x: number, t: number): number {
   return x > t ? x - t : x < -t ? x + t : 0;
 }
 
 /**
  * Graphical lasso by block coordinate descent: maximise
  * log det(Theta) - tr(S Theta) - lambda * sum_{i != j} |Theta_ij|.
+ *
+ * The inner sums skip the lasso coefficients that are 0 (a list of the
+ * nonzero ones, in increasing index order, is kept per column): the same
+ * terms are added in the same order, so the result is the same bytes as the
+ * dense sums (bench/baselines-reference.ts) for a finite S, only much faster
+ * when the solution is sparse.
  */
 export function graphicalLasso(s: Float64Array, p: number, lambda: number, options: { maxIterations?: number; tolerance?: number } = {}): GraphicalLassoResult {
-  const maxIt = options.maxIterations ?? 200;
-  const tol = options.tolerance ?? 1e-4;
-  const w = Float64Array.from(s);
-  for (let j = 0; j < p; j++) w[j * p + j] = s[j * p + j]! + lambda;
-  const beta = new Float64Array(p * p); // column j: coefficients of the j-th lasso
-  let avgAbsS = 0;
-  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) if (a !== b) avgAbsS += Math.abs(s[a * p + b]!);
-  avgAbsS /= Math.max(1, p * (p - 1));
+  const { maxIt, tol, w, avgAbsS } = lassoStart(s, p, lambda, options);
+  const beta = new Float64Array(p * p); // row j: coefficients of the j-th lasso (beta[j * p + k] for predictor k)
+  const active = Array.from({ length: p }, () => new ActiveSet(p));
   let it = 0;
   let converged = false;
   for (; it < maxIt; it++) {
     let change = 0;
     for (let j = 0; j < p; j++) {
-      // lasso: min_b 1/2 b^T W11 b - b^T s12 + lambda |b|_1, warm-started
-      for (let inner = 0; inner < 100; inner++) {
-        let delta = 0;
-        for (let k = 0; k < p; k++) {
-          if (k === j) continue;
-          let r = s[k * p + j]!;
-          for (let l = 0; l < p; l++) if (l !== j && l !== k) r -= w[k * p + l]! * beta[l * p + j]!;
-          const nb = softThreshold(r, lambda) / w[k * p + k]!;
-          delta = Math.max(delta, Math.abs(nb - beta[k * p + j]!));
-          beta[k * p + j] = nb;
-        }
-        if (delta < tol * 0.1) break;
-      }
-      // w12 = W11 beta
-      for (let k = 0; k < p; k++) {
-        if (k === j) continue;
-        let v = 0;
-        for (let l = 0; l < p; l++) if (l !== j) v += w[k * p + l]! * beta[l * p + j]!;
-        change += Math.abs(v - w[k * p + j]!);
-        w[k * p + j] = v;
-        w[j * p + k] = v;
-      }
+      lassoColumn(s, w, beta, active[j]!, p, j, lambda, tol);
+      change += updateCovarianceColumn(w, beta, active[j]!, p, j);
     }
     if (change / (p * p) < tol * avgAbsS) {
       converged = true;
@@ -215,13 +238,18 @@ export function graphicalLasso(s: Float64Array, p: number, lambda: number, optio
       break;
     }
   }
+  return { precision: lassoPrecision(w, beta, p), covariance: w, lambda, iterations: it, converged };
+}
+
+/** The precision matrix from the covariance estimate W and the lassos' coefficients (row j: lasso j), symmetrised. */
+export function lassoPrecision(w: Float64Array, beta: Float64Array, p: number): Float64Array {
   const theta = new Float64Array(p * p);
   for (let j = 0; j < p; j++) {
     let dot = 0;
-    for (let k = 0; k < p; k++) if (k !== j) dot += w[k * p + j]! * beta[k * p + j]!;
+    for (let k = 0; k < p; k++) if (k !== j) dot += w[k * p + j]! * beta[j * p + k]!;
     const tjj = 1 / (w[j * p + j]! - dot);
     theta[j * p + j] = tjj;
-    for (let k = 0; k < p; k++) if (k !== j) theta[k * p + j] = -beta[k * p + j]! * tjj;
+    for (let k = 0; k < p; k++) if (k !== j) theta[k * p + j] = -beta[j * p + k]! * tjj;
   }
   // symmetrise (the two estimates of each entry differ slightly before convergence)
   for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) {
@@ -229,7 +257,73 @@ export function graphicalLasso(s: Float64Array, p: number, lambda: number, optio
     theta[a * p + b] = v;
     theta[b * p + a] = v;
   }
-  return { precision: theta, covariance: w, lambda, iterations: it, converged };
+  return theta;
+}
+
+/** Indices of the nonzero coefficients of one lasso, kept in increasing order. */
+class ActiveSet {
+  readonly index: Int32Array;
+  size = 0;
+  constructor(p: number) {
+    this.index = new Int32Array(p);
+  }
+
+  /** Record that coefficient k went from zero to nonzero or back. */
+  toggle(k: number, nonzero: boolean): void {
+    const idx = this.index;
+    let pos = 0;
+    while (pos < this.size && idx[pos]! < k) pos++;
+    if (nonzero) {
+      idx.copyWithin(pos + 1, pos, this.size);
+      idx[pos] = k;
+      this.size++;
+    } else {
+      idx.copyWithin(pos, pos + 1, this.size);
+      this.size--;
+    }
+  }
+}
+
+/** The j-th lasso, min_b 1/2 b^T W11 b - b^T s12 + lambda |b|_1, by coordinate descent warm-started from beta's row j. */
+function lassoColumn(s: Float64Array, w: Float64Array, beta: Float64Array, act: ActiveSet, p: number, j: number, lambda: number, tol: number): void {
+  const bj = j * p, idx = act.index;
+  for (let inner = 0; inner < 100; inner++) {
+    let delta = 0;
+    for (let k = 0; k < p; k++) {
+      if (k === j) continue;
+      let r = s[k * p + j]!;
+      const wk = k * p;
+      for (let q = 0; q < act.size; q++) {
+        const l = idx[q]!;
+        if (l !== k) r -= w[wk + l]! * beta[bj + l]!;
+      }
+      const nb = softThreshold(r, lambda) / w[wk + k]!;
+      const old = beta[bj + k]!;
+      delta = Math.max(delta, Math.abs(nb - old));
+      beta[bj + k] = nb;
+      if ((old === 0) !== (nb === 0)) act.toggle(k, nb !== 0);
+    }
+    if (delta < tol * 0.1) break;
+  }
+}
+
+/** w12 = W11 beta for column j (both halves of W); returns the summed absolute change. */
+function updateCovarianceColumn(w: Float64Array, beta: Float64Array, act: ActiveSet, p: number, j: number): number {
+  const bj = j * p, idx = act.index;
+  let change = 0;
+  for (let k = 0; k < p; k++) {
+    if (k === j) continue;
+    let v = 0;
+    const wk = k * p;
+    for (let q = 0; q < act.size; q++) {
+      const l = idx[q]!;
+      v += w[wk + l]! * beta[bj + l]!;
+    }
+    change += Math.abs(v - w[wk + j]!);
+    w[wk + j] = v;
+    w[j * p + k] = v;
+  }
+  return change;
 }
 
 /**
@@ -237,6 +331,11 @@ export function graphicalLasso(s: Float64Array, p: number, lambda: number, optio
  * gamma = 0.5) over a log-spaced grid between 0.02 and 0.8 times max |S_ij|.
  */
 export function graphicalLassoEbic(s: Float64Array, p: number, n: number, options: { grid?: number; gamma?: number } = {}): GraphicalLassoResult & { ebic: number } {
+  return ebicPath(s, p, n, options, (lambda) => graphicalLasso(s, p, lambda));
+}
+
+/** The EBIC choice of graphicalLassoEbic with any solver for one lambda (bench/baselines-reference.ts passes the dense one). */
+export function ebicPath(s: Float64Array, p: number, n: number, options: { grid?: number; gamma?: number }, solve: (lambda: number) => GraphicalLassoResult): GraphicalLassoResult & { ebic: number } {
   let maxOff = 0;
   for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) if (a !== b) maxOff = Math.max(maxOff, Math.abs(s[a * p + b]!));
   const steps = options.grid ?? 8;
@@ -244,7 +343,7 @@ export function graphicalLassoEbic(s: Float64Array, p: number, n: number, option
   let best: (GraphicalLassoResult & { ebic: number }) | null = null;
   for (let k = 0; k < steps; k++) {
     const lambda = maxOff * 0.02 * Math.pow(0.8 / 0.02, k / Math.max(1, steps - 1));
-    const r = graphicalLasso(s, p, lambda);
+    const r = solve(lambda);
     const logDet = logDetSpd(r.precision, p);
     let trace = 0;
     for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) trace += s[a * p + b]! * r.precision[b * p + a]!;

@@ -120,15 +120,18 @@ export function pucScores(disc: Discretized[]): Float64Array {
 
 /**
  * PIDC network scores (symmetric p x p, diagonal 0) of the columns of a data
- * matrix (rows = cells/samples). Deterministic (no randomness).
+ * matrix (rows = cells/samples), or of columns already discretised by
+ * `discretizeColumns` (then the discretiser options are unused: callers that
+ * run PIDC and CLR on the same data discretise once). Deterministic.
  */
-export function pidc(d: DataMatrix, options: PidcOptions = {}): PidcResult {
+export function pidc(d: DataMatrix | Discretized[], options: PidcOptions = {}): PidcResult {
   const context = options.context ?? 'gamma';
   if (context !== 'gamma' && context !== 'empirical') throw new Error(`pidc: option context must be 'gamma' or 'empirical', got ${String(context)}`);
-  if (d.cols < 3) throw new Error(`pidc: needs at least 3 genes (columns) for triples, got ${d.cols}`);
-  const disc = discretizeColumns(d, options.discretizer ?? 'bayesian-blocks', options.bins, options.threads);
+  const p = Array.isArray(d) ? d.length : d.cols;
+  if (p < 3) throw new Error(`pidc: needs at least 3 genes (columns) for triples, got ${p}`);
+  const disc = Array.isArray(d) ? d : discretizeColumns(d, options.discretizer ?? 'bayesian-blocks', options.bins, options.threads);
   const puc = pucScores(disc);
-  return { scores: applyContext(puc, d.cols, context), puc };
+  return { scores: applyContext(puc, p, context), puc };
 }
 
 /** The context step: F_i(s_ij) + F_j(s_ij) with per-gene gamma or empirical CDFs. */

@@ -16,7 +16,9 @@ import type { Generator } from '@relevance/core-wasm';
 import type { DataMatrix } from './networks.js';
 
 /** Nodes with at most this many samples are scanned by sorting rather than by histogram. */
-const SMALL_NODE = 32;
+const SMALL_NODE = 32; // at most 32: scanSmall packs a position in the node into 5 bits
+/** Nodes with at least this many samples visit every bin of a feature rather than tracking which are nonempty. */
+const DENSE_NODE = 256;
 
 /** Features binned column-major: bin of sample i in feature j at `bins[j * rows + i]`. */
 export interface BinnedMatrix {
@@ -121,6 +123,11 @@ export class HistogramTreeBuilder {
   private readonly histW = new Float64Array(256);
   private readonly histS = new Float64Array(256);
   private readonly histC = new Int32Array(256);
+  /** Bins present in the histogram being built, one bit each (scanned in increasing order, so empty bins cost nothing). */
+  private readonly present = new Int32Array(8);
+  /** The node's weights and weighted responses by position in `sample` (filled by splitNode, read by the scans). */
+  private readonly nodeW: Float64Array;
+  private readonly nodeWY: Float64Array;
   private readonly order: Int32Array;
   private readonly stack: Int32Array;
 
@@ -135,6 +142,8 @@ export class HistogramTreeBuilder {
     this.nodeLeft = new Int32Array(cap);
     this.nodeRight = new Int32Array(cap);
     this.nodeValue = new Float64Array(cap);
+    this.nodeW = new Float64Array(n);
+    this.nodeWY = new Float64Array(n);
     this.order = new Int32Array(data.cols);
     this.stack = new Int32Array(4 * (n + 1));
   }
@@ -169,18 +178,22 @@ export class HistogramTreeBuilder {
 
   /** Make `node` a leaf or split it; returns the partition point, or -1 for a leaf. */
   private splitNode(y: Float64Array, start: number, end: number, depth: number, node: number, opts: TreeFitOptions): number {
-    const { sample, weight } = this;
-    let W = 0, S = 0, Q = 0;
+    const { sample, weight, nodeW, nodeWY } = this;
+    let W = 0, S = 0, Q = 0, unit = true;
     for (let k = start; k < end; k++) {
       const i = sample[k]!, w = weight[i]!, v = y[i]!;
-      W += w; S += w * v; Q += w * v * v;
+      const wv = w * v;
+      nodeW[k] = w; nodeWY[k] = wv;
+      W += w; S += wv; Q += wv * v;
+      if (w !== 1) unit = false;
     }
+    this.unitWeights = unit;
     this.nodeFeature[node] = -1;
     this.nodeValue[node] = W > 0 ? S / W : 0;
     const m = end - start;
     const sse = Q - (S * S) / W;
     if (depth >= opts.maxDepth || m < 2 * opts.minLeaf || !(sse > 1e-12 * (Q + 1e-300))) return -1;
-    const best = this.bestSplit(y, start, end, W, S, opts);
+    const best = this.bestSplit(start, end, W, S, opts);
     if (best.feature < 0) return -1;
     this.importance[best.feature] += best.gain;
     this.nodeFeature[node] = best.feature;
@@ -191,7 +204,7 @@ export class HistogramTreeBuilder {
   private best = { feature: -1, bin: -1, gain: 0 };
 
   /** Best split over features drawn without replacement until maxFeatures non-constant ones were scanned. */
-  private bestSplit(y: Float64Array, start: number, end: number, W: number, S: number, opts: TreeFitOptions): { feature: number; bin: number; gain: number } {
+  private bestSplit(start: number, end: number, W: number, S: number, opts: TreeFitOptions): { feature: number; bin: number; gain: number } {
     const { candidates, maxFeatures, minLeaf, rng } = opts;
     // order[] keeps the previous node's arrangement: a partial Fisher-Yates shuffle draws a
     // uniform sample without replacement from any starting arrangement, so no reset is needed.
@@ -206,71 +219,101 @@ export class HistogramTreeBuilder {
       const f = order[r]!;
       order[r] = order[k]!;
       order[k] = f;
-      if (this.scanFeature(y, start, end, f, W, S, base, minLeaf)) visited++;
+      if (this.scanFeature(start, end, f, W, S, base, minLeaf)) visited++;
     }
     return best;
   }
 
-  /** Histogram of one feature over the node and the best threshold on it; false when constant in the node. */
-  private scanFeature(y: Float64Array, start: number, end: number, f: number, W: number, S: number, base: number, minLeaf: number): boolean {
-    if (end - start <= SMALL_NODE) return this.scanSmall(y, start, end, f, W, S, base, minLeaf);
-    const { sample, weight, histW, histS, histC } = this;
-    const bins = this.data.bins;
-    const off = f * this.data.rows;
-    let lo = 255, hi = 0;
-    for (let k = start; k < end; k++) {
-      const i = sample[k]!;
-      const b = bins[off + i]!;
-      const w = weight[i]!;
-      histW[b] += w; histS[b] += w * y[i]!; histC[b]++;
-      if (b < lo) lo = b;
-      if (b > hi) hi = b;
-    }
-    if (lo === hi) {
-      histW[lo] = 0; histS[lo] = 0; histC[lo] = 0;
+  /**
+   * Histogram of one feature over the node and the best threshold on it; false when constant in the node.
+   * The nonempty bins are visited in increasing order, the last one (no sample right of it) not
+   * considered: the sums and candidates of a scan over every bin. Mid-size nodes find their nonempty
+   * bins through the `present` bits instead of scanning all of the feature's bins; with unit weights
+   * (GRNBoost2's in-bag samples) a bin's weight is its count, the same number as the sum of its ones.
+   */
+  private scanFeature(start: number, end: number, f: number, W: number, S: number, base: number, minLeaf: number): boolean {
+    const m = end - start;
+    if (m <= SMALL_NODE) return this.scanSmall(start, end, f, W, S, base, minLeaf);
+    const { histW, histS, histC, visit } = this;
+    const used = this.accumulate(start, end, f, m < DENSE_NODE);
+    if (histC[visit[0]!] === m) {
+      histW[visit[0]!] = 0; histS[visit[0]!] = 0; histC[visit[0]!] = 0;
       return false;
     }
-    const m = end - start;
+    const unit = this.unitWeights;
     let wl = 0, sl = 0, cl = 0;
-    for (let b = lo; b < hi; b++) {
-      const c = histC[b]!;
-      if (c === 0) continue;
-      wl += histW[b]!; sl += histS[b]!; cl += c;
+    for (let q = 0; q < used; q++) {
+      const b = visit[q]!, c = histC[b]!;
+      wl += unit ? c : histW[b]!; sl += histS[b]!; cl += c;
       histW[b] = 0; histS[b] = 0; histC[b] = 0;
-      if (cl < minLeaf || m - cl < minLeaf) continue;
+      if (cl === m || cl < minLeaf || m - cl < minLeaf) continue;
       this.consider(f, b, wl, sl, W, S, base);
     }
-    histW[hi] = 0; histS[hi] = 0; histC[hi] = 0;
     return true;
   }
 
-  private readonly smallB = new Int32Array(SMALL_NODE);
-  private readonly smallW = new Float64Array(SMALL_NODE);
-  private readonly smallS = new Float64Array(SMALL_NODE);
+  /** Every weight of the current node is 1 (set by splitNode). */
+  private unitWeights = false;
+  /** Nonempty bins of the last histogram, increasing. */
+  private readonly visit = new Int32Array(256);
 
-  /** scanFeature for small nodes: insertion-sort the node's (bin, w, w*y) instead of scanning up to 256 bins. */
-  private scanSmall(y: Float64Array, start: number, end: number, f: number, W: number, S: number, base: number, minLeaf: number): boolean {
-    const { sample, weight, smallB, smallW, smallS } = this;
+  /** Fill the histogram of feature f over sample[start..end) and list its nonempty bins in `visit`; returns their count. */
+  private accumulate(start: number, end: number, f: number, marked: boolean): number {
+    const { sample, nodeW, nodeWY, histW, histS, histC, present, visit } = this;
+    const bins = this.data.bins;
+    const off = f * this.data.rows;
+    if (this.unitWeights) {
+      if (marked) for (let k = start; k < end; k++) { const b = bins[off + sample[k]!]!; histS[b] += nodeWY[k]!; histC[b]++; present[b >> 5] |= 1 << (b & 31); }
+      else for (let k = start; k < end; k++) { const b = bins[off + sample[k]!]!; histS[b] += nodeWY[k]!; histC[b]++; }
+    } else if (marked) for (let k = start; k < end; k++) { const b = bins[off + sample[k]!]!; histW[b] += nodeW[k]!; histS[b] += nodeWY[k]!; histC[b]++; present[b >> 5] |= 1 << (b & 31); }
+    else for (let k = start; k < end; k++) { const b = bins[off + sample[k]!]!; histW[b] += nodeW[k]!; histS[b] += nodeWY[k]!; histC[b]++; }
+    let used = 0;
+    if (!marked) {
+      for (let b = 0, nb = this.data.binCount[f]!; b < nb; b++) if (histC[b] !== 0) visit[used++] = b;
+      return used;
+    }
+    for (let word = 0; word < 8; word++) {
+      let bits = present[word]!;
+      present[word] = 0;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        visit[used++] = (word << 5) | (31 - Math.clz32(low));
+      }
+    }
+    return used;
+  }
+
+  /** Sort keys of a small node: bin << 5 | position in the node (SMALL_NODE <= 32). */
+  private readonly smallKey = new Int32Array(SMALL_NODE);
+
+  /**
+   * scanFeature for small nodes: insertion-sort the node's samples by (bin, position), a stable sort by
+   * bin, instead of scanning up to 256 bins; the sums run over the samples one by one in that order.
+   */
+  private scanSmall(start: number, end: number, f: number, W: number, S: number, base: number, minLeaf: number): boolean {
+    const { sample, nodeW, nodeWY, smallKey } = this;
     const bins = this.data.bins;
     const off = f * this.data.rows;
     const m = end - start;
     for (let k = 0; k < m; k++) {
-      const i = sample[start + k]!;
-      const b = bins[off + i]!, w = weight[i]!, s = w * y[i]!;
+      const key = (bins[off + sample[start + k]!]! << 5) | k;
       let q = k;
-      while (q > 0 && smallB[q - 1]! > b) {
-        smallB[q] = smallB[q - 1]!; smallW[q] = smallW[q - 1]!; smallS[q] = smallS[q - 1]!; q--;
+      while (q > 0 && smallKey[q - 1]! > key) {
+        smallKey[q] = smallKey[q - 1]!; q--;
       }
-      smallB[q] = b; smallW[q] = w; smallS[q] = s;
+      smallKey[q] = key;
     }
-    if (smallB[0] === smallB[m - 1]) return false;
+    if (smallKey[0]! >> 5 === smallKey[m - 1]! >> 5) return false;
     let wl = 0, sl = 0;
     for (let k = 0; k < m - 1; k++) {
-      wl += smallW[k]!; sl += smallS[k]!;
-      if (smallB[k + 1] === smallB[k]) continue;
+      const key = smallKey[k]!, at = start + (key & 31);
+      wl += nodeW[at]!; sl += nodeWY[at]!;
+      const bin = key >> 5;
+      if (smallKey[k + 1]! >> 5 === bin) continue;
       const cl = k + 1;
       if (cl < minLeaf || m - cl < minLeaf) continue;
-      this.consider(f, smallB[k]!, wl, sl, W, S, base);
+      this.consider(f, bin, wl, sl, W, S, base);
     }
     return true;
   }

@@ -28,7 +28,7 @@ function partialCorrelation(m: stats.DataMatrix): Float64Array {
   const p = m.cols;
   if (m.values.every((v) => !Number.isNaN(v))) return stats.shrinkagePartialCorrelation(m).partial;
   // with missing values: the pairwise covariance, shrunk towards the identity until it inverts
-  const covariance = stats.standardizedCovariance(m);
+  const covariance = standardizedCovariance(m);
   for (let w = 0.9; w > 0; w -= 0.1) {
     const inverse = stats.inverseSpd(covariance.map((v, k) => (Math.floor(k / p) === k % p ? 1 : w * v)), p);
     if (inverse) return stats.precisionToPartialCorrelation(inverse, p);
@@ -37,20 +37,49 @@ function partialCorrelation(m: stats.DataMatrix): Float64Array {
 }
 
 function graphicalLasso(m: stats.DataMatrix): Float64Array {
-  const covariance = stats.standardizedCovariance(m);
+  const covariance = standardizedCovariance(m);
   return stats.precisionToPartialCorrelation(stats.graphicalLassoEbic(covariance, m.cols, m.rows).precision, m.cols);
+}
+
+const pearsonCache = new WeakMap<stats.DataMatrix, Float64Array>();
+
+/** The matrix's pairwise Pearson correlations, computed once for the pearson, partial correlation and graphical lasso baselines. */
+function pearson(m: stats.DataMatrix): Float64Array {
+  let r = pearsonCache.get(m);
+  if (!r) {
+    r = stats.correlationMatrix(m, 'pearson');
+    pearsonCache.set(m, r);
+  }
+  return r;
+}
+
+/** stats.standardizedCovariance from the shared Pearson matrix (NaN, a pair with under 3 rows or a constant column, as 0). */
+function standardizedCovariance(m: stats.DataMatrix): Float64Array {
+  return pearson(m).map((v) => (Number.isNaN(v) ? 0 : v));
+}
+
+const discretizedCache = new WeakMap<stats.DataMatrix, stats.Discretized[]>();
+
+/** The matrix's columns discretised (Bayesian blocks, PIDC's and CLR's default) once for both methods. */
+function discretized(m: stats.DataMatrix, threads: number): stats.Discretized[] {
+  let d = discretizedCache.get(m);
+  if (!d) {
+    d = stats.discretizeColumns(m, 'bayesian-blocks', undefined, threads);
+    discretizedCache.set(m, d);
+  }
+  return d;
 }
 
 /** The study's baselines, in the order tables and reports list them. */
 export const BASELINE_METHODS: readonly BaselineMethod[] = [
-  { name: 'pearson', directed: false, perClass: true, compute: (m) => stats.correlationMatrix(m, 'pearson') },
+  { name: 'pearson', directed: false, perClass: true, compute: pearson },
   { name: 'spearman', directed: false, perClass: true, compute: (m) => stats.correlationMatrix(m, 'spearman') },
   { name: 'partial_correlation', directed: false, perClass: true, compute: partialCorrelation },
   { name: 'graphical_lasso', directed: false, perClass: true, compute: graphicalLasso },
   { name: 'genie3', directed: true, perClass: false, compute: (m, seed, threads) => stats.genie3(m, { seed, threads }) },
   { name: 'grnboost2', directed: true, perClass: false, compute: (m, seed, threads) => stats.grnboost2(m, { seed, threads }) },
-  { name: 'pidc', directed: false, perClass: true, compute: (m, _seed, threads) => stats.pidc(m, { threads }).scores },
-  { name: 'clr', directed: false, perClass: true, compute: (m, _seed, threads) => stats.clr(m, { threads }) },
+  { name: 'pidc', directed: false, perClass: true, compute: (m, _seed, threads) => stats.pidc(discretized(m, threads)).scores },
+  { name: 'clr', directed: false, perClass: true, compute: (m, _seed, threads) => stats.clr(discretized(m, threads)) },
 ];
 
 export interface BaselineScores {
