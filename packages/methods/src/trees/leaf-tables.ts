@@ -29,14 +29,13 @@
  * bit-identical for any thread count and row order.
  */
 import { TreeError, type TreeEnsemble } from './tree-ensemble.js';
-import { FACT, Interventional, leafGameWeights, MAX_SLOTS, PathDependent, popcount } from './tree-shap-reference.js';
+import { applyPairs, finishPairs, interventionalPairs, pairLayout, pathDependentPairs, type PairLayout } from './interaction-tables.js';
+import { FACT, Interventional, leafGameWeights, MAX_SLOTS, MAX_TABLE_SLOTS, PathDependent, popcount } from './tree-shap-reference.js';
 
 /** Rows walked through a tree together: their values (BLOCK x features, float64) stay in L2. */
 export const BLOCK = 512;
 /** Largest table (float64 entries) built for one tree (2^23: 64 MiB); bigger trees use the reference walks. */
 export const MAX_TABLE_ENTRIES = 2 ** 23;
-/** Most distinct features on one path that get tables (2^d x d entries per leaf). */
-const MAX_TABLE_SLOTS = 20;
 
 /** One tree for one output column, flattened in depth-first order (local node indices). */
 export interface FlatTree {
@@ -336,7 +335,7 @@ export class BlockWalker {
 }
 
 /** Scratch space for building tables. */
-class Scratch {
+export class Scratch {
   a = new Float64Array(0);
   b = new Float64Array(0);
   c = new Float64Array(0);
@@ -351,7 +350,26 @@ class Scratch {
 
 const WEIGHTS = leafGameWeights();
 /** [d][s] = s! (d - s - 1)! / d!: the Shapley weight of a coalition of s among d players. */
-const SUBSET_WEIGHTS = Array.from({ length: MAX_TABLE_SLOTS + 1 }, (_, d) => Float64Array.from({ length: Math.max(d, 1) }, (_, s) => (FACT[s]! * FACT[d - s - 1]!) / FACT[d]!));
+export const SUBSET_WEIGHTS = Array.from({ length: MAX_TABLE_SLOTS + 1 }, (_, d) => Float64Array.from({ length: Math.max(d, 1) }, (_, s) => (FACT[s]! * FACT[d - s - 1]!) / FACT[d]!));
+
+/**
+ * The background rows' patterns at leaf l (the slots each satisfies, from its
+ * failed-slot mask), in first-seen order; s.a[p] = the share of rows with pattern p.
+ */
+export function backgroundPatterns(t: FlatTree, l: number, zmask: Int32Array, zRows: number, s: Scratch): number[] {
+  const size = 1 << t.leafDepth[l]!;
+  const full = size - 1;
+  s.need(size);
+  const counts = s.a;
+  counts.fill(0, 0, size);
+  const seen: number[] = [];
+  for (let i = 0; i < zRows; i++) {
+    const p = full & ~zmask[i]!;
+    if (counts[p] === 0) seen.push(p);
+    counts[p]! += 1 / zRows;
+  }
+  return seen;
+}
 
 /** The interventional table of one leaf from the background rows' failed-slot masks there. */
 function interventionalLeaf(t: FlatTree, l: number, zmask: Int32Array, zRows: number, table: Float64Array, s: Scratch): void {
@@ -362,19 +380,12 @@ function interventionalLeaf(t: FlatTree, l: number, zmask: Int32Array, zRows: nu
   const full = size - 1;
   const W = MAX_SLOTS + 1;
   const { wPlus, wMinus } = WEIGHTS;
-  s.need(size);
+  const seen = backgroundPatterns(t, l, zmask, zRows, s);
   const counts = s.a;
   const minus = s.b;
-  counts.fill(0, 0, size);
   minus.fill(0, 0, size);
   table.fill(0, off, off + size * d);
   const v = t.leafValue[l]!;
-  const seen: number[] = [];
-  for (let i = 0; i < zRows; i++) {
-    const p = full & ~zmask[i]!;
-    if (counts[p] === 0) seen.push(p);
-    counts[p]! += 1 / zRows;
-  }
   for (const p of seen) {
     const h = counts[p]! * v;
     const notP = full & ~p;
@@ -398,18 +409,18 @@ function interventionalLeaf(t: FlatTree, l: number, zmask: Int32Array, zRows: nu
   }
 }
 
-/** The path-dependent table of one leaf from its slots' zero fractions r_k. */
-function pathDependentLeaf(t: FlatTree, l: number, table: Float64Array, s: Scratch): void {
-  const off = t.tableOffset[l]!;
-  if (off < 0) return;
+/**
+ * For every subset y of leaf l's slots: s.a[y * (d + 1) + k] = the k-th
+ * elementary symmetric polynomial of their zero fractions r (built bit by
+ * bit), s.c[y] = the product of their r; s.b has room for 2^d values.
+ */
+export function subsetProducts(t: FlatTree, l: number, s: Scratch): void {
   const d = t.leafDepth[l]!;
   const size = 1 << d;
   const so = t.leafSlots[l]!;
-  const v = t.leafValue[l]!;
   s.need(size * (d + 1));
-  const poly = s.a; // elementary symmetric polynomials of the r over each subset, built bit by bit
-  const E = s.b;
-  const Rp = s.c; // product of the r over each subset
+  const poly = s.a;
+  const Rp = s.c;
   poly[0] = 1;
   for (let k = 1; k <= d; k++) poly[k] = 0;
   Rp[0] = 1;
@@ -422,6 +433,20 @@ function pathDependentLeaf(t: FlatTree, l: number, table: Float64Array, s: Scrat
     for (let k = 1; k <= d; k++) poly[o + k] = poly[po + k]! + r * poly[po + k - 1]!;
     Rp[y] = Rp[y ^ (1 << top)]! * r;
   }
+}
+
+/** The path-dependent table of one leaf from its slots' zero fractions r_k. */
+function pathDependentLeaf(t: FlatTree, l: number, table: Float64Array, s: Scratch): void {
+  const off = t.tableOffset[l]!;
+  if (off < 0) return;
+  const d = t.leafDepth[l]!;
+  const size = 1 << d;
+  const so = t.leafSlots[l]!;
+  const v = t.leafValue[l]!;
+  subsetProducts(t, l, s);
+  const poly = s.a;
+  const E = s.b;
+  const Rp = s.c;
   const w = SUBSET_WEIGHTS[d]!;
   for (let y = 0; y < size; y++) {
     const m = popcount(y);
@@ -451,6 +476,8 @@ export interface LeafTableJob {
   targets: Int32Array;
   /** Per tree x output: whether the tree has a nonzero leaf for that output. */
   has: Uint8Array;
+  /** Also the interaction values [rows, features, features] (after the values in each chunk). */
+  interactions?: boolean;
 }
 
 /** Rows `list` of x, feature-major in blocks of BLOCK: feature f of the i-th row of block b at (b * F + f) * BLOCK + i. */
@@ -464,22 +491,33 @@ function transposeBlocks(x: ArrayLike<number>, F: number, list: readonly number[
   return xT;
 }
 
+/** What run() returns: values [rows, F] and, when asked, interaction values [rows, F, F]. */
+export interface LeafTableValues {
+  values: Float64Array;
+  interactions: Float64Array | null;
+}
+
 /** The leaf-table engine over a fixed ensemble and background; run() explains any set of rows. */
 export class LeafTableEngine {
   private readonly rows = new BlockWalker(BLOCK);
   private readonly scratch = new Scratch();
   private table = new Float64Array(0);
   private leafTable = new Float64Array(0);
+  private pairTable = new Float64Array(0);
   private readonly zT: Float64Array | null = null;
   private readonly zRows: number = 0;
   private readonly zWalker: BlockWalker | null = null;
   private reference: Interventional | PathDependent | null = null;
   private acc = new Float64Array(0);
+  private accPairs = new Float64Array(0);
   private accOffset = 0;
   private flat!: FlatTree;
-  /** Trees explained with tables / with the reference walks (too big for tables). */
+  private layout: PairLayout | null = null;
+  /** Trees explained with tables / with the reference walks (too big for tables); the same for interaction values. */
   tabled = 0;
   walked = 0;
+  pairsTabled = 0;
+  pairsWalked = 0;
 
   constructor(private readonly e: TreeEnsemble, private readonly job: LeafTableJob) {
     const bg = job.background;
@@ -494,23 +532,30 @@ export class LeafTableEngine {
     }
   }
 
-  /** Values of rows [start, end) of x (row-major), row-major [end - start, features]. */
-  run(x: ArrayLike<number>, start: number, end: number): Float64Array {
+  /** Values (and interaction values) of rows [start, end) of x (row-major), row-major [end - start, features (, features)]. */
+  run(x: ArrayLike<number>, start: number, end: number): LeafTableValues {
     const e = this.e;
     const F = e.features;
     const values = new Float64Array((end - start) * F);
+    const interactions = this.job.interactions ? new Float64Array((end - start) * F * F) : null;
     for (let out = 0; out < e.outputs; out++) {
       const list: number[] = [];
       for (let r = start; r < end; r++) if (this.job.targets[r] === out) list.push(r);
       if (list.length === 0) continue;
       const xT = transposeBlocks(x, F, list);
       this.acc = new Float64Array(list.length * F);
+      this.accPairs = interactions ? new Float64Array(list.length * F * F) : new Float64Array(0);
       for (let t = 0; t < e.roots.length; t++) {
         if (this.job.has[t * e.outputs + out]) this.tree(t, out, x, list, xT);
       }
-      list.forEach((r, j) => values.set(this.acc.subarray(j * F, (j + 1) * F), (r - start) * F));
+      list.forEach((r, j) => {
+        values.set(this.acc.subarray(j * F, (j + 1) * F), (r - start) * F);
+        if (!interactions) return;
+        finishPairs(this.accPairs, j * F * F, this.acc, j * F, F);
+        interactions.set(this.accPairs.subarray(j * F * F, (j + 1) * F * F), (r - start) * F * F);
+      });
     }
-    return values;
+    return { values, interactions };
   }
 
   private tree(t: number, out: number, x: ArrayLike<number>, list: readonly number[], xT: Float64Array): void {
@@ -518,26 +563,39 @@ export class LeafTableEngine {
     const F = e.features;
     const pathDependent = this.job.algorithm === 'path-dependent';
     const flat = flattenTree(e, e.roots[t]!, out, pathDependent ? e.cover : undefined);
-    if (!flat) {
-      this.walked++;
-      this.walkReference(t, out, x, list);
-      return;
-    }
+    const layout = flat && this.job.interactions ? pairLayout(flat, F) : null;
+    if (!flat || (this.job.interactions && !layout)) this.walkReference(t, out, x, list, !flat, this.job.interactions === true);
+    if (!flat) return;
     this.tabled++;
     this.flat = flat;
+    this.layout = layout;
     if (this.leafTable.length < flat.entries) this.leafTable = new Float64Array(flat.entries);
     if (this.table.length < flat.unitEntries) this.table = new Float64Array(flat.unitEntries);
-    const leafTable = this.leafTable;
-    if (pathDependent) {
-      for (let l = 0; l < flat.leafDepth.length; l++) pathDependentLeaf(flat, l, leafTable, this.scratch);
-    } else {
-      this.zWalker!.walk(flat, this.zT!, 0, this.zRows, this.zRows, false, (l, mask) => interventionalLeaf(flat, l, mask, this.zRows, leafTable, this.scratch));
-    }
-    unitTables(flat, leafTable, this.table);
+    if (layout && this.pairTable.length < layout.entries) this.pairTable = new Float64Array(layout.entries);
+    this.buildTables(flat, layout);
+    unitTables(flat, this.leafTable, this.table);
     for (let b = 0; b * BLOCK < list.length; b++) {
-      this.accOffset = b * BLOCK * F;
-      this.rows.walk(flat, xT, b * F * BLOCK, BLOCK, Math.min(BLOCK, list.length - b * BLOCK), true, this.apply);
+      const n = Math.min(BLOCK, list.length - b * BLOCK);
+      this.accOffset = b * BLOCK;
+      this.rows.walk(flat, xT, b * F * BLOCK, BLOCK, n, true, this.apply);
+      if (layout) this.rows.walk(flat, xT, b * F * BLOCK, BLOCK, n, false, this.applyPairs);
     }
+  }
+
+  /** The tree's leaf tables (and pair tables when layout is given). */
+  private buildTables(flat: FlatTree, layout: PairLayout | null): void {
+    const { leafTable, pairTable, scratch } = this;
+    if (this.job.algorithm === 'path-dependent') {
+      for (let l = 0; l < flat.leafDepth.length; l++) {
+        pathDependentLeaf(flat, l, leafTable, scratch);
+        if (layout) pathDependentPairs(flat, layout, l, pairTable, scratch);
+      }
+      return;
+    }
+    this.zWalker!.walk(flat, this.zT!, 0, this.zRows, this.zRows, false, (l, mask) => {
+      interventionalLeaf(flat, l, mask, this.zRows, leafTable, scratch);
+      if (layout) interventionalPairs(flat, layout, l, mask, this.zRows, pairTable, scratch);
+    });
   }
 
   /** Add each row's table entries at a unit into the block's values. */
@@ -553,33 +611,74 @@ export class LeafTableEngine {
     const table = this.table;
     const acc = this.acc;
     const F = this.e.features;
-    let po = this.accOffset;
+    let po = this.accOffset * F;
     for (let i = 0; i < n; i++, po += F) {
       const o = off + ((full & ~mask[i]!) | (dec ? dec[i]! << dA : 0)) * d;
       for (let k = 0; k < d; k++) acc[po + sf[so + k]!]! += table[o + k]!;
     }
   };
 
-  private walkReference(t: number, out: number, x: ArrayLike<number>, list: readonly number[]): void {
+  /** Add each row's pair entries at a leaf into the block's interaction values. */
+  private readonly applyPairs = (l: number, mask: Int32Array, _dec: Uint8Array | null, n: number): void => {
+    const F = this.e.features;
+    applyPairs(this.flat, this.layout!, l, mask, n, this.pairTable, this.accPairs, this.accOffset * F * F, F * F);
+  };
+
+  /** The reference walks for one tree: values (when `values`) and interaction values (when `pairs`, upper triangle). */
+  private walkReference(t: number, out: number, x: ArrayLike<number>, list: readonly number[], values: boolean, pairs: boolean): void {
     const e = this.e;
     const F = e.features;
+    if (values) this.walked++;
+    if (pairs) this.pairsWalked++;
     this.reference ??= this.job.algorithm === 'interventional' ? new Interventional(e, this.job.background!, this.zRows) : new PathDependent(e, e.cover!);
     const phi = new Float64Array(F);
+    const inter = pairs ? new Float64Array(F * F) : null;
     list.forEach((r, j) => {
       phi.fill(0);
-      if (this.reference instanceof Interventional) this.reference.run(e.roots[t]!, x, r * F, out, phi, null);
-      else this.reference!.run(e.roots[t]!, x, r * F, out, phi);
-      for (let f = 0; f < F; f++) this.acc[j * F + f]! += phi[f]!;
+      inter?.fill(0);
+      if (this.reference instanceof Interventional) this.reference.run(e.roots[t]!, x, r * F, out, phi, inter);
+      else {
+        this.reference!.run(e.roots[t]!, x, r * F, out, phi);
+        if (inter) pathDependentTreeInteractions(e, this.reference!, e.roots[t]!, x, r * F, out, inter);
+      }
+      if (values) for (let f = 0; f < F; f++) this.acc[j * F + f]! += phi[f]!;
+      if (inter) for (let a = 0; a < F; a++) for (let b = a + 1; b < F; b++) this.accPairs[j * F * F + a * F + b]! += inter[a * F + b]!;
     });
   }
 }
 
-/** The row function of the 'tree-shap' job of the thread pool: chunk c -> values of rows [c * chunkRows, ...), padded to chunkRows rows. */
+/** One tree's path-dependent interaction values of one row into inter (off the diagonal): conditioning on each of its features being on and off. */
+export function pathDependentTreeInteractions(e: TreeEnsemble, engine: PathDependent, root: number, x: ArrayLike<number>, xo: number, out: number, inter: Float64Array): void {
+  const F = e.features;
+  const on = new Float64Array(F);
+  const off = new Float64Array(F);
+  const used = new Set<number>();
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (e.feature[n]! >= 0) {
+      used.add(e.feature[n]!);
+      stack.push(e.yes[n]!, e.no[n]!);
+    }
+  }
+  for (const j of [...used].sort((a, b) => a - b)) {
+    on.fill(0);
+    off.fill(0);
+    engine.run(root, x, xo, out, on, 1, j);
+    engine.run(root, x, xo, out, off, -1, j);
+    for (let k = 0; k < F; k++) if (k !== j) inter[j * F + k]! += (on[k]! - off[k]!) / 2;
+  }
+}
+
+/** The row function of the 'tree-shap' job of the thread pool: chunk c -> values of rows [c * chunkRows, ...) padded to chunkRows rows, then their interaction values when asked. */
 export function leafTableChunks(e: TreeEnsemble, x: ArrayLike<number>, rows: number, job: LeafTableJob, chunkRows: number): (c: number) => Float64Array {
   const engine = new LeafTableEngine(e, job);
+  const F = e.features;
   return (c) => {
-    const out = new Float64Array(chunkRows * e.features);
-    out.set(engine.run(x, c * chunkRows, Math.min(rows, (c + 1) * chunkRows)));
+    const out = new Float64Array(chunkRows * F * (job.interactions ? F + 1 : 1));
+    const r = engine.run(x, c * chunkRows, Math.min(rows, (c + 1) * chunkRows));
+    out.set(r.values);
+    if (r.interactions) out.set(r.interactions, chunkRows * F);
     return out;
   };
 }
