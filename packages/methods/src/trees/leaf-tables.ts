@@ -29,6 +29,7 @@
  * bit-identical for any thread count and row order.
  */
 import { TreeError, type TreeEnsemble } from './tree-ensemble.js';
+import { tableUnits, unitTables, UNIT_INNER, type TableUnits } from './table-units.js';
 import { applyPairs, finishPairs, interventionalPairs, pairLayout, pathDependentPairs, type PairLayout } from './interaction-tables.js';
 import { FACT, Interventional, leafGameWeights, MAX_SLOTS, MAX_TABLE_SLOTS, PathDependent, popcount } from './tree-shap-reference.js';
 
@@ -37,8 +38,11 @@ export const BLOCK = 512;
 /** Largest table (float64 entries) built for one tree (2^23: 64 MiB); bigger trees use the reference walks. */
 export const MAX_TABLE_ENTRIES = 2 ** 23;
 
-/** One tree for one output column, flattened in depth-first order (local node indices). */
-export interface FlatTree {
+/** One tree for one output column, flattened in depth-first order (local node indices), with its table units (table-units.ts). */
+export type FlatTree = FlatPaths & TableUnits;
+
+/** The flat tree without its units. */
+export interface FlatPaths {
   feature: Int32Array;
   threshold: Float64Array;
   mode: Uint8Array;
@@ -62,17 +66,6 @@ export interface FlatTree {
   /** Per leaf: where its table starts, or -1 (zero value). */
   tableOffset: Int32Array;
   entries: number;
-  /** Per node: the table unit the rows' walk stops at (a node whose two children are leaves, or a lone leaf), else -1. */
-  unit: Int32Array;
-  /** Per unit: its leaves ('no' leaf -1 for a lone leaf), path slots above it, slots of its leaves, table offset (-1: all zero). */
-  unitYes: Int32Array;
-  unitNo: Int32Array;
-  /** Per unit: the bit of a pair's parent split. */
-  unitBit: Int32Array;
-  unitAbove: Uint8Array;
-  unitSlots: Uint8Array;
-  unitOffset: Int32Array;
-  unitEntries: number;
 }
 
 /** What one depth-first walk of a tree collects: nodes in walk order, their path slots, and the leaves' slot lists. */
@@ -159,7 +152,7 @@ export function flattenTree(e: TreeEnsemble, root: number, out: number, cover: F
   const leaf = new Int32Array(nodes.length).fill(-1);
   leafNodes.forEach((n, l) => (leaf[local.get(n)!] = l));
   const inner = (pick: (n: number) => number): Int32Array => Int32Array.from(nodes, (n) => (e.feature[n]! >= 0 ? pick(n) : -1));
-  return withUnits({
+  const paths: FlatPaths = {
     feature: Int32Array.from(nodes, (n) => e.feature[n]!),
     threshold: Float64Array.from(nodes, (n) => e.threshold[n]!),
     mode: Uint8Array.from(nodes, (n) => e.mode[n]!),
@@ -177,7 +170,8 @@ export function flattenTree(e: TreeEnsemble, root: number, out: number, cover: F
     slotZero: Float64Array.from(slotZero),
     tableOffset: tableOffsets(e, out, leafNodes, leafDepth),
     entries,
-  });
+  };
+  return { ...paths, ...tableUnits(paths) };
 }
 
 /** Where each leaf's table starts in the tree's table (2^d x d entries), -1 for a zero leaf or one without path features. */
@@ -192,78 +186,6 @@ function tableOffsets(e: TreeEnsemble, out: number, leafNodes: readonly number[]
   return tableOffset;
 }
 
-type Units = 'unit' | 'unitBit' | 'unitYes' | 'unitNo' | 'unitAbove' | 'unitSlots' | 'unitOffset' | 'unitEntries';
-
-/**
- * The rows' walk stops one level above the leaves: a node whose children are
- * both leaves becomes one unit whose table, indexed by the slots satisfied
- * above it and x's decision there, holds the sum of both leaves' entries
- * (half the additions per row, and no masks for the last level).
- */
-function withUnits(t: Omit<FlatTree, Units>): FlatTree {
-  const nodes = t.feature.length;
-  const unit = new Int32Array(nodes).fill(-1);
-  const bit: number[] = [];
-  const yes: number[] = [], no: number[] = [], above: number[] = [], slots: number[] = [], offset: number[] = [];
-  let entries = 0;
-  const isLeaf = (n: number): boolean => t.feature[n]! < 0;
-  const add = (n: number, ly: number, ln: number, dAbove: number, d: number): void => {
-    unit[n] = yes.length;
-    bit.push(ln >= 0 ? t.bit[n]! : 0);
-    yes.push(ly);
-    no.push(ln);
-    above.push(dAbove);
-    slots.push(d);
-    const live = t.tableOffset[ly]! >= 0 || (ln >= 0 && t.tableOffset[ln]! >= 0);
-    offset.push(live ? entries : -1);
-    if (live) entries += (1 << (ln >= 0 ? dAbove + 1 : d)) * d;
-  };
-  for (let n = 0; n < nodes; n++) {
-    if (isLeaf(n)) continue;
-    const y = t.yes[n]!, o = t.no[n]!;
-    if (isLeaf(y) && isLeaf(o)) {
-      const ly = t.leaf[y]!;
-      add(n, ly, t.leaf[o]!, t.above[n]!, t.leafDepth[ly]!);
-    } else {
-      if (isLeaf(y)) add(y, t.leaf[y]!, -1, t.leafDepth[t.leaf[y]!]!, t.leafDepth[t.leaf[y]!]!);
-      if (isLeaf(o)) add(o, t.leaf[o]!, -1, t.leafDepth[t.leaf[o]!]!, t.leafDepth[t.leaf[o]!]!);
-    }
-  }
-  if (isLeaf(0)) add(0, t.leaf[0]!, -1, t.leafDepth[0]!, t.leafDepth[0]!);
-  return {
-    ...t, unit, unitBit: Int32Array.from(bit), unitYes: Int32Array.from(yes), unitNo: Int32Array.from(no), unitAbove: Uint8Array.from(above), unitSlots: Uint8Array.from(slots), unitOffset: Int32Array.from(offset), unitEntries: entries,
-  };
-}
-
-/** Unit tables from the leaf tables: a lone leaf's copied, a pair's summed over its leaves for each (slots above, decision). */
-function unitTables(t: FlatTree, leafTable: Float64Array, table: Float64Array): void {
-  for (let u = 0; u < t.unitYes.length; u++) {
-    const off = t.unitOffset[u]!;
-    if (off < 0) continue;
-    const d = t.unitSlots[u]!;
-    const ly = t.unitYes[u]!, ln = t.unitNo[u]!;
-    const oy = t.tableOffset[ly]!;
-    if (ln < 0) {
-      table.set(leafTable.subarray(oy, oy + (1 << d) * d), off);
-      continue;
-    }
-    const on = t.tableOffset[ln]!;
-    const dA = t.unitAbove[u]!;
-    const fullA = (1 << dA) - 1;
-    // the parent's slot is new on the path (then its leaves have one more slot than above it) or an earlier one
-    const bit = t.unitBit[u]!;
-    for (let idx = 0; idx < 1 << (dA + 1); idx++) {
-      const X = idx & fullA;
-      const go = idx >>> dA;
-      const xYes = dA < d ? (go ? X | bit : X) : go ? X : X & ~bit;
-      const xNo = dA < d ? (go ? X : X | bit) : go ? X & ~bit : X;
-      const o = off + idx * d;
-      for (let k = 0; k < d; k++) table[o + k] = (oy >= 0 ? leafTable[oy + xYes * d + k]! : 0) + (on >= 0 ? leafTable[on + xNo * d + k]! : 0);
-    }
-  }
-}
-
-
 /** dec[i] = 1 when row i (value src[o + i]) takes the node's 'yes' child (ONNX-ML split modes, NaN by missingYes). */
 function decide(mode: number, th: number, my: number, src: Float64Array, o: number, n: number, dec: Uint8Array): void {
   switch (mode) {
@@ -276,8 +198,20 @@ function decide(mode: number, th: number, my: number, src: Float64Array, o: numb
   }
 }
 
-/** Where a walk stops: index (a leaf, or a unit), each row's failed slots there, and x's decision at a pair's parent (else null). */
-export type StopFunction = (index: number, mask: Int32Array, dec: Uint8Array | null, n: number) => void;
+/** decide() and the children's masks in one pass for the LEQ (mode 0) and LT (1) splits, the common ones. */
+function splitLess(mode: number, th: number, my: number, src: Float64Array, o: number, n: number, mask: Int32Array, bit: number, yes: Int32Array, no: Int32Array): void {
+  const lt = mode === 1;
+  for (let i = 0; i < n; i++) {
+    const v = src[o + i]!;
+    const g = v !== v ? my : (lt ? v < th : v <= th) ? 1 : 0;
+    const m = mask[i]!;
+    yes[i] = m | (bit & (g - 1));
+    no[i] = m | (bit & -g);
+  }
+}
+
+/** Where a walk stops: index (a leaf, or a unit) and per row its failed slots there (leaves), or where its line of the unit's table starts (units). */
+export type StopFunction = (index: number, codes: Int32Array, n: number) => void;
 
 /** Walks a block of rows (feature-major: value of feature f, row i at src[o + f * stride + i]) through a flat tree. */
 export class BlockWalker {
@@ -285,6 +219,7 @@ export class BlockWalker {
   private readonly noMasks: Int32Array[] = [];
   private readonly root: Int32Array;
   private readonly dec: Uint8Array;
+  private readonly line: Int32Array;
   private t!: FlatTree;
   private src!: Float64Array;
   private o = 0;
@@ -296,9 +231,10 @@ export class BlockWalker {
   constructor(private readonly capacity: number) {
     this.root = new Int32Array(capacity);
     this.dec = new Uint8Array(capacity);
+    this.line = new Int32Array(capacity);
   }
 
-  /** Calls stop(...) at every leaf (units false) or unit (true), mask[i] = the slots row i failed on the way there. */
+  /** Calls stop(...) at every leaf (units false: each row's failed slots) or unit with a table (true: each row's table line). */
   walk(t: FlatTree, src: Float64Array, o: number, stride: number, n: number, units: boolean, stop: StopFunction): void {
     while (this.yesMasks.length <= t.levels) {
       this.yesMasks.push(new Int32Array(this.capacity));
@@ -314,23 +250,52 @@ export class BlockWalker {
     const f = t.feature[node]!;
     const n = this.n;
     const dec = this.dec;
-    if (this.units ? t.unit[node]! >= 0 : f < 0) {
-      if (f >= 0) decide(t.mode[node]!, t.threshold[node]!, t.missingYes[node]!, this.src, this.o + f * this.stride, n, dec);
-      this.stop(this.units ? t.unit[node]! : t.leaf[node]!, mask, f >= 0 ? dec : null, n);
+    if (!this.units && f < 0) {
+      this.stop(t.leaf[node]!, mask, n);
+      return;
+    }
+    if (this.units && t.unit[node]! >= 0) {
+      this.unitLines(t.unit[node]!, mask);
       return;
     }
     const yes = this.yesMasks[level + 1]!;
     const no = this.noMasks[level + 1]!;
     const bit = t.bit[node]!;
-    decide(t.mode[node]!, t.threshold[node]!, t.missingYes[node]!, this.src, this.o + f * this.stride, n, dec);
-    for (let i = 0; i < n; i++) {
-      const m = mask[i]!;
-      const g = dec[i]!;
-      yes[i] = m | (bit & (g - 1));
-      no[i] = m | (bit & -g);
+    const mode = t.mode[node]!;
+    if (mode <= 1) splitLess(mode, t.threshold[node]!, t.missingYes[node]!, this.src, this.o + f * this.stride, n, mask, bit, yes, no);
+    else {
+      decide(mode, t.threshold[node]!, t.missingYes[node]!, this.src, this.o + f * this.stride, n, dec);
+      for (let i = 0; i < n; i++) {
+        const m = mask[i]!;
+        const g = dec[i]!;
+        yes[i] = m | (bit & (g - 1));
+        no[i] = m | (bit & -g);
+      }
     }
     this.visit(t.yes[node]!, level + 1, yes);
     this.visit(t.no[node]!, level + 1, no);
+  }
+
+  /** Each row's line of unit u's table: the slots satisfied above it, then x's decisions at its inner nodes. */
+  private unitLines(u: number, mask: Int32Array): void {
+    const t = this.t;
+    const off = t.unitOffset[u]!;
+    if (off < 0) return;
+    const n = this.n;
+    const dA = t.unitAbove[u]!;
+    const dU = t.unitSlots[u]!;
+    const full = (1 << dA) - 1;
+    const line = this.line;
+    const dec = this.dec;
+    for (let i = 0; i < n; i++) line[i] = full & ~mask[i]!;
+    for (let j = 0; j < t.unitInnerCount[u]!; j++) {
+      const node = t.unitInner[u * UNIT_INNER + j]!;
+      decide(t.mode[node]!, t.threshold[node]!, t.missingYes[node]!, this.src, this.o + t.feature[node]! * this.stride, n, dec);
+      const shift = dA + j;
+      for (let i = 0; i < n; i++) line[i]! |= dec[i]! << shift;
+    }
+    for (let i = 0; i < n; i++) line[i] = off + line[i]! * dU;
+    this.stop(u, line, n);
   }
 }
 
@@ -478,6 +443,8 @@ export interface LeafTableJob {
   has: Uint8Array;
   /** Also the interaction values [rows, features, features] (after the values in each chunk). */
   interactions?: boolean;
+  /** Groups of consecutive trees computed separately and summed in order (default 1; see leafTableChunks). */
+  treeGroups?: number;
 }
 
 /** Rows `list` of x, feature-major in blocks of BLOCK: feature f of the i-th row of block b at (b * F + f) * BLOCK + i. */
@@ -532,8 +499,8 @@ export class LeafTableEngine {
     }
   }
 
-  /** Values (and interaction values) of rows [start, end) of x (row-major), row-major [end - start, features (, features)]. */
-  run(x: ArrayLike<number>, start: number, end: number): LeafTableValues {
+  /** Values (and interaction values) of rows [start, end) of x (row-major) from trees [treeStart, treeEnd), row-major [end - start, features (, features)]. */
+  run(x: ArrayLike<number>, start: number, end: number, treeStart = 0, treeEnd = this.e.roots.length): LeafTableValues {
     const e = this.e;
     const F = e.features;
     const values = new Float64Array((end - start) * F);
@@ -543,15 +510,18 @@ export class LeafTableEngine {
       for (let r = start; r < end; r++) if (this.job.targets[r] === out) list.push(r);
       if (list.length === 0) continue;
       const xT = transposeBlocks(x, F, list);
-      this.acc = new Float64Array(list.length * F);
+      this.acc = new Float64Array(xT.length);
       this.accPairs = interactions ? new Float64Array(list.length * F * F) : new Float64Array(0);
-      for (let t = 0; t < e.roots.length; t++) {
+      for (let t = treeStart; t < treeEnd; t++) {
         if (this.job.has[t * e.outputs + out]) this.tree(t, out, x, list, xT);
       }
+      const rowValues = new Float64Array(F);
       list.forEach((r, j) => {
-        values.set(this.acc.subarray(j * F, (j + 1) * F), (r - start) * F);
+        const o = Math.floor(j / BLOCK) * F * BLOCK + (j % BLOCK);
+        for (let f = 0; f < F; f++) rowValues[f] = this.acc[o + f * BLOCK]!;
+        values.set(rowValues, (r - start) * F);
         if (!interactions) return;
-        finishPairs(this.accPairs, j * F * F, this.acc, j * F, F);
+        finishPairs(this.accPairs, j * F * F, rowValues, 0, F);
         interactions.set(this.accPairs.subarray(j * F * F, (j + 1) * F * F), (r - start) * F * F);
       });
     }
@@ -598,28 +568,21 @@ export class LeafTableEngine {
     });
   }
 
-  /** Add each row's table entries at a unit into the block's values. */
-  private readonly apply = (u: number, mask: Int32Array, dec: Uint8Array | null, n: number): void => {
+  /** Add each row's table line at a unit into the block's values (feature-major, like xT: one sequential pass per slot). */
+  private readonly apply = (u: number, line: Int32Array, n: number): void => {
     const t = this.flat;
-    const off = t.unitOffset[u]!;
-    if (off < 0) return;
-    const d = t.unitSlots[u]!;
-    const dA = t.unitAbove[u]!;
-    const full = (1 << dA) - 1;
-    const so = t.leafSlots[t.unitYes[u]!]!;
-    const sf = t.slotFeature;
+    const dU = t.unitSlots[u]!;
+    const fs = t.unitFeatureStart[u]!;
     const table = this.table;
     const acc = this.acc;
-    const F = this.e.features;
-    let po = this.accOffset * F;
-    for (let i = 0; i < n; i++, po += F) {
-      const o = off + ((full & ~mask[i]!) | (dec ? dec[i]! << dA : 0)) * d;
-      for (let k = 0; k < d; k++) acc[po + sf[so + k]!]! += table[o + k]!;
+    for (let k = 0; k < dU; k++) {
+      const a = this.accOffset * this.e.features + t.unitFeature[fs + k]! * BLOCK;
+      for (let i = 0; i < n; i++) acc[a + i]! += table[line[i]! + k]!;
     }
   };
 
   /** Add each row's pair entries at a leaf into the block's interaction values. */
-  private readonly applyPairs = (l: number, mask: Int32Array, _dec: Uint8Array | null, n: number): void => {
+  private readonly applyPairs = (l: number, mask: Int32Array, n: number): void => {
     const F = this.e.features;
     applyPairs(this.flat, this.layout!, l, mask, n, this.pairTable, this.accPairs, this.accOffset * F * F, F * F);
   };
@@ -641,7 +604,8 @@ export class LeafTableEngine {
         this.reference!.run(e.roots[t]!, x, r * F, out, phi);
         if (inter) pathDependentTreeInteractions(e, this.reference!, e.roots[t]!, x, r * F, out, inter);
       }
-      if (values) for (let f = 0; f < F; f++) this.acc[j * F + f]! += phi[f]!;
+      const o = Math.floor(j / BLOCK) * F * BLOCK + (j % BLOCK);
+      if (values) for (let f = 0; f < F; f++) this.acc[o + f * BLOCK]! += phi[f]!;
       if (inter) for (let a = 0; a < F; a++) for (let b = a + 1; b < F; b++) this.accPairs[j * F * F + a * F + b]! += inter[a * F + b]!;
     });
   }
@@ -670,13 +634,27 @@ export function pathDependentTreeInteractions(e: TreeEnsemble, engine: PathDepen
   }
 }
 
-/** The row function of the 'tree-shap' job of the thread pool: chunk c -> values of rows [c * chunkRows, ...) padded to chunkRows rows, then their interaction values when asked. */
-export function leafTableChunks(e: TreeEnsemble, x: ArrayLike<number>, rows: number, job: LeafTableJob, chunkRows: number): (c: number) => Float64Array {
+/** Trees [start, end) of tree group g when an ensemble's trees are split into `groups` groups. */
+export function treeGroup(trees: number, groups: number, g: number): [number, number] {
+  const size = Math.ceil(trees / groups);
+  return [Math.min(trees, g * size), Math.min(trees, (g + 1) * size)];
+}
+
+/**
+ * The row function of the 'tree-shap' job of the thread pool: index k =
+ * c * job.treeGroups + g -> the values of rows [c * chunkRows, ...) from the
+ * trees of group g, padded to chunkRows rows, then their interaction values
+ * when asked. Groups of trees let threads share the tables' setup; the caller
+ * sums the groups in order, so values do not depend on the thread count.
+ */
+export function leafTableChunks(e: TreeEnsemble, x: ArrayLike<number>, rows: number, job: LeafTableJob, chunkRows: number): (k: number) => Float64Array {
   const engine = new LeafTableEngine(e, job);
   const F = e.features;
-  return (c) => {
+  const groups = job.treeGroups ?? 1;
+  return (k) => {
+    const c = Math.floor(k / groups);
     const out = new Float64Array(chunkRows * F * (job.interactions ? F + 1 : 1));
-    const r = engine.run(x, c * chunkRows, Math.min(rows, (c + 1) * chunkRows));
+    const r = engine.run(x, c * chunkRows, Math.min(rows, (c + 1) * chunkRows), ...treeGroup(e.roots.length, groups, k % groups));
     out.set(r.values);
     if (r.interactions) out.set(r.interactions, chunkRows * F);
     return out;

@@ -108,6 +108,8 @@ function coverExpectation(e: TreeEnsemble, cover: Float64Array, t: number, out: 
 
 /** Rows per chunk of the thread pool: at least one block of the leaf-table engine. */
 const MIN_CHUNK_ROWS = 256;
+/** Groups of trees for the values (fixed, so that the sums do not depend on the thread count). */
+const TREE_GROUPS = 8;
 
 /**
  * TreeSHAP values (and interaction values into `inter`) of every row: the
@@ -120,17 +122,24 @@ function shapValues(e: TreeEnsemble, x: ArrayLike<number>, rows: number, job: Le
   const F = e.features;
   if (options.pathTables !== false) {
     const threads = resolveThreads(options.threads, 'tree-shap');
-    const chunkRows = Math.max(MIN_CHUNK_ROWS, Math.ceil(rows / threads));
-    const chunks = Array.from({ length: Math.ceil(rows / chunkRows) }, (_, c) => c);
+    // values: TREE_GROUPS groups of trees (threads share the tables' setup), all rows in one chunk unless threads outnumber them;
+    // interaction values ([rows, F, F] per group would be too big): one group, rows in chunks
+    const groups = inter ? 1 : Math.min(TREE_GROUPS, Math.max(1, e.roots.length));
+    const chunkRows = Math.max(MIN_CHUNK_ROWS, Math.ceil(rows / Math.ceil(threads / groups)));
+    const rowChunks = Math.ceil(rows / chunkRows);
+    const chunks = Array.from({ length: rowChunks * groups }, (_, k) => k);
     const data = { values: x instanceof Float32Array || x instanceof Float64Array ? x : Float64Array.from(x), rows, cols: F };
     const perChunk = chunkRows * F * (inter ? F + 1 : 1);
-    const fullJob = { ...job, interactions: inter !== null };
+    const fullJob = { ...job, interactions: inter !== null, treeGroups: groups };
     const out = parallelRows('tree-shap', data, { ensemble: e, job: fullJob, chunkRows }, chunks, perChunk, threads, () => leafTableChunks(e, data.values, rows, fullJob, chunkRows));
-    chunks.forEach((c) => {
+    for (let c = 0; c < rowChunks; c++) {
       const n = Math.min(chunkRows, rows - c * chunkRows);
-      values.set(out.subarray(c * perChunk, c * perChunk + n * F), c * chunkRows * F);
+      for (let g = 0; g < groups; g++) {
+        const o = (c * groups + g) * perChunk;
+        for (let i = 0; i < n * F; i++) values[c * chunkRows * F + i]! += out[o + i]!;
+      }
       if (inter) inter.set(out.subarray(c * perChunk + chunkRows * F, c * perChunk + chunkRows * F + n * F * F), c * chunkRows * F * F);
-    });
+    }
     return true;
   }
   const K = e.outputs;
