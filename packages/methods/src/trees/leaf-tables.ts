@@ -210,7 +210,7 @@ function splitLess(mode: number, th: number, my: number, src: Float64Array, o: n
   }
 }
 
-/** Where a walk stops: index (a leaf, or a unit) and per row its failed slots there (leaves), or where its line of the unit's table starts (units). */
+/** Where a walk stops: index (a leaf, or a unit) and per row its failed slots there (leaves), or its index into the unit's table (units). */
 export type StopFunction = (index: number, codes: Int32Array, n: number) => void;
 
 /** Walks a block of rows (feature-major: value of feature f, row i at src[o + f * stride + i]) through a flat tree. */
@@ -283,18 +283,29 @@ export class BlockWalker {
     if (off < 0) return;
     const n = this.n;
     const dA = t.unitAbove[u]!;
-    const dU = t.unitSlots[u]!;
     const full = (1 << dA) - 1;
     const line = this.line;
     const dec = this.dec;
     for (let i = 0; i < n; i++) line[i] = full & ~mask[i]!;
     for (let j = 0; j < t.unitInnerCount[u]!; j++) {
       const node = t.unitInner[u * UNIT_INNER + j]!;
-      decide(t.mode[node]!, t.threshold[node]!, t.missingYes[node]!, this.src, this.o + t.feature[node]! * this.stride, n, dec);
+      const mode = t.mode[node]!;
+      const src = this.src;
+      const o = this.o + t.feature[node]! * this.stride;
+      const th = t.threshold[node]!;
+      const my = t.missingYes[node]!;
       const shift = dA + j;
+      if (mode <= 1) {
+        const lt = mode === 1;
+        for (let i = 0; i < n; i++) {
+          const v = src[o + i]!;
+          line[i]! |= (v !== v ? my : (lt ? v < th : v <= th) ? 1 : 0) << shift;
+        }
+        continue;
+      }
+      decide(mode, th, my, src, o, n, dec);
       for (let i = 0; i < n; i++) line[i]! |= dec[i]! << shift;
     }
-    for (let i = 0; i < n; i++) line[i] = off + line[i]! * dU;
     this.stop(u, line, n);
   }
 }
@@ -568,16 +579,31 @@ export class LeafTableEngine {
     });
   }
 
-  /** Add each row's table line at a unit into the block's values (feature-major, like xT: one sequential pass per slot). */
+  /** Add each row's entries at a unit into the block's values (feature-major, like xT): one pass per slot over its slice of the table. */
   private readonly apply = (u: number, line: Int32Array, n: number): void => {
     const t = this.flat;
     const dU = t.unitSlots[u]!;
     const fs = t.unitFeatureStart[u]!;
+    const size = 2 ** (t.unitAbove[u]! + t.unitInnerCount[u]!);
     const table = this.table;
     const acc = this.acc;
-    for (let k = 0; k < dU; k++) {
-      const a = this.accOffset * this.e.features + t.unitFeature[fs + k]! * BLOCK;
-      for (let i = 0; i < n; i++) acc[a + i]! += table[line[i]! + k]!;
+    const base = this.accOffset * this.e.features;
+    const off = t.unitOffset[u]!;
+    let k = 0;
+    // two slots per pass: each row's index is read once for both
+    for (; k + 1 < dU; k += 2) {
+      const a = base + t.unitFeature[fs + k]! * BLOCK, b = base + t.unitFeature[fs + k + 1]! * BLOCK;
+      const o = off + k * size, p = o + size;
+      for (let i = 0; i < n; i++) {
+        const li = line[i]!;
+        acc[a + i]! += table[o + li]!;
+        acc[b + i]! += table[p + li]!;
+      }
+    }
+    if (k < dU) {
+      const a = base + t.unitFeature[fs + k]! * BLOCK;
+      const o = off + k * size;
+      for (let i = 0; i < n; i++) acc[a + i]! += table[o + line[i]!]!;
     }
   };
 

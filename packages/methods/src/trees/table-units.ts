@@ -115,9 +115,12 @@ export function tableUnits(t: FlatPaths): TableUnits {
 }
 
 /**
- * The unit tables from the leaf tables: for every index (slots satisfied
- * above, decisions at the inner nodes), each leaf's satisfied slots follow
- * from the decisions on its path, and its entries add to the unit's slots.
+ * The unit tables from the leaf tables, slot-major (entry k of index idx at
+ * off + k * 2^(dA+m) + idx: a row's pass over one slot reads one contiguous
+ * slice). For every index (slots satisfied above, decisions at the inner
+ * nodes), each leaf's satisfied slots follow from the decisions on its path
+ * (at most UNIT_HEIGHT splits), and its entries add to the unit's slots, the
+ * leaves in depth-first order.
  */
 export function unitTables(t: FlatTree, leafTable: Float64Array, table: Float64Array): void {
   const root = new Int32Array(t.unitAbove.length);
@@ -128,45 +131,57 @@ export function unitTables(t: FlatTree, leafTable: Float64Array, table: Float64A
     const off = t.unitOffset[u]!;
     if (off < 0) continue;
     const dA = t.unitAbove[u]!;
-    const dU = t.unitSlots[u]!;
-    const m = t.unitInnerCount[u]!;
+    const size = 2 ** (dA + t.unitInnerCount[u]!);
+    table.fill(0, off, off + size * t.unitSlots[u]!);
     const features = Array.from(t.unitFeature.subarray(t.unitFeatureStart[u]!, t.unitFeatureStart[u + 1]!));
-    // per leaf: its slots' positions among the unit's
-    const maps = new Map<number, Int32Array>();
-    const mapOf = (l: number): Int32Array => {
-      let map = maps.get(l);
-      if (!map) {
-        const so = t.leafSlots[l]!;
-        map = Int32Array.from({ length: t.leafDepth[l]! }, (_, k) => (k < dA ? k : features.indexOf(t.slotFeature[so + k]!)));
-        maps.set(l, map);
-      }
-      return map;
-    };
-    table.fill(0, off, off + 2 ** (dA + m) * dU);
-    for (let idx = 0; idx < 2 ** (dA + m); idx++) {
-      const o = off + idx * dU;
-      const leafAt = (l: number, X: number): void => {
-        const lo = t.tableOffset[l]!;
-        if (lo < 0) return;
-        const d = t.leafDepth[l]!;
-        const map = mapOf(l);
-        for (let k = 0; k < d; k++) table[o + map[k]!]! += leafTable[lo + X * d + k]!;
-      };
-      // walk the unit's subtree with the leaf's satisfied slots; inner node j's decision is bit dA + j
-      const descend = (node: number, X: number): void => {
-        if (t.feature[node]! < 0) {
-          leafAt(t.leaf[node]!, X);
-          return;
+    for (const leaf of unitLeaves(t, u, root[u]!)) {
+      const lo = t.tableOffset[leaf.l]!;
+      if (lo < 0) continue;
+      const d = t.leafDepth[leaf.l]!;
+      const so = t.leafSlots[leaf.l]!;
+      const fullA = (1 << dA) - 1;
+      // at most two splits on the way (UNIT_HEIGHT): their decision bits, directions and slot bits as plain numbers
+      const sh0 = leaf.splits[0]?.shift ?? 31, go0 = leaf.splits[0]?.go ?? 0, b0 = leaf.splits[0]?.bit ?? 0;
+      const sh1 = leaf.splits[1]?.shift ?? 31, go1 = leaf.splits[1]?.go ?? 0, b1 = leaf.splits[1]?.bit ?? 0;
+      const fresh = leaf.fresh;
+      for (let k = 0; k < d; k++) {
+        const o = off + (k < dA ? k : features.indexOf(t.slotFeature[so + k]!)) * size;
+        const src = lo + k;
+        for (let idx = 0; idx < size; idx++) {
+          // the leaf's satisfied slots: above, its new slots, less the slots whose split x fails on the way
+          let X = (idx & fullA) | fresh;
+          if (((idx >>> sh0) & 1) !== go0) X &= ~b0;
+          if (((idx >>> sh1) & 1) !== go1) X &= ~b1;
+          table[o + idx]! += leafTable[src + X * d]!;
         }
-        let j = 0;
-        while (t.unitInner[u * UNIT_INNER + j] !== node) j++;
-        const go = (idx >>> (dA + j)) & 1;
-        const b = t.bit[node]!;
-        const Xc = t.above[t.yes[node]!]! > t.above[node]! ? X | b : X; // a new slot starts satisfied
-        descend(t.yes[node]!, go ? Xc : Xc & ~b);
-        descend(t.no[node]!, go ? Xc & ~b : Xc);
-      };
-      descend(root[u]!, idx & ((1 << dA) - 1));
+      }
     }
   }
+}
+
+interface UnitSplit {
+  /** Bit of the decision in the unit's index, the direction to the leaf (1: yes), the split's slot bit. */
+  shift: number;
+  go: number;
+  bit: number;
+}
+
+/** The leaves of unit u in depth-first order, each with its slots new below the unit's root and the splits on its way. */
+function unitLeaves(t: FlatTree, u: number, root: number): Array<{ l: number; fresh: number; splits: UnitSplit[] }> {
+  const out: Array<{ l: number; fresh: number; splits: UnitSplit[] }> = [];
+  const dA = t.unitAbove[u]!;
+  const walk = (node: number, splits: UnitSplit[]): void => {
+    if (t.feature[node]! < 0) {
+      const l = t.leaf[node]!;
+      out.push({ l, fresh: ((1 << t.leafDepth[l]!) - 1) & ~((1 << dA) - 1), splits });
+      return;
+    }
+    let j = 0;
+    while (t.unitInner[u * UNIT_INNER + j] !== node) j++;
+    const s = { shift: dA + j, bit: t.bit[node]! };
+    walk(t.yes[node]!, [...splits, { ...s, go: 1 }]);
+    walk(t.no[node]!, [...splits, { ...s, go: 0 }]);
+  };
+  walk(root, []);
+  return out;
 }
