@@ -6,11 +6,14 @@
  * each slot's feature depends only on X, the set of slots whose splits the
  * row satisfies all along the path. So each leaf gets a table
  * C[X * d + k] = the value slot k receives, for all 2^d sets X, built once
- * per tree; a row then costs one pass over the tree's nodes and d additions
- * per leaf. The rows go through the tree together, in blocks of BLOCK rows
- * held feature-major (x^T), as bit masks of the failed slots per row: one
- * tight loop per node, one per leaf, and the block's values (BLOCK x
- * features) stay in cache while it walks the tree.
+ * per tree. The rows' walk stops at units (table-units.ts: subtrees of
+ * height 2 whose tables sum their leaves' entries), so a row costs one pass
+ * over the nodes above them and one table line per unit. The rows go through
+ * the tree together, in blocks of BLOCK rows held feature-major (x^T), as
+ * bit masks of the failed slots per row: one tight loop per node, one pass
+ * per unit slot, and the block's values (features x BLOCK, feature-major
+ * too) stay in cache while it walks the tree. Interaction values add per-leaf
+ * pair tables (interaction-tables.ts).
  *
  * interventional (v(S) = mean over the background of f(x_S, z_rest)): the
  * background rows walk the tree the same way; at a leaf (value v), a
@@ -24,9 +27,10 @@
  * E(Y) = sum_{S subset Y} |S|! (d-|S|-1)! / d! prod_{j in Y \ S} r_j,
  *   k in X gets v (1 - r_k) R(X) E(X \ {k}),   k outside X gets - v R(X) E(X).
  *
- * Every row's values are summed in the same order (trees in order, leaves in
- * depth-first order) whatever the block, chunk or thread: results are
- * bit-identical for any thread count and row order.
+ * Every row's values are summed in the same order (trees in order, units in
+ * depth-first order, within a group of trees; the caller sums the groups in
+ * order) whatever the block, chunk or thread: results are bit-identical for
+ * any thread count and row order.
  */
 import { TreeError, type TreeEnsemble } from './tree-ensemble.js';
 import { tableUnits, unitTables, UNIT_INNER, type TableUnits } from './table-units.js';

@@ -20,11 +20,13 @@
  * data with withCoversFromData); v(S) = E[f(x) | x_S] under the covers'
  * distribution. Interactions by conditioning on each feature being on / off.
  *
- * Values come from the leaf-table engine (leaf-tables.ts: per-leaf tables
- * built once per tree, rows in blocks, chunks of rows over `threads` threads,
- * bit-identical for any thread count); the walks above (tree-shap-reference.ts)
- * give the interaction values, the trees too deep for tables, and every value
- * with pathTables: false. Both sum per row to f(x) - E[f] (completeness, reported).
+ * Values and interaction values come from the leaf-table engine
+ * (leaf-tables.ts: per-leaf tables built once per tree, rows in blocks, fixed
+ * groups of trees over `threads` threads; interaction-tables.ts: per-leaf pair
+ * tables, rows in chunks), bit-identical for any thread count; the walks
+ * above (tree-shap-reference.ts) serve the trees too deep for tables and
+ * every value with pathTables: false. Both sum per row to f(x) - E[f]
+ * (completeness, reported).
  */
 import type { Attribution, Completeness, Target } from '../attribution/types.js';
 import { checkOptions } from '../attribution/common.js';

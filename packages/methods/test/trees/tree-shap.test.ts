@@ -93,10 +93,10 @@ describe('TreeSHAP on random trees (repeated features, all split modes, missing 
 });
 
 describe('TreeSHAP leaf-table engine: threads, chunks and trees too deep for tables', () => {
-  it('values are bit-identical for 1, 2 and 3 threads and over several chunks, for both algorithms', () => {
+  it('values are bit-identical for 1, 2 and 3 threads (groups of trees summed in order), for both algorithms', () => {
     const g = new Generator(5);
     const e = randomEnsemble(g, 12, 7, 9, 3);
-    const rows = 700; // three chunks of 256 rows with 3 threads, two blocks of the engine
+    const rows = 700; // 8 groups of trees over the threads (values), two blocks of the engine
     const x = randomRows(g, rows, 9, 0.05);
     const bg = randomRows(g, 40, 9);
     for (const algorithm of ['interventional', 'path-dependent'] as const) {
