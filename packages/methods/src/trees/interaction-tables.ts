@@ -16,7 +16,7 @@
  * and E2(Y) = sum_{S subset Y} |S|! (d-|S|-2)! / (d-1)! prod_{j in Y - S} r_j.
  * SHAP reports Phi_km = I_km / 2 off the diagonal and Phi_kk = phi_k - sum_m Phi_km.
  */
-import { MAX_TABLE_ENTRIES, SUBSET_WEIGHTS, backgroundPatterns, subsetProducts, type FlatTree, type Scratch } from './leaf-tables.js';
+import { MAX_TABLE_ENTRIES, SUBSET_WEIGHTS, backgroundPatterns, subsetProducts, subsetSums, type FlatTree, type Scratch } from './leaf-tables.js';
 import { FACT, MAX_TABLE_SLOTS, popcount } from './tree-shap-reference.js';
 
 const W = MAX_TABLE_SLOTS + 1;
@@ -157,18 +157,9 @@ export function pathDependentPairs(t: FlatTree, layout: PairLayout, l: number, t
   const so = t.leafSlots[l]!;
   const v = t.leafValue[l]!;
   subsetProducts(t, l, s);
-  const poly = s.a;
+  subsetSums(t, l, s, SUBSET_WEIGHTS[d - 1]!, v / 2); // weights |S|! (d-|S|-2)! / (d-1)!, halved as SHAP reports
   const Rp = s.c;
   const E2 = s.b;
-  const w = SUBSET_WEIGHTS[d - 1]!; // |S|! (d-|S|-2)! / (d-1)!
-  for (let y = 0; y < size; y++) {
-    const m = popcount(y);
-    if (m > d - 2) continue;
-    const o = y * (d + 1);
-    let sum = 0;
-    for (let k = 0; k <= m; k++) sum += w[m - k]! * poly[o + k]!;
-    E2[y] = (v * sum) / 2;
-  }
   for (let X = 0; X < size; X++) {
     const o = off + X * P;
     for (let m = 1; m < d; m++) {

@@ -415,6 +415,25 @@ export function subsetProducts(t: FlatTree, l: number, s: Scratch): void {
   }
 }
 
+/**
+ * After subsetProducts: s.b[y] = scale * sum over S subset y of w[|S|] times
+ * the product of the r over y - S, for every subset y of leaf l's slots with
+ * |y| < w.length (S with |S| = |y| - k: the k-th elementary polynomial).
+ */
+export function subsetSums(t: FlatTree, l: number, s: Scratch, w: Float64Array, scale: number): void {
+  const d = t.leafDepth[l]!;
+  const poly = s.a;
+  const E = s.b;
+  for (let y = 0; y < 1 << d; y++) {
+    const m = popcount(y);
+    if (m >= w.length) continue;
+    const o = y * (d + 1);
+    let sum = 0;
+    for (let k = 0; k <= m; k++) sum += w[m - k]! * poly[o + k]!;
+    E[y] = scale * sum;
+  }
+}
+
 /** The path-dependent table of one leaf from its slots' zero fractions r_k. */
 function pathDependentLeaf(t: FlatTree, l: number, table: Float64Array, s: Scratch): void {
   const off = t.tableOffset[l]!;
@@ -424,18 +443,9 @@ function pathDependentLeaf(t: FlatTree, l: number, table: Float64Array, s: Scrat
   const so = t.leafSlots[l]!;
   const v = t.leafValue[l]!;
   subsetProducts(t, l, s);
-  const poly = s.a;
+  subsetSums(t, l, s, SUBSET_WEIGHTS[d]!, v);
   const E = s.b;
   const Rp = s.c;
-  const w = SUBSET_WEIGHTS[d]!;
-  for (let y = 0; y < size; y++) {
-    const m = popcount(y);
-    const o = y * (d + 1);
-    let sum = 0;
-    // S subset Y with |S| = m - k: weight |S|! (d - |S| - 1)! / d!, times the product of the k r's left out
-    for (let k = 0; k <= m; k++) sum += w[m - k]! * poly[o + k]!;
-    E[y] = v * sum;
-  }
   const full = size - 1;
   for (let X = 0; X < size; X++) {
     const R = Rp[full & ~X]!;

@@ -193,3 +193,15 @@ export function chainTree(depth: number, F: number): TreeEnsemble {
   };
 }
 
+
+/** One ensemble holding the trees of a and then those of b (b's node indices shifted). */
+export function joinEnsembles(a: TreeEnsemble, b: TreeEnsemble): TreeEnsemble {
+  const shift = a.feature.length;
+  return {
+    ...a, roots: Int32Array.from([...a.roots, ...Array.from(b.roots, (r) => r + shift)]),
+    feature: Int32Array.from([...a.feature, ...b.feature]), threshold: Float32Array.from([...a.threshold, ...b.threshold]),
+    mode: Uint8Array.from([...a.mode, ...b.mode]), yes: Int32Array.from([...a.yes, ...Array.from(b.yes, (c) => c + shift)]),
+    no: Int32Array.from([...a.no, ...Array.from(b.no, (c) => c + shift)]), missingYes: Uint8Array.from([...a.missingYes, ...b.missingYes]),
+    leafValue: Float64Array.from([...a.leafValue, ...b.leafValue]), cover: Float64Array.from([...a.cover!, ...b.cover!]),
+  };
+}

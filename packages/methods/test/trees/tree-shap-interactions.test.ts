@@ -11,7 +11,7 @@ import { Generator } from '@relevance/core-wasm';
 import { treeShap, type TreeEnsemble } from '../../src/index.js';
 import { LeafTableEngine } from '../../src/trees/leaf-tables.js';
 import { treeOutputs } from '../../src/trees/tree-shap.js';
-import { chainTree, checkAgainstBruteForce, maxAbsDiff, randomEnsemble, randomRows, TOL } from './helpers.js';
+import { chainTree, checkAgainstBruteForce, joinEnsembles, maxAbsDiff, randomEnsemble, randomRows, TOL } from './helpers.js';
 
 /** A node: a leaf value, or a split [feature, threshold, yes, no] with optional mode (index into SPLIT_MODES) and missing-value direction. */
 type Spec = number | { f: number; t: number; yes: Spec; no: Spec; mode?: number; missingYes?: boolean };
@@ -124,14 +124,7 @@ describe('TreeSHAP interaction values: tables against the walks, threads, fallba
     const F = 17;
     const chain = chainTree(17, F); // values: about 2^18 x 17 entries (fits); pairs: about 2^18 x 136 (too many)
     const small = randomEnsemble(g, 2, 4, F);
-    const shift = chain.feature.length;
-    const e: TreeEnsemble = {
-      ...chain, roots: Int32Array.from([0, ...Array.from(small.roots, (r) => r + shift)]),
-      feature: Int32Array.from([...chain.feature, ...small.feature]), threshold: Float32Array.from([...chain.threshold, ...small.threshold]),
-      mode: Uint8Array.from([...chain.mode, ...small.mode]), yes: Int32Array.from([...chain.yes, ...Array.from(small.yes, (c) => c + shift)]),
-      no: Int32Array.from([...chain.no, ...Array.from(small.no, (c) => c + shift)]), missingYes: Uint8Array.from([...chain.missingYes, ...small.missingYes]),
-      leafValue: Float64Array.from([...chain.leafValue, ...small.leafValue]), cover: Float64Array.from([...chain.cover!, ...small.cover!]),
-    };
+    const e = joinEnsembles(chain, small);
     const x = randomRows(g, 4, F);
     const bg = randomRows(g, 6, F);
     for (const algorithm of ['interventional', 'path-dependent'] as const) {

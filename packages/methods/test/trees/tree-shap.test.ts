@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator } from '@relevance/core-wasm';
 import { predictTreesRaw, treeShap, withCoversFromData, type TreeEnsemble } from '../../src/index.js';
-import { chainTree, checkAgainstBruteForce, FIXTURE_NAMES, loadFixture, maxAbsDiff, randomEnsemble, randomRows, TOL } from './helpers.js';
+import { chainTree, checkAgainstBruteForce, FIXTURE_NAMES, joinEnsembles, loadFixture, maxAbsDiff, randomEnsemble, randomRows, TOL } from './helpers.js';
 
 describe('interventional TreeSHAP equals brute-force Shapley values', () => {
   for (const name of FIXTURE_NAMES) {
@@ -112,15 +112,8 @@ describe('TreeSHAP leaf-table engine: threads, chunks and trees too deep for tab
     const F = 24;
     const chain = chainTree(24, F);
     const small = randomEnsemble(g, 2, 4, F);
-    // the chain and two random trees in one ensemble (node indices shifted)
-    const shift = chain.feature.length;
-    const e: TreeEnsemble = {
-      ...chain, roots: Int32Array.from([0, ...Array.from(small.roots, (r) => r + shift)]),
-      feature: Int32Array.from([...chain.feature, ...small.feature]), threshold: Float32Array.from([...chain.threshold, ...small.threshold]),
-      mode: Uint8Array.from([...chain.mode, ...small.mode]), yes: Int32Array.from([...chain.yes, ...Array.from(small.yes, (c) => c + shift)]),
-      no: Int32Array.from([...chain.no, ...Array.from(small.no, (c) => c + shift)]), missingYes: Uint8Array.from([...chain.missingYes, ...small.missingYes]),
-      leafValue: Float64Array.from([...chain.leafValue, ...small.leafValue]), cover: Float64Array.from([...chain.cover!, ...small.cover!]),
-    };
+    // the chain and two random trees in one ensemble
+    const e = joinEnsembles(chain, small);
     const x = randomRows(g, 6, F);
     const bg = randomRows(g, 10, F);
     for (const algorithm of ['interventional', 'path-dependent'] as const) {
