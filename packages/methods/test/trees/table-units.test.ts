@@ -19,8 +19,7 @@ function units(e: TreeEnsemble): number[][] {
 
 /** A tree of one feature only: split after split on feature 0 (every leaf has one slot). */
 function oneFeatureTree(depth: number): TreeEnsemble {
-  const e = randomTreeEnsemble({ trees: 1, depth, features: 1, seed: 4 });
-  return e;
+  return randomTreeEnsemble({ trees: 1, depth, features: 1, seed: 4 });
 }
 
 describe('table units', () => {
