@@ -6,24 +6,29 @@
  * thread of the process) for:
  *   1. the issue's case, 500 trees of depth 8 on --full-rows rows (10,000) with --threads threads (2);
  *   2. scaling in trees, depth and rows (1 thread, --rows rows);
- *   3. the old implementation (git --baseline, default 8380b3a: per-leaf tables
- *      walked one row at a time) against this one, both on 1 thread in the
- *      same run, on 500 trees of depth 8 at --baseline-rows and a quarter of
- *      them: CPU seconds per row (the slope between the two) and the ratios,
- *      and the old time projected to 10,000 rows (setup + rows x seconds per row).
+ *   3. the previous engine (git --baseline, default 79f23f5: leaf tables with
+ *      pair units, chunks of rows per thread) against this one in the same
+ *      run: on the issue's case (with --threads; ratios of wall and CPU
+ *      time), and on 1 thread on 500 trees of depth 8 at --baseline-rows and a
+ *      quarter of them: CPU seconds per row (the slope between the two), the
+ *      ratios, and the old time projected to 10,000 rows. Any earlier commit
+ *      works too (e.g. 8380b3a: tables walked one row at a time).
  *
  *   node dist/bench/tree-shap-bench.js [--rows 500] [--full-rows 10000] [--threads 2]
- *        [--baseline <git ref>|none] [--baseline-rows 400] [--no-scaling] [--json <file>]
+ *        [--baseline <git ref>|none] [--baseline-rows 400] [--no-scaling] [--interaction-rows 0] [--json <file>]
+ *
+ *   4. with --interaction-rows n: interaction values of n rows, 100 trees of
+ *      depth 6, 1 thread, the pair tables against the reference walks.
  *
  * --full-rows 0 skips case 1, --no-scaling case 2, --baseline none case 3.
  *
  * The baseline is read with `git show` from this repository and transpiled
- * with TypeScript into a temporary folder (3 files: trees/tree-shap.ts,
- * trees/tree-ensemble.ts, util/argmax.ts of that commit).
+ * with TypeScript into dist/bench-baseline/<ref> (trees/tree-shap.ts of that
+ * commit and every module it imports, and the thread pool's worker module).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -35,6 +40,8 @@ import type { TreeEnsemble } from '../src/trees/tree-ensemble.js';
 const FEATURES = 50;
 const BACKGROUND = 100;
 const ALGORITHMS = ['interventional', 'path-dependent'] as const;
+/** The previous engine: per-leaf tables with pair units, rows in blocks, chunks of rows per thread (main before issue 17's interaction tables). */
+const PREVIOUS = '79f23f5';
 
 type TreeShapFunction = (e: TreeEnsemble, x: ArrayLike<number>, rows: number, o: TreeShapOptions) => TreeShapResult;
 
@@ -66,17 +73,41 @@ function timeCase(fn: TreeShapFunction, algorithm: TreeShapAlgorithm, trees: num
   return timed(() => fn(e, x, rows, o));
 }
 
-/** treeShap of an earlier commit, transpiled from `git show` into a temporary folder. */
+/** Relative imports of a module's source ('./x.js' -> 'x'), resolved against its folder (relative to src/). */
+function relativeImports(source: string, file: string): string[] {
+  const out: string[] = [];
+  for (const m of source.matchAll(/(?:import|export)[^'"]*?from\s+'(\.[^']+)\.js'/g)) out.push(join(dirname(file), m[1]!));
+  return out;
+}
+
+/**
+ * treeShap of an earlier commit: trees/tree-shap.ts and every module it
+ * imports (transitively, relative imports) read with `git show` and
+ * transpiled into dist/bench-baseline/<ref>/src (inside the package, so that
+ * its packages resolve; the pool's workers load that commit's row-jobs.js).
+ */
 async function baselineTreeShap(ref: string): Promise<TreeShapFunction> {
-  const dir = mkdtempSync(join(tmpdir(), 'tree-shap-baseline-'));
   const root = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
-  for (const file of ['trees/tree-shap', 'trees/tree-ensemble', 'util/argmax']) {
-    const source = execFileSync('git', ['-C', root, 'show', `${ref}:packages/methods/src/${file}.ts`], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const dir = join(root, 'packages/methods/dist/bench-baseline', ref.replace(/[^\w.-]/g, '_'), 'src');
+  const todo = ['trees/tree-shap', 'stats/row-jobs'];
+  const done = new Set<string>();
+  while (todo.length) {
+    const file = todo.pop()!;
+    if (done.has(file)) continue;
+    done.add(file);
+    let source: string;
+    try {
+      source = execFileSync('git', ['-C', root, 'show', `${ref}:packages/methods/src/${file}.ts`], { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      if (file === 'stats/row-jobs') continue; // commits before the thread pool
+      throw new Error(`tree-shap bench: ${ref} has no packages/methods/src/${file}.ts`);
+    }
+    todo.push(...relativeImports(source, file));
     const out = join(dir, `${file}.js`);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
   }
-  writeFileSync(join(dir, 'package.json'), '{"type":"module"}\n');
+  writeFileSync(join(dir, '..', 'package.json'), '{"type":"module"}\n');
   const m = (await import(pathToFileURL(join(dir, 'trees/tree-shap.js')).href)) as { treeShap: TreeShapFunction };
   return m.treeShap;
 }
@@ -102,15 +133,27 @@ function compare(old: TreeShapFunction, algorithm: TreeShapAlgorithm, rows: numb
   return r;
 }
 
+/** Interaction values, 100 trees of depth 6, 1 thread: the pair tables against the reference walks (pathTables: false), in the same run. */
+function interactionCase(algorithm: TreeShapAlgorithm, rows: number): Record<string, number> {
+  const e = randomTreeEnsemble({ trees: 100, depth: 6, features: FEATURES, seed: 1 });
+  const x = rowsOf(rows, 2);
+  const o: TreeShapOptions = { target: 0, algorithm, interactions: true, ...(algorithm === 'interventional' ? { background: BG } : {}) };
+  const tables = timed(() => treeShap(e, x, rows, o));
+  const walks = timed(() => treeShap(e, x, rows, { ...o, pathTables: false }));
+  console.log(`  interaction values, 100 trees depth 6, ${rows} rows, 1 thread: pair tables ${fmt(tables)}, walks ${fmt(walks)} (${(walks.cpu / tables.cpu).toFixed(1)}x in CPU time)`);
+  return { trees: 100, depth: 6, rows, tablesWall: tables.wall, tablesCpu: tables.cpu, walksWall: walks.wall, walksCpu: walks.cpu, ratioCpu: walks.cpu / tables.cpu };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const rows = Number(arg(args, '--rows', '500'));
   const fullRows = Number(arg(args, '--full-rows', '10000'));
   const threads = Number(arg(args, '--threads', '2'));
-  const baselineRef = arg(args, '--baseline', '8380b3a');
+  const baselineRef = arg(args, '--baseline', PREVIOUS);
   const baselineRows = Number(arg(args, '--baseline-rows', '400'));
   const scaling = !args.includes('--no-scaling');
   const jsonFile = arg(args, '--json', '');
+  const interactionRows = Number(arg(args, '--interaction-rows', '0'));
   const old = baselineRef === 'none' ? null : await baselineTreeShap(baselineRef);
   console.log(`tree-shap bench: ${FEATURES} features, ${BACKGROUND} background rows, complete trees; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores (CPU s = all threads of the process)`);
   timeCase(treeShap, 'interventional', 20, 6, 600, threads); // start the worker threads and warm the JIT
@@ -121,6 +164,11 @@ async function main(): Promise<void> {
       const t = timeCase(treeShap, algorithm, 500, 8, fullRows, threads);
       console.log(`  500 trees depth 8, ${fullRows} rows x ${FEATURES} features, ${threads} thread(s): ${fmt(t)}`);
       results.push({ algorithm, kind: 'full', trees: 500, depth: 8, rows: fullRows, threads, ...t });
+      if (old) {
+        const p = timeCase(old, algorithm, 500, 8, fullRows, threads);
+        console.log(`  the same with ${baselineRef}: ${fmt(p)}; this engine is ${(p.wall / t.wall).toFixed(2)}x faster in wall time, ${(p.cpu / t.cpu).toFixed(2)}x in CPU time`);
+        results.push({ algorithm, kind: 'full-baseline', baseline: baselineRef, trees: 500, depth: 8, rows: fullRows, threads, ...p, ratioWall: p.wall / t.wall, ratioCpu: p.cpu / t.cpu });
+      }
     }
     const cases = !scaling ? [] : [[125, 8, rows], [250, 8, rows], [500, 8, rows], [500, 4, rows], [500, 6, rows], [500, 8, rows / 2], [500, 8, rows * 2]] as const;
     for (const [trees, depth, n] of cases) {
@@ -129,6 +177,7 @@ async function main(): Promise<void> {
       results.push({ algorithm, kind: 'scaling', trees, depth, rows: n, threads: 1, ...t });
     }
     if (old) results.push({ algorithm, kind: 'old-vs-new', baseline: baselineRef, ...compare(old, algorithm, baselineRows) });
+    if (interactionRows > 0) results.push({ algorithm, kind: 'interactions', ...interactionCase(algorithm, interactionRows) });
   }
   if (jsonFile) writeFileSync(jsonFile, `${JSON.stringify({ bench: 'tree-shap', features: FEATURES, background: BACKGROUND, loadAverage: loadavg()[0], cores: availableParallelism(), results }, null, 2)}\n`);
 }

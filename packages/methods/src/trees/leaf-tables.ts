@@ -6,11 +6,14 @@
  * each slot's feature depends only on X, the set of slots whose splits the
  * row satisfies all along the path. So each leaf gets a table
  * C[X * d + k] = the value slot k receives, for all 2^d sets X, built once
- * per tree; a row then costs one pass over the tree's nodes and d additions
- * per leaf. The rows go through the tree together, in blocks of BLOCK rows
- * held feature-major (x^T), as bit masks of the failed slots per row: one
- * tight loop per node, one per leaf, and the block's values (BLOCK x
- * features) stay in cache while it walks the tree.
+ * per tree. The rows' walk stops at units (table-units.ts: subtrees of
+ * height 2 whose tables sum their leaves' entries), so a row costs one pass
+ * over the nodes above them and one table line per unit. The rows go through
+ * the tree together, in blocks of BLOCK rows held feature-major (x^T), as
+ * bit masks of the failed slots per row: one tight loop per node, one pass
+ * per unit slot, and the block's values (features x BLOCK, feature-major
+ * too) stay in cache while it walks the tree. Interaction values add per-leaf
+ * pair tables (interaction-tables.ts).
  *
  * interventional (v(S) = mean over the background of f(x_S, z_rest)): the
  * background rows walk the tree the same way; at a leaf (value v), a
@@ -24,22 +27,26 @@
  * E(Y) = sum_{S subset Y} |S|! (d-|S|-1)! / d! prod_{j in Y \ S} r_j,
  *   k in X gets v (1 - r_k) R(X) E(X \ {k}),   k outside X gets - v R(X) E(X).
  *
- * Every row's values are summed in the same order (trees in order, leaves in
- * depth-first order) whatever the block, chunk or thread: results are
- * bit-identical for any thread count and row order.
+ * Every row's values are summed in the same order (trees in order, units in
+ * depth-first order, within a group of trees; the caller sums the groups in
+ * order) whatever the block, chunk or thread: results are bit-identical for
+ * any thread count and row order.
  */
 import { TreeError, type TreeEnsemble } from './tree-ensemble.js';
-import { FACT, Interventional, leafGameWeights, MAX_SLOTS, PathDependent, popcount } from './tree-shap-reference.js';
+import { tableUnits, unitTables, UNIT_INNER, type TableUnits } from './table-units.js';
+import { applyPairs, finishPairs, interventionalPairs, pairLayout, pathDependentPairs, type PairLayout } from './interaction-tables.js';
+import { FACT, Interventional, leafGameWeights, MAX_SLOTS, MAX_TABLE_SLOTS, PathDependent, popcount } from './tree-shap-reference.js';
 
 /** Rows walked through a tree together: their values (BLOCK x features, float64) stay in L2. */
 export const BLOCK = 512;
 /** Largest table (float64 entries) built for one tree (2^23: 64 MiB); bigger trees use the reference walks. */
 export const MAX_TABLE_ENTRIES = 2 ** 23;
-/** Most distinct features on one path that get tables (2^d x d entries per leaf). */
-const MAX_TABLE_SLOTS = 20;
 
-/** One tree for one output column, flattened in depth-first order (local node indices). */
-export interface FlatTree {
+/** One tree for one output column, flattened in depth-first order (local node indices), with its table units (table-units.ts). */
+export type FlatTree = FlatPaths & TableUnits;
+
+/** The flat tree without its units. */
+export interface FlatPaths {
   feature: Int32Array;
   threshold: Float64Array;
   mode: Uint8Array;
@@ -63,17 +70,6 @@ export interface FlatTree {
   /** Per leaf: where its table starts, or -1 (zero value). */
   tableOffset: Int32Array;
   entries: number;
-  /** Per node: the table unit the rows' walk stops at (a node whose two children are leaves, or a lone leaf), else -1. */
-  unit: Int32Array;
-  /** Per unit: its leaves ('no' leaf -1 for a lone leaf), path slots above it, slots of its leaves, table offset (-1: all zero). */
-  unitYes: Int32Array;
-  unitNo: Int32Array;
-  /** Per unit: the bit of a pair's parent split. */
-  unitBit: Int32Array;
-  unitAbove: Uint8Array;
-  unitSlots: Uint8Array;
-  unitOffset: Int32Array;
-  unitEntries: number;
 }
 
 /** What one depth-first walk of a tree collects: nodes in walk order, their path slots, and the leaves' slot lists. */
@@ -160,7 +156,7 @@ export function flattenTree(e: TreeEnsemble, root: number, out: number, cover: F
   const leaf = new Int32Array(nodes.length).fill(-1);
   leafNodes.forEach((n, l) => (leaf[local.get(n)!] = l));
   const inner = (pick: (n: number) => number): Int32Array => Int32Array.from(nodes, (n) => (e.feature[n]! >= 0 ? pick(n) : -1));
-  return withUnits({
+  const paths: FlatPaths = {
     feature: Int32Array.from(nodes, (n) => e.feature[n]!),
     threshold: Float64Array.from(nodes, (n) => e.threshold[n]!),
     mode: Uint8Array.from(nodes, (n) => e.mode[n]!),
@@ -178,7 +174,8 @@ export function flattenTree(e: TreeEnsemble, root: number, out: number, cover: F
     slotZero: Float64Array.from(slotZero),
     tableOffset: tableOffsets(e, out, leafNodes, leafDepth),
     entries,
-  });
+  };
+  return { ...paths, ...tableUnits(paths) };
 }
 
 /** Where each leaf's table starts in the tree's table (2^d x d entries), -1 for a zero leaf or one without path features. */
@@ -193,78 +190,6 @@ function tableOffsets(e: TreeEnsemble, out: number, leafNodes: readonly number[]
   return tableOffset;
 }
 
-type Units = 'unit' | 'unitBit' | 'unitYes' | 'unitNo' | 'unitAbove' | 'unitSlots' | 'unitOffset' | 'unitEntries';
-
-/**
- * The rows' walk stops one level above the leaves: a node whose children are
- * both leaves becomes one unit whose table, indexed by the slots satisfied
- * above it and x's decision there, holds the sum of both leaves' entries
- * (half the additions per row, and no masks for the last level).
- */
-function withUnits(t: Omit<FlatTree, Units>): FlatTree {
-  const nodes = t.feature.length;
-  const unit = new Int32Array(nodes).fill(-1);
-  const bit: number[] = [];
-  const yes: number[] = [], no: number[] = [], above: number[] = [], slots: number[] = [], offset: number[] = [];
-  let entries = 0;
-  const isLeaf = (n: number): boolean => t.feature[n]! < 0;
-  const add = (n: number, ly: number, ln: number, dAbove: number, d: number): void => {
-    unit[n] = yes.length;
-    bit.push(ln >= 0 ? t.bit[n]! : 0);
-    yes.push(ly);
-    no.push(ln);
-    above.push(dAbove);
-    slots.push(d);
-    const live = t.tableOffset[ly]! >= 0 || (ln >= 0 && t.tableOffset[ln]! >= 0);
-    offset.push(live ? entries : -1);
-    if (live) entries += (1 << (ln >= 0 ? dAbove + 1 : d)) * d;
-  };
-  for (let n = 0; n < nodes; n++) {
-    if (isLeaf(n)) continue;
-    const y = t.yes[n]!, o = t.no[n]!;
-    if (isLeaf(y) && isLeaf(o)) {
-      const ly = t.leaf[y]!;
-      add(n, ly, t.leaf[o]!, t.above[n]!, t.leafDepth[ly]!);
-    } else {
-      if (isLeaf(y)) add(y, t.leaf[y]!, -1, t.leafDepth[t.leaf[y]!]!, t.leafDepth[t.leaf[y]!]!);
-      if (isLeaf(o)) add(o, t.leaf[o]!, -1, t.leafDepth[t.leaf[o]!]!, t.leafDepth[t.leaf[o]!]!);
-    }
-  }
-  if (isLeaf(0)) add(0, t.leaf[0]!, -1, t.leafDepth[0]!, t.leafDepth[0]!);
-  return {
-    ...t, unit, unitBit: Int32Array.from(bit), unitYes: Int32Array.from(yes), unitNo: Int32Array.from(no), unitAbove: Uint8Array.from(above), unitSlots: Uint8Array.from(slots), unitOffset: Int32Array.from(offset), unitEntries: entries,
-  };
-}
-
-/** Unit tables from the leaf tables: a lone leaf's copied, a pair's summed over its leaves for each (slots above, decision). */
-function unitTables(t: FlatTree, leafTable: Float64Array, table: Float64Array): void {
-  for (let u = 0; u < t.unitYes.length; u++) {
-    const off = t.unitOffset[u]!;
-    if (off < 0) continue;
-    const d = t.unitSlots[u]!;
-    const ly = t.unitYes[u]!, ln = t.unitNo[u]!;
-    const oy = t.tableOffset[ly]!;
-    if (ln < 0) {
-      table.set(leafTable.subarray(oy, oy + (1 << d) * d), off);
-      continue;
-    }
-    const on = t.tableOffset[ln]!;
-    const dA = t.unitAbove[u]!;
-    const fullA = (1 << dA) - 1;
-    // the parent's slot is new on the path (then its leaves have one more slot than above it) or an earlier one
-    const bit = t.unitBit[u]!;
-    for (let idx = 0; idx < 1 << (dA + 1); idx++) {
-      const X = idx & fullA;
-      const go = idx >>> dA;
-      const xYes = dA < d ? (go ? X | bit : X) : go ? X : X & ~bit;
-      const xNo = dA < d ? (go ? X : X | bit) : go ? X & ~bit : X;
-      const o = off + idx * d;
-      for (let k = 0; k < d; k++) table[o + k] = (oy >= 0 ? leafTable[oy + xYes * d + k]! : 0) + (on >= 0 ? leafTable[on + xNo * d + k]! : 0);
-    }
-  }
-}
-
-
 /** dec[i] = 1 when row i (value src[o + i]) takes the node's 'yes' child (ONNX-ML split modes, NaN by missingYes). */
 function decide(mode: number, th: number, my: number, src: Float64Array, o: number, n: number, dec: Uint8Array): void {
   switch (mode) {
@@ -277,8 +202,20 @@ function decide(mode: number, th: number, my: number, src: Float64Array, o: numb
   }
 }
 
-/** Where a walk stops: index (a leaf, or a unit), each row's failed slots there, and x's decision at a pair's parent (else null). */
-export type StopFunction = (index: number, mask: Int32Array, dec: Uint8Array | null, n: number) => void;
+/** decide() and the children's masks in one pass for the LEQ (mode 0) and LT (1) splits, the common ones. */
+function splitLess(mode: number, th: number, my: number, src: Float64Array, o: number, n: number, mask: Int32Array, bit: number, yes: Int32Array, no: Int32Array): void {
+  const lt = mode === 1;
+  for (let i = 0; i < n; i++) {
+    const v = src[o + i]!;
+    const g = v !== v ? my : (lt ? v < th : v <= th) ? 1 : 0;
+    const m = mask[i]!;
+    yes[i] = m | (bit & (g - 1));
+    no[i] = m | (bit & -g);
+  }
+}
+
+/** Where a walk stops: index (a leaf, or a unit) and per row its failed slots there (leaves), or its index into the unit's table (units). */
+export type StopFunction = (index: number, codes: Int32Array, n: number) => void;
 
 /** Walks a block of rows (feature-major: value of feature f, row i at src[o + f * stride + i]) through a flat tree. */
 export class BlockWalker {
@@ -286,6 +223,7 @@ export class BlockWalker {
   private readonly noMasks: Int32Array[] = [];
   private readonly root: Int32Array;
   private readonly dec: Uint8Array;
+  private readonly line: Int32Array;
   private t!: FlatTree;
   private src!: Float64Array;
   private o = 0;
@@ -297,9 +235,10 @@ export class BlockWalker {
   constructor(private readonly capacity: number) {
     this.root = new Int32Array(capacity);
     this.dec = new Uint8Array(capacity);
+    this.line = new Int32Array(capacity);
   }
 
-  /** Calls stop(...) at every leaf (units false) or unit (true), mask[i] = the slots row i failed on the way there. */
+  /** Calls stop(...) at every leaf (units false: each row's failed slots) or unit with a table (true: each row's table line). */
   walk(t: FlatTree, src: Float64Array, o: number, stride: number, n: number, units: boolean, stop: StopFunction): void {
     while (this.yesMasks.length <= t.levels) {
       this.yesMasks.push(new Int32Array(this.capacity));
@@ -315,28 +254,68 @@ export class BlockWalker {
     const f = t.feature[node]!;
     const n = this.n;
     const dec = this.dec;
-    if (this.units ? t.unit[node]! >= 0 : f < 0) {
-      if (f >= 0) decide(t.mode[node]!, t.threshold[node]!, t.missingYes[node]!, this.src, this.o + f * this.stride, n, dec);
-      this.stop(this.units ? t.unit[node]! : t.leaf[node]!, mask, f >= 0 ? dec : null, n);
+    if (!this.units && f < 0) {
+      this.stop(t.leaf[node]!, mask, n);
+      return;
+    }
+    if (this.units && t.unit[node]! >= 0) {
+      this.unitLines(t.unit[node]!, mask);
       return;
     }
     const yes = this.yesMasks[level + 1]!;
     const no = this.noMasks[level + 1]!;
     const bit = t.bit[node]!;
-    decide(t.mode[node]!, t.threshold[node]!, t.missingYes[node]!, this.src, this.o + f * this.stride, n, dec);
-    for (let i = 0; i < n; i++) {
-      const m = mask[i]!;
-      const g = dec[i]!;
-      yes[i] = m | (bit & (g - 1));
-      no[i] = m | (bit & -g);
+    const mode = t.mode[node]!;
+    if (mode <= 1) splitLess(mode, t.threshold[node]!, t.missingYes[node]!, this.src, this.o + f * this.stride, n, mask, bit, yes, no);
+    else {
+      decide(mode, t.threshold[node]!, t.missingYes[node]!, this.src, this.o + f * this.stride, n, dec);
+      for (let i = 0; i < n; i++) {
+        const m = mask[i]!;
+        const g = dec[i]!;
+        yes[i] = m | (bit & (g - 1));
+        no[i] = m | (bit & -g);
+      }
     }
     this.visit(t.yes[node]!, level + 1, yes);
     this.visit(t.no[node]!, level + 1, no);
   }
+
+  /** Each row's line of unit u's table: the slots satisfied above it, then x's decisions at its inner nodes. */
+  private unitLines(u: number, mask: Int32Array): void {
+    const t = this.t;
+    const off = t.unitOffset[u]!;
+    if (off < 0) return;
+    const n = this.n;
+    const dA = t.unitAbove[u]!;
+    const full = (1 << dA) - 1;
+    const line = this.line;
+    const dec = this.dec;
+    for (let i = 0; i < n; i++) line[i] = full & ~mask[i]!;
+    for (let j = 0; j < t.unitInnerCount[u]!; j++) {
+      const node = t.unitInner[u * UNIT_INNER + j]!;
+      const mode = t.mode[node]!;
+      const src = this.src;
+      const o = this.o + t.feature[node]! * this.stride;
+      const th = t.threshold[node]!;
+      const my = t.missingYes[node]!;
+      const shift = dA + j;
+      if (mode <= 1) {
+        const lt = mode === 1;
+        for (let i = 0; i < n; i++) {
+          const v = src[o + i]!;
+          line[i]! |= (v !== v ? my : (lt ? v < th : v <= th) ? 1 : 0) << shift;
+        }
+        continue;
+      }
+      decide(mode, th, my, src, o, n, dec);
+      for (let i = 0; i < n; i++) line[i]! |= dec[i]! << shift;
+    }
+    this.stop(u, line, n);
+  }
 }
 
 /** Scratch space for building tables. */
-class Scratch {
+export class Scratch {
   a = new Float64Array(0);
   b = new Float64Array(0);
   c = new Float64Array(0);
@@ -351,7 +330,26 @@ class Scratch {
 
 const WEIGHTS = leafGameWeights();
 /** [d][s] = s! (d - s - 1)! / d!: the Shapley weight of a coalition of s among d players. */
-const SUBSET_WEIGHTS = Array.from({ length: MAX_TABLE_SLOTS + 1 }, (_, d) => Float64Array.from({ length: Math.max(d, 1) }, (_, s) => (FACT[s]! * FACT[d - s - 1]!) / FACT[d]!));
+export const SUBSET_WEIGHTS = Array.from({ length: MAX_TABLE_SLOTS + 1 }, (_, d) => Float64Array.from({ length: Math.max(d, 1) }, (_, s) => (FACT[s]! * FACT[d - s - 1]!) / FACT[d]!));
+
+/**
+ * The background rows' patterns at leaf l (the slots each satisfies, from its
+ * failed-slot mask), in first-seen order; s.a[p] = the share of rows with pattern p.
+ */
+export function backgroundPatterns(t: FlatTree, l: number, zmask: Int32Array, zRows: number, s: Scratch): number[] {
+  const size = 1 << t.leafDepth[l]!;
+  const full = size - 1;
+  s.need(size);
+  const counts = s.a;
+  counts.fill(0, 0, size);
+  const seen: number[] = [];
+  for (let i = 0; i < zRows; i++) {
+    const p = full & ~zmask[i]!;
+    if (counts[p] === 0) seen.push(p);
+    counts[p]! += 1 / zRows;
+  }
+  return seen;
+}
 
 /** The interventional table of one leaf from the background rows' failed-slot masks there. */
 function interventionalLeaf(t: FlatTree, l: number, zmask: Int32Array, zRows: number, table: Float64Array, s: Scratch): void {
@@ -362,19 +360,12 @@ function interventionalLeaf(t: FlatTree, l: number, zmask: Int32Array, zRows: nu
   const full = size - 1;
   const W = MAX_SLOTS + 1;
   const { wPlus, wMinus } = WEIGHTS;
-  s.need(size);
+  const seen = backgroundPatterns(t, l, zmask, zRows, s);
   const counts = s.a;
   const minus = s.b;
-  counts.fill(0, 0, size);
   minus.fill(0, 0, size);
   table.fill(0, off, off + size * d);
   const v = t.leafValue[l]!;
-  const seen: number[] = [];
-  for (let i = 0; i < zRows; i++) {
-    const p = full & ~zmask[i]!;
-    if (counts[p] === 0) seen.push(p);
-    counts[p]! += 1 / zRows;
-  }
   for (const p of seen) {
     const h = counts[p]! * v;
     const notP = full & ~p;
@@ -398,18 +389,18 @@ function interventionalLeaf(t: FlatTree, l: number, zmask: Int32Array, zRows: nu
   }
 }
 
-/** The path-dependent table of one leaf from its slots' zero fractions r_k. */
-function pathDependentLeaf(t: FlatTree, l: number, table: Float64Array, s: Scratch): void {
-  const off = t.tableOffset[l]!;
-  if (off < 0) return;
+/**
+ * For every subset y of leaf l's slots: s.a[y * (d + 1) + k] = the k-th
+ * elementary symmetric polynomial of their zero fractions r (built bit by
+ * bit), s.c[y] = the product of their r; s.b has room for 2^d values.
+ */
+export function subsetProducts(t: FlatTree, l: number, s: Scratch): void {
   const d = t.leafDepth[l]!;
   const size = 1 << d;
   const so = t.leafSlots[l]!;
-  const v = t.leafValue[l]!;
   s.need(size * (d + 1));
-  const poly = s.a; // elementary symmetric polynomials of the r over each subset, built bit by bit
-  const E = s.b;
-  const Rp = s.c; // product of the r over each subset
+  const poly = s.a;
+  const Rp = s.c;
   poly[0] = 1;
   for (let k = 1; k <= d; k++) poly[k] = 0;
   Rp[0] = 1;
@@ -422,15 +413,39 @@ function pathDependentLeaf(t: FlatTree, l: number, table: Float64Array, s: Scrat
     for (let k = 1; k <= d; k++) poly[o + k] = poly[po + k]! + r * poly[po + k - 1]!;
     Rp[y] = Rp[y ^ (1 << top)]! * r;
   }
-  const w = SUBSET_WEIGHTS[d]!;
-  for (let y = 0; y < size; y++) {
+}
+
+/**
+ * After subsetProducts: s.b[y] = scale * sum over S subset y of w[|S|] times
+ * the product of the r over y - S, for every subset y of leaf l's slots with
+ * |y| < w.length (S with |S| = |y| - k: the k-th elementary polynomial).
+ */
+export function subsetSums(t: FlatTree, l: number, s: Scratch, w: Float64Array, scale: number): void {
+  const d = t.leafDepth[l]!;
+  const poly = s.a;
+  const E = s.b;
+  for (let y = 0; y < 1 << d; y++) {
     const m = popcount(y);
+    if (m >= w.length) continue;
     const o = y * (d + 1);
     let sum = 0;
-    // S subset Y with |S| = m - k: weight |S|! (d - |S| - 1)! / d!, times the product of the k r's left out
     for (let k = 0; k <= m; k++) sum += w[m - k]! * poly[o + k]!;
-    E[y] = v * sum;
+    E[y] = scale * sum;
   }
+}
+
+/** The path-dependent table of one leaf from its slots' zero fractions r_k. */
+function pathDependentLeaf(t: FlatTree, l: number, table: Float64Array, s: Scratch): void {
+  const off = t.tableOffset[l]!;
+  if (off < 0) return;
+  const d = t.leafDepth[l]!;
+  const size = 1 << d;
+  const so = t.leafSlots[l]!;
+  const v = t.leafValue[l]!;
+  subsetProducts(t, l, s);
+  subsetSums(t, l, s, SUBSET_WEIGHTS[d]!, v);
+  const E = s.b;
+  const Rp = s.c;
   const full = size - 1;
   for (let X = 0; X < size; X++) {
     const R = Rp[full & ~X]!;
@@ -451,6 +466,10 @@ export interface LeafTableJob {
   targets: Int32Array;
   /** Per tree x output: whether the tree has a nonzero leaf for that output. */
   has: Uint8Array;
+  /** Also the interaction values [rows, features, features] (after the values in each chunk). */
+  interactions?: boolean;
+  /** Groups of consecutive trees computed separately and summed in order (default 1; see leafTableChunks). */
+  treeGroups?: number;
 }
 
 /** Rows `list` of x, feature-major in blocks of BLOCK: feature f of the i-th row of block b at (b * F + f) * BLOCK + i. */
@@ -464,22 +483,33 @@ function transposeBlocks(x: ArrayLike<number>, F: number, list: readonly number[
   return xT;
 }
 
+/** What run() returns: values [rows, F] and, when asked, interaction values [rows, F, F]. */
+export interface LeafTableValues {
+  values: Float64Array;
+  interactions: Float64Array | null;
+}
+
 /** The leaf-table engine over a fixed ensemble and background; run() explains any set of rows. */
 export class LeafTableEngine {
   private readonly rows = new BlockWalker(BLOCK);
   private readonly scratch = new Scratch();
   private table = new Float64Array(0);
   private leafTable = new Float64Array(0);
+  private pairTable = new Float64Array(0);
   private readonly zT: Float64Array | null = null;
   private readonly zRows: number = 0;
   private readonly zWalker: BlockWalker | null = null;
   private reference: Interventional | PathDependent | null = null;
   private acc = new Float64Array(0);
+  private accPairs = new Float64Array(0);
   private accOffset = 0;
   private flat!: FlatTree;
-  /** Trees explained with tables / with the reference walks (too big for tables). */
+  private layout: PairLayout | null = null;
+  /** Trees explained with tables / with the reference walks (too big for tables); the same for interaction values. */
   tabled = 0;
   walked = 0;
+  pairsTabled = 0;
+  pairsWalked = 0;
 
   constructor(private readonly e: TreeEnsemble, private readonly job: LeafTableJob) {
     const bg = job.background;
@@ -494,23 +524,33 @@ export class LeafTableEngine {
     }
   }
 
-  /** Values of rows [start, end) of x (row-major), row-major [end - start, features]. */
-  run(x: ArrayLike<number>, start: number, end: number): Float64Array {
+  /** Values (and interaction values) of rows [start, end) of x (row-major) from trees [treeStart, treeEnd), row-major [end - start, features (, features)]. */
+  run(x: ArrayLike<number>, start: number, end: number, treeStart = 0, treeEnd = this.e.roots.length): LeafTableValues {
     const e = this.e;
     const F = e.features;
     const values = new Float64Array((end - start) * F);
+    const interactions = this.job.interactions ? new Float64Array((end - start) * F * F) : null;
     for (let out = 0; out < e.outputs; out++) {
       const list: number[] = [];
       for (let r = start; r < end; r++) if (this.job.targets[r] === out) list.push(r);
       if (list.length === 0) continue;
       const xT = transposeBlocks(x, F, list);
-      this.acc = new Float64Array(list.length * F);
-      for (let t = 0; t < e.roots.length; t++) {
+      this.acc = new Float64Array(xT.length);
+      this.accPairs = interactions ? new Float64Array(list.length * F * F) : new Float64Array(0);
+      for (let t = treeStart; t < treeEnd; t++) {
         if (this.job.has[t * e.outputs + out]) this.tree(t, out, x, list, xT);
       }
-      list.forEach((r, j) => values.set(this.acc.subarray(j * F, (j + 1) * F), (r - start) * F));
+      const rowValues = new Float64Array(F);
+      list.forEach((r, j) => {
+        const o = Math.floor(j / BLOCK) * F * BLOCK + (j % BLOCK);
+        for (let f = 0; f < F; f++) rowValues[f] = this.acc[o + f * BLOCK]!;
+        values.set(rowValues, (r - start) * F);
+        if (!interactions) return;
+        finishPairs(this.accPairs, j * F * F, rowValues, 0, F);
+        interactions.set(this.accPairs.subarray(j * F * F, (j + 1) * F * F), (r - start) * F * F);
+      });
     }
-    return values;
+    return { values, interactions };
   }
 
   private tree(t: number, out: number, x: ArrayLike<number>, list: readonly number[], xT: Float64Array): void {
@@ -518,68 +558,145 @@ export class LeafTableEngine {
     const F = e.features;
     const pathDependent = this.job.algorithm === 'path-dependent';
     const flat = flattenTree(e, e.roots[t]!, out, pathDependent ? e.cover : undefined);
-    if (!flat) {
-      this.walked++;
-      this.walkReference(t, out, x, list);
-      return;
-    }
+    const layout = flat && this.job.interactions ? pairLayout(flat, F) : null;
+    if (!flat || (this.job.interactions && !layout)) this.walkReference(t, out, x, list, !flat, this.job.interactions === true);
+    if (!flat) return;
     this.tabled++;
     this.flat = flat;
+    this.layout = layout;
     if (this.leafTable.length < flat.entries) this.leafTable = new Float64Array(flat.entries);
     if (this.table.length < flat.unitEntries) this.table = new Float64Array(flat.unitEntries);
-    const leafTable = this.leafTable;
-    if (pathDependent) {
-      for (let l = 0; l < flat.leafDepth.length; l++) pathDependentLeaf(flat, l, leafTable, this.scratch);
-    } else {
-      this.zWalker!.walk(flat, this.zT!, 0, this.zRows, this.zRows, false, (l, mask) => interventionalLeaf(flat, l, mask, this.zRows, leafTable, this.scratch));
-    }
-    unitTables(flat, leafTable, this.table);
+    if (layout && this.pairTable.length < layout.entries) this.pairTable = new Float64Array(layout.entries);
+    this.buildTables(flat, layout);
+    unitTables(flat, this.leafTable, this.table);
     for (let b = 0; b * BLOCK < list.length; b++) {
-      this.accOffset = b * BLOCK * F;
-      this.rows.walk(flat, xT, b * F * BLOCK, BLOCK, Math.min(BLOCK, list.length - b * BLOCK), true, this.apply);
+      const n = Math.min(BLOCK, list.length - b * BLOCK);
+      this.accOffset = b * BLOCK;
+      this.rows.walk(flat, xT, b * F * BLOCK, BLOCK, n, true, this.apply);
+      if (layout) this.rows.walk(flat, xT, b * F * BLOCK, BLOCK, n, false, this.applyPairs);
     }
   }
 
-  /** Add each row's table entries at a unit into the block's values. */
-  private readonly apply = (u: number, mask: Int32Array, dec: Uint8Array | null, n: number): void => {
+  /** The tree's leaf tables (and pair tables when layout is given). */
+  private buildTables(flat: FlatTree, layout: PairLayout | null): void {
+    const { leafTable, pairTable, scratch } = this;
+    if (this.job.algorithm === 'path-dependent') {
+      for (let l = 0; l < flat.leafDepth.length; l++) {
+        pathDependentLeaf(flat, l, leafTable, scratch);
+        if (layout) pathDependentPairs(flat, layout, l, pairTable, scratch);
+      }
+      return;
+    }
+    this.zWalker!.walk(flat, this.zT!, 0, this.zRows, this.zRows, false, (l, mask) => {
+      interventionalLeaf(flat, l, mask, this.zRows, leafTable, scratch);
+      if (layout) interventionalPairs(flat, layout, l, mask, this.zRows, pairTable, scratch);
+    });
+  }
+
+  /** Add each row's entries at a unit into the block's values (feature-major, like xT): one pass per slot over its slice of the table. */
+  private readonly apply = (u: number, line: Int32Array, n: number): void => {
     const t = this.flat;
-    const off = t.unitOffset[u]!;
-    if (off < 0) return;
-    const d = t.unitSlots[u]!;
-    const dA = t.unitAbove[u]!;
-    const full = (1 << dA) - 1;
-    const so = t.leafSlots[t.unitYes[u]!]!;
-    const sf = t.slotFeature;
+    const dU = t.unitSlots[u]!;
+    const fs = t.unitFeatureStart[u]!;
+    const size = 2 ** (t.unitAbove[u]! + t.unitInnerCount[u]!);
     const table = this.table;
     const acc = this.acc;
-    const F = this.e.features;
-    let po = this.accOffset;
-    for (let i = 0; i < n; i++, po += F) {
-      const o = off + ((full & ~mask[i]!) | (dec ? dec[i]! << dA : 0)) * d;
-      for (let k = 0; k < d; k++) acc[po + sf[so + k]!]! += table[o + k]!;
+    const base = this.accOffset * this.e.features;
+    const off = t.unitOffset[u]!;
+    let k = 0;
+    // two slots per pass: each row's index is read once for both
+    for (; k + 1 < dU; k += 2) {
+      const a = base + t.unitFeature[fs + k]! * BLOCK, b = base + t.unitFeature[fs + k + 1]! * BLOCK;
+      const o = off + k * size, p = o + size;
+      for (let i = 0; i < n; i++) {
+        const li = line[i]!;
+        acc[a + i]! += table[o + li]!;
+        acc[b + i]! += table[p + li]!;
+      }
+    }
+    if (k < dU) {
+      const a = base + t.unitFeature[fs + k]! * BLOCK;
+      const o = off + k * size;
+      for (let i = 0; i < n; i++) acc[a + i]! += table[o + line[i]!]!;
     }
   };
 
-  private walkReference(t: number, out: number, x: ArrayLike<number>, list: readonly number[]): void {
+  /** Add each row's pair entries at a leaf into the block's interaction values. */
+  private readonly applyPairs = (l: number, mask: Int32Array, n: number): void => {
+    const F = this.e.features;
+    applyPairs(this.flat, this.layout!, l, mask, n, this.pairTable, this.accPairs, this.accOffset * F * F, F * F);
+  };
+
+  /** The reference walks for one tree: values (when `values`) and interaction values (when `pairs`, upper triangle). */
+  private walkReference(t: number, out: number, x: ArrayLike<number>, list: readonly number[], values: boolean, pairs: boolean): void {
     const e = this.e;
     const F = e.features;
+    if (values) this.walked++;
+    if (pairs) this.pairsWalked++;
     this.reference ??= this.job.algorithm === 'interventional' ? new Interventional(e, this.job.background!, this.zRows) : new PathDependent(e, e.cover!);
     const phi = new Float64Array(F);
+    const inter = pairs ? new Float64Array(F * F) : null;
     list.forEach((r, j) => {
       phi.fill(0);
-      if (this.reference instanceof Interventional) this.reference.run(e.roots[t]!, x, r * F, out, phi, null);
-      else this.reference!.run(e.roots[t]!, x, r * F, out, phi);
-      for (let f = 0; f < F; f++) this.acc[j * F + f]! += phi[f]!;
+      inter?.fill(0);
+      if (this.reference instanceof Interventional) this.reference.run(e.roots[t]!, x, r * F, out, phi, inter);
+      else {
+        this.reference!.run(e.roots[t]!, x, r * F, out, phi);
+        if (inter) pathDependentTreeInteractions(e, this.reference!, e.roots[t]!, x, r * F, out, inter);
+      }
+      const o = Math.floor(j / BLOCK) * F * BLOCK + (j % BLOCK);
+      if (values) for (let f = 0; f < F; f++) this.acc[o + f * BLOCK]! += phi[f]!;
+      if (inter) for (let a = 0; a < F; a++) for (let b = a + 1; b < F; b++) this.accPairs[j * F * F + a * F + b]! += inter[a * F + b]!;
     });
   }
 }
 
-/** The row function of the 'tree-shap' job of the thread pool: chunk c -> values of rows [c * chunkRows, ...), padded to chunkRows rows. */
-export function leafTableChunks(e: TreeEnsemble, x: ArrayLike<number>, rows: number, job: LeafTableJob, chunkRows: number): (c: number) => Float64Array {
+/** One tree's path-dependent interaction values of one row into inter (off the diagonal): conditioning on each of its features being on and off. */
+export function pathDependentTreeInteractions(e: TreeEnsemble, engine: PathDependent, root: number, x: ArrayLike<number>, xo: number, out: number, inter: Float64Array): void {
+  const F = e.features;
+  const on = new Float64Array(F);
+  const off = new Float64Array(F);
+  const used = new Set<number>();
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (e.feature[n]! >= 0) {
+      used.add(e.feature[n]!);
+      stack.push(e.yes[n]!, e.no[n]!);
+    }
+  }
+  for (const j of [...used].sort((a, b) => a - b)) {
+    on.fill(0);
+    off.fill(0);
+    engine.run(root, x, xo, out, on, 1, j);
+    engine.run(root, x, xo, out, off, -1, j);
+    for (let k = 0; k < F; k++) if (k !== j) inter[j * F + k]! += (on[k]! - off[k]!) / 2;
+  }
+}
+
+/** Trees [start, end) of tree group g when an ensemble's trees are split into `groups` groups. */
+export function treeGroup(trees: number, groups: number, g: number): [number, number] {
+  const size = Math.ceil(trees / groups);
+  return [Math.min(trees, g * size), Math.min(trees, (g + 1) * size)];
+}
+
+/**
+ * The row function of the 'tree-shap' job of the thread pool: index k =
+ * c * job.treeGroups + g -> the values of rows [c * chunkRows, ...) from the
+ * trees of group g, padded to chunkRows rows, then their interaction values
+ * when asked. Groups of trees let threads share the tables' setup; the caller
+ * sums the groups in order, so values do not depend on the thread count.
+ */
+export function leafTableChunks(e: TreeEnsemble, x: ArrayLike<number>, rows: number, job: LeafTableJob, chunkRows: number): (k: number) => Float64Array {
   const engine = new LeafTableEngine(e, job);
-  return (c) => {
-    const out = new Float64Array(chunkRows * e.features);
-    out.set(engine.run(x, c * chunkRows, Math.min(rows, (c + 1) * chunkRows)));
+  const F = e.features;
+  const groups = job.treeGroups ?? 1;
+  return (k) => {
+    const c = Math.floor(k / groups);
+    const out = new Float64Array(chunkRows * F * (job.interactions ? F + 1 : 1));
+    const r = engine.run(x, c * chunkRows, Math.min(rows, (c + 1) * chunkRows), ...treeGroup(e.roots.length, groups, k % groups));
+    out.set(r.values);
+    if (r.interactions) out.set(r.interactions, chunkRows * F);
     return out;
   };
 }

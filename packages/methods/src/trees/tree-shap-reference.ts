@@ -10,6 +10,8 @@
 import { goesYes, maxDepth, TreeError, type TreeEnsemble } from './tree-ensemble.js';
 
 export const MAX_SLOTS = 32;
+/** Most distinct features on one path that get per-leaf tables (leaf-tables.ts: 2^d x d entries per leaf). */
+export const MAX_TABLE_SLOTS = 20;
 
 export const FACT: number[] = [1];
 for (let i = 1; i <= 80; i++) FACT.push(FACT[i - 1]! * i);

@@ -20,18 +20,20 @@
  * data with withCoversFromData); v(S) = E[f(x) | x_S] under the covers'
  * distribution. Interactions by conditioning on each feature being on / off.
  *
- * Values come from the leaf-table engine (leaf-tables.ts: per-leaf tables
- * built once per tree, rows in blocks, chunks of rows over `threads` threads,
- * bit-identical for any thread count); the walks above (tree-shap-reference.ts)
- * give the interaction values, the trees too deep for tables, and every value
- * with pathTables: false. Both sum per row to f(x) - E[f] (completeness, reported).
+ * Values and interaction values come from the leaf-table engine
+ * (leaf-tables.ts: per-leaf tables built once per tree, rows in blocks, fixed
+ * groups of trees over `threads` threads; interaction-tables.ts: per-leaf pair
+ * tables, rows in chunks), bit-identical for any thread count; the walks
+ * above (tree-shap-reference.ts) serve the trees too deep for tables and
+ * every value with pathTables: false. Both sum per row to f(x) - E[f]
+ * (completeness, reported).
  */
 import type { Attribution, Completeness, Target } from '../attribution/types.js';
 import { checkOptions } from '../attribution/common.js';
 import { predictRaw, TreeError, type TreeEnsemble } from './tree-ensemble.js';
 import { argmaxRows, targetList } from '../util/argmax.js';
 import { parallelRows, resolveThreads } from '../stats/parallel.js';
-import { leafTableChunks, type LeafTableJob } from './leaf-tables.js';
+import { leafTableChunks, pathDependentTreeInteractions, type LeafTableJob } from './leaf-tables.js';
 import { Interventional, PathDependent } from './tree-shap-reference.js';
 
 export const TREE_SHAP = 'tree-shap';
@@ -108,22 +110,38 @@ function coverExpectation(e: TreeEnsemble, cover: Float64Array, t: number, out: 
 
 /** Rows per chunk of the thread pool: at least one block of the leaf-table engine. */
 const MIN_CHUNK_ROWS = 256;
+/** Groups of trees for the values (fixed, so that the sums do not depend on the thread count). */
+const TREE_GROUPS = 8;
 
 /**
- * TreeSHAP values of every row into `values`: the leaf-table engine (rows in
- * chunks over `threads` threads; each chunk's values do not depend on the
- * chunking), or the reference walks (pathTables: false). Returns whether the
- * tables were used.
+ * TreeSHAP values (and interaction values into `inter`) of every row: the
+ * leaf-table engine (rows in chunks over `threads` threads; each chunk's
+ * values do not depend on the chunking), or the reference walks (pathTables:
+ * false; interaction values then come from the callers' walks). Returns
+ * whether the tables were used.
  */
-function shapValues(e: TreeEnsemble, x: ArrayLike<number>, rows: number, job: LeafTableJob, options: TreeShapOptions, values: Float64Array): boolean {
+function shapValues(e: TreeEnsemble, x: ArrayLike<number>, rows: number, job: LeafTableJob, options: TreeShapOptions, values: Float64Array, inter: Float64Array | null): boolean {
   const F = e.features;
   if (options.pathTables !== false) {
     const threads = resolveThreads(options.threads, 'tree-shap');
-    const chunkRows = Math.max(MIN_CHUNK_ROWS, Math.ceil(rows / threads));
-    const chunks = Array.from({ length: Math.ceil(rows / chunkRows) }, (_, c) => c);
+    // values: TREE_GROUPS groups of trees (threads share the tables' setup), all rows in one chunk unless threads outnumber them;
+    // interaction values ([rows, F, F] per group would be too big): one group, rows in chunks
+    const groups = inter ? 1 : Math.min(TREE_GROUPS, Math.max(1, e.roots.length));
+    const chunkRows = Math.max(MIN_CHUNK_ROWS, Math.ceil(rows / Math.ceil(threads / groups)));
+    const rowChunks = Math.ceil(rows / chunkRows);
+    const chunks = Array.from({ length: rowChunks * groups }, (_, k) => k);
     const data = { values: x instanceof Float32Array || x instanceof Float64Array ? x : Float64Array.from(x), rows, cols: F };
-    const out = parallelRows('tree-shap', data, { ensemble: e, job, chunkRows }, chunks, chunkRows * F, threads, () => leafTableChunks(e, data.values, rows, job, chunkRows));
-    values.set(out.subarray(0, rows * F));
+    const perChunk = chunkRows * F * (inter ? F + 1 : 1);
+    const fullJob = { ...job, interactions: inter !== null, treeGroups: groups };
+    const out = parallelRows('tree-shap', data, { ensemble: e, job: fullJob, chunkRows }, chunks, perChunk, threads, () => leafTableChunks(e, data.values, rows, fullJob, chunkRows));
+    for (let c = 0; c < rowChunks; c++) {
+      const n = Math.min(chunkRows, rows - c * chunkRows);
+      for (let g = 0; g < groups; g++) {
+        const o = (c * groups + g) * perChunk;
+        for (let i = 0; i < n * F; i++) values[c * chunkRows * F + i]! += out[o + i]!;
+      }
+      if (inter) inter.set(out.subarray(c * perChunk + chunkRows * F, c * perChunk + chunkRows * F + n * F * F), c * chunkRows * F * F);
+    }
     return true;
   }
   const K = e.outputs;
@@ -174,11 +192,12 @@ function interventionalShap(run: ShapRun): void {
   const engine = new Interventional(e, bg, zRows);
   const phi = new Float64Array(F);
   const rowInter = inter ? new Float64Array(F * F) : null;
-  params.tables = shapValues(e, x, rows, { algorithm: 'interventional', background: bg, targets, has }, options, values);
+  const tables = shapValues(e, x, rows, { algorithm: 'interventional', background: bg, targets, has }, options, values, inter);
+  params.tables = tables;
   for (let r = 0; r < rows; r++) {
     const out = targets[r]!;
     expected[r] = bgMean[out]!;
-    if (inter) {
+    if (inter && !tables) {
       rowInter!.fill(0);
       phi.fill(0);
       for (let t = 0; t < e.roots.length; t++) if (has[t * K + out]) engine.run(e.roots[t]!, x, r * F, out, phi, rowInter);
@@ -203,42 +222,19 @@ function pathDependentShap(run: ShapRun): void {
     base[j] = e.base[j]!;
     for (let t = 0; t < e.roots.length; t++) if (has[t * K + j]) base[j]! += coverExpectation(e, cover, t, j);
   }
-  const used = [...new Set(Array.from(e.feature).filter((f) => f >= 0))].sort((a, b) => a - b);
-  params.pathTables = shapValues(e, x, rows, { algorithm: 'path-dependent', targets, has }, options, values);
-  const scratch = { phi: new Float64Array(F), on: new Float64Array(F), off: new Float64Array(F) };
+  const tables = shapValues(e, x, rows, { algorithm: 'path-dependent', targets, has }, options, values, inter);
+  params.pathTables = tables;
+  const rowInter = new Float64Array(F * F);
   for (let r = 0; r < rows; r++) {
-    expected[r] = base[targets[r]!]!;
-    if (inter) pathDependentInteractions(run, engine, used, r, scratch);
+    const out = targets[r]!;
+    expected[r] = base[out]!;
+    if (!inter || tables) continue;
+    // the reference walks: conditioning on each feature of each tree being on and off
+    rowInter.fill(0);
+    for (let t = 0; t < e.roots.length; t++) if (has[t * K + out]) pathDependentTreeInteractions(e, engine, e.roots[t]!, x, r * F, out, rowInter);
+    finishInteractions(values.subarray(r * F, (r + 1) * F), rowInter, inter, r, F);
   }
   params.covers = 'model';
-}
-
-/** One row's path-dependent interaction values: conditioning on each used feature being on and off. */
-function pathDependentInteractions(run: ShapRun, engine: PathDependent, used: number[], r: number, s: { phi: Float64Array; on: Float64Array; off: Float64Array }): void {
-  const { e, x, has, values } = run;
-  const inter = run.inter!;
-  const F = e.features;
-  const K = e.outputs;
-  const out = run.targets[r]!;
-  const { phi, on, off } = s;
-  phi.set(values.subarray(r * F, (r + 1) * F));
-  const o = r * F * F;
-  for (let j = 0; j < F; j++) inter[o + j * F + j] = phi[j]!;
-  for (const j of used) {
-    on.fill(0);
-    off.fill(0);
-    for (let t = 0; t < e.roots.length; t++) {
-      if (!has[t * K + out]) continue;
-      engine.run(e.roots[t]!, x, r * F, out, on, 1, j);
-      engine.run(e.roots[t]!, x, r * F, out, off, -1, j);
-    }
-    for (let k = 0; k < F; k++) {
-      if (k === j) continue;
-      const d = (on[k]! - off[k]!) / 2;
-      inter[o + j * F + k] = d;
-      inter[o + j * F + j]! -= d;
-    }
-  }
 }
 
 /** Completeness of the Float64 values: per-row sums against f(x) - E[f], errors taken before rounding to Float32. */

@@ -9,37 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator } from '@relevance/core-wasm';
 import { predictTreesRaw, treeShap, withCoversFromData, type TreeEnsemble } from '../../src/index.js';
-import { bruteForceShapley, FIXTURE_NAMES, interventionalGame, loadFixture, pathDependentGame } from './helpers.js';
-
-const TOL = 1e-6;
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
-
-/** Check every row and output of `e` against brute force; returns the largest error seen. */
-function checkAgainstBruteForce(e: TreeEnsemble, x: Float32Array, rows: number, algorithm: 'interventional' | 'path-dependent', background?: Float32Array): number {
-  const F = e.features;
-  let worst = 0;
-  for (let out = 0; out < e.outputs; out++) {
-    const r = treeShap(e, x, rows, { target: out, algorithm, interactions: true, ...(background ? { background } : {}) });
-    for (let row = 0; row < rows; row++) {
-      const game = algorithm === 'interventional' ? interventionalGame(e, x, row, background!, out) : pathDependentGame(e, x, row, out);
-      const bf = bruteForceShapley(F, game);
-      const dv = maxAbsDiff(r.values64.subarray(row * F, (row + 1) * F), bf.phi);
-      const di = maxAbsDiff(r.interactions!.subarray(row * F * F, (row + 1) * F * F), bf.inter);
-      worst = Math.max(worst, dv, di);
-      // efficiency: the values add up to f(x) - E[f] = v(all) - v(empty)
-      const sum = r.values64.subarray(row * F, (row + 1) * F).reduce((a, b) => a + b, 0);
-      expect(Math.abs(sum - (game((1 << F) - 1) - game(0)))).toBeLessThan(TOL);
-      expect(Math.abs(r.prediction[row]! - r.expectedValue[row]! - sum)).toBeLessThan(TOL);
-    }
-    expect(r.completeness!.maxAbsError).toBeLessThan(TOL);
-  }
-  return worst;
-}
+import { chainTree, checkAgainstBruteForce, FIXTURE_NAMES, joinEnsembles, loadFixture, maxAbsDiff, randomEnsemble, randomRows, TOL } from './helpers.js';
 
 describe('interventional TreeSHAP equals brute-force Shapley values', () => {
   for (const name of FIXTURE_NAMES) {
@@ -67,46 +37,6 @@ describe('path-dependent TreeSHAP equals brute-force Shapley values of E[f | x_S
     expect(checkAgainstBruteForce(e, f.x.subarray(0, 24), 4, 'path-dependent')).toBeLessThan(TOL);
   });
 });
-
-/** A random tree ensemble: every split mode, repeated features on paths, random missing-value directions. */
-function randomEnsemble(g: Generator, trees: number, depth: number, F: number, outputs = 1): TreeEnsemble {
-  const feature: number[] = [];
-  const threshold: number[] = [];
-  const mode: number[] = [];
-  const yes: number[] = [];
-  const no: number[] = [];
-  const missing: number[] = [];
-  const leaf: number[] = [];
-  const cover: number[] = [];
-  const roots: number[] = [];
-  const grow = (d: number, c: number): number => {
-    const n = feature.length;
-    feature.push(-1); threshold.push(0); mode.push(0); yes.push(0); no.push(0); missing.push(0); cover.push(c);
-    for (let j = 0; j < outputs; j++) leaf.push(0);
-    if (d === depth || (d > 1 && g.uniform() < 0.15)) {
-      for (let j = 0; j < outputs; j++) leaf[n * outputs + j] = g.normal();
-      return n;
-    }
-    feature[n] = Math.floor(g.uniform() * F);
-    mode[n] = Math.floor(g.uniform() * 4); // LEQ, LT, GTE, GT
-    threshold[n] = Math.fround(g.normal() * 0.7);
-    missing[n] = g.uniform() < 0.5 ? 1 : 0;
-    const share = 0.2 + 0.6 * g.uniform();
-    yes[n] = grow(d + 1, c * share);
-    no[n] = grow(d + 1, c * (1 - share));
-    return n;
-  };
-  for (let t = 0; t < trees; t++) roots.push(grow(0, 100));
-  return {
-    kind: 'tree-ensemble', source: 'random', task: 'regression', features: F, outputs, roots: Int32Array.from(roots), feature: Int32Array.from(feature),
-    threshold: Float32Array.from(threshold), mode: Uint8Array.from(mode), yes: Int32Array.from(yes), no: Int32Array.from(no), missingYes: Uint8Array.from(missing),
-    leafValue: Float64Array.from(leaf), base: new Float64Array(outputs).fill(0.5), cover: Float64Array.from(cover), postTransform: 'NONE', inputName: 'x',
-  };
-}
-
-function randomRows(g: Generator, rows: number, F: number, missing = 0): Float32Array {
-  return Float32Array.from({ length: rows * F }, () => (g.uniform() < missing ? NaN : Math.fround(g.normal())));
-}
 
 describe('TreeSHAP on random trees (repeated features, all split modes, missing values)', () => {
   it('interventional and path-dependent equal brute force on 8 features, depth 6', () => {
@@ -162,36 +92,11 @@ describe('TreeSHAP on random trees (repeated features, all split modes, missing 
   });
 });
 
-/** One chain tree testing `depth` distinct features in turn (too many for the per-leaf tables). */
-function chainTree(depth: number, F: number): TreeEnsemble {
-  const n = 2 * depth + 1;
-  const feature = new Int32Array(n).fill(-1);
-  const yes = new Int32Array(n);
-  const no = new Int32Array(n);
-  const leafValue = new Float64Array(n);
-  const threshold = new Float32Array(n);
-  for (let i = 0; i < depth; i++) {
-    // node 2i tests feature i: yes -> leaf 2i + 1, no -> the next test (the last one's no is a leaf)
-    feature[2 * i] = i % F;
-    threshold[2 * i] = Math.fround(0.1 * (i % 5) - 0.2);
-    yes[2 * i] = 2 * i + 1;
-    no[2 * i] = 2 * i + 2;
-    leafValue[2 * i + 1] = (i % 3) - 1 + 0.25 * i;
-  }
-  leafValue[n - 1] = 2;
-  const cover = new Float64Array(n);
-  for (let i = 0; i < n; i++) cover[i] = n - i;
-  return {
-    kind: 'tree-ensemble', source: 'chain', task: 'regression', features: F, outputs: 1, roots: Int32Array.from([0]), feature, threshold, mode: new Uint8Array(n), yes, no,
-    missingYes: new Uint8Array(n), leafValue, base: new Float64Array(1), cover, postTransform: 'NONE', inputName: 'x',
-  };
-}
-
 describe('TreeSHAP leaf-table engine: threads, chunks and trees too deep for tables', () => {
-  it('values are bit-identical for 1, 2 and 3 threads and over several chunks, for both algorithms', () => {
+  it('values are bit-identical for 1, 2 and 3 threads (groups of trees summed in order), for both algorithms', () => {
     const g = new Generator(5);
     const e = randomEnsemble(g, 12, 7, 9, 3);
-    const rows = 700; // three chunks of 256 rows with 3 threads, two blocks of the engine
+    const rows = 700; // 8 groups of trees over the threads (values), two blocks of the engine
     const x = randomRows(g, rows, 9, 0.05);
     const bg = randomRows(g, 40, 9);
     for (const algorithm of ['interventional', 'path-dependent'] as const) {
@@ -207,15 +112,8 @@ describe('TreeSHAP leaf-table engine: threads, chunks and trees too deep for tab
     const F = 24;
     const chain = chainTree(24, F);
     const small = randomEnsemble(g, 2, 4, F);
-    // the chain and two random trees in one ensemble (node indices shifted)
-    const shift = chain.feature.length;
-    const e: TreeEnsemble = {
-      ...chain, roots: Int32Array.from([0, ...Array.from(small.roots, (r) => r + shift)]),
-      feature: Int32Array.from([...chain.feature, ...small.feature]), threshold: Float32Array.from([...chain.threshold, ...small.threshold]),
-      mode: Uint8Array.from([...chain.mode, ...small.mode]), yes: Int32Array.from([...chain.yes, ...Array.from(small.yes, (c) => c + shift)]),
-      no: Int32Array.from([...chain.no, ...Array.from(small.no, (c) => c + shift)]), missingYes: Uint8Array.from([...chain.missingYes, ...small.missingYes]),
-      leafValue: Float64Array.from([...chain.leafValue, ...small.leafValue]), cover: Float64Array.from([...chain.cover!, ...small.cover!]),
-    };
+    // the chain and two random trees in one ensemble
+    const e = joinEnsembles(chain, small);
     const x = randomRows(g, 6, F);
     const bg = randomRows(g, 10, F);
     for (const algorithm of ['interventional', 'path-dependent'] as const) {
