@@ -51,12 +51,9 @@ export const counterfactualsCommand: Command = {
   async run(args, io) {
     const stageOptions = classifierStageOptions(args);
     const mode = args.string('mode') as 'counterfactual' | 'pertinent-negative' | 'pertinent-positive';
-    const answers = args.number('answers');
-    if (answers < 1) throw new UsageError(`--answers must be at least 1, got ${answers}`);
-    const steps = args.number('steps');
-    if (steps < 1) throw new UsageError(`--steps must be at least 1, got ${steps}`);
-    const maxChanges = args.optionalNumber('max-changes');
-    if (maxChanges !== undefined && maxChanges < 1) throw new UsageError(`--max-changes must be at least 1, got ${maxChanges}`);
+    const answers = args.atLeast('answers', 1);
+    const steps = args.atLeast('steps', 1);
+    const maxChanges = args.optionalAtLeast('max-changes', 1);
     const ranges = parseRanges(args.list('range'));
     const where = args.optionalString('where');
     const out = args.optionalString('out') ?? defaultRunFolder('counterfactuals');

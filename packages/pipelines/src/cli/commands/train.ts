@@ -43,8 +43,7 @@ export const trainCommand: Command = {
     const stageOptions = classifierStageOptions(args);
     const radius = args.number('lipschitz-radius');
     if (!(radius > 0)) throw new UsageError(`--lipschitz-radius must be positive, got ${radius}`);
-    const samples = args.number('lipschitz-samples');
-    if (samples < 1) throw new UsageError(`--lipschitz-samples must be at least 1, got ${samples}`);
+    const samples = args.atLeast('lipschitz-samples', 1);
     const out = args.optionalString('out') ?? defaultRunFolder('train');
     const log = stageLog(args, io.stderr);
     const { mkdir } = await import('node:fs/promises');
