@@ -6,7 +6,7 @@
  */
 import type { BackendName } from '@relevance/core-wasm';
 import { PROTEOMICS_DEFAULTS, runProteomicsStudy, type ProteomicsOptions } from '../../studies/proteomics/study.js';
-import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
+import { commandStudyIO, defaultRunFolder } from '../../studies/study-io.js';
 import type { ParsedArgs } from '../args.js';
 import { runSummaryLines } from '../../studies/run-summary.js';
 import type { Command } from '../command.js';
@@ -178,7 +178,7 @@ export const studyProteomicsCommand: Command = {
   async run(args, io) {
     const options = proteomicsOptions(args);
     if (args.flag('slurm')) return writeSlurmJobs(studyProteomicsCommand, args, options, io);
-    const result = await runProteomicsStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')), ...(io.writeReport ? { writeReport: io.writeReport } : {}) });
+    const result = await runProteomicsStudy(options, commandStudyIO(io, args.flag('quiet')));
     const m = result.metrics as Record<string, any>;
     const lines = [`run folder: ${result.outDir}`];
     if (m.network?.cohort) lines.push(`cohort network AUROC ${m.network.cohort.auroc} (AUPR ${m.network.cohort.aupr}); partial correlation ${m.baselines?.partial_correlation?.auroc}, Pearson ${m.baselines?.pearson?.auroc}`, ...runLeaderboard(m));
