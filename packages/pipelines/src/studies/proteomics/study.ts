@@ -18,7 +18,7 @@ import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
 import { inRunFolder, stopwatch, writeStudyReport, type StudyIO } from '../study-io.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
-import type { Standardize, StudyData, Transform } from './data.js';
+import type { DataSettings, StudyData } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
 import type { FinalizeInputs, InstanceRecord } from './finalize.js';
 import { nest, writeMetrics, writeRunTables } from '../../io/run-format.js';
@@ -34,17 +34,10 @@ import * as check from '../option-checks.js';
 import { SYNTHETIC_DEFAULTS, type SyntheticCohortOptions } from './synthetic.js';
 
 /** Every option of the study: the stage options (model, relevance) plus data, evaluation and run settings. */
-export interface ProteomicsOptions extends MaskedModelOptions, RelevanceOptions {
+export interface ProteomicsOptions extends MaskedModelOptions, RelevanceOptions, DataSettings {
   /** A table file; omit (with `sql`) for the built-in synthetic cohort. */
   data?: string;
   sql?: string;
-  idColumn?: string;
-  classColumn?: string;
-  features?: string;
-  maxMissing: number;
-  transform: Transform;
-  testFraction: number;
-  standardize: Standardize;
   minInstanceCorrelation: number | null;
   truth?: string;
   knownEdges?: string;
