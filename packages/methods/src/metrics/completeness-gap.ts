@@ -10,7 +10,7 @@ import type { Model } from '../model/model.js';
 import type { Target } from '../attribution/types.js';
 import { rowCopyOutputs } from './batched-outputs.js';
 import { baselineRows, type MetricBaseline } from './metric-baseline.js';
-import { explanationValues, metricTargets, readRows, type Explanation } from './metric-inputs.js';
+import { metricTargets, readExplainedRows, type Explanation } from './metric-inputs.js';
 
 export interface CompletenessGapOptions {
   /** The reference input (default 0). */
@@ -34,9 +34,8 @@ export interface CompletenessGap {
 const METRIC = 'completeness';
 
 export async function completenessGap(model: Model, inputs: Tensor, explanation: Explanation, options: CompletenessGapOptions = {}): Promise<CompletenessGap> {
-  const host = await readRows(METRIC, inputs);
-  const { data, rows, rowSize } = host;
-  const values = explanationValues(METRIC, explanation, data.length);
+  const host = await readExplainedRows(METRIC, inputs, explanation);
+  const { data, rows, rowSize, values } = host;
   const baseline = baselineRows(METRIC, host, options.baseline);
   const targets = await metricTargets(model, inputs, explanation, options.target);
   // copy 0 of each row is the input, copy 1 its baseline
