@@ -10,6 +10,7 @@ import type { Progress } from '../progress/progress.js';
 import type { Backend } from '@relevance/core-wasm';
 import type { ParsedArgs } from './args.js';
 import type { OptionSpec } from './command.js';
+import { backendOption, THREADS_OPTION } from './common-options.js';
 import { UsageError } from './usage-error.js';
 
 export const CLASSIFIER_DATA_OPTIONS: readonly OptionSpec[] = [
@@ -33,8 +34,8 @@ export const CLASSIFIER_TRAINING_OPTIONS: readonly OptionSpec[] = [
   { name: 'test-fraction', type: 'number', default: D.testFraction, help: 'share of each class held out for testing' },
   { name: 'validation-fraction', type: 'number', default: D.validationFraction, help: 'share of each class held out for early stopping' },
   { name: 'seed', type: 'integer', default: D.seed, help: 'seed of the split, the initial weights, training and the method' },
-  { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (wasm is fastest for tabular models)' },
-  { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)' },
+  backendOption(D.backend, 'compute backend (wasm is fastest for tabular models)'),
+  THREADS_OPTION,
 ];
 
 /** The classifier stage's options from the command line; errors name the option (exit 2). */

@@ -7,7 +7,7 @@
  */
 import type { Command } from '../command.js';
 import type { ParsedArgs } from '../args.js';
-import { FORCE_OPTION, runFolderOption } from '../common-options.js';
+import { backendOption, FORCE_OPTION, ON_WASM, runFolderOption, THREADS_OPTION } from '../common-options.js';
 import { trainingValues } from '../classifier-options.js';
 import { commandStudyIO, defaultRunFolder } from '../../studies/study-io.js';
 import { UsageError } from '../usage-error.js';
@@ -84,8 +84,8 @@ export const studyInfluenceCommand: Command = {
     { name: 'validation-fraction', type: 'number', default: D.validationFraction, help: 'share of each class held out for early stopping', appliesIf: { noneGiven: ['model'] } },
     { name: 'top-k', type: 'integer', default: D.topK, help: 'units compared per instance and class in the deviations table' },
     { name: 'seed', type: 'integer', default: D.seed, help: 'seed of the split, the initial weights and training' },
-    { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (wasm is fastest for tabular models; auto = webgpu when a GPU adapter exists)' },
-    { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)', appliesIf: { option: 'backend', is: ['auto', 'wasm'] } },
+    backendOption(D.backend, 'compute backend (wasm is fastest for tabular models; auto = webgpu when a GPU adapter exists)'),
+    { ...THREADS_OPTION, appliesIf: ON_WASM },
     runFolderOption('influence'),
     FORCE_OPTION,
   ],
