@@ -8,7 +8,7 @@
  */
 import type { Backend, Generator } from '@relevance/core-wasm';
 import type { HostMatrix } from './pairwise-distances.js';
-import { symmetricEigen } from './symmetric-eigen.js';
+import { orthonormaliseColumns, symmetricEigen } from './symmetric-eigen.js';
 
 /** Widest data whose full covariance is decomposed; wider data use the randomised range finder. */
 export const PCA_EXACT_MAX_FEATURES = 256;
@@ -84,21 +84,6 @@ function multiply(a: ArrayLike<number>, aCols: number, b: ArrayLike<number>, bSt
     }
   }
   return out;
-}
-
-/** Modified Gram-Schmidt on the columns of a row-major [rows, cols] matrix. */
-function orthonormaliseColumns(m: Float64Array, rows: number, cols: number): void {
-  for (let c = 0; c < cols; c++) {
-    for (let prev = 0; prev < c; prev++) {
-      let dot = 0;
-      for (let r = 0; r < rows; r++) dot += m[r * cols + c]! * m[r * cols + prev]!;
-      for (let r = 0; r < rows; r++) m[r * cols + c]! -= dot * m[r * cols + prev]!;
-    }
-    let norm = 0;
-    for (let r = 0; r < rows; r++) norm += m[r * cols + c]! ** 2;
-    norm = Math.sqrt(norm) || 1;
-    for (let r = 0; r < rows; r++) m[r * cols + c]! /= norm;
-  }
 }
 
 function fixSigns(components: Float64Array, p: number, dims: number): void {
