@@ -108,3 +108,19 @@ export function orthonormaliseColumns(m: Float64Array, rows: number, cols: numbe
     for (let r = 0; r < rows; r++) m[r * cols + c]! /= norm;
   }
 }
+
+/**
+ * A B in float64 for row-major A [rows, aCols] and B [aCols, >= cols] with
+ * row stride bStride: the first `cols` columns of the product, [rows, cols].
+ */
+export function matrixProduct(a: ArrayLike<number>, aCols: number, b: ArrayLike<number>, bStride: number, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let c = 0; c < cols; c++) {
+      let s = 0;
+      for (let j = 0; j < aCols; j++) s += a[i * aCols + j]! * b[j * bStride + c]!;
+      out[i * cols + c] = s;
+    }
+  }
+  return out;
+}

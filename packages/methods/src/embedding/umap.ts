@@ -23,7 +23,7 @@ import { Generator, toGenerator, type Backend, type Tensor } from '@relevance/co
 import { nnDescent } from './nn-descent.js';
 import { nearestNeighbours, type HostMatrix, type NearestNeighbours } from './pairwise-distances.js';
 import { pcaProjection } from './pca.js';
-import { orthonormaliseColumns, rayleighRitzMatrix, symmetricEigen } from './symmetric-eigen.js';
+import { matrixProduct, orthonormaliseColumns, rayleighRitzMatrix, symmetricEigen } from './symmetric-eigen.js';
 
 export type UmapNeighbourMethod = 'exact' | 'nn-descent' | 'auto';
 /** With neighbours 'auto': exact up to this many rows, NN-descent above. */
@@ -250,7 +250,7 @@ function spectralInit(g: Graph, rows: number, dims: number, generator: Generator
   tn = Math.sqrt(tn);
   for (let i = 0; i < rows; i++) trivial[i]! /= tn;
   const m = Math.min(rows - 1, dims + 6);
-  let y = new Float64Array(rows * m);
+  const y = new Float64Array(rows * m);
   for (let i = 0; i < y.length; i++) y[i] = generator.normal();
   const next = new Float64Array(rows * m);
   // against the trivial vector and earlier columns, twice for stability
@@ -282,22 +282,14 @@ function spectralInit(g: Graph, rows: number, dims: number, generator: Generator
   apply(y, next);
   const small = rayleighRitzMatrix(y, next, rows, m);
   const { vectors } = symmetricEigen(small, m);
-  const out = new Float64Array(rows * dims);
-  for (let i = 0; i < rows; i++) {
-    for (let c = 0; c < dims; c++) {
-      let s = 0;
-      for (let p = 0; p < m; p++) s += y[i * m + p]! * vectors[p * m + c]!;
-      out[i * dims + c] = s;
-    }
-  }
+  const out = matrixProduct(y, m, vectors, m, rows, dims);
   // sign: largest-magnitude entry of each axis positive (independent of the start vectors' signs)
   for (let c = 0; c < dims; c++) {
     let best = 0;
     for (let i = 0; i < rows; i++) if (Math.abs(out[i * dims + c]!) > Math.abs(best)) best = out[i * dims + c]!;
     if (best < 0) for (let i = 0; i < rows; i++) out[i * dims + c] = -out[i * dims + c]!;
   }
-  y = out;
-  return y;
+  return out;
 }
 
 /** Scale each axis to [0, 10] (umap-learn's start for the SGD). */
