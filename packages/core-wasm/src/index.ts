@@ -12,5 +12,5 @@ export { Generator, toGenerator, philox4x32, randomElement, uniformFromBits } fr
 export { UNARY_OPS, BINARY_OPS } from './kernels.js';
 export type {
   KernelImpl, UnaryOp, BinaryOp, ReduceOp, ResizeMode, RandomKey, AdamParams, SgdParams, GemmParams, GemmEpilogue,
-  Conv2dParams, Pool2dParams, Resize2dParams, AxisDims, StridedView, GatheredGemmEntry,
+  Conv2dParams, Pool2dParams, Window2dParams, Resize2dParams, AxisDims, StridedView, GatheredGemmEntry,
 } from './kernels.js';

@@ -88,12 +88,13 @@ export interface GemmEpilogue {
   mask: Storage | null;
 }
 
-export interface Conv2dParams {
-  n: number;
-  cIn: number;
+/**
+ * The window geometry that convolution and pooling share: the input plane
+ * h x w, the kernel kH x kW, stride, padding, dilation and the output plane.
+ */
+export interface Window2dParams {
   h: number;
   w: number;
-  cOut: number;
   kH: number;
   kW: number;
   strideH: number;
@@ -104,28 +105,20 @@ export interface Conv2dParams {
   padRight: number;
   dilationH: number;
   dilationW: number;
-  groups: number;
   outH: number;
   outW: number;
 }
 
-export interface Pool2dParams {
+export interface Conv2dParams extends Window2dParams {
+  n: number;
+  cIn: number;
+  cOut: number;
+  groups: number;
+}
+
+export interface Pool2dParams extends Window2dParams {
   n: number;
   c: number;
-  h: number;
-  w: number;
-  kH: number;
-  kW: number;
-  strideH: number;
-  strideW: number;
-  padTop: number;
-  padLeft: number;
-  padBottom: number;
-  padRight: number;
-  dilationH: number;
-  dilationW: number;
-  outH: number;
-  outW: number;
   /** Average pool only: divide by the window area clipped to the padded input (true) or to the real input (false). */
   countIncludePad: boolean;
 }

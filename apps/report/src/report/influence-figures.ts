@@ -18,7 +18,8 @@ import type { InfluenceData } from './influence-data.js';
 import type { RunDocuments } from './proteomics-figures.js';
 import type { ReportState } from './report-state.js';
 import type { Selection } from './selection.js';
-import { filterSet, shownNames, shownNote } from './shown-names.js';
+import { figureScope } from './figure-scope.js';
+import { shownNote } from './shown-names.js';
 
 /** Rows of the deviations table. */
 export const DEVIATING_SHOWN = 12;
@@ -30,10 +31,7 @@ export async function buildInfluenceFigures(
   docs: RunDocuments,
   ids?: ReadonlySet<string>,
 ): Promise<Record<string, FigureContent>> {
-  const want = (id: string) => !ids || ids.has(id);
-  const out: Record<string, FigureContent> = {};
-  const shown = shownNames(state, selection.filter);
-  const unitFilter = filterSet(state.order, selection.filter);
+  const { want, out, shown, filter: unitFilter } = figureScope(state, selection, ids);
   const chosen = selection.className;
 
   if (want('class-influence')) {

@@ -19,7 +19,8 @@ import { emptyContent } from '../figures/figure-content.js';
 import type { ProteomicsData } from './proteomics-data.js';
 import type { ReportState } from './report-state.js';
 import type { Selection } from './selection.js';
-import { filterSet, shownNames, shownNote } from './shown-names.js';
+import { figureScope } from './figure-scope.js';
+import { shownNote } from './shown-names.js';
 
 export interface RunDocuments {
   metrics: unknown;
@@ -33,11 +34,8 @@ export async function buildProteomicsFigures(
   docs: RunDocuments,
   ids?: ReadonlySet<string>,
 ): Promise<Record<string, FigureContent>> {
-  const want = (id: string) => !ids || ids.has(id);
-  const out: Record<string, FigureContent> = {};
-  const shown = shownNames(state, selection.filter);
+  const { want, out, shown, filter: proteinFilter } = figureScope(state, selection, ids);
   const note = shownNote(shown, selection.filter, state.order.length, 'proteins', 'proteins with the strongest edges');
-  const proteinFilter = filterSet(state.order, selection.filter);
 
   if (want('cohort-heatmap')) {
     out['cohort-heatmap'] = networkHeatmap({ edges: await data.cohortEdges(shown.names), proteins: shown.names, colorMax: state.colorMax, label: 'network score (cohort)', note });

@@ -8,13 +8,17 @@
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
 
-export interface CohortEdge {
+/** A pair's relevance over instances: the score and its spread (the columns edges_cohort and edges_class share). */
+export interface EdgeSpread {
   source: string;
   target: string;
   relevance: number;
   q25: number | null;
   q75: number | null;
   mean: number | null;
+}
+
+export interface CohortEdge extends EdgeSpread {
   kw_h: number | null;
   kw_p: number | null;
   kw_q: number | null;
@@ -22,14 +26,8 @@ export interface CohortEdge {
   known: boolean | null;
 }
 
-export interface ClassEdge {
+export interface ClassEdge extends EdgeSpread {
   class: string;
-  source: string;
-  target: string;
-  relevance: number;
-  q25: number | null;
-  q75: number | null;
-  mean: number | null;
   instances: number | null;
 }
 

@@ -124,17 +124,26 @@ export function sliceRows(be: Backend, x: Tensor, start: number, end: number): T
   return be.slice(x, x.shape.map((_, d) => (d === 0 ? start : 0)), x.shape.map((n, d) => (d === 0 ? end : n)));
 }
 
-export function completeness(values: Float32Array, rows: number, expected: Float32Array, reference: Completeness['reference']): Completeness {
+/** The sum of each of `rows` equal rows of `values`, in float64, left to right. */
+export function rowSums(values: ArrayLike<number>, rows: number): Float64Array {
   const per = values.length / rows;
-  const sums = new Float32Array(rows);
-  const error = new Float32Array(rows);
-  let maxAbsError = 0;
-  let maxRelError = 0;
+  const sums = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     let s = 0;
     for (let i = 0; i < per; i++) s += values[r * per + i]!;
     sums[r] = s;
-    error[r] = s - expected[r]!;
+  }
+  return sums;
+}
+
+export function completeness(values: Float32Array, rows: number, expected: Float32Array, reference: Completeness['reference']): Completeness {
+  const exactSums = rowSums(values, rows);
+  const sums = Float32Array.from(exactSums);
+  const error = new Float32Array(rows);
+  let maxAbsError = 0;
+  let maxRelError = 0;
+  for (let r = 0; r < rows; r++) {
+    error[r] = exactSums[r]! - expected[r]!;
     maxAbsError = Math.max(maxAbsError, Math.abs(error[r]!));
     maxRelError = Math.max(maxRelError, Math.abs(error[r]!) / Math.max(Math.abs(expected[r]!), 1e-12));
   }

@@ -8,7 +8,7 @@
  */
 import type { Backend, Generator } from '@relevance/core-wasm';
 import type { HostMatrix } from './pairwise-distances.js';
-import { symmetricEigen } from './symmetric-eigen.js';
+import { matrixProduct, orthonormaliseColumns, symmetricEigen } from './symmetric-eigen.js';
 
 /** Widest data whose full covariance is decomposed; wider data use the randomised range finder. */
 export const PCA_EXACT_MAX_FEATURES = 256;
@@ -27,7 +27,7 @@ export async function pcaProjection(be: Backend, x: HostMatrix, dims: number, ge
     ? await exactComponents(be, centred, n, p, dims)
     : await randomisedComponents(be, centred, n, p, dims, generator);
   fixSigns(components, p, dims);
-  return multiply(centred, p, components, dims, n, dims);
+  return matrixProduct(centred, p, components, dims, n, dims);
 }
 
 /** Top eigenvectors of X^T X, [p, dims]. */
@@ -66,39 +66,8 @@ async function randomisedComponents(be: Backend, centred: Float32Array, n: numbe
     const b = be.gemm(xt, qt);
     const small = (await be.gemm(b, b, { transA: true }).read()) as Float32Array;
     const { vectors } = symmetricEigen(small, l);
-    return multiply(q, l, vectors, l, p, dims);
+    return matrixProduct(q, l, vectors, l, p, dims);
   });
-}
-
-/**
- * A B in float64 for row-major A [rows, aCols] and B [aCols, >= cols] with
- * row stride bStride: the first `cols` columns of the product, [rows, cols].
- */
-function multiply(a: ArrayLike<number>, aCols: number, b: ArrayLike<number>, bStride: number, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    for (let c = 0; c < cols; c++) {
-      let s = 0;
-      for (let j = 0; j < aCols; j++) s += a[i * aCols + j]! * b[j * bStride + c]!;
-      out[i * cols + c] = s;
-    }
-  }
-  return out;
-}
-
-/** Modified Gram-Schmidt on the columns of a row-major [rows, cols] matrix. */
-function orthonormaliseColumns(m: Float64Array, rows: number, cols: number): void {
-  for (let c = 0; c < cols; c++) {
-    for (let prev = 0; prev < c; prev++) {
-      let dot = 0;
-      for (let r = 0; r < rows; r++) dot += m[r * cols + c]! * m[r * cols + prev]!;
-      for (let r = 0; r < rows; r++) m[r * cols + c]! -= dot * m[r * cols + prev]!;
-    }
-    let norm = 0;
-    for (let r = 0; r < rows; r++) norm += m[r * cols + c]! ** 2;
-    norm = Math.sqrt(norm) || 1;
-    for (let r = 0; r < rows; r++) m[r * cols + c]! /= norm;
-  }
 }
 
 function fixSigns(components: Float64Array, p: number, dims: number): void {

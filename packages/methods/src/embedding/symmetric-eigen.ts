@@ -82,3 +82,45 @@ export function rayleighRitzMatrix(y: ArrayLike<number>, z: ArrayLike<number>, r
   for (let a = 0; a < m; a++) for (let b = 0; b < a; b++) small[a * m + b] = small[b * m + a] = (small[a * m + b]! + small[b * m + a]!) / 2;
   return small;
 }
+
+/**
+ * Modified Gram-Schmidt on the columns of a row-major [rows, cols] matrix, in
+ * place: each column against the unit vector `against` (when given) and the
+ * earlier columns, `passes` times, then normalised (a zero column stays zero).
+ */
+export function orthonormaliseColumns(m: Float64Array, rows: number, cols: number, passes = 1, against: Float64Array | null = null): void {
+  for (let c = 0; c < cols; c++) {
+    for (let pass = 0; pass < passes; pass++) {
+      if (against) {
+        let dot = 0;
+        for (let r = 0; r < rows; r++) dot += m[r * cols + c]! * against[r]!;
+        for (let r = 0; r < rows; r++) m[r * cols + c]! -= dot * against[r]!;
+      }
+      for (let prev = 0; prev < c; prev++) {
+        let dot = 0;
+        for (let r = 0; r < rows; r++) dot += m[r * cols + c]! * m[r * cols + prev]!;
+        for (let r = 0; r < rows; r++) m[r * cols + c]! -= dot * m[r * cols + prev]!;
+      }
+    }
+    let norm = 0;
+    for (let r = 0; r < rows; r++) norm += m[r * cols + c]! ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let r = 0; r < rows; r++) m[r * cols + c]! /= norm;
+  }
+}
+
+/**
+ * A B in float64 for row-major A [rows, aCols] and B [aCols, >= cols] with
+ * row stride bStride: the first `cols` columns of the product, [rows, cols].
+ */
+export function matrixProduct(a: ArrayLike<number>, aCols: number, b: ArrayLike<number>, bStride: number, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let c = 0; c < cols; c++) {
+      let s = 0;
+      for (let j = 0; j < aCols; j++) s += a[i * aCols + j]! * b[j * bStride + c]!;
+      out[i * cols + c] = s;
+    }
+  }
+  return out;
+}

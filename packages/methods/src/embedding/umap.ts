@@ -23,7 +23,7 @@ import { Generator, toGenerator, type Backend, type Tensor } from '@relevance/co
 import { nnDescent } from './nn-descent.js';
 import { nearestNeighbours, type HostMatrix, type NearestNeighbours } from './pairwise-distances.js';
 import { pcaProjection } from './pca.js';
-import { rayleighRitzMatrix, symmetricEigen } from './symmetric-eigen.js';
+import { matrixProduct, orthonormaliseColumns, rayleighRitzMatrix, symmetricEigen } from './symmetric-eigen.js';
 
 export type UmapNeighbourMethod = 'exact' | 'nn-descent' | 'auto';
 /** With neighbours 'auto': exact up to this many rows, NN-descent above. */
@@ -239,27 +239,6 @@ function fuzzyGraph(knn: NearestNeighbours, rows: number, dist: Float64Array, rh
   return { head, tail, weight, pairs };
 }
 
-/** Gram-Schmidt on the m columns of v [rows, m], against the unit vector `trivial` and earlier columns (twice, for stability). */
-function orthonormaliseColumns(v: Float64Array, rows: number, m: number, trivial: Float64Array): void {
-  for (let c = 0; c < m; c++) {
-    // against the trivial vector and earlier columns (twice, for stability)
-    for (let pass = 0; pass < 2; pass++) {
-      let dt = 0;
-      for (let i = 0; i < rows; i++) dt += v[i * m + c]! * trivial[i]!;
-      for (let i = 0; i < rows; i++) v[i * m + c]! -= dt * trivial[i]!;
-      for (let p = 0; p < c; p++) {
-        let d = 0;
-        for (let i = 0; i < rows; i++) d += v[i * m + c]! * v[i * m + p]!;
-        for (let i = 0; i < rows; i++) v[i * m + c]! -= d * v[i * m + p]!;
-      }
-    }
-    let nn = 0;
-    for (let i = 0; i < rows; i++) nn += v[i * m + c]! ** 2;
-    nn = Math.sqrt(nn) || 1;
-    for (let i = 0; i < rows; i++) v[i * m + c]! /= nn;
-  }
-}
-
 /** Top `dims` non-trivial eigenvectors of D^-1/2 W D^-1/2 by subspace iteration, [rows, dims]. */
 function spectralInit(g: Graph, rows: number, dims: number, generator: Generator): Float64Array {
   const degree = new Float64Array(rows);
@@ -271,10 +250,11 @@ function spectralInit(g: Graph, rows: number, dims: number, generator: Generator
   tn = Math.sqrt(tn);
   for (let i = 0; i < rows; i++) trivial[i]! /= tn;
   const m = Math.min(rows - 1, dims + 6);
-  let y = new Float64Array(rows * m);
+  const y = new Float64Array(rows * m);
   for (let i = 0; i < y.length; i++) y[i] = generator.normal();
   const next = new Float64Array(rows * m);
-  const orthonormalise = (v: Float64Array): void => orthonormaliseColumns(v, rows, m, trivial);
+  // against the trivial vector and earlier columns, twice for stability
+  const orthonormalise = (v: Float64Array): void => orthonormaliseColumns(v, rows, m, 2, trivial);
   // (I + N) / 2 has the same eigenvectors and no negative eigenvalues
   const apply = (src: Float64Array, dst: Float64Array): void => {
     for (let i = 0; i < dst.length; i++) dst[i] = 0.5 * src[i]!;
@@ -302,22 +282,14 @@ function spectralInit(g: Graph, rows: number, dims: number, generator: Generator
   apply(y, next);
   const small = rayleighRitzMatrix(y, next, rows, m);
   const { vectors } = symmetricEigen(small, m);
-  const out = new Float64Array(rows * dims);
-  for (let i = 0; i < rows; i++) {
-    for (let c = 0; c < dims; c++) {
-      let s = 0;
-      for (let p = 0; p < m; p++) s += y[i * m + p]! * vectors[p * m + c]!;
-      out[i * dims + c] = s;
-    }
-  }
+  const out = matrixProduct(y, m, vectors, m, rows, dims);
   // sign: largest-magnitude entry of each axis positive (independent of the start vectors' signs)
   for (let c = 0; c < dims; c++) {
     let best = 0;
     for (let i = 0; i < rows; i++) if (Math.abs(out[i * dims + c]!) > Math.abs(best)) best = out[i * dims + c]!;
     if (best < 0) for (let i = 0; i < rows; i++) out[i * dims + c] = -out[i * dims + c]!;
   }
-  y = out;
-  return y;
+  return out;
 }
 
 /** Scale each axis to [0, 10] (umap-learn's start for the SGD). */

@@ -7,10 +7,11 @@
  */
 import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../model/model.js';
+import { rowSums } from '../attribution/common.js';
 import type { Target } from '../attribution/types.js';
 import { rowCopyOutputs } from './batched-outputs.js';
 import { baselineRows, type MetricBaseline } from './metric-baseline.js';
-import { explanationValues, metricTargets, readRows, type Explanation } from './metric-inputs.js';
+import { metricTargets, readExplainedRows, type Explanation } from './metric-inputs.js';
 
 export interface CompletenessGapOptions {
   /** The reference input (default 0). */
@@ -34,25 +35,21 @@ export interface CompletenessGap {
 const METRIC = 'completeness';
 
 export async function completenessGap(model: Model, inputs: Tensor, explanation: Explanation, options: CompletenessGapOptions = {}): Promise<CompletenessGap> {
-  const host = await readRows(METRIC, inputs);
-  const { data, rows, rowSize } = host;
-  const values = explanationValues(METRIC, explanation, data.length);
+  const host = await readExplainedRows(METRIC, inputs, explanation);
+  const { rows, values } = host;
   const baseline = baselineRows(METRIC, host, options.baseline);
   const targets = await metricTargets(model, inputs, explanation, options.target);
   // copy 0 of each row is the input, copy 1 its baseline
   const outputs = await rowCopyOutputs(model, host, 2, targets, (r, copy, x, out) => out.set(copy === 0 ? x : baseline(r)), options.batchSize);
-  const sums = new Float64Array(rows);
+  const sums = rowSums(values, rows);
   const expected = new Float64Array(rows);
   const gap = new Float64Array(rows);
   let absGap = 0;
   let absExpected = 0;
   let maxAbsGap = 0;
   for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let e = 0; e < rowSize; e++) s += values[r * rowSize + e]!;
-    sums[r] = s;
     expected[r] = outputs[2 * r]! - outputs[2 * r + 1]!;
-    gap[r] = s - expected[r]!;
+    gap[r] = sums[r]! - expected[r]!;
     absGap += Math.abs(gap[r]!);
     absExpected += Math.abs(expected[r]!);
     maxAbsGap = Math.max(maxAbsGap, Math.abs(gap[r]!));

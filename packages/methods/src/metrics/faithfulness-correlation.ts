@@ -12,7 +12,7 @@ import { pearson } from '../stats/descriptive.js';
 import { rowCopyOutputs } from './batched-outputs.js';
 import type { RowScores } from './explanation-map.js';
 import { baselineRows, type MetricBaseline } from './metric-baseline.js';
-import { explanationValues, finiteMean, metricTargets, MetricError, positiveInteger, readRows, type Explanation } from './metric-inputs.js';
+import { finiteMean, MetricError, metricTargets, positiveInteger, readExplainedRows, type Explanation } from './metric-inputs.js';
 
 export interface FaithfulnessCorrelationOptions {
   /** Random subsets per row (default 100). */
@@ -29,9 +29,8 @@ export interface FaithfulnessCorrelationOptions {
 const METRIC = 'faithfulnessCorrelation';
 
 export async function faithfulnessCorrelation(model: Model, inputs: Tensor, explanation: Explanation, options: FaithfulnessCorrelationOptions = {}): Promise<RowScores> {
-  const host = await readRows(METRIC, inputs);
-  const { data, rows, rowSize } = host;
-  const values = explanationValues(METRIC, explanation, data.length);
+  const host = await readExplainedRows(METRIC, inputs, explanation);
+  const { data, rows, rowSize, values } = host;
   const subsets = positiveInteger(METRIC, 'subsets', options.subsets, 100);
   if (subsets < 2) throw new MetricError(`${METRIC}: a correlation needs at least 2 subsets, got ${subsets}`);
   const subsetSize = positiveInteger(METRIC, 'subsetSize', options.subsetSize, Math.max(1, Math.round(rowSize / 4)));

@@ -19,7 +19,7 @@ import type { Target } from '../attribution/types.js';
 import { rowCopyOutputs } from './batched-outputs.js';
 import type { RowScores } from './explanation-map.js';
 import { baselineRows, type MetricBaseline } from './metric-baseline.js';
-import { explanationValues, finiteMean, metricTargets, MetricError, positiveInteger, readRows, type Explanation } from './metric-inputs.js';
+import { finiteMean, MetricError, metricTargets, positiveInteger, readExplainedRows, type Explanation } from './metric-inputs.js';
 
 export interface InfidelityOptions {
   perturbation?: 'gaussian' | 'removal';
@@ -143,9 +143,8 @@ function infidelityPerRow(outputs: ArrayLike<number>, dots: Float64Array, rows: 
 }
 
 export async function infidelity(model: Model, inputs: Tensor, explanation: Explanation, options: InfidelityOptions = {}): Promise<RowScores> {
-  const host = await readRows(METRIC, inputs);
-  const { data, rows, rowSize } = host;
-  const values = explanationValues(METRIC, explanation, data.length);
+  const host = await readExplainedRows(METRIC, inputs, explanation);
+  const { data, rows, rowSize, values } = host;
   const kind = options.perturbation ?? 'gaussian';
   if (kind !== 'gaussian' && kind !== 'removal') throw new MetricError(`${METRIC}: perturbation must be 'gaussian' or 'removal', got '${String(kind)}'`);
   const samples = positiveInteger(METRIC, 'samples', options.samples, 50);

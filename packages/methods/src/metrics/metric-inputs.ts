@@ -46,6 +46,12 @@ export function explanationValues(metric: string, explanation: Explanation, size
   return values;
 }
 
+/** readRows and the explanation's values checked against them: the opening of every metric that perturbs the inputs along an explanation. */
+export async function readExplainedRows(metric: string, inputs: Tensor, explanation: Explanation): Promise<HostRows & { values: Float32Array | Float64Array }> {
+  const host = await readRows(metric, inputs);
+  return { ...host, values: explanationValues(metric, explanation, host.data.length) };
+}
+
 /**
  * The targets to score: an explicit `target` option wins, then the
  * attribution's own targets, then the model's argmax.

@@ -65,65 +65,39 @@ function curveMetric(name: string, description: string, order: 'morf' | 'lerf', 
   };
 }
 
+type RowMean = { mean: number; perRow: ArrayLike<number> };
+
+/** A metric whose result is a mean over rows with the per-row values beside it. */
+function meanMetric(
+  name: string,
+  description: string,
+  higherIsBetter: boolean,
+  run: (ctx: MetricContext) => RowMean | Promise<RowMean>,
+): MetricDefinition {
+  return {
+    name,
+    description,
+    higherIsBetter,
+    async compute(ctx) {
+      const r = await run(ctx);
+      return [{ value: r.mean, perRow: r.perRow }];
+    },
+  };
+}
+
 const DEFINITIONS: MetricDefinition[] = [
   curveMetric('aopc', 'area over the MoRF region-perturbation curve (Samek et al. 2017)', 'morf', 'aopc', true),
   curveMetric('aopc-lerf', 'area over the LeRF region-perturbation curve (smaller is better)', 'lerf', 'aopc', false),
   curveMetric('aupc', 'area under the MoRF perturbation curve over the fraction of steps (SmoothTaylor, Goh et al. 2020)', 'morf', 'aupc', false),
-  {
-    name: 'faithfulness',
-    description: 'faithfulness correlation of subset sums and output drops (Bhatt et al. 2020)',
-    higherIsBetter: true,
-    async compute(ctx) {
-      const r = await faithfulnessCorrelation(ctx.model, ctx.inputs, ctx.attribution, { ...common(ctx), ...(ctx.options as FaithfulnessCorrelationOptions) });
-      return [{ value: r.mean, perRow: r.perRow }];
-    },
-  },
-  {
-    name: 'infidelity',
-    description: 'expected squared error of I^T phi against the output change (Yeh et al. 2019)',
-    higherIsBetter: false,
-    async compute(ctx) {
-      const r = await infidelity(ctx.model, ctx.inputs, ctx.attribution, { ...common(ctx), ...(ctx.options as InfidelityOptions) });
-      return [{ value: r.mean, perRow: r.perRow }];
-    },
-  },
-  {
-    name: 'max-sensitivity',
-    description: 'largest relative change of the explanation in a small input ball (Yeh et al. 2019)',
-    higherIsBetter: false,
-    async compute(ctx) {
-      const { batchSize: _ignored, ...rest } = common(ctx);
-      const r = await maxSensitivity(ctx.model, ctx.inputs, ctx.method.method, { ...rest, methodOptions: ctx.methodOptions, explanation: ctx.attribution, ...(ctx.options as MaxSensitivityOptions) });
-      return [{ value: r.mean, perRow: r.perRow }];
-    },
-  },
-  {
-    name: 'sparseness',
-    description: 'Gini index of |phi| (Chalasani et al. 2020)',
-    higherIsBetter: true,
-    async compute(ctx) {
-      const r = sparseness(ctx.attribution);
-      return [{ value: r.mean, perRow: r.perRow }];
-    },
-  },
-  {
-    name: 'complexity',
-    description: 'entropy of the fractional contributions |phi_i| / sum |phi| (Bhatt et al. 2020)',
-    higherIsBetter: false,
-    async compute(ctx) {
-      const r = complexity(ctx.attribution);
-      return [{ value: r.mean, perRow: r.perRow }];
-    },
-  },
-  {
-    name: 'total-variation',
-    description: 'anisotropic total variation of the max-|phi|-normalised map (SmoothTaylor, Goh et al. 2020)',
-    higherIsBetter: false,
-    async compute(ctx) {
-      const r = totalVariation(ctx.attribution, { normalize: 'max-abs', ...(ctx.options as TotalVariationOptions) });
-      return [{ value: r.mean, perRow: r.perRow }];
-    },
-  },
+  meanMetric('faithfulness', 'faithfulness correlation of subset sums and output drops (Bhatt et al. 2020)', true, (ctx) => faithfulnessCorrelation(ctx.model, ctx.inputs, ctx.attribution, { ...common(ctx), ...(ctx.options as FaithfulnessCorrelationOptions) })),
+  meanMetric('infidelity', 'expected squared error of I^T phi against the output change (Yeh et al. 2019)', false, (ctx) => infidelity(ctx.model, ctx.inputs, ctx.attribution, { ...common(ctx), ...(ctx.options as InfidelityOptions) })),
+  meanMetric('max-sensitivity', 'largest relative change of the explanation in a small input ball (Yeh et al. 2019)', false, async (ctx) => {
+    const { batchSize: _ignored, ...rest } = common(ctx);
+    return maxSensitivity(ctx.model, ctx.inputs, ctx.method.method, { ...rest, methodOptions: ctx.methodOptions, explanation: ctx.attribution, ...(ctx.options as MaxSensitivityOptions) });
+  }),
+  meanMetric('sparseness', 'Gini index of |phi| (Chalasani et al. 2020)', true, (ctx) => sparseness(ctx.attribution)),
+  meanMetric('complexity', 'entropy of the fractional contributions |phi_i| / sum |phi| (Bhatt et al. 2020)', false, (ctx) => complexity(ctx.attribution)),
+  meanMetric('total-variation', 'anisotropic total variation of the max-|phi|-normalised map (SmoothTaylor, Goh et al. 2020)', false, (ctx) => totalVariation(ctx.attribution, { normalize: 'max-abs', ...(ctx.options as TotalVariationOptions) })),
   {
     name: 'completeness',
     description: 'sum_r |sum phi - (f(x) - f(baseline))| / sum_r |f(x) - f(baseline)|',

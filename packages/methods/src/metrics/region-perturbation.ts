@@ -11,7 +11,7 @@ import type { Model } from '../model/model.js';
 import type { Target } from '../attribution/types.js';
 import { rowCopyOutputs } from './batched-outputs.js';
 import { aopc, aupc } from './curve-area.js';
-import { explanationValues, metricTargets, MetricError, positiveInteger, readRows, type Explanation } from './metric-inputs.js';
+import { MetricError, metricTargets, positiveInteger, readExplainedRows, type Explanation } from './metric-inputs.js';
 import { replacementSource, type PerturbationOptions } from './perturbation-fill.js';
 import { buildRegions, rankRegions, regionScores, type RegionOptions } from './regions.js';
 
@@ -55,9 +55,8 @@ export interface PerturbationCurve {
 const METRIC = 'regionPerturbation';
 
 export async function regionPerturbation(model: Model, inputs: Tensor, explanation: Explanation, options: RegionPerturbationOptions = {}): Promise<PerturbationCurve> {
-  const host = await readRows(METRIC, inputs);
-  const { rows, rowSize, rowShape, data } = host;
-  const values = explanationValues(METRIC, explanation, data.length);
+  const host = await readExplainedRows(METRIC, inputs, explanation);
+  const { rows, rowSize, rowShape, data, values } = host;
   const order = options.order ?? 'morf';
   if (order !== 'morf' && order !== 'lerf') throw new MetricError(`${METRIC}: order must be 'morf' or 'lerf', got '${String(order)}'`);
   const regions = buildRegions(METRIC, rowShape, options);

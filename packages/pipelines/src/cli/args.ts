@@ -81,6 +81,17 @@ export class ParsedArgs {
     return this.get(name, ['number', 'integer']) as number | undefined;
   }
 
+  /** A number option that must be at least `min`: its value, or a usage error naming it and the value. */
+  atLeast(name: string, min: number): number {
+    return checkAtLeast(name, this.number(name), min);
+  }
+
+  /** Like atLeast, for an option without a default: undefined when not given. */
+  optionalAtLeast(name: string, min: number): number | undefined {
+    const v = this.optionalNumber(name);
+    return v === undefined ? undefined : checkAtLeast(name, v, min);
+  }
+
   flag(name: string): boolean {
     return (this.get(name, ['boolean']) as boolean | undefined) ?? false;
   }
@@ -93,6 +104,11 @@ export class ParsedArgs {
     const v = this.get(name, ['dims']) as number[] | undefined;
     return v ? [...v] : undefined;
   }
+}
+
+function checkAtLeast(name: string, value: number, min: number): number {
+  if (value < min) throw new UsageError(`--${name} must be ${min === 0 ? '>= 0' : `at least ${min}`}, got ${value}`);
+  return value;
 }
 
 function describeOption(spec: OptionSpec): string {

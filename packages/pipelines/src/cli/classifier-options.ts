@@ -5,10 +5,12 @@
  * option names and defaults), resolved into the shared classifier stage.
  */
 import { INFLUENCE_STUDY_DEFAULTS as D } from '../studies/influence/options.js';
-import type { ClassifierStageOptions } from '../studies/influence/prepare-classifier.js';
+import type { ClassifierStage, ClassifierStageOptions } from '../studies/influence/prepare-classifier.js';
+import type { Progress } from '../progress/progress.js';
 import type { Backend } from '@relevance/core-wasm';
 import type { ParsedArgs } from './args.js';
 import type { OptionSpec } from './command.js';
+import { backendOption, THREADS_OPTION } from './common-options.js';
 import { UsageError } from './usage-error.js';
 
 export const CLASSIFIER_DATA_OPTIONS: readonly OptionSpec[] = [
@@ -32,8 +34,8 @@ export const CLASSIFIER_TRAINING_OPTIONS: readonly OptionSpec[] = [
   { name: 'test-fraction', type: 'number', default: D.testFraction, help: 'share of each class held out for testing' },
   { name: 'validation-fraction', type: 'number', default: D.validationFraction, help: 'share of each class held out for early stopping' },
   { name: 'seed', type: 'integer', default: D.seed, help: 'seed of the split, the initial weights, training and the method' },
-  { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (wasm is fastest for tabular models)' },
-  { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)' },
+  backendOption(D.backend, 'compute backend (wasm is fastest for tabular models)'),
+  THREADS_OPTION,
 ];
 
 /** The classifier stage's options from the command line; errors name the option (exit 2). */
@@ -116,4 +118,35 @@ export function stageLog(args: ParsedArgs, stderr: { write(text: string): unknow
 export async function stageBackend(o: { backend: string; threads?: number }): Promise<Backend> {
   const { createBackend } = await import('@relevance/core-wasm');
   return createBackend(o.backend as 'wasm', o.threads ? { threads: o.threads } : {});
+}
+
+/**
+ * The frame of the commands that explain a classifier: open the stage's
+ * backend, train or load the classifier (prepareClassifier; `purpose` names
+ * what it is for in its messages), run `body`, then dispose of the model and
+ * destroy the backend however `body` ends.
+ */
+export async function withClassifier<R>(
+  o: ClassifierStageOptions & { backend: string; threads?: number },
+  io: { progress: Progress; log: (line: string) => void },
+  purpose: string,
+  body: (stage: ClassifierStage, be: Backend) => Promise<R>,
+): Promise<R> {
+  const { prepareClassifier } = await import('../studies/influence/prepare-classifier.js');
+  const be = await stageBackend(o);
+  try {
+    const stage = await prepareClassifier(be, o, io, purpose);
+    try {
+      return await body(stage, be);
+    } finally {
+      stage.model.dispose();
+    }
+  } finally {
+    be.destroy();
+  }
+}
+
+/** config.json's `classifier`: how the stage trained it, or the given model. */
+export function classifierConfig(stage: Pick<ClassifierStage, 'split' | 'quality'>, o: Pick<ClassifierStageOptions, 'hidden' | 'epochs' | 'model'>): Record<string, unknown> {
+  return stage.split ? { hidden: o.hidden, epochs: o.epochs, test_accuracy: stage.quality.accuracy } : { given: o.model };
 }

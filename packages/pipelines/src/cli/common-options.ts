@@ -1,5 +1,5 @@
 /** Options shared by several commands, defined once so their names and help agree everywhere. */
-import type { OptionSpec } from './command.js';
+import type { OptionCondition, OptionSpec } from './command.js';
 
 /** Added to every command by main. */
 export const QUIET_OPTION: OptionSpec = { name: 'quiet', short: 'q', type: 'boolean', help: 'no progress output on stderr (warnings still appear)' };
@@ -17,13 +17,18 @@ export const FORCE_OPTION: OptionSpec = {
   help: 'replace a non-empty --out folder; the old run is removed only once the new one is complete (without --force a non-empty --out is refused)',
 };
 
-export const BACKEND_OPTION: OptionSpec = {
-  name: 'backend',
-  type: 'choice',
-  choices: ['auto', 'reference', 'wasm', 'webgpu'],
-  default: 'auto',
-  help: 'compute backend: auto = webgpu when a GPU adapter exists, else wasm; reference = plain JS (slow, for checking)',
-};
+/** --backend with a command's own default and help; the choices are the same everywhere. */
+export function backendOption(defaultValue: string, help: string): OptionSpec {
+  return { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: defaultValue, help };
+}
+
+export const BACKEND_OPTION: OptionSpec = backendOption('auto', 'compute backend: auto = webgpu when a GPU adapter exists, else wasm; reference = plain JS (slow, for checking)');
+
+/** --threads of the wasm backend's workers. */
+export const THREADS_OPTION: OptionSpec = { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)' };
+
+/** --threads applies to the backends that can run on wasm. */
+export const ON_WASM: OptionCondition = { option: 'backend', is: ['auto', 'wasm'] };
 
 export const COLUMNS_OPTION: OptionSpec = {
   name: 'columns',

@@ -12,7 +12,6 @@ import { DataError } from '../io/data-error.js';
 import { formatOfPath } from '../io/file-format.js';
 import type { Command } from './command.js';
 import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, FORWARD_BATCH_OPTION } from './common-options.js';
-import { UsageError } from './usage-error.js';
 import type { Model } from '@relevance/methods';
 import type { Progress } from '../progress/progress.js';
 import { inputSource, outPath as outFile, readInput } from './command-input.js';
@@ -100,8 +99,7 @@ export const predictCommand: Command = {
   ],
   async run(args, io) {
     const source = inputSource(args);
-    const batchSize = args.number('batch-size');
-    if (batchSize < 1) throw new UsageError(`--batch-size must be at least 1, got ${batchSize}`);
+    const batchSize = args.atLeast('batch-size', 1);
     const modelPath = args.string('model');
     const outPath = outFile(args, '.json, .csv, .tsv, .parquet, .arrow or .jsonl');
 

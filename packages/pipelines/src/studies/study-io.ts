@@ -74,3 +74,8 @@ export function studyLog(stderr: { write(text: string): unknown }, quiet: boolea
     if (!quiet || line.startsWith('warning:')) stderr.write(`${line}\n`);
   };
 }
+
+/** The StudyIO of a CLI command: its progress and report writer, and studyLog on its stderr. */
+export function commandStudyIO(io: { progress: Progress; stderr: { write(text: string): unknown }; writeReport?: ReportWriter }, quiet: boolean): StudyIO {
+  return { progress: io.progress, log: studyLog(io.stderr, quiet), ...(io.writeReport ? { writeReport: io.writeReport } : {}) };
+}

@@ -107,4 +107,14 @@ describe('parseArgs', () => {
     expect(a.number('low')).toBe(-1);
     expect(usageError([], withPositionals)).toContain('missing <study> (which study)');
   });
+
+  it('atLeast and optionalAtLeast: the value, or a usage error naming the option, the bound and the value', () => {
+    const a = parseArgs(spec, ['--low', '-2', '--steps', '0']);
+    expect(a.atLeast('high', 1)).toBe(3);
+    expect(a.atLeast('steps', 0)).toBe(0);
+    expect(() => a.atLeast('steps', 1)).toThrow(new UsageError('--steps must be at least 1, got 0'));
+    expect(() => a.optionalAtLeast('low', 0)).toThrow(new UsageError('--low must be >= 0, got -2'));
+    expect(parseArgs(spec, []).optionalAtLeast('low', 1)).toBeUndefined();
+    expect(parseArgs(spec, ['--low', '5']).optionalAtLeast('low', 1)).toBe(5);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import type {
   AdamParams, AxisDims, BinaryOp, Conv2dParams, GatheredGemmEntry, GemmEpilogue, GemmParams, KernelImpl, Pool2dParams, RandomKey, ReduceOp,
-  Resize2dParams, SgdParams, StridedView, UnaryOp,
+  Resize2dParams, SgdParams, StridedView, UnaryOp, Window2dParams,
 } from '../../kernels.js';
 import { randomElement } from '../../random.js';
 import type { Storage } from '../../tensor.js';
@@ -22,7 +22,7 @@ function f32(s: Storage): Float32Array {
 
 /** The cells (ih, iw) of window (oh, ow) inside the input, in row-major order, with their kernel taps (r, s). */
 function windowCells(
-  p: Pick<Conv2dParams, 'h' | 'w' | 'kH' | 'kW' | 'strideH' | 'strideW' | 'padTop' | 'padLeft' | 'dilationH' | 'dilationW'>,
+  p: Window2dParams,
   oh: number, ow: number, visit: (ih: number, iw: number, r: number, s: number) => void,
 ): void {
   for (let r = 0; r < p.kH; r++) {

@@ -11,7 +11,7 @@ import { PROTEOMICS_DEFAULTS } from '../../studies/proteomics/study.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { writeTextAtomic } from '../../io/atomic-write.js';
 import type { Command } from '../command.js';
-import { BACKEND_OPTION, FORCE_OPTION, runFolderOption } from '../common-options.js';
+import { BACKEND_OPTION, FORCE_OPTION, runFolderOption, THREADS_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 
 const SIMULATION_NAMES = BUILTIN_SIMULATIONS.map((s) => s.name);
@@ -52,7 +52,7 @@ export const benchmarkCommand: Command = {
     { name: 'bootstrap', type: 'integer', default: 200, help: 'bootstrap resamples of the pairs for the spread of published rankings' },
     { name: 'markdown', type: 'string', placeholder: 'file.md', help: 'also write the leaderboards and the per-set table as Markdown (docs/BENCHMARKS.md keeps them)' },
     BACKEND_OPTION,
-    { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)' },
+    THREADS_OPTION,
     runFolderOption('benchmark-networks'),
     FORCE_OPTION,
   ],

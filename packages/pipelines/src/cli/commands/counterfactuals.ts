@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { runFolderOption } from '../common-options.js';
-import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, namedValues, stageBackend, stageLog } from '../classifier-options.js';
+import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierConfig, classifierStageOptions, namedValues, stageLog, withClassifier } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { DataError } from '../../io/data-error.js';
 import { booleanColumn, makeTable, numberColumn, stringColumn, type Table } from '../../io/table.js';
@@ -51,75 +51,64 @@ export const counterfactualsCommand: Command = {
   async run(args, io) {
     const stageOptions = classifierStageOptions(args);
     const mode = args.string('mode') as 'counterfactual' | 'pertinent-negative' | 'pertinent-positive';
-    const answers = args.number('answers');
-    if (answers < 1) throw new UsageError(`--answers must be at least 1, got ${answers}`);
-    const steps = args.number('steps');
-    if (steps < 1) throw new UsageError(`--steps must be at least 1, got ${steps}`);
-    const maxChanges = args.optionalNumber('max-changes');
-    if (maxChanges !== undefined && maxChanges < 1) throw new UsageError(`--max-changes must be at least 1, got ${maxChanges}`);
+    const answers = args.atLeast('answers', 1);
+    const steps = args.atLeast('steps', 1);
+    const maxChanges = args.optionalAtLeast('max-changes', 1);
     const ranges = parseRanges(args.list('range'));
     const where = args.optionalString('where');
     const out = args.optionalString('out') ?? defaultRunFolder('counterfactuals');
     const log = stageLog(args, io.stderr);
     const { mkdir } = await import('node:fs/promises');
     const { counterfactuals } = await import('@relevance/methods');
-    const { prepareClassifier, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
+    const { saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
     const { writeTable } = await import('../../io/write-table.js');
     const { writeJsonAtomic } = await import('../../io/atomic-write.js');
     await mkdir(out, { recursive: true });
-    const be = await stageBackend(stageOptions);
-    try {
-      const stage = await prepareClassifier(be, { ...stageOptions, where }, { progress: io.progress, log }, 'a counterfactual');
+    await withClassifier({ ...stageOptions, where }, { progress: io.progress, log }, 'a counterfactual', async (stage, be) => {
       const { model, data, classes, xs, width } = stage;
-      try {
-        if (stage.split) await saveStageModel(stage, out, 'counterfactuals', stageOptions);
-        const mean = stage.standardization?.mean ?? new Float64Array(width);
-        const sd = stage.standardization?.sd ?? new Float64Array(width).fill(1);
-        const toModel = (j: number, v: number): number => (v - mean[j]!) / sd[j]!;
-        const toTable = (j: number, v: number): number => v * sd[j]! + mean[j]!;
-        const immutable = args.list('immutable').map((f) => featureIndex(data.features, 'immutable', f));
-        const { lower, upper } = featureBounds(xs, data.rows, width, data.features, ranges, toModel);
-        const desiredText = args.string('desired');
-        let desired: 'flip' | number = 'flip';
-        if (desiredText !== 'flip') {
-          desired = classes.indexOf(desiredText);
-          if (desired < 0) throw new UsageError(`--desired ${desiredText}: no class '${desiredText}'; classes: ${listNames(classes)} (or flip)`);
-          if (mode === 'pertinent-positive') throw new UsageError('--desired does not apply to pertinent-positive: it keeps the predicted class');
-        }
-        const x = be.tensor(xs, [data.rows, width]);
-        io.progress.start(`${mode} for ${data.analysed.length} rows`, 0);
-        let result;
-        try {
-          result = await counterfactuals(model, x, {
-            mode, rows: data.analysed, desired, answers, immutable, data: xs, lower, upper, scale: new Array(width).fill(1),
-            margin: args.number('margin'), dataWeight: args.number('data-weight'), steps, ...(maxChanges !== undefined ? { maxChanges } : {}),
-          });
-        } finally {
-          x.dispose();
-        }
-        const found = result.answers.filter((a) => a.found);
-        io.progress.done(`${found.length} answers for ${new Set(found.map((a) => a.row)).size} of ${data.analysed.length} rows`);
-        const table = answersTable(result.answers, data.ids, data.idName ?? 'row', data.features, classes, mode, toTable);
-        await writeTable(join(out, 'counterfactuals.parquet'), table);
-        await writeTable(join(out, 'counterfactuals.csv'), table);
-        await writeJsonAtomic(join(out, 'config.json'), {
-          command: 'counterfactuals', data: stageOptions.data, label_column: stageOptions.labelColumn, model: stageOptions.model ?? null, where: where ?? null, mode,
-          desired: desiredText, answers, immutable: args.list('immutable'), ranges: Object.fromEntries(ranges.map((r) => [r.name, [r.lo, r.hi]])),
-          max_changes: maxChanges ?? null, margin: args.number('margin'), data_weight: args.number('data-weight'), steps, scale: 'z-scores (training standard deviations)',
-          classifier: stage.split ? { hidden: stageOptions.hidden, epochs: stageOptions.epochs, test_accuracy: stage.quality.accuracy } : { given: stageOptions.model },
-          seed: stageOptions.seed, backend: be.name,
-        });
-        const perRow = new Map<number, number>();
-        for (const a of found) if (a.answer === 0) perRow.set(a.row, a.changes.length);
-        const counts = [...perRow.values()];
-        io.stdout.write(`output: ${out}\n${mode}: ${perRow.size} of ${data.analysed.length} rows answered` +
-          (counts.length ? `, median ${counts.sort((p, q) => p - q)[Math.floor(counts.length / 2)]} change(s) in the first answer` : '') + '\n');
-      } finally {
-        model.dispose();
+      if (stage.split) await saveStageModel(stage, out, 'counterfactuals', stageOptions);
+      const mean = stage.standardization?.mean ?? new Float64Array(width);
+      const sd = stage.standardization?.sd ?? new Float64Array(width).fill(1);
+      const toModel = (j: number, v: number): number => (v - mean[j]!) / sd[j]!;
+      const toTable = (j: number, v: number): number => v * sd[j]! + mean[j]!;
+      const immutable = args.list('immutable').map((f) => featureIndex(data.features, 'immutable', f));
+      const { lower, upper } = featureBounds(xs, data.rows, width, data.features, ranges, toModel);
+      const desiredText = args.string('desired');
+      let desired: 'flip' | number = 'flip';
+      if (desiredText !== 'flip') {
+        desired = classes.indexOf(desiredText);
+        if (desired < 0) throw new UsageError(`--desired ${desiredText}: no class '${desiredText}'; classes: ${listNames(classes)} (or flip)`);
+        if (mode === 'pertinent-positive') throw new UsageError('--desired does not apply to pertinent-positive: it keeps the predicted class');
       }
-    } finally {
-      be.destroy();
-    }
+      const x = be.tensor(xs, [data.rows, width]);
+      io.progress.start(`${mode} for ${data.analysed.length} rows`, 0);
+      let result;
+      try {
+        result = await counterfactuals(model, x, {
+          mode, rows: data.analysed, desired, answers, immutable, data: xs, lower, upper, scale: new Array(width).fill(1),
+          margin: args.number('margin'), dataWeight: args.number('data-weight'), steps, ...(maxChanges !== undefined ? { maxChanges } : {}),
+        });
+      } finally {
+        x.dispose();
+      }
+      const found = result.answers.filter((a) => a.found);
+      io.progress.done(`${found.length} answers for ${new Set(found.map((a) => a.row)).size} of ${data.analysed.length} rows`);
+      const table = answersTable(result.answers, data.ids, data.idName ?? 'row', data.features, classes, mode, toTable);
+      await writeTable(join(out, 'counterfactuals.parquet'), table);
+      await writeTable(join(out, 'counterfactuals.csv'), table);
+      await writeJsonAtomic(join(out, 'config.json'), {
+        command: 'counterfactuals', data: stageOptions.data, label_column: stageOptions.labelColumn, model: stageOptions.model ?? null, where: where ?? null, mode,
+        desired: desiredText, answers, immutable: args.list('immutable'), ranges: Object.fromEntries(ranges.map((r) => [r.name, [r.lo, r.hi]])),
+        max_changes: maxChanges ?? null, margin: args.number('margin'), data_weight: args.number('data-weight'), steps, scale: 'z-scores (training standard deviations)',
+        classifier: classifierConfig(stage, stageOptions),
+        seed: stageOptions.seed, backend: be.name,
+      });
+      const perRow = new Map<number, number>();
+      for (const a of found) if (a.answer === 0) perRow.set(a.row, a.changes.length);
+      const counts = [...perRow.values()];
+      io.stdout.write(`output: ${out}\n${mode}: ${perRow.size} of ${data.analysed.length} rows answered` +
+        (counts.length ? `, median ${counts.sort((p, q) => p - q)[Math.floor(counts.length / 2)]} change(s) in the first answer` : '') + '\n');
+    });
   },
 };
 

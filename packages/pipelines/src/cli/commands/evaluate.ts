@@ -114,8 +114,7 @@ export const evaluateCommand: Command = {
     if (methods.length === 0) throw new UsageError('--methods needs at least one method');
     if (metrics.length === 0) throw new UsageError('--metrics needs at least one metric');
     const target = parseTarget(args.string('target'));
-    const batchSize = args.optionalNumber('batch-size');
-    if (batchSize !== undefined && batchSize < 1) throw new UsageError(`--batch-size must be at least 1, got ${batchSize}`);
+    const batchSize = args.optionalAtLeast('batch-size', 1);
     const { METRICS, parseMethodSpec, compareExplanations } = await import('@relevance/methods');
     const specs = methods.map((m) => {
       try {

@@ -1,6 +1,7 @@
 /** `relevance merge`: combine the shard runs of a proteomics study into one run folder. */
 import { mergeProteomicsRuns } from '../../studies/proteomics/merge.js';
 import { runSummaryLines } from '../../studies/run-summary.js';
+import { commandStudyIO } from '../../studies/study-io.js';
 import type { Command } from '../command.js';
 import { FORCE_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
@@ -17,7 +18,7 @@ export const mergeCommand: Command = {
   async run(args, io) {
     const dirs = args.positionals;
     if (dirs.length === 0) throw new UsageError('give the shard run folders to merge');
-    const r = await mergeProteomicsRuns(dirs, args.string('out'), { progress: io.progress, log: (l) => io.stderr.write(`${l}\n`), ...(io.writeReport ? { writeReport: io.writeReport } : {}) }, { force: args.flag('force') });
+    const r = await mergeProteomicsRuns(dirs, args.string('out'), commandStudyIO(io, false), { force: args.flag('force') });
     io.stdout.write(`merged ${dirs.length} shards into ${r.outDir}\n${(await runSummaryLines(r.outDir)).join('\n')}\n`);
   },
 };

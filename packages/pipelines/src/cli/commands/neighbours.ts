@@ -47,8 +47,7 @@ export const neighboursCommand: Command = {
   ],
   async run(args, io) {
     const outPath = optionalOutPath(args, TABLE_FORMATS);
-    const k = args.number('k');
-    if (k < 1) throw new UsageError(`--k must be at least 1, got ${k}`);
+    const k = args.atLeast('k', 1);
     const datasetPath = args.string('dataset');
     const dataset = await readInput(args, { path: datasetPath, label: datasetPath }, io.stderr, true);
     const classColumn = await readClassColumn(datasetPath, args.optionalString('class-column'), dataset, datasetPath);

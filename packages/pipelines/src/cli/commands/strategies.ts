@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Command, CommandIO, OptionSpec } from '../command.js';
 import type { ParsedArgs } from '../args.js';
 import { UsageError } from '../usage-error.js';
-import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, methodGenerator, stageBackend, stageLog } from '../classifier-options.js';
+import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierConfig, classifierStageOptions, methodGenerator, stageLog, withClassifier } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { DataError } from '../../io/data-error.js';
 import type { LoadedTable } from '../../io/table.js';
@@ -217,42 +217,34 @@ export const strategiesCommand: Command = {
 /** --data: train (or load) the classifier, then explain every row with --method; the config gains what was done. */
 async function explainWithClassifier(args: ParsedArgs, io: CommandIO, out: string, seed: number, log: (line: string) => void, config: Record<string, unknown>): Promise<Explanations> {
   const { methodEntry } = await import('@relevance/methods');
-  let explanations: Explanations;
   const stageOptions = classifierStageOptions(args);
   const entry = methodEntry(args.string('method'));
   if (entry.layerMethod) throw new UsageError(`--method ${entry.name} explains a layer; choose a method that explains the input features (e.g. input-x-gradient, lrp, integrated-gradients)`);
-  const { prepareClassifier, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
+  const { saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
   const { predictClasses } = await import('../../studies/influence/classifier.js');
-  const be = await stageBackend(stageOptions);
-  try {
-    const stage = await prepareClassifier(be, stageOptions, { progress: io.progress, log }, 'SpRAy');
+  return withClassifier(stageOptions, { progress: io.progress, log }, 'SpRAy', async (stage, be) => {
     const { model, data, classes, labels, xs, width } = stage;
+    if (stage.split) await saveStageModel(stage, out, 'strategies', stageOptions);
+    const target = args.string('target') === 'label' ? labels : await predictClasses(model, xs, width);
+    const x = be.tensor(xs, [data.rows, width]);
+    io.progress.start(`${entry.name} on ${data.rows} rows`, 0);
+    let explanations: Explanations;
     try {
-      if (stage.split) await saveStageModel(stage, out, 'strategies', stageOptions);
-      const target = args.string('target') === 'label' ? labels : await predictClasses(model, xs, width);
-      const x = be.tensor(xs, [data.rows, width]);
-      io.progress.start(`${entry.name} on ${data.rows} rows`, 0);
-      try {
-        const options: Record<string, unknown> = { target };
-        if (entry.random) options.seed = seed;
-        const a = await entry.run(model, x, options);
-        explanations = {
-          values: Float64Array.from(a.values as Float32Array), rows: data.rows, features: data.features, ids: data.ids, idName: data.idName ?? 'row',
-          labels, classes, source: data.source,
-        };
-      } finally {
-        x.dispose();
-      }
-      io.progress.done(`${entry.name}: ${data.rows} rows x ${width} features`);
-      Object.assign(config, {
-        data: stageOptions.data, label_column: stageOptions.labelColumn, model: stageOptions.model ?? null, method: entry.name, target: args.string('target'),
-        classifier: stage.split ? { hidden: stageOptions.hidden, epochs: stageOptions.epochs, test_accuracy: stage.quality.accuracy } : { given: stageOptions.model },
-      });
+      const options: Record<string, unknown> = { target };
+      if (entry.random) options.seed = seed;
+      const a = await entry.run(model, x, options);
+      explanations = {
+        values: Float64Array.from(a.values as Float32Array), rows: data.rows, features: data.features, ids: data.ids, idName: data.idName ?? 'row',
+        labels, classes, source: data.source,
+      };
     } finally {
-      model.dispose();
+      x.dispose();
     }
-  } finally {
-    be.destroy();
-  }
-  return explanations;
+    io.progress.done(`${entry.name}: ${data.rows} rows x ${width} features`);
+    Object.assign(config, {
+      data: stageOptions.data, label_column: stageOptions.labelColumn, model: stageOptions.model ?? null, method: entry.name, target: args.string('target'),
+      classifier: classifierConfig(stage, stageOptions),
+    });
+    return explanations;
+  });
 }

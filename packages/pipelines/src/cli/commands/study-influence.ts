@@ -7,9 +7,9 @@
  */
 import type { Command } from '../command.js';
 import type { ParsedArgs } from '../args.js';
-import { FORCE_OPTION, runFolderOption } from '../common-options.js';
+import { backendOption, FORCE_OPTION, ON_WASM, runFolderOption, THREADS_OPTION } from '../common-options.js';
 import { trainingValues } from '../classifier-options.js';
-import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
+import { commandStudyIO, defaultRunFolder } from '../../studies/study-io.js';
 import { UsageError } from '../usage-error.js';
 import { INFLUENCE_STUDY_DEFAULTS, type InfluenceStudyOptions } from '../../studies/influence/options.js';
 
@@ -84,8 +84,8 @@ export const studyInfluenceCommand: Command = {
     { name: 'validation-fraction', type: 'number', default: D.validationFraction, help: 'share of each class held out for early stopping', appliesIf: { noneGiven: ['model'] } },
     { name: 'top-k', type: 'integer', default: D.topK, help: 'units compared per instance and class in the deviations table' },
     { name: 'seed', type: 'integer', default: D.seed, help: 'seed of the split, the initial weights and training' },
-    { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (wasm is fastest for tabular models; auto = webgpu when a GPU adapter exists)' },
-    { name: 'threads', type: 'integer', placeholder: 'n', help: 'wasm worker threads (default: the available cores)', appliesIf: { option: 'backend', is: ['auto', 'wasm'] } },
+    backendOption(D.backend, 'compute backend (wasm is fastest for tabular models; auto = webgpu when a GPU adapter exists)'),
+    { ...THREADS_OPTION, appliesIf: ON_WASM },
     runFolderOption('influence'),
     FORCE_OPTION,
   ],
@@ -98,7 +98,7 @@ export const studyInfluenceCommand: Command = {
     const options = influenceOptions(args);
     // loaded on use, so `relevance --help` starts without DuckDB or the compute engine
     const { runInfluenceStudy } = await import('../../studies/influence/run-influence-study.js');
-    const result = await runInfluenceStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')), ...(io.writeReport ? { writeReport: io.writeReport } : {}) });
+    const result = await runInfluenceStudy(options, commandStudyIO(io, args.flag('quiet')));
     const c = result.metrics.classifier as { test_accuracy: number; balanced_accuracy: number; evaluated_on: string };
     const iv = result.metrics.instance_vs_class as { median_rank_correlation: number | null };
     const top = (result.metrics.influence as { top_units: Record<string, string[]> }).top_units;

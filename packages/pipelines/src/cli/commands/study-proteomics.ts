@@ -6,11 +6,11 @@
  */
 import type { BackendName } from '@relevance/core-wasm';
 import { PROTEOMICS_DEFAULTS, runProteomicsStudy, type ProteomicsOptions } from '../../studies/proteomics/study.js';
-import { defaultRunFolder, studyLog } from '../../studies/study-io.js';
+import { commandStudyIO, defaultRunFolder } from '../../studies/study-io.js';
 import type { ParsedArgs } from '../args.js';
 import { runSummaryLines } from '../../studies/run-summary.js';
 import type { Command } from '../command.js';
-import { FORCE_OPTION, runFolderOption } from '../common-options.js';
+import { backendOption, FORCE_OPTION, ON_WASM, runFolderOption, THREADS_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { parseShard } from '../../studies/proteomics/shard.js';
 import { STAGES, validateProteomicsOptions, type Stage } from '../../studies/proteomics/study.js';
@@ -165,8 +165,8 @@ export const studyProteomicsCommand: Command = {
     { name: 'synthetic-instances-per-class', type: 'integer', default: D.synthetic.instancesPerClass, help: 'synthetic cohort: patients per class', appliesIf: { noneGiven: ['data', 'sql'] } },
     { name: 'tsne', type: 'boolean', default: D.tsne, help: 'embed the instance networks with t-SNE for the report' },
     { name: 'seed', type: 'integer', default: D.seed, help: 'seed of the split, the model, the masks and everything else random' },
-    { name: 'backend', type: 'choice', choices: ['auto', 'reference', 'wasm', 'webgpu'], default: D.backend, help: 'compute backend (auto = webgpu on a hardware GPU, else wasm)' },
-    { name: 'threads', type: 'integer', placeholder: 'n', help: 'worker threads for the wasm kernels and the baselines GENIE3, GRNBoost2, PIDC and CLR (default: the available cores; the same bytes for any count)', appliesIf: { option: 'backend', is: ['auto', 'wasm'] } },
+    backendOption(D.backend, 'compute backend (auto = webgpu on a hardware GPU, else wasm)'),
+    { ...THREADS_OPTION, help: 'worker threads for the wasm kernels and the baselines GENIE3, GRNBoost2, PIDC and CLR (default: the available cores; the same bytes for any count)', appliesIf: ON_WASM },
     runFolderOption('proteomics'),
     FORCE_OPTION,
   ],
@@ -178,7 +178,7 @@ export const studyProteomicsCommand: Command = {
   async run(args, io) {
     const options = proteomicsOptions(args);
     if (args.flag('slurm')) return writeSlurmJobs(studyProteomicsCommand, args, options, io);
-    const result = await runProteomicsStudy(options, { progress: io.progress, log: studyLog(io.stderr, args.flag('quiet')), ...(io.writeReport ? { writeReport: io.writeReport } : {}) });
+    const result = await runProteomicsStudy(options, commandStudyIO(io, args.flag('quiet')));
     const m = result.metrics as Record<string, any>;
     const lines = [`run folder: ${result.outDir}`];
     if (m.network?.cohort) lines.push(`cohort network AUROC ${m.network.cohort.auroc} (AUPR ${m.network.cohort.aupr}); partial correlation ${m.baselines?.partial_correlation?.auroc}, Pearson ${m.baselines?.pearson?.auroc}`, ...runLeaderboard(m));

@@ -13,7 +13,7 @@ import type { Command } from '../command.js';
 import type { ParsedArgs } from '../args.js';
 import { UsageError } from '../usage-error.js';
 import { runFolderOption } from '../common-options.js';
-import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, methodGenerator, namedValues, stageBackend, stageLog } from '../classifier-options.js';
+import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierConfig, classifierStageOptions, methodGenerator, namedValues, stageLog, withClassifier } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { DataError } from '../../io/data-error.js';
 import { booleanColumn, makeTable, numberColumn, stringColumn, type Table } from '../../io/table.js';
@@ -110,72 +110,62 @@ export const tcavCommand: Command = {
 
     const { mkdir } = await import('node:fs/promises');
     const { tcav } = await import('@relevance/methods');
-    const { prepareClassifier, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
+    const { saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
     const { writeTable } = await import('../../io/write-table.js');
     const { writeJsonAtomic, writeTextAtomic } = await import('../../io/atomic-write.js');
     await mkdir(out, { recursive: true });
-    const be = await stageBackend(stageOptions);
-    try {
-      const stage = await prepareClassifier(
-        be, { ...stageOptions, conditions: conditions.map((c) => c.value), conditionOptions: conditions.map((c) => `--concept ${c.name}=`) }, { progress: io.progress, log }, 'TCAV',
-      );
+    await withClassifier({ ...stageOptions, conditions: conditions.map((c) => c.value), conditionOptions: conditions.map((c) => `--concept ${c.name}=`) }, { progress: io.progress, log }, 'TCAV', async (stage, be) => {
       const { model, data, classes, labels, xs, width } = stage;
-      try {
-        if (stage.split) await saveStageModel(stage, out, 'tcav', stageOptions);
-        const concepts = [
-          ...conditions.map((c, k) => ({ name: c.name, rows: data.conditionRows[k]! })),
-          ...(await Promise.all(idFiles.map(async (c) => ({ name: c.name, rows: await idsFileRows(`--concept-ids ${c.name}=`, c.value, data.ids, data.idName) })))),
-        ];
-        for (const c of concepts) {
-          if (c.rows.length < 2) throw new DataError(`concept '${c.name}' holds ${c.rows.length} labelled row${c.rows.length === 1 ? '' : 's'}; a CAV needs at least 2: loosen the condition or list more ids`);
-        }
-        const targetNames = args.has('targets') ? args.list('targets') : classes;
-        const targets = targetNames.map((t) => {
-          const k = classes.indexOf(t);
-          if (k < 0) throw new UsageError(`--targets: no class '${t}'; classes: ${listNames(classes)}`);
-          return k;
-        });
-        const scoredRows = args.string('scored-rows') === 'class'
-          ? new Map(targets.map((k) => [k, Int32Array.from([...labels.keys()].filter((r) => labels[r] === k))]))
-          : undefined;
-        const x = be.tensor(xs, [data.rows, width]);
-        io.progress.start('tcav', layers.length);
-        let result;
-        try {
-          result = await tcav(model, x, {
-            layers, concepts, targets, scoredRows, randomConcepts: runs, randomSize: args.optionalNumber('random-size'), generator: await methodGenerator(stageOptions.seed),
-            alpha, l2: args.number('l2'),
-          });
-        } finally {
-          x.dispose();
-        }
-        io.progress.done(`${concepts.length} concept${concepts.length === 1 ? '' : 's'} x ${targets.length} classes x ${layers.length} layer${layers.length === 1 ? '' : 's'}`);
-        const rows = result.rows;
-        const conceptSize = new Map(concepts.map((c) => [c.name, c.rows.length]));
-        const table = tcavTable(rows, classes, conceptSize);
-        await writeTable(join(out, 'tcav.parquet'), table);
-        await writeTable(join(out, 'tcav.csv'), table);
-        await writeJsonAtomic(join(out, 'tcav.json'), {
-          method: 'TCAV (Kim et al. 2018)', random_concepts: result.randomConcepts, random_size: result.randomSize, bonferroni: result.bonferroni, alpha: result.alpha,
-          scored_rows: args.string('scored-rows'),
-          rows: rows.map((r) => ({ concept: r.concept, class: classes[r.target], layer: r.layer, score: r.score, random_score: r.randomScore, p_value: r.pValue, p_bonferroni: r.pAdjusted, significant: r.significant, p_calibrated: r.pCalibratedAdjusted, significant_calibrated: r.significantCalibrated, scores: r.scores, random_scores: r.randomScores })),
-        });
-        await writeTextAtomic(join(out, 'tcav.svg'), tcavFigure(rows.map((r) => ({ ...r, className: classes[r.target]! }))));
-        await writeJsonAtomic(join(out, 'config.json'), {
-          command: 'tcav', data: stageOptions.data, label_column: stageOptions.labelColumn, model: stageOptions.model ?? null, features: data.features,
-          id_column: data.idName ?? 'none', concepts: Object.fromEntries([...conditions.map((c) => [c.name, { condition: c.value }]), ...idFiles.map((c) => [c.name, { ids_file: c.value }])]),
-          layers, targets: targetNames, scored_rows: args.string('scored-rows'), random_concepts: runs, random_size: result.randomSize, alpha, l2: args.number('l2'),
-          classifier: stage.split ? { hidden: stageOptions.hidden, epochs: stageOptions.epochs, test_accuracy: stage.quality.accuracy } : { given: stageOptions.model },
-          seed: stageOptions.seed, backend: be.name,
-        });
-        const lines = rows.map((r) => `${r.concept} -> ${classes[r.target]} @ ${r.layer}: TCAV ${r.score.toFixed(3)} (random ${r.randomScore.toFixed(3)}), p ${r.pAdjusted.toExponential(2)}${r.significant ? ' significant' : ''}, calibrated p ${r.pCalibratedAdjusted!.toExponential(2)}${r.significantCalibrated ? ' significant' : ''}`);
-        io.stdout.write(`run folder: ${out}\n${lines.join('\n')}\n`);
-      } finally {
-        model.dispose();
+      if (stage.split) await saveStageModel(stage, out, 'tcav', stageOptions);
+      const concepts = [
+        ...conditions.map((c, k) => ({ name: c.name, rows: data.conditionRows[k]! })),
+        ...(await Promise.all(idFiles.map(async (c) => ({ name: c.name, rows: await idsFileRows(`--concept-ids ${c.name}=`, c.value, data.ids, data.idName) })))),
+      ];
+      for (const c of concepts) {
+        if (c.rows.length < 2) throw new DataError(`concept '${c.name}' holds ${c.rows.length} labelled row${c.rows.length === 1 ? '' : 's'}; a CAV needs at least 2: loosen the condition or list more ids`);
       }
-    } finally {
-      be.destroy();
-    }
+      const targetNames = args.has('targets') ? args.list('targets') : classes;
+      const targets = targetNames.map((t) => {
+        const k = classes.indexOf(t);
+        if (k < 0) throw new UsageError(`--targets: no class '${t}'; classes: ${listNames(classes)}`);
+        return k;
+      });
+      const scoredRows = args.string('scored-rows') === 'class'
+        ? new Map(targets.map((k) => [k, Int32Array.from([...labels.keys()].filter((r) => labels[r] === k))]))
+        : undefined;
+      const x = be.tensor(xs, [data.rows, width]);
+      io.progress.start('tcav', layers.length);
+      let result;
+      try {
+        result = await tcav(model, x, {
+          layers, concepts, targets, scoredRows, randomConcepts: runs, randomSize: args.optionalNumber('random-size'), generator: await methodGenerator(stageOptions.seed),
+          alpha, l2: args.number('l2'),
+        });
+      } finally {
+        x.dispose();
+      }
+      io.progress.done(`${concepts.length} concept${concepts.length === 1 ? '' : 's'} x ${targets.length} classes x ${layers.length} layer${layers.length === 1 ? '' : 's'}`);
+      const rows = result.rows;
+      const conceptSize = new Map(concepts.map((c) => [c.name, c.rows.length]));
+      const table = tcavTable(rows, classes, conceptSize);
+      await writeTable(join(out, 'tcav.parquet'), table);
+      await writeTable(join(out, 'tcav.csv'), table);
+      await writeJsonAtomic(join(out, 'tcav.json'), {
+        method: 'TCAV (Kim et al. 2018)', random_concepts: result.randomConcepts, random_size: result.randomSize, bonferroni: result.bonferroni, alpha: result.alpha,
+        scored_rows: args.string('scored-rows'),
+        rows: rows.map((r) => ({ concept: r.concept, class: classes[r.target], layer: r.layer, score: r.score, random_score: r.randomScore, p_value: r.pValue, p_bonferroni: r.pAdjusted, significant: r.significant, p_calibrated: r.pCalibratedAdjusted, significant_calibrated: r.significantCalibrated, scores: r.scores, random_scores: r.randomScores })),
+      });
+      await writeTextAtomic(join(out, 'tcav.svg'), tcavFigure(rows.map((r) => ({ ...r, className: classes[r.target]! }))));
+      await writeJsonAtomic(join(out, 'config.json'), {
+        command: 'tcav', data: stageOptions.data, label_column: stageOptions.labelColumn, model: stageOptions.model ?? null, features: data.features,
+        id_column: data.idName ?? 'none', concepts: Object.fromEntries([...conditions.map((c) => [c.name, { condition: c.value }]), ...idFiles.map((c) => [c.name, { ids_file: c.value }])]),
+        layers, targets: targetNames, scored_rows: args.string('scored-rows'), random_concepts: runs, random_size: result.randomSize, alpha, l2: args.number('l2'),
+        classifier: classifierConfig(stage, stageOptions),
+        seed: stageOptions.seed, backend: be.name,
+      });
+      const lines = rows.map((r) => `${r.concept} -> ${classes[r.target]} @ ${r.layer}: TCAV ${r.score.toFixed(3)} (random ${r.randomScore.toFixed(3)}), p ${r.pAdjusted.toExponential(2)}${r.significant ? ' significant' : ''}, calibrated p ${r.pCalibratedAdjusted!.toExponential(2)}${r.significantCalibrated ? ' significant' : ''}`);
+      io.stdout.write(`run folder: ${out}\n${lines.join('\n')}\n`);
+    });
   },
 };
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Command } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { runFolderOption } from '../common-options.js';
-import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, stageBackend, stageLog } from '../classifier-options.js';
+import { CLASSIFIER_DATA_OPTIONS, CLASSIFIER_TRAINING_OPTIONS, classifierStageOptions, stageLog, withClassifier } from '../classifier-options.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 
 export const trainCommand: Command = {
@@ -43,13 +43,12 @@ export const trainCommand: Command = {
     const stageOptions = classifierStageOptions(args);
     const radius = args.number('lipschitz-radius');
     if (!(radius > 0)) throw new UsageError(`--lipschitz-radius must be positive, got ${radius}`);
-    const samples = args.number('lipschitz-samples');
-    if (samples < 1) throw new UsageError(`--lipschitz-samples must be at least 1, got ${samples}`);
+    const samples = args.atLeast('lipschitz-samples', 1);
     const out = args.optionalString('out') ?? defaultRunFolder('train');
     const log = stageLog(args, io.stderr);
     const { mkdir } = await import('node:fs/promises');
     const { compareExplanations, lipschitzEstimate } = await import('@relevance/methods');
-    const { prepareClassifier, rowsOf, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
+    const { rowsOf, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
     const { writeTable } = await import('../../io/write-table.js');
     const { makeTable, numberColumn, stringColumn } = await import('../../io/table.js');
     const { writeJsonAtomic } = await import('../../io/atomic-write.js');
@@ -59,62 +58,54 @@ export const trainCommand: Command = {
     const metrics = args.list('metrics');
     const parsed = await checkComparison(methodSpecs, metrics);
     await mkdir(out, { recursive: true });
-    const be = await stageBackend(stageOptions);
-    try {
-      const stage = await prepareClassifier(be, stageOptions, { progress: io.progress, log }, 'a classifier');
+    await withClassifier(stageOptions, { progress: io.progress, log }, 'a classifier', async (stage, be) => {
       const { model, data, classes, xs, width } = stage;
-      try {
-        await saveStageModel(stage, out, 'train', stageOptions, { model_type: stageOptions.modelType ?? 'mlp' });
-        const metricsJson: Record<string, unknown> = {
-          model_type: stageOptions.modelType ?? 'mlp',
-          classifier: {
-            test_accuracy: stage.quality.accuracy, balanced_accuracy: stage.quality.balancedAccuracy, evaluated_rows: stage.quality.rows,
-            best_epoch: stage.history!.bestEpoch + 1, epochs_run: stage.history!.epochs.length, best_validation_loss: stage.history!.bestLoss,
-          },
-        };
-        const lines = [`output: ${out}`, `${stageOptions.modelType ?? 'mlp'}: test accuracy ${stage.quality.accuracy.toFixed(3)}, balanced ${stage.quality.balancedAccuracy.toFixed(3)}`];
-        if (isSenn) {
-          const test = stage.split!.test;
-          const x = be.tensor(rowsOf(xs, width, test), [test.length, width]);
-          try {
-            io.progress.start('explanations', parsed.length);
-            const comparison = await compareExplanations(model, x, { methods: parsed, metrics, seed: stageOptions.seed, perRow: false, onProgress: () => undefined });
-            const table: Array<{ method: string; metric: string; value: number }> = comparison.rows.filter((r) => r.row === null && r.layer === null).map((r) => ({ method: r.method, metric: r.metric, value: r.value }));
-            for (const spec of parsed) {
-              const lip = await lipschitzEstimate(model, x, (m, xx, o) => spec.method(m, xx, { ...spec.options, target: o.target, ...(spec.random ? { seed: stageOptions.seed } : {}) }), {
-                radius, samples, seed: stageOptions.seed,
-              });
-              table.push({ method: spec.label, metric: 'lipschitz', value: lip.mean });
-              io.progress.tick(1, spec.label);
-            }
-            io.progress.done(`${parsed.length} methods x ${metrics.length + 1} measures on ${test.length} test rows`);
-            const t = makeTable('explanations', [
-              stringColumn('method', table.map((r) => r.method)), stringColumn('metric', table.map((r) => r.metric)), numberColumn('value', table.map((r) => r.value)),
-            ]);
-            await writeTable(join(out, 'explanations.parquet'), t);
-            await writeTable(join(out, 'explanations.csv'), t);
-            const byMethod: Record<string, Record<string, number>> = {};
-            for (const r of table) (byMethod[r.method] ??= {})[r.metric] = r.value;
-            metricsJson.explanations = { rows: test.length, lipschitz: { radius, samples }, methods: byMethod };
-            for (const [m, v] of Object.entries(byMethod)) lines.push(`${m}: ${Object.entries(v).map(([k, val]) => `${k} ${Number.isFinite(val) ? val.toFixed(3) : String(val)}`).join(', ')}`);
-          } finally {
-            x.dispose();
+      await saveStageModel(stage, out, 'train', stageOptions, { model_type: stageOptions.modelType ?? 'mlp' });
+      const metricsJson: Record<string, unknown> = {
+        model_type: stageOptions.modelType ?? 'mlp',
+        classifier: {
+          test_accuracy: stage.quality.accuracy, balanced_accuracy: stage.quality.balancedAccuracy, evaluated_rows: stage.quality.rows,
+          best_epoch: stage.history!.bestEpoch + 1, epochs_run: stage.history!.epochs.length, best_validation_loss: stage.history!.bestLoss,
+        },
+      };
+      const lines = [`output: ${out}`, `${stageOptions.modelType ?? 'mlp'}: test accuracy ${stage.quality.accuracy.toFixed(3)}, balanced ${stage.quality.balancedAccuracy.toFixed(3)}`];
+      if (isSenn) {
+        const test = stage.split!.test;
+        const x = be.tensor(rowsOf(xs, width, test), [test.length, width]);
+        try {
+          io.progress.start('explanations', parsed.length);
+          const comparison = await compareExplanations(model, x, { methods: parsed, metrics, seed: stageOptions.seed, perRow: false, onProgress: () => undefined });
+          const table: Array<{ method: string; metric: string; value: number }> = comparison.rows.filter((r) => r.row === null && r.layer === null).map((r) => ({ method: r.method, metric: r.metric, value: r.value }));
+          for (const spec of parsed) {
+            const lip = await lipschitzEstimate(model, x, (m, xx, o) => spec.method(m, xx, { ...spec.options, target: o.target, ...(spec.random ? { seed: stageOptions.seed } : {}) }), {
+              radius, samples, seed: stageOptions.seed,
+            });
+            table.push({ method: spec.label, metric: 'lipschitz', value: lip.mean });
+            io.progress.tick(1, spec.label);
           }
+          io.progress.done(`${parsed.length} methods x ${metrics.length + 1} measures on ${test.length} test rows`);
+          const t = makeTable('explanations', [
+            stringColumn('method', table.map((r) => r.method)), stringColumn('metric', table.map((r) => r.metric)), numberColumn('value', table.map((r) => r.value)),
+          ]);
+          await writeTable(join(out, 'explanations.parquet'), t);
+          await writeTable(join(out, 'explanations.csv'), t);
+          const byMethod: Record<string, Record<string, number>> = {};
+          for (const r of table) (byMethod[r.method] ??= {})[r.metric] = r.value;
+          metricsJson.explanations = { rows: test.length, lipschitz: { radius, samples }, methods: byMethod };
+          for (const [m, v] of Object.entries(byMethod)) lines.push(`${m}: ${Object.entries(v).map(([k, val]) => `${k} ${Number.isFinite(val) ? val.toFixed(3) : String(val)}`).join(', ')}`);
+        } finally {
+          x.dispose();
         }
-        await writeJsonAtomic(join(out, 'metrics.json'), metricsJson);
-        await writeJsonAtomic(join(out, 'config.json'), {
-          command: 'train', data: stageOptions.data, label_column: stageOptions.labelColumn, features: data.features, model_type: stageOptions.modelType ?? 'mlp',
-          hidden: stageOptions.hidden, epochs: stageOptions.epochs, patience: stageOptions.patience, batch_size: stageOptions.batchSize, lr: stageOptions.lr,
-          weight_decay: stageOptions.weightDecay, test_fraction: stageOptions.testFraction, validation_fraction: stageOptions.validationFraction,
-          ...(isSenn ? { robustness: stageOptions.robustness, compare: methodSpecs, metrics, lipschitz_radius: radius, lipschitz_samples: samples } : {}), seed: stageOptions.seed, backend: be.name,
-        });
-        io.stdout.write(`${lines.join('\n')}\n`);
-      } finally {
-        model.dispose();
       }
-    } finally {
-      be.destroy();
-    }
+      await writeJsonAtomic(join(out, 'metrics.json'), metricsJson);
+      await writeJsonAtomic(join(out, 'config.json'), {
+        command: 'train', data: stageOptions.data, label_column: stageOptions.labelColumn, features: data.features, model_type: stageOptions.modelType ?? 'mlp',
+        hidden: stageOptions.hidden, epochs: stageOptions.epochs, patience: stageOptions.patience, batch_size: stageOptions.batchSize, lr: stageOptions.lr,
+        weight_decay: stageOptions.weightDecay, test_fraction: stageOptions.testFraction, validation_fraction: stageOptions.validationFraction,
+        ...(isSenn ? { robustness: stageOptions.robustness, compare: methodSpecs, metrics, lipschitz_radius: radius, lipschitz_samples: samples } : {}), seed: stageOptions.seed, backend: be.name,
+      });
+      io.stdout.write(`${lines.join('\n')}\n`);
+    });
   },
 };
 

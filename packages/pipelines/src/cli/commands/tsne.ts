@@ -49,10 +49,8 @@ export const tsneCommand: Command = {
   async run(args, io) {
     const source = inputSource(args);
     const outPath = outFile(args, TABLE_FORMATS);
-    const dims = args.number('dims');
-    if (dims < 1) throw new UsageError(`--dims must be at least 1, got ${dims}`);
-    const iterations = args.number('iterations');
-    if (iterations < 0) throw new UsageError(`--iterations must be >= 0, got ${iterations}`);
+    const dims = args.atLeast('dims', 1);
+    const iterations = args.atLeast('iterations', 0);
     const input = await readInput(args, source, io.stderr, args.string('missing') === 'error', undefined, {
       missingHint: '--missing drop (leave such rows out) or --missing impute (column means)',
     });

@@ -111,20 +111,17 @@ export const umapCommand: Command = {
 
 /** The embedding options, checked (exit 2 with the option named). */
 function umapSettings(args: ParsedArgs) {
-  const dims = args.number('dims');
-  if (dims < 1) throw new UsageError(`--dims must be at least 1, got ${dims}`);
+  const dims = args.atLeast('dims', 1);
   const neighbours = args.number('neighbours');
   if (neighbours < 2) throw new UsageError(`--neighbours must be at least 2 (it counts the point itself), got ${neighbours}`);
   const spread = args.number('spread');
   const minDist = args.number('min-dist');
   if (!(spread > 0)) throw new UsageError(`--spread must be > 0, got ${spread}`);
   if (!(minDist >= 0 && minDist <= spread)) throw new UsageError(`--min-dist must lie between 0 and --spread (${spread}), got ${minDist}`);
-  const epochs = args.optionalNumber('epochs');
-  if (epochs !== undefined && epochs < 0) throw new UsageError(`--epochs must be >= 0, got ${epochs}`);
+  const epochs = args.optionalAtLeast('epochs', 0);
   const learningRate = args.number('learning-rate');
   if (!(learningRate > 0)) throw new UsageError(`--learning-rate must be > 0, got ${learningRate}`);
-  const negativeSampleRate = args.number('negative-sample-rate');
-  if (negativeSampleRate < 0) throw new UsageError(`--negative-sample-rate must be >= 0, got ${negativeSampleRate}`);
+  const negativeSampleRate = args.atLeast('negative-sample-rate', 0);
   return { dims, neighbours, minDist, spread, learningRate, negativeSampleRate, epochs };
 }
 

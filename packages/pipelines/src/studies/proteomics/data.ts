@@ -20,9 +20,8 @@ import { generateSyntheticCohort, type SyntheticCohort, type SyntheticCohortOpti
 export type Transform = 'none' | 'log' | 'log1p' | 'asinh';
 export type Standardize = 'global' | 'per-class';
 
-export interface DataOptions {
-  /** A file path, a SQL query, a table already in memory (the browser app), or null for the synthetic cohort. */
-  source: string | SqlSource | LoadedTable | null;
+/** The data stage's settings that the study passes on as they are (ProteomicsOptions extends them). */
+export interface DataSettings {
   idColumn?: string;
   classColumn?: string;
   features?: string;
@@ -30,6 +29,11 @@ export interface DataOptions {
   transform: Transform;
   testFraction: number;
   standardize: Standardize;
+}
+
+export interface DataOptions extends DataSettings {
+  /** A file path, a SQL query, a table already in memory (the browser app), or null for the synthetic cohort. */
+  source: string | SqlSource | LoadedTable | null;
   seed: number;
   synthetic?: SyntheticCohortOptions;
 }

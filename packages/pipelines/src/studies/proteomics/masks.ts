@@ -22,10 +22,21 @@ export interface MaskSet {
 }
 
 export function complementaryMasks(proteins: number, masks: number, missing: ArrayLike<boolean> | null, g: Generator): MaskSet {
-  const count = 2 * masks;
+  return complementaryPairs(proteins, masks, missing, () => () => g.nextU32() >>> 31); // one fair bit
+}
+
+/**
+ * `pairs` complementary mask pairs: `pairDraw` is called once per pair (in
+ * order) and returns the visibility draw of each observed protein of the
+ * pair's first mask; the second mask is its complement. Missing proteins are
+ * hidden in both and draw nothing.
+ */
+function complementaryPairs(proteins: number, pairs: number, missing: ArrayLike<boolean> | null, pairDraw: () => () => number): MaskSet {
+  const count = 2 * pairs;
   const visible = new Uint8Array(count * proteins);
   const hiddenCount = new Int32Array(proteins);
-  for (let k = 0; k < masks; k++) {
+  for (let k = 0; k < pairs; k++) {
+    const draw = pairDraw();
     const a = 2 * k * proteins;
     const b = (2 * k + 1) * proteins;
     for (let j = 0; j < proteins; j++) {
@@ -33,7 +44,7 @@ export function complementaryMasks(proteins: number, masks: number, missing: Arr
         hiddenCount[j]! += 2;
         continue;
       }
-      const v = g.nextU32() >>> 31; // one fair bit
+      const v = draw();
       visible[a + j] = v;
       visible[b + j] = 1 - v;
       hiddenCount[j]! += 1;
@@ -120,25 +131,10 @@ export function randomMasks(proteins: number, perTarget: number, hide: number, m
  * observed protein is hidden in exactly `pairs` masks.
  */
 export function uniformVisibilityMasks(proteins: number, pairs: number, missing: ArrayLike<boolean> | null, g: Generator): MaskSet {
-  const count = 2 * pairs;
-  const visible = new Uint8Array(count * proteins);
-  const hiddenCount = new Int32Array(proteins);
-  for (let k = 0; k < pairs; k++) {
+  return complementaryPairs(proteins, pairs, missing, () => {
     const q = g.uniform();
-    const a = 2 * k * proteins;
-    const b = (2 * k + 1) * proteins;
-    for (let j = 0; j < proteins; j++) {
-      if (missing && missing[j]) {
-        hiddenCount[j]! += 2;
-        continue;
-      }
-      const v = g.uniform() < q ? 1 : 0;
-      visible[a + j] = v;
-      visible[b + j] = 1 - v;
-      hiddenCount[j]! += 1;
-    }
-  }
-  return { visible, count, proteins, hiddenCount };
+    return () => (g.uniform() < q ? 1 : 0);
+  });
 }
 
 /**

@@ -18,7 +18,7 @@ import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
 import { inRunFolder, stopwatch, writeStudyReport, type StudyIO } from '../study-io.js';
 import { runManifest, type ManifestInput } from '../manifest.js';
-import type { Standardize, StudyData, Transform } from './data.js';
+import type { DataSettings, StudyData } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
 import type { FinalizeInputs, InstanceRecord } from './finalize.js';
 import { nest, writeMetrics, writeRunTables } from '../../io/run-format.js';
@@ -34,17 +34,10 @@ import * as check from '../option-checks.js';
 import { SYNTHETIC_DEFAULTS, type SyntheticCohortOptions } from './synthetic.js';
 
 /** Every option of the study: the stage options (model, relevance) plus data, evaluation and run settings. */
-export interface ProteomicsOptions extends MaskedModelOptions, RelevanceOptions {
+export interface ProteomicsOptions extends MaskedModelOptions, RelevanceOptions, DataSettings {
   /** A table file; omit (with `sql`) for the built-in synthetic cohort. */
   data?: string;
   sql?: string;
-  idColumn?: string;
-  classColumn?: string;
-  features?: string;
-  maxMissing: number;
-  transform: Transform;
-  testFraction: number;
-  standardize: Standardize;
   minInstanceCorrelation: number | null;
   truth?: string;
   knownEdges?: string;
@@ -253,6 +246,32 @@ function openBackend(options: ProteomicsOptions): Promise<Backend> {
   return createBackend(options.backend, options.threads ? { threads: options.threads } : {});
 }
 
+interface StageFrame {
+  clock: Clock;
+  data: StudyData;
+  /** Loaded only for the stages that evaluate (inStage's `edgeLists`); else both null. */
+  edges: { truth: EdgeList | null; known: EdgeList | null };
+  be: Backend;
+}
+
+/**
+ * Every stage's frame: load the data (and the edge lists where the stage
+ * evaluates), time that as 'load', open the backend, run `body`, and destroy
+ * the backend however `body` ends.
+ */
+async function inStage<R>(options: ProteomicsOptions, io: StudyIO, outDir: string, edgeLists: boolean, body: (frame: StageFrame) => Promise<R>): Promise<R> {
+  const clock = stopwatch();
+  const data = await loadRunData(options, io);
+  const edges = edgeLists ? await loadEdgeLists(options, io, data, outDir) : { truth: null, known: null };
+  clock.lap('load');
+  const be = await openBackend(options);
+  try {
+    return await body({ clock, data, edges, be });
+  } finally {
+    be.destroy();
+  }
+}
+
 /** Train the masked predictor and save it (model.relevance with the data fingerprint and training curve, model.onnx). */
 async function trainAndSave(options: ProteomicsOptions, io: StudyIO, be: Backend, data: StudyData, outDir: string): Promise<{ model: Model; training: TrainingRow[]; epochSeconds: number[] }> {
   const epochSeconds: number[] = [];
@@ -337,24 +356,18 @@ async function finishRun(options: ProteomicsOptions, io: StudyIO, outDir: string
 
 /** The one-command study, written into `outDir` (a temporary folder that inRunFolder moves onto --out). */
 async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
-  const clock = stopwatch();
-  const data = await loadRunData(options, io);
-  const edges = await loadEdgeLists(options, io, data, outDir);
-  clock.lap('load');
-  const be = await openBackend(options);
-  let model: Model | null = null;
-  try {
+  return inStage(options, io, outDir, true, async ({ clock, data, edges, be }) => {
     const trained = await trainAndSave(options, io, be, data, outDir);
-    model = trained.model;
-    clock.lap('train');
-    const instances = await computeNetworks(options, io, be, model, data, shardRows(data.test, options.shard));
-    clock.lap('relevance');
-    const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length };
-    return await finishRun(options, io, outDir, { be, data, instances, edges, training: trained.training, clock, extraTimings: { epochs_s: trained.epochSeconds.map((s) => Number(s.toFixed(3))) }, used });
-  } finally {
-    model?.dispose();
-    be.destroy();
-  }
+    try {
+      clock.lap('train');
+      const instances = await computeNetworks(options, io, be, trained.model, data, shardRows(data.test, options.shard));
+      clock.lap('relevance');
+      const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length };
+      return await finishRun(options, io, outDir, { be, data, instances, edges, training: trained.training, clock, extraTimings: { epochs_s: trained.epochSeconds.map((s) => Number(s.toFixed(3))) }, used });
+    } finally {
+      trained.model.dispose();
+    }
+  });
 }
 
 /** The config, manifest and summary of a stage run (train, networks). */
@@ -366,20 +379,14 @@ async function writeStageFiles(options: ProteomicsOptions, outDir: string, data:
 
 /** --stage train: the model once, for any number of network shards. */
 async function writeTrainRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
-  const clock = stopwatch();
-  const data = await loadRunData(options, io);
-  clock.lap('load');
-  const be = await openBackend(options);
-  try {
+  return inStage(options, io, outDir, false, async ({ clock, data, be }) => {
     const trained = await trainAndSave(options, io, be, data, outDir);
     trained.model.dispose();
     clock.lap('train');
     await writeStageFiles(options, outDir, data, be, clock, ['model.relevance', 'model.onnx'], { proteins: data.proteins, train: data.train.length, test: data.test.length });
     io.log(`next: --stage networks --model ${join(options.out, 'model.relevance')} --shard i/n (or --shard auto in a Slurm array / Kubernetes Indexed Job)`);
     return { outDir, metrics: {}, reportPath: null };
-  } finally {
-    be.destroy();
-  }
+  });
 }
 
 /** Load --model and check that the data is what it was trained on; says every difference by name. */
@@ -401,22 +408,18 @@ async function loadCheckedModel(options: ProteomicsOptions, be: Backend, data: S
 
 /** --stage networks: instance networks of one shard against a trained model. */
 async function writeNetworksRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
-  const clock = stopwatch();
-  const data = await loadRunData(options, io);
-  clock.lap('load');
-  const be = await openBackend(options);
-  let model: Model | null = null;
-  try {
-    model = (await loadCheckedModel(options, be, data)).model;
-    const instances = await computeNetworks(options, io, be, model, data, shardRows(data.test, options.shard));
-    clock.lap('relevance');
-    const files = await writeInstanceFiles(outDir, data, instances, { symmetric: false, directed: true });
-    await writeStageFiles(options, outDir, data, be, clock, files, { proteins: data.proteins, instances: instances.length, shard: options.shard ? `${options.shard.index}/${options.shard.count}` : '0/1' });
-    return { outDir, metrics: {}, reportPath: null };
-  } finally {
-    model?.dispose();
-    be.destroy();
-  }
+  return inStage(options, io, outDir, false, async ({ clock, data, be }) => {
+    const { model } = await loadCheckedModel(options, be, data);
+    try {
+      const instances = await computeNetworks(options, io, be, model, data, shardRows(data.test, options.shard));
+      clock.lap('relevance');
+      const files = await writeInstanceFiles(outDir, data, instances, { symmetric: false, directed: true });
+      await writeStageFiles(options, outDir, data, be, clock, files, { proteins: data.proteins, instances: instances.length, shard: options.shard ? `${options.shard.index}/${options.shard.count}` : '0/1' });
+      return { outDir, metrics: {}, reportPath: null };
+    } finally {
+      model.dispose();
+    }
+  });
 }
 
 /** --shards as given, with a folder that holds shard folders (and no networks itself) replaced by those, in name order. */
@@ -472,12 +475,7 @@ async function readFileText(path: string): Promise<string> {
 
 /** --stage merge: the shards' networks, finalised exactly as the one-command study finalises its own. */
 async function writeMergedRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
-  const clock = stopwatch();
-  const data = await loadRunData(options, io);
-  const edges = await loadEdgeLists(options, io, data, outDir);
-  clock.lap('load');
-  const be = await openBackend(options);
-  try {
+  return inStage(options, io, outDir, true, async ({ clock, data, edges, be }) => {
     const { model, training } = await loadCheckedModel(options, be, data);
     model.dispose();
     const instances = await readShards(options, io, data);
@@ -488,7 +486,5 @@ async function writeMergedRun(options: ProteomicsOptions, io: StudyIO, outDir: s
     await copyFile(onnx, join(outDir, 'model.onnx'));
     const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length, shards: options.shards };
     return await finishRun(options, io, outDir, { be, data, instances, edges, training, clock, extraTimings: {}, used });
-  } finally {
-    be.destroy();
-  }
+  });
 }

@@ -14,6 +14,11 @@ import { tempDir } from './helpers.js';
 
 const dir = tempDir('relevance-silent-data-');
 
+/** A tiny quiet CLI study of `path` (wasm, one thread, no t-SNE) into `out`. */
+function runTinyStudy(path: string, out: string, epochs: number) {
+  return runCaptured(['study', 'proteomics', '--data', path, '--class-column', 'class', '--epochs', String(epochs), '--masks', '2', '--hidden', '8', '--no-tsne', '--backend', 'wasm', '--threads', '1', '-q', '--out', out]);
+}
+
 /** 40 rows, classes A/B, proteins P0..P5 with seeded pseudo-random values; `edit` changes cells. */
 function cohortCsv(name: string, edit: (row: number, cells: string[]) => void = () => {}, header = ['id', 'class', 'P0', 'P1', 'P2', 'P3', 'P4', 'P5']): string {
   let state = 12345;
@@ -62,7 +67,7 @@ describe('proteomics data: non-finite values', () => {
       if (r === 5) c[3] = 'Inf';
     });
     const out = join(dir, 'run-inf');
-    const r = await runCaptured(['study', 'proteomics', '--data', path, '--class-column', 'class', '--epochs', '3', '--masks', '2', '--hidden', '8', '--no-tsne', '--backend', 'wasm', '--threads', '1', '-q', '--out', out]);
+    const r = await runTinyStudy(path, out, 3);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warning: .*inf-cli\.csv: 1 value is infinite or too large for float32 and is read as missing, in column 'P1'/);
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { prediction: { test_mse_hidden: number } };
@@ -76,7 +81,7 @@ describe('proteomics data: dropped columns are named', () => {
       if (r === 5) c[3] = 'oops';
     });
     const out = join(dir, 'run-text');
-    const r = await runCaptured(['study', 'proteomics', '--data', path, '--class-column', 'class', '--epochs', '2', '--masks', '2', '--hidden', '8', '--no-tsne', '--backend', 'wasm', '--threads', '1', '-q', '--out', out]);
+    const r = await runTinyStudy(path, out, 2);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("left out 1 column that could have been a protein: 'P1' (not numeric: row 6 (line 7 of the file) holds 'oops', which is not a number (39 other cells are numbers)");
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { data: { dropped_columns: { column: string; reason: string }[]; proteins: number } };
