@@ -17,10 +17,8 @@ async function nonMissingCounts(path: string): Promise<Map<string, number>> {
 }
 
 describe.runIf(requireShared('TCGA RPPA pan-cancer table', rppa && proteins))('TCGA RPPA pan-cancer CSV', () => {
-  it('reads 6,777 rows, 273 numeric antibody columns with the documented missing counts, in seconds', async () => {
-    const t0 = performance.now();
+  it('reads 6,777 rows, 273 numeric antibody columns with the documented missing counts', async () => {
     const table = await readTable(rppa!);
-    const seconds = (performance.now() - t0) / 1000;
     expect(table.rows).toBe(6777);
     expect(table.columns.length).toBe(277);
     const text = table.columns.filter((c) => c.type === 'string').map((c) => c.name);
@@ -38,7 +36,6 @@ describe.runIf(requireShared('TCGA RPPA pan-cancer table', rppa && proteins))('T
     // sample_type_code '01' stays text (leading zero kept)
     const types = table.columns.find((c) => c.name === 'sample_type_code')!;
     expect(types.values[0]).toBe('01');
-    expect(seconds).toBeLessThan(15);
   });
 
   it('gives a complete-case matrix through SQL', async () => {
