@@ -32,6 +32,7 @@ const classInput = (flag('class-input') ?? PROTEOMICS_DEFAULTS.classInput) as 'a
 const patience = Number(flag('patience') ?? PROTEOMICS_DEFAULTS.patience);
 const validationFraction = Number(flag('validation') ?? PROTEOMICS_DEFAULTS.validationFraction);
 const restoreBest = flag('restore-best') !== '0';
+const lrSchedule = (flag('lr-schedule') ?? 'constant') as 'constant' | 'cosine';
 const hidden = (flag('hidden') ?? '256,256').split(',').map(Number);
 /** Seed of the data split (and of the synthetic cohort); the model seed varies with --seeds. */
 const DATA_SEED = 1;
@@ -218,7 +219,7 @@ for (const ds of dataSets()) {
   for (const [k, v] of Object.entries(base)) dump[`base.${k}`] = Array.from(v);
   for (const seed of seeds) {
     const t0 = performance.now();
-    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, patience, validationFraction, restoreBest, classInput, seed });
+    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, patience, validationFraction, restoreBest, lrSchedule, classInput, seed });
     row[`train_s.${seed}`] = (performance.now() - t0) / 1000;
     row[`epochs.${seed}`] = history.epochs.length;
     row[`val.${seed}`] = history.bestLoss;

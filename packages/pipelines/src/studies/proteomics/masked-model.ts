@@ -14,7 +14,7 @@
  * other classes.
  */
 import type { Backend, Tensor } from '@relevance/core-wasm';
-import { mlp, train, type EpochReport, type Model, type TrainHistory } from '@relevance/methods';
+import { cosineLr, mlp, train, type EpochReport, type Model, type TrainHistory } from '@relevance/methods';
 import type { StudyData } from './data.js';
 import { yieldToEventLoop } from '../study-io.js';
 import { DataError } from '../../io/data-error.js';
@@ -35,6 +35,8 @@ export interface MaskedModelOptions {
   validationFraction: number;
   /** Keep the best validation epoch's weights (default true); false keeps the weights at the stop. */
   restoreBest?: boolean;
+  /** constant (default) or cosine: lr decays to lr / 100 over `epochs` (exploration; not a CLI option). */
+  lrSchedule?: 'constant' | 'cosine';
   seed: number;
 }
 
@@ -148,7 +150,7 @@ export async function trainMaskedModel(be: Backend, data: StudyData, options: Ma
         batchSize: options.batchSize,
         loss: 'masked_mse',
         optimizer: options.optimizer === 'sgd' ? { type: 'sgd', momentum: options.momentum } : { type: 'adam' },
-        lr: options.lr,
+        lr: options.lrSchedule === 'cosine' ? cosineLr(options.lr, { period: options.epochs, minLr: options.lr / 100 }) : options.lr,
         weightDecay: options.weightDecay,
         // without a validation split there is nothing to stop on: train every epoch
         ...(options.validationFraction > 0 ? { validation: options.validationFraction, earlyStopping: { patience: options.patience }, restoreBest: options.restoreBest ?? true } : {}),
