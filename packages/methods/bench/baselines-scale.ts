@@ -116,11 +116,13 @@ function report(r: Row, p: number, n: number): void {
   if (r.same === false && !capped) process.exitCode = 1;
 }
 
-function row(method: string, before: ReturnType<typeof timed<Float64Array>> | null, after: ReturnType<typeof timed<Float64Array>>, scale: number, capped = false): Row {
+/** A before/after line; `capped`: a tree method's targets, whose edges are compared by Spearman where the bytes differ (a row cap). */
+function row(method: string, before: ReturnType<typeof timed<Float64Array>> | null, after: ReturnType<typeof timed<Float64Array>>, scale: number, capped?: { targets: number[]; p: number }): Row {
   const same = before && sameBytes(before.value, after.value);
+  const edges = (s: Float64Array): Float64Array => targetEdges(s, capped!.targets, capped!.p);
   return {
     method, beforeSeconds: before && before.seconds * scale, beforeCpu: before && before.cpu * scale, afterSeconds: after.seconds * scale, afterCpu: after.cpu * scale,
-    same, extrapolated: scale !== 1, ...(before && capped && !same ? { spearman: stats.spearman(before.value, after.value) } : {}),
+    same, extrapolated: scale !== 1, ...(before && capped && !same ? { spearman: stats.spearman(edges(before.value), edges(after.value)) } : {}),
   };
 }
 
@@ -203,7 +205,7 @@ async function main(): Promise<void> {
   for (const [method, kernel, perTarget] of KERNELS) {
     const old = before ?? (REFERENCE_COVERS.has(method) ? (REFERENCE as Stats) : null);
     const b = old ? timed(() => kernel(old, m, o)) : null;
-    rows.push(row(method, b, timed(() => kernel(stats, m, o)), perTarget ? scale : 1, perTarget));
+    rows.push(row(method, b, timed(() => kernel(stats, m, o)), perTarget ? scale : 1, perTarget ? { targets, p: m.cols } : undefined));
     report(rows[rows.length - 1]!, m.cols, m.rows);
   }
   // PIDC and CLR: before each discretises; after, as the study, they share one discretisation
