@@ -62,13 +62,13 @@ export const GENIE3_DEFAULT_TREES = 300;
  * Default rows per tree (`maxSamples`): 3000, above every training size of
  * the network benchmark (BEELINE 1,400 rows, Keyl et al.'s synthetic data
  * 2,800, the simulators <= 700), whose scores keep their bytes. On the TCGA
- * pan-cancer RPPA table (bench/baselines-scale.ts --caps, 4 targets) it takes
- * GENIE3 from 569 to 407 CPU s at 192 genes x 4,741 rows, and from 282 to 273
+ * pan-cancer RPPA table (bench/baselines-scale.ts --caps, 8 targets) it takes
+ * GENIE3 from 574 to 436 CPU s at 192 genes x 4,741 rows, and from 282 to 263
  * at 147 x 3,400, while the Spearman of the scores with another seed's
- * uncapped ones stays at the method's own seed-to-seed figure (0.961 and
- * 0.965 against 0.953 and 0.962). A cap of 1000 rows would take 167 and 118
- * CPU s for about 0.015 less Spearman, fewer trees cost more agreement for the
- * same time (100 trees: 181 and 96 CPU s, 0.919 and 0.924): see
+ * uncapped ones (0.964 and 0.968) stays at the method's own seed-to-seed
+ * figure (0.963 and 0.967). A cap of 1000 rows would take 164 and 114 CPU s
+ * for about 0.015 less Spearman; fewer trees lose more agreement for the time
+ * saved (100 trees: 191 and 95 CPU s, 0.927 and 0.934). See
  * docs/BENCHMARKS.md, the baselines-scale section.
  */
 export const GENIE3_DEFAULT_MAX_SAMPLES = 3000;

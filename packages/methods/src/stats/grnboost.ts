@@ -49,11 +49,11 @@ export interface GrnBoostOptions {
  * Default in-bag rows per stage (`maxSamples`): no cap. A cap does not bound
  * GRNBoost2's work: with more rows out of bag the early-stopping estimate is
  * less noisy and boosting runs longer. On the TCGA pan-cancer RPPA table at
- * 192 genes x 4,741 rows (bench/baselines-scale.ts --caps, 4 targets) a cap of
- * 3000 cuts a stage's cost by a quarter but keeps 25 % more stages (4,377
- * against 3,504), 231 against 227 CPU s, and the Spearman with another seed's
- * uncapped scores drops from 0.913 to 0.898; a cap of 1000 takes 137 CPU s
- * at 0.847.
+ * 192 genes x 4,741 rows (bench/baselines-scale.ts --caps, 8 targets) a cap of
+ * 3000 cuts a stage's cost by a quarter but keeps 25 % more stages (4 targets:
+ * 4,377 against 3,504): 199 against 194 CPU s, while the Spearman with another
+ * seed's uncapped scores drops from 0.915 (seed to seed) to 0.898; a cap of
+ * 1000 takes 106 CPU s at 0.852.
  */
 export const GRNBOOST2_DEFAULT_MAX_SAMPLES = Infinity;
 

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Generator } from '@relevance/core-wasm';
 import { stats } from '../../src/index.js';
 import { HistogramTreeBuilder } from '../../src/stats/trees.js';
+import { chain } from '../helpers/chain-data.js';
 
 /** n x p: column 1 constant, values on a 1/4 grid (ties), from row 4 on an all-NaN row 1, a NaN target in row 2 and a NaN predictor in row 3. */
 function awkward(n: number, p: number, seed: number): stats.DataMatrix {
@@ -21,16 +22,6 @@ function awkward(n: number, p: number, seed: number): stats.DataMatrix {
     values[2 * p + 0] = NaN;
     values[3 * p + (p - 1)] = NaN;
   }
-  return { values, rows: n, cols: p };
-}
-
-/** n x p: each gene 0.6 x an earlier gene + noise, a few NaN. */
-function chain(n: number, p: number, seed: number): stats.DataMatrix {
-  const g = new Generator(seed);
-  const parent = Int32Array.from({ length: p }, (_, j) => (j === 0 ? -1 : g.int(j)));
-  const values = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) values[i * p + j] = (parent[j]! >= 0 ? 0.6 * values[i * p + parent[j]!]! : 0) + g.normal();
-  for (let k = 0; k < 20; k++) values[g.int(n * p)] = NaN;
   return { values, rows: n, cols: p };
 }
 
