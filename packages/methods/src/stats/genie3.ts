@@ -61,7 +61,8 @@ export const GENIE3_DEFAULT_TREES = 300;
 /**
  * Default rows per tree (`maxSamples`): 3000, above every training size of
  * the network benchmark (BEELINE 1,400 rows, Keyl et al.'s synthetic data
- * 2,800, the simulators <= 700), whose scores keep their bytes. On the TCGA
+ * 2,800, the simulators <= 700; the study's built-in synthetic cohort
+ * 2,100), whose scores keep their bytes. On the TCGA
  * pan-cancer RPPA table (bench/baselines-scale.ts --caps, 8 targets) it takes
  * GENIE3 from 574 to 436 CPU s at 192 genes x 4,741 rows, and from 282 to 263
  * at 147 x 3,400, while the Spearman of the scores with another seed's
