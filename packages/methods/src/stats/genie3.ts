@@ -8,7 +8,10 @@
  *
  * Published defaults kept: K = sqrt(p - 1) genes drawn per split, bootstrap
  * samples, fully grown trees (min 1 sample per leaf); the tree count defaults
- * to 300 (see GENIE3_DEFAULT_TREES). Trees are the histogram trees of
+ * to 300 (see GENIE3_DEFAULT_TREES). A tree's bootstrap sample is
+ * min(n, maxSamples) draws from the n rows (scikit-learn's `max_samples`;
+ * default GENIE3_DEFAULT_MAX_SAMPLES = 3000, so smaller cohorts get the
+ * published n draws). Trees are the histogram trees of
  * `trees.ts`: exact CART thresholds are replaced by <= 256 quantile bins per
  * gene. Missing values: rows whose
  * target is NaN are left out of that target's forest; NaN predictors are
@@ -16,7 +19,7 @@
  */
 import { Generator } from '@relevance/core-wasm';
 import type { DataMatrix } from './networks.js';
-import { binColumns, HistogramTreeBuilder, resolveMaxFeatures, type BinnedMatrix } from './trees.js';
+import { binColumns, HistogramTreeBuilder, resolveMaxFeatures, resolveMaxSamples, type BinnedMatrix } from './trees.js';
 import { parallelRows, resolveThreads } from './parallel.js';
 
 export interface Genie3Options {
@@ -31,6 +34,12 @@ export interface Genie3Options {
   minLeaf?: number;
   /** Bootstrap samples per tree (default true, as published). */
   bootstrap?: boolean;
+  /**
+   * Rows per tree, at most (default GENIE3_DEFAULT_MAX_SAMPLES = 3000; Infinity: no cap): with bootstrap,
+   * min(n, maxSamples) draws with replacement from the n rows; without, a subsample of that many rows
+   * drawn without replacement (all rows when n <= maxSamples).
+   */
+  maxSamples?: number;
   /** Genes used as targets (default all). */
   targets?: number[];
   /** Threads (the caller and Node workers; default 1): the same bytes for any count. */
@@ -48,6 +57,22 @@ export interface Genie3Options {
  * `trees: 1000` for the published setting.
  */
 export const GENIE3_DEFAULT_TREES = 300;
+
+/**
+ * Default rows per tree (`maxSamples`): 3000, above every training size of
+ * the network benchmark (BEELINE 1,400 rows, Keyl et al.'s synthetic data
+ * 2,800, the simulators <= 700; the study's built-in synthetic cohort
+ * 2,100), whose scores keep their bytes. On the TCGA
+ * pan-cancer RPPA table (bench/baselines-scale.ts --caps, 8 targets) it takes
+ * GENIE3 from 574 to 436 CPU s at 192 genes x 4,741 rows, and from 282 to 263
+ * at 147 x 3,400, while the Spearman of the scores with another seed's
+ * uncapped ones (0.964 and 0.968) stays at the method's own seed-to-seed
+ * figure (0.963 and 0.967). A cap of 1000 rows would take 164 and 114 CPU s
+ * for about 0.015 less Spearman; fewer trees lose more agreement for the time
+ * saved (100 trees: 191 and 95 CPU s, 0.927 and 0.934). See
+ * docs/BENCHMARKS.md, the baselines-scale section.
+ */
+export const GENIE3_DEFAULT_MAX_SAMPLES = 3000;
 
 /** Throw a message naming the option unless `value` is a positive integer. */
 export function checkPositiveInt(value: number, name: string, who: string): void {
@@ -115,9 +140,11 @@ export function genie3Rows(d: DataMatrix, options: Genie3Options): { targets: nu
   const p = d.cols;
   if (p < 2) throw new Error(`genie3: need at least 2 genes (columns), got ${p}`);
   const maxFeatures = resolveMaxFeatures(options.maxFeatures ?? 'sqrt', p - 1, 'genie3');
+  const maxSamples = resolveMaxSamples(options.maxSamples, GENIE3_DEFAULT_MAX_SAMPLES, 'genie3');
   const targets = checkTargets(options.targets, p, 'genie3');
+  const bootstrap = options.bootstrap ?? true;
   const row = perTargetRow(d, options.seed ?? 0, (c, t) =>
-    forestImportance(d, c.binned, c.builder, t, { trees, maxFeatures, maxDepth, minLeaf, bootstrap: options.bootstrap ?? true, rng: c.rngs[t]! }));
+    forestImportance(d, c.binned, c.builder, t, { trees, maxFeatures, maxDepth, minLeaf, bootstrap, maxSamples, rng: c.rngs[t]! }));
   return { targets, row };
 }
 
@@ -149,6 +176,7 @@ interface ForestOptions {
   maxDepth: number;
   minLeaf: number;
   bootstrap: boolean;
+  maxSamples: number;
   rng: Generator;
 }
 
@@ -162,9 +190,10 @@ function forestImportance(d: DataMatrix, binned: BinnedMatrix, builder: Histogra
   const candidates = Int32Array.from({ length: p - 1 }, (_, k) => (k < target ? k : k + 1));
   const fitOpts = { candidates, maxFeatures: o.maxFeatures, maxDepth: o.maxDepth, minLeaf: o.minLeaf, rng: o.rng };
   const { weight, sample } = builder;
+  const draws = Math.min(n, o.maxSamples);
+  const perm = !o.bootstrap && draws < n ? Int32Array.from(rows) : null;
   for (let t = 0; t < o.trees; t++) {
-    for (let k = 0; k < n; k++) weight[rows[k]!] = o.bootstrap ? 0 : 1;
-    if (o.bootstrap) for (let k = 0; k < n; k++) weight[rows[o.rng.int(n)]!]++;
+    drawTreeRows(rows, weight, draws, o.bootstrap, perm, o.rng);
     let count = 0;
     for (let k = 0; k < n; k++) if (weight[rows[k]!]! > 0) sample[count++] = rows[k]!;
     const rootW = builder.fit(y, count, fitOpts);
@@ -172,4 +201,24 @@ function forestImportance(d: DataMatrix, binned: BinnedMatrix, builder: Histogra
   }
   for (let f = 0; f < p; f++) sum[f] /= o.trees;
   return sum;
+}
+
+/**
+ * One tree's row weights: with bootstrap, `draws` draws with replacement from `rows` (counts); without,
+ * weight 1 for every row, or (draws < rows, `perm` a copy of rows) for `draws` rows drawn without
+ * replacement by a partial Fisher-Yates shuffle of `perm`. No draws from `rng` without bootstrap when
+ * every row is kept, so n <= maxSamples reproduces the uncapped forest.
+ */
+function drawTreeRows(rows: Int32Array, weight: Float64Array, draws: number, bootstrap: boolean, perm: Int32Array | null, rng: Generator): void {
+  const n = rows.length;
+  for (let k = 0; k < n; k++) weight[rows[k]!] = bootstrap || perm ? 0 : 1;
+  if (bootstrap) {
+    for (let k = 0; k < draws; k++) weight[rows[rng.int(n)]!]++;
+  } else if (perm) {
+    for (let k = 0; k < draws; k++) {
+      const r = k + rng.int(n - k);
+      const i = perm[r]!; perm[r] = perm[k]!; perm[k] = i;
+      weight[i] = 1;
+    }
+  }
 }

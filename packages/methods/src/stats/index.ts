@@ -13,9 +13,9 @@ export {
 export type { DataMatrix, ShrinkageResult, GraphicalLassoResult } from './networks.js';
 export { binColumns, HistogramTreeBuilder, resolveMaxFeatures } from './trees.js';
 export type { BinnedMatrix, TreeFitOptions } from './trees.js';
-export { genie3, GENIE3_DEFAULT_TREES } from './genie3.js';
+export { genie3, GENIE3_DEFAULT_MAX_SAMPLES, GENIE3_DEFAULT_TREES } from './genie3.js';
 export type { Genie3Options } from './genie3.js';
-export { grnboost2 } from './grnboost.js';
+export { grnboost2, GRNBOOST2_DEFAULT_MAX_SAMPLES } from './grnboost.js';
 export type { GrnBoostOptions } from './grnboost.js';
 export { bayesianBlocksEdges, discretize, discretizeColumns, jointCounts, mutualInformationFromCounts, mutualInformationMatrix } from './information.js';
 export type { Discretized, Discretizer } from './information.js';

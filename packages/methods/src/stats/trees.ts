@@ -357,6 +357,16 @@ export class HistogramTreeBuilder {
   }
 }
 
+/**
+ * Check a per-tree row cap (`maxSamples` of GENIE3 and GRNBoost2, as scikit-learn's `max_samples`): an
+ * integer >= 2, or Infinity for no cap; `fallback` (the method's default) when omitted.
+ */
+export function resolveMaxSamples(option: number | undefined, fallback: number, who: string): number {
+  const v = option ?? fallback;
+  if (v === Infinity || (Number.isInteger(v) && v >= 2)) return v;
+  throw new Error(`${who}: option maxSamples (rows per tree) must be an integer >= 2, or Infinity for no cap, got ${v}; omit it for the default (${fallback})`);
+}
+
 /** Resolve a max_features option ('sqrt' | 'all' | fraction in (0,1) | count) to a count in [1, nFeatures]. */
 export function resolveMaxFeatures(option: 'sqrt' | 'all' | number, nFeatures: number, who: string): number {
   if (option === 'sqrt') return Math.max(1, Math.floor(Math.sqrt(nFeatures)));

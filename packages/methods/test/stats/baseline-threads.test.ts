@@ -7,16 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBackend, Generator } from '@relevance/core-wasm';
 import { stats, tsne } from '../../src/index.js';
-
-/** n x p: each gene 0.6 x an earlier gene + noise, a few NaN. */
-function chain(n: number, p: number, seed: number): stats.DataMatrix {
-  const g = new Generator(seed);
-  const parent = Int32Array.from({ length: p }, (_, j) => (j === 0 ? -1 : g.int(j)));
-  const values = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) values[i * p + j] = (parent[j]! >= 0 ? 0.6 * values[i * p + parent[j]!]! : 0) + g.normal();
-  for (let k = 0; k < 20; k++) values[g.int(n * p)] = NaN;
-  return { values, rows: n, cols: p };
-}
+import { chain } from '../helpers/chain-data.js';
 
 const bytes = (a: Float64Array): number[] => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 
