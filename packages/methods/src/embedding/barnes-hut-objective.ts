@@ -43,6 +43,7 @@ export class BarnesHutObjective implements TsneObjective {
   private readonly pLogP: number;
   private readonly tree: SpacePartitioningTree;
   private repulsive = new Float64Array(0);
+  private attractive = new Float64Array(0);
   private readonly threads: number;
 
   constructor(p: SparseAffinities, dims: 2 | 3, theta: number, pLogP: number, threads = 1) {
@@ -57,13 +58,32 @@ export class BarnesHutObjective implements TsneObjective {
   async gradient(y: Float64Array, exaggeration: number, gradient: Float64Array, withKl: boolean): Promise<number> {
     const { dims, p } = this;
     const n = p.rows;
-    if (this.repulsive.length !== n * dims) this.repulsive = new Float64Array(n * dims);
-    const rep = this.repulsive;
+    if (this.repulsive.length !== n * dims) {
+      this.repulsive = new Float64Array(n * dims);
+      this.attractive = new Float64Array(n * dims);
+    }
+    const rep = this.repulsive, attr = this.attractive;
     this.tree.build(y, n);
-    const z = this.threads > 1 && n >= PARALLEL_MIN_POINTS ? this.repulsionOnThreads(y, n, rep) : this.repulsionHere(n, rep);
-    const { rowStart, columns, values } = p;
     let pLogW = 0;
+    const attract = (): void => {
+      pLogW = this.attraction(y, attr, withKl);
+    };
+    let z: number;
+    if (this.threads > 1 && n >= PARALLEL_MIN_POINTS) z = this.repulsionOnThreads(y, n, rep, attract);
+    else {
+      attract();
+      z = this.repulsionHere(n, rep);
+    }
     const invZ = 1 / z;
+    for (let t = 0; t < n * dims; t++) gradient[t] = 4 * (exaggeration * attr[t]! - rep[t]! * invZ);
+    return withKl ? this.pLogP - pLogW + Math.log(z) : NaN;
+  }
+
+  /** Attractions sum_j p_ij w_ij (y_i - y_j) into attr; returns sum p_ij log w_ij when withKl (else 0). */
+  private attraction(y: Float64Array, attr: Float64Array, withKl: boolean): number {
+    const { dims } = this;
+    const { rows: n, rowStart, columns, values } = this.p;
+    let pLogW = 0;
     for (let i = 0; i < n; i++) {
       let a0 = 0, a1 = 0, a2 = 0;
       const yi0 = y[i * dims]!;
@@ -81,11 +101,11 @@ export class BarnesHutObjective implements TsneObjective {
         a2 += pw * d2;
         if (withKl) pLogW += values[t]! * Math.log(w);
       }
-      gradient[i * dims] = 4 * (exaggeration * a0 - rep[i * dims]! * invZ);
-      gradient[i * dims + 1] = 4 * (exaggeration * a1 - rep[i * dims + 1]! * invZ);
-      if (dims === 3) gradient[i * dims + 2] = 4 * (exaggeration * a2 - rep[i * dims + 2]! * invZ);
+      attr[i * dims] = a0;
+      attr[i * dims + 1] = a1;
+      if (dims === 3) attr[i * dims + 2] = a2;
     }
-    return withKl ? this.pLogP - pLogW + Math.log(z) : NaN;
+    return pLogW;
   }
 
   /** Repulsions into rep, and Z, on this thread, in tree order (consecutive points walk nearly the same cells). */
@@ -102,15 +122,23 @@ export class BarnesHutObjective implements TsneObjective {
     return z;
   }
 
-  /** The same on threads: chunks of the tree order, then Z summed here in tree order. */
-  private repulsionOnThreads(y: Float64Array, n: number, rep: Float64Array): number {
+  /**
+   * The same on threads: chunks of the tree order, then Z summed here in tree
+   * order. `before` runs on this thread once the workers have been handed the
+   * job (parallelRows builds the caller's row function after posting it), so
+   * the attractions overlap the workers' first chunks.
+   */
+  private repulsionOnThreads(y: Float64Array, n: number, rep: Float64Array, before: () => void): number {
     const { dims, thetaSq } = this;
     const tree = this.tree.snapshot();
     const chunk = Math.max(64, Math.ceil(n / (8 * this.threads)));
     const chunks = Array.from({ length: Math.ceil(n / chunk) }, (_, c) => c);
     const rowLength = chunk * (1 + dims);
     const options = { cells: tree.cells, order: tree.order, position: tree.position, dims, thetaSq, chunk };
-    const rows = parallelRows('tsne-repulsion', { values: y, rows: n, cols: dims }, options, chunks, rowLength, this.threads, () => repulsionChunks(tree, thetaSq, chunk));
+    const rows = parallelRows('tsne-repulsion', { values: y, rows: n, cols: dims }, options, chunks, rowLength, this.threads, () => {
+      before();
+      return repulsionChunks(tree, thetaSq, chunk);
+    });
     let z = 0;
     for (let t = 0; t < n; t++) {
       const base = Math.floor(t / chunk) * rowLength, u = t % chunk;

@@ -16,15 +16,24 @@ const MAX_DEPTH = 40;
 const STRIDE = 8;
 const MX = 0, MY = 1, MZ = 2, WIDTH_SQ = 3, COUNT = 4, FIRST_CHILD = 5, START = 6;
 
+/**
+ * Memory for the arrays a worker reads (cells, order, position): shared where
+ * the runtime has SharedArrayBuffer, so handing the tree to a worker thread
+ * every iteration shares it instead of copying it.
+ */
+function sharedBuffer(bytes: number): ArrayBufferLike {
+  return typeof SharedArrayBuffer === 'function' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+}
+
 export class SpacePartitioningTree {
   readonly dims: 2 | 3;
   private readonly children: number;
-  private cells = new Float64Array(0);
+  private cells: Float64Array = new Float64Array(0);
   private used = 0;
   /** Point indices grouped by cell (depth-first order). */
-  order = new Int32Array(0);
+  order: Int32Array = new Int32Array(0);
   /** position[i]: where point i sits in `order`. */
-  private position = new Int32Array(0);
+  private position: Int32Array = new Int32Array(0);
   private scratch = new Int32Array(0);
   private codes = new Uint8Array(0);
   /** Per-depth child counts and offsets, so building allocates nothing per cell. */
@@ -44,8 +53,8 @@ export class SpacePartitioningTree {
     const d = this.dims;
     this.y = y;
     if (this.order.length !== n) {
-      this.order = new Int32Array(n);
-      this.position = new Int32Array(n);
+      this.order = new Int32Array(sharedBuffer(4 * n));
+      this.position = new Int32Array(sharedBuffer(4 * n));
       this.scratch = new Int32Array(n);
       this.codes = new Uint8Array(n);
     }
@@ -75,7 +84,7 @@ export class SpacePartitioningTree {
 
   private reserve(cells: number): void {
     if (this.cells.length >= cells * STRIDE) return;
-    const grown = new Float64Array(Math.max(cells, 2 * (this.cells.length / STRIDE)) * STRIDE);
+    const grown = new Float64Array(sharedBuffer(8 * Math.max(cells, 2 * (this.cells.length / STRIDE)) * STRIDE));
     grown.set(this.cells.subarray(0, this.used * STRIDE));
     this.cells = grown;
   }
@@ -181,6 +190,11 @@ export function repulsionStack(): Int32Array {
 
 /** SpacePartitioningTree.repulsion over a tree's arrays (the same arithmetic on any thread). */
 export function treeRepulsion(tree: TreeArrays, i: number, thetaSq: number, force: Float64Array, stack: Int32Array): number {
+  return tree.dims === 2 ? quadtreeRepulsion(tree, i, thetaSq, force, stack) : octreeRepulsion(tree, i, thetaSq, force, stack);
+}
+
+/** treeRepulsion for either tree (used for the octree; the quadtree has its own loop below). */
+function octreeRepulsion(tree: TreeArrays, i: number, thetaSq: number, force: Float64Array, stack: Int32Array): number {
   const { dims: d, y, cells, order } = tree;
   const children = d === 2 ? 4 : 8;
   const yi0 = y[i * d]!;
@@ -234,5 +248,57 @@ export function treeRepulsion(tree: TreeArrays, i: number, thetaSq: number, forc
   force[0] = f0;
   force[1] = f1;
   if (d === 3) force[2] = f2;
+  return sumQ;
+}
+
+/**
+ * treeRepulsion in 2-D without the third coordinate. The same bits: there the
+ * third difference is 0 - 0 = +0, and adding +0 to a sum of squares or
+ * forces that term into nothing changes no sum.
+ */
+function quadtreeRepulsion(tree: TreeArrays, i: number, thetaSq: number, force: Float64Array, stack: Int32Array): number {
+  const { y, cells, order } = tree;
+  const yi0 = y[i * 2]!;
+  const yi1 = y[i * 2 + 1]!;
+  const pos = tree.position[i]!;
+  let sp = 0;
+  stack[sp++] = 0;
+  let sumQ = 0, f0 = 0, f1 = 0;
+  while (sp > 0) {
+    const rec = stack[--sp]! * STRIDE;
+    const cnt = cells[rec + COUNT]!;
+    const s = cells[rec + START]!;
+    const contains = pos >= s && pos < s + cnt;
+    const fc = cells[rec + FIRST_CHILD]!;
+    if (fc < 0 && cnt > 1) {
+      for (let t = s; t < s + cnt; t++) {
+        const j = order[t]!;
+        if (j === i) continue;
+        const d0 = yi0 - y[j * 2]!;
+        const d1 = yi1 - y[j * 2 + 1]!;
+        const q = 1 / (1 + d0 * d0 + d1 * d1);
+        sumQ += q;
+        const qq = q * q;
+        f0 += qq * d0;
+        f1 += qq * d1;
+      }
+      continue;
+    }
+    if (contains && fc < 0) continue;
+    const d0 = yi0 - cells[rec + MX]!;
+    const d1 = yi1 - cells[rec + MY]!;
+    const distSq = d0 * d0 + d1 * d1;
+    if (fc < 0 || (!contains && cells[rec + WIDTH_SQ]! < thetaSq * distSq)) {
+      const q = 1 / (1 + distSq);
+      sumQ += cnt * q;
+      const qq = cnt * q * q;
+      f0 += qq * d0;
+      f1 += qq * d1;
+    } else {
+      for (let c = 3; c >= 0; c--) if (cells[(fc + c) * STRIDE + COUNT]! > 0) stack[sp++] = fc + c;
+    }
+  }
+  force[0] = f0;
+  force[1] = f1;
   return sumQ;
 }
