@@ -18,7 +18,8 @@ const PARALLEL_MIN_POINTS = 1000;
  * its row holds the chunk's sum_j q_ij (chunk values) then its forces
  * (chunk x dims), zero past the last point.
  */
-export function repulsionChunks(tree: TreeArrays, thetaSq: number, chunk: number): (c: number) => Float64Array {
+export function repulsionChunks(shared: TreeArrays, thetaSq: number, chunk: number): (c: number) => Float64Array {
+  const tree = withInts(shared);
   const stack = repulsionStack();
   const force = new Float64Array(3);
   const n = tree.order.length, d = tree.dims;
@@ -32,7 +33,7 @@ export function repulsionChunks(tree: TreeArrays, thetaSq: number, chunk: number
   };
 }
 import type { SparseAffinities } from './joint-probabilities.js';
-import { repulsionStack, SpacePartitioningTree, treeRepulsion, type TreeArrays } from './space-partitioning-tree.js';
+import { repulsionStack, SpacePartitioningTree, treeRepulsion, withInts, type TreeArrays } from './space-partitioning-tree.js';
 import { parallelRows } from '../stats/parallel.js';
 import type { TsneObjective } from './tsne-objective.js';
 
