@@ -147,7 +147,7 @@ export class SpacePartitioningTree {
     for (let c = 1; c < this.children; c++) offsets[k0 + c] = offsets[k0 + c - 1]! + buckets[k0 + c - 1]!;
     const scratch = this.scratch;
     for (let t = start; t < end; t++) scratch[offsets[k0 + codes[t]!]!++] = order[t]!;
-    order.set(scratch.subarray(start, end), start);
+    for (let t = start; t < end; t++) order[t] = scratch[t]!;
     // offsets now hold each child's end
     const first = this.used;
     this.reserve(first + this.children);
