@@ -37,6 +37,36 @@ import { repulsionStack, SpacePartitioningTree, treeRepulsion, withInts, type Tr
 import { parallelRows } from '../stats/parallel.js';
 import type { TsneObjective } from './tsne-objective.js';
 
+/**
+ * BarnesHutObjective's attractions in 2-D without the third coordinate. The
+ * same bits: there the third difference is +0, and adding +0 to the sum of
+ * squares changes nothing.
+ */
+function planeAttraction(p: SparseAffinities, y: Float64Array, attr: Float64Array, withKl: boolean): number {
+  const { rows: n, rowStart, columns, values } = p;
+  let pLogW = 0;
+  for (let i = 0; i < n; i++) {
+    let a0 = 0, a1 = 0;
+    const yi0 = y[2 * i]!;
+    const yi1 = y[2 * i + 1]!;
+    const end = rowStart[i + 1]!;
+    for (let t = rowStart[i]!; t < end; t++) {
+      const j = columns[t]!;
+      const d0 = yi0 - y[2 * j]!;
+      const d1 = yi1 - y[2 * j + 1]!;
+      const w = 1 / (1 + d0 * d0 + d1 * d1);
+      const v = values[t]!;
+      const pw = v * w;
+      a0 += pw * d0;
+      a1 += pw * d1;
+      if (withKl) pLogW += v * Math.log(w);
+    }
+    attr[2 * i] = a0;
+    attr[2 * i + 1] = a1;
+  }
+  return pLogW;
+}
+
 export class BarnesHutObjective implements TsneObjective {
   private readonly p: SparseAffinities;
   private readonly dims: 2 | 3;
@@ -83,6 +113,7 @@ export class BarnesHutObjective implements TsneObjective {
   /** Attractions sum_j p_ij w_ij (y_i - y_j) into attr; returns sum p_ij log w_ij when withKl (else 0). */
   private attraction(y: Float64Array, attr: Float64Array, withKl: boolean): number {
     const { dims } = this;
+    if (dims === 2) return planeAttraction(this.p, y, attr, withKl);
     const { rows: n, rowStart, columns, values } = this.p;
     let pLogW = 0;
     for (let i = 0; i < n; i++) {
