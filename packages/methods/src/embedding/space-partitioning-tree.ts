@@ -212,6 +212,37 @@ export function treeRepulsion(tree: TreeArrays, i: number, thetaSq: number, forc
   return tree.dims === 2 ? quadtreeRepulsion(tree, i, thetaSq, force, stack) : octreeRepulsion(tree, i, thetaSq, force, stack);
 }
 
+/** Accumulators (sum q, forces) handed to addCoincident; one per thread (module instance). */
+const LEAF = new Float64Array(4);
+
+/**
+ * Adds the points of a leaf of coincident points (range [s, s + cnt) of
+ * `order`) one by one into acc = [sum q, f0, f1, f2], in order: the rare case
+ * of both walks, the same arithmetic as theirs (in 2-D the third difference
+ * is +0 and changes no sum).
+ */
+function addCoincident(tree: TreeArrays, i: number, s: number, cnt: number, acc: Float64Array): void {
+  const { dims: d, y, order } = tree;
+  const yi0 = y[i * d]!;
+  const yi1 = y[i * d + 1]!;
+  const yi2 = d === 3 ? y[i * d + 2]! : 0;
+  let sumQ = acc[0]!, f0 = acc[1]!, f1 = acc[2]!, f2 = acc[3]!;
+  for (let t = s; t < s + cnt; t++) {
+    const j = order[t]!;
+    if (j === i) continue;
+    const d0 = yi0 - y[j * d]!;
+    const d1 = yi1 - y[j * d + 1]!;
+    const d2 = d === 3 ? yi2 - y[j * d + 2]! : 0;
+    const q = 1 / (1 + d0 * d0 + d1 * d1 + d2 * d2);
+    sumQ += q;
+    const qq = q * q;
+    f0 += qq * d0;
+    f1 += qq * d1;
+    f2 += qq * d2;
+  }
+  acc[0] = sumQ; acc[1] = f0; acc[2] = f1; acc[3] = f2;
+}
+
 /** treeRepulsion for either tree (used for the octree; the quadtree has its own loop below). */
 function octreeRepulsion(tree: TreeArrays, i: number, thetaSq: number, force: Float64Array, stack: Int32Array): number {
   const { dims: d, y, cells, order } = tree;
@@ -233,19 +264,9 @@ function octreeRepulsion(tree: TreeArrays, i: number, thetaSq: number, force: Fl
     const fc = ints[irec + FIRST_CHILD]!;
     if (fc < 0 && cnt > 1) {
       // a leaf of coincident points: one by one
-      for (let t = s; t < s + cnt; t++) {
-        const j = order[t]!;
-        if (j === i) continue;
-        const d0 = yi0 - y[j * d]!;
-        const d1 = yi1 - y[j * d + 1]!;
-        const d2 = d === 3 ? yi2 - y[j * d + 2]! : 0;
-        const q = 1 / (1 + d0 * d0 + d1 * d1 + d2 * d2);
-        sumQ += q;
-        const qq = q * q;
-        f0 += qq * d0;
-        f1 += qq * d1;
-        f2 += qq * d2;
-      }
+      LEAF[0] = sumQ; LEAF[1] = f0; LEAF[2] = f1; LEAF[3] = f2;
+      addCoincident(tree, i, s, cnt, LEAF);
+      sumQ = LEAF[0]!; f0 = LEAF[1]!; f1 = LEAF[2]!; f2 = LEAF[3]!;
       continue;
     }
     if (contains && fc < 0) continue;
@@ -294,17 +315,9 @@ function quadtreeRepulsion(tree: TreeArrays, i: number, thetaSq: number, force: 
     const contains = pos >= s && pos < s + cnt;
     const fc = ints[irec + FIRST_CHILD]!;
     if (fc < 0 && cnt > 1) {
-      for (let t = s; t < s + cnt; t++) {
-        const j = order[t]!;
-        if (j === i) continue;
-        const d0 = yi0 - y[j * 2]!;
-        const d1 = yi1 - y[j * 2 + 1]!;
-        const q = 1 / (1 + d0 * d0 + d1 * d1);
-        sumQ += q;
-        const qq = q * q;
-        f0 += qq * d0;
-        f1 += qq * d1;
-      }
+      LEAF[0] = sumQ; LEAF[1] = f0; LEAF[2] = f1; LEAF[3] = 0;
+      addCoincident(tree, i, s, cnt, LEAF);
+      sumQ = LEAF[0]!; f0 = LEAF[1]!; f1 = LEAF[2]!;
       continue;
     }
     if (contains && fc < 0) continue;
