@@ -8,6 +8,10 @@
  * wasm backend (reference when wasm cannot start).
  *
  *   node dist/bench/tsne-bench.js [--json <file>] [--quick] [--backend wasm|reference] [--bh-threads <n>] [--sklearn <python>]
+ *                                 [--rows <n>] [--method exact|barnes-hut]
+ *
+ * --rows and --method keep only the configurations with that many rows or
+ * that method (e.g. --rows 2000 --method barnes-hut: the issue's case alone).
  *
  * --sklearn runs scikit-learn's TSNE (bench/sklearn-tsne.py: Barnes-Hut, angle
  * 0.5, the same perplexity, iterations and PCA initialisation, learning rate
@@ -78,6 +82,18 @@ function runSklearn(python: string, data: Float32Array, config: Config, iteratio
   }
 }
 
+/** The configurations --rows and --method keep (all without them). */
+function selectedConfigs(args: string[]): Config[] {
+  const value = (flag: string): string | undefined => {
+    const k = args.indexOf(flag);
+    return k >= 0 ? args[k + 1] : undefined;
+  };
+  const rows = value('--rows'), method = value('--method');
+  const kept = TSNE_BENCH_CONFIGS.filter((c) => (rows === undefined || c.rows === Number(rows)) && (method === undefined || c.method === method));
+  if (kept.length === 0) throw new Error(`tsne-bench: no configuration has --rows ${rows ?? 'any'} and --method ${method ?? 'any'}; the configurations are ${TSNE_BENCH_CONFIGS.map((c) => `${c.rows} ${c.method}`).join(', ')}`);
+  return kept;
+}
+
 async function startBackend(name: BackendName): Promise<Backend> {
   try {
     return await createBackend(name);
@@ -103,7 +119,7 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   console.log(`tsne bench: standard-normal rows, perplexity ${perplexity}, ${iterations} iterations, PCA init, seed 0; ${be.name} backend, ${be.threads} threads; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
   try {
-    const runs = TSNE_BENCH_CONFIGS.flatMap((c) => (c.method === 'barnes-hut' && bhThreads > 1 ? [{ c, t: 1 }, { c, t: bhThreads }] : [{ c, t: 1 }]));
+    const runs = selectedConfigs(args).flatMap((c) => (c.method === 'barnes-hut' && bhThreads > 1 ? [{ c, t: 1 }, { c, t: bhThreads }] : [{ c, t: 1 }]));
     let previous: { config: Config; seconds: number; embedding: Float32Array } | undefined;
     for (const { c: config, t: threads } of runs) {
       const g = new Generator(config.rows);

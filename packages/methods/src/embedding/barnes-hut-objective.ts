@@ -18,7 +18,8 @@ const PARALLEL_MIN_POINTS = 1000;
  * its row holds the chunk's sum_j q_ij (chunk values) then its forces
  * (chunk x dims), zero past the last point.
  */
-export function repulsionChunks(tree: TreeArrays, thetaSq: number, chunk: number): (c: number) => Float64Array {
+export function repulsionChunks(shared: TreeArrays, thetaSq: number, chunk: number): (c: number) => Float64Array {
+  const tree = withInts(shared);
   const stack = repulsionStack();
   const force = new Float64Array(3);
   const n = tree.order.length, d = tree.dims;
@@ -32,9 +33,39 @@ export function repulsionChunks(tree: TreeArrays, thetaSq: number, chunk: number
   };
 }
 import type { SparseAffinities } from './joint-probabilities.js';
-import { repulsionStack, SpacePartitioningTree, treeRepulsion, type TreeArrays } from './space-partitioning-tree.js';
+import { repulsionStack, SpacePartitioningTree, treeRepulsion, withInts, type TreeArrays } from './space-partitioning-tree.js';
 import { parallelRows } from '../stats/parallel.js';
 import type { TsneObjective } from './tsne-objective.js';
+
+/**
+ * BarnesHutObjective's attractions in 2-D without the third coordinate. The
+ * same bits: there the third difference is +0, and adding +0 to the sum of
+ * squares changes nothing.
+ */
+function planeAttraction(p: SparseAffinities, y: Float64Array, attr: Float64Array, withKl: boolean): number {
+  const { rows: n, rowStart, columns, values } = p;
+  let pLogW = 0;
+  for (let i = 0; i < n; i++) {
+    let a0 = 0, a1 = 0;
+    const yi0 = y[2 * i]!;
+    const yi1 = y[2 * i + 1]!;
+    const end = rowStart[i + 1]!;
+    for (let t = rowStart[i]!; t < end; t++) {
+      const j = columns[t]!;
+      const d0 = yi0 - y[2 * j]!;
+      const d1 = yi1 - y[2 * j + 1]!;
+      const w = 1 / (1 + d0 * d0 + d1 * d1);
+      const v = values[t]!;
+      const pw = v * w;
+      a0 += pw * d0;
+      a1 += pw * d1;
+      if (withKl) pLogW += v * Math.log(w);
+    }
+    attr[2 * i] = a0;
+    attr[2 * i + 1] = a1;
+  }
+  return pLogW;
+}
 
 export class BarnesHutObjective implements TsneObjective {
   private readonly p: SparseAffinities;
@@ -43,6 +74,7 @@ export class BarnesHutObjective implements TsneObjective {
   private readonly pLogP: number;
   private readonly tree: SpacePartitioningTree;
   private repulsive = new Float64Array(0);
+  private attractive = new Float64Array(0);
   private readonly threads: number;
 
   constructor(p: SparseAffinities, dims: 2 | 3, theta: number, pLogP: number, threads = 1) {
@@ -57,13 +89,33 @@ export class BarnesHutObjective implements TsneObjective {
   async gradient(y: Float64Array, exaggeration: number, gradient: Float64Array, withKl: boolean): Promise<number> {
     const { dims, p } = this;
     const n = p.rows;
-    if (this.repulsive.length !== n * dims) this.repulsive = new Float64Array(n * dims);
-    const rep = this.repulsive;
+    if (this.repulsive.length !== n * dims) {
+      this.repulsive = new Float64Array(n * dims);
+      this.attractive = new Float64Array(n * dims);
+    }
+    const rep = this.repulsive, attr = this.attractive;
     this.tree.build(y, n);
-    const z = this.threads > 1 && n >= PARALLEL_MIN_POINTS ? this.repulsionOnThreads(y, n, rep) : this.repulsionHere(n, rep);
-    const { rowStart, columns, values } = p;
     let pLogW = 0;
+    const attract = (): void => {
+      pLogW = this.attraction(y, attr, withKl);
+    };
+    let z: number;
+    if (this.threads > 1 && n >= PARALLEL_MIN_POINTS) z = this.repulsionOnThreads(y, n, rep, attract);
+    else {
+      attract();
+      z = this.repulsionHere(n, rep);
+    }
     const invZ = 1 / z;
+    for (let t = 0; t < n * dims; t++) gradient[t] = 4 * (exaggeration * attr[t]! - rep[t]! * invZ);
+    return withKl ? this.pLogP - pLogW + Math.log(z) : NaN;
+  }
+
+  /** Attractions sum_j p_ij w_ij (y_i - y_j) into attr; returns sum p_ij log w_ij when withKl (else 0). */
+  private attraction(y: Float64Array, attr: Float64Array, withKl: boolean): number {
+    const { dims } = this;
+    if (dims === 2) return planeAttraction(this.p, y, attr, withKl);
+    const { rows: n, rowStart, columns, values } = this.p;
+    let pLogW = 0;
     for (let i = 0; i < n; i++) {
       let a0 = 0, a1 = 0, a2 = 0;
       const yi0 = y[i * dims]!;
@@ -81,11 +133,11 @@ export class BarnesHutObjective implements TsneObjective {
         a2 += pw * d2;
         if (withKl) pLogW += values[t]! * Math.log(w);
       }
-      gradient[i * dims] = 4 * (exaggeration * a0 - rep[i * dims]! * invZ);
-      gradient[i * dims + 1] = 4 * (exaggeration * a1 - rep[i * dims + 1]! * invZ);
-      if (dims === 3) gradient[i * dims + 2] = 4 * (exaggeration * a2 - rep[i * dims + 2]! * invZ);
+      attr[i * dims] = a0;
+      attr[i * dims + 1] = a1;
+      if (dims === 3) attr[i * dims + 2] = a2;
     }
-    return withKl ? this.pLogP - pLogW + Math.log(z) : NaN;
+    return pLogW;
   }
 
   /** Repulsions into rep, and Z, on this thread, in tree order (consecutive points walk nearly the same cells). */
@@ -102,15 +154,23 @@ export class BarnesHutObjective implements TsneObjective {
     return z;
   }
 
-  /** The same on threads: chunks of the tree order, then Z summed here in tree order. */
-  private repulsionOnThreads(y: Float64Array, n: number, rep: Float64Array): number {
+  /**
+   * The same on threads: chunks of the tree order, then Z summed here in tree
+   * order. `before` runs on this thread once the workers have been handed the
+   * job (parallelRows builds the caller's row function after posting it), so
+   * the attractions overlap the workers' first chunks.
+   */
+  private repulsionOnThreads(y: Float64Array, n: number, rep: Float64Array, before: () => void): number {
     const { dims, thetaSq } = this;
     const tree = this.tree.snapshot();
     const chunk = Math.max(64, Math.ceil(n / (8 * this.threads)));
     const chunks = Array.from({ length: Math.ceil(n / chunk) }, (_, c) => c);
     const rowLength = chunk * (1 + dims);
     const options = { cells: tree.cells, order: tree.order, position: tree.position, dims, thetaSq, chunk };
-    const rows = parallelRows('tsne-repulsion', { values: y, rows: n, cols: dims }, options, chunks, rowLength, this.threads, () => repulsionChunks(tree, thetaSq, chunk));
+    const rows = parallelRows('tsne-repulsion', { values: y, rows: n, cols: dims }, options, chunks, rowLength, this.threads, () => {
+      before();
+      return repulsionChunks(tree, thetaSq, chunk);
+    });
     let z = 0;
     for (let t = 0; t < n; t++) {
       const base = Math.floor(t / chunk) * rowLength, u = t % chunk;
