@@ -37,17 +37,26 @@ export function median(values: ArrayLike<number>): number {
  */
 export function rank(values: ArrayLike<number>): Float64Array {
   const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  const x = Float64Array.from(values);
+  const order = Int32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a]! - x[b]!));
   const ranks = new Float64Array(n);
+  averageRanksInto(order, n, x, ranks);
+  return ranks;
+}
+
+/**
+ * out[order[k]] = the rank (1-based, ties averaged) of x[order[k]] for k < m,
+ * where order[0..m) lists rows by increasing x.
+ */
+export function averageRanksInto(order: Int32Array, m: number, x: Float64Array, out: Float64Array): void {
   let i = 0;
-  while (i < n) {
+  while (i < m) {
     let j = i;
-    while (j + 1 < n && values[order[j + 1]!] === values[order[i]!]) j++;
+    while (j + 1 < m && x[order[j + 1]!] === x[order[i]!]) j++;
     const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[order[k]!] = r;
+    for (let k = i; k <= j; k++) out[order[k]!] = r;
     i = j + 1;
   }
-  return ranks;
 }
 
 /** Pearson correlation of two vectors (NaN when either is constant). */

@@ -5,7 +5,7 @@
  * graphical lasso (Friedman, Hastie & Tibshirani 2008). Missing values (NaN)
  * use pairwise-complete observations.
  */
-import { rank } from './descriptive.js';
+import { averageRanksInto, rank } from './descriptive.js';
 import { inverseSpd, logDetSpd } from './linalg.js';
 
 export interface DataMatrix {
@@ -75,14 +75,7 @@ function sortedPresentRows(c: Float64Array): Int32Array {
 function pairRanks(order: Int32Array, x: Float64Array, other: Float64Array, out: Float64Array, buf: Int32Array): void {
   let m = 0;
   for (let k = 0; k < order.length; k++) if (!Number.isNaN(other[order[k]!]!)) buf[m++] = order[k]!;
-  let i = 0;
-  while (i < m) {
-    let j = i;
-    while (j + 1 < m && x[buf[j + 1]!] === x[buf[i]!]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) out[buf[k]!] = r;
-    i = j + 1;
-  }
+  averageRanksInto(buf, m, x, out);
 }
 
 /** Pearson correlation of x[rows[k]], y[rows[k]] for k < m (NaN when either is constant), summed in that order. */
