@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '@relevance/core-wasm';
+import { wasmBackendOrNull } from '../helpers/backends.js';
 import { influence, influenceAndAttribution, type InfluenceMethodOptions, type InfluenceOptions } from '../../src/index.js';
 import { FIXTURES, fixtureInputTensor, fixtureModel, fixturesAvailable, relativeToMax, type ArrayJson } from '../helpers/fixtures.js';
 
@@ -79,12 +80,7 @@ afterAll(() => {
   if (measured.length) console.log(`TruLens influence parity (max |diff| / max |ref|):\n  ${measured.join('\n  ')}`);
 });
 
-let wasm: Backend | null = null;
-try {
-  wasm = await createBackend('wasm');
-} catch {
-  wasm = null;
-}
+const wasm = await wasmBackendOrNull();
 const backends: Array<[string, Promise<Backend> | Backend | null]> = [['reference', createBackend('reference')], ['wasm', wasm]];
 
 async function withMlp<T>(be: Backend, run: (model: ReturnType<typeof fixtureModel>, x: import('@relevance/core-wasm').Tensor) => Promise<T>): Promise<T> {

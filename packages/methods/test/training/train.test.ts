@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createBackend, Generator, type Backend } from '@relevance/core-wasm';
+import { wasmBackendOrNull } from '../helpers/backends.js';
 import {
   evaluate, maskedMseLoss, mlp, stepLr, train, type MaskContext, type Model, type TrainOptions,
 } from '../../src/index.js';
@@ -232,12 +233,7 @@ describe('options', () => {
 });
 
 describe('training on the wasm backend', async () => {
-  let wasm: Backend | null = null;
-  try {
-    wasm = await createBackend('wasm');
-  } catch {
-    wasm = null;
-  }
+  const wasm = await wasmBackendOrNull();
   // timing is reported, not asserted (speed belongs to the benchmarks)
   it.skipIf(!wasm)('a 64 -> 256 -> 256 -> 64 MLP trains on 4000 rows on the wasm backend', async () => {
     const b = wasm!;

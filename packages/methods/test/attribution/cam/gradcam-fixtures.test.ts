@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '@relevance/core-wasm';
+import { wasmBackendOrNull } from '../../helpers/backends.js';
 import { readFileSync } from 'node:fs';
 import { gradCam, importOnnx, type GradCamOptions } from '../../../src/index.js';
 import { FIXTURES, fixtureInputTensor, fixtureModel, fixtureTargets, fixturesAvailable, readFixture, relativeToMax, type ArrayJson } from '../../helpers/fixtures.js';
@@ -66,12 +67,7 @@ describe.skipIf(!fixturesAvailable)('grad-cam on the ONNX import resolves module
   });
 });
 
-let wasm: Backend | null = null;
-try {
-  wasm = await createBackend('wasm');
-} catch {
-  wasm = null;
-}
+const wasm = await wasmBackendOrNull();
 
 describe.skipIf(!fixturesAvailable || !wasm)('grad-cam matches Captum LayerGradCam (wasm backend)', () => {
   for (const [file, options] of CASES) it(file, () => check(wasm!, file, options, 'wasm'));

@@ -7,6 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '@relevance/core-wasm';
+import { wasmBackendOrNull } from '../../helpers/backends.js';
 import {
   deconvolution, deepLift, guidedBackprop, inputXGradient, integratedGradients, saliency, saliencySquared, type Attribution, type Model,
 } from '../../../src/index.js';
@@ -77,12 +78,7 @@ describe.skipIf(!fixturesAvailable)('gradient methods match the Captum fixtures 
   }
 });
 
-let wasm: Backend | null = null;
-try {
-  wasm = await createBackend('wasm');
-} catch {
-  wasm = null;
-}
+const wasm = await wasmBackendOrNull();
 
 describe.skipIf(!fixturesAvailable || !wasm)('gradient methods match the Captum fixtures (wasm backend subset)', () => {
   const subset = new Set(['saliency', 'integrated_gradients_gausslegendre', 'guided_backprop', 'deeplift']);
