@@ -30,24 +30,33 @@ async function rendered(figures: Promise<Record<string, FigureContent>>): Promis
   return Object.fromEntries(Object.entries(await figures).map(([id, c]) => [id, renderStatic(c)]));
 }
 
-describe('proteomics: SQL and rows agree', () => {
-  let page: PreparedPage;
-  let connection: AsyncDuckDBConnection;
-  let cleanup: () => void;
+/** Per describe: a synthetic run written to a temporary folder, its prepared page and a duckdb-wasm connection over its tables. */
+function pageWithSql(
+  study: string,
+  write: (dir: string) => Promise<unknown>,
+  prepare: (run: Awaited<ReturnType<typeof readRunFolder>>, limits: typeof DEFAULT_EMBED_LIMITS) => PreparedPage,
+): { page: PreparedPage; connection: AsyncDuckDBConnection } {
+  const run = {} as { page: PreparedPage; connection: AsyncDuckDBConnection };
+  let cleanup = (): void => {};
   beforeAll(async () => {
-    const temp = tempDir('parity-proteomics');
+    const temp = tempDir(`parity-${study}`);
     cleanup = temp.cleanup;
-    await writeSyntheticProteomicsRun(temp.dir);
-    page = prepareProteomics(await readRunFolder(temp.dir), DEFAULT_EMBED_LIMITS);
-    connection = await duckdbWithTables(page.tables);
+    await write(temp.dir);
+    run.page = prepare(await readRunFolder(temp.dir), DEFAULT_EMBED_LIMITS);
+    run.connection = await duckdbWithTables(run.page.tables);
   });
   afterAll(() => cleanup());
+  return run;
+}
+
+describe('proteomics: SQL and rows agree', () => {
+  const run = pageWithSql('proteomics', writeSyntheticProteomicsRun, prepareProteomics);
 
   it('answers each question identically', async () => {
-    const rows = memoryProteomicsData(page.tables);
-    const sql = sqlProteomicsData(connection);
+    const rows = memoryProteomicsData(run.page.tables);
+    const sql = sqlProteomicsData(run.connection);
     const byPair = (a: { source: string; target: string }, b: { source: string; target: string }) => (a.source + a.target < b.source + b.target ? -1 : 1);
-    const some = page.state.order.slice(0, 6);
+    const some = run.page.state.order.slice(0, 6);
     expect((await sql.cohortEdges(some)).sort(byPair)).toEqual((await rows.cohortEdges(some)).sort(byPair));
     expect((await sql.classEdges('her2', some)).sort(byPair)).toEqual((await rows.classEdges('her2', some)).sort(byPair));
     for (const filter of [null, ['MAPK1', 'AKT1']]) {
@@ -64,30 +73,20 @@ describe('proteomics: SQL and rows agree', () => {
     ['another class, instance and scope', { className: 'luminal', instance: 'S10', scope: 'class:her2' }],
     ['a small k and a filter', { k: 4, filter: 'mapk, akt' }],
   ])('draws the same SVG for %s', async (_, change) => {
-    const selection = { ...page.state.defaults, ...change };
-    const fromRows = await rendered(buildProteomicsFigures(memoryProteomicsData(page.tables), page.state, selection, NO_DOCUMENTS));
-    const fromSql = await rendered(buildProteomicsFigures(sqlProteomicsData(connection), page.state, selection, NO_DOCUMENTS));
+    const selection = { ...run.page.state.defaults, ...change };
+    const fromRows = await rendered(buildProteomicsFigures(memoryProteomicsData(run.page.tables), run.page.state, selection, NO_DOCUMENTS));
+    const fromSql = await rendered(buildProteomicsFigures(sqlProteomicsData(run.connection), run.page.state, selection, NO_DOCUMENTS));
     expect(fromSql).toEqual(fromRows);
   });
 });
 
 describe('influence: SQL and rows agree', () => {
-  let page: PreparedPage;
-  let connection: AsyncDuckDBConnection;
-  let cleanup: () => void;
-  beforeAll(async () => {
-    const temp = tempDir('parity-influence');
-    cleanup = temp.cleanup;
-    await writeSyntheticInfluenceRun(temp.dir);
-    page = prepareInfluence(await readRunFolder(temp.dir), DEFAULT_EMBED_LIMITS);
-    connection = await duckdbWithTables(page.tables);
-  });
-  afterAll(() => cleanup());
+  const run = pageWithSql('influence', writeSyntheticInfluenceRun, prepareInfluence);
 
   it('answers each question identically, including comparisons stored the other way round', async () => {
-    const rows = memoryInfluenceData(page.tables);
-    const sql = sqlInfluenceData(connection);
-    const units = page.state.order.slice(0, 10);
+    const rows = memoryInfluenceData(run.page.tables);
+    const sql = sqlInfluenceData(run.connection);
+    const units = run.page.state.order.slice(0, 10);
     expect(await sql.classInfluence(units)).toEqual(await rows.classInfluence(units));
     expect(await sql.classTopUnits('versicolor', 5, null)).toEqual(await rows.classTopUnits('versicolor', 5, null));
     expect(await sql.datasetInfluence(units)).toEqual(await rows.datasetInfluence(units));
@@ -105,9 +104,9 @@ describe('influence: SQL and rows agree', () => {
     ['the defaults', {}],
     ['another class and instance with a filter', { className: 'virginica', instance: 'i002', k: 6, filter: 'h1' }],
   ])('draws the same SVG for %s', async (_, change) => {
-    const selection = { ...page.state.defaults, ...change };
-    const fromRows = await rendered(buildInfluenceFigures(memoryInfluenceData(page.tables), page.state, selection, NO_DOCUMENTS));
-    const fromSql = await rendered(buildInfluenceFigures(sqlInfluenceData(connection), page.state, selection, NO_DOCUMENTS));
+    const selection = { ...run.page.state.defaults, ...change };
+    const fromRows = await rendered(buildInfluenceFigures(memoryInfluenceData(run.page.tables), run.page.state, selection, NO_DOCUMENTS));
+    const fromSql = await rendered(buildInfluenceFigures(sqlInfluenceData(run.connection), run.page.state, selection, NO_DOCUMENTS));
     expect(fromSql).toEqual(fromRows);
   });
 });
