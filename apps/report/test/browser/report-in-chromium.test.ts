@@ -38,6 +38,24 @@ async function screenshot(page: Page, name: string): Promise<void> {
   console.log(`screenshot: ${path}`);
 }
 
+/**
+ * Per describe: a synthetic run with its report, opened in the browser; the first test checks it loads cleanly.
+ * Both are read through the returned object once the describe's beforeAll has run.
+ */
+function openedCleanly(study: Study, make: () => Promise<ReportedRun>, browser: () => Browser): { run: ReportedRun; opened: OpenedReport } {
+  const shown = {} as { run: ReportedRun; opened: OpenedReport };
+  beforeAll(async () => {
+    shown.run = await make();
+    shown.opened = await openReport(browser(), shown.run.report);
+  });
+  afterAll(() => shown.run?.cleanup());
+
+  it('opens from file:// with every figure, no console errors and no network request', async () => {
+    await expectCleanLoad(shown.opened, study);
+  });
+  return shown;
+}
+
 describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -48,23 +66,13 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
   });
 
   describe('proteomics', () => {
-    let run: ReportedRun;
-    let opened: OpenedReport;
-    beforeAll(async () => {
-      run = await proteomicsRunWithReport();
-      opened = await openReport(browser, run.report);
-    });
-    afterAll(() => run?.cleanup());
-
-    it('opens from file:// with every figure, no console errors and no network request', async () => {
-      await expectCleanLoad(opened, 'proteomics');
-    });
+    const shown = openedCleanly('proteomics', proteomicsRunWithReport, () => browser);
 
     it('shows every figure without scripts (static SVG first)', async () => {
       const context = await browser.newContext({ javaScriptEnabled: false });
       try {
         const page = await context.newPage();
-        await page.goto(pathToFileURL(run.report).href);
+        await page.goto(pathToFileURL(shown.run.report).href);
         for (const id of figureIds('proteomics')) expect(await page.locator(`[data-figure="${id}"] .figure-body :is(svg, table)`).count(), id).toBeGreaterThan(0);
         expect(await page.locator('.controls noscript').count()).toBe(1);
       } finally {
@@ -73,7 +81,7 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
     });
 
     it('redraws the class heatmap when a class is chosen', async () => {
-      const { page } = opened;
+      const { page } = shown.opened;
       const before = await figureBody(page, 'class-heatmap');
       expect(before).toContain('class basal');
       await afterRedraw(page, () => page.selectOption('#control-class', 'her2'));
@@ -84,7 +92,7 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
     });
 
     it('redraws the instance comparison and the t-SNE ring when an instance is chosen', async () => {
-      const { page } = opened;
+      const { page } = shown.opened;
       const before = await figureBody(page, 'instance-comparison');
       await afterRedraw(page, () => page.selectOption('#control-instance', 'S07'));
       const after = await figureBody(page, 'instance-comparison');
@@ -94,7 +102,7 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
     });
 
     it('follows k and the protein filter', async () => {
-      const { page } = opened;
+      const { page } = shown.opened;
       await afterRedraw(page, () => page.fill('#control-k', '5'));
       expect(await page.locator('[data-figure="top-edges-table"] tbody tr').count()).toBe(5);
       await afterRedraw(page, () => page.fill('#control-filter', 'mapk'));
@@ -108,7 +116,7 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
     });
 
     it('chooses an instance by clicking it in the t-SNE map', async () => {
-      const { page } = opened;
+      const { page } = shown.opened;
       // centre the figure: near the top it would sit under the sticky controls bar
       await page.locator('[data-figure="tsne"]').evaluate((e) => e.scrollIntoView({ block: 'center' }));
       const dot = page.locator('[data-figure="tsne"] svg g[aria-label="dot"] circle').nth(3);
@@ -122,28 +130,18 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
     });
 
     it('stays free of errors and network requests, and leaves a screenshot', async () => {
-      await afterRedraw(opened.page, () => opened.page.selectOption('#control-class', 'luminal'));
-      expect(opened.consoleErrors).toEqual([]);
-      expect(opened.networkRequests).toEqual([]);
-      await screenshot(opened.page, 'proteomics-report.png');
+      await afterRedraw(shown.opened.page, () => shown.opened.page.selectOption('#control-class', 'luminal'));
+      expect(shown.opened.consoleErrors).toEqual([]);
+      expect(shown.opened.networkRequests).toEqual([]);
+      await screenshot(shown.opened.page, 'proteomics-report.png');
     });
   });
 
   describe('influence', () => {
-    let run: ReportedRun;
-    let opened: OpenedReport;
-    beforeAll(async () => {
-      run = await influenceRunWithReport();
-      opened = await openReport(browser, run.report);
-    });
-    afterAll(() => run?.cleanup());
-
-    it('opens from file:// with every figure, no console errors and no network request', async () => {
-      await expectCleanLoad(opened, 'influence');
-    });
+    const shown = openedCleanly('influence', influenceRunWithReport, () => browser);
 
     it('redraws the class profile and comparative influence when a class is chosen', async () => {
-      const { page } = opened;
+      const { page } = shown.opened;
       const profile = await figureBody(page, 'class-profile');
       const comparative = await figureBody(page, 'comparative-influence');
       await afterRedraw(page, () => page.selectOption('#control-class', 'virginica'));
@@ -155,7 +153,7 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
     });
 
     it('redraws the instance scatter when an instance is chosen', async () => {
-      const { page } = opened;
+      const { page } = shown.opened;
       const before = await figureBody(page, 'instance-influence');
       await afterRedraw(page, () => page.selectOption('#control-instance', 'i002'));
       const after = await figureBody(page, 'instance-influence');
@@ -164,9 +162,9 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
     });
 
     it('stays free of errors and network requests, and leaves a screenshot', async () => {
-      expect(opened.consoleErrors).toEqual([]);
-      expect(opened.networkRequests).toEqual([]);
-      await screenshot(opened.page, 'influence-report.png');
+      expect(shown.opened.consoleErrors).toEqual([]);
+      expect(shown.opened.networkRequests).toEqual([]);
+      await screenshot(shown.opened.page, 'influence-report.png');
     });
   });
 
