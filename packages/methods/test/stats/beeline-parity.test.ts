@@ -36,6 +36,14 @@ interface Row {
   seconds: number;
 }
 
+/** On every set: the AUROC within `within` of the published figure, and the Spearman correlation with the peer's scores at least `minSpearman`. */
+function expectEachSet(rs: Row[], within: number, minSpearman: number): void {
+  for (const r of rs) {
+    expect([r.set, Math.abs(r.auroc - r.published!) <= within]).toEqual([r.set, true]);
+    expect([r.set, r.spearman! >= minSpearman]).toEqual([r.set, true]);
+  }
+}
+
 describe.skipIf(!have)('BEELINE parity', () => {
   const sets: BeelineSet[] = [];
   const rows: Row[] = [];
@@ -98,28 +106,19 @@ describe.skipIf(!have)('BEELINE parity', () => {
   });
 
   it('PIDC: AUROC within 0.03 of the published figure on every set, Spearman >= 0.99', () => {
-    for (const r of of('PIDC')) {
-      expect([r.set, Math.abs(r.auroc - r.published!) <= 0.03]).toEqual([r.set, true]);
-      expect([r.set, r.spearman! >= 0.99]).toEqual([r.set, true]);
-    }
+    expectEachSet(of('PIDC'), 0.03, 0.99);
   });
 
   it('GENIE3: mean |AUROC difference| <= 0.03 and each set within 0.05, Spearman >= 0.95', () => {
     const rs = of('GENIE3');
     expect(meanAbsDiff(rs)).toBeLessThanOrEqual(0.03);
-    for (const r of rs) {
-      expect([r.set, Math.abs(r.auroc - r.published!) <= 0.05]).toEqual([r.set, true]);
-      expect([r.set, r.spearman! >= 0.95]).toEqual([r.set, true]);
-    }
+    expectEachSet(rs, 0.05, 0.95);
   });
 
   it('GRNBoost2: mean |AUROC difference| <= 0.03 and each set within 0.05, Spearman >= 0.85', () => {
     const rs = of('GRNBoost2');
     expect(meanAbsDiff(rs)).toBeLessThanOrEqual(0.03);
-    for (const r of rs) {
-      expect([r.set, Math.abs(r.auroc - r.published!) <= 0.05]).toEqual([r.set, true]);
-      expect([r.set, r.spearman! >= 0.85]).toEqual([r.set, true]);
-    }
+    expectEachSet(rs, 0.05, 0.85);
   });
 
   it('CLR beats random on average (mean AUROC > 0.6)', () => {
