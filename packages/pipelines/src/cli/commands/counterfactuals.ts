@@ -58,12 +58,9 @@ export const counterfactualsCommand: Command = {
     const where = args.optionalString('where');
     const out = args.optionalString('out') ?? defaultRunFolder('counterfactuals');
     const log = stageLog(args, io.stderr);
-    const { mkdir } = await import('node:fs/promises');
     const { counterfactuals } = await import('@relevance/methods');
-    const { saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
-    const { writeTable } = await import('../../io/write-table.js');
-    const { writeJsonAtomic } = await import('../../io/atomic-write.js');
-    await mkdir(out, { recursive: true });
+    const { makeOutputFolder, saveStageModel, writeJsonAtomic, writeParquetAndCsv } = await import('../stage-output.js');
+    await makeOutputFolder(out);
     await withClassifier({ ...stageOptions, where }, { progress: io.progress, log }, 'a counterfactual', async (stage, be) => {
       const { model, data, classes, xs, width } = stage;
       if (stage.split) await saveStageModel(stage, out, 'counterfactuals', stageOptions);
@@ -94,8 +91,7 @@ export const counterfactualsCommand: Command = {
       const found = result.answers.filter((a) => a.found);
       io.progress.done(`${found.length} answers for ${new Set(found.map((a) => a.row)).size} of ${data.analysed.length} rows`);
       const table = answersTable(result.answers, data.ids, data.idName ?? 'row', data.features, classes, mode, toTable);
-      await writeTable(join(out, 'counterfactuals.parquet'), table);
-      await writeTable(join(out, 'counterfactuals.csv'), table);
+      await writeParquetAndCsv(out, 'counterfactuals', table);
       await writeJsonAtomic(join(out, 'config.json'), {
         command: 'counterfactuals', data: stageOptions.data, label_column: stageOptions.labelColumn, model: stageOptions.model ?? null, where: where ?? null, mode,
         desired: desiredText, answers, immutable: args.list('immutable'), ranges: Object.fromEntries(ranges.map((r) => [r.name, [r.lo, r.hi]])),

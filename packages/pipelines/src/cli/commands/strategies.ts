@@ -164,9 +164,9 @@ export const strategiesCommand: Command = {
     if (seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
     const out = args.optionalString('out') ?? (args.has('run') ? join(args.string('run'), 'strategies') : defaultRunFolder('strategies'));
     const log = stageLog(args, io.stderr);
-    const { mkdir } = await import('node:fs/promises');
     const { spray } = await import('@relevance/methods');
-    await mkdir(out, { recursive: true });
+    const { makeOutputFolder, makeTable, numberColumn, stringColumn, writeJsonAtomic, writeParquetAndCsv } = await import('../stage-output.js');
+    await makeOutputFolder(out);
 
     let ex: Explanations;
     const config: Record<string, unknown> = { command: 'strategies' };
@@ -187,13 +187,9 @@ export const strategiesCommand: Command = {
       featureNames: ex.features, neighbours, maxClusters, clusters, normalise: args.string('normalise') as 'l2', topK, generator: await methodGenerator(seed),
       ...(ex.labels ? { labels: ex.labels, classes: ex.classes } : {}),
     });
-    const { writeTable } = await import('../../io/write-table.js');
-    const { makeTable, numberColumn, stringColumn } = await import('../../io/table.js');
-    const { writeJsonAtomic } = await import('../../io/atomic-write.js');
     const idCol = ex.ids.every((v) => typeof v === 'number') ? numberColumn(ex.idName, ex.ids as number[]) : stringColumn(ex.idName, ex.ids.map(String));
     const table = makeTable('clusters', [idCol, numberColumn('cluster', result.assignments)]);
-    await writeTable(join(out, 'clusters.parquet'), table);
-    await writeTable(join(out, 'clusters.csv'), table);
+    await writeParquetAndCsv(out, 'clusters', table);
     await writeJsonAtomic(join(out, 'strategies.json'), {
       method: 'SpRAy (Lapuschkin et al. 2019)', k: result.k, chosen_by: result.chosenBy, neighbours: result.neighbours,
       eigenvalues: Array.from(result.eigenvalues), eigengaps: Array.from(result.eigengaps),

@@ -108,12 +108,9 @@ export const tcavCommand: Command = {
     const out = args.optionalString('out') ?? defaultRunFolder('tcav');
     const log = stageLog(args, io.stderr);
 
-    const { mkdir } = await import('node:fs/promises');
     const { tcav } = await import('@relevance/methods');
-    const { saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
-    const { writeTable } = await import('../../io/write-table.js');
-    const { writeJsonAtomic, writeTextAtomic } = await import('../../io/atomic-write.js');
-    await mkdir(out, { recursive: true });
+    const { makeOutputFolder, saveStageModel, writeJsonAtomic, writeParquetAndCsv, writeTextAtomic } = await import('../stage-output.js');
+    await makeOutputFolder(out);
     await withClassifier({ ...stageOptions, conditions: conditions.map((c) => c.value), conditionOptions: conditions.map((c) => `--concept ${c.name}=`) }, { progress: io.progress, log }, 'TCAV', async (stage, be) => {
       const { model, data, classes, labels, xs, width } = stage;
       if (stage.split) await saveStageModel(stage, out, 'tcav', stageOptions);
@@ -148,8 +145,7 @@ export const tcavCommand: Command = {
       const rows = result.rows;
       const conceptSize = new Map(concepts.map((c) => [c.name, c.rows.length]));
       const table = tcavTable(rows, classes, conceptSize);
-      await writeTable(join(out, 'tcav.parquet'), table);
-      await writeTable(join(out, 'tcav.csv'), table);
+      await writeParquetAndCsv(out, 'tcav', table);
       await writeJsonAtomic(join(out, 'tcav.json'), {
         method: 'TCAV (Kim et al. 2018)', random_concepts: result.randomConcepts, random_size: result.randomSize, bonferroni: result.bonferroni, alpha: result.alpha,
         scored_rows: args.string('scored-rows'),

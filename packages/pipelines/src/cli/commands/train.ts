@@ -46,18 +46,15 @@ export const trainCommand: Command = {
     const samples = args.atLeast('lipschitz-samples', 1);
     const out = args.optionalString('out') ?? defaultRunFolder('train');
     const log = stageLog(args, io.stderr);
-    const { mkdir } = await import('node:fs/promises');
     const { compareExplanations, lipschitzEstimate } = await import('@relevance/methods');
-    const { rowsOf, saveStageModel } = await import('../../studies/influence/prepare-classifier.js');
-    const { writeTable } = await import('../../io/write-table.js');
-    const { makeTable, numberColumn, stringColumn } = await import('../../io/table.js');
-    const { writeJsonAtomic } = await import('../../io/atomic-write.js');
+    const { rowsOf } = await import('../../studies/influence/prepare-classifier.js');
+    const { makeOutputFolder, makeTable, numberColumn, saveStageModel, stringColumn, writeJsonAtomic, writeParquetAndCsv } = await import('../stage-output.js');
     const isSenn = stageOptions.modelType === 'senn';
     const methodSpecs = isSenn ? ['senn', 'senn:output=coefficients', ...args.list('compare')] : [];
     // check the method and metric names before training
     const metrics = args.list('metrics');
     const parsed = await checkComparison(methodSpecs, metrics);
-    await mkdir(out, { recursive: true });
+    await makeOutputFolder(out);
     await withClassifier(stageOptions, { progress: io.progress, log }, 'a classifier', async (stage, be) => {
       const { model, data, classes, xs, width } = stage;
       await saveStageModel(stage, out, 'train', stageOptions, { model_type: stageOptions.modelType ?? 'mlp' });
@@ -87,8 +84,7 @@ export const trainCommand: Command = {
           const t = makeTable('explanations', [
             stringColumn('method', table.map((r) => r.method)), stringColumn('metric', table.map((r) => r.metric)), numberColumn('value', table.map((r) => r.value)),
           ]);
-          await writeTable(join(out, 'explanations.parquet'), t);
-          await writeTable(join(out, 'explanations.csv'), t);
+          await writeParquetAndCsv(out, 'explanations', t);
           const byMethod: Record<string, Record<string, number>> = {};
           for (const r of table) (byMethod[r.method] ??= {})[r.metric] = r.value;
           metricsJson.explanations = { rows: test.length, lipschitz: { radius, samples }, methods: byMethod };
