@@ -37,6 +37,15 @@ function cohortCsv(name: string, edit: (row: number, cells: string[]) => void = 
   return path;
 }
 
+/** cohortCsv `file` with `value` in row 5's P1 cell, then runTinyStudy of it into `dir/run`. */
+async function tinyStudyWithCell(file: string, value: string, run: string, epochs: number) {
+  const path = cohortCsv(file, (r, c) => {
+    if (r === 5) c[3] = value;
+  });
+  const out = join(dir, run);
+  return { out, r: await runTinyStudy(path, out, epochs) };
+}
+
 function options(source: string, extra: Partial<DataOptions> = {}): DataOptions {
   return { source, classColumn: 'class', maxMissing: 0.5, transform: 'none', testFraction: 0.3, standardize: 'global', seed: 1, ...extra };
 }
@@ -63,11 +72,7 @@ describe('proteomics data: non-finite values', () => {
   });
 
   it('the CLI prints the warning (also with -q) and the run finishes with finite losses', async () => {
-    const path = cohortCsv('inf-cli.csv', (r, c) => {
-      if (r === 5) c[3] = 'Inf';
-    });
-    const out = join(dir, 'run-inf');
-    const r = await runTinyStudy(path, out, 3);
+    const { out, r } = await tinyStudyWithCell('inf-cli.csv', 'Inf', 'run-inf', 3);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/warning: .*inf-cli\.csv: 1 value is infinite or too large for float32 and is read as missing, in column 'P1'/);
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { prediction: { test_mse_hidden: number } };
@@ -77,11 +82,7 @@ describe('proteomics data: non-finite values', () => {
 
 describe('proteomics data: dropped columns are named', () => {
   it('a non-numeric cell: the column is named with the row and value on stderr and in metrics.json data.dropped_columns', async () => {
-    const path = cohortCsv('text.csv', (r, c) => {
-      if (r === 5) c[3] = 'oops';
-    });
-    const out = join(dir, 'run-text');
-    const r = await runTinyStudy(path, out, 2);
+    const { out, r } = await tinyStudyWithCell('text.csv', 'oops', 'run-text', 2);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain("left out 1 column that could have been a protein: 'P1' (not numeric: row 6 (line 7 of the file) holds 'oops', which is not a number (39 other cells are numbers)");
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { data: { dropped_columns: { column: string; reason: string }[]; proteins: number } };
