@@ -19,6 +19,11 @@ import { useTempDir } from './helpers/temp-dir.js';
 const tmp = useTempDir();
 
 /** The rejection's message (fails the test if it resolves). */
+/** Each of `parts` occurs in the message. */
+function expectContainsAll(message: string, parts: string[]): void {
+  for (const part of parts) expect(message).toContain(part);
+}
+
 async function errorOf(p: Promise<unknown> | (() => unknown)): Promise<string> {
   try {
     if (typeof p === 'function') p();
@@ -115,9 +120,7 @@ describe('errors name the file, the column, the row and the fix', () => {
   it('missing file', async () => {
     const path = tmp.path('does-not-exist.csv');
     const msg = await errorOf(readTable(path));
-    expect(msg).toContain(path);
-    expect(msg).toContain('file not found');
-    expect(msg).toContain('check the path');
+    expectContainsAll(msg, [path, 'file not found', 'check the path']);
   });
 
   it('a folder instead of a file, and an unknown extension', async () => {
@@ -174,19 +177,14 @@ describe('errors name the file, the column, the row and the fix', () => {
     const path = tmp.write('words.csv', 'name,value\na,"1,5"\nb,"2,5"\n');
     const table = await readTable(path);
     const msg = await errorOf(() => selectFeatureColumns(table));
-    expect(msg).toContain('words.csv');
-    expect(msg).toContain('no numeric columns');
-    expect(msg).toContain('delimiter');
+    expectContainsAll(msg, ['words.csv', 'no numeric columns', 'delimiter']);
   });
 
   it('unknown column: lists the available ones and suggests the closest', async () => {
     const path = tmp.write('cols.csv', 'id,Akt_pS473,EGFR\na,1,2\nb,3,4\n');
     const table = await readTable(path);
     const msg = await errorOf(() => selectFeatureColumns(table, { columns: 'Akt_pS437,EGFR' }));
-    expect(msg).toContain('cols.csv');
-    expect(msg).toContain("unknown column 'Akt_pS437'");
-    expect(msg).toContain("did you mean 'Akt_pS473'");
-    expect(msg).toContain("'EGFR'");
+    expectContainsAll(msg, ['cols.csv', "unknown column 'Akt_pS437'", "did you mean 'Akt_pS473'", "'EGFR'"]);
     const regex = await errorOf(() => selectFeatureColumns(table, { columns: '/^mTOR/' }));
     expect(regex).toContain('/^mTOR/');
     expect(regex).toContain('matches no column');
@@ -198,10 +196,7 @@ describe('errors name the file, the column, the row and the fix', () => {
     const path = tmp.write('dirty.csv', rows.join('\n') + '\n');
     const table = await readTable(path);
     const msg = await errorOf(() => toMatrix(table, selectFeatureColumns(table, { columns: 'x,y' })));
-    expect(msg).toContain('dirty.csv');
-    expect(msg).toContain("column 'y'");
-    expect(msg).toContain('row 14 (line 15 of the file)');
-    expect(msg).toContain("'1.2.3'");
+    expectContainsAll(msg, ['dirty.csv', "column 'y'", 'row 14 (line 15 of the file)', "'1.2.3'"]);
     // through readArray as well
     expect(await errorOf(readArray(path, { columns: 'x,y' }))).toContain('row 14');
   });
@@ -210,11 +205,7 @@ describe('errors name the file, the column, the row and the fix', () => {
     const path = tmp.write('dups.csv', 'sample_id,x\na,1\nb,2\na,3\n');
     const table = await readTable(path);
     const msg = await errorOf(() => findIdColumn(table));
-    expect(msg).toContain('dups.csv');
-    expect(msg).toContain("'sample_id'");
-    expect(msg).toContain("'a'");
-    expect(msg).toContain('rows 1 and 3');
-    expect(msg).toContain('--id');
+    expectContainsAll(msg, ['dups.csv', "'sample_id'", "'a'", 'rows 1 and 3', '--id']);
   });
 
   it('an all-missing or constant column when asked to check', async () => {
