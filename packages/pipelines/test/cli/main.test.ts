@@ -3,6 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { COMMANDS, DataError, runCli, UsageError, type Command } from '../../src/index.js';
 import { runCaptured } from './helpers/run-cli.js';
 
+/** Runs argv; it must exit 2 (a usage error) with each of `parts` on stderr. */
+async function expectUsageError(argv: string[], parts: string[]): Promise<void> {
+  const r = await runCaptured(argv);
+  expect(r.code).toBe(2);
+  for (const part of parts) expect(r.stderr).toContain(part);
+}
+
 describe('relevance --help', () => {
   it('lists every registered subcommand with its summary, exit 0', async () => {
     const r = await runCaptured(['--help']);
@@ -46,25 +53,15 @@ describe('relevance <command> --help', () => {
 
 describe('exit codes and messages', () => {
   it('unknown command: suggestion, exit 2', async () => {
-    const r = await runCaptured(['predcit']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("unknown command 'predcit' (did you mean 'predict'?)");
+    await expectUsageError(['predcit'], ["unknown command 'predcit' (did you mean 'predict'?)"]);
   });
 
   it('unknown option: suggestion and a pointer to --help, exit 2', async () => {
-    const r = await runCaptured(['predict', '--modle', 'm.json']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown option --modle');
-    expect(r.stderr).toContain('did you mean --model?');
-    expect(r.stderr).toContain("Run 'relevance predict --help' for usage.");
+    await expectUsageError(['predict', '--modle', 'm.json'], ['unknown option --modle', 'did you mean --model?', "Run 'relevance predict --help' for usage."]);
   });
 
   it('missing required options are named, exit 2', async () => {
-    const r = await runCaptured(['predict', '--input', 'x.json']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('missing required options');
-    expect(r.stderr).toContain('--model <file>');
-    expect(r.stderr).toContain('--out <file>');
+    await expectUsageError(['predict', '--input', 'x.json'], ['missing required options', '--model <file>', '--out <file>']);
   });
 
   const failing: Command = {
