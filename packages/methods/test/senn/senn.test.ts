@@ -14,6 +14,14 @@ afterAll(() => be.destroy());
 const D = 4;
 const K = 3;
 
+/** n rows of D standard normal features (seeded), each labelled by `label` of its features. */
+function labelledRows(seed: number, n: number, label: (features: Float32Array) => number): { xv: Float32Array; y: Int32Array } {
+  const g = new Generator(seed);
+  const xv = Float32Array.from({ length: n * D }, () => g.normal());
+  const y = Int32Array.from({ length: n }, (_, r) => label(xv.subarray(r * D, (r + 1) * D)));
+  return { xv, y };
+}
+
 /** Rows of x whose largest of the model's K outputs is their label. */
 async function correctCount(model: Model, x: Tensor, y: Int32Array): Promise<number> {
   const z = (await model.predict(x).read()) as Float32Array;
@@ -101,10 +109,8 @@ describe('senn', () => {
   });
 
   it('trains to separate classes, and its explanation names the driving features', async () => {
-    const g = new Generator(5);
     const n = 300;
-    const xv = Float32Array.from({ length: n * D }, () => g.normal());
-    const y = Int32Array.from({ length: n }, (_, r) => (xv[r * D]! + xv[r * D + 1]! > 0.5 ? 1 : xv[r * D + 2]! > 0 ? 2 : 0));
+    const { xv, y } = labelledRows(5, n, (f) => (f[0]! + f[1]! > 0.5 ? 1 : f[2]! > 0 ? 2 : 0));
     const model = senn(be, { inputs: D, hidden: [16], outputs: K, seed: 4 });
     await train(model, { x: xv, y }, { seed: 6, epochs: 40, batchSize: 32, loss: crossEntropyLoss(), optimizer: { type: 'adam' }, lr: 0.01 });
     const x = be.tensor(xv, [n, D]);
@@ -143,10 +149,8 @@ describe('senn', () => {
   });
 
   it('the robustness penalty lowers the Lipschitz estimate of the coefficients at similar accuracy', async () => {
-    const g = new Generator(12);
     const n = 300;
-    const xv = Float32Array.from({ length: n * D }, () => g.normal());
-    const y = Int32Array.from({ length: n }, (_, r) => (xv[r * D]! * xv[r * D + 1]! > 0 ? 1 : xv[r * D + 2]! > 0.5 ? 2 : 0));
+    const { xv, y } = labelledRows(12, n, (f) => (f[0]! * f[1]! > 0 ? 1 : f[2]! > 0.5 ? 2 : 0));
     const results: Array<{ accuracy: number; lipschitz: number; penalty: number }> = [];
     for (const robustness of [0, 0.05]) {
       const model = senn(be, { inputs: D, hidden: [16], outputs: K, seed: 4 });
