@@ -4,7 +4,7 @@
  * bytes to what `relevance explain` writes for the same model, rows and method.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { exportOnnx, mlp } from '@relevance/methods';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../../../packages/pipelines/src/serve/app-server.js';
-import { haveChromium, inCi, launchChromium, openStudio, serve } from './page.js';
+import { haveChromium, inCi, launchChromium, openStudio, serve, tearDown } from './page.js';
 
 const BIN = fileURLToPath(new URL('../../../../packages/pipelines/bin/relevance.js', import.meta.url));
 const METHODS = ['integrated-gradients', 'lrp', 'saliency'];
@@ -36,11 +36,7 @@ describe.skipIf(!haveChromium && !inCi)('explain a model in the studio', () => {
     writeFileSync(join(dir, 'rows.csv'), `${lines.join('\n')}\n`);
     [browser, app] = await Promise.all([launchChromium(), serve(true)]);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tearDown(browser, [app], dir));
 
   it.each(METHODS)('%s: the page shows the attributions and downloads the CLI\'s attributions.csv', async (method) => {
     execFileSync(process.execPath, [BIN, 'explain', '--model', 'model.onnx', '--input', 'rows.csv', '--method', method, '--backend', 'wasm', '--out', `cli-${method}.csv`, '--quiet'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });

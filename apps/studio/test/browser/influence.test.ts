@@ -7,7 +7,7 @@
  * IndexedDB only when asked, and reopens after a reload.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figureIds } from '../../../report/src/report/figure-catalogue.js';
 import type { AppServer } from '../../../../packages/pipelines/src/serve/app-server.js';
-import { asQuery, downloadRun, expectSameTable, haveChromium, inCi, launchChromium, metricsWithoutTimings, openStudio, serve, storedInBrowser, waitForRun } from './page.js';
+import { asQuery, downloadRun, expectSameTable, haveChromium, inCi, launchChromium, metricsWithoutTimings, openStudio, serve, storedInBrowser, waitForRun, tearDown } from './page.js';
 
 const BIN = fileURLToPath(new URL('../../../../packages/pipelines/bin/relevance.js', import.meta.url));
 /** Small: a 3-class table of 90 rows and 6 features, a short training. */
@@ -49,11 +49,7 @@ describe.skipIf(!haveChromium && !inCi)('the influence study in the studio', () 
     for (const f of readdirSync(join(dir, 'relevance-influence-run'))) if (/\.(arrow|json|relevance)$/.test(f)) cli[f] = readFileSync(join(dir, 'relevance-influence-run', f));
     [browser, app] = await Promise.all([launchChromium(), serve(true)]);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tearDown(browser, [app], dir));
 
   it("gives the CLI's tables, metrics, config and model, with the report's figures; keeps the run only when asked", async () => {
     const { page, requestsAfterLoad, errors } = await openStudio(browser, `${app.url}?study=influence&${asQuery(OPTIONS)}`);

@@ -4,7 +4,7 @@
  * server as `relevance app`, and the CLI run beside it for comparison.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
@@ -18,6 +18,13 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH, haveChromium } from '../../../report/test/browser/chromium.js';
 
 export { haveChromium, inCi } from '../../../report/test/browser/chromium.js';
+
+/** After a test file: closes the browser, then each server, then removes the temporary folder (each only where there is one). */
+export async function tearDown(browser: Browser | undefined, servers: Array<AppServer | undefined>, dir: string | undefined): Promise<void> {
+  await browser?.close();
+  for (const server of servers) await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
 
 /** The report tests' Chromium flags, plus any the caller adds (WebGPU on SwiftShader). */
 export async function launchChromium(extra: string[] = []): Promise<Browser> {

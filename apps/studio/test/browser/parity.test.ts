@@ -4,7 +4,7 @@
  * isolated page), wasm without SharedArrayBuffer (a page that is not
  * isolated: one thread, unshared memory), and WebGPU on SwiftShader.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppServer, type AppServer } from '../../../../packages/pipelines/src/serve/app-server.js';
 import { parityCases } from '../../../../packages/core-wasm/test/parity/cases.js';
-import { haveChromium, inCi, launchChromium } from './page.js';
+import { haveChromium, inCi, launchChromium, tearDown } from './page.js';
 
 /** Cases per kernel: all of them (560 cases of 78 kernels run in about 13 s on SwiftShader, 2 s on wasm); lower it to run the first cases of every kernel only. */
 const PER_KERNEL = Number.MAX_SAFE_INTEGER;
@@ -41,12 +41,7 @@ describe.skipIf(!haveChromium && !inCi)('core-wasm parity in Chromium pages', ()
     if (!process.env.VK_ICD_FILENAMES) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
     [isolated, plain, browser] = await Promise.all([startAppServer({ dir, port: 0 }), startAppServer({ dir, port: 0, isolate: false }), launchChromium(['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan'])]);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await isolated?.close();
-    await plain?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tearDown(browser, [isolated, plain], dir));
 
   it('wasm with worker threads (cross-origin isolated)', async () => {
     const page = await browser.newPage();

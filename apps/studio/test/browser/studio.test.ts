@@ -6,7 +6,7 @@
  * usable; a ragged CSV gets the CLI's error; without cross-origin isolation
  * the page runs on one thread and still agrees.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
@@ -14,7 +14,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { figureIds } from '../../../report/src/report/figure-catalogue.js';
 import type { AppServer } from '../../../../packages/pipelines/src/serve/app-server.js';
-import { asQuery, cliError, cliRun, downloadRun, expectSameRun, haveChromium, inCi, launchChromium, openStudio, serve, SMALL, storedInBrowser, waitForRun } from './page.js';
+import { asQuery, cliError, cliRun, downloadRun, expectSameRun, haveChromium, inCi, launchChromium, openStudio, serve, SMALL, storedInBrowser, waitForRun, tearDown } from './page.js';
 
 if (!haveChromium && !inCi) console.log('skipping the studio browser tests: /usr/bin/chromium is missing (they fail under CI=true)');
 
@@ -28,11 +28,7 @@ describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () =>
     cliSynthetic = cliRun(dir, 'cli-synthetic', SMALL);
     [browser, isolated] = await Promise.all([launchChromium(), serve(true)]);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await isolated?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tearDown(browser, [isolated], dir));
 
   it('runs the synthetic demo from the URL with wasm threads and gives the CLI\'s tables and metrics, with no request after load', async () => {
     const { page, requestsAfterLoad, errors } = await openStudio(browser, `${isolated.url}?demo=synthetic&${asQuery(SMALL)}`);

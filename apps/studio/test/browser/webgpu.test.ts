@@ -6,13 +6,13 @@
  * (Node's Dawn on the same SwiftShader driver). --backend auto passes a
  * software adapter by, as the CLI does, and runs on wasm; the page says so.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../../../../packages/pipelines/src/serve/app-server.js';
-import { asQuery, cliRun, downloadRun, expectSameRun, haveChromium, inCi, launchChromium, openStudio, serve, SMALL, waitForRun } from './page.js';
+import { asQuery, cliRun, downloadRun, expectSameRun, haveChromium, inCi, launchChromium, openStudio, serve, SMALL, waitForRun, tearDown } from './page.js';
 
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const haveSwiftShader = existsSync(SWIFTSHADER);
@@ -34,11 +34,7 @@ describe.skipIf(!runnable)('the studio on WebGPU (SwiftShader)', () => {
     if (!process.env.VK_ICD_FILENAMES) process.env.VK_ICD_FILENAMES = SWIFTSHADER;
     [browser, isolated] = await Promise.all([launchChromium(['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader', '--enable-features=Vulkan']), serve(true)]);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await isolated?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => tearDown(browser, [isolated], dir));
 
   it('runs the study on --backend webgpu and agrees with the CLI on webgpu', async () => {
     const cli = cliRun(dir, 'cli-webgpu', ON_WEBGPU);
