@@ -2,9 +2,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeRunReport } from '../../src/write-run-report.js';
-import { influenceRunWithReport, proteomicsRunWithReport, type ReportedRun } from '../helpers/synthetic-runs.js';
+import { REPORTED_STUDIES, reportedRunPerDescribe } from '../helpers/synthetic-runs.js';
 
 const STRATEGIES = {
   method: 'SpRAy (Lapuschkin et al. 2019)', k: 2, chosen_by: 'eigengap', neighbours: 10, eigenvalues: [0, 0.01, 0.4], eigengaps: [0.01, 0.39],
@@ -14,23 +14,14 @@ const STRATEGIES = {
   ],
 };
 
-describe.each([
-  ['proteomics', proteomicsRunWithReport],
-  ['influence', influenceRunWithReport],
-] as const)('%s report with strategies', (_study, make) => {
-  let run: ReportedRun;
-  let before: string;
-  beforeAll(async () => {
-    run = await make();
-    before = readFileSync(run.report, 'utf8');
-  });
-  afterAll(() => run.cleanup());
+describe.each(REPORTED_STUDIES)('%s report with strategies', (_study, make) => {
+  const shown = reportedRunPerDescribe(make);
 
   it('gains a strategies section listing every cluster, and loses it again when the folder goes', async () => {
-    expect(before).not.toContain('section-strategies');
-    mkdirSync(join(run.dir, 'strategies'), { recursive: true });
-    writeFileSync(join(run.dir, 'strategies', 'strategies.json'), JSON.stringify(STRATEGIES));
-    const html = readFileSync(await writeRunReport(run.dir), 'utf8');
+    expect(shown.html).not.toContain('section-strategies');
+    mkdirSync(join(shown.run.dir, 'strategies'), { recursive: true });
+    writeFileSync(join(shown.run.dir, 'strategies', 'strategies.json'), JSON.stringify(STRATEGIES));
+    const html = readFileSync(await writeRunReport(shown.run.dir), 'utf8');
     const { document } = parseHTML(html);
     const section = document.getElementById('section-strategies')!;
     expect(section).not.toBeNull();
@@ -44,7 +35,7 @@ describe.each([
     expect(html).toContain('f1&lt;b&gt;');
     // the catalogue's figures are untouched
     expect(section.querySelectorAll('[data-figure]').length).toBe(0);
-    rmSync(join(run.dir, 'strategies'), { recursive: true });
-    expect(readFileSync(await writeRunReport(run.dir), 'utf8')).toBe(before);
+    rmSync(join(shown.run.dir, 'strategies'), { recursive: true });
+    expect(readFileSync(await writeRunReport(shown.run.dir), 'utf8')).toBe(shown.html);
   }, 120_000);
 });

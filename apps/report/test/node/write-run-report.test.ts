@@ -11,7 +11,7 @@ import { figureIds, sectionsOf } from '../../src/report/figure-catalogue.js';
 import type { ReportState } from '../../src/report/report-state.js';
 import { readRunFolder } from '../../src/run/read-run-folder.js';
 import { writeRunReport } from '../../src/write-run-report.js';
-import { inSyntheticProteomicsRun, influenceRunWithReport, proteomicsRunWithReport, type ReportedRun } from '../helpers/synthetic-runs.js';
+import { inSyntheticProteomicsRun, proteomicsRunWithReport, REPORTED_STUDIES, reportedRunPerDescribe, type ReportedRun } from '../helpers/synthetic-runs.js';
 
 function stateOf(html: string): ReportState {
   const { document } = parseHTML(html);
@@ -22,20 +22,11 @@ function folderSize(dir: string, files: readonly string[]): number {
   return files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
-describe.each([
-  ['proteomics', proteomicsRunWithReport],
-  ['influence', influenceRunWithReport],
-] as const)('%s report', (study, make) => {
-  let run: ReportedRun;
-  let html: string;
-  beforeAll(async () => {
-    run = await make();
-    html = readFileSync(run.report, 'utf8');
-  });
-  afterAll(() => run.cleanup());
+describe.each(REPORTED_STUDIES)('%s report', (study, make) => {
+  const shown = reportedRunPerDescribe(make);
 
   it('holds every figure of the catalogue, drawn statically, under a stable data-figure id', () => {
-    const { document } = parseHTML(html);
+    const { document } = parseHTML(shown.html);
     const ids = Array.from(document.querySelectorAll('[data-figure]')).map((f) => f.getAttribute('data-figure'));
     expect(ids).toEqual(figureIds(study));
     for (const section of sectionsOf(study)) {
@@ -47,27 +38,27 @@ describe.each([
   });
 
   it('writes the same bytes for the same run, with no clock or random ids inside', async () => {
-    const again = readFileSync(await writeRunReport(run.dir), 'utf8');
-    expect(again).toBe(html);
+    const again = readFileSync(await writeRunReport(shown.run.dir), 'utf8');
+    expect(again).toBe(shown.html);
     // the same run written again into another folder
     const other = await make();
     try {
-      expect(readFileSync(other.report, 'utf8')).toBe(html);
+      expect(readFileSync(other.report, 'utf8')).toBe(shown.html);
     } finally {
       other.cleanup();
     }
-    expect(html).not.toMatch(/plot-clip-|plot-pattern-|\b20\d\d-\d\d-\d\dT/);
+    expect(shown.html).not.toMatch(/plot-clip-|plot-pattern-|\b20\d\d-\d\d-\d\dT/);
   });
 
   it('embeds the tables as Arrow streams, the state the viewer needs, and the viewer itself (no script src, no report_files/)', () => {
-    const { document } = parseHTML(html);
-    const state = stateOf(html);
+    const { document } = parseHTML(shown.html);
+    const state = stateOf(shown.html);
     const tables = Array.from(document.querySelectorAll('script[type="application/octet-stream"][data-table]')).map((t) => t.getAttribute('data-table'));
     expect(tables).toEqual(state.tables.map((t) => t.name));
     expect(document.querySelectorAll('script[src]').length).toBe(0);
     expect(Array.from(document.querySelectorAll('script[data-asset]')).map((s) => s.getAttribute('data-asset'))).toEqual(['duckdb-eh-worker.js', 'relevance-viewer.js']);
     expect(document.querySelector('script[data-file="duckdb-eh-wasm.js"]')!.textContent).toMatch(/wasmGzipBase64 = "/);
-    expect(existsSync(join(run.dir, 'report_files'))).toBe(false);
+    expect(existsSync(join(shown.run.dir, 'report_files'))).toBe(false);
     expect(state.classes.length).toBe(3);
     expect(state.defaults.className).toBe(state.classes[0]);
     expect(document.querySelectorAll('[data-control]').length).toBeGreaterThanOrEqual(4);
@@ -79,7 +70,7 @@ describe.each([
       const foldered = await writeRunReport(folder.dir, undefined, { assets: 'folder' });
       const assets = ['duckdb-eh-worker.js', 'duckdb-eh-wasm.js', 'relevance-viewer.js'];
       const separate = statSync(foldered).size + folderSize(join(folder.dir, 'report_files'), assets);
-      const single = statSync(run.report).size;
+      const single = statSync(shown.run.report).size;
       console.log(`${study}: self-contained report.html ${(single / 1e6).toFixed(2)} MB; folder layout ${(statSync(foldered).size / 1e3).toFixed(0)} kB + report_files/ ${((separate - statSync(foldered).size) / 1e6).toFixed(2)} MB`);
       expect(single).toBeLessThan(separate);
       const { document } = parseHTML(readFileSync(foldered, 'utf8'));
