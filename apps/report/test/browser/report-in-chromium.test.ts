@@ -38,6 +38,20 @@ async function screenshot(page: Page, name: string): Promise<void> {
   console.log(`screenshot: ${path}`);
 }
 
+/** Chooses `value` in the `control` select and waits for the redraw; each figure's body before and after, each of which must have changed. */
+async function choose(page: Page, control: string, value: string, figures: string[]): Promise<Array<{ before: string; after: string }>> {
+  const before: string[] = [];
+  for (const id of figures) before.push(await figureBody(page, id));
+  await afterRedraw(page, () => page.selectOption(control, value));
+  const changed = [];
+  for (const [k, id] of figures.entries()) {
+    const after = await figureBody(page, id);
+    expect(after, id).not.toBe(before[k]);
+    changed.push({ before: before[k]!, after });
+  }
+  return changed;
+}
+
 /**
  * Per describe: a synthetic run with its report, opened in the browser; the first test checks it loads cleanly.
  * Both are read through the returned object once the describe's beforeAll has run.
@@ -81,24 +95,17 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
     });
 
     it('redraws the class heatmap when a class is chosen', async () => {
-      const { page } = shown.opened;
-      const before = await figureBody(page, 'class-heatmap');
-      expect(before).toContain('class basal');
-      await afterRedraw(page, () => page.selectOption('#control-class', 'her2'));
-      const after = await figureBody(page, 'class-heatmap');
-      expect(after).not.toBe(before);
+      const [heatmap] = await choose(shown.opened.page, '#control-class', 'her2', ['class-heatmap']);
+      expect(heatmap!.before).toContain('class basal');
+      const after = heatmap!.after;
       expect(after).toContain('class her2');
       expect(after.match(/<rect/g)?.length).toBeGreaterThan(100);
     });
 
     it('redraws the instance comparison and the t-SNE ring when an instance is chosen', async () => {
-      const { page } = shown.opened;
-      const before = await figureBody(page, 'instance-comparison');
-      await afterRedraw(page, () => page.selectOption('#control-instance', 'S07'));
-      const after = await figureBody(page, 'instance-comparison');
-      expect(after).not.toBe(before);
-      expect(after).toContain('Instance S07 (class her2)');
-      expect(await figureBody(page, 'tsne')).toContain('S07');
+      const [comparison] = await choose(shown.opened.page, '#control-instance', 'S07', ['instance-comparison']);
+      expect(comparison!.after).toContain('Instance S07 (class her2)');
+      expect(await figureBody(shown.opened.page, 'tsne')).toContain('S07');
     });
 
     it('follows k and the protein filter', async () => {
@@ -141,24 +148,14 @@ describe.skipIf(!haveChromium && !inCi)('reports in headless Chromium', () => {
     const shown = openedCleanly('influence', influenceRunWithReport, () => browser);
 
     it('redraws the class profile and comparative influence when a class is chosen', async () => {
-      const { page } = shown.opened;
-      const profile = await figureBody(page, 'class-profile');
-      const comparative = await figureBody(page, 'comparative-influence');
-      await afterRedraw(page, () => page.selectOption('#control-class', 'virginica'));
-      expect(await figureBody(page, 'class-profile')).not.toBe(profile);
-      expect(await figureBody(page, 'class-profile')).toContain('Class virginica');
-      const after = await figureBody(page, 'comparative-influence');
-      expect(after).not.toBe(comparative);
-      expect(after).toContain('virginica vs setosa');
+      const [profile, comparative] = await choose(shown.opened.page, '#control-class', 'virginica', ['class-profile', 'comparative-influence']);
+      expect(profile!.after).toContain('Class virginica');
+      expect(comparative!.after).toContain('virginica vs setosa');
     });
 
     it('redraws the instance scatter when an instance is chosen', async () => {
-      const { page } = shown.opened;
-      const before = await figureBody(page, 'instance-influence');
-      await afterRedraw(page, () => page.selectOption('#control-instance', 'i002'));
-      const after = await figureBody(page, 'instance-influence');
-      expect(after).not.toBe(before);
-      expect(after).toContain('Instance i002 (class setosa)');
+      const [scatter] = await choose(shown.opened.page, '#control-instance', 'i002', ['instance-influence']);
+      expect(scatter!.after).toContain('Instance i002 (class setosa)');
     });
 
     it('stays free of errors and network requests, and leaves a screenshot', async () => {
