@@ -1,3 +1,4 @@
+import { afterAll } from 'vitest';
 import { createBackend, type Backend } from '@relevance/core-wasm';
 
 /** The wasm backend, or null where it cannot be created here (the tests that need it then skip). */
@@ -7,4 +8,11 @@ export async function wasmBackendOrNull(): Promise<Backend | null> {
   } catch {
     return null;
   }
+}
+
+/** The reference backend for one test file, destroyed after the file's tests (call at the top level of the file). */
+export async function referenceBackendForFile(): Promise<Backend> {
+  const be = await createBackend('reference');
+  afterAll(() => be.destroy());
+  return be;
 }

@@ -1,14 +1,11 @@
 /** The method x metric runner and the method-spec registry. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, Generator, type Backend } from '@relevance/core-wasm';
+import { describe, expect, it } from 'vitest';
+import { Generator } from '@relevance/core-wasm';
+import { referenceBackendForFile } from '../helpers/backends.js';
 import { cnn, mlp } from '../../src/index.js';
 import { compareExplanations, METRICS, parseMethodSpec, type ComparisonProgress } from '../../src/metrics/index.js';
 
-let be: Backend;
-beforeAll(async () => {
-  be = await createBackend('reference');
-});
-afterAll(() => be.destroy());
+const be = await referenceBackendForFile();
 
 describe('parseMethodSpec', () => {
   it('reads name, variant and key=value options', () => {

@@ -1,17 +1,13 @@
 /** Sanity values of the single-number metrics on maps and models whose answer is known. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '@relevance/core-wasm';
+import { describe, expect, it } from 'vitest';
+import { referenceBackendForFile } from '../helpers/backends.js';
 import { inputXGradient, integratedGradients, saliency } from '../../src/index.js';
 import {
   completenessGap, complexity, faithfulnessCorrelation, giniIndex, infidelity, maxSensitivity, sparseness, totalVariation,
 } from '../../src/metrics/index.js';
 import { contributions, linearModel, normalRows } from './helpers.js';
 
-let be: Backend;
-beforeAll(async () => {
-  be = await createBackend('reference');
-});
-afterAll(() => be.destroy());
+const be = await referenceBackendForFile();
 
 describe('map metrics', () => {
   it('sparseness: a one-hot map gives exactly 1 - 1/n, a constant map 0', () => {

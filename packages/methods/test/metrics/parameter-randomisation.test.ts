@@ -1,14 +1,11 @@
 /** The model-parameter randomisation check (Adebayo et al. 2018) tells a model-dependent explanation from one that is not. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, Generator, type Backend } from '@relevance/core-wasm';
+import { describe, expect, it } from 'vitest';
+import { Generator } from '@relevance/core-wasm';
+import { referenceBackendForFile } from '../helpers/backends.js';
 import { mlp, saliency, type Attribution, type AttributionMethod } from '../../src/index.js';
 import { parameterRandomisation } from '../../src/metrics/index.js';
 
-let be: Backend;
-beforeAll(async () => {
-  be = await createBackend('reference');
-});
-afterAll(() => be.destroy());
+const be = await referenceBackendForFile();
 
 /** An "explanation" that ignores the model: the input itself (an edge detector in spirit). */
 const inputAsExplanation: AttributionMethod = async (_model, inputs, options) => ({

@@ -1,15 +1,12 @@
 /** Region perturbation (Samek et al. 2017): AOPC orders explanations, MoRF vs LeRF, regions, perturbations. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, Generator, type Backend } from '@relevance/core-wasm';
+import { describe, expect, it } from 'vitest';
+import { Generator } from '@relevance/core-wasm';
+import { referenceBackendForFile } from '../helpers/backends.js';
 import { aopc, aupc, buildRegions, regionPerturbation } from '../../src/metrics/index.js';
 import { cnn } from '../../src/index.js';
 import { contributions, linearModel, normalRows } from './helpers.js';
 
-let be: Backend;
-beforeAll(async () => {
-  be = await createBackend('reference');
-});
-afterAll(() => be.destroy());
+const be = await referenceBackendForFile();
 
 describe('region perturbation on a linear model', () => {
   it('w * x gives a larger MoRF AOPC than random attributions and than its reverse', async () => {

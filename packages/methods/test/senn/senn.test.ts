@@ -1,15 +1,12 @@
 /** SENN: explanations equal the linear coefficients when θ is constant; the aggregate's gradients; training; Lipschitz estimates. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, Generator, type Backend, type Tensor } from '@relevance/core-wasm';
+import { describe, expect, it } from 'vitest';
+import { Generator, type Tensor } from '@relevance/core-wasm';
+import { referenceBackendForFile } from '../helpers/backends.js';
 import { Model, crossEntropyLoss, inputXGradient, saliency, train, saveModel, loadModel } from '../../src/index.js';
 import { senn, sennExplanation, sennCoefficients, lipschitzEstimate, trainSenn } from '../../src/senn/index.js';
 import { methodEntry } from '../../src/attribution/registry.js';
 
-let be: Backend;
-beforeAll(async () => {
-  be = await createBackend('reference');
-});
-afterAll(() => be.destroy());
+const be = await referenceBackendForFile();
 
 const D = 4;
 const K = 3;

@@ -1,14 +1,11 @@
 /** SpRAy: planted strategies are found by the eigengap; a Clever Hans column becomes its own cluster and is named first. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, Generator, type Backend } from '@relevance/core-wasm';
+import { describe, expect, it } from 'vitest';
+import { Generator } from '@relevance/core-wasm';
+import { referenceBackendForFile } from '../helpers/backends.js';
 import { crossEntropyLoss, inputXGradient, mlp, train } from '../../src/index.js';
 import { spray, knnAffinity, laplacianSpectrum, eigengapK } from '../../src/strategies/index.js';
 
-let be: Backend;
-beforeAll(async () => {
-  be = await createBackend('reference');
-});
-afterAll(() => be.destroy());
+const be = await referenceBackendForFile();
 
 /** Rows whose explanations concentrate on one of three feature groups (plus noise). */
 function plantedExplanations(perGroup: number, seed: number): { values: Float64Array; group: Int32Array; d: number } {

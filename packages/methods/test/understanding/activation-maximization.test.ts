@@ -1,14 +1,11 @@
 /** Synthesized and dataset activation maximization. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, Generator, type Backend } from '@relevance/core-wasm';
+import { describe, expect, it } from 'vitest';
+import { Generator } from '@relevance/core-wasm';
+import { referenceBackendForFile } from '../helpers/backends.js';
 import { cnn, mlp, sequential } from '../../src/index.js';
 import { synthesizeActivation, topActivatingSamples } from '../../src/understanding/index.js';
 
-let be: Backend;
-beforeAll(async () => {
-  be = await createBackend('reference');
-});
-afterAll(() => be.destroy());
+const be = await referenceBackendForFile();
 
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let ab = 0, aa = 0, bb = 0;

@@ -1,14 +1,11 @@
 /** Nearest neighbours in a layer's feature space. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend, Generator, type Backend } from '@relevance/core-wasm';
+import { describe, expect, it } from 'vitest';
+import { Generator } from '@relevance/core-wasm';
+import { referenceBackendForFile } from '../helpers/backends.js';
 import { mlp } from '../../src/index.js';
 import { layerFeatures, neighbours } from '../../src/understanding/index.js';
 
-let be: Backend;
-beforeAll(async () => {
-  be = await createBackend('reference');
-});
-afterAll(() => be.destroy());
+const be = await referenceBackendForFile();
 
 function brute(features: Float32Array, width: number, query: Float32Array, metric: 'euclidean' | 'cosine'): number[] {
   const n = features.length / width;
