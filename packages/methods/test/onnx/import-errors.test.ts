@@ -31,6 +31,9 @@ function importError(bytes: Uint8Array, source = 'bad.onnx'): OnnxError {
 }
 
 const dense: Pick<TestModel, 'inputs' | 'outputs'> = { inputs: [['x', [-1, 2]]], outputs: [['y', [-1, 2]]] };
+/** A dense model of one Gemm node (x times the initializer W, transB) whose W is `weight`. */
+const gemmWithWeight = (weight: TensorProto, node = 'g'): Uint8Array =>
+  buildOnnx({ ...dense, nodes: [onnxNode('Gemm', node, ['x', 'W'], ['y'], [intAttr('transB', 1)])], initializers: [weight] });
 const image: Pick<TestModel, 'inputs' | 'outputs'> = { inputs: [['x', [-1, 1, 4, 4]]], outputs: [['y', [-1, 1, 2, 2]]] };
 
 describe.skipIf(!fixturesAvailable)('corrupt and truncated fixture files', () => {
@@ -212,19 +215,11 @@ describe('unsupported content', () => {
 
   it('external data and non-float32 initializers', () => {
     const external: TensorProto = { name: 'W', dims: [2, 2], data_type: 1, data_location: 1, external_data: [{ key: 'location', value: 'weights.bin' }, { key: 'offset', value: '0' }] };
-    expect(importError(buildOnnx({
-      ...dense,
-      nodes: [onnxNode('Gemm', 'g', ['x', 'W'], ['y'], [intAttr('transB', 1)])],
-      initializers: [external],
-    }), 'ext.onnx').message).toBe(
+    expect(importError(gemmWithWeight(external), 'ext.onnx').message).toBe(
       "ext.onnx: initializer 'W' stores its data in an external file ('weights.bin'), which is not supported; save the model with the data inside: onnx.save_model(model, path, save_as_external_data=False)",
     );
     const float64: TensorProto = { name: 'W', dims: [2, 2], data_type: 11, double_data: [1, 2, 3, 4] };
-    expect(importError(buildOnnx({
-      ...dense,
-      nodes: [onnxNode('Gemm', '/fc/Gemm', ['x', 'W'], ['y'], [intAttr('transB', 1)])],
-      initializers: [float64],
-    }), 'f64.onnx').message).toBe(
+    expect(importError(gemmWithWeight(float64, '/fc/Gemm'), 'f64.onnx').message).toBe(
       "f64.onnx: Gemm node '/fc/Gemm': weight B 'W' has data type DOUBLE; only FLOAT (float32) parameters are supported (and INT64 for shape tensors): convert the model to float32 (model.float()) before exporting",
     );
     expect(importError(buildOnnx({
@@ -233,11 +228,7 @@ describe('unsupported content', () => {
       initializers: [f32('s', [2], [0, 2])],
     })).message).toMatch(/Reshape node 'r': shape 's' has data type FLOAT; an INT64 tensor is expected here/);
     const short: TensorProto = { name: 'W', dims: [2, 2], data_type: 1, raw_data: new Uint8Array(12) };
-    expect(importError(buildOnnx({
-      ...dense,
-      nodes: [onnxNode('Gemm', 'g', ['x', 'W'], ['y'], [intAttr('transB', 1)])],
-      initializers: [short],
-    })).message).toMatch(/Gemm node 'g': weight B 'W': raw_data has 12 bytes, shape \[2, 2\] needs 16 \(corrupt file\?\)/);
+    expect(importError(gemmWithWeight(short)).message).toMatch(/Gemm node 'g': weight B 'W': raw_data has 12 bytes, shape \[2, 2\] needs 16 \(corrupt file\?\)/);
   });
 
   it('opsets outside 11 to 18, a missing opset, non-float inputs and dynamic non-batch dimensions', () => {
