@@ -65,6 +65,13 @@ function i32(s: Storage): Int32Array {
 }
 
 /** Visit every multi-index of `shape` in row-major order, calling fn(flatOutIndex, offsetA, offsetB, offsetC). */
+/** For each outer o and j < count: visit(start of row I[j] of x[o] (axis rows), start of row j of the [outer, count, inner] side). */
+function forIndexedRows(d: AxisDims, count: number, I: Int32Array, visit: (axisRow: number, countRow: number) => void): void {
+  for (let o = 0; o < d.outer; o++) {
+    for (let j = 0; j < count; j++) visit((o * d.axis + I[j]!) * d.inner, (o * count + j) * d.inner);
+  }
+}
+
 function forEachIndex(shape: readonly number[], views: readonly StridedView[], fn: (i: number, offsets: number[]) => void): void {
   const rank = shape.length;
   const total = shape.reduce((p, d) => p * d, 1);
@@ -329,25 +336,17 @@ class ReferenceImpl implements KernelImpl {
   }
 
   gather(x: Storage, indices: Storage, out: Storage, d: AxisDims, count: number): void {
-    const X = data(x), I = i32(indices), O = data(out);
-    for (let o = 0; o < d.outer; o++) {
-      for (let j = 0; j < count; j++) {
-        const src = (o * d.axis + I[j]!) * d.inner;
-        const dst = (o * count + j) * d.inner;
-        for (let i = 0; i < d.inner; i++) O[dst + i] = X[src + i]!;
-      }
-    }
+    const X = data(x), O = data(out);
+    forIndexedRows(d, count, i32(indices), (src, dst) => {
+      for (let i = 0; i < d.inner; i++) O[dst + i] = X[src + i]!;
+    });
   }
 
   scatterAdd(updates: Storage, indices: Storage, out: Storage, d: AxisDims, count: number): void {
-    const U = f32(updates), I = i32(indices), O = f32(out);
-    for (let o = 0; o < d.outer; o++) {
-      for (let j = 0; j < count; j++) {
-        const dst = (o * d.axis + I[j]!) * d.inner;
-        const src = (o * count + j) * d.inner;
-        for (let i = 0; i < d.inner; i++) O[dst + i] = O[dst + i]! + U[src + i]!;
-      }
-    }
+    const U = f32(updates), O = f32(out);
+    forIndexedRows(d, count, i32(indices), (dst, src) => {
+      for (let i = 0; i < d.inner; i++) O[dst + i] = O[dst + i]! + U[src + i]!;
+    });
   }
 
   oneHot(indices: Storage, out: Storage, d: AxisDims): void {
