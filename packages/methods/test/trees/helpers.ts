@@ -168,6 +168,18 @@ export function randomRows(g: Generator, rows: number, F: number, missing = 0): 
   return Float32Array.from({ length: rows * F }, () => (g.uniform() < missing ? NaN : Math.fround(g.normal())));
 }
 
+/** A seeded random ensemble with rows to explain (a share `missing` of them NaN) and background rows, drawn in that order from one Generator. */
+export function randomCase(
+  seed: number,
+  o: { trees: number; depth: number; features: number; outputs?: number; rows: number; missing?: number; background: number },
+): { e: TreeEnsemble; x: Float32Array; bg: Float32Array } {
+  const g = new Generator(seed);
+  const e = randomEnsemble(g, o.trees, o.depth, o.features, o.outputs);
+  const x = randomRows(g, o.rows, o.features, o.missing);
+  const bg = randomRows(g, o.background, o.features);
+  return { e, x, bg };
+}
+
 /** One chain tree testing `depth` distinct features in turn (too many for the per-leaf tables). */
 export function chainTree(depth: number, F: number): TreeEnsemble {
   const n = 2 * depth + 1;

@@ -11,7 +11,7 @@ import { Generator } from '@relevance/core-wasm';
 import { treeShap, type TreeEnsemble } from '../../src/index.js';
 import { LeafTableEngine } from '../../src/trees/leaf-tables.js';
 import { treeOutputs } from '../../src/trees/tree-shap.js';
-import { chainTree, checkAgainstBruteForce, joinEnsembles, maxAbsDiff, randomEnsemble, randomRows, TOL } from './helpers.js';
+import { chainTree, checkAgainstBruteForce, joinEnsembles, maxAbsDiff, randomEnsemble, randomRows, TOL, randomCase } from './helpers.js';
 
 /** A node: a leaf value, or a split [feature, threshold, yes, no] with optional mode (index into SPLIT_MODES) and missing-value direction. */
 type Spec = number | { f: number; t: number; yes: Spec; no: Spec; mode?: number; missingYes?: boolean };
@@ -91,10 +91,7 @@ describe('TreeSHAP interaction values from the pair tables equal brute force', (
 
 describe('TreeSHAP interaction values: tables against the walks, threads, fallback', () => {
   it('the pair tables agree with the reference walks to 1e-12, and are symmetric', () => {
-    const g = new Generator(45);
-    const e = randomEnsemble(g, 8, 7, 9, 2);
-    const x = randomRows(g, 30, 9, 0.1);
-    const bg = randomRows(g, 25, 9);
+    const { e, x, bg } = randomCase(45, { trees: 8, depth: 7, features: 9, outputs: 2, rows: 30, missing: 0.1, background: 25 });
     for (const algorithm of ['interventional', 'path-dependent'] as const) {
       const a = treeShap(e, x, 30, { algorithm, background: bg, interactions: true });
       const b = treeShap(e, x, 30, { algorithm, background: bg, interactions: true, pathTables: false });

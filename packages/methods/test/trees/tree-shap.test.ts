@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator } from '@relevance/core-wasm';
 import { predictTreesRaw, treeShap, withCoversFromData, type TreeEnsemble } from '../../src/index.js';
-import { chainTree, checkAgainstBruteForce, FIXTURE_NAMES, joinEnsembles, loadFixture, maxAbsDiff, randomEnsemble, randomRows, TOL } from './helpers.js';
+import { chainTree, checkAgainstBruteForce, FIXTURE_NAMES, joinEnsembles, loadFixture, maxAbsDiff, randomEnsemble, randomRows, TOL, randomCase } from './helpers.js';
 
 describe('interventional TreeSHAP equals brute-force Shapley values', () => {
   for (const name of FIXTURE_NAMES) {
@@ -40,19 +40,13 @@ describe('path-dependent TreeSHAP equals brute-force Shapley values of E[f | x_S
 
 describe('TreeSHAP on random trees (repeated features, all split modes, missing values)', () => {
   it('interventional and path-dependent equal brute force on 8 features, depth 6', () => {
-    const g = new Generator(7);
-    const e = randomEnsemble(g, 4, 6, 8, 2);
-    const x = randomRows(g, 5, 8, 0.1);
-    const bg = randomRows(g, 12, 8);
+    const { e, x, bg } = randomCase(7, { trees: 4, depth: 6, features: 8, outputs: 2, rows: 5, missing: 0.1, background: 12 });
     expect(checkAgainstBruteForce(e, x, 5, 'interventional', bg)).toBeLessThan(TOL);
     expect(checkAgainstBruteForce(e, x, 5, 'path-dependent')).toBeLessThan(TOL);
   });
 
   it('the per-leaf tables agree with the direct walks (shap recursion, background walk) to 1e-12', () => {
-    const g = new Generator(21);
-    const e = randomEnsemble(g, 6, 7, 8, 2);
-    const x = randomRows(g, 10, 8, 0.1);
-    const bg = randomRows(g, 30, 8);
+    const { e, x, bg } = randomCase(21, { trees: 6, depth: 7, features: 8, outputs: 2, rows: 10, missing: 0.1, background: 30 });
     for (const target of [0, 1]) {
       const a = treeShap(e, x, 10, { algorithm: 'path-dependent', target, pathTables: true });
       const b = treeShap(e, x, 10, { algorithm: 'path-dependent', target, pathTables: false });
@@ -80,10 +74,7 @@ describe('TreeSHAP on random trees (repeated features, all split modes, missing 
   });
 
   it('is deterministic and independent of the row order', () => {
-    const g = new Generator(11);
-    const e = randomEnsemble(g, 5, 5, 6);
-    const x = randomRows(g, 4, 6);
-    const bg = randomRows(g, 8, 6);
+    const { e, x, bg } = randomCase(11, { trees: 5, depth: 5, features: 6, rows: 4, background: 8 });
     const a = treeShap(e, x, 4, { background: bg, target: 0 });
     const reversed = new Float32Array(24);
     for (let r = 0; r < 4; r++) reversed.set(x.subarray(r * 6, r * 6 + 6), (3 - r) * 6);
