@@ -266,24 +266,22 @@ const unaryDomains: Record<UnaryOp, [number, number, number, number]> = {
       });
     }
   }
-  add({
-    kernel: 'where',
-    label: 'cond [5,1,3], a [1,4,3], b [3]',
-    tolerance: { kind: 'exact' },
-    run: (be) => {
-      const c = values(15, 1).map((v) => (v > 0 ? 1 : 0));
-      return [be.where(be.tensor(c, [5, 1, 3]), input(be, [1, 4, 3], 2, false), input(be, [3], 3, false))];
-    },
-  });
-  add({
-    kernel: 'where',
-    label: 'cond [127], a [127], b [1]',
-    tolerance: { kind: 'exact' },
-    run: (be) => {
-      const c = values(127, 4).map((v) => (v > 0.3 ? 1 : 0));
-      return [be.where(be.tensor(c), input(be, [127], 5, false), input(be, [1], 6, false))];
-    },
-  });
+  // shapes of cond, a and b; the seed of cond (a and b take the next two); the value above which cond is true
+  const whereCases: Array<[number[], number[], number[], number, number]> = [
+    [[5, 1, 3], [1, 4, 3], [3], 1, 0],
+    [[127], [127], [1], 4, 0.3],
+  ];
+  for (const [sc, sa, sb, seed, threshold] of whereCases) {
+    add({
+      kernel: 'where',
+      label: `cond [${sc}], a [${sa}], b [${sb}]`,
+      tolerance: { kind: 'exact' },
+      run: (be) => {
+        const c = values(size(sc), seed).map((v) => (v > threshold ? 1 : 0));
+        return [be.where(be.tensor(c, sc), input(be, sa, seed + 1, false), input(be, sb, seed + 2, false))];
+      },
+    });
+  }
 }
 
 // ---------------------------------------------------- copies and shapes
