@@ -31,11 +31,11 @@ async function outcome<T>(run: () => Promise<T>): Promise<{ value?: T; error?: u
 
 /** How often each property loaded and failed: both must happen, or the generator misses half the cases. */
 const seen = { loaded: 0, failed: 0 };
-function resetSeen(): void {
+/** Checks the property with fast-check, then that some fuzzed inputs loaded and some failed. */
+async function assertBothOutcomes<Ts>(property: fc.IAsyncProperty<Ts>, params: fc.Parameters<Ts>): Promise<void> {
   seen.loaded = 0;
   seen.failed = 0;
-}
-function expectBothOutcomes(): void {
+  await fc.assert(property, params);
   expect(seen.loaded, 'no fuzzed input loaded').toBeGreaterThan(0);
   expect(seen.failed, 'no fuzzed input failed').toBeGreaterThan(0);
 }
@@ -95,8 +95,7 @@ function writeText(t: { header: string[]; rows: string[][]; delimiter: string; e
 
 describe('fuzz: CSV and TSV', () => {
   it('readArray: a float32 matrix without Inf, or a DataError', async () => {
-    resetSeen();
-    await fc.assert(
+    await assertBothOutcomes(
       fc.asyncProperty(textTable, async (t) => {
         const path = writeText(t);
         const r = await outcome(() => readArray(path));
@@ -108,12 +107,10 @@ describe('fuzz: CSV and TSV', () => {
       }),
       { seed: SEED, numRuns: 100 },
     );
-    expectBothOutcomes();
   }, 60_000);
 
   it('the proteomics data stage: finite statistics and named warnings, or a DataError', async () => {
-    resetSeen();
-    await fc.assert(
+    await assertBothOutcomes(
       fc.asyncProperty(textTable, fc.boolean(), async (t, withClass) => {
         const path = writeText(t);
         const r = await outcome(() => loadStudyData({ source: path, maxMissing: 1, transform: 'none', testFraction: 0.3, standardize: 'global', seed: 1, ...(withClass ? { classColumn: 'class' } : {}) }));
@@ -125,7 +122,6 @@ describe('fuzz: CSV and TSV', () => {
       }),
       { seed: SEED + 1, numRuns: 60 },
     );
-    expectBothOutcomes();
   }, 60_000);
 });
 
@@ -148,8 +144,7 @@ describe('fuzz: Parquet and Arrow', () => {
       await writeTable(path, table);
       originals.set(ext, (await import('node:fs')).readFileSync(path));
     }
-    resetSeen();
-    await fc.assert(
+    await assertBothOutcomes(
       fc.asyncProperty(damage, async (d) => {
         let bytes = Buffer.from(originals.get(d.ext)!);
         for (const [at, value] of d.flips) bytes[Math.floor(at * (bytes.length - 1))] = value;
@@ -164,7 +159,6 @@ describe('fuzz: Parquet and Arrow', () => {
       }),
       { seed: SEED + 2, numRuns: 80 },
     );
-    expectBothOutcomes();
   }, 60_000);
 });
 
@@ -179,8 +173,7 @@ const jsonArray = fc.oneof(
 
 describe('fuzz: JSON arrays', () => {
   it('readArray: shape and data that agree, without Inf, or a DataError', async () => {
-    resetSeen();
-    await fc.assert(
+    await assertBothOutcomes(
       fc.asyncProperty(fc.oneof(jsonArray.map((v) => JSON.stringify(v) ?? 'null'), fc.string({ maxLength: 30 })), async (text) => {
         const path = tmp.path(`j${fileCount++}.json`);
         writeFileSync(path, text);
@@ -192,7 +185,6 @@ describe('fuzz: JSON arrays', () => {
       }),
       { seed: SEED + 3, numRuns: 60 },
     );
-    expectBothOutcomes();
   }, 60_000);
 });
 
@@ -218,8 +210,7 @@ function damaged(original: Uint8Array, d: { cut?: number; flips: [number, number
 
 describe('fuzz: models', () => {
   it('damaged ONNX: a model whose outputs on a row are finite, or an OnnxError; no tensor leaks', async () => {
-    resetSeen();
-    await fc.assert(
+    await assertBothOutcomes(
       fc.asyncProperty(byteDamage, async (d) => {
         const before = be.memory().tensors;
         let m;
@@ -236,12 +227,10 @@ describe('fuzz: models', () => {
       }),
       { seed: SEED + 4, numRuns: 200 },
     );
-    expectBothOutcomes();
   }, 60_000);
 
   it('damaged .relevance: a model, or a ModelError; no tensor leaks', async () => {
-    resetSeen();
-    await fc.assert(
+    await assertBothOutcomes(
       fc.asyncProperty(byteDamage, async (d) => {
         const before = be.memory().tensors;
         try {
@@ -254,6 +243,5 @@ describe('fuzz: models', () => {
       }),
       { seed: SEED + 5, numRuns: 200 },
     );
-    expectBothOutcomes();
   }, 60_000);
 });
