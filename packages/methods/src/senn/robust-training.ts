@@ -170,7 +170,7 @@ export async function trainSenn(model: Model, data: SennData, validation: SennDa
   const step: SennStep = { model, thetaModel, thetaName, loss, optimizer, lambda, eps, d };
   const history: TrainHistory & { penalty: number[] } = {
     epochs: [], trainLoss: [], valLoss: [], monitored: validation ? 'validation' : 'train', bestEpoch: -1, bestLoss: Infinity,
-    restoredBest: false, stoppedEarly: false, stopReason: 'epochs', seconds: 0, penalty: [],
+    restoredBest: false, averageDecay: 0, stoppedEarly: false, stopReason: 'epochs', seconds: 0, penalty: [],
   };
   const started = Date.now();
   let best: Map<string, Float32Array> | null = null;

@@ -97,6 +97,14 @@ export interface TrainOptions {
   earlyStopping?: EarlyStoppingOptions;
   /** Put the weights of the best epoch back at the end (default: true with validation data). */
   restoreBest?: boolean;
+  /**
+   * An exponential moving average of the weights, updated after every epoch:
+   * avg = decay * avg + (1 - decay) * weights (the first epoch's weights start
+   * it). With a decay in (0, 1), validation, early stopping, `restoreBest` and
+   * the returned model use the averaged weights; training goes on from the raw
+   * ones. 0 (default) turns it off.
+   */
+  averageDecay?: number;
   /** Reshuffle the training rows every epoch (default true). */
   shuffle?: boolean;
   inputTransform?: InputTransform;
@@ -117,6 +125,8 @@ export interface TrainHistory {
   bestLoss: number;
   /** Whether the model holds the best epoch's weights because they were restored. */
   restoredBest: boolean;
+  /** The decay of the weights' moving average (0: the model holds the raw weights). */
+  averageDecay: number;
   stoppedEarly: boolean;
   stopReason: 'epochs' | 'early_stopping' | 'non_finite_loss';
   seconds: number;
@@ -445,6 +455,29 @@ function snapshot(be: Backend, parameters: ReturnType<Model['parameters']>, best
   for (const [name, p] of parameters) best.set(name, be.keep(be.clone(p)));
 }
 
+/** avg <- decay * avg + (1 - decay) * weights on the device (a copy of the weights when `avg` is empty). */
+function updateAverage(be: Backend, parameters: ReturnType<Model['parameters']>, avg: Map<string, Tensor>, decay: number): void {
+  for (const [name, p] of parameters) {
+    const old = avg.get(name);
+    avg.set(name, be.keep(old ? be.scope(() => be.add(be.scale(old, decay), be.scale(p, 1 - decay))) : be.clone(p)));
+    old?.dispose();
+  }
+}
+
+/** Overwrite the model's weights with `values` (device copies), returning the previous weights on the host. */
+async function swapIn(be: Backend, parameters: ReturnType<Model['parameters']>, values: Map<string, Tensor>): Promise<Map<string, Float32Array>> {
+  const previous = new Map<string, Float32Array>();
+  for (const [name, p] of parameters) {
+    previous.set(name, await be.readFloat(p));
+    be.write(p, await be.readFloat(values.get(name)!));
+  }
+  return previous;
+}
+
+function writeAll(be: Backend, parameters: ReturnType<Model['parameters']>, values: Map<string, Float32Array>): void {
+  for (const [name, p] of parameters) be.write(p, values.get(name)!);
+}
+
 /**
  * Train `model` in place. Returns the per-epoch history; the model is left
  * with the best epoch's weights when `restoreBest` (default with validation).
@@ -467,6 +500,9 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
   const sets: DeviceSet[] = [];
   let optimizer: Optimizer | null = null;
   const best = new Map<string, Tensor>();
+  const average = new Map<string, Tensor>();
+  const averageDecay = options.averageDecay ?? 0;
+  if (!(averageDecay >= 0 && averageDecay < 1)) throw new ModelError(`train: averageDecay must lie in [0, 1) (0 turns the weight average off), got ${averageDecay}`);
   try {
     const { trainSet, valSet } = splitSets(be, model, data, options, loss, generators, sets);
     const restoreBest = options.restoreBest ?? !!valSet;
@@ -481,7 +517,7 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
 
     const history: TrainHistory = {
       epochs: [], trainLoss: [], valLoss: [], monitored: valSet ? 'validation' : 'train', bestEpoch: -1, bestLoss: Infinity,
-      restoredBest: false, stoppedEarly: false, stopReason: 'epochs', seconds: 0,
+      restoredBest: false, averageDecay, stoppedEarly: false, stopReason: 'epochs', seconds: 0,
     };
     let sinceBest = 0;
     let step = 0;
@@ -493,6 +529,9 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
       step = done.step;
       const trainLoss = done.trainLoss;
       history.trainLoss.push(trainLoss);
+      if (averageDecay > 0) updateAverage(be, parameters, average, averageDecay);
+      // validation and the best snapshot see the averaged weights; training goes on from the raw ones
+      const raw = averageDecay > 0 ? await swapIn(be, parameters, average) : null;
       let valLoss: number | null = null;
       if (valSet) {
         valLoss = await meanLoss(be, model, valSet, loss, evalBatchSize, epoch, generators.mask, options.inputTransform);
@@ -507,17 +546,19 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
         sinceBest = 0;
         if (restoreBest) snapshot(be, parameters, best);
       } else sinceBest++;
+      if (raw) writeAll(be, parameters, raw);
       await options.onEpoch?.(report);
       if (stopAfter(history, trainLoss, valLoss, sinceBest, patience, epoch, options.epochs)) break;
     }
-    if (restoreBest && history.bestEpoch >= 0 && history.bestEpoch !== history.epochs.length - 1) {
+    if (restoreBest && history.bestEpoch >= 0 && (averageDecay > 0 || history.bestEpoch !== history.epochs.length - 1)) {
       for (const [name, p] of parameters) be.write(p, await be.readFloat(best.get(name)!));
       history.restoredBest = true;
-    }
+    } else if (averageDecay > 0 && average.size) await swapIn(be, parameters, average);
     history.seconds = (performance.now() - started) / 1000;
     return history;
   } finally {
     for (const t of best.values()) t.dispose();
+    for (const t of average.values()) t.dispose();
     for (const s of sets) for (const t of s.owned) t.dispose();
     if (optimizerOwned) optimizer?.dispose();
   }

@@ -108,6 +108,62 @@ describe('early stopping', () => {
   });
 });
 
+describe('the weights\' moving average (averageDecay)', () => {
+  const { x, y } = smallRegression(200, 5);
+  const { x: xVal, y: yVal } = smallRegression(80, 6);
+  const net = (): Model => mlp(be, { inputs: 4, hidden: [8], outputs: 2, seed: 3 });
+  /** avg <- d * avg + (1 - d) * w over the raw weights `onEpoch` saw, in float32 as the device computes it. */
+  function average(perEpoch: Array<Map<string, Float32Array>>, d: number, upTo = perEpoch.length - 1): Map<string, Float32Array> {
+    const avg = new Map([...perEpoch[0]!].map(([k, v]) => [k, v.slice()]));
+    for (let e = 1; e <= upTo; e++) {
+      for (const [k, a] of avg) {
+        const w = perEpoch[e]!.get(k)!;
+        for (let i = 0; i < a.length; i++) a[i] = Math.fround(Math.fround(a[i]! * d) + Math.fround(w[i]! * Math.fround(1 - d)));
+      }
+    }
+    return avg;
+  }
+  const expectClose = (a: Map<string, Float32Array>, b: Map<string, Float32Array>): void => {
+    for (const [k, v] of a) v.forEach((value, i) => expect(value).toBeCloseTo(b.get(k)![i]!, 6));
+  };
+
+  it('without validation, the trained model holds the average of every epoch\'s raw weights, and training goes on from the raw ones', async () => {
+    const perEpoch: Array<Map<string, Float32Array>> = [];
+    const model = net();
+    const h = await train(model, { x, y }, { seed: 2, epochs: 6, batchSize: 32, lr: 0.01, averageDecay: 0.7, onEpoch: () => void perEpoch.push(snapshot(model)) });
+    expect(h.averageDecay).toBe(0.7);
+    expectClose(snapshot(model), average(perEpoch, 0.7));
+    // the raw trajectory is that of plain training: the average never feeds back into the steps
+    const plain = net();
+    const rawEpochs: Array<Map<string, Float32Array>> = [];
+    await train(plain, { x, y }, { seed: 2, epochs: 6, batchSize: 32, lr: 0.01, onEpoch: () => void rawEpochs.push(snapshot(plain)) });
+    expect(perEpoch).toEqual(rawEpochs);
+    expect(snapshot(model)).not.toEqual(rawEpochs[5]);
+    model.dispose();
+    plain.dispose();
+  });
+
+  it('validation and the restored best epoch use the averaged weights', async () => {
+    const perEpoch: Array<Map<string, Float32Array>> = [];
+    const model = net();
+    const h = await train(model, { x, y }, {
+      seed: 2, epochs: 40, batchSize: 32, lr: 0.05, averageDecay: 0.8, validation: { x: xVal, y: yVal }, earlyStopping: { patience: 4 },
+      onEpoch: () => void perEpoch.push(snapshot(model)),
+    });
+    expect(h.restoredBest).toBe(true);
+    expectClose(snapshot(model), average(perEpoch, 0.8, h.bestEpoch));
+    expect(await evaluate(model, { x: xVal, y: yVal })).toBeCloseTo(h.bestLoss, 6);
+    model.dispose();
+  });
+
+  it('a decay outside [0, 1) is an error naming the option', async () => {
+    const model = net();
+    await expect(train(model, { x, y }, { seed: 1, epochs: 1, averageDecay: 1 })).rejects.toThrow(/averageDecay must lie in \[0, 1\)/);
+    await expect(train(model, { x, y }, { seed: 1, epochs: 1, averageDecay: -0.1 })).rejects.toThrow(/averageDecay/);
+    model.dispose();
+  });
+});
+
 describe('masks and input transforms (the proteomics study\'s masked MLP)', () => {
   // predict hidden entries of a row from the visible ones; the rows have a low-rank structure
   const rows = 240;
