@@ -34,6 +34,9 @@ const validationFraction = Number(flag('validation') ?? PROTEOMICS_DEFAULTS.vali
 const restoreBest = flag('restore-best') !== '0';
 const lrSchedule = (flag('lr-schedule') ?? 'constant') as 'constant' | 'cosine';
 const hidden = (flag('hidden') ?? '256,256').split(',').map(Number);
+const optimizer = (flag('optimizer') ?? PROTEOMICS_DEFAULTS.optimizer) as 'adam' | 'adamw' | 'sgd';
+const weightDecay = Number(flag('weight-decay') ?? PROTEOMICS_DEFAULTS.weightDecay);
+const averageDecay = Number(flag('average-decay') ?? 0);
 /** Seed of the data split (and of the synthetic cohort); the model seed varies with --seeds. */
 const DATA_SEED = 1;
 const estimators = (flag('estimators') ?? 'keyl-gamma,loo-gamma,loo-epsilon,loo-gxi,q90-gamma').split(',');
@@ -219,7 +222,7 @@ for (const ds of dataSets()) {
   for (const [k, v] of Object.entries(base)) dump[`base.${k}`] = Array.from(v);
   for (const seed of seeds) {
     const t0 = performance.now();
-    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, patience, validationFraction, restoreBest, lrSchedule, classInput, seed });
+    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, patience, validationFraction, restoreBest, lrSchedule, classInput, optimizer, weightDecay, averageDecay, seed });
     row[`train_s.${seed}`] = (performance.now() - t0) / 1000;
     row[`epochs.${seed}`] = history.epochs.length;
     row[`val.${seed}`] = history.bestLoss;

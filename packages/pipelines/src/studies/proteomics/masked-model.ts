@@ -28,13 +28,16 @@ export interface MaskedModelOptions {
   epochs: number;
   batchSize: number;
   lr: number;
-  optimizer: 'adam' | 'sgd';
+  /** adam (L2 penalty `weightDecay`), adamw (decoupled decay `weightDecay`) or sgd with `momentum`. */
+  optimizer: 'adam' | 'adamw' | 'sgd';
   momentum: number;
   weightDecay: number;
   patience: number;
   validationFraction: number;
   /** Keep the best validation epoch's weights (default true); false keeps the weights at the stop. */
   restoreBest?: boolean;
+  /** Decay per epoch of the weights' moving average that validation, early stopping and the trained model use (0: off). */
+  averageDecay?: number;
   /** constant (default) or cosine: lr decays to lr / 100 over `epochs` (exploration; not a CLI option). */
   lrSchedule?: 'constant' | 'cosine';
   seed: number;
@@ -119,7 +122,7 @@ export function maskedInputTransform(p: number, classes = 0): (x: Tensor, ctx: {
     });
 }
 
-export async function trainMaskedModel(be: Backend, data: StudyData, options: MaskedModelOptions, onEpoch?: (e: EpochReport) => void): Promise<TrainedMaskedModel> {
+export async function trainMaskedModel(be: Backend, data: StudyData, options: MaskedModelOptions, onEpoch?: (e: EpochReport, model: Model) => void | Promise<void>): Promise<TrainedMaskedModel> {
   const p = data.proteins.length;
   const classes = inputClasses(data, options.classInput);
   const { x, y, observed, width } = packRows(data.values, p, data.train, (r) => classContext(data, classes, r));
@@ -149,14 +152,15 @@ export async function trainMaskedModel(be: Backend, data: StudyData, options: Ma
         epochs: options.epochs,
         batchSize: options.batchSize,
         loss: 'masked_mse',
-        optimizer: options.optimizer === 'sgd' ? { type: 'sgd', momentum: options.momentum } : { type: 'adam' },
+        optimizer: options.optimizer === 'sgd' ? { type: 'sgd', momentum: options.momentum } : { type: options.optimizer },
         lr: options.lrSchedule === 'cosine' ? cosineLr(options.lr, { period: options.epochs, minLr: options.lr / 100 }) : options.lr,
         weightDecay: options.weightDecay,
+        averageDecay: options.averageDecay ?? 0,
         // without a validation split there is nothing to stop on: train every epoch
         ...(options.validationFraction > 0 ? { validation: options.validationFraction, earlyStopping: { patience: options.patience }, restoreBest: options.restoreBest ?? true } : {}),
         inputTransform: maskedInputTransform(p, classes.length),
         onEpoch: async (e) => {
-          onEpoch?.(e);
+          await onEpoch?.(e, model);
           await yieldToEventLoop(); // Ctrl-C stops training at the next epoch
         },
       },
