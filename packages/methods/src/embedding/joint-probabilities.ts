@@ -23,9 +23,8 @@ export function negativeEntropy(values: ArrayLike<number>): number {
   return s;
 }
 
-/** Dense n x n joint probabilities from dense conditionals (float32, for the backend). */
-export function denseJointProbabilities(conditional: Float64Array, n: number): Float32Array {
-  const out = new Float32Array(n * n);
+/** Dense n x n joint probabilities from dense conditionals (float32 for the backend unless `out` is given). */
+export function denseJointProbabilities<T extends Float32Array | Float64Array = Float32Array>(conditional: Float64Array, n: number, out: T = new Float32Array(n * n) as T): T {
   const scale = 1 / (2 * n);
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {

@@ -1,7 +1,7 @@
 /**
  * The Barnes-Hut tree of t-SNE (van der Maaten 2014, section 4.2): a quadtree
  * in 2-D, an octree in 3-D, rebuilt every iteration. Each cell stores its
- * point count, centre of mass and squared side length; the points of a cell
+ * point count, centre of mass and squared longest side; the points of a cell
  * are a contiguous range of `order`, so "does this cell contain point i" is
  * one comparison. Cells are interleaved records in one Float64Array (one
  * cache line each) and nothing is allocated per cell: the traversal is the
@@ -13,7 +13,7 @@
 
 const MAX_DEPTH = 40;
 /**
- * Record layout, 64 bytes: doubles centre of mass x, y, z and squared side;
+ * Record layout, 64 bytes: doubles centre of mass x, y, z and squared longest side;
  * then int32s count, first child (-1: leaf) and start in `order` (read
  * through an Int32Array view of the same memory, so the walk's index
  * arithmetic stays in integers).
@@ -82,16 +82,17 @@ export class SpacePartitioningTree {
         if (v > hi[k]!) hi[k] = v;
       }
     }
-    let half = 0;
+    // the root is the bounding box (a rectangle, as scikit-learn's tree), not the square around it: for an
+    // elongated map (early exaggeration) its cells are narrower than their longest side, which the opening test uses
     const centre = [0, 0, 0];
+    const half = [0, 0, 0];
     for (let k = 0; k < d; k++) {
       centre[k] = (lo[k]! + hi[k]!) / 2;
-      half = Math.max(half, (hi[k]! - lo[k]!) / 2);
+      half[k] = ((hi[k]! - lo[k]!) / 2) * (1 + 1e-9) + 1e-12;
     }
-    half = half * (1 + 1e-9) + 1e-12;
     this.reserve(Math.max(64, 3 * n));
     this.used = 1;
-    this.buildCell(0, 0, n, centre[0]!, centre[1]!, centre[2]!, half, 0);
+    this.buildCell(0, 0, n, centre[0]!, centre[1]!, centre[2]!, half[0]!, half[1]!, half[2]!, 0);
     for (let t = 0; t < n; t++) this.position[this.order[t]!] = t;
     const cells = this.cells.subarray(0, this.used * STRIDE);
     this.arrays = { dims: d, cells, ints: cellInts(cells), order: this.order, position: this.position, y };
@@ -106,13 +107,15 @@ export class SpacePartitioningTree {
     this.ints = ints;
   }
 
-  private buildCell(cell: number, start: number, end: number, cx: number, cy: number, cz: number, half: number, depth: number): void {
+  /** Cell `cell` over order[start, end): centre (cx, cy, cz) and half side lengths per dimension (hx, hy, hz). */
+  private buildCell(cell: number, start: number, end: number, cx: number, cy: number, cz: number, hx: number, hy: number, hz: number, depth: number): void {
     const d = this.dims;
     const y = this.y;
     const order = this.order;
     const count = end - start;
     let rec = cell * STRIDE;
-    this.cells[rec + WIDTH_SQ] = 4 * half * half;
+    const longest = Math.max(hx, hy, hz);
+    this.cells[rec + WIDTH_SQ] = 4 * longest * longest;
     this.ints[cell * ISTRIDE + COUNT] = count;
     this.ints[cell * ISTRIDE + START] = start;
     if (count <= 1 || depth >= MAX_DEPTH) {
@@ -153,13 +156,13 @@ export class SpacePartitioningTree {
     this.reserve(first + this.children);
     this.used += this.children;
     this.ints[cell * ISTRIDE + FIRST_CHILD] = first;
-    const h = half / 2;
+    const qx = hx / 2, qy = hy / 2, qz = hz / 2;
     let s = start;
     let mx = 0, my = 0, mz = 0;
     for (let c = 0; c < this.children; c++) {
       const e = offsets[k0 + c]!;
       const child = first + c;
-      this.buildCell(child, s, e, cx + (c & 1 ? h : -h), cy + (c & 2 ? h : -h), cz + (c & 4 ? h : -h), h, depth + 1);
+      this.buildCell(child, s, e, cx + (c & 1 ? qx : -qx), cy + (c & 2 ? qy : -qy), cz + (c & 4 ? qz : -qz), qx, qy, qz, depth + 1);
       const cr = child * STRIDE;
       const cells = this.cells;
       const w = e - s;
@@ -178,7 +181,7 @@ export class SpacePartitioningTree {
   /**
    * Repulsive forces on point i: writes sum_j q_ij^2 (y_i - y_j) (unnormalised
    * q_ij = 1 / (1 + |y_i - y_j|^2)) into force[0..dims) and returns sum_j q_ij,
-   * with cells far enough (side^2 < theta^2 |y_i - centre|^2) taken as one body.
+   * with cells far enough (longest side^2 < theta^2 |y_i - centre|^2) taken as one body.
    */
   repulsion(i: number, thetaSq: number, force: Float64Array): number {
     return treeRepulsion(this.arrays!, i, thetaSq, force, this.stack);

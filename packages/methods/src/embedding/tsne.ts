@@ -20,7 +20,8 @@ import { Generator, toGenerator, type Backend, type Tensor } from '@relevance/co
 import { BarnesHutObjective } from './barnes-hut-objective.js';
 import { resolveThreads } from '../stats/parallel.js';
 import { ExactObjective } from './exact-objective.js';
-import { denseJointProbabilities, negativeEntropy, sparseJointProbabilities } from './joint-probabilities.js';
+import { denseToSparse } from './exact-kl.js';
+import { denseJointProbabilities, negativeEntropy, sparseJointProbabilities, type SparseAffinities } from './joint-probabilities.js';
 import { nearestNeighbours, squaredDistanceMatrix, type HostMatrix } from './pairwise-distances.js';
 import { pcaProjection } from './pca.js';
 import { calibratePerplexity } from './perplexity.js';
@@ -183,19 +184,39 @@ async function initialCoordinates(be: Backend, x: HostMatrix, dims: number, init
   return y;
 }
 
-async function buildObjective(be: Backend, x: HostMatrix, s: Settings): Promise<{ objective: TsneObjective; perplexities: Float64Array; unconverged: number }> {
+/** P for the settings: exact (all pairs, dense) or Barnes-Hut's (sparse over the k-nearest-neighbour graph). */
+async function affinities(be: Backend, x: HostMatrix, s: Settings) {
   const n = x.rows;
   const calibration = { perplexity: s.perplexity, tolerance: s.tolerance };
   if (s.method === 'exact') {
     const distances = await squaredDistanceMatrix(be, x);
     const c = calibratePerplexity(distances, n, n, (i) => i, calibration);
-    const joint = denseJointProbabilities(c.probabilities, n);
-    return { objective: new ExactObjective(be, joint, n, s.dims, negativeEntropy(joint)), perplexities: c.perplexities, unconverged: c.unconverged };
+    return { conditional: c.probabilities, sparse: undefined, perplexities: c.perplexities, unconverged: c.unconverged };
   }
   const knn = await nearestNeighbours(be, x, s.neighbours);
   const c = calibratePerplexity(knn.distances, n, knn.k, () => -1, calibration);
-  const joint = sparseJointProbabilities(c.probabilities, knn.indices, n, knn.k);
-  return { objective: new BarnesHutObjective(joint, s.dims as 2 | 3, s.theta, negativeEntropy(joint.values), s.threads), perplexities: c.perplexities, unconverged: c.unconverged };
+  return { conditional: undefined, sparse: sparseJointProbabilities(c.probabilities, knn.indices, n, knn.k), perplexities: c.perplexities, unconverged: c.unconverged };
+}
+
+async function buildObjective(be: Backend, x: HostMatrix, s: Settings): Promise<{ objective: TsneObjective; perplexities: Float64Array; unconverged: number }> {
+  const { conditional, sparse, perplexities, unconverged } = await affinities(be, x, s);
+  if (sparse) return { objective: new BarnesHutObjective(sparse, s.dims as 2 | 3, s.theta, negativeEntropy(sparse.values), s.threads), perplexities, unconverged };
+  const joint = denseJointProbabilities(conditional!, x.rows);
+  return { objective: new ExactObjective(be, joint, x.rows, s.dims, negativeEntropy(joint)), perplexities, unconverged };
+}
+
+/**
+ * The joint probabilities P that tsne() would optimise for these options, in
+ * float64 as compressed sparse rows: with method 'exact' every pair (the
+ * perplexity calibrated over all points), with 'barnes-hut' the union of the
+ * k-nearest-neighbour graphs. With exactKlDivergence, this scores any
+ * embedding of `x` (ours or another program's) against one P.
+ */
+export async function tsneAffinities(x: Tensor, options: Pick<TsneOptions, 'perplexity' | 'perplexityTolerance' | 'method' | 'neighbours' | 'dims'> = {}): Promise<SparseAffinities> {
+  const data = await hostMatrix(x);
+  const s = settings(data.rows, options);
+  const { conditional, sparse } = await affinities(x.backend, data, s);
+  return sparse ?? denseToSparse(denseJointProbabilities(conditional!, data.rows, new Float64Array(data.rows * data.rows)), data.rows);
 }
 
 /** Embed the rows of `x` ([points, features], float32) in `dims` dimensions. */

@@ -12,7 +12,8 @@ import { calibratePerplexity } from '../../src/embedding/perplexity.js';
 import { pcaProjection } from '../../src/embedding/pca.js';
 import { nearestNeighbours, squaredDistanceMatrix } from '../../src/embedding/pairwise-distances.js';
 import { SpacePartitioningTree } from '../../src/embedding/space-partitioning-tree.js';
-import { tsne, type TsneResult } from '../../src/embedding/tsne.js';
+import { exactKlDivergence, denseToSparse } from '../../src/embedding/exact-kl.js';
+import { tsne, tsneAffinities, type TsneResult } from '../../src/embedding/tsne.js';
 
 let be: Backend;
 beforeAll(async () => {
@@ -253,5 +254,42 @@ describe('t-SNE building blocks', () => {
       expect(Math.abs(dot) / Math.sqrt(a * b)).toBeGreaterThan(0.999);
     }
   });
-});
 
+  it('exactKlDivergence equals sum p log(p / q) over all pairs, and the exact objective\'s KL on a t-SNE result', async () => {
+    const g = new Generator(9);
+    const n = 40;
+    const dense = new Float64Array(n * n);
+    let total = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+      const v = g.uniform() < 0.3 ? 0 : g.uniform() ** 3;
+      dense[i * n + j] = v;
+      dense[j * n + i] = v;
+      total += 2 * v;
+    }
+    for (let i = 0; i < dense.length; i++) dense[i]! /= total;
+    const y = Float64Array.from({ length: n * 2 }, () => 2 * g.normal());
+    const w = (i: number, j: number): number => 1 / (1 + (y[2 * i]! - y[2 * j]!) ** 2 + (y[2 * i + 1]! - y[2 * j + 1]!) ** 2);
+    let z = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) z += w(i, j);
+    let direct = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (dense[i * n + j]! > 0) direct += dense[i * n + j]! * Math.log(dense[i * n + j]! / (w(i, j) / z));
+    const sparse = denseToSparse(dense, n);
+    expect(sparse.values.length).toBe(dense.filter((v) => v > 0).length);
+    expect(exactKlDivergence(sparse, y, 2)).toBeCloseTo(direct, 10);
+    expect(() => exactKlDivergence(sparse, y.subarray(2), 2)).toThrow(/\[40, 2\]/);
+
+    // the exact method's own KL (float32 kernels) at its final map, against tsneAffinities' P
+    const { data } = clusters(3, 30, 8, 4);
+    const x = be.tensor(data, [90, 8]);
+    const r = await tsne(x, { method: 'exact', perplexity: 15, iterations: 200, seed: 2 });
+    const p = await tsneAffinities(x, { method: 'exact', perplexity: 15 });
+    const knn = await tsneAffinities(x, { method: 'barnes-hut', perplexity: 15 });
+    x.dispose();
+    let sum = 0;
+    for (const v of p.values) sum += v;
+    expect(sum).toBeCloseTo(1, 12);
+    expect(p.values.length).toBe(90 * 89);
+    expect(knn.values.length).toBeLessThan(p.values.length);
+    expect(exactKlDivergence(p, r.embedding, 2)).toBeCloseTo(r.kl, 3);
+  });
+});
