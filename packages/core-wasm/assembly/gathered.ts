@@ -5,9 +5,12 @@
  *
  * Entry e: C (m x n) = A (m x k) * B, B[q][j] = rowScale[q] * W[rows[q]][cols[j]] * colScale[j].
  * B is gathered (scales folded in) into the thread's work area, then the
- * ordinary GEMM runs on it: its few-rows path for m <= 4, packing otherwise.
+ * ordinary GEMM runs on it: its few-rows path for m <= 4; otherwise B is
+ * gathered straight into the packed panels the GEMM reads (no row-major copy
+ * to pack again), and the GEMM blocks exactly as gemmSingle, so every sum
+ * keeps its order.
  */
-import { gemmSingle, gemmWorkFloats } from './gemm';
+import { gemmSingle, gemmWorkFloats, KC, MR, NC, NR, roundUp, rowsWithPackedB } from './gemm';
 import { nextChunk, SPLIT_NONE } from './schedule';
 
 /** An entry in the table the JS side writes: seven i32 words. */
@@ -38,9 +41,91 @@ function gatherB(w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usi
   }
 }
 
+/** Eight gathered values of one B row (column byte offsets o0..o7 into `row`) as two vectors, times rs and the column scales. */
+// @ts-ignore: decorator
+@inline function gather8(row: usize, o0: usize, o1: usize, o2: usize, o3: usize, o4: usize, o5: usize, o6: usize, o7: usize, rs: v128, cs0: v128, cs1: v128, scaled: bool, dst: usize): void {
+  let v0 = f32x4.splat(load<f32>(row + o0));
+  v0 = f32x4.replace_lane(v0, 1, load<f32>(row + o1));
+  v0 = f32x4.replace_lane(v0, 2, load<f32>(row + o2));
+  v0 = f32x4.replace_lane(v0, 3, load<f32>(row + o3));
+  let v1 = f32x4.splat(load<f32>(row + o4));
+  v1 = f32x4.replace_lane(v1, 1, load<f32>(row + o5));
+  v1 = f32x4.replace_lane(v1, 2, load<f32>(row + o6));
+  v1 = f32x4.replace_lane(v1, 3, load<f32>(row + o7));
+  // the same two roundings per value as gatherB: (rs * w) * colScale
+  v0 = f32x4.mul(rs, v0);
+  v1 = f32x4.mul(rs, v1);
+  if (scaled) {
+    v0 = f32x4.mul(v0, cs0);
+    v1 = f32x4.mul(v1, cs1);
+  }
+  v128.store(dst, v0);
+  v128.store(dst, v1, 16);
+}
+
+/**
+ * Gather B (k x n) for one entry straight into the layout of gemm.ts's packBAll:
+ * block (jc, pc) at k * jc + pc * roundUp(nc, NR), NR-wide panels, zero padded.
+ * The same values as gatherB followed by packing. Row by row: each W row is
+ * read once, front to back, and its values go to every panel.
+ */
+function gatherPackedB(w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, k: i32, n: i32, dst: usize): void {
+  const scaled = colScale != 0;
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    const full = nc & ~(NR - 1);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const block = dst + (<usize>(k * jc + pc * roundUp(nc, NR)) << 2);
+      const panelBytes = <usize>kc * NR * 4;
+      for (let p = 0; p < kc; p++) {
+        const q = pc + p;
+        const row = w + (<usize>load<i32>(rows + (<usize>q << 2)) * <usize>wStride << 2);
+        const rsv: f32 = rowScale != 0 ? load<f32>(rowScale + (<usize>q << 2)) : 1;
+        const rs = f32x4.splat(rsv);
+        let d = block + (<usize>p << 5);
+        let c = cols + (<usize>jc << 2);
+        let s = scaled ? colScale + (<usize>jc << 2) : 0;
+        for (let jr = 0; jr < full; jr += NR) {
+          const cs0 = scaled ? v128.load(s) : rs;
+          const cs1 = scaled ? v128.load(s, 16) : rs;
+          gather8(
+            row, <usize>load<i32>(c) << 2, <usize>load<i32>(c, 4) << 2, <usize>load<i32>(c, 8) << 2, <usize>load<i32>(c, 12) << 2,
+            <usize>load<i32>(c, 16) << 2, <usize>load<i32>(c, 20) << 2, <usize>load<i32>(c, 24) << 2, <usize>load<i32>(c, 28) << 2,
+            rs, cs0, cs1, scaled, d,
+          );
+          d += panelBytes;
+          c += NR * 4;
+          if (scaled) s += NR * 4;
+        }
+        if (full < nc) {
+          // the last, partial panel: zero past the columns
+          for (let t = 0; t < NR; t++) {
+            let v: f32 = 0;
+            if (full + t < nc) {
+              v = rsv * load<f32>(row + (<usize>load<i32>(c + (<usize>t << 2)) << 2));
+              if (scaled) v *= load<f32>(s + (<usize>t << 2));
+            }
+            store<f32>(d + (<usize>t << 2), v);
+          }
+        }
+      }
+    }
+  }
+}
+
 function runEntry(e: GatheredEntry, a: usize, w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, out: usize, work: usize): void {
   if (e.m == 0 || e.n == 0) return;
   const gathered = work + (<usize>gemmWorkFloats() << 2);
+  if (e.m > MR && e.k > 0) {
+    gatherPackedB(
+      w, wStride, rows + (<usize>e.rowsOffset << 2), rowScale != 0 ? rowScale + (<usize>e.rowsOffset << 2) : 0,
+      cols + (<usize>e.colsOffset << 2), colScale != 0 ? colScale + (<usize>e.colsOffset << 2) : 0, e.k, e.n, gathered,
+    );
+    // A packed per block in the work area's first MC x KC floats, as gemmSingle does
+    rowsWithPackedB(a + (<usize>e.aOffset << 2), <usize>e.k, false, gathered, out + (<usize>e.outOffset << 2), <usize>e.n, 0, e.m, e.n, e.k, 1, 0, work);
+    return;
+  }
   gatherB(
     w, wStride, rows + (<usize>e.rowsOffset << 2), rowScale != 0 ? rowScale + (<usize>e.rowsOffset << 2) : 0,
     cols + (<usize>e.colsOffset << 2), colScale != 0 ? colScale + (<usize>e.colsOffset << 2) : 0, e.k, e.n, gathered,
@@ -54,7 +139,7 @@ function runEntry(e: GatheredEntry, a: usize, w: usize, wStride: i32, rows: usiz
 /**
  * Every entry of the table (count entries at `entries`), or, with split !=
  * SPLIT_NONE, chunks of entries claimed from `counter` by every thread.
- * Work: gemmWorkFloats() + the largest k * n of any entry.
+ * Work: gemmWorkFloats() + the largest k * roundUp(n, NR) of any entry.
  */
 export function gatheredGemm(
   a: usize, w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, out: usize,

@@ -28,11 +28,11 @@ import { epilogueFor, setEpilogue, storeTile } from './epilogue';
 export const MR: i32 = 4;
 export const NR: i32 = 8;
 /** Depth of a packed block: an A micro-panel (4 KiB) and a B micro-panel (8 KiB) stay in L1. */
-const KC: i32 = 256;
+export const KC: i32 = 256;
 /** Rows of a packed A block: MC x KC floats = 128 KiB stays in L2. */
 const MC: i32 = 128;
 /** Columns of a packed B block: KC x NC floats = 2 MiB, streamed from L2/L3 one 8 KiB panel at a time. */
-const NC: i32 = 2048;
+export const NC: i32 = 2048;
 
 /** Floats of scratch one thread needs for gemm's packed blocks. */
 export function gemmWorkFloats(): i32 {
@@ -204,7 +204,7 @@ function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, rows: 
 // ------------------------------------------------------------------ driver
 
 // @ts-ignore: decorator
-@inline function roundUp(x: i32, to: i32): i32 {
+@inline export function roundUp(x: i32, to: i32): i32 {
   return ((x + to - 1) / to) * to;
 }
 
@@ -312,8 +312,8 @@ function packAAll(a: usize, lda: usize, transA: bool, m: i32, k: i32, dst: usize
   }
 }
 
-/** Rows [r0, r1) of C from op(A) and the fully packed op(B) at pbAll. */
-function rowsWithPackedB(
+/** Rows [r0, r1) of C from op(A) and the fully packed op(B) at pbAll (the layout of packBAll). */
+export function rowsWithPackedB(
   a: usize, lda: usize, transA: bool, pbAll: usize, c: usize, ldc: usize,
   r0: i32, r1: i32, n: i32, k: i32, alpha: f32, beta: f32, packedA: usize,
 ): void {
