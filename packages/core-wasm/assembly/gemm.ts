@@ -201,6 +201,58 @@ function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, rows: 
   storeTile(c, ldc, rows, cols, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
+/**
+ * The micro-kernel for an edge panel of 1 to 3 rows (the rest of the packed A
+ * panel is zero padding): the same multiply-adds, in the same order, for the
+ * rows that exist only, so C gets the same bits for less work. Products whose
+ * row count is not a multiple of MR (a patient's targets, a training batch of
+ * 25) end in such a panel.
+ */
+function microKernelEdge(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, rows: i32, cols: i32, alpha: f32, beta: f32): void {
+  const zero = f32x4.splat(0);
+  let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
+  const aEnd = ap + (<usize>kc << 4);
+  if (rows == 1) {
+    while (ap < aEnd) {
+      const a = v128.load32_splat(ap);
+      c00 = madd(a, v128.load(bp), c00);
+      c01 = madd(a, v128.load(bp, 16), c01);
+      ap += 16;
+      bp += 32;
+    }
+  } else if (rows == 2) {
+    while (ap < aEnd) {
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      let a = v128.load32_splat(ap);
+      c00 = madd(a, b0, c00);
+      c01 = madd(a, b1, c01);
+      a = v128.load32_splat(ap, 4);
+      c10 = madd(a, b0, c10);
+      c11 = madd(a, b1, c11);
+      ap += 16;
+      bp += 32;
+    }
+  } else {
+    while (ap < aEnd) {
+      const b0 = v128.load(bp);
+      const b1 = v128.load(bp, 16);
+      let a = v128.load32_splat(ap);
+      c00 = madd(a, b0, c00);
+      c01 = madd(a, b1, c01);
+      a = v128.load32_splat(ap, 4);
+      c10 = madd(a, b0, c10);
+      c11 = madd(a, b1, c11);
+      a = v128.load32_splat(ap, 8);
+      c20 = madd(a, b0, c20);
+      c21 = madd(a, b1, c21);
+      ap += 16;
+      bp += 32;
+    }
+  }
+  storeTile(c, ldc, rows, cols, alpha, beta, c00, c01, c10, c11, c20, c21, zero, zero);
+}
+
 // ------------------------------------------------------------------ driver
 
 // @ts-ignore: decorator
@@ -215,7 +267,9 @@ function macroKernel(pa: usize, pb: usize, c: usize, mc: i32, nc: i32, kc: i32, 
     const bp = pb + <usize>jr * <usize>kc * 4;
     let cTile = c + (<usize>jr << 2);
     for (let ir = 0; ir < mc; ir += MR) {
-      microKernel(kc, pa + <usize>ir * <usize>kc * 4, bp, cTile, ldc, min(MR, mc - ir), cols, alpha, beta);
+      const rows = min(MR, mc - ir);
+      if (rows == MR) microKernel(kc, pa + <usize>ir * <usize>kc * 4, bp, cTile, ldc, MR, cols, alpha, beta);
+      else microKernelEdge(kc, pa + <usize>ir * <usize>kc * 4, bp, cTile, ldc, rows, cols, alpha, beta);
       cTile += <usize>MR * ldc * 4;
     }
   }

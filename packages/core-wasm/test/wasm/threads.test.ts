@@ -114,6 +114,26 @@ for (const simd of ['simd128', 'relaxed'] as const) {
       });
     });
 
+    describe('GEMM edge panels', () => {
+      // m = 5..11 ends in a panel of 1 to 3 rows, which has its own micro-kernel: its rows must have the
+      // bits of the same rows computed inside full panels (k = 600: several depth blocks, so beta = 1 blocks too)
+      it('rows of an edge panel equal the same rows inside a product with full panels, bit for bit', () => {
+        const k = 600, n = 37;
+        const a = values(12 * k, 96), b = values(k * n, 97);
+        for (const be of [single, multi]) {
+          const full = be.scope(() => be.gemm(be.tensor(a, [12, k]), be.tensor(b, [k, n])).readSync());
+          for (const m of [5, 6, 7, 9, 10, 11]) {
+            const part = be.scope(() => be.gemm(be.tensor(a.subarray(0, m * k), [m, k]), be.tensor(b, [k, n]), { bias: be.tensor(new Float32Array(n)) }).readSync());
+            const plain = be.scope(() => be.gemm(be.tensor(a.subarray(0, m * k), [m, k]), be.tensor(b, [k, n])).readSync());
+            for (let i = 0; i < m * n; i++) {
+              if (!Object.is(plain[i], full[i])) throw new Error(`m=${m} element ${i}: ${plain[i]} vs ${full[i]} in the 12-row product`);
+              if (!Object.is(part[i], full[i] + 0)) throw new Error(`m=${m} element ${i} with a zero bias: ${part[i]} vs ${full[i]}`);
+            }
+          }
+        }
+      });
+    });
+
     describe('GEMM with the fused epilogue split across threads', () => {
       // k = 300 > one depth block: the epilogue must run on the last block only
       it('bias + ReLU, rows split (prepacked B), transB', () => {

@@ -269,12 +269,26 @@ function pushBlock(entries: Entry[], diagonal: boolean, T: number, k: number, n:
   return first;
 }
 
-function planLayer(l: PreparedLayer, state: LayerState, isLast: boolean, counts: readonly number[], aOffsets: readonly number[], diagRows: readonly number[][]): LayerPlan {
+/** Index lists the plans of one batch share, layer after layer (each plan's lists are copied to the backend before the next). */
+interface PlanScratch {
+  rowIdx: Int32Array;
+  rowScale: Float32Array;
+  colIdx: Int32Array;
+  colScale: Float32Array;
+}
+
+/** Scratch for every layer of a batch: each row keeps at most all output units (twice for a signed split) and all inputs. */
+function planScratch(layers: readonly PreparedLayer[], counts: readonly number[]): PlanScratch {
   const n = counts.length;
-  // upper bounds: every row keeps at most all output units (twice for the signed split) and all inputs
-  const rowCap = n * Math.max(l.out, ...counts) * 2;
-  const rowIdx = new Int32Array(rowCap), rowScale = new Float32Array(rowCap);
-  const colIdx = new Int32Array(n * l.in), colScale = new Float32Array(n * l.in);
+  const widest = counts.reduce((m, c) => Math.max(m, c), 0);
+  const rowCap = n * layers.reduce((m, l) => Math.max(m, Math.max(l.out, widest) * (l.split ? 2 : 1)), 0);
+  const colCap = n * layers.reduce((m, l) => Math.max(m, l.in), 0);
+  return { rowIdx: new Int32Array(rowCap), rowScale: new Float32Array(rowCap), colIdx: new Int32Array(colCap), colScale: new Float32Array(colCap) };
+}
+
+function planLayer(l: PreparedLayer, state: LayerState, isLast: boolean, counts: readonly number[], aOffsets: readonly number[], diagRows: readonly number[][], scratch: PlanScratch): LayerPlan {
+  const n = counts.length;
+  const { rowIdx, rowScale, colIdx, colScale } = scratch;
   const entries: Entry[] = [];
   const blocks: RowBlocks[] = [];
   // hot loops: the form's fields in locals
@@ -385,9 +399,10 @@ async function runBatch(be: Backend, layers: PreparedLayer[], chain: readonly Ch
   const seed = seedBatch(last, states[L - 1]!, n, r0, targets, options);
   let aOffsets = seed.aOffsets;
   let a = be.tensor(seed.values);
+  const scratch = planScratch(layers, counts);
   try {
     for (let k = L - 1; k >= 0; k--) {
-      const plan = planLayer(layers[k]!, states[k]!, k === L - 1, counts, aOffsets, seed.diagRows);
+      const plan = planLayer(layers[k]!, states[k]!, k === L - 1, counts, aOffsets, seed.diagRows, scratch);
       const result = gatheredProduct(be, a, layers[k]!, plan);
       a = result.out;
       // the next layer reads each row's [T, active] block where this one wrote it
