@@ -27,20 +27,6 @@ class GatheredEntry {
 
 const ENTRY_BYTES: usize = 28;
 
-/** Gather B for one entry into dst (k x n, row-major). Scales at 0 mean 1. */
-function gatherB(w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, k: i32, n: i32, dst: usize): void {
-  for (let q = 0; q < k; q++) {
-    const row = w + (<usize>load<i32>(rows + (<usize>q << 2)) * <usize>wStride << 2);
-    const rs: f32 = rowScale != 0 ? load<f32>(rowScale + (<usize>q << 2)) : 1;
-    const d = dst + (<usize>(q * n) << 2);
-    for (let j = 0; j < n; j++) {
-      let v = rs * load<f32>(row + (<usize>load<i32>(cols + (<usize>j << 2)) << 2));
-      if (colScale != 0) v *= load<f32>(colScale + (<usize>j << 2));
-      store<f32>(d + (<usize>j << 2), v);
-    }
-  }
-}
-
 /** Eight gathered values of one B row (column byte offsets o0..o7 into `row`) as two vectors, times rs and the column scales. */
 // @ts-ignore: decorator
 @inline function gather8(row: usize, o0: usize, o1: usize, o2: usize, o3: usize, o4: usize, o5: usize, o6: usize, o7: usize, rs: v128, cs0: v128, cs1: v128, scaled: bool, dst: usize): void {
@@ -61,6 +47,32 @@ function gatherB(w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usi
   }
   v128.store(dst, v0);
   v128.store(dst, v1, 16);
+}
+
+/** Gather B for one entry into dst (k x n, row-major), eight columns at a time. Scales at 0 mean 1. */
+function gatherB(w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, k: i32, n: i32, dst: usize): void {
+  const scaled = colScale != 0;
+  const full = n & ~7;
+  for (let q = 0; q < k; q++) {
+    const row = w + (<usize>load<i32>(rows + (<usize>q << 2)) * <usize>wStride << 2);
+    const rsv: f32 = rowScale != 0 ? load<f32>(rowScale + (<usize>q << 2)) : 1;
+    const rs = f32x4.splat(rsv);
+    const d = dst + (<usize>(q * n) << 2);
+    for (let j = 0; j < full; j += 8) {
+      const c = cols + (<usize>j << 2);
+      const s = scaled ? colScale + (<usize>j << 2) : 0;
+      gather8(
+        row, <usize>load<i32>(c) << 2, <usize>load<i32>(c, 4) << 2, <usize>load<i32>(c, 8) << 2, <usize>load<i32>(c, 12) << 2,
+        <usize>load<i32>(c, 16) << 2, <usize>load<i32>(c, 20) << 2, <usize>load<i32>(c, 24) << 2, <usize>load<i32>(c, 28) << 2,
+        rs, scaled ? v128.load(s) : rs, scaled ? v128.load(s, 16) : rs, scaled, d + (<usize>j << 2),
+      );
+    }
+    for (let j = full; j < n; j++) {
+      let v = rsv * load<f32>(row + (<usize>load<i32>(cols + (<usize>j << 2)) << 2));
+      if (scaled) v *= load<f32>(colScale + (<usize>j << 2));
+      store<f32>(d + (<usize>j << 2), v);
+    }
+  }
 }
 
 /**
