@@ -5,12 +5,14 @@
  *
  * Entry e: C (m x n) = A (m x k) * B, B[q][j] = rowScale[q] * W[rows[q]][cols[j]] * colScale[j].
  * B is gathered (scales folded in) into the thread's work area, then the
- * ordinary GEMM runs on it: its few-rows path for m <= 4; otherwise B is
- * gathered straight into the packed panels the GEMM reads (no row-major copy
- * to pack again), and the GEMM blocks exactly as gemmSingle, so every sum
- * keeps its order.
+ * ordinary GEMM runs on it: its few-rows path for m <= 4; otherwise the
+ * entry runs gemmSingle's loops with each depth block of B gathered straight
+ * into the packed panels where gemmSingle would pack it (no row-major copy to
+ * pack again; the block is used while it is in cache), so every sum keeps
+ * gemmSingle's order.
  */
-import { gemmSingle, gemmWorkFloats, KC, MR, NC, NR, roundUp, rowsWithPackedB } from './gemm';
+import { epilogueFor } from './epilogue';
+import { gemmSingle, gemmWorkFloats, KC, macroKernel, MC, MR, NC, NR, packA } from './gemm';
 import { nextChunk, SPLIT_NONE } from './schedule';
 
 /** An entry in the table the JS side writes: seven i32 words. */
@@ -76,51 +78,68 @@ function gatherB(w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usi
 }
 
 /**
- * Gather B (k x n) for one entry straight into the layout of gemm.ts's packBAll:
- * block (jc, pc) at k * jc + pc * roundUp(nc, NR), NR-wide panels, zero padded.
- * The same values as gatherB followed by packing. Row by row: each W row is
- * read once, front to back, and its values go to every panel.
+ * Gather one depth block of B (rows [0, kc) of the entry's index lists from
+ * `rows`, columns [0, nc) from `cols`) into NR-wide packed panels at dst, zero
+ * padded: what gemm.ts's packB makes of the row-major gathered block. Row by
+ * row: each W row is read once, front to back, and its values go to every panel.
  */
-function gatherPackedB(w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, k: i32, n: i32, dst: usize): void {
+function gatherBlock(w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, kc: i32, nc: i32, dst: usize): void {
   const scaled = colScale != 0;
+  const full = nc & ~(NR - 1);
+  const panelBytes = <usize>kc * NR * 4;
+  for (let p = 0; p < kc; p++) {
+    const row = w + (<usize>load<i32>(rows + (<usize>p << 2)) * <usize>wStride << 2);
+    const rsv: f32 = rowScale != 0 ? load<f32>(rowScale + (<usize>p << 2)) : 1;
+    const rs = f32x4.splat(rsv);
+    let d = dst + (<usize>p << 5);
+    let c = cols;
+    let s = colScale;
+    for (let jr = 0; jr < full; jr += NR) {
+      gather8(
+        row, <usize>load<i32>(c) << 2, <usize>load<i32>(c, 4) << 2, <usize>load<i32>(c, 8) << 2, <usize>load<i32>(c, 12) << 2,
+        <usize>load<i32>(c, 16) << 2, <usize>load<i32>(c, 20) << 2, <usize>load<i32>(c, 24) << 2, <usize>load<i32>(c, 28) << 2,
+        rs, scaled ? v128.load(s) : rs, scaled ? v128.load(s, 16) : rs, scaled, d,
+      );
+      d += panelBytes;
+      c += NR * 4;
+      if (scaled) s += NR * 4;
+    }
+    if (full < nc) {
+      // the last, partial panel: zero past the columns
+      for (let t = 0; t < NR; t++) {
+        let v: f32 = 0;
+        if (full + t < nc) {
+          v = rsv * load<f32>(row + (<usize>load<i32>(c + (<usize>t << 2)) << 2));
+          if (scaled) v *= load<f32>(s + (<usize>t << 2));
+        }
+        store<f32>(d + (<usize>t << 2), v);
+      }
+    }
+  }
+}
+
+/**
+ * C (m x n, m > MR, k > 0) = A (m x k) B with B gathered: gemmSingle's loops
+ * (column blocks, depth blocks, row blocks) with gatherBlock in place of packB,
+ * in the same work area, so every element is summed exactly as gemmSingle sums it.
+ */
+function gatheredSingle(a: usize, w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, c: usize, m: i32, k: i32, n: i32, work: usize): void {
+  const packedA = work;
+  const packedB = work + <usize>MC * KC * 4;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
-    const full = nc & ~(NR - 1);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      const block = dst + (<usize>(k * jc + pc * roundUp(nc, NR)) << 2);
-      const panelBytes = <usize>kc * NR * 4;
-      for (let p = 0; p < kc; p++) {
-        const q = pc + p;
-        const row = w + (<usize>load<i32>(rows + (<usize>q << 2)) * <usize>wStride << 2);
-        const rsv: f32 = rowScale != 0 ? load<f32>(rowScale + (<usize>q << 2)) : 1;
-        const rs = f32x4.splat(rsv);
-        let d = block + (<usize>p << 5);
-        let c = cols + (<usize>jc << 2);
-        let s = scaled ? colScale + (<usize>jc << 2) : 0;
-        for (let jr = 0; jr < full; jr += NR) {
-          const cs0 = scaled ? v128.load(s) : rs;
-          const cs1 = scaled ? v128.load(s, 16) : rs;
-          gather8(
-            row, <usize>load<i32>(c) << 2, <usize>load<i32>(c, 4) << 2, <usize>load<i32>(c, 8) << 2, <usize>load<i32>(c, 12) << 2,
-            <usize>load<i32>(c, 16) << 2, <usize>load<i32>(c, 20) << 2, <usize>load<i32>(c, 24) << 2, <usize>load<i32>(c, 28) << 2,
-            rs, cs0, cs1, scaled, d,
-          );
-          d += panelBytes;
-          c += NR * 4;
-          if (scaled) s += NR * 4;
-        }
-        if (full < nc) {
-          // the last, partial panel: zero past the columns
-          for (let t = 0; t < NR; t++) {
-            let v: f32 = 0;
-            if (full + t < nc) {
-              v = rsv * load<f32>(row + (<usize>load<i32>(c + (<usize>t << 2)) << 2));
-              if (scaled) v *= load<f32>(s + (<usize>t << 2));
-            }
-            store<f32>(d + (<usize>t << 2), v);
-          }
-        }
+      const betaBlock: f32 = pc == 0 ? 0 : 1;
+      epilogueFor(pc + kc >= k);
+      gatherBlock(
+        w, wStride, rows + (<usize>pc << 2), rowScale != 0 ? rowScale + (<usize>pc << 2) : 0,
+        cols + (<usize>jc << 2), colScale != 0 ? colScale + (<usize>jc << 2) : 0, kc, nc, packedB,
+      );
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packA(a + ((<usize>ic * <usize>k + <usize>pc) << 2), <usize>k, false, mc, kc, packedA);
+        macroKernel(packedA, packedB, c + ((<usize>ic * <usize>n + <usize>jc) << 2), mc, nc, kc, <usize>n, 1, betaBlock);
       }
     }
   }
@@ -130,12 +149,10 @@ function runEntry(e: GatheredEntry, a: usize, w: usize, wStride: i32, rows: usiz
   if (e.m == 0 || e.n == 0) return;
   const gathered = work + (<usize>gemmWorkFloats() << 2);
   if (e.m > MR && e.k > 0) {
-    gatherPackedB(
-      w, wStride, rows + (<usize>e.rowsOffset << 2), rowScale != 0 ? rowScale + (<usize>e.rowsOffset << 2) : 0,
-      cols + (<usize>e.colsOffset << 2), colScale != 0 ? colScale + (<usize>e.colsOffset << 2) : 0, e.k, e.n, gathered,
+    gatheredSingle(
+      a + (<usize>e.aOffset << 2), w, wStride, rows + (<usize>e.rowsOffset << 2), rowScale != 0 ? rowScale + (<usize>e.rowsOffset << 2) : 0,
+      cols + (<usize>e.colsOffset << 2), colScale != 0 ? colScale + (<usize>e.colsOffset << 2) : 0, out + (<usize>e.outOffset << 2), e.m, e.k, e.n, work,
     );
-    // A packed per block in the work area's first MC x KC floats, as gemmSingle does
-    rowsWithPackedB(a + (<usize>e.aOffset << 2), <usize>e.k, false, gathered, out + (<usize>e.outOffset << 2), <usize>e.n, 0, e.m, e.n, e.k, 1, 0, work);
     return;
   }
   gatherB(
@@ -151,7 +168,7 @@ function runEntry(e: GatheredEntry, a: usize, w: usize, wStride: i32, rows: usiz
 /**
  * Every entry of the table (count entries at `entries`), or, with split !=
  * SPLIT_NONE, chunks of entries claimed from `counter` by every thread.
- * Work: gemmWorkFloats() + the largest k * roundUp(n, NR) of any entry.
+ * Work: gemmWorkFloats() + the largest k * n of the entries with m <= MR.
  */
 export function gatheredGemm(
   a: usize, w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, out: usize,

@@ -30,7 +30,7 @@ export const NR: i32 = 8;
 /** Depth of a packed block: an A micro-panel (4 KiB) and a B micro-panel (8 KiB) stay in L1. */
 export const KC: i32 = 256;
 /** Rows of a packed A block: MC x KC floats = 128 KiB stays in L2. */
-const MC: i32 = 128;
+export const MC: i32 = 128;
 /** Columns of a packed B block: KC x NC floats = 2 MiB, streamed from L2/L3 one 8 KiB panel at a time. */
 export const NC: i32 = 2048;
 
@@ -59,7 +59,7 @@ export function gemmWorkFloats(): i32 {
  * block) into MR-tall panels: panel q holds, for each p, the MR values
  * op(A)[q*MR + r][p] contiguously. Rows past mc are zero.
  */
-function packA(a: usize, lda: usize, transA: bool, mc: i32, kc: i32, dst: usize): void {
+export function packA(a: usize, lda: usize, transA: bool, mc: i32, kc: i32, dst: usize): void {
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
     if (!transA) {
@@ -256,12 +256,12 @@ function microKernelEdge(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, ro
 // ------------------------------------------------------------------ driver
 
 // @ts-ignore: decorator
-@inline export function roundUp(x: i32, to: i32): i32 {
+@inline function roundUp(x: i32, to: i32): i32 {
   return ((x + to - 1) / to) * to;
 }
 
 /** The jr / ir loops: every micro-tile of a C block from one packed A block (mc x kc) and one packed B block (kc x nc). */
-function macroKernel(pa: usize, pb: usize, c: usize, mc: i32, nc: i32, kc: i32, ldc: usize, alpha: f32, beta: f32): void {
+export function macroKernel(pa: usize, pb: usize, c: usize, mc: i32, nc: i32, kc: i32, ldc: usize, alpha: f32, beta: f32): void {
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = min(NR, nc - jr);
     const bp = pb + <usize>jr * <usize>kc * 4;
@@ -366,8 +366,8 @@ function packAAll(a: usize, lda: usize, transA: bool, m: i32, k: i32, dst: usize
   }
 }
 
-/** Rows [r0, r1) of C from op(A) and the fully packed op(B) at pbAll (the layout of packBAll). */
-export function rowsWithPackedB(
+/** Rows [r0, r1) of C from op(A) and the fully packed op(B) at pbAll. */
+function rowsWithPackedB(
   a: usize, lda: usize, transA: bool, pbAll: usize, c: usize, ldc: usize,
   r0: i32, r1: i32, n: i32, k: i32, alpha: f32, beta: f32, packedA: usize,
 ): void {

@@ -113,13 +113,15 @@ async function loadBaseline(root: string): Promise<{ be: Backend; mlp: typeof ml
  * patient in turn (which goes first alternates), on the same inputs and the
  * same model weights; medians, and whether every network was bit-identical.
  */
-async function againstBaseline(be: Backend, c: Config, root: string, patients: number): Promise<{ seconds: number; baselineSeconds: number; identical: boolean }> {
+async function againstBaseline(be: Backend, c: Config, root: string, patients: number): Promise<{ seconds: number; baselineSeconds: number; cpu: number; baselineCpu: number; identical: boolean }> {
   const base = await loadBaseline(root);
   const ours = mlp(be, { inputs: 2 * c.proteins, hidden: c.hidden, outputs: c.proteins, seed: 1 });
   const theirs = base.mlp(base.be, { inputs: 2 * c.proteins, hidden: c.hidden, outputs: c.proteins, seed: 1 });
   const options = { rule: 'gamma', gamma: 0.01, epsilon: 1e-6, masks: 100, seed: 1 };
   const g = new Generator(7);
   const times: [number[], number[]] = [[], []];
+  // process CPU seconds (all threads) per patient: only the side running uses CPU, and it counts less of the load of other processes
+  const cpu: [number[], number[]] = [[], []];
   let identical = true;
   try {
     for (let r = 0; r <= patients; r++) {
@@ -127,8 +129,14 @@ async function againstBaseline(be: Backend, c: Config, root: string, patients: n
       const nets: Float32Array[] = [];
       for (const side of r % 2 ? [0, 1] : [1, 0]) {
         const t0 = performance.now();
+        const c0 = process.cpuUsage();
         const net = side === 0 ? await instanceNetwork(ours, be, x, r, options) : await base.instanceNetwork(theirs, base.be, x, r, options);
-        if (r > 0) times[side]!.push((performance.now() - t0) / 1000); // patient 0 warms both up
+        if (r > 0) {
+          // patient 0 warms both up
+          times[side]!.push((performance.now() - t0) / 1000);
+          const used = process.cpuUsage(c0);
+          cpu[side]!.push((used.user + used.system) / 1e6);
+        }
         nets[side] = net.directed;
       }
       identical &&= nets[0]!.length === nets[1]!.length && nets[0]!.every((v, i) => Object.is(v, nets[1]![i]));
@@ -139,7 +147,7 @@ async function againstBaseline(be: Backend, c: Config, root: string, patients: n
     base.be.destroy();
   }
   const median = (a: number[]): number => [...a].sort((p, q) => p - q)[a.length >> 1]!;
-  return { seconds: median(times[0]), baselineSeconds: median(times[1]), identical };
+  return { seconds: median(times[0]), baselineSeconds: median(times[1]), cpu: median(cpu[0]), baselineCpu: median(cpu[1]), identical };
 }
 
 async function epochSeconds(be: Backend, c: Config, rows: number, batchSize: number): Promise<number> {
@@ -215,8 +223,12 @@ for (const c of paper ? CONFIGS.filter((x) => x.proteins === 147) : CONFIGS) {
   if (baselineRoot && c.proteins === 147) {
     const patients = quick ? 2 : 6;
     const b = await againstBaseline(be, c, baselineRoot, patients);
-    results.against_baseline = { baseline: baselineRoot, patients, seconds: b.seconds, baseline_seconds: b.baselineSeconds, ratio: b.baselineSeconds / b.seconds, bit_identical: b.identical };
-    console.log(`  against the baseline ${baselineRoot} (alternating, ${patients} patients each, medians): ${b.seconds.toFixed(3)} s vs ${b.baselineSeconds.toFixed(3)} s per patient, ${(b.baselineSeconds / b.seconds).toFixed(2)}x faster; networks ${b.identical ? 'bit-identical' : 'DIFFERENT'}`);
+    results.against_baseline = {
+      baseline: baselineRoot, patients, seconds: b.seconds, baseline_seconds: b.baselineSeconds, ratio: b.baselineSeconds / b.seconds,
+      cpu_seconds: b.cpu, baseline_cpu_seconds: b.baselineCpu, cpu_ratio: b.baselineCpu / b.cpu, bit_identical: b.identical,
+    };
+    console.log(`  against the baseline ${baselineRoot} (alternating, ${patients} patients each, medians): ${b.seconds.toFixed(3)} s vs ${b.baselineSeconds.toFixed(3)} s per patient, ${(b.baselineSeconds / b.seconds).toFixed(2)}x faster;`);
+    console.log(`    process CPU ${b.cpu.toFixed(3)} s vs ${b.baselineCpu.toFixed(3)} s per patient (${(b.baselineCpu / b.cpu).toFixed(2)}x less); networks ${b.identical ? 'bit-identical' : 'DIFFERENT'}`);
   }
   if (c.proteins === 147) {
     const projected = r.seconds * 3400;

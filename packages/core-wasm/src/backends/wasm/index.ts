@@ -368,8 +368,8 @@ export class WasmImpl implements KernelImpl {
       table[at + 5] = e.colsOffset;
       table[at + 6] = e.outOffset;
       flops += 2 * e.m * e.n * e.k;
-      // B gathered into NR-wide packed panels (assembly/gathered.ts): k x roundUp(n, NR) floats
-      largestB = Math.max(largestB, e.k * Math.ceil(e.n / GEMM_NR) * GEMM_NR);
+      // entries of at most MR rows gather B row-major after the GEMM's work area (assembly/gathered.ts); larger ones pack it inside
+      if (e.m <= GEMM_MR) largestB = Math.max(largestB, e.k * e.n);
     }
     const tablePtr = this.allocator.allocate(table.byteLength);
     try {
