@@ -20,6 +20,7 @@
  */
 import { ConvParams } from './conv-params';
 import { packImageColumns } from './im2col';
+import { gatherBlock, GatherSource } from './gather-pack';
 import { gemmFewRows } from './gemm-small';
 import { nextChunk, SPLIT_FIRST, SPLIT_NONE, SPLIT_SECOND } from './schedule';
 import { madd } from './fma';
@@ -30,7 +31,7 @@ export const NR: i32 = 8;
 /** Depth of a packed block: an A micro-panel (4 KiB) and a B micro-panel (8 KiB) stay in L1. */
 export const KC: i32 = 256;
 /** Rows of a packed A block: MC x KC floats = 128 KiB stays in L2. */
-export const MC: i32 = 128;
+const MC: i32 = 128;
 /** Columns of a packed B block: KC x NC floats = 2 MiB, streamed from L2/L3 one 8 KiB panel at a time. */
 export const NC: i32 = 2048;
 
@@ -59,7 +60,7 @@ export function gemmWorkFloats(): i32 {
  * block) into MR-tall panels: panel q holds, for each p, the MR values
  * op(A)[q*MR + r][p] contiguously. Rows past mc are zero.
  */
-export function packA(a: usize, lda: usize, transA: bool, mc: i32, kc: i32, dst: usize): void {
+function packA(a: usize, lda: usize, transA: bool, mc: i32, kc: i32, dst: usize): void {
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
     if (!transA) {
@@ -212,43 +213,24 @@ function microKernelEdge(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, ro
   const zero = f32x4.splat(0);
   let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
   const aEnd = ap + (<usize>kc << 4);
-  if (rows == 1) {
-    while (ap < aEnd) {
-      const a = v128.load32_splat(ap);
-      c00 = madd(a, v128.load(bp), c00);
-      c01 = madd(a, v128.load(bp, 16), c01);
-      ap += 16;
-      bp += 32;
+  while (ap < aEnd) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    const a0 = v128.load32_splat(ap);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    if (rows > 1) {
+      const a1 = v128.load32_splat(ap, 4);
+      c10 = madd(a1, b0, c10);
+      c11 = madd(a1, b1, c11);
     }
-  } else if (rows == 2) {
-    while (ap < aEnd) {
-      const b0 = v128.load(bp);
-      const b1 = v128.load(bp, 16);
-      let a = v128.load32_splat(ap);
-      c00 = madd(a, b0, c00);
-      c01 = madd(a, b1, c01);
-      a = v128.load32_splat(ap, 4);
-      c10 = madd(a, b0, c10);
-      c11 = madd(a, b1, c11);
-      ap += 16;
-      bp += 32;
+    if (rows > 2) {
+      const a2 = v128.load32_splat(ap, 8);
+      c20 = madd(a2, b0, c20);
+      c21 = madd(a2, b1, c21);
     }
-  } else {
-    while (ap < aEnd) {
-      const b0 = v128.load(bp);
-      const b1 = v128.load(bp, 16);
-      let a = v128.load32_splat(ap);
-      c00 = madd(a, b0, c00);
-      c01 = madd(a, b1, c01);
-      a = v128.load32_splat(ap, 4);
-      c10 = madd(a, b0, c10);
-      c11 = madd(a, b1, c11);
-      a = v128.load32_splat(ap, 8);
-      c20 = madd(a, b0, c20);
-      c21 = madd(a, b1, c21);
-      ap += 16;
-      bp += 32;
-    }
+    ap += 16;
+    bp += 32;
   }
   storeTile(c, ldc, rows, cols, alpha, beta, c00, c01, c10, c11, c20, c21, zero, zero);
 }
@@ -261,7 +243,7 @@ function microKernelEdge(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, ro
 }
 
 /** The jr / ir loops: every micro-tile of a C block from one packed A block (mc x kc) and one packed B block (kc x nc). */
-export function macroKernel(pa: usize, pb: usize, c: usize, mc: i32, nc: i32, kc: i32, ldc: usize, alpha: f32, beta: f32): void {
+function macroKernel(pa: usize, pb: usize, c: usize, mc: i32, nc: i32, kc: i32, ldc: usize, alpha: f32, beta: f32): void {
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = min(NR, nc - jr);
     const bp = pb + <usize>jr * <usize>kc * 4;
@@ -289,17 +271,19 @@ export function macroKernel(pa: usize, pb: usize, c: usize, mc: i32, nc: i32, kc
  * One product: C (m x n, pitch ldc) = alpha op(A) op(B) + beta C, using `work`
  * (gemmWorkFloats() floats) for packing. With `conv` (a ConvParams address),
  * B is instead the implicit column matrix of the image group at `b`, from
- * column `colBase` on (transB and ldb are ignored).
+ * column `colBase` on (transB and ldb are ignored). With `gather` (a
+ * GatherSource address, m > MR), B is gathered from W block by block
+ * (gather-pack.ts; b, transB and ldb are ignored).
  */
 export function gemmSingle(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, lda: usize, ldb: usize, ldc: usize,
-  transA: bool, transB: bool, alpha: f32, beta: f32, work: usize, conv: usize = 0, colBase: i32 = 0,
+  transA: bool, transB: bool, alpha: f32, beta: f32, work: usize, conv: usize = 0, colBase: i32 = 0, gather: usize = 0,
 ): void {
   if (k <= 0) {
     scaleBlock(c, m, n, ldc, beta);
     return;
   }
-  if (m <= MR && conv == 0) {
+  if (m <= MR && conv == 0 && gather == 0) {
     // packing B would cost as much as the product itself
     epilogueFor(true);
     gemmFewRows(a, b, c, m, n, k, lda, ldb, ldc, transA, transB, alpha, beta);
@@ -315,6 +299,7 @@ export function gemmSingle(
       const betaBlock: f32 = pc == 0 ? beta : 1;
       epilogueFor(pc + kc >= k);
       if (conv != 0) packImageColumns(changetype<ConvParams>(conv), b, pc, kc, colBase + jc, nc, packedB, NR);
+      else if (gather != 0) gatherBlock(changetype<GatherSource>(gather), pc, kc, jc, nc, packedB);
       else packB(bOrigin(b, ldb, transB, pc, jc), ldb, transB, kc, nc, packedB);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);

@@ -380,7 +380,8 @@ export class WasmImpl implements KernelImpl {
         ptr(a), ptr(w), wStride, ptr(rows), rowScale ? ptr(rowScale) : 0, ptr(cols), colScale ? ptr(colScale) : 0, ptr(out),
         tablePtr, entries.length, split, chunk, this.counter,
       ];
-      this.dispatch('gatheredGemm', args, parts, this.core.gemmWorkFloats() + largestB);
+      // at least 8 floats after the GEMM's area: where larger entries keep their gather source (assembly/gathered.ts)
+      this.dispatch('gatheredGemm', args, parts, this.core.gemmWorkFloats() + Math.max(largestB, 8));
     } finally {
       this.allocator.free(tablePtr);
     }
