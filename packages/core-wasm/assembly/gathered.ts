@@ -5,9 +5,14 @@
  *
  * Entry e: C (m x n) = A (m x k) * B, B[q][j] = rowScale[q] * W[rows[q]][cols[j]] * colScale[j].
  * B is gathered (scales folded in) into the thread's work area, then the
- * ordinary GEMM runs on it: its few-rows path for m <= 4, packing otherwise.
+ * ordinary GEMM runs on it: its few-rows path for m <= 4; otherwise the
+ * entry runs gemmSingle's loops with each depth block of B gathered straight
+ * into the packed panels where gemmSingle would pack it (no row-major copy to
+ * pack again; the block is used while it is in cache), so every sum keeps
+ * gemmSingle's order.
  */
-import { gemmSingle, gemmWorkFloats } from './gemm';
+import { gatherB, GatherSource } from './gather-pack';
+import { gemmSingle, gemmWorkFloats, MR } from './gemm';
 import { nextChunk, SPLIT_NONE } from './schedule';
 
 /** An entry in the table the JS side writes: seven i32 words. */
@@ -24,23 +29,21 @@ class GatheredEntry {
 
 const ENTRY_BYTES: usize = 28;
 
-/** Gather B for one entry into dst (k x n, row-major). Scales at 0 mean 1. */
-function gatherB(w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, k: i32, n: i32, dst: usize): void {
-  for (let q = 0; q < k; q++) {
-    const row = w + (<usize>load<i32>(rows + (<usize>q << 2)) * <usize>wStride << 2);
-    const rs: f32 = rowScale != 0 ? load<f32>(rowScale + (<usize>q << 2)) : 1;
-    const d = dst + (<usize>(q * n) << 2);
-    for (let j = 0; j < n; j++) {
-      let v = rs * load<f32>(row + (<usize>load<i32>(cols + (<usize>j << 2)) << 2));
-      if (colScale != 0) v *= load<f32>(colScale + (<usize>j << 2));
-      store<f32>(d + (<usize>j << 2), v);
-    }
-  }
-}
-
 function runEntry(e: GatheredEntry, a: usize, w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, out: usize, work: usize): void {
   if (e.m == 0 || e.n == 0) return;
   const gathered = work + (<usize>gemmWorkFloats() << 2);
+  if (e.m > MR && e.k > 0) {
+    // gemmSingle gathers each depth block where it would pack B; the source sits after the GEMM's work area
+    const src = changetype<GatherSource>(gathered);
+    src.w = w;
+    src.wStride = wStride;
+    src.rows = rows + (<usize>e.rowsOffset << 2);
+    src.rowScale = rowScale != 0 ? rowScale + (<usize>e.rowsOffset << 2) : 0;
+    src.cols = cols + (<usize>e.colsOffset << 2);
+    src.colScale = colScale != 0 ? colScale + (<usize>e.colsOffset << 2) : 0;
+    gemmSingle(a + (<usize>e.aOffset << 2), 0, out + (<usize>e.outOffset << 2), e.m, e.n, e.k, <usize>e.k, 0, <usize>e.n, false, false, 1, 0, work, 0, 0, gathered);
+    return;
+  }
   gatherB(
     w, wStride, rows + (<usize>e.rowsOffset << 2), rowScale != 0 ? rowScale + (<usize>e.rowsOffset << 2) : 0,
     cols + (<usize>e.colsOffset << 2), colScale != 0 ? colScale + (<usize>e.colsOffset << 2) : 0, e.k, e.n, gathered,
@@ -54,7 +57,8 @@ function runEntry(e: GatheredEntry, a: usize, w: usize, wStride: i32, rows: usiz
 /**
  * Every entry of the table (count entries at `entries`), or, with split !=
  * SPLIT_NONE, chunks of entries claimed from `counter` by every thread.
- * Work: gemmWorkFloats() + the largest k * n of any entry.
+ * Work: gemmWorkFloats() + the largest k * n of the entries with m <= MR
+ * (at least GATHER_SOURCE_BYTES / 4 floats).
  */
 export function gatheredGemm(
   a: usize, w: usize, wStride: i32, rows: usize, rowScale: usize, cols: usize, colScale: usize, out: usize,

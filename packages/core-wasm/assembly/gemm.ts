@@ -20,6 +20,7 @@
  */
 import { ConvParams } from './conv-params';
 import { packImageColumns } from './im2col';
+import { gatherBlock, GatherSource } from './gather-pack';
 import { gemmFewRows } from './gemm-small';
 import { nextChunk, SPLIT_FIRST, SPLIT_NONE, SPLIT_SECOND } from './schedule';
 import { madd } from './fma';
@@ -28,11 +29,11 @@ import { epilogueFor, setEpilogue, storeTile } from './epilogue';
 export const MR: i32 = 4;
 export const NR: i32 = 8;
 /** Depth of a packed block: an A micro-panel (4 KiB) and a B micro-panel (8 KiB) stay in L1. */
-const KC: i32 = 256;
+export const KC: i32 = 256;
 /** Rows of a packed A block: MC x KC floats = 128 KiB stays in L2. */
 const MC: i32 = 128;
 /** Columns of a packed B block: KC x NC floats = 2 MiB, streamed from L2/L3 one 8 KiB panel at a time. */
-const NC: i32 = 2048;
+export const NC: i32 = 2048;
 
 /** Floats of scratch one thread needs for gemm's packed blocks. */
 export function gemmWorkFloats(): i32 {
@@ -201,6 +202,39 @@ function microKernel(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, rows: 
   storeTile(c, ldc, rows, cols, alpha, beta, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
+/**
+ * The micro-kernel for an edge panel of 1 to 3 rows (the rest of the packed A
+ * panel is zero padding): the same multiply-adds, in the same order, for the
+ * rows that exist only, so C gets the same bits for less work. Products whose
+ * row count is not a multiple of MR (a patient's targets, a training batch of
+ * 25) end in such a panel.
+ */
+function microKernelEdge(kc: i32, ap: usize, bp: usize, c: usize, ldc: usize, rows: i32, cols: i32, alpha: f32, beta: f32): void {
+  const zero = f32x4.splat(0);
+  let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero;
+  const aEnd = ap + (<usize>kc << 4);
+  while (ap < aEnd) {
+    const b0 = v128.load(bp);
+    const b1 = v128.load(bp, 16);
+    const a0 = v128.load32_splat(ap);
+    c00 = madd(a0, b0, c00);
+    c01 = madd(a0, b1, c01);
+    if (rows > 1) {
+      const a1 = v128.load32_splat(ap, 4);
+      c10 = madd(a1, b0, c10);
+      c11 = madd(a1, b1, c11);
+    }
+    if (rows > 2) {
+      const a2 = v128.load32_splat(ap, 8);
+      c20 = madd(a2, b0, c20);
+      c21 = madd(a2, b1, c21);
+    }
+    ap += 16;
+    bp += 32;
+  }
+  storeTile(c, ldc, rows, cols, alpha, beta, c00, c01, c10, c11, c20, c21, zero, zero);
+}
+
 // ------------------------------------------------------------------ driver
 
 // @ts-ignore: decorator
@@ -215,7 +249,9 @@ function macroKernel(pa: usize, pb: usize, c: usize, mc: i32, nc: i32, kc: i32, 
     const bp = pb + <usize>jr * <usize>kc * 4;
     let cTile = c + (<usize>jr << 2);
     for (let ir = 0; ir < mc; ir += MR) {
-      microKernel(kc, pa + <usize>ir * <usize>kc * 4, bp, cTile, ldc, min(MR, mc - ir), cols, alpha, beta);
+      const rows = min(MR, mc - ir);
+      if (rows == MR) microKernel(kc, pa + <usize>ir * <usize>kc * 4, bp, cTile, ldc, MR, cols, alpha, beta);
+      else microKernelEdge(kc, pa + <usize>ir * <usize>kc * 4, bp, cTile, ldc, rows, cols, alpha, beta);
       cTile += <usize>MR * ldc * 4;
     }
   }
@@ -235,17 +271,19 @@ function macroKernel(pa: usize, pb: usize, c: usize, mc: i32, nc: i32, kc: i32, 
  * One product: C (m x n, pitch ldc) = alpha op(A) op(B) + beta C, using `work`
  * (gemmWorkFloats() floats) for packing. With `conv` (a ConvParams address),
  * B is instead the implicit column matrix of the image group at `b`, from
- * column `colBase` on (transB and ldb are ignored).
+ * column `colBase` on (transB and ldb are ignored). With `gather` (a
+ * GatherSource address, m > MR), B is gathered from W block by block
+ * (gather-pack.ts; b, transB and ldb are ignored).
  */
 export function gemmSingle(
   a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, lda: usize, ldb: usize, ldc: usize,
-  transA: bool, transB: bool, alpha: f32, beta: f32, work: usize, conv: usize = 0, colBase: i32 = 0,
+  transA: bool, transB: bool, alpha: f32, beta: f32, work: usize, conv: usize = 0, colBase: i32 = 0, gather: usize = 0,
 ): void {
   if (k <= 0) {
     scaleBlock(c, m, n, ldc, beta);
     return;
   }
-  if (m <= MR && conv == 0) {
+  if (m <= MR && conv == 0 && gather == 0) {
     // packing B would cost as much as the product itself
     epilogueFor(true);
     gemmFewRows(a, b, c, m, n, k, lda, ldb, ldc, transA, transB, alpha, beta);
@@ -261,6 +299,7 @@ export function gemmSingle(
       const betaBlock: f32 = pc == 0 ? beta : 1;
       epilogueFor(pc + kc >= k);
       if (conv != 0) packImageColumns(changetype<ConvParams>(conv), b, pc, kc, colBase + jc, nc, packedB, NR);
+      else if (gather != 0) gatherBlock(changetype<GatherSource>(gather), pc, kc, jc, nc, packedB);
       else packB(bOrigin(b, ldb, transB, pc, jc), ldb, transB, kc, nc, packedB);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);

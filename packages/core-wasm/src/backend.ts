@@ -624,16 +624,17 @@ export class Backend {
     const offsets = new Int32Array(entries.length);
     const normalized = [];
     let total = 0;
+    const valid = (v: number): boolean => Number.isInteger(v) && v >= 0;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
-      if (![e.m, e.k, e.n, e.aOffset, e.rowsOffset, e.colsOffset].every((v) => Number.isInteger(v) && v >= 0)) {
+      if (!(valid(e.m) && valid(e.k) && valid(e.n) && valid(e.aOffset) && valid(e.rowsOffset) && valid(e.colsOffset))) {
         throw new ShapeError(`${kernel}: entry ${i} has a negative or non-integer size or offset: ${JSON.stringify(e)}`);
       }
       if (e.aOffset + e.m * e.k > a.size) throw new ShapeError(`${kernel}: entry ${i} reads a[${e.aOffset}..${e.aOffset + e.m * e.k}) beyond a's ${a.size} values`);
       if (e.rowsOffset + e.k > rows.size) throw new ShapeError(`${kernel}: entry ${i} reads rows[${e.rowsOffset}..${e.rowsOffset + e.k}) beyond ${rows.size} row indices`);
       if (e.colsOffset + e.n > cols.size) throw new ShapeError(`${kernel}: entry ${i} reads cols[${e.colsOffset}..${e.colsOffset + e.n}) beyond ${cols.size} column indices`);
       offsets[i] = total;
-      normalized.push({ ...e, outOffset: total });
+      normalized.push({ m: e.m, k: e.k, n: e.n, aOffset: e.aOffset, rowsOffset: e.rowsOffset, colsOffset: e.colsOffset, outOffset: total });
       total += e.m * e.n;
     }
     const out = this.alloc([total]);

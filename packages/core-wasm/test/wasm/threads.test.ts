@@ -15,7 +15,7 @@ import { Backend, createBackend, Generator, type Conv2dOptions, type Tensor } fr
 import { createWasmImpl, type WasmImpl } from '../../src/backends/wasm/index.js';
 import { compileCoreModule, coreFunctionNames, createSharedMemory, instantiateCore } from '../../src/backends/wasm/module.js';
 import { ThreadPool, type Task } from '../../src/backends/wasm/thread-pool.js';
-import { chunkSize, partsFor, PARALLEL_MIN_FLOPS } from '../../src/backends/wasm/partition.js';
+import { chunkSize, entryChunk, partsFor, PARALLEL_MIN_FLOPS } from '../../src/backends/wasm/partition.js';
 import { values } from '../parity/cases.js';
 import { enableRelaxedSimd } from '../helpers/relaxed-simd.js';
 
@@ -72,6 +72,13 @@ describe('work split', () => {
     expect(chunkSize(8192, 2, 4, 32)).toBe(1024);
   });
 
+  it('entry chunks: one large entry at a time, small entries grouped to about half the minimum, never above chunkSize', () => {
+    expect(entryChunk(200, 200 * 80e6, 2)).toBe(1);
+    expect(entryChunk(14600, 14600 * 1500, 2, 2_000_000)).toBe(667);
+    expect(entryChunk(100, 100 * 10, 2, 2_000_000)).toBe(chunkSize(100, 2));
+    expect(entryChunk(5, 0, 2)).toBe(1);
+  });
+
   it('keeps small work on one thread', () => {
     expect(partsFor(PARALLEL_MIN_FLOPS - 1, 8, 100)).toBe(1);
     expect(partsFor(PARALLEL_MIN_FLOPS * 100, 8, 100)).toBe(8);
@@ -107,6 +114,26 @@ for (const simd of ['simd128', 'relaxed'] as const) {
       });
     });
 
+    describe('GEMM edge panels', () => {
+      // m = 5..11 ends in a panel of 1 to 3 rows, which has its own micro-kernel: its rows must have the
+      // bits of the same rows computed inside full panels (k = 600: several depth blocks, so beta = 1 blocks too)
+      it('rows of an edge panel equal the same rows inside a product with full panels, bit for bit', () => {
+        const k = 600, n = 37;
+        const a = values(12 * k, 96), b = values(k * n, 97);
+        for (const be of [single, multi]) {
+          const full = be.scope(() => be.gemm(be.tensor(a, [12, k]), be.tensor(b, [k, n])).readSync());
+          for (const m of [5, 6, 7, 9, 10, 11]) {
+            const part = be.scope(() => be.gemm(be.tensor(a.subarray(0, m * k), [m, k]), be.tensor(b, [k, n]), { bias: be.tensor(new Float32Array(n)) }).readSync());
+            const plain = be.scope(() => be.gemm(be.tensor(a.subarray(0, m * k), [m, k]), be.tensor(b, [k, n])).readSync());
+            for (let i = 0; i < m * n; i++) {
+              if (!Object.is(plain[i], full[i])) throw new Error(`m=${m} element ${i}: ${plain[i]} vs ${full[i]} in the 12-row product`);
+              if (!Object.is(part[i], full[i] + 0)) throw new Error(`m=${m} element ${i} with a zero bias: ${part[i]} vs ${full[i]}`);
+            }
+          }
+        }
+      });
+    });
+
     describe('GEMM with the fused epilogue split across threads', () => {
       // k = 300 > one depth block: the epilogue must run on the last block only
       it('bias + ReLU, rows split (prepacked B), transB', () => {
@@ -118,6 +145,34 @@ for (const simd of ['simd128', 'relaxed'] as const) {
       it('the ReLU mask, rows and columns', () => {
         for (const [m, n] of [[203, 150], [61, 301]] as const) {
           compare((be) => be.gemmReluMask(rand(be, [m, 270], 36), rand(be, [n, 270], 37), { transB: true, bias: rand(be, [n], 38) }).mask);
+        }
+      });
+    });
+
+    describe('gathered GEMM against gemm on the gathered matrix', () => {
+      // m > 4 gathers straight into packed panels: several depth blocks (k > 256), row blocks (m > 128),
+      // column blocks (n > 2048) and partial panels must give gemm's sums bit for bit
+      it('bit-identical to gemm(A, B) with B = diag(rowScale) W[rows, cols] diag(colScale) built on the host', () => {
+        const g = new Generator(91);
+        const shapes = [[5, 300, 37], [73, 735, 735], [130, 40, 13], [9, 520, 2061], [4, 300, 20], [6, 0, 9]] as const;
+        const [wr, wc] = [760, 2100];
+        const w = values(wr * wc, 92);
+        for (const be of [single, multi]) {
+          const wt = be.tensor(w, [wr, wc]);
+          for (const [m, k, n] of shapes) {
+            const rows = Int32Array.from({ length: k }, () => g.int(wr));
+            const cols = Int32Array.from({ length: n }, () => g.int(wc));
+            const rs = values(k, 93), cs = values(n, 94);
+            const a = values(m * k, 95);
+            const b = new Float32Array(k * n);
+            for (let q = 0; q < k; q++) for (let j = 0; j < n; j++) b[q * n + j] = Math.fround(Math.fround(rs[q]! * w[rows[q]! * wc + cols[j]!]!) * cs[j]!);
+            const got = be.scope(() => be.gatheredGemm(be.tensor(a), wt, be.tensor(rows.length ? rows : Int32Array.of(0)), be.tensor(rs.length ? rs : Float32Array.of(0)), be.tensor(cols), be.tensor(cs), [{ m, k, n, aOffset: 0, rowsOffset: 0, colsOffset: 0 }]).out.readSync());
+            const want = be.scope(() => (k === 0 ? be.zeros([m, n]) : be.gemm(be.tensor(a, [m, k]), be.tensor(b, [k, n]))).readSync());
+            for (let i = 0; i < want.length; i++) {
+              if (!Object.is(got[i], want[i])) throw new Error(`[${m}, ${k}, ${n}] element ${i}: gathered ${got[i]}, gemm ${want[i]}`);
+            }
+          }
+          wt.dispose();
         }
       });
     });

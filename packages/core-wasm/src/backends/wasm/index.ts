@@ -15,7 +15,7 @@ import type { DType, Storage } from '../../tensor.js';
 import { WasmAllocator, type AllocatorStats } from './allocator.js';
 import { compileCoreModule, coreFunctionNames, createMemory, instantiateCore, resolveSimdBuild, type CoreExports, type CoreFunctionName } from './module.js';
 import { BINARY_CODES, REDUCE_CODES, UNARY_CODES } from './op-codes.js';
-import { chunkSize, PARALLEL_MIN_FLOPS, partsFor, SPLIT_FIRST, SPLIT_NONE, SPLIT_SECOND, SPLIT_THIRD } from './partition.js';
+import { chunkSize, entryChunk, PARALLEL_MIN_FLOPS, partsFor, SPLIT_FIRST, SPLIT_NONE, SPLIT_SECOND, SPLIT_THIRD } from './partition.js';
 import { coalesce, stridedParams } from './strided.js';
 import { contiguousStrides } from '../../strides.js';
 import { ThreadPool, type Task } from './thread-pool.js';
@@ -358,21 +358,30 @@ export class WasmImpl implements KernelImpl {
     const table = new Int32Array(entries.length * 7);
     let flops = 0;
     let largestB = 0;
-    entries.forEach((e, i) => {
-      table.set([e.m, e.k, e.n, e.aOffset, e.rowsOffset, e.colsOffset, e.outOffset], i * 7);
+    for (let i = 0, at = 0; i < entries.length; i++, at += 7) {
+      const e = entries[i]!;
+      table[at] = e.m;
+      table[at + 1] = e.k;
+      table[at + 2] = e.n;
+      table[at + 3] = e.aOffset;
+      table[at + 4] = e.rowsOffset;
+      table[at + 5] = e.colsOffset;
+      table[at + 6] = e.outOffset;
       flops += 2 * e.m * e.n * e.k;
-      largestB = Math.max(largestB, e.k * e.n);
-    });
+      // entries of at most MR rows gather B row-major after the GEMM's work area (assembly/gathered.ts); larger ones pack it inside
+      if (e.m <= GEMM_MR) largestB = Math.max(largestB, e.k * e.n);
+    }
     const tablePtr = this.allocator.allocate(table.byteLength);
     try {
       this.i32.set(table, tablePtr >>> 2);
       const parts = partsFor(flops, this.threads, entries.length, this.parallelMinFlops);
-      const [split, chunk] = parts > 1 ? [SPLIT_FIRST, chunkSize(entries.length, parts)] : [SPLIT_NONE, 0];
+      const [split, chunk] = parts > 1 ? [SPLIT_FIRST, entryChunk(entries.length, flops, parts, this.parallelMinFlops)] : [SPLIT_NONE, 0];
       const args = [
         ptr(a), ptr(w), wStride, ptr(rows), rowScale ? ptr(rowScale) : 0, ptr(cols), colScale ? ptr(colScale) : 0, ptr(out),
         tablePtr, entries.length, split, chunk, this.counter,
       ];
-      this.dispatch('gatheredGemm', args, parts, this.core.gemmWorkFloats() + largestB);
+      // at least 8 floats after the GEMM's area: where larger entries keep their gather source (assembly/gathered.ts)
+      this.dispatch('gatheredGemm', args, parts, this.core.gemmWorkFloats() + Math.max(largestB, 8));
     } finally {
       this.allocator.free(tablePtr);
     }

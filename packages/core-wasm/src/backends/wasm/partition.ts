@@ -45,3 +45,17 @@ export function chunkSize(total: number, parts: number, align = 1, minimum = 1):
   const size = Math.max(even, minimum, 1);
   return Math.ceil(size / align) * align;
 }
+
+/**
+ * Chunk size for `count` independent entries of `flops` operations in all
+ * (a ragged batch such as gatheredGemm's): as few entries per chunk as keep
+ * about minFlops / 2 of work in each, one where entries are large, so a
+ * thread finishing early waits at most about one entry for the other; never
+ * more than chunkSize's share. Which thread runs an entry never changes its
+ * result.
+ */
+export function entryChunk(count: number, flops: number, parts: number, minFlops = PARALLEL_MIN_FLOPS): number {
+  const mean = flops / Math.max(1, count);
+  const byWork = mean > 0 ? Math.ceil(minFlops / 2 / mean) : count;
+  return Math.max(1, Math.min(chunkSize(count, parts), byWork));
+}

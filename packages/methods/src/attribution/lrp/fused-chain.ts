@@ -199,7 +199,7 @@ function outputFactor(l: PreparedLayer, state: LayerState, b: number, t: number)
 }
 
 interface Seed {
-  /** One diagonal [T, T] block per row: output relevance / den. */
+  /** Per row, its targets' output relevance / den, one value each (the diagonal of the row's [T, T] start). */
   values: Float32Array;
   aOffsets: number[];
   /** Per row: the rows of the output layer's matrix its targets read. */
@@ -209,7 +209,7 @@ interface Seed {
 /** Output relevance per (row, target), divided by the target's denominator. */
 function seedBatch(last: PreparedLayer, state: LayerState, n: number, r0: number, targets: readonly Int32Array[], options: FusedChainOptions): Seed {
   const counts = Array.from({ length: n }, (_, b) => targets[r0 + b]!.length);
-  const values = new Float32Array(counts.reduce((s, c) => s + c * c, 0));
+  const values = new Float32Array(counts.reduce((s, c) => s + c, 0));
   const aOffsets: number[] = [];
   const diagRows: number[][] = [];
   let at = 0;
@@ -221,17 +221,25 @@ function seedBatch(last: PreparedLayer, state: LayerState, n: number, r0: number
     const rowsUsed: number[] = [];
     for (let tau = 0; tau < T; tau++) {
       const { factor, row } = outputFactor(last, state, b, list[tau]!);
-      values[at + tau * T + tau] = scale[tau]! * factor;
+      values[at + tau] = scale[tau]! * factor;
       rowsUsed.push(row);
     }
     aOffsets.push(at);
     diagRows.push(rowsUsed);
-    at += T * T;
+    at += T;
   }
   return { values, aOffsets, diagRows };
 }
 
 type Entry = { m: number; k: number; n: number; aOffset: number; rowsOffset: number; colsOffset: number };
+
+/** One row's blocks of a layer: input columns (negative inputs apart for signed forms) and the entry each block starts at. */
+interface RowBlocks {
+  positive: Int32Array;
+  negative: Int32Array;
+  positiveEntry: number;
+  negativeEntry: number;
+}
 
 /** The gathered product's index lists of one layer for every row of the batch. */
 interface LayerPlan {
@@ -242,18 +250,47 @@ interface LayerPlan {
   nRows: number;
   nCols: number;
   entries: Entry[];
-  /** Per row: the input columns of its blocks (negative inputs apart for signed forms). */
-  colLists: Array<{ positive: Int32Array; negative: Int32Array }>;
+  /** Per row: its blocks' columns and first entries; each block's [T, columns] output is contiguous. */
+  blocks: RowBlocks[];
 }
 
-function planLayer(l: PreparedLayer, state: LayerState, isLast: boolean, counts: readonly number[], aOffsets: readonly number[], diagRows: readonly number[][]): LayerPlan {
+/**
+ * The entries of one [T, k] x [k, n] block; returns the index of its first.
+ * At the output layer the row's start is diagonal (one value per target, T
+ * values at aOffset): then each target is its own 1 x 1 x n entry against its
+ * one row, which gives the same values as the T x T product with the zeros
+ * (every sum there has one non-zero term) without T times the work. The
+ * entries follow each other, so the block's output is still [T, n] row-major.
+ */
+function pushBlock(entries: Entry[], diagonal: boolean, T: number, k: number, n: number, aOffset: number, rowsOffset: number, colsOffset: number): number {
+  const first = entries.length;
+  if (!diagonal || T === 0) entries.push({ m: T, k, n, aOffset, rowsOffset, colsOffset });
+  else for (let tau = 0; tau < T; tau++) entries.push({ m: 1, k: 1, n, aOffset: aOffset + tau, rowsOffset: rowsOffset + tau, colsOffset });
+  return first;
+}
+
+/** Index lists the plans of one batch share, layer after layer (each plan's lists are copied to the backend before the next). */
+interface PlanScratch {
+  rowIdx: Int32Array;
+  rowScale: Float32Array;
+  colIdx: Int32Array;
+  colScale: Float32Array;
+}
+
+/** Scratch for every layer of a batch: each row keeps at most all output units (twice for a signed split) and all inputs. */
+function planScratch(layers: readonly PreparedLayer[], counts: readonly number[]): PlanScratch {
   const n = counts.length;
-  // upper bounds: every row keeps at most all output units (twice for the signed split) and all inputs
-  const rowCap = n * Math.max(l.out, ...counts) * 2;
-  const rowIdx = new Int32Array(rowCap), rowScale = new Float32Array(rowCap);
-  const colIdx = new Int32Array(n * l.in), colScale = new Float32Array(n * l.in);
+  const widest = counts.reduce((m, c) => Math.max(m, c), 0);
+  const rowCap = n * layers.reduce((m, l) => Math.max(m, Math.max(l.out, widest) * (l.split ? 2 : 1)), 0);
+  const colCap = n * layers.reduce((m, l) => Math.max(m, l.in), 0);
+  return { rowIdx: new Int32Array(rowCap), rowScale: new Float32Array(rowCap), colIdx: new Int32Array(colCap), colScale: new Float32Array(colCap) };
+}
+
+function planLayer(l: PreparedLayer, state: LayerState, isLast: boolean, counts: readonly number[], aOffsets: readonly number[], diagRows: readonly number[][], scratch: PlanScratch): LayerPlan {
+  const n = counts.length;
+  const { rowIdx, rowScale, colIdx, colScale } = scratch;
   const entries: Entry[] = [];
-  const colLists: LayerPlan['colLists'] = [];
+  const blocks: RowBlocks[] = [];
   // hot loops: the form's fields in locals
   const { denominator, stabilizer, byInput } = l.form;
   const { split, out, in: width } = l;
@@ -293,9 +330,9 @@ function planLayer(l: PreparedLayer, state: LayerState, isLast: boolean, counts:
       } else if (v < 0) negatives++;
     }
     const positive = colIdx.slice(colsStart, nCols);
-    entries.push({ m: T, k: kRows, n: nCols - colsStart, aOffset, rowsOffset: rowsStart, colsOffset: colsStart });
+    const positiveEntry = pushBlock(entries, isLast, T, kRows, nCols - colsStart, aOffset, rowsStart, colsStart);
     if (negatives === 0) {
-      colLists.push({ positive, negative: new Int32Array(0) });
+      blocks.push({ positive, negative: new Int32Array(0), positiveEntry, negativeEntry: -1 });
       continue;
     }
     // negative inputs of a signed form (first layer only): the same rows, each taken from the other half
@@ -313,10 +350,10 @@ function planLayer(l: PreparedLayer, state: LayerState, isLast: boolean, counts:
         colScale[nCols++] = byInput ? v : 1;
       }
     }
-    colLists.push({ positive, negative: colIdx.slice(negStart, nCols) });
-    entries.push({ m: T, k: kRows, n: nCols - negStart, aOffset, rowsOffset: swappedStart, colsOffset: negStart });
+    const negativeEntry = pushBlock(entries, isLast, T, kRows, nCols - negStart, aOffset, swappedStart, negStart);
+    blocks.push({ positive, negative: colIdx.slice(negStart, nCols), positiveEntry, negativeEntry });
   }
-  return { rowIdx, rowScale, colIdx, colScale, nRows, nCols, entries, colLists };
+  return { rowIdx, rowScale, colIdx, colScale, nRows, nCols, entries, blocks };
 }
 
 function gatheredProduct(be: Backend, a: Tensor, l: PreparedLayer, p: LayerPlan): { out: Tensor; offsets: Int32Array } {
@@ -338,14 +375,13 @@ function gatheredProduct(be: Backend, a: Tensor, l: PreparedLayer, p: LayerPlan)
 /** The input layer reached: scatter each row's compact blocks into [T, in]. */
 async function scatterRows(a: Tensor, offsets: Int32Array, l: PreparedLayer, p: LayerPlan, counts: readonly number[], r0: number, targets: readonly Int32Array[], options: FusedChainOptions): Promise<void> {
   const values = await readFloat(a);
-  let e = 0;
   for (let b = 0; b < counts.length; b++) {
     const T = counts[b]!;
     const dense = new Float32Array(T * l.in);
-    const lists = p.colLists[b]!;
-    const groups = lists.negative.length > 0 ? [lists.positive, lists.negative] : [lists.positive];
-    for (const cols of groups) {
-      const base = offsets[e++]!;
+    const row = p.blocks[b]!;
+    const groups: Array<[Int32Array, number]> = row.negative.length > 0 ? [[row.positive, row.positiveEntry], [row.negative, row.negativeEntry]] : [[row.positive, row.positiveEntry]];
+    for (const [cols, entry] of groups) {
+      const base = offsets[entry]!;
       // + 0 turns the -0 of (no relevance) x (negative input) into +0
       for (let tau = 0; tau < T; tau++) for (let c = 0; c < cols.length; c++) dense[tau * l.in + cols[c]!] = values[base + tau * cols.length + c]! + 0;
     }
@@ -363,13 +399,14 @@ async function runBatch(be: Backend, layers: PreparedLayer[], chain: readonly Ch
   const seed = seedBatch(last, states[L - 1]!, n, r0, targets, options);
   let aOffsets = seed.aOffsets;
   let a = be.tensor(seed.values);
+  const scratch = planScratch(layers, counts);
   try {
     for (let k = L - 1; k >= 0; k--) {
-      const plan = planLayer(layers[k]!, states[k]!, k === L - 1, counts, aOffsets, seed.diagRows);
+      const plan = planLayer(layers[k]!, states[k]!, k === L - 1, counts, aOffsets, seed.diagRows, scratch);
       const result = gatheredProduct(be, a, layers[k]!, plan);
       a = result.out;
       // the next layer reads each row's [T, active] block where this one wrote it
-      if (k > 0) aOffsets = Array.from({ length: n }, (_, b) => result.offsets[b]!);
+      if (k > 0) aOffsets = plan.blocks.map((row) => result.offsets[row.positiveEntry]!);
       else await scatterRows(a, result.offsets, layers[k]!, plan, counts, r0, targets, options);
     }
   } finally {
