@@ -36,7 +36,7 @@ const lrSchedule = (flag('lr-schedule') ?? 'constant') as 'constant' | 'cosine';
 const hidden = (flag('hidden') ?? '256,256').split(',').map(Number);
 const optimizer = (flag('optimizer') ?? PROTEOMICS_DEFAULTS.optimizer) as 'adam' | 'adamw' | 'sgd';
 const weightDecay = Number(flag('weight-decay') ?? PROTEOMICS_DEFAULTS.weightDecay);
-const averageDecay = Number(flag('average-decay') ?? 0);
+const averageDecay = Number(flag('average-decay') ?? PROTEOMICS_DEFAULTS.averageDecay);
 /** Seed of the data split (and of the synthetic cohort); the model seed varies with --seeds. */
 const DATA_SEED = 1;
 const estimators = (flag('estimators') ?? 'keyl-gamma,loo-gamma,loo-epsilon,loo-gxi,q90-gamma').split(',');

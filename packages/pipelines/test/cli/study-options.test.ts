@@ -4,7 +4,8 @@
  * data (--compare, --slice) are usage errors (exit 2) in the user's terms, and
  * nothing is written.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '../io/helpers/temp-dir.js';
@@ -47,6 +48,7 @@ describe('study proteomics: option ranges', () => {
     [['--seed', '-1'], /--seed: must be a whole number in \[0, 4294967295\]/],
     [['--known-edges', 'edges.csv', '--known-top-k', '0'], /--known-top-k: '0' is not a positive integer/],
     [['--class-input', 'on'], /--class-input.*must be one of auto, off; got 'on'/],
+    [['--average-decay', '1'], /--average-decay: must lie in \[0, 1\) \(0 turns the weight average off\), got 1/],
   ])('study proteomics %j is a usage error naming the option', async (argv, message) => {
     expect(await usage(['proteomics', ...(argv as string[])])).toMatch(message as RegExp);
   });
@@ -78,6 +80,9 @@ describe('study: options that have no effect are usage errors', () => {
     const r = await runCaptured(['study', 'proteomics', '--optimizer', 'sgd', '--momentum', '0.5', '--rule', 'epsilon', '--epsilon', '0.01', '--synthetic-proteins', '10', '--synthetic-classes', '2', '--synthetic-instances-per-class', '12', '--epochs', '2', '--masks', '2', '--no-tsne', '--backend', 'wasm', '--threads', '1', '--out', out, '-q']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr, '-q prints no data: line').not.toMatch(/^data:/m);
+    // config.json records the training settings the run used, the weight average's default among them
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { training: Record<string, unknown> };
+    expect(config.training).toMatchObject({ optimizer: 'sgd', momentum: 0.5, average_decay: 0.9 });
   });
 });
 

@@ -36,8 +36,12 @@ export interface MaskedModelOptions {
   validationFraction: number;
   /** Keep the best validation epoch's weights (default true); false keeps the weights at the stop. */
   restoreBest?: boolean;
-  /** Decay per epoch of the weights' moving average that validation, early stopping and the trained model use (0: off). */
-  averageDecay?: number;
+  /**
+   * Decay per epoch of the weights' moving average (train()'s `averageDecay`):
+   * validation, early stopping and the trained model use the averaged weights;
+   * 0 turns it off (the model of the best epoch, as before).
+   */
+  averageDecay: number;
   /** constant (default) or cosine: lr decays to lr / 100 over `epochs` (exploration; not a CLI option). */
   lrSchedule?: 'constant' | 'cosine';
   seed: number;
@@ -155,7 +159,7 @@ export async function trainMaskedModel(be: Backend, data: StudyData, options: Ma
         optimizer: options.optimizer === 'sgd' ? { type: 'sgd', momentum: options.momentum } : { type: options.optimizer },
         lr: options.lrSchedule === 'cosine' ? cosineLr(options.lr, { period: options.epochs, minLr: options.lr / 100 }) : options.lr,
         weightDecay: options.weightDecay,
-        averageDecay: options.averageDecay ?? 0,
+        averageDecay: options.averageDecay,
         // without a validation split there is nothing to stop on: train every epoch
         ...(options.validationFraction > 0 ? { validation: options.validationFraction, earlyStopping: { patience: options.patience }, restoreBest: options.restoreBest ?? true } : {}),
         inputTransform: maskedInputTransform(p, classes.length),

@@ -79,6 +79,7 @@ export const PROTEOMICS_DEFAULTS: Omit<ProteomicsOptions, 'out'> = {
   optimizer: 'adam',
   momentum: 0.9,
   weightDecay: 0,
+  averageDecay: 0.9,
   patience: 60,
   validationFraction: 0.1,
   masks: 100,
@@ -123,6 +124,7 @@ export function validateProteomicsOptions(o: ProteomicsOptions): void {
   check.positiveInteger('patience', o.patience);
   check.positiveNumber('learning-rate', o.lr);
   check.nonNegativeNumber('weight-decay', o.weightDecay);
+  if (!(o.averageDecay >= 0 && o.averageDecay < 1)) bad('average-decay', `must lie in [0, 1) (0 turns the weight average off), got ${o.averageDecay}`);
   if (!(o.momentum >= 0 && o.momentum < 1)) bad('momentum', `must lie in [0, 1), got ${o.momentum}`);
   try {
     parseRuleSelection(o.rule);
@@ -177,7 +179,7 @@ export function resolvedConfig(o: ProteomicsOptions): Record<string, unknown> {
     test_fraction: o.testFraction,
     standardize: o.standardize,
     model: { hidden: o.hidden, activation: 'relu', input: o.classInput === 'auto' ? '[x*m, (1-x)*m, class one-hot] (the class part only with two or more classes)' : '[x*m, (1-x)*m]', class_input: o.classInput },
-    training: { epochs: o.epochs, batch_size: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.optimizer === 'sgd' ? o.momentum : null, weight_decay: o.weightDecay, patience: o.patience, validation_fraction: o.validationFraction, visibility: 'U(0.01, 0.99) per row, Bernoulli per protein, fresh every epoch' },
+    training: { epochs: o.epochs, batch_size: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.optimizer === 'sgd' ? o.momentum : null, weight_decay: o.weightDecay, average_decay: o.averageDecay, patience: o.patience, validation_fraction: o.validationFraction, visibility: 'U(0.01, 0.99) per row, Bernoulli per protein, fresh every epoch' },
     relevance: { rule: o.rule, gamma: o.rule === 'gamma' ? o.gamma : null, epsilon: o.rule === 'epsilon' ? o.epsilon : null, masks_per_target: o.masks, mask_design: 'complementary pairs (2*masks masks per instance; each observed target hidden in exactly masks of them)', output_relevance: 'predicted value of the target', channels: 'summed' },
     aggregation: { instance: 'mean of |R(s->t)| and |R(t->s)|', class: 'the class test instances: per target, mean and median of |R(s->t)| each divided by sqrt(row total x mean row total), their geometric mean, directions averaged, x |partial correlation|^(1/4) on the class training rows (median and IQR beside it)', cohort: 'with two or more classes of at least 20 included test instances: per pair the largest of the class scores (directed likewise); otherwise the class score over all test instances, partial correlation on the training rows', min_instance_correlation: o.minInstanceCorrelation },
     truth: o.truth ?? null,
