@@ -1,7 +1,21 @@
 /**
  * Fused optimiser steps, in place, float32 SIMD, following PyTorch's
  * single-tensor implementations (torch/optim/adam.py, adamw.py, sgd.py).
+ *
+ * One deliberate difference: optimiser state (Adam's m and v, SGD's momentum
+ * buffer) below the smallest normal float32 (2^-126) is stored as 0. A unit
+ * whose gradient stays 0 (a dead ReLU's weights) has m decay by beta1 every
+ * step into the subnormal range, where x86 arithmetic takes a microcode assist
+ * per operation and WebAssembly cannot flush to zero: training the paper's
+ * 1470 x 3 predictor slowed from 1.6 to 6 s per epoch. The update such a value
+ * would make is below 2^-126 * lr / eps.
  */
+
+/** x with every lane below the smallest normal float32 in magnitude set to 0. */
+// @ts-ignore: decorator
+@inline function flushSubnormal(x: v128): v128 {
+  return v128.andnot(x, f32x4.lt(f32x4.abs(x), f32x4.splat(1.17549435e-38)));
+}
 
 /**
  * Adam / AdamW. PyTorch order of operations:
@@ -38,6 +52,8 @@ export function adamStep(
     if (decay) p = f32x4.mul(p, vDecay);
     mv = f32x4.add(mv, f32x4.mul(vOneMinusB1, f32x4.sub(g, mv)));
     vv = f32x4.add(f32x4.mul(vv, vB2), f32x4.mul(f32x4.mul(g, g), vOneMinusB2));
+    mv = flushSubnormal(mv);
+    vv = flushSubnormal(vv);
     const denom = f32x4.add(f32x4.div(f32x4.sqrt(vv), vC2), vEps);
     p = f32x4.sub(p, f32x4.mul(vStep, f32x4.div(mv, denom)));
     if (full) {
@@ -79,7 +95,7 @@ export function sgdStep(
     let buf = f32x4.splat(0);
     if (useMomentum) {
       buf = full ? v128.load(velocity + at) : v128.load32_zero(velocity + at);
-      buf = f32x4.add(f32x4.mul(buf, vMomentum), f32x4.mul(g, vDamp));
+      buf = flushSubnormal(f32x4.add(f32x4.mul(buf, vMomentum), f32x4.mul(g, vDamp)));
       g = nesterov != 0 ? f32x4.add(g, f32x4.mul(buf, vMomentum)) : buf;
     }
     const np = f32x4.sub(p, f32x4.mul(g, vLr));

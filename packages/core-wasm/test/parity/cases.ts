@@ -626,6 +626,37 @@ for (const n of [1, 17, 1003]) {
   }
 }
 
+// Optimiser state decaying into the subnormal range (a unit whose gradient stays 0) is stored as 0 on every
+// backend: state starts at 2e-38 (normal), gradients are 0 on every other element, and after 6 steps
+// m = 0.9^6 * 2e-38 would be subnormal.
+for (const n of [5, 17]) {
+  const tiny = (): number[] => Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 2e-38 : 3e-38 * (i + 1)));
+  const sparseGrad = (step: number): number[] => values(n, 30 + step).map((g, i) => (i % 2 === 0 ? 0 : g * 1e-3));
+  add({
+    kernel: 'adamStep',
+    label: `n=${n}, state decaying below the smallest normal float32, 6 steps`,
+    tolerance: { kind: 'elementwise', rtol: 2e-5, atol: 1e-6 },
+    run: (be) => {
+      const param = be.tensor(values(n, 3));
+      const m = be.tensor(tiny());
+      const v = be.tensor(tiny());
+      for (let step = 1; step <= 6; step++) be.adamStep(param, be.tensor(sparseGrad(step)), m, v, { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step });
+      return [param, m, v];
+    },
+  });
+  add({
+    kernel: 'sgdStep',
+    label: `n=${n}, momentum buffer decaying below the smallest normal float32, 6 steps`,
+    tolerance: { kind: 'elementwise' },
+    run: (be) => {
+      const param = be.tensor(values(n, 4));
+      const vel = be.tensor(tiny());
+      for (let step = 1; step <= 6; step++) be.sgdStep(param, be.tensor(sparseGrad(step)), vel, { lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0, dampening: 0 });
+      return [param, vel];
+    },
+  });
+}
+
 // ---------------------------------------------------- memory and composites
 add({
   kernel: 'tensor/fill',

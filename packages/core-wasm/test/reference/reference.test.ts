@@ -123,6 +123,17 @@ describe('reference kernels: hand-computed values', () => {
     expect(arr(be.resize2d(x, { height: 1, width: 3, mode: 'bilinear', alignCorners: true }))).toEqual([0, 0.5, 1]);
   });
 
+  it('optimiser state that would fall below the smallest normal float32 is stored as 0 (no slow subnormals)', () => {
+    const p = be.tensor([1, 1]), g = be.tensor([0, 0.5]), m = be.tensor([1.2e-38, 0]), v = be.tensor([1.2e-38, 0]);
+    be.adamStep(p, g, m, v, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 });
+    // 0.9 * 1.2e-38 = 1.08e-38 would be subnormal (below 2^-126 = 1.18e-38): stored as 0; 0.999 * 1.2e-38 stays
+    expect(arr(m)).toEqual([0, Math.fround(0.05)]);
+    expect(arr(v)[0]).toBe(Math.fround(0.999 * 1.2e-38));
+    const vel = be.tensor([1.2e-38]);
+    be.sgdStep(be.tensor([1]), be.tensor([0]), vel, { lr: 0.1, momentum: 0.9, nesterov: false, weightDecay: 0, dampening: 0 });
+    expect(arr(vel)).toEqual([0]);
+  });
+
   it('adam matches a hand-computed first step', () => {
     const p = be.tensor([1]), g = be.tensor([0.5]), m = be.zeros([1]), v = be.zeros([1]);
     be.adamStep(p, g, m, v, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 });

@@ -530,8 +530,8 @@ class ReferenceImpl implements KernelImpl {
       let w = P[i]!;
       if (p.decoupled) w *= 1 - p.lr * p.weightDecay;
       else g += p.weightDecay * w;
-      const mi = p.beta1 * M[i]! + (1 - p.beta1) * g;
-      const vi = p.beta2 * V[i]! + (1 - p.beta2) * g * g;
+      const mi = flushSubnormal(p.beta1 * M[i]! + (1 - p.beta1) * g);
+      const vi = flushSubnormal(p.beta2 * V[i]! + (1 - p.beta2) * g * g);
       M[i] = mi;
       V[i] = vi;
       P[i] = w - (p.lr * (mi / c1)) / (Math.sqrt(vi / c2) + p.eps);
@@ -543,7 +543,7 @@ class ReferenceImpl implements KernelImpl {
     for (let i = 0; i < size; i++) {
       let g = G[i]! + p.weightDecay * P[i]!;
       if (p.momentum !== 0) {
-        const b = p.momentum * B[i]! + (1 - p.dampening) * g;
+        const b = flushSubnormal(p.momentum * B[i]! + (1 - p.dampening) * g);
         B[i] = b;
         g = p.nesterov ? g + p.momentum * b : b;
       }
@@ -554,4 +554,9 @@ class ReferenceImpl implements KernelImpl {
 
 export function createReferenceImpl(): KernelImpl {
   return new ReferenceImpl();
+}
+
+/** Optimiser state below the smallest normal float32 is stored as 0, as the wasm kernels do (assembly/optim.ts). */
+function flushSubnormal(x: number): number {
+  return Math.abs(Math.fround(x)) < 1.1754943508222875e-38 ? 0 : x;
 }

@@ -41,8 +41,11 @@ ${elementwiseMain('params.count', `
   } else {
     g += params.weightDecay * p;
   }
-  let mi = params.beta1 * m[i] + (1.0 - params.beta1) * g;
-  let vi = params.beta2 * v[i] + (1.0 - params.beta2) * g * g;
+  // state below the smallest normal float32 is stored as 0, as the wasm and reference kernels do
+  let m0 = params.beta1 * m[i] + (1.0 - params.beta1) * g;
+  let v0 = params.beta2 * v[i] + (1.0 - params.beta2) * g * g;
+  let mi = select(m0, 0.0, abs(m0) < 1.17549435e-38);
+  let vi = select(v0, 0.0, abs(v0) < 1.17549435e-38);
   m[i] = mi;
   v[i] = vi;
   param[i] = p - params.stepSize * mi / (sqrt(vi) / params.biasCorrection2Sqrt + params.eps);`)}`;
@@ -76,7 +79,8 @@ ${elementwiseMain('params.count', `
   let p = param[i];
   var g = grad[i] + params.weightDecay * p;
   if (params.momentum != 0.0) {
-    let vel = params.momentum * velocity[i] + (1.0 - params.dampening) * g;
+    let vel0 = params.momentum * velocity[i] + (1.0 - params.dampening) * g;
+    let vel = select(vel0, 0.0, abs(vel0) < 1.17549435e-38);
     velocity[i] = vel;
     if (params.nesterov != 0u) {
       g = g + params.momentum * vel;
