@@ -61,6 +61,7 @@ export {
   lrp, lrpAllTargets, LRP_OPTION_NAMES, LRP_ALL_TARGETS_OPTION_NAMES, DEFAULT_COMPOSITE, COMPOSITES, compositeByName, everywhereComposite, parseLayerRules, resolveRules,
   LRP_RULES, ruleDefinition, createRule, epsilonRule, zplusRule, alphaBetaRule, gammaRule, zboxRule, wsquareRule, flatRule, passRule, normRule,
   registerRule, registerComposite, declareRule, declaredBackward, modifiers, byInput, gradientOnly, parseRuleSelection, ruleParameters, ruleOptionNames,
+  STABILIZER_PARAMETER,
 } from './attribution/lrp/index.js';
 export type {
   LrpOptions, LrpRuleOptions, LrpAllTargetsOptions, LrpAllTargetsResult, Composite, CompositeEntry, LayerKind, LayerMatch, LrpRule, RuleDefinition, RuleParameters,

@@ -4,8 +4,8 @@
  * the known network, next to the run's own baselines.
  *   node dist/bench/network-science.js --sets a,b --seeds 1,2 --json out.json
  */
-import { writeFileSync, readdirSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { generateSyntheticCohort } from '../src/studies/proteomics/synthetic.js';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dataSets } from './benchmark-sets.js';
 import { createBackend } from '@relevance/core-wasm';
 import { lrpAllTargets, stats, type Model } from '@relevance/methods';
 import { loadStudyData, type StudyData, type Transform } from '../src/studies/proteomics/data.js';
@@ -40,32 +40,6 @@ const averageDecay = Number(flag('average-decay') ?? PROTEOMICS_DEFAULTS.average
 /** Seed of the data split (and of the synthetic cohort); the model seed varies with --seeds. */
 const DATA_SEED = 1;
 const estimators = (flag('estimators') ?? 'keyl-gamma,loo-gamma,loo-epsilon,loo-gxi,q90-gamma').split(',');
-
-interface DataSet { name: string; data: string | null; truth: string; id?: string; classColumn?: string }
-function dataSets(): DataSet[] {
-  const out: DataSet[] = [];
-  const b = `${SHARED}beeline/`;
-  for (const d of readdirSync(b).sort()) if (existsSync(`${b}${d}/cells.csv`)) out.push({ name: d.replace('_2000_0', ''), data: `${b}${d}/cells.csv`, truth: `${b}${d}/truth.csv`, id: 'cell' });
-  out.push({ name: 'keyl-homogeneous', data: `${SHARED}keyl2022_proteinnetworklrp/artificial_homogeneous.csv`, truth: `${SHARED}keyl2022_proteinnetworklrp/artificial_ground_truth_pairs.csv` });
-  if (flag('classed')) {
-    // cohorts with classes: the built-in synthetic cohort (truth written from its edges) and Keyl's heterogeneous data
-    const dir = flag('classed')!;
-    mkdirSync(dir, { recursive: true });
-    // the study generates its synthetic cohort with the data seed (loadStudyData below uses seed 1), so the truth must too
-    const syn = generateSyntheticCohort({ seed: DATA_SEED });
-    writeFileSync(`${dir}/synthetic-truth.csv`, 'source,target,class\n' + syn.edges.flatMap((e) => e.classes.map((c) => `${e.source},${e.target},${c}`)).join('\n') + '\n');
-    out.push({ name: 'synthetic', data: null, truth: `${dir}/synthetic-truth.csv` });
-    const het = readFileSync(`${SHARED}keyl2022_proteinnetworklrp/artificial_heterogeneous.csv`, 'utf8').trim().split('\n');
-    const lines = [`sample,group,${het[0]!.split(',').slice(1).join(',')}`];
-    for (let i = 1; i < het.length; i++) { const c = het[i]!.split(','); lines.push(`${c[0]},g${Math.floor(Number(c[0]) / 1000)},${c.slice(1).join(',')}`); }
-    writeFileSync(`${dir}/keyl-heterogeneous.csv`, lines.join('\n') + '\n');
-    out.push({ name: 'keyl-heterogeneous', data: `${dir}/keyl-heterogeneous.csv`, truth: `${SHARED}keyl2022_proteinnetworklrp/artificial_ground_truth_pairs.csv`, id: 'sample', classColumn: 'group' });
-  }
-  const extra = flag('extra');
-  if (extra) for (const dir of extra.split(',')) out.push({ name: dir.split('/').filter(Boolean).pop()!, data: `${dir}/cells.csv`, truth: `${dir}/truth.csv`, id: 'cell' });
-  const only = flag('sets');
-  return only ? out.filter((d) => only.split(',').includes(d.name)) : out;
-}
 
 function labels(keys: Set<string>, p: number): Uint8Array {
   const out = new Uint8Array(pairCount(p));
@@ -209,7 +183,7 @@ function conditionalScores(unc: Float32Array, cond: Float32Array, n: number, p: 
 
 const results: Record<string, unknown>[] = [];
 const be = await createBackend('wasm');
-for (const ds of dataSets()) {
+for (const ds of dataSets({ shared: SHARED, flag, dataSeed: DATA_SEED, heterogeneous: true })) {
   const data: StudyData = await loadStudyData({ source: ds.data, idColumn: ds.id, classColumn: ds.classColumn, maxMissing: 0.5, transform, testFraction: 0.3, standardize: 'global', seed: DATA_SEED });
   const truth = await readEdgeList(ds.truth, data.proteins, 'truth');
   const p = data.proteins.length, P = pairCount(p);

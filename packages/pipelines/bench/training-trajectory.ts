@@ -19,10 +19,10 @@
  * over epochs (`--ema` decay, default 0.9).
  *   node dist/bench/training-trajectory.js --curve --sets HSC,synthetic --classed DIR --masks 20 --probe 40 --every 20
  */
-import { writeFileSync, readdirSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { createBackend, Generator } from '@relevance/core-wasm';
 import { lrpAllTargets, stats, type Model } from '@relevance/methods';
-import { generateSyntheticCohort } from '../src/studies/proteomics/synthetic.js';
+import { dataSets } from './benchmark-sets.js';
 import { loadStudyData, type StudyData } from '../src/studies/proteomics/data.js';
 import { readEdgeList } from '../src/studies/proteomics/edge-files.js';
 import { computeBaselines } from '../src/studies/proteomics/baselines.js';
@@ -46,25 +46,6 @@ const patience = PROTEOMICS_DEFAULTS.patience;
 const valMasks = Number(flag('val-masks') ?? 4);
 const maskCount = Number(flag('masks') ?? PROTEOMICS_DEFAULTS.masks);
 const DATA_SEED = 1;
-
-interface DataSet { name: string; data: string | null; truth: string; id?: string; classColumn?: string }
-function dataSets(): DataSet[] {
-  const out: DataSet[] = [];
-  const b = `${SHARED}beeline/`;
-  for (const d of readdirSync(b).sort()) if (existsSync(`${b}${d}/cells.csv`)) out.push({ name: d.replace('_2000_0', ''), data: `${b}${d}/cells.csv`, truth: `${b}${d}/truth.csv`, id: 'cell' });
-  out.push({ name: 'keyl-homogeneous', data: `${SHARED}keyl2022_proteinnetworklrp/artificial_homogeneous.csv`, truth: `${SHARED}keyl2022_proteinnetworklrp/artificial_ground_truth_pairs.csv` });
-  const dir = flag('classed');
-  if (dir) {
-    mkdirSync(dir, { recursive: true });
-    const syn = generateSyntheticCohort({ seed: DATA_SEED });
-    writeFileSync(`${dir}/synthetic-truth.csv`, 'source,target,class\n' + syn.edges.flatMap((e) => e.classes.map((c) => `${e.source},${e.target},${c}`)).join('\n') + '\n');
-    out.push({ name: 'synthetic', data: null, truth: `${dir}/synthetic-truth.csv` });
-  }
-  const extra = flag('extra');
-  if (extra) for (const d of extra.split(',')) out.push({ name: d.split('/').filter(Boolean).pop()!, data: `${d}/cells.csv`, truth: `${d}/truth.csv`, id: 'cell' });
-  const only = flag('sets');
-  return only ? out.filter((d) => only.split(',').includes(d.name)) : out;
-}
 
 /** Fixed validation inputs: `valMasks` masks per held-out row, visibility q ~ U(0.01, 0.99) as in training. */
 function validationInputs(data: StudyData, rows: number[], classes: string[], g: Generator) {
@@ -158,7 +139,7 @@ function splitTrain(data: StudyData, seed: number): { fitRows: number[]; valRows
   return { valRows: order.slice(0, held).sort((a, b) => a - b), fitRows: order.slice(held).sort((a, b) => a - b), g };
 }
 async function perTargetStop(): Promise<void> {
-for (const ds of dataSets()) {
+for (const ds of dataSets({ shared: SHARED, flag, dataSeed: DATA_SEED, heterogeneous: false })) {
   const data = await loadStudyData({ source: ds.data, idColumn: ds.id, classColumn: ds.classColumn, maxMissing: 0.5, transform: 'none', testFraction: 0.3, standardize: 'global', seed: DATA_SEED });
   const truth = await readEdgeList(ds.truth, data.proteins, 'truth');
   const p = data.proteins.length;
@@ -240,7 +221,7 @@ function scoreOf(nets: Float32Array, n: number, p: number): Float64Array {
   return out;
 }
 async function trainingCurve(): Promise<void> {
-for (const ds of dataSets()) {
+for (const ds of dataSets({ shared: SHARED, flag, dataSeed: DATA_SEED, heterogeneous: false })) {
   const data = await loadStudyData({ source: ds.data, idColumn: ds.id, classColumn: ds.classColumn, maxMissing: 0.5, transform: 'none', testFraction: 0.3, standardize: 'global', seed: DATA_SEED });
   const truth = await readEdgeList(ds.truth, data.proteins, 'truth');
   const p = data.proteins.length;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createBackend } from '@relevance/core-wasm';
-import { declareRule, lrp, lrpAllTargets, mlp, modifiers, registerComposite, registerRule, LRP_RULES } from '@relevance/methods';
+import { declareRule, lrp, lrpAllTargets, mlp, modifiers, registerComposite, registerRule, LRP_RULES, STABILIZER_PARAMETER } from '@relevance/methods';
 
 // ---- the example (docs/ARCHITECTURE.md, "Where a new rule goes")
 /** W+ rule: relevance by positive weights only, R_in = x ⊙ W⁺ᵀ (R / stab(W⁺x)), the bias ignored. */
@@ -13,7 +13,7 @@ const wplus = declareRule({
   name: 'wplus',
   title: 'WPlus',
   summary: 'positive weights only, bias ignored',
-  parameters: [{ name: 'stabilizer', default: 1e-6, nonNegative: true }],
+  parameters: [STABILIZER_PARAMETER],
   zeroForZeroInput: true,
   groups: () => [{ terms: [{ weight: modifiers.positive, bias: null }] }],
 });

@@ -39,6 +39,12 @@ export function outPath(args: ParsedArgs, formats: string): string {
   return out;
 }
 
+/** A table command's source and destination, checked before any work: --input or --sql (`inputSource`), then --out in one of `formats` (`outPath`). */
+export function inputAndOut(args: ParsedArgs, formats: string): { source: InputSource; outPath: string } {
+  const source = inputSource(args);
+  return { source, outPath: outPath(args, formats) };
+}
+
 /** --out when the command may print instead (absent: undefined), refused like `outPath` when its format is unknown. */
 export function optionalOutPath(args: ParsedArgs, formats: string, option = 'out'): string | undefined {
   const out = args.optionalString(option);

@@ -7,7 +7,7 @@ export { COMPOSITES, compositeByName, everywhereComposite, parseLayerRules, pars
 export type { Composite, CompositeEntry, LayerKind, LayerMatch, ResolvedRules, RuleSelection } from './composites.js';
 export {
   LRP_RULES, ruleDefinition, createRule, epsilonRule, zplusRule, alphaBetaRule, gammaRule, zboxRule, wsquareRule, flatRule, passRule, normRule,
-  DEFAULT_EPSILON, DEFAULT_STABILIZER, registerRule, ruleParameters, declareRule, declaredBackward, modifiers, byInput, gradientOnly,
+  DEFAULT_EPSILON, DEFAULT_STABILIZER, STABILIZER_PARAMETER, registerRule, ruleParameters, declareRule, declaredBackward, modifiers, byInput, gradientOnly,
 } from './rules/index.js';
 export type { LrpRule, RuleDefinition, RuleParameters, RuleParameterName, RuleSpec, Term, TermGroup, Modifier, DenseForm, Reducer, ParameterSpec } from './rules/index.js';
 export { lrpAllTargets, LRP_ALL_TARGETS_OPTION_NAMES } from './all-targets.js';

@@ -32,7 +32,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions, type RandomOptions } from '../types.js';
-import { chunkRows, describeValue, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBackground, resolveBatchSize, resolveGroups, seedParam, toSeededGenerator, writeCoalition, targetParam, type Baseline, type FeatureMask, deliverShapleyRow, shapleyAttribution } from './shared.js';
+import { chunkRows, describeValue, evaluateCopies, positiveInteger, predictAndTargets, readInputs, resolveBackground, resolveBatchSize, resolveGroups, seedParam, toSeededGenerator, writeCoalition, targetParam, type Baseline, type FeatureMask, shapleyRows } from './shared.js';
 import { solveShapRegressions, type ShapRegression } from './shap-regression.js';
 import { resolveThreads } from '../../stats/parallel.js';
 
@@ -175,9 +175,7 @@ export async function kernelShap(model: Model, inputs: Tensor, options: KernelSh
 
   const plan = (r: number): CoalitionPlan => coalitionPlan(options, groups.forRow(r).count);
   const firstPlan = plan(0);
-  const values = new Float32Array(input.rows * rowSize);
-  const empty = new Float64Array(input.rows);
-  const featureSums = new Float64Array(input.rows);
+  const out = shapleyRows(input);
 
   // copies of a row: the empty coalition, then coalition k, each once per background row (the full coalition is f(x))
   // chunk cost also counts the coalition bytes (n d / 8) so the host designs stay bounded
@@ -210,11 +208,10 @@ export async function kernelShap(model: Model, inputs: Tensor, options: KernelSh
     const phis = solveShapRegressions(regressions, threads);
     for (let i = 0; i < r1 - r0; i++) {
       const r = r0 + i;
-      empty[r] = vEmpty[i]!;
-      deliverShapleyRow(phis[i]!, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize), featureSums, r);
+      out.deliver(r, phis[i]!, rowGroups[i]!, vEmpty[i]!);
     }
   }
-  return shapleyAttribution(METHOD, {
+  return out.attribution(METHOD, {
     target: targetParam(options.target),
     background: describeValue(options.background ?? 0),
     backgroundRows: bg,
@@ -226,5 +223,5 @@ export async function kernelShap(model: Model, inputs: Tensor, options: KernelSh
     coalitions: groups.perRow ? 'per row' : firstPlan.n,
     seed: seedParam(options.seed),
     batchSize,
-  }, targets, values, input.shape, { fx, empty, featureSums });
+  }, targets, fx);
 }

@@ -17,7 +17,7 @@ import type { Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import { AttributionError, type Attribution, type CommonOptions } from '../types.js';
-import { chunkRows, evaluateCopies, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups, writeCoalition, type Baseline, type FeatureMask, deliverShapleyRow, shapleyAttribution, sharedParams } from './shared.js';
+import { chunkRows, evaluateCopies, predictAndTargets, readInputs, resolveBaseline, resolveBatchSize, resolveGroups, writeCoalition, type Baseline, type FeatureMask, shapleyRows, sharedParams } from './shared.js';
 
 export interface ShapleyExactOptions extends CommonOptions {
   /** Value of absent features: a number or a tensor broadcastable to the input (default 0). */
@@ -72,9 +72,7 @@ export async function shapleyExact(model: Model, inputs: Tensor, options: Shaple
   const baseline = await resolveBaseline(METHOD, 'baseline', options.baseline, input);
   const { targets, fx } = await predictAndTargets(model, inputs, input, options.target, batchSize);
   const { rowSize } = input;
-  const values = new Float32Array(input.rows * rowSize);
-  const empty = new Float64Array(input.rows);
-  const featureSums = new Float64Array(input.rows);
+  const out = shapleyRows(input);
 
   for (const { r0, r1, offsets, copyRow } of chunkRows(input.rows, (r) => 2 ** groups.forRow(r).count)) {
     const rowGroups = Array.from({ length: r1 - r0 }, (_, i) => groups.forRow(r0 + i));
@@ -102,13 +100,12 @@ export async function shapleyExact(model: Model, inputs: Tensor, options: Shaple
           phi[g]! += wm! * (v[base + (m | (1 << g))]! - vm);
         }
       }
-      empty[r] = v[base]!;
-      deliverShapleyRow(phi, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize), featureSums, r);
+      out.deliver(r, phi, rowGroups[i]!, v[base]!);
     }
   }
-  return shapleyAttribution(METHOD, {
+  return out.attribution(METHOD, {
     ...sharedParams(options),
     maxFeatures,
     batchSize,
-  }, targets, values, input.shape, { fx, empty, featureSums });
+  }, targets, fx);
 }

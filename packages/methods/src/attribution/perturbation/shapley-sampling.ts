@@ -22,7 +22,7 @@ import type { Generator, Tensor } from '@relevance/core-wasm';
 import type { Model } from '../../model/model.js';
 import { checkOptions } from '../common.js';
 import type { Attribution, CommonOptions, RandomOptions } from '../types.js';
-import { chunkRows, evaluateCopies, positiveInteger, seedParam, toSeededGenerator, writeCoalition, type Baseline, type FeatureMask, deliverShapleyRow, shapleyAttribution, sharedParams, perturbationSetup } from './shared.js';
+import { chunkRows, evaluateCopies, positiveInteger, seedParam, toSeededGenerator, writeCoalition, type Baseline, type FeatureMask, shapleyRows, sharedParams, perturbationSetup } from './shared.js';
 
 export interface ShapleySamplingOptions extends CommonOptions, RandomOptions {
   /** Value of absent features: a number or a tensor broadcastable to the input (default 0). */
@@ -58,8 +58,7 @@ export async function shapleySampling(model: Model, inputs: Tensor, options: Sha
   const walks = antithetic ? 2 * permutations : permutations;
   const generator = toSeededGenerator(METHOD, options.seed);
   const { input, batchSize, baseline, groups, targets, fx, rowSize, values } = await perturbationSetup(METHOD, model, inputs, options);
-  const empty = new Float64Array(input.rows);
-  const featureSums = new Float64Array(input.rows);
+  const out = shapleyRows(input, values);
 
   // per row: copy 0 = v(empty), copy 1 = v(N), then walk q's prefix of length j (1..d-1) at 2 + q (d - 1) + j - 1
   for (const { r0, r1, offsets, copyRow } of chunkRows(input.rows, (r) => 2 + walks * (groups.forRow(r).count - 1))) {
@@ -102,15 +101,14 @@ export async function shapleySampling(model: Model, inputs: Tensor, options: Sha
         }
       }
       for (let g = 0; g < d; g++) phi[g]! /= walks;
-      empty[r] = v[base]!;
-      deliverShapleyRow(phi, rowGroups[i]!, values.subarray(r * rowSize, (r + 1) * rowSize), featureSums, r);
+      out.deliver(r, phi, rowGroups[i]!, v[base]!);
     }
   }
-  return shapleyAttribution(METHOD, {
+  return out.attribution(METHOD, {
     ...sharedParams(options),
     permutations,
     antithetic,
     seed: seedParam(options.seed),
     batchSize,
-  }, targets, values, input.shape, { fx, empty, featureSums });
+  }, targets, fx);
 }

@@ -267,15 +267,6 @@ export async function resolveGroups(method: string, mask: FeatureMask | undefine
   return { perRow, ids: (r) => get(r).originalIds, forRow: (r) => get(r).groups };
 }
 
-/**
- * One row's Shapley values delivered: their float32 sum (for the completeness
- * check, the values as delivered) and the values spread over the row's elements.
- */
-export function deliverShapleyRow(phi: Float64Array, groups: RowGroups, out: Float32Array, featureSums: Float64Array, r: number): void {
-  featureSums[r] = phi.reduce((a, b) => a + Math.fround(b), 0);
-  spreadToElements(phi, groups, out);
-}
-
 /** The `params` entries the perturbation methods share: target, baseline (or background) and groups. */
 export function sharedParams(options: { target?: Target; baseline?: unknown; groups?: unknown }): Record<string, unknown> {
   return {
@@ -302,13 +293,34 @@ export function featureCompleteness(featureSums: Float64Array, expected: Float64
   return completeness(Float32Array.from(featureSums), featureSums.length, Float32Array.from(expected), 'f(x) - f(baseline)');
 }
 
-/** A Shapley-value method's result: completeness of the row sums against f(x) - v(empty coalition). */
-export function shapleyAttribution(
-  method: string, params: Record<string, unknown>, targets: Int32Array, values: Float32Array, shape: readonly number[],
-  r: { fx: Float64Array; empty: Float64Array; featureSums: Float64Array },
-): Attribution {
-  const expected = Float64Array.from(r.fx, (f, row) => f - r.empty[row]!);
-  return { method, params, targets, values, shape: [...shape], completeness: featureCompleteness(r.featureSums, expected) };
+/** A Shapley-value method's output, filled row by row, and its result. */
+export interface ShapleyRows {
+  /**
+   * Row r's Shapley values (one per feature of `groups`) and v(empty coalition):
+   * their float32 sum is kept for the completeness check (the values as
+   * delivered), and the values are spread over the row's elements.
+   */
+  deliver(r: number, phi: Float64Array, groups: RowGroups, vEmpty: number): void;
+  /** The result: completeness of the row sums against f(x) - v(empty coalition). */
+  attribution(method: string, params: Record<string, unknown>, targets: Int32Array, fx: Float64Array): Attribution;
+}
+
+/** The output of a Shapley-value method on `input` (into `values` when given). */
+export function shapleyRows(input: HostInputs, values = new Float32Array(input.rows * input.rowSize)): ShapleyRows {
+  const { rows, rowSize } = input;
+  const empty = new Float64Array(rows);
+  const featureSums = new Float64Array(rows);
+  return {
+    deliver(r, phi, groups, vEmpty) {
+      empty[r] = vEmpty;
+      featureSums[r] = phi.reduce((a, b) => a + Math.fround(b), 0);
+      spreadToElements(phi, groups, values.subarray(r * rowSize, (r + 1) * rowSize));
+    },
+    attribution(method, params, targets, fx) {
+      const expected = Float64Array.from(fx, (f, row) => f - empty[row]!);
+      return { method, params, targets, values, shape: [...input.shape], completeness: featureCompleteness(featureSums, expected) };
+    },
+  };
 }
 
 /** Write x with the features where `keep[g] == 0` replaced by the baseline (the interpretable-space mapping h_x(z)). */

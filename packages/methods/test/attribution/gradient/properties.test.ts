@@ -11,6 +11,7 @@ import {
   AttributionError, deconvolution, deepLift, gaussLegendre, guidedBackprop, inputXGradient, integratedGradients, quadrature, saliency,
   saliencySquared, sequential, smoothGrad, smoothTaylor, GRADIENT_METHODS,
 } from '../../../src/index.js';
+import { disposeAfterTest } from '../../helpers/disposal.js';
 import { fixtureInputs, fixtureModel, fixturesAvailable, readFixture } from '../../helpers/fixtures.js';
 import { mlpGradient64, randn, randomMlp, type MlpWeights } from './helpers.js';
 
@@ -85,6 +86,7 @@ describe('saliency family', () => {
   it('abs, squared and input x gradient are consistent with the raw gradient', async () => {
     const model = randomMlp(be, [6, 16, 4], 'Tanh', 11);
     const x = randn(be, [5, 6], 3);
+    disposeAfterTest(x, model);
     const raw = await saliency(model, x, { target: 1 });
     const abs = await saliency(model, x, { target: 1, abs: true });
     const sq = await saliencySquared(model, x, { target: 1 });
@@ -100,13 +102,12 @@ describe('saliency family', () => {
     // batching does not change anything
     const batched = await saliency(model, x, { target: 1, batchSize: 2 });
     expect(Array.from(batched.values)).toEqual(Array.from(raw.values));
-    x.dispose();
-    model.dispose();
   });
 
   it('no method leaks tensors', async () => {
     const model = randomMlp(be, [6, 12, 3], 'ReLU', 19);
     const x = randn(be, [5, 6], 2);
+    disposeAfterTest(x, model);
     const before = be.memory();
     for (const [name, method] of Object.entries(GRADIENT_METHODS)) {
       const a = await method(model, x, { batchSize: 3, ...(name === 'smoothgrad' || name === 'smooth-taylor' ? { samples: 4 } : {}) });
@@ -115,8 +116,6 @@ describe('saliency family', () => {
     }
     await expect(integratedGradients(model, x, { target: 9 })).rejects.toThrow();
     expect(be.memory()).toEqual(before);
-    x.dispose();
-    model.dispose();
   });
 
   it('every exported method reports its CLI name', () => {
@@ -128,11 +127,10 @@ describe('saliency family', () => {
   it('guided backprop and deconvolution equal the gradient on a model without ReLU', async () => {
     const model = randomMlp(be, [5, 8, 3], 'Tanh', 5);
     const x = randn(be, [4, 5], 8);
+    disposeAfterTest(x, model);
     const g = await saliency(model, x);
     expect(maxDiff((await guidedBackprop(model, x)).values, g.values)).toBe(0);
     expect(maxDiff((await deconvolution(model, x)).values, g.values)).toBe(0);
-    x.dispose();
-    model.dispose();
   });
 });
 
@@ -140,6 +138,7 @@ describe('SmoothGrad', () => {
   it('with sigma = 0 equals saliency (all variants)', async () => {
     const model = randomMlp(be, [7, 20, 20, 3], 'ReLU', 21);
     const x = randn(be, [9, 7], 4);
+    disposeAfterTest(x, model);
     const s = await saliency(model, x);
     for (const noise of [{ stdev: 0 }, { noiseLevel: 0 }]) {
       const plain = await smoothGrad(model, x, { ...noise, samples: 5, seed: 3, batchSize: 20 });
@@ -149,13 +148,12 @@ describe('SmoothGrad', () => {
       const vg = await smoothGrad(model, x, { ...noise, samples: 3, variant: 'vargrad' });
       expect(maxAbs(vg.values)).toBeLessThan(1e-6);
     }
-    x.dispose();
-    model.dispose();
   });
 
   it('is deterministic given the seed and independent of batchSize', async () => {
     const model = randomMlp(be, [7, 20, 3], 'ReLU', 2);
     const x = randn(be, [6, 7], 9);
+    disposeAfterTest(x, model);
     const a = await smoothGrad(model, x, { samples: 10, noiseLevel: 0.2, seed: 42 });
     const b = await smoothGrad(model, x, { samples: 10, noiseLevel: 0.2, seed: 42, batchSize: 5 });
     const c = await smoothGrad(model, x, { samples: 10, noiseLevel: 0.2, seed: 43 });
@@ -164,18 +162,15 @@ describe('SmoothGrad', () => {
     expect(Array.from(d.values)).toEqual(Array.from(a.values));
     expect(maxDiff(a.values, c.values)).toBeGreaterThan(1e-4);
     expect(a.params).toMatchObject({ samples: 10, noiseLevel: 0.2, variant: 'plain', seed: 42 });
-    x.dispose();
-    model.dispose();
   });
 
   it('rejects stdev together with noiseLevel, and unknown variants', async () => {
     const model = randomMlp(be, [3, 4, 2], 'ReLU', 1);
     const x = randn(be, [2, 3], 1);
+    disposeAfterTest(x, model);
     await expect(smoothGrad(model, x, { stdev: 0.1, noiseLevel: 0.1 })).rejects.toThrow(/either stdev .* or noiseLevel/);
     await expect(smoothGrad(model, x, { variant: 'cubed' as 'plain' })).rejects.toThrow(/unknown variant 'cubed'/);
     await expect(smoothGrad(model, x, { samples: 0 })).rejects.toThrow(/samples must be a positive integer/);
-    x.dispose();
-    model.dispose();
   });
 });
 
@@ -183,6 +178,7 @@ describe('SmoothTaylor', () => {
   it('tends to 0 as sigma -> 0 (linearly for a piecewise-linear model)', async () => {
     const model = randomMlp(be, [6, 24, 24, 3], 'ReLU', 8);
     const x = randn(be, [8, 6], 5);
+    disposeAfterTest(x, model);
     const size = async (stdev: number): Promise<number> => maxAbs((await smoothTaylor(model, x, { stdev, samples: 16, seed: 1 })).values);
     const big = await size(1e-1);
     const mid = await size(1e-3);
@@ -191,8 +187,6 @@ describe('SmoothTaylor', () => {
     expect(small).toBeLessThan(mid / 20);
     expect(small).toBeLessThan(1e-4);
     expect(maxAbs((await smoothTaylor(model, x, { stdev: 0, samples: 2 })).values)).toBe(0);
-    x.dispose();
-    model.dispose();
   });
 
   it.skipIf(!fixturesAvailable)('matches a float64 re-computation on the fixture MLP (same noise, 128 samples)', async () => {
@@ -202,6 +196,7 @@ describe('SmoothTaylor', () => {
     const per = inp.shape[1]!;
     const xs = Float32Array.from(inp.data.slice(0, rows * per));
     const x = be.tensor(xs, [rows, per]);
+    disposeAfterTest(x, model);
     const samples = 128;
     const stdev = 0.3;
     const seed = 7;
@@ -230,18 +225,15 @@ describe('SmoothTaylor', () => {
     const rel = maxDiff(result.values, expected) / maxAbs(expected);
     console.log(`smooth-taylor vs float64 re-computation: ${rel.toExponential(2)} (relative to max)`);
     expect(rel).toBeLessThan(1e-4);
-    x.dispose();
-    model.dispose();
   });
 
   it('is deterministic given the seed', async () => {
     const model = randomMlp(be, [4, 10, 2], 'ReLU', 4);
     const x = randn(be, [3, 4], 2);
+    disposeAfterTest(x, model);
     const a = await smoothTaylor(model, x, { samples: 6, seed: 5 });
     const b = await smoothTaylor(model, x, { samples: 6, seed: 5, batchSize: 1 });
     expect(maxDiff(a.values, b.values)).toBeLessThanOrEqual(1e-6 * maxAbs(a.values));
-    x.dispose();
-    model.dispose();
   });
 });
 
@@ -249,6 +241,7 @@ describe('integrated gradients', () => {
   it('Gauss-Legendre completeness improves with steps on a smooth model', async () => {
     const model = randomMlp(be, [8, 32, 32, 4], 'Tanh', 13);
     const x = randn(be, [10, 8], 6, 1.5);
+    disposeAfterTest(x, model);
     const errors: number[] = [];
     for (const steps of [2, 4, 8, 16]) {
       const a = await integratedGradients(model, x, { steps, integration: 'gausslegendre' });
@@ -257,21 +250,18 @@ describe('integrated gradients', () => {
     console.log(`IG gausslegendre completeness max |error| for 2/4/8/16 steps: ${errors.map((e) => e.toExponential(2)).join(', ')}`);
     for (let i = 1; i < errors.length; i++) expect(errors[i]).toBeLessThan(errors[i - 1]!);
     expect(errors[errors.length - 1]).toBeLessThan(1e-4);
-    x.dispose();
-    model.dispose();
   });
 
   it('is independent of batchSize and defaults to 50 Gauss-Legendre steps with a zero baseline', async () => {
     const model = randomMlp(be, [5, 12, 3], 'ReLU', 3);
     const x = randn(be, [7, 5], 1);
+    disposeAfterTest(x, model);
     const a = await integratedGradients(model, x);
     const b = await integratedGradients(model, x, { batchSize: 3 });
     const c = await integratedGradients(model, x, { batchSize: 1000 });
     expect(a.params).toMatchObject({ steps: 50, integration: 'gausslegendre', baseline: 'zero' });
     expect(maxDiff(a.values, b.values)).toBeLessThanOrEqual(1e-6 * maxAbs(a.values));
     expect(maxDiff(a.values, c.values)).toBeLessThanOrEqual(1e-6 * maxAbs(a.values));
-    x.dispose();
-    model.dispose();
   });
 
   it('baselines: constant, shared row, one per row and the mean of a dataset', async () => {
@@ -296,21 +286,19 @@ describe('integrated gradients', () => {
     expect(maxAbs(self.values)).toBe(0);
     await expect(integratedGradients(model, x, { baseline: 'mean' as 'zero' })).rejects.toThrow(/needs the dataset/);
     const wrong = randn(be, [3, 4], 1);
+    disposeAfterTest(x, data, row, meanRow, perRow, wrong, model);
     await expect(integratedGradients(model, x, { baseline: wrong })).rejects.toThrow(/baseline has shape \[3, 4\]/);
-    for (const t of [x, data, row, meanRow, perRow, wrong]) t.dispose();
-    model.dispose();
   });
 
   it('riemann-trapezoid falls short by ~1/n on a linear model; trapezoid is exact', async () => {
     const w = randn(be, [2, 6], 5);
     const model = sequential(be, [-1, 6], [{ type: 'Dense', name: 'fc', params: { weight: w, bias: be.zeros([2]) } }]);
     const x = randn(be, [3, 6], 9);
+    disposeAfterTest(x, model);
     const exact = await integratedGradients(model, x, { steps: 10, integration: 'trapezoid', target: 0 });
     const captum = await integratedGradients(model, x, { steps: 10, integration: 'riemann-trapezoid', target: 0 });
     exact.values.forEach((v, i) => expect(captum.values[i]).toBeCloseTo(v * 0.9, 5));
     expect(exact.completeness!.maxAbsError).toBeLessThan(1e-5);
-    x.dispose();
-    model.dispose();
   });
 });
 
@@ -324,11 +312,8 @@ describe('DeepLIFT', () => {
       expect(a.completeness!.maxRelError).toBeLessThan(1e-5);
     }
     const sig = randomMlp(be, [9, 16, 5], 'Sigmoid', 2);
+    disposeAfterTest(x, base, model, sig);
     expect((await deepLift(sig, x, { baseline: base })).completeness!.maxRelError).toBeLessThan(1e-5);
-    x.dispose();
-    base.dispose();
-    model.dispose();
-    sig.dispose();
   });
 
   it.skipIf(!fixturesAvailable)('CNN: the captum max-pool rule keeps summation to delta for a random baseline', async () => {
@@ -336,20 +321,19 @@ describe('DeepLIFT', () => {
     const inp = fixtureInputs('cnn');
     const x = be.tensor(Float32Array.from(inp.data), inp.shape);
     const base = randn(be, inp.shape, 77, 0.5);
+    disposeAfterTest(x, base, model);
     const captum = await deepLift(model, x, { baseline: base, maxPool: 'captum' });
     expect(captum.completeness!.maxRelError).toBeLessThan(1e-5);
     const zero = await deepLift(model, x, { maxPool: 'gradient' });
     expect(zero.completeness!.maxRelError).toBeLessThan(1e-5);
     expect(captum.params).toMatchObject({ maxPool: 'captum', rule: 'rescale' });
-    x.dispose();
-    base.dispose();
-    model.dispose();
   });
 
   it('equals (x - b) W on a linear model and rejects bad options', async () => {
     const w = randn(be, [3, 4], 5);
     const model = sequential(be, [-1, 4], [{ type: 'Dense', name: 'fc', params: { weight: w } }]);
     const x = randn(be, [2, 4], 6);
+    disposeAfterTest(x, model);
     const a = await deepLift(model, x, { target: [2, 0] });
     const wv = w.readSync();
     const xv = x.readSync();
@@ -358,8 +342,6 @@ describe('DeepLIFT', () => {
       expect(v).toBeCloseTo(xv[i]! * wv[a.targets[r]! * 4 + (i % 4)]!, 6);
     });
     await expect(deepLift(model, x, { maxPool: 'max' as 'gradient' })).rejects.toThrow(/unknown maxPool/);
-    x.dispose();
-    model.dispose();
   });
 });
 
@@ -367,6 +349,7 @@ describe('errors', () => {
   it('unknown options, targets out of range, bad steps', async () => {
     const model = randomMlp(be, [3, 4, 2], 'ReLU', 1);
     const x = randn(be, [2, 3], 1);
+    disposeAfterTest(x, model);
     await expect(saliency(model, x, { absolute: true } as never)).rejects.toThrow(AttributionError);
     await expect(saliency(model, x, { absolute: true } as never)).rejects.toThrow(/option 'absolute' does not apply; it takes target, batchSize, abs/);
     await expect(integratedGradients(model, x, { target: 5 })).rejects.toThrow(/target 5 \(row 0\) is out of range: the model has 2 outputs/);
@@ -374,17 +357,13 @@ describe('errors', () => {
     await expect(integratedGradients(model, x, { integration: 'simpson' as 'trapezoid' })).rejects.toThrow(/unknown integration 'simpson'/);
     await expect(deepLift(model, x, { target: [0] })).rejects.toThrow(/1 targets for 2 input rows/);
     await expect(saliency(model, x, { batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer/);
-    x.dispose();
-    model.dispose();
   });
 
   it.skipIf(!fixturesAvailable)('fixture-shaped checks: a baseline dataset of the wrong width', async () => {
     const model = fixtureModel(be, 'mlp');
     const x = be.tensor(Float32Array.from(fixtureInputs('mlp').data.slice(0, 22)), [2, 11]);
     const data = randn(be, [5, 10], 1);
+    disposeAfterTest(x, data, model);
     await expect(integratedGradients(model, x, { baseline: { mean: data } })).rejects.toThrow(/baseline dataset has shape \[5, 10\]/);
-    x.dispose();
-    data.dispose();
-    model.dispose();
   });
 });

@@ -19,7 +19,7 @@ import { writeTable } from '../../io/write-table.js';
 import type { Command } from '../command.js';
 import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, MODEL_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
-import { inputSource, outPath as outFile, readInput } from '../command-input.js';
+import { inputAndOut, readInput, TABLE_FORMATS } from '../command-input.js';
 
 function product(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
@@ -107,8 +107,7 @@ export const evaluateCommand: Command = {
     'relevance evaluate --model gbm.onnx --input data.csv --methods tree-shap,kernel-shap:samples=512 --background bg.csv --metrics aopc,sparseness --out trees.csv',
   ],
   async run(args, io) {
-    const source = inputSource(args);
-    const outPath = outFile(args, '.parquet, .csv, .tsv, .arrow, .json or .jsonl');
+    const { source, outPath } = inputAndOut(args, TABLE_FORMATS);
     const methods = args.list('methods');
     const metrics = args.list('metrics');
     if (methods.length === 0) throw new UsageError('--methods needs at least one method');

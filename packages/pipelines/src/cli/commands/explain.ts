@@ -20,7 +20,7 @@ import type { ParsedArgs as Args } from '../args.js';
 import type { Command, OptionSpec } from '../command.js';
 import { BACKEND_OPTION, FEATURES_OPTION, ID_COLUMN_OPTION, SQL_OPTION, idColumnOption, MODEL_OPTION } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
-import { inputSource, outPath as outFile, readInput } from '../command-input.js';
+import { inputAndOut, readInput } from '../command-input.js';
 
 /** Every method option as a flag, from the one option specification in methods (name, type, default, help, methods). */
 export const METHOD_FLAGS: ReadonlyArray<OptionSpec & { key: string }> = methodOptions().map((o) => ({
@@ -131,6 +131,9 @@ async function writeAttribution(outPath: string, a: Attribution, rows: number, i
   });
 }
 
+/** The formats explain writes, as the --out messages list them. */
+const EXPLAIN_FORMATS = '.json, .csv, .parquet or .arrow';
+
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'attribute a model\'s outputs to its inputs with one method (gradients, IG, SmoothGrad, CAM, occlusion, LIME, SHAP, LRP, ...)',
@@ -180,8 +183,7 @@ export const explainCommand: Command = {
     }
     const isInfluence = entry.family === 'influence';
     if (isInfluence) await checkInfluenceFlags(args, given);
-    const source = inputSource(args);
-    const outPath = outFile(args, '.json, .csv, .parquet or .arrow');
+    const { source, outPath } = inputAndOut(args, EXPLAIN_FORMATS);
     const input = await readInput(args, source, io.stderr, true);
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
@@ -251,8 +253,7 @@ async function explainTrees(args: Args, io: Parameters<Command['run']>[1]): Prom
   if (algorithm === 'interventional' && args.has('covers')) throw new UsageError('--covers applies to --algorithm path-dependent; interventional TreeSHAP uses --background');
   if (algorithm === 'path-dependent' && args.has('background')) throw new UsageError('--background applies to the interventional algorithm; path-dependent TreeSHAP uses covers (--covers rows, or the file\'s nodes_hitrates)');
   if (algorithm === 'interventional' && !args.has('background')) throw new UsageError('tree-shap needs --background <file> (rows the features are drawn from when absent, e.g. 100 training rows), or --algorithm path-dependent');
-  const source = inputSource(args);
-  const outPath = outFile(args, '.json, .csv, .parquet or .arrow');
+  const { source, outPath } = inputAndOut(args, EXPLAIN_FORMATS);
   if (args.flag('interactions') && formatOfPath(outPath) !== 'json') throw new UsageError(`--interactions writes [rows, features, features] values: use a .json --out, got ${outPath}`);
   const modelPath = args.string('model');
   const { createBackend } = await import('@relevance/core-wasm');

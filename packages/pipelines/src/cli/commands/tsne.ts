@@ -9,7 +9,7 @@ import { DataError } from '../../io/data-error.js';
 import type { Command } from '../command.js';
 import { BACKEND_OPTION, EMBEDDING_TABLE_OPTIONS } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
-import { inputSource, outPath as outFile, readInput, tableSource, TABLE_FORMATS } from '../command-input.js';
+import { inputAndOut, readInput, tableSource, TABLE_FORMATS } from '../command-input.js';
 import { readClassColumn } from '../class-column.js';
 import { completeRows } from '../missing-rows.js';
 
@@ -47,8 +47,7 @@ export const tsneCommand: Command = {
     'relevance tsne --input rppa.csv --id-column sample_barcode --class-column cancer_type --missing impute --out tcga-tsne.parquet',
   ],
   async run(args, io) {
-    const source = inputSource(args);
-    const outPath = outFile(args, TABLE_FORMATS);
+    const { source, outPath } = inputAndOut(args, TABLE_FORMATS);
     const dims = args.atLeast('dims', 1);
     const iterations = args.atLeast('iterations', 0);
     const input = await readInput(args, source, io.stderr, args.string('missing') === 'error', undefined, {

@@ -16,7 +16,7 @@ import type { ParsedArgs } from '../args.js';
 import { BACKEND_OPTION, EMBEDDING_TABLE_OPTIONS, idColumnOption } from '../common-options.js';
 import { UsageError } from '../usage-error.js';
 import { coordinateNames } from './tsne.js';
-import { inputSource, optionalOutPath, outPath as outFile, readInput, tableSource, TABLE_FORMATS } from '../command-input.js';
+import { inputAndOut, optionalOutPath, readInput, tableSource, TABLE_FORMATS } from '../command-input.js';
 
 export const umapCommand: Command = {
   name: 'umap',
@@ -49,8 +49,7 @@ export const umapCommand: Command = {
     "relevance umap --input cells.parquet --features '/^gene_/' --neighbour-method nn-descent --transform new-cells.parquet --transform-out new-umap.csv --out cells-umap.csv",
   ],
   async run(args, io) {
-    const inputSourceOfArgs = inputSource(args);
-    const outPath = outFile(args, TABLE_FORMATS);
+    const { source, outPath } = inputAndOut(args, TABLE_FORMATS);
     const transformPath = args.optionalString('transform');
     const transformOut = args.optionalString('transform-out');
     if ((transformPath === undefined) !== (transformOut === undefined)) throw new UsageError('--transform <table> and --transform-out <file> go together');
@@ -58,13 +57,13 @@ export const umapCommand: Command = {
     const { epochs, ...fit } = umapSettings(args);
     const { dims, neighbours } = fit;
     const labelColumn = args.optionalString('label-column');
-    const what = inputSourceOfArgs.label;
-    const input = await readInput(args, inputSourceOfArgs, io.stderr, true, undefined, labelColumn ? { exclude: [labelColumn] } : {});
+    const what = source.label;
+    const input = await readInput(args, source, io.stderr, true, undefined, labelColumn ? { exclude: [labelColumn] } : {});
     const rows = input.shape[0] ?? 0;
     const width = input.shape.slice(1).reduce((a, b) => a * b, 1);
     if (rows < 4) throw new DataError(`${what}: UMAP needs at least 4 rows, got ${rows}`);
     if (neighbours > rows) throw new UsageError(`--neighbours ${neighbours} exceeds the ${rows} rows; try ${Math.max(2, Math.min(15, rows - 1))}`);
-    const labels = labelColumn ? await readLabels(tableSource(inputSourceOfArgs), labelColumn, what) : undefined;
+    const labels = labelColumn ? await readLabels(tableSource(source), labelColumn, what) : undefined;
     const { createBackend } = await import('@relevance/core-wasm');
     const be = await createBackend(args.string('backend') as 'auto' | BackendName);
     try {

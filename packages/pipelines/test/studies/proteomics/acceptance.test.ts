@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { requireShared, sharedPath } from '../../io/helpers/shared-data.js';
 import { runCaptured } from '../../cli/helpers/run-cli.js';
 import { readTable } from '../../../src/io/read-table.js';
-import { PROTEOMICS_DEFAULTS } from '../../../src/studies/proteomics/study.js';
+import { PROTEOMICS_DEFAULTS, type ProteomicsOptions } from '../../../src/studies/proteomics/study.js';
 import { runQuiet, tempDir, TEST_BACKEND } from './helpers.js';
 
 const keyl = sharedPath('data', 'keyl2022_proteinnetworklrp');
@@ -19,22 +19,23 @@ const tcga = sharedPath('data', 'tcga_rppa_firehose_pancan', 'rppa_pancan_level3
 /** Keyl et al.'s configuration (Main_artificial.py): 5 hidden layers of 10 x 32, SGD lr 0.1, batch 25, 300 epochs. */
 const KEYL_TRAINING = { hidden: [320, 320, 320, 320, 320], epochs: 300, optimizer: 'sgd' as const, lr: 0.1, momentum: 0, batchSize: 25, validationFraction: 0 };
 
+/** A study run as every acceptance test makes it: the defaults, then `options`, written to `out` on the test backend without the t-SNE; its metrics. */
+async function acceptanceMetrics(options: Partial<ProteomicsOptions>, out: string): Promise<any> {
+  const r = await runQuiet({ ...PROTEOMICS_DEFAULTS, ...options, out, backend: TEST_BACKEND, tsne: false });
+  return r.metrics as any;
+}
+
 describe.runIf(requireShared("Keyl et al.'s synthetic data", keyl))("Keyl et al. 2022 synthetic data, disjoint 50/50 split", () => {
   it('homogeneous: the cohort network recovers the four blocks (AUROC >= 0.99 for the average network), next to partial correlation', async () => {
     const out = tempDir();
-    const r = await runQuiet({
-      ...PROTEOMICS_DEFAULTS,
+    const m = await acceptanceMetrics({
       ...KEYL_TRAINING,
       data: join(keyl!, 'artificial_homogeneous.csv'),
       truth: join(keyl!, 'artificial_ground_truth_pairs.csv'),
       testFraction: 0.5,
       // a quarter of the 2000 test patients: medians and means over 500 networks are stable
       shard: { index: 0, count: 4 },
-      out,
-      backend: TEST_BACKEND,
-      tsne: false,
-    });
-    const m = r.metrics as any;
+    }, out);
     console.log(`homogeneous: cohort AUROC median ${m.network.cohort.auroc}, mean ${m.network.cohort_mean.auroc}; partial correlation ${m.baselines.partial_correlation.auroc}, Pearson ${m.baselines.pearson.auroc}, graphical lasso ${m.baselines.graphical_lasso.auroc}`);
     const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     expect(cfg.test_fraction).toBe(0.5);
@@ -53,19 +54,14 @@ describe.runIf(requireShared("Keyl et al.'s synthetic data", keyl))("Keyl et al.
     writeFileSync(truthPath, `source,target,class\n${truth.map(([block, s, t]) => `${s},${t},${block}`).join('\n')}\n`);
     const file = join(keyl!, 'artificial_heterogeneous.csv');
     const index = (await readTable(file)).columns[0]!.name;
-    const r = await runQuiet({
-      ...PROTEOMICS_DEFAULTS,
+    const m = await acceptanceMetrics({
       sql: `select *, cast(floor("${index}" / 1000) as integer)::varchar as grp from '${file}'`,
       idColumn: index,
       classColumn: 'grp',
       truth: truthPath,
       testFraction: 0.5,
       shard: { index: 0, count: 4 },
-      out: join(dir, 'run'),
-      backend: TEST_BACKEND,
-      tsne: false,
-    });
-    const m = r.metrics as any;
+    }, join(dir, 'run'));
     console.log(`heterogeneous: per-instance AUROC mean ${m.network.per_instance.auroc_mean} (median ${m.network.per_instance.auroc_median}) over ${m.network.per_instance.instances}; per class ${JSON.stringify(m.network.per_class)}; LIONESS-Pearson ${m.baselines.lioness_pearson.per_instance.auroc_mean}`);
     expect(m.network.per_instance.auroc_mean).toBeGreaterThanOrEqual(0.98);
     for (const g of ['0', '1', '2', '3']) expect(m.network.per_class[g].auroc).toBeGreaterThanOrEqual(0.98);
@@ -81,8 +77,7 @@ describe.runIf(requireShared('the TCGA RPPA table and Keyl\'s Reactome list', tc
     const knownPath = join(dir, 'reactome_firehose.csv');
     writeFileSync(knownPath, `source,target\n${known.join('\n')}\n`);
     const names = readFileSync(join(keyl!, 'antibody_name_map_keyl_to_firehose.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(',')[1]).filter((n): n is string => Boolean(n));
-    const r = await runQuiet({
-      ...PROTEOMICS_DEFAULTS,
+    const m = await acceptanceMetrics({
       sql: `select * from '${tcga}' where cancer_type in ('BRCA', 'OV', 'UCEC') and sample_type_code = '01'`,
       idColumn: 'sample_barcode',
       classColumn: 'cancer_type',
@@ -93,11 +88,7 @@ describe.runIf(requireShared('the TCGA RPPA table and Keyl\'s Reactome list', tc
       epochs: 150,
       masks: 20,
       shard: { index: 0, count: 3 },
-      out: join(dir, 'run'),
-      backend: TEST_BACKEND,
-      tsne: false,
-    });
-    const m = r.metrics as any;
+    }, join(dir, 'run'));
     const rows: string[] = [];
     for (const method of ['lrp', 'pearson', 'spearman', 'partial_correlation', 'graphical_lasso']) {
       const k = m.known_edges[method];

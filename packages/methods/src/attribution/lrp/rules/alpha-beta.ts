@@ -4,8 +4,7 @@
  * sα = R / stab(W⁺x⁺ + W⁻x⁻ + b⁺), sβ = R / stab(W⁻x⁺ + W⁺x⁻ + b⁻).
  * As in Zennit 0.5.1 `AlphaBeta`, alpha, beta >= 0 and alpha - beta = 1.
  */
-import { declareRule, modifiers as m } from './declare.js';
-import { DEFAULT_STABILIZER } from './rule.js';
+import { declareRule, STABILIZER_PARAMETER, modifiers as m } from './declare.js';
 
 export const alphaBeta = declareRule({
   name: 'alpha-beta',
@@ -14,7 +13,7 @@ export const alphaBeta = declareRule({
   parameters: [
     { name: 'alpha', default: 2, nonNegative: true, help: 'alpha of the alpha-beta rule' },
     { name: 'beta', default: 1, nonNegative: true, help: 'beta of the alpha-beta rule' },
-    { name: 'stabilizer', default: DEFAULT_STABILIZER, nonNegative: true },
+    STABILIZER_PARAMETER,
   ],
   validate: ({ alpha, beta }) => (Math.abs(alpha! - beta! - 1) > 1e-9 ? `alpha - beta must be 1 (so relevance is conserved), got alpha=${alpha}, beta=${beta}` : null),
   zeroForZeroInput: true,

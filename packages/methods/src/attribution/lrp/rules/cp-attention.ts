@@ -6,23 +6,16 @@
  * R_V = V ⊙ Aᵀ (R / stab(A V)); the weights (and the query-key path behind
  * them) get none. Input 0 must be the attention weights (a Softmax output).
  */
-import { stabilizerRuleHead, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
+import { stabilizerRule, type RuleDefinition } from './rule.js';
 
-export function cpAttentionRule(options: RuleParameters = {}): LrpRule {
-  const { stabilizer, head } = stabilizerRuleHead('cp-attention', 'CpAttention', options);
-  return {
-    ...head,
-    appliesTo: (node) => node.type === 'MatMul',
-    backward(ctx) {
-      const { be } = ctx;
-      return be.scope(() => {
-        const s = be.stabilizedDivide(ctx.gradOutputs[0]!, ctx.outputs[0]!, stabilizer);
-        const [, gv] = ctx.backward([s]);
-        return [null, be.mul(ctx.inputs[1]!, gv!)];
-      });
-    },
-  };
-}
+export const cpAttentionRule = stabilizerRule('cp-attention', 'CpAttention', (node) => node.type === 'MatMul', (ctx, stabilizer) => {
+  const { be } = ctx;
+  return be.scope(() => {
+    const s = be.stabilizedDivide(ctx.gradOutputs[0]!, ctx.outputs[0]!, stabilizer);
+    const [, gv] = ctx.backward([s]);
+    return [null, be.mul(ctx.inputs[1]!, gv!)];
+  });
+});
 
 export const cpAttention: RuleDefinition = {
   name: 'cp-attention',

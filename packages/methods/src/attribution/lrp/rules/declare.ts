@@ -20,7 +20,7 @@ import type { Node, RuleContext } from '../../../model/model.js';
 import type { Params } from '../../../model/op.js';
 import { AttributionError } from '../../types.js';
 import type { Composite } from '../composites.js';
-import { forwardWith, formatNumber, gradientWith, isWeightedLinear, ruleLabel, withWeights, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
+import { DEFAULT_STABILIZER, forwardWith, formatNumber, gradientWith, isWeightedLinear, ruleLabel, withWeights, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
 
 /**
  * An elementwise change of a tensor (an input or a parameter): x⁺, W + γW⁺,
@@ -95,6 +95,9 @@ export interface ParameterSpec {
   /** Help text for the CLI and docs. */
   help?: string;
 }
+
+/** The stabiliser of a rule's denominator (the 'stabilizer' option, default DEFAULT_STABILIZER), declared once for every rule that has one. */
+export const STABILIZER_PARAMETER: Readonly<ParameterSpec> = Object.freeze({ name: 'stabilizer', default: DEFAULT_STABILIZER, nonNegative: true });
 
 export interface RuleSpec {
   name: string;

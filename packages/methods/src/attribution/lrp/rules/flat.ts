@@ -4,14 +4,13 @@
  * so den = the number of inputs the output sees (zero padding counts 0) and
  * R_in = 1ᵀ (R / stab(den)) (Zennit 0.5.1 `Flat`). Meant for a first layer.
  */
-import { declareRule, gradientOnly, modifiers as m } from './declare.js';
-import { DEFAULT_STABILIZER } from './rule.js';
+import { declareRule, STABILIZER_PARAMETER, gradientOnly, modifiers as m } from './declare.js';
 
 export const flat = declareRule({
   name: 'flat',
   title: 'Flat',
   summary: 'uniform over the receptive field (first layer)',
-  parameters: [{ name: 'stabilizer', default: DEFAULT_STABILIZER, nonNegative: true }],
+  parameters: [STABILIZER_PARAMETER],
   zeroForZeroInput: false,
   readsWeightValues: false,
   groups: () => [{ terms: [{ input: m.ones, weight: m.ones, bias: null }] }],

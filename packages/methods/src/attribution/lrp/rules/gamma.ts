@@ -7,8 +7,7 @@
  * with s = R / stab(den); units with z == 0 pass no relevance (Zennit 0.5.1 `Gamma`).
  * For non-negative inputs this is the textbook (W + γW⁺) rule.
  */
-import { declareRule, modifiers as m, type Reducer } from './declare.js';
-import { DEFAULT_STABILIZER } from './rule.js';
+import { declareRule, STABILIZER_PARAMETER, modifiers as m, type Reducer } from './declare.js';
 
 // the two branches share each input part: x⁺ ⊙ (grad↑ + grad↓) + x⁻ ⊙ (...)
 const byInputPart: Reducer = (be, [[xPos, xNeg]], [[a, b], [c, d]]) => be.add(be.mul(xPos!, be.add(a!, c!)), be.mul(xNeg!, be.add(b!, d!)));
@@ -19,7 +18,7 @@ export const gamma = declareRule({
   summary: 'favours positive contributions: W + gamma * W+ (generalised to negative inputs)',
   parameters: [
     { name: 'gamma', default: 0.25, nonNegative: true, help: 'gamma of the gamma rule' },
-    { name: 'stabilizer', default: DEFAULT_STABILIZER, nonNegative: true },
+    STABILIZER_PARAMETER,
   ],
   zeroForZeroInput: true,
   groups: (p) => {

@@ -87,5 +87,5 @@ export { layerNormRule } from './layernorm.js';
 export { cpAttentionRule } from './cp-attention.js';
 export type { LrpRule, RuleDefinition, RuleParameters, RuleParameterName } from './rule.js';
 export { DEFAULT_EPSILON, DEFAULT_STABILIZER } from './rule.js';
-export { declareRule, declaredBackward, modifiers, byInput, gradientOnly } from './declare.js';
+export { declareRule, declaredBackward, modifiers, byInput, gradientOnly, STABILIZER_PARAMETER } from './declare.js';
 export type { RuleSpec, Term, TermGroup, Modifier, DenseForm, Reducer, ParameterSpec } from './declare.js';

@@ -7,25 +7,18 @@
  */
 import { layerNormStats } from '../../../model/ops/layernorm.js';
 import { attrNumber } from '../../../model/op.js';
-import { stabilizerRuleHead, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
+import { stabilizerRule, type RuleDefinition } from './rule.js';
 
-export function layerNormRule(options: RuleParameters = {}): LrpRule {
-  const { stabilizer, head } = stabilizerRuleHead('layernorm', 'LayerNorm', options);
-  return {
-    ...head,
-    appliesTo: (node) => node.type === 'LayerNorm',
-    backward(ctx) {
-      const { be } = ctx;
-      const x = ctx.inputs[0]!;
-      return [be.scope(() => {
-        const { std } = layerNormStats(be, x, attrNumber(ctx.node.attrs, 'epsilon', 1e-5));
-        const s = be.stabilizedDivide(ctx.gradOutputs[0]!, ctx.outputs[0]!, stabilizer);
-        const g = be.div(be.mul(s, ctx.node.params.scale!), std);
-        return be.mul(x, be.sub(g, be.mean(g, g.rank - 1, true)));
-      })];
-    },
-  };
-}
+export const layerNormRule = stabilizerRule('layernorm', 'LayerNorm', (node) => node.type === 'LayerNorm', (ctx, stabilizer) => {
+  const { be } = ctx;
+  const x = ctx.inputs[0]!;
+  return [be.scope(() => {
+    const { std } = layerNormStats(be, x, attrNumber(ctx.node.attrs, 'epsilon', 1e-5));
+    const s = be.stabilizedDivide(ctx.gradOutputs[0]!, ctx.outputs[0]!, stabilizer);
+    const g = be.div(be.mul(s, ctx.node.params.scale!), std);
+    return be.mul(x, be.sub(g, be.mean(g, g.rank - 1, true)));
+  })];
+});
 
 export const layernorm: RuleDefinition = {
   name: 'layernorm',

@@ -4,8 +4,7 @@
  * (Zennit 0.5.1 `Norm`: average pooling, sums). For Add, each input gets its
  * share x_k / (x_1 + x_2).
  */
-import { declareRule } from './declare.js';
-import { DEFAULT_STABILIZER } from './rule.js';
+import { declareRule, STABILIZER_PARAMETER } from './declare.js';
 
 export const norm = declareRule({
   name: 'norm',
@@ -13,7 +12,7 @@ export const norm = declareRule({
   summary: 'normalise by the output (average pooling, Add)',
   appliesTo: (node) => node.op.linear === true || node.type === 'Add',
   appliesToDescription: 'AvgPool2d, GlobalAveragePool, Add (and any linear layer)',
-  parameters: [{ name: 'stabilizer', default: DEFAULT_STABILIZER, nonNegative: true }],
+  parameters: [STABILIZER_PARAMETER],
   zeroForZeroInput: true,
   // several inputs (Add): the node's own backward, each input weighted by its value
   backward: (ctx, p) => ctx.be.scope(() => {

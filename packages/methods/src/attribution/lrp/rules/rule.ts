@@ -115,17 +115,21 @@ export function ruleLabel(title: string, params: Readonly<Record<string, number>
 }
 
 /**
- * The head of a hand-written rule whose one parameter is the stabiliser
- * (uniform, layernorm, cp-attention): the checked stabiliser, the name, the
- * params and the label.
+ * A hand-written rule whose one parameter is the stabiliser (uniform,
+ * layernorm, cp-attention): the checked stabiliser, the name, the params, the
+ * label, where it applies, and its backward given the stabiliser.
  */
-export function stabilizerRuleHead(name: string, title: string, options: RuleParameters): {
-  stabilizer: number;
-  head: { name: string; params: { stabilizer: number }; label: string; zeroForZeroInput: true };
-} {
-  const stabilizer = ruleNumber(name, 'stabilizer', options.stabilizer, DEFAULT_STABILIZER, nonNegative);
-  const params = { stabilizer };
-  return { stabilizer, head: { name, params, label: ruleLabel(title, params), zeroForZeroInput: true } };
+export function stabilizerRule(
+  name: string,
+  title: string,
+  appliesTo: (node: Node) => boolean,
+  backward: (ctx: RuleContext, stabilizer: number) => Array<Tensor | null>,
+): (options?: RuleParameters) => LrpRule {
+  return (options = {}) => {
+    const stabilizer = ruleNumber(name, 'stabilizer', options.stabilizer, DEFAULT_STABILIZER, nonNegative);
+    const params = { stabilizer };
+    return { name, params, label: ruleLabel(title, params), zeroForZeroInput: true, appliesTo, backward: (ctx) => backward(ctx, stabilizer) };
+  };
 }
 
 /** Parameters with the weight replaced and the bias replaced or removed (null = a zero bias). */

@@ -8,7 +8,7 @@
  * relevance in proportion to each input's contribution.
  */
 import type { Node } from '../../../model/model.js';
-import { stabilizerRuleHead, type LrpRule, type RuleDefinition, type RuleParameters } from './rule.js';
+import { stabilizerRule, type RuleDefinition } from './rule.js';
 
 const PRODUCTS = new Set(['MatMul', 'Mul']);
 
@@ -18,21 +18,14 @@ function uniformApplies(node: Node): boolean {
   return (node.type === 'Div' || node.type === 'ReduceMean') && node.inputs.length === 1;
 }
 
-export function uniformRule(options: RuleParameters = {}): LrpRule {
-  const { stabilizer, head } = stabilizerRuleHead('uniform', 'Uniform', options);
-  return {
-    ...head,
-    appliesTo: uniformApplies,
-    backward(ctx) {
-      const { be } = ctx;
-      const share = 1 / ctx.inputs.length;
-      return be.scope(() => {
-        const s = be.stabilizedDivide(ctx.gradOutputs[0]!, ctx.outputs[0]!, stabilizer);
-        return ctx.backward([s]).map((g, k) => (g ? be.scale(be.mul(ctx.inputs[k]!, g), share) : null));
-      });
-    },
-  };
-}
+export const uniformRule = stabilizerRule('uniform', 'Uniform', uniformApplies, (ctx, stabilizer) => {
+  const { be } = ctx;
+  const share = 1 / ctx.inputs.length;
+  return be.scope(() => {
+    const s = be.stabilizedDivide(ctx.gradOutputs[0]!, ctx.outputs[0]!, stabilizer);
+    return ctx.backward([s]).map((g, k) => (g ? be.scale(be.mul(ctx.inputs[k]!, g), share) : null));
+  });
+});
 
 export const uniform: RuleDefinition = {
   name: 'uniform',

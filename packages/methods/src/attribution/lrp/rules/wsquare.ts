@@ -4,14 +4,13 @@
  * 0.5.1 `WSquare` squares every parameter), R_in = (W²)ᵀ (R / stab(den)).
  * Meant for a first layer with unbounded inputs.
  */
-import { declareRule, gradientOnly, modifiers as m } from './declare.js';
-import { DEFAULT_STABILIZER } from './rule.js';
+import { declareRule, STABILIZER_PARAMETER, gradientOnly, modifiers as m } from './declare.js';
 
 export const wsquare = declareRule({
   name: 'wsquare',
   title: 'WSquare',
   summary: 'squared weights, inputs ignored (first layer, unbounded inputs)',
-  parameters: [{ name: 'stabilizer', default: DEFAULT_STABILIZER, nonNegative: true }],
+  parameters: [STABILIZER_PARAMETER],
   zeroForZeroInput: false,
   groups: () => [{ terms: [{ input: m.ones, weight: m.square }] }],
   reduce: gradientOnly,

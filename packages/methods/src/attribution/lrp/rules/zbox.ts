@@ -4,8 +4,7 @@
  * R_in = x ⊙ Wᵀs − l ⊙ W⁺ᵀs − h ⊙ W⁻ᵀs, s = R / stab(den) (Zennit 0.5.1 `ZBox`).
  * Meant for the first layer; inputs outside [low, high] break its guarantees.
  */
-import { declareRule, modifiers as m } from './declare.js';
-import { DEFAULT_STABILIZER } from './rule.js';
+import { declareRule, STABILIZER_PARAMETER, modifiers as m } from './declare.js';
 
 export const zbox = declareRule({
   name: 'zbox',
@@ -14,7 +13,7 @@ export const zbox = declareRule({
   parameters: [
     { name: 'low', help: 'lowest possible input value of the zbox rule (e.g. --low=-3)' },
     { name: 'high', help: 'highest possible input value of the zbox rule' },
-    { name: 'stabilizer', default: DEFAULT_STABILIZER, nonNegative: true },
+    STABILIZER_PARAMETER,
   ],
   missing: "LRP rule 'zbox' needs 'low' and 'high', the lowest and highest possible input values (CLI: --low -3 --high 3)",
   validate: ({ low, high }) => (low! < high! ? null : `low must be below high, got low=${low}, high=${high}`),
