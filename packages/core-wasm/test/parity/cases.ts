@@ -631,7 +631,7 @@ for (const n of [1, 17, 1003]) {
 // m = 0.9^6 * 2e-38 would be subnormal.
 for (const n of [5, 17]) {
   const tiny = (): number[] => Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 2e-38 : 3e-38 * (i + 1)));
-  const sparseGrad = (step: number): number[] => values(n, 30 + step).map((g, i) => (i % 2 === 0 ? 0 : g * 1e-3));
+  const sparseGrad = (step: number): number[] => Array.from(values(n, 30 + step), (g, i) => (i % 2 === 0 ? 0 : g * 1e-3));
   add({
     kernel: 'adamStep',
     label: `n=${n}, state decaying below the smallest normal float32, 6 steps`,

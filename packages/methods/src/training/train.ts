@@ -482,6 +482,19 @@ function writeAll(be: Backend, parameters: ReturnType<Model['parameters']>, valu
  * Train `model` in place. Returns the per-epoch history; the model is left
  * with the best epoch's weights when `restoreBest` (default with validation).
  */
+/**
+ * The weights train() returns: the best epoch's snapshot when `best` is given and
+ * a best epoch exists (unless it is the last epoch's raw weights already), else
+ * the weights' moving average when one is kept, else the weights as they are.
+ */
+async function finalWeights(be: Backend, parameters: ReturnType<Model['parameters']>, history: TrainHistory, best: Map<string, Tensor> | null, average: Map<string, Tensor>): Promise<void> {
+  const averaged = history.averageDecay > 0;
+  if (best && history.bestEpoch >= 0 && (averaged || history.bestEpoch !== history.epochs.length - 1)) {
+    for (const [name, p] of parameters) be.write(p, await be.readFloat(best.get(name)!));
+    history.restoredBest = true;
+  } else if (averaged && average.size) await swapIn(be, parameters, average);
+}
+
 export async function train(model: Model, data: TrainData, options: TrainOptions): Promise<TrainHistory> {
   const be = model.be;
   const started = performance.now();
@@ -550,10 +563,7 @@ export async function train(model: Model, data: TrainData, options: TrainOptions
       await options.onEpoch?.(report);
       if (stopAfter(history, trainLoss, valLoss, sinceBest, patience, epoch, options.epochs)) break;
     }
-    if (restoreBest && history.bestEpoch >= 0 && (averageDecay > 0 || history.bestEpoch !== history.epochs.length - 1)) {
-      for (const [name, p] of parameters) be.write(p, await be.readFloat(best.get(name)!));
-      history.restoredBest = true;
-    } else if (averageDecay > 0 && average.size) await swapIn(be, parameters, average);
+    await finalWeights(be, parameters, history, restoreBest ? best : null, average);
     history.seconds = (performance.now() - started) / 1000;
     return history;
   } finally {
