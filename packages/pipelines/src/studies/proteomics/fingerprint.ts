@@ -50,19 +50,26 @@ export interface FingerprintHashes {
 
 const sha256Text = async (text: string): Promise<string> => createHash('sha256').update(text).digest('hex');
 
+/** How the study's table was chosen and prepared, as config.json and the fingerprint both record it (keys sorted on writing). */
+export function dataSelection(o: FingerprintOptions): Pick<DataFingerprint, 'sql' | 'synthetic' | 'id_column' | 'features' | 'max_missing' | 'transform' | 'standardize'> {
+  return {
+    sql: o.sql ?? null,
+    synthetic: o.data || o.sql ? null : o.synthetic,
+    id_column: o.idColumn ?? null,
+    features: o.features ?? null,
+    max_missing: o.maxMissing,
+    transform: o.transform,
+    standardize: o.standardize,
+  };
+}
+
 export async function dataFingerprint(data: StudyData, o: FingerprintOptions, hashes: FingerprintHashes = {}): Promise<DataFingerprint> {
   const testIds = await (hashes.text ?? sha256Text)(data.test.map((r) => data.ids[r]).join('\n'));
   return {
     source: o.data ?? (o.sql ? 'sql' : 'synthetic'),
     sha256: o.data ? hashes.file ?? (await sha256File(o.data)) : null,
-    sql: o.sql ?? null,
-    synthetic: o.data || o.sql ? null : o.synthetic,
-    id_column: o.idColumn ?? null,
+    ...dataSelection(o),
     class_column: o.classColumn ?? null,
-    features: o.features ?? null,
-    max_missing: o.maxMissing,
-    transform: o.transform,
-    standardize: o.standardize,
     proteins: data.proteins,
     statistics: data.statistics.map((s) => ({ scope: s.scope, mean: Array.from(s.mean), sd: Array.from(s.sd) })),
     split: { seed: o.seed, test_fraction: o.testFraction, train: data.train.length, test: data.test.length, test_ids_sha256: testIds },

@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
 import { stableStringify } from '../../io/stable-json.js';
-import { dataFingerprint, fingerprintDifferences, type DataFingerprint } from './fingerprint.js';
+import { dataFingerprint, dataSelection, fingerprintDifferences, type DataFingerprint } from './fingerprint.js';
 import { readShardInstances, writeInstanceFiles } from './instance-files.js';
 import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
@@ -169,15 +169,9 @@ export function resolvedConfig(o: ProteomicsOptions): Record<string, unknown> {
   return {
     study: 'proteomics',
     data: o.data ?? null,
-    sql: o.sql ?? null,
-    synthetic: o.data || o.sql ? null : o.synthetic,
-    id_column: o.idColumn ?? null,
+    ...dataSelection(o),
     class_column: o.classColumn ?? (o.data || o.sql ? null : 'class'),
-    features: o.features ?? null,
-    max_missing: o.maxMissing,
-    transform: o.transform,
     test_fraction: o.testFraction,
-    standardize: o.standardize,
     model: { hidden: o.hidden, activation: 'relu', input: o.classInput === 'auto' ? '[x*m, (1-x)*m, class one-hot] (the class part only with two or more classes)' : '[x*m, (1-x)*m]', class_input: o.classInput },
     training: { epochs: o.epochs, batch_size: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.optimizer === 'sgd' ? o.momentum : null, weight_decay: o.weightDecay, average_decay: o.averageDecay, patience: o.patience, validation_fraction: o.validationFraction, visibility: 'U(0.01, 0.99) per row, Bernoulli per protein, fresh every epoch' },
     relevance: { rule: o.rule, gamma: o.rule === 'gamma' ? o.gamma : null, epsilon: o.rule === 'epsilon' ? o.epsilon : null, masks_per_target: o.masks, mask_design: 'complementary pairs (2*masks masks per instance; each observed target hidden in exactly masks of them)', output_relevance: 'predicted value of the target', channels: 'summed' },
