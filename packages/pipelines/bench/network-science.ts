@@ -33,10 +33,12 @@ const patience = Number(flag('patience') ?? PROTEOMICS_DEFAULTS.patience);
 const validationFraction = Number(flag('validation') ?? PROTEOMICS_DEFAULTS.validationFraction);
 const restoreBest = flag('restore-best') !== '0';
 const lrSchedule = (flag('lr-schedule') ?? 'constant') as 'constant' | 'cosine';
-const hidden = (flag('hidden') ?? '256,256').split(',').map(Number);
+const hidden = flag('hidden')?.split(',').map(Number) ?? [...PROTEOMICS_DEFAULTS.hidden];
 const optimizer = (flag('optimizer') ?? PROTEOMICS_DEFAULTS.optimizer) as 'adam' | 'adamw' | 'sgd';
 const weightDecay = Number(flag('weight-decay') ?? PROTEOMICS_DEFAULTS.weightDecay);
 const averageDecay = Number(flag('average-decay') ?? PROTEOMICS_DEFAULTS.averageDecay);
+const lr = Number(flag('lr') ?? PROTEOMICS_DEFAULTS.lr);
+const batchSize = Number(flag('batch-size') ?? PROTEOMICS_DEFAULTS.batchSize);
 /** Seed of the data split (and of the synthetic cohort); the model seed varies with --seeds. */
 const DATA_SEED = 1;
 const estimators = (flag('estimators') ?? 'keyl-gamma,loo-gamma,loo-epsilon,loo-gxi,q90-gamma').split(',');
@@ -196,7 +198,7 @@ for (const ds of dataSets({ shared: SHARED, flag, dataSeed: DATA_SEED, heterogen
   for (const [k, v] of Object.entries(base)) dump[`base.${k}`] = Array.from(v);
   for (const seed of seeds) {
     const t0 = performance.now();
-    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, hidden, epochs, patience, validationFraction, restoreBest, lrSchedule, classInput, optimizer, weightDecay, averageDecay, seed });
+    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, lr, batchSize, hidden, epochs, patience, validationFraction, restoreBest, lrSchedule, classInput, optimizer, weightDecay, averageDecay, seed });
     row[`train_s.${seed}`] = (performance.now() - t0) / 1000;
     row[`epochs.${seed}`] = history.epochs.length;
     row[`val.${seed}`] = history.bestLoss;

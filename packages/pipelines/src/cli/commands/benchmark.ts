@@ -48,7 +48,7 @@ export const benchmarkCommand: Command = {
     { name: 'seeds', type: 'list', default: ['1', '2', '3'], placeholder: '1,2,3', help: 'one study run per seed and data set: the spread of every figure is over these' },
     { name: 'epochs', type: 'integer', default: PROTEOMICS_DEFAULTS.epochs, help: "the study's most training epochs" },
     { name: 'masks', type: 'integer', default: PROTEOMICS_DEFAULTS.masks, help: "the study's masks per target" },
-    { name: 'hidden', type: 'dims', default: [...PROTEOMICS_DEFAULTS.hidden], placeholder: '256,256', help: "the study's hidden layer sizes" },
+    { name: 'hidden', type: 'dims', default: [...PROTEOMICS_DEFAULTS.hidden], placeholder: PROTEOMICS_DEFAULTS.hidden.join(','), help: "the study's hidden layer sizes" },
     { name: 'bootstrap', type: 'integer', default: 200, help: 'bootstrap resamples of the pairs for the spread of published rankings' },
     { name: 'markdown', type: 'string', placeholder: 'file.md', help: 'also write the leaderboards and the per-set table as Markdown (docs/BENCHMARKS.md keeps them)' },
     BACKEND_OPTION,
