@@ -27,10 +27,10 @@ const PROTEOMICS: SectionEntry[] = [
   {
     id: 'networks',
     title: 'Protein networks',
-    intro: 'Median LRP relevance of each protein pair. Rows and columns follow one clustered order (average linkage on the proteins’ relevance profiles) and share one colour scale, so the cohort and class networks can be compared cell by cell.',
+    intro: 'The network score of each protein pair: the patients’ LRP relevance (mean and median, damped by each target’s total) weighted by |partial correlation|^(1/4). Rows and columns follow one clustered order (average linkage on the proteins’ relevance profiles) and share one colour scale, so the cohort and class networks can be compared cell by cell.',
     figures: [
-      { id: 'cohort-heatmap', title: 'Cohort network', caption: 'Median over all test instances.', dependsOn: ['filter'], wide: true },
-      { id: 'class-heatmap', title: 'Class network', caption: 'Median over the test instances of the chosen class.', dependsOn: ['className', 'filter'], wide: true },
+      { id: 'cohort-heatmap', title: 'Cohort network', caption: 'With two or more classes, per pair the strongest of the class networks; otherwise the score over all test instances.', dependsOn: ['filter'], wide: true },
+      { id: 'class-heatmap', title: 'Class network', caption: 'The score over the test instances of the chosen class (partial correlation on the class’s training rows).', dependsOn: ['className', 'filter'], wide: true },
     ],
   },
   {
