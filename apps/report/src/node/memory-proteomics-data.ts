@@ -19,7 +19,7 @@ export function memoryProteomicsData(tables: Record<string, RunTable>): Proteomi
   const instances = rowsOf<InstanceRow>(tables.instances);
   const curves = rowsOf<CurvePoint>(tables.curves);
   const training = rowsOf<TrainingRow>(tables.training);
-  let classIndex: Map<string, number> | undefined;
+  let classIndex: Map<string, number | null> | undefined;
   const touches = (e: { source: string; target: string }, set: Set<string> | null) => set === null || set.has(e.source) || set.has(e.target);
   const within = (e: { source: string; target: string }, set: Set<string>) => set.has(e.source) && set.has(e.target);
   const weighted = (e: WeightedEdge): WeightedEdge => ({ source: e.source, target: e.target, relevance: e.relevance });
@@ -43,7 +43,7 @@ export function memoryProteomicsData(tables: Record<string, RunTable>): Proteomi
     async instanceEdges(instance, proteins) {
       if (!classIndex) {
         classIndex = new Map();
-        for (const e of classEdges) classIndex.set(pairKey(e.class, e.source, e.target), e.relevance);
+        for (const e of classEdges) classIndex.set(pairKey(e.class, e.source, e.target), e.median);
       }
       const set = proteins === null ? null : new Set(proteins);
       return instanceEdges

@@ -24,7 +24,7 @@ const EMBEDDED = ['edges_cohort', 'edges_class', 'edges_instance', 'instances', 
 
 /** The columns the figures read from the two largest tables. */
 const FIGURE_COLUMNS: Record<string, string[]> = {
-  edges_class: ['class', 'source', 'target', 'relevance'],
+  edges_class: ['class', 'source', 'target', 'relevance', 'median'],
   edges_instance: ['instance', 'class', 'source', 'target', 'relevance'],
 };
 

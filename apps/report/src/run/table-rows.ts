@@ -13,6 +13,7 @@ export interface EdgeSpread {
   source: string;
   target: string;
   relevance: number;
+  median: number | null;
   q25: number | null;
   q75: number | null;
   mean: number | null;

@@ -22,7 +22,7 @@ export function sqlProteomicsData(connection: AsyncDuckDBConnection): Proteomics
       rows<CohortEdge>(`SELECT * FROM edges_cohort e WHERE ${touching('e', proteins)} ORDER BY relevance DESC NULLS LAST, source, target LIMIT ${Math.max(0, Math.floor(k))}`),
     instanceEdges: (instance, proteins) =>
       rows<EdgePair>(
-        `SELECT i.source, i.target, i.relevance AS instance, c.relevance AS "class"
+        `SELECT i.source, i.target, i.relevance AS instance, c.median AS "class"
          FROM edges_instance i LEFT JOIN edges_class c ON c."class" = i."class" AND c.source = i.source AND c.target = i.target
          WHERE i.instance = ${sqlString(instance)} AND ${touching('i', proteins)}
          ORDER BY i.relevance DESC NULLS LAST, i.source, i.target`,

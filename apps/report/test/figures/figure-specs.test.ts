@@ -45,6 +45,7 @@ const edge = (source: string, target: string, relevance: number, extra: Partial<
   source,
   target,
   relevance,
+  median: relevance,
   q25: relevance * 0.8,
   q75: relevance * 1.2,
   mean: relevance,
