@@ -39,6 +39,13 @@ const weightDecay = Number(flag('weight-decay') ?? PROTEOMICS_DEFAULTS.weightDec
 const averageDecay = Number(flag('average-decay') ?? PROTEOMICS_DEFAULTS.averageDecay);
 const lr = Number(flag('lr') ?? PROTEOMICS_DEFAULTS.lr);
 const batchSize = Number(flag('batch-size') ?? PROTEOMICS_DEFAULTS.batchSize);
+/** Exploration only: --hidden-per-protein k sizes every layer k x proteins, within --hidden-min and --hidden-max. */
+function hiddenFor(proteins: number): number[] {
+  const perProtein = flag('hidden-per-protein');
+  if (!perProtein) return hidden;
+  const size = Math.min(Number(flag('hidden-max') ?? Infinity), Math.max(Number(flag('hidden-min') ?? 0), Number(perProtein) * proteins));
+  return hidden.map(() => size);
+}
 /** Seed of the data split (and of the synthetic cohort); the model seed varies with --seeds. */
 const DATA_SEED = 1;
 const estimators = (flag('estimators') ?? 'keyl-gamma,loo-gamma,loo-epsilon,loo-gxi,q90-gamma').split(',');
@@ -198,7 +205,7 @@ for (const ds of dataSets({ shared: SHARED, flag, dataSeed: DATA_SEED, heterogen
   for (const [k, v] of Object.entries(base)) dump[`base.${k}`] = Array.from(v);
   for (const seed of seeds) {
     const t0 = performance.now();
-    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, lr, batchSize, hidden, epochs, patience, validationFraction, restoreBest, lrSchedule, classInput, optimizer, weightDecay, averageDecay, seed });
+    const { model, history } = await trainMaskedModel(be, data, { ...PROTEOMICS_DEFAULTS, lr, batchSize, hidden: hiddenFor(p), epochs, patience, validationFraction, restoreBest, lrSchedule, classInput, optimizer, weightDecay, averageDecay, seed });
     row[`train_s.${seed}`] = (performance.now() - t0) / 1000;
     row[`epochs.${seed}`] = history.epochs.length;
     row[`val.${seed}`] = history.bestLoss;
