@@ -64,7 +64,6 @@ function i32(s: Storage): Int32Array {
   return s.handle as Int32Array;
 }
 
-/** Visit every multi-index of `shape` in row-major order, calling fn(flatOutIndex, offsetA, offsetB, offsetC). */
 /** For each outer o and j < count: visit(start of row I[j] of x[o] (axis rows), start of row j of the [outer, count, inner] side). */
 function forIndexedRows(d: AxisDims, count: number, I: Int32Array, visit: (axisRow: number, countRow: number) => void): void {
   for (let o = 0; o < d.outer; o++) {
@@ -72,6 +71,7 @@ function forIndexedRows(d: AxisDims, count: number, I: Int32Array, visit: (axisR
   }
 }
 
+/** Visit every multi-index of `shape` in row-major order, calling fn(flatOutIndex, offsetA, offsetB, offsetC). */
 function forEachIndex(shape: readonly number[], views: readonly StridedView[], fn: (i: number, offsets: number[]) => void): void {
   const rank = shape.length;
   const total = shape.reduce((p, d) => p * d, 1);
