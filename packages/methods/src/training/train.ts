@@ -479,10 +479,6 @@ function writeAll(be: Backend, parameters: ReturnType<Model['parameters']>, valu
 }
 
 /**
- * Train `model` in place. Returns the per-epoch history; the model is left
- * with the best epoch's weights when `restoreBest` (default with validation).
- */
-/**
  * The weights train() returns: the best epoch's snapshot when `best` is given and
  * a best epoch exists (unless it is the last epoch's raw weights already), else
  * the weights' moving average when one is kept, else the weights as they are.
@@ -495,6 +491,12 @@ async function finalWeights(be: Backend, parameters: ReturnType<Model['parameter
   } else if (averaged && average.size) await swapIn(be, parameters, average);
 }
 
+/**
+ * Train `model` in place. Returns the per-epoch history; the model is left
+ * with the best epoch's weights when `restoreBest` (default with validation),
+ * and with the weights' moving average instead of the raw ones when
+ * `averageDecay` > 0 (see finalWeights).
+ */
 export async function train(model: Model, data: TrainData, options: TrainOptions): Promise<TrainHistory> {
   const be = model.be;
   const started = performance.now();
