@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 const src = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
 export const workspaceAliases: Record<string, string> = {
+  // a subpath before its package: an alias also matches the paths below its name
+  '@relevance/methods/stats/descriptive': src('./packages/methods/src/stats/descriptive.ts'),
   '@relevance/core-wasm': src('./packages/core-wasm/src/index.ts'),
   '@relevance/methods': src('./packages/methods/src/index.ts'),
   '@relevance/pipelines': src('./packages/pipelines/src/index.ts'),

@@ -67,5 +67,7 @@ describe('layout, filter and rank correlation helpers', () => {
     expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1);
     expect(spearman([1, 1, 2, 3], [1, 2, 3, 4])).toBeCloseTo(0.9487, 3);
     expect(spearman([1, 2], [1, 2])).toBeNull();
+    expect(spearman([1, 1, 1], [1, 2, 3])).toBeNull();
+    expect(() => spearman([1, 2, 3], [1, 2])).toThrow(/3 x values but 2 y values/);
   });
 });
