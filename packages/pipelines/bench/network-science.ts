@@ -84,9 +84,9 @@ function masksFor(name: string, p: number, missing: boolean[], seed: number, row
   if (name.startsWith('q90')) return randomMasks(p, 10, 0.1, missing, g);
   if (name.startsWith('q75')) return randomMasks(p, 10, 0.25, missing, g);
   if (name.startsWith('qu')) return uniformVisibilityMasks(p, 200, missing, g);
-  // h25: each protein hidden with probability 0.25, until every one is hidden in 100 masks
-  const hide = /^h(\d+)-/.exec(name);
-  if (hide) return randomMasks(p, 100, Number(hide[1]) / 100, missing, g);
+  // h25: each protein hidden with probability 0.25, until every one is hidden in 100 masks (h25x50: in 50)
+  const hide = /^h(\d+)(?:x(\d+))?-/.exec(name);
+  if (hide) return randomMasks(p, Number(hide[2] ?? 100), Number(hide[1]) / 100, missing, g);
   throw new Error(name);
 }
 function ruleFor(name: string) {
