@@ -12,7 +12,7 @@ import { loadStudyData, type StudyData, type Transform } from '../src/studies/pr
 import { readEdgeList } from '../src/studies/proteomics/edge-files.js';
 import { computeBaselines } from '../src/studies/proteomics/baselines.js';
 import { instanceNetworkForMasks } from '../src/studies/proteomics/instance-networks.js';
-import { maskedInputs, complementaryMasks, leaveOneOutMasks, randomMasks, uniformVisibilityMasks, type MaskSet } from '../src/studies/proteomics/masks.js';
+import { maskedInputs, complementaryMasks, leaveOneOutMasks, partitionMasks, randomMasks, uniformVisibilityMasks, type MaskSet } from '../src/studies/proteomics/masks.js';
 import { classContext, modelClasses, trainMaskedModel } from '../src/studies/proteomics/masked-model.js';
 import { pairCount, symmetrize } from '../src/studies/proteomics/networks.js';
 import { PROTEOMICS_DEFAULTS } from '../src/studies/proteomics/study.js';
@@ -87,6 +87,9 @@ function masksFor(name: string, p: number, missing: boolean[], seed: number, row
   // h25: each protein hidden with probability 0.25, until every one is hidden in 100 masks (h25x50: in 50)
   const hide = /^h(\d+)(?:x(\d+))?-/.exec(name);
   if (hide) return randomMasks(p, Number(hide[2] ?? 100), Number(hide[1]) / 100, missing, g);
+  // g4: partition masks in 4 groups, 100 rounds (each protein hidden in 100 masks; g4x50: in 50)
+  const groups = /^g(\d+)(?:x(\d+))?-/.exec(name);
+  if (groups) return partitionMasks(p, Number(groups[2] ?? 100), Number(groups[1]), missing, g);
   throw new Error(name);
 }
 function ruleFor(name: string) {

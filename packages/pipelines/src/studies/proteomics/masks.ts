@@ -22,7 +22,40 @@ export interface MaskSet {
 }
 
 export function complementaryMasks(proteins: number, masks: number, missing: ArrayLike<boolean> | null, g: Generator): MaskSet {
-  return complementaryPairs(proteins, masks, missing, () => () => g.nextU32() >>> 31); // one fair bit
+  return partitionMasks(proteins, masks, 2, missing, g);
+}
+
+/**
+ * `rounds` rounds of `groups` masks: each round puts every observed protein
+ * in one of `groups` groups, uniformly and independently, and the round's
+ * mask k hides group k. Every observed protein is hidden in exactly `rounds`
+ * masks, and in those every other observed protein is visible with
+ * probability 1 - 1/groups, independently: each mask explains all the
+ * proteins it hides, so the masks are shared by all targets. Two groups are
+ * the complementary pairs above (one fair bit per protein, the same draws).
+ * Missing proteins are hidden in every mask and draw nothing.
+ */
+export function partitionMasks(proteins: number, rounds: number, groups: number, missing: ArrayLike<boolean> | null, g: Generator): MaskSet {
+  if (!Number.isInteger(groups) || groups < 2) throw new Error(`partitionMasks: groups must be an integer of at least 2, got ${groups}`);
+  const bits = Math.log2(groups);
+  // a power of two takes the top bits of one draw (two groups: the top bit, as the complementary pairs always did)
+  const draw = Number.isInteger(bits) ? () => g.nextU32() >>> (32 - bits) : () => g.int(groups);
+  const count = groups * rounds;
+  const visible = new Uint8Array(count * proteins);
+  const hiddenCount = new Int32Array(proteins);
+  for (let r = 0; r < rounds; r++) {
+    const first = r * groups;
+    for (let j = 0; j < proteins; j++) {
+      if (missing && missing[j]) {
+        hiddenCount[j]! += groups;
+        continue;
+      }
+      const hiddenIn = first + draw();
+      for (let k = first; k < first + groups; k++) visible[k * proteins + j] = k === hiddenIn ? 0 : 1;
+      hiddenCount[j]! += 1;
+    }
+  }
+  return { visible, count, proteins, hiddenCount };
 }
 
 /**

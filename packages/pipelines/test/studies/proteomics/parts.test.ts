@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createBackend, Generator } from '@relevance/core-wasm';
 import { lrp, mlp, saliency, stats } from '@relevance/methods';
-import { complementaryMasks, maskedInputs } from '../../../src/studies/proteomics/masks.js';
+import { complementaryMasks, maskedInputs, partitionMasks } from '../../../src/studies/proteomics/masks.js';
 import { instanceGenerator, instanceNetwork } from '../../../src/studies/proteomics/instance-networks.js';
 import { aggregate, LionessPearson, pairCount, symmetrize, targetNormalizedNetwork } from '../../../src/studies/proteomics/networks.js';
 import { topKEnrichment } from '../../../src/studies/proteomics/evaluation.js';
@@ -29,6 +29,48 @@ describe('masks', () => {
     let both = 0;
     for (let k = 0; k < set.count; k++) if (!set.visible[k * 6] && set.visible[k * 6 + 2]) both++;
     expect(Math.abs(both / 400 - 0.5)).toBeLessThan(0.1);
+  });
+
+  it('two groups are the complementary pairs, draw for draw (one top bit per protein and pair)', () => {
+    const missing = [false, false, true, false, false];
+    const got = complementaryMasks(5, 7, missing, new Generator(11));
+    const g = new Generator(11);
+    const visible = new Uint8Array(14 * 5);
+    for (let k = 0; k < 7; k++) {
+      for (let j = 0; j < 5; j++) {
+        if (missing[j]) continue;
+        const v = g.nextU32() >>> 31;
+        visible[2 * k * 5 + j] = v;
+        visible[(2 * k + 1) * 5 + j] = 1 - v;
+      }
+    }
+    expect(Array.from(got.visible)).toEqual(Array.from(visible));
+    expect(Array.from(got.hiddenCount)).toEqual([7, 7, 14, 7, 7]);
+  });
+
+  for (const groups of [3, 4]) {
+    it(`${groups} groups: each observed protein hidden in exactly one mask per round; others visible with probability ${groups - 1}/${groups}`, () => {
+      const missing = [false, false, false, true, false, false];
+      const rounds = 600;
+      const set = partitionMasks(6, rounds, groups, missing, new Generator(5));
+      expect(set.count).toBe(groups * rounds);
+      for (let r = 0; r < rounds; r++) {
+        for (let j = 0; j < 6; j++) {
+          let hidden = 0;
+          for (let k = r * groups; k < (r + 1) * groups; k++) hidden += 1 - set.visible[k * 6 + j]!;
+          expect(hidden).toBe(missing[j] ? groups : 1);
+        }
+      }
+      expect(Array.from(set.hiddenCount)).toEqual([rounds, rounds, rounds, groups * rounds, rounds, rounds]);
+      // among the masks hiding protein 0, protein 4 is visible with probability 1 - 1/groups
+      let visibleWith = 0;
+      for (let k = 0; k < set.count; k++) if (!set.visible[k * 6] && set.visible[k * 6 + 4]) visibleWith++;
+      expect(Math.abs(visibleWith / rounds - (1 - 1 / groups))).toBeLessThan(0.06);
+    });
+  }
+
+  it('partition masks refuse fewer than two groups', () => {
+    expect(() => partitionMasks(3, 2, 1, null, new Generator(1))).toThrow(/groups must be an integer of at least 2, got 1/);
   });
 
   it('a hidden value is (0, 0); an observed zero is (0, 1)', () => {
