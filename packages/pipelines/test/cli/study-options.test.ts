@@ -49,13 +49,14 @@ describe('study proteomics: option ranges', () => {
     [['--known-edges', 'edges.csv', '--known-top-k', '0'], /--known-top-k: '0' is not a positive integer/],
     [['--class-input', 'on'], /--class-input.*must be one of auto, off; got 'on'/],
     [['--average-decay', '1'], /--average-decay: must lie in \[0, 1\) \(0 turns the weight average off\), got 1/],
+    [['--mask-groups', '1'], /--mask-groups: must be an integer from 2 to 64, got 1 \(2: half of the other proteins visible/],
   ])('study proteomics %j is a usage error naming the option', async (argv, message) => {
     expect(await usage(['proteomics', ...(argv as string[])])).toMatch(message as RegExp);
   });
 
   it('--masks x proteins beyond half the memory is refused with the estimate, before any work', async () => {
     const message = await usage(['proteomics', '--masks', '100000', '--synthetic-proteins', '5000']);
-    expect(message).toMatch(/--masks: 100000 masks for 5000 proteins and hidden layers 256x256 need about [\d.]+ [GT]iB per patient, more than half of this machine's memory/);
+    expect(message).toMatch(/--masks: 100000 masks per target \(400000 per patient, --mask-groups 4\) for 5000 proteins and hidden layers 256x256 need about [\d.]+ [GT]iB per patient, more than half of this machine's memory/);
   });
 });
 

@@ -104,7 +104,7 @@ export async function relevancePhase(model: Model, be: Backend, data: StudyData,
     progress.tick(1);
     await yieldToEventLoop(); // Ctrl-C (and a browser's cancel) is handled between instances
   }
-  progress.done(`${rows.length} instance networks, ${2 * options.masks} masks each`);
+  progress.done(`${rows.length} instance networks, ${options.maskGroups * options.masks} masks each`);
   return instances;
 }
 

@@ -3,8 +3,9 @@
  * for the prediction of every target protein with the target hidden, averaged
  * over the masks that hide it.
  *
- * Estimator: 2 * masks complementary masks (masks.ts), so every observed
- * target is hidden in exactly `masks` of them. One forward pass per mask serves
+ * Estimator: maskGroups * masks partition masks (masks.ts): every observed
+ * target is hidden in exactly `masks` of them, and in those every other
+ * protein is visible with probability 1 - 1/maskGroups. One forward pass per mask serves
  * every target hidden in it, and because LRP is linear in the output relevance
  * for a fixed forward pass, those targets go back together as one matrix
  * product per layer over only the active ReLU units (`lrpAllTargets`, the
@@ -19,7 +20,7 @@
  */
 import { Generator, type Backend } from '@relevance/core-wasm';
 import { lrpAllTargets, stats, type Model } from '@relevance/methods';
-import { complementaryMasks, maskedInputs, type MaskSet } from './masks.js';
+import { maskedInputs, partitionMasks, type MaskSet } from './masks.js';
 
 export interface RelevanceOptions {
   /** What `explain --rule` takes: a rule ('gamma'), a composite or rules per layer ('fc1=zbox,fc2=gamma'). */
@@ -29,6 +30,8 @@ export interface RelevanceOptions {
   epsilon: number;
   /** Masks per target. */
   masks: number;
+  /** Groups per round of masks: every other protein is visible with probability 1 - 1/maskGroups (2: Keyl et al.'s halves). */
+  maskGroups: number;
   seed: number;
 }
 
@@ -59,7 +62,7 @@ function hiddenTargets(set: MaskSet): Int32Array[] {
 
 export async function instanceNetwork(model: Model, be: Backend, x: Float64Array, row: number, options: RelevanceOptions, context?: Float32Array): Promise<InstanceNetwork> {
   const missing = Array.from(x, (v) => Number.isNaN(v));
-  const set = complementaryMasks(x.length, options.masks, missing, instanceGenerator(options.seed, row));
+  const set = partitionMasks(x.length, options.masks, options.maskGroups, missing, instanceGenerator(options.seed, row));
   return instanceNetworkForMasks(model, be, x, set, options, context);
 }
 

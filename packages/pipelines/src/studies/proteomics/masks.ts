@@ -1,14 +1,14 @@
 /**
  * Masks for instance networks. Keyl et al. draw, for every target protein t,
  * `masks` random masks with t hidden and every other protein visible with
- * probability 1/2. We draw `masks` random masks and use each together with its
- * complement: every observed protein is hidden in exactly one mask of each
- * complementary pair, so it gets exactly `masks` masks in which the other
- * proteins are independently visible with probability 1/2, the same
- * distribution as Keyl's, from 2 * masks forward passes shared by all targets
- * (instead of masks * proteins passes). Missing values are hidden in both
- * masks of a pair (so a missing target gets 2 * masks masks, a missing source
- * never contributes).
+ * probability 1/2. We draw rounds of k masks (partitionMasks): each round puts
+ * every observed protein in one of k groups and hides each group in one mask,
+ * so every observed protein is hidden in exactly `masks` masks in which the
+ * other proteins are independently visible with probability 1 - 1/k, from
+ * k * masks forward passes shared by all targets (instead of masks * proteins
+ * passes). k = 2 is Keyl's distribution (complementary pairs); the study's
+ * default k = 4 shows three quarters (docs/BENCHMARKS.md, section 1b).
+ * Missing values are hidden in every mask (a missing source never contributes).
  */
 import type { Generator } from '@relevance/core-wasm';
 
@@ -171,12 +171,11 @@ export function uniformVisibilityMasks(proteins: number, pairs: number, missing:
 }
 
 /**
- * Bytes one instance network holds at once: 2 * masks masked inputs of width
+ * Bytes one instance network holds at once: `count` masked inputs of width
  * 2p, every layer's activations for them, and the relevance of up to p hidden
  * targets per mask back to the 2p inputs (an upper estimate).
  */
-export function instanceNetworkBytes(masks: number, proteins: number, hidden: readonly number[]): number {
-  const count = 2 * masks;
+export function instanceNetworkBytes(count: number, proteins: number, hidden: readonly number[]): number {
   const widest = Math.max(2 * proteins, ...hidden);
   const activations = 2 * hidden.reduce((a, b) => a + b, 0) + 2 * proteins;
   return 4 * count * (2 * proteins + activations + proteins * widest);

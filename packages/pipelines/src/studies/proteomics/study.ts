@@ -83,6 +83,7 @@ export const PROTEOMICS_DEFAULTS: Omit<ProteomicsOptions, 'out'> = {
   patience: 60,
   validationFraction: 0.1,
   masks: 100,
+  maskGroups: 4,
   rule: 'gamma',
   gamma: 0.01,
   epsilon: 1e-6,
@@ -117,6 +118,9 @@ export function validateProteomicsOptions(o: ProteomicsOptions): void {
   check.hiddenSizes(o.hidden, '256x256');
   if (o.classInput !== 'auto' && o.classInput !== 'off') bad('class-input', `must be auto or off, got '${o.classInput}'`);
   check.positiveInteger('masks', o.masks, MAX_MASKS, 'more masks than this do not change the averaged relevance measurably but multiply the run time');
+  if (!(Number.isInteger(o.maskGroups) && o.maskGroups >= 2 && o.maskGroups <= MAX_MASK_GROUPS)) {
+    bad('mask-groups', `must be an integer from 2 to ${MAX_MASK_GROUPS}, got ${o.maskGroups} (2: half of the other proteins visible, as Keyl et al.; 4: three quarters, the default)`);
+  }
   check.seed(o.seed);
   for (const b of o.baselines) if (!BASELINE_NAMES.includes(b)) bad('baselines', `unknown baseline '${b}'; choose from ${BASELINE_NAMES.join(', ')} (or none)`);
   check.positiveInteger('epochs', o.epochs, 1e6);
@@ -153,14 +157,16 @@ export function validateProteomicsOptions(o: ProteomicsOptions): void {
   }
 }
 
-/** Masks beyond this are refused up front (2 * masks forward passes per patient). */
+/** Masks beyond this are refused up front (maskGroups * masks forward passes per patient). */
 const MAX_MASKS = 100000;
+/** More groups than this leave almost every mask with one protein hidden (leave-one-out, which loses on redundant regulators: docs/BENCHMARKS.md section 1). */
+const MAX_MASK_GROUPS = 64;
 
 /** --masks x proteins x layer sizes must fit in memory for one patient's network. */
 function checkMasksFit(o: ProteomicsOptions, proteins: number): void {
-  const bytes = instanceNetworkBytes(o.masks, proteins, o.hidden);
+  const bytes = instanceNetworkBytes(o.masks * o.maskGroups, proteins, o.hidden);
   if (bytes > check.memoryBudget()) {
-    check.badOption('masks', `${o.masks} masks for ${proteins} proteins and hidden layers ${o.hidden.join('x')} need about ${check.formatBytes(bytes)} per patient, more than half of this machine's memory (${check.formatBytes(2 * check.memoryBudget())}); use fewer masks (Keyl et al. used 100)`);
+    check.badOption('masks', `${o.masks} masks per target (${o.masks * o.maskGroups} per patient, --mask-groups ${o.maskGroups}) for ${proteins} proteins and hidden layers ${o.hidden.join('x')} need about ${check.formatBytes(bytes)} per patient, more than half of this machine's memory (${check.formatBytes(2 * check.memoryBudget())}); use fewer masks (Keyl et al. used 100)`);
   }
 }
 
@@ -174,7 +180,7 @@ export function resolvedConfig(o: ProteomicsOptions): Record<string, unknown> {
     test_fraction: o.testFraction,
     model: { hidden: o.hidden, activation: 'relu', input: o.classInput === 'auto' ? '[x*m, (1-x)*m, class one-hot] (the class part only with two or more classes)' : '[x*m, (1-x)*m]', class_input: o.classInput },
     training: { epochs: o.epochs, batch_size: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.optimizer === 'sgd' ? o.momentum : null, weight_decay: o.weightDecay, average_decay: o.averageDecay, patience: o.patience, validation_fraction: o.validationFraction, visibility: 'U(0.01, 0.99) per row, Bernoulli per protein, fresh every epoch' },
-    relevance: { rule: o.rule, gamma: o.rule === 'gamma' ? o.gamma : null, epsilon: o.rule === 'epsilon' ? o.epsilon : null, masks_per_target: o.masks, mask_design: 'complementary pairs (2*masks masks per instance; each observed target hidden in exactly masks of them)', output_relevance: 'predicted value of the target', channels: 'summed' },
+    relevance: { rule: o.rule, gamma: o.rule === 'gamma' ? o.gamma : null, epsilon: o.rule === 'epsilon' ? o.epsilon : null, masks_per_target: o.masks, mask_groups: o.maskGroups, mask_design: `rounds of ${o.maskGroups} masks, each observed protein hidden in one mask per round (${o.maskGroups}*masks masks per instance; each observed target hidden in exactly masks of them, every other protein visible with probability ${o.maskGroups - 1}/${o.maskGroups})`, output_relevance: 'predicted value of the target', channels: 'summed' },
     aggregation: { instance: 'mean of |R(s->t)| and |R(t->s)|', class: 'the class test instances: per target, mean and median of |R(s->t)| each divided by sqrt(row total x mean row total), their geometric mean, directions averaged, x |partial correlation|^(1/4) on the class training rows (median and IQR beside it)', cohort: 'with two or more classes of at least 20 included test instances: per pair the largest of the class scores (directed likewise); otherwise the class score over all test instances, partial correlation on the training rows', min_instance_correlation: o.minInstanceCorrelation },
     truth: o.truth ?? null,
     known_edges: o.knownEdges ?? null,
@@ -450,7 +456,7 @@ async function readShards(options: ProteomicsOptions, io: StudyIO, data: StudyDa
     const config = JSON.parse(await readFileText(join(dir, 'config.json')));
     const model = (manifest.inputs as ManifestInput[]).find((i) => i.path === config.model);
     if (model?.sha256 !== modelSha) throw new DataError(`--shards ${dir}: was computed with another model (${config.model}, sha256 ${model?.sha256 ?? 'unknown'}) than --model ${options.model} (sha256 ${modelSha})`);
-    if (networkSettings(config) !== mine) throw new DataError(`--shards ${dir}: was computed with other relevance settings (${networkSettings(config)}) than this merge (${mine}); give the same --masks, --rule, --gamma, --epsilon and --seed`);
+    if (networkSettings(config) !== mine) throw new DataError(`--shards ${dir}: was computed with other relevance settings (${networkSettings(config)}) than this merge (${mine}); give the same --masks, --mask-groups, --rule, --gamma, --epsilon and --seed`);
     for (const record of await readShardInstances(dir, data)) {
       if (byRow.has(record.row)) throw new DataError(`--shards ${dir}: patient '${data.ids[record.row]}' is also in another shard; give each shard once`);
       byRow.set(record.row, record);

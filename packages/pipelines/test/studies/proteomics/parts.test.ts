@@ -87,9 +87,9 @@ describe('instance networks', () => {
 
   for (const rule of ['gamma', 'epsilon', 'gradient-x-input'] as const) {
     it(`${rule}: equals one lrp()/gradient call per (mask, hidden target), channels summed, averaged over masks`, async () => {
-      const options = { rule, gamma: 0.01, epsilon: 1e-6, masks: 3, seed: 9 };
+      const options = { rule, gamma: 0.01, epsilon: 1e-6, masks: 3, maskGroups: 3, seed: 9 };
       const got = await instanceNetwork(model, be, x, 4, options);
-      const set = complementaryMasks(p, 3, Array.from(x, Number.isNaN), instanceGenerator(9, 4));
+      const set = partitionMasks(p, 3, 3, Array.from(x, Number.isNaN), instanceGenerator(9, 4));
       const inputs = maskedInputs(x, set);
       const expected = new Float64Array(p * p);
       for (let k = 0; k < set.count; k++) {
@@ -159,7 +159,7 @@ describe('class inputs', () => {
   it("an instance network with a class context is p x p and differs when the class changes", async () => {
     const model = mlp(be, { inputs: 2 * p + 3, hidden: [10, 10], outputs: p, seed: 5 });
     const x = Float64Array.from([0.3, -0.7, 1.1, 0.2]);
-    const options = { rule: 'gamma', gamma: 0.01, epsilon: 1e-6, masks: 4, seed: 2 };
+    const options = { rule: 'gamma', gamma: 0.01, epsilon: 1e-6, masks: 4, maskGroups: 4, seed: 2 };
     const a = await instanceNetwork(model, be, x, 0, options, classContext(data, data.classNames, 1));
     const b = await instanceNetwork(model, be, x, 0, options, classContext(data, data.classNames, 2));
     expect(a.directed.length).toBe(p * p);
