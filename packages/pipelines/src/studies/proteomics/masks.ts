@@ -21,6 +21,7 @@ export interface MaskSet {
   hiddenCount: Int32Array;
 }
 
+/** Keyl et al.'s design: `masks` complementary pairs, half of the other proteins visible (partitionMasks with two groups). */
 export function complementaryMasks(proteins: number, masks: number, missing: ArrayLike<boolean> | null, g: Generator): MaskSet {
   return partitionMasks(proteins, masks, 2, missing, g);
 }
@@ -32,7 +33,7 @@ export function complementaryMasks(proteins: number, masks: number, missing: Arr
  * masks, and in those every other observed protein is visible with
  * probability 1 - 1/groups, independently: each mask explains all the
  * proteins it hides, so the masks are shared by all targets. Two groups are
- * the complementary pairs above (one fair bit per protein, the same draws).
+ * complementaryMasks (one fair bit per protein, the same draws).
  * Missing proteins are hidden in every mask and draw nothing.
  */
 export function partitionMasks(proteins: number, rounds: number, groups: number, missing: ArrayLike<boolean> | null, g: Generator): MaskSet {
