@@ -24,7 +24,7 @@ import {
   ENTRY_ARGS, WORKGROUP_LINEAR_ID, WORKGROUP_SIZE, declarations, elementwiseMain, input, output, read, workgroupsFor, write,
   type BufferDecl,
 } from './common.js';
-import { forEachWindowContaining } from './windows.js';
+import { forEachWindowContaining, OUTPUT_COORDS } from './windows.js';
 import { TILED_MATMUL_FIELDS, TILED_MIN_SIDE, tileGrid, tiledMatmulSource } from './tiled-matmul.js';
 import { WORKGROUP_REDUCE_WGSL } from './workgroup-reduce.js';
 
@@ -87,12 +87,9 @@ function forwardBuffers(hasBias: boolean): BufferDecl[] {
 
 function forwardDirect(hasBias: boolean): string {
   return `${declarations(PARAMS, forwardBuffers(hasBias))}
-${elementwiseMain('params.count', `
-  let t = i32(i);
-  let ox = t % params.outW;
-  let oy = (t / params.outW) % params.outH;
-  let co = (t / (params.outW * params.outH)) % params.cOut;
-  let image = t / (params.outW * params.outH * params.cOut);
+${elementwiseMain('params.count', `${OUTPUT_COORDS}
+  let co = plane % params.cOut;
+  let image = plane / params.cOut;
   let group = co / params.cOutPerGroup;
   var acc = ${hasBias ? 'bias[co]' : '0.0'};
   for (var ci = 0; ci < params.cInPerGroup; ci++) {
@@ -113,6 +110,22 @@ ${elementwiseMain('params.count', `
   y[i] = acc;`)}`;
 }
 
+/**
+ * WGSL for the implicit GEMMs' loads and stores: a k index as a window tap
+ * (channel, kh, kw) and a column as a pixel (image, row, column) of a
+ * [images, height, width] grid.
+ */
+const TILED_COORDS = `
+fn tapOf(kk: u32) -> vec3<i32> {
+  let tap = i32(kk);
+  return vec3<i32>(tap / (params.kH * params.kW), (tap / params.kW) % params.kH, tap % params.kW);
+}
+
+fn pixelOf(col: u32, height: i32, width: i32) -> vec3<i32> {
+  let at = i32(col);
+  return vec3<i32>(at / (width * height), (at / width) % height, at % width);
+}`;
+
 /** Rows: output channels of the group; columns: (image, oy, ox); k: (ci, kh, kw), the weight's own layout. */
 function forwardTiled(hasBias: boolean): string {
   return tiledMatmulSource({
@@ -126,28 +139,20 @@ fn loadA(group: u32, row: u32, kk: u32) -> f32 {
 }
 
 fn loadB(group: u32, kk: u32, col: u32) -> f32 {
-  let tap = i32(kk);
-  let ci = tap / (params.kH * params.kW);
-  let kh = (tap / params.kW) % params.kH;
-  let kw = tap % params.kW;
-  let at = i32(col);
-  let ox = at % params.outW;
-  let oy = (at / params.outW) % params.outH;
-  let image = at / (params.outW * params.outH);
-  let iy = oy * params.strideH - params.padTop + kh * params.dilationH;
-  let ix = ox * params.strideW - params.padLeft + kw * params.dilationW;
+  let tap = tapOf(kk);
+  let out = pixelOf(col, params.outH, params.outW);
+  let iy = out.y * params.strideH - params.padTop + tap.y * params.dilationH;
+  let ix = out.z * params.strideW - params.padLeft + tap.z * params.dilationW;
   if (iy < 0 || iy >= params.h || ix < 0 || ix >= params.w) { return 0.0; }
-  return x[((image * params.cIn + i32(group) * params.cInPerGroup + ci) * params.h + iy) * params.w + ix];
+  return x[((out.x * params.cIn + i32(group) * params.cInPerGroup + tap.x) * params.h + iy) * params.w + ix];
 }
 
 fn storeC(group: u32, row: u32, col: u32, sum: f32) {
   let co = i32(group) * params.cOutPerGroup + i32(row);
-  let at = i32(col);
-  let ox = at % params.outW;
-  let oy = (at / params.outW) % params.outH;
-  let image = at / (params.outW * params.outH);
-  y[((image * params.cOut + co) * params.outH + oy) * params.outW + ox] = sum${hasBias ? ' + bias[co]' : ''};
-}`,
+  let out = pixelOf(col, params.outH, params.outW);
+  y[((out.x * params.cOut + co) * params.outH + out.y) * params.outW + out.z] = sum${hasBias ? ' + bias[co]' : ''};
+}
+${TILED_COORDS}`,
   });
 }
 
@@ -195,32 +200,24 @@ fn loadA(group: u32, row: u32, kk: u32) -> f32 {
 }
 
 fn loadB(group: u32, kk: u32, col: u32) -> f32 {
-  let tap = i32(kk);
-  let j = tap / (params.kH * params.kW);
-  let kh = (tap / params.kW) % params.kH;
-  let kw = tap % params.kW;
-  let at = i32(col);
-  let ix = at % params.w;
-  let iy = (at / params.w) % params.h;
-  let image = at / (params.w * params.h);
-  let sy = iy + params.padTop - kh * params.dilationH;
-  let sx = ix + params.padLeft - kw * params.dilationW;
+  let tap = tapOf(kk);
+  let pixel = pixelOf(col, params.h, params.w);
+  let sy = pixel.y + params.padTop - tap.y * params.dilationH;
+  let sx = pixel.z + params.padLeft - tap.z * params.dilationW;
   if (sy < 0 || sx < 0 || sy % params.strideH != 0 || sx % params.strideW != 0) { return 0.0; }
   let oy = sy / params.strideH;
   let ox = sx / params.strideW;
   if (oy >= params.outH || ox >= params.outW) { return 0.0; }
-  let co = i32(group) * params.cOutPerGroup + j;
-  return dy[((image * params.cOut + co) * params.outH + oy) * params.outW + ox];
+  let co = i32(group) * params.cOutPerGroup + tap.x;
+  return dy[((pixel.x * params.cOut + co) * params.outH + oy) * params.outW + ox];
 }
 
 fn storeC(group: u32, row: u32, col: u32, sum: f32) {
-  let at = i32(col);
-  let ix = at % params.w;
-  let iy = (at / params.w) % params.h;
-  let image = at / (params.w * params.h);
+  let pixel = pixelOf(col, params.h, params.w);
   let c = i32(group) * params.cInPerGroup + i32(row);
-  dx[((image * params.cIn + c) * params.h + iy) * params.w + ix] = sum;
-}`,
+  dx[((pixel.x * params.cIn + c) * params.h + pixel.y) * params.w + pixel.z] = sum;
+}
+${TILED_COORDS}`,
 });
 
 export function runConv2dBackwardInput(ctx: GpuContext, dy: Storage, w: Storage, out: Storage, p: Conv2dParams): void {
