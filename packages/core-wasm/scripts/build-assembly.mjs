@@ -40,7 +40,7 @@ const variants = [
 
 async function compile(variant) {
   const wasmFile = join(packageDir, 'build', variant.file);
-  const args = [
+  const args = variant.args ? [join(packageDir, 'assembly', variant.entry), '--outFile', wasmFile, ...variant.args] : [
     join(packageDir, 'assembly', 'index.ts'),
     '--outFile', wasmFile,
     '--textFile', wasmFile.replace(/\.wasm$/, '.wat'),
@@ -71,6 +71,14 @@ async function compile(variant) {
 const modules = [];
 for (const v of variants) modules.push(await compile(v));
 const [shared, unshared, relaxed, relaxedUnshared] = modules;
+/**
+ * The histogram tree of GENIE3 and GRNBoost2 (assembly/trees.ts): its own module with its own exported,
+ * unshared memory (one instance per tree builder), scalar code (no SIMD or threads needed).
+ */
+const trees = await compile({
+  name: 'trees', file: 'trees.wasm', entry: 'trees.ts',
+  args: ['-O3', '--noAssert', '--converge', '--runtime', 'stub', '--initialMemory', '1', '--use', 'abort='],
+});
 /** One embedded module: its base64 text and its byte length (a cheap integrity check). */
 const embed = (name, doc, bytes) => `/** ${doc} */
 export const ${name}_BASE64 =
@@ -83,8 +91,9 @@ ${embed('CORE_WASM', 'The core wasm module (SIMD128, atomics, imported shared me
 ${embed('CORE_WASM_UNSHARED', 'The same kernels over an unshared memory (single-threaded fallback).', unshared)}\
 ${embed('CORE_WASM_RELAXED', 'The relaxed-SIMD build (f32x4.relaxed_madd) over a shared memory.', relaxed)}\
 ${embed('CORE_WASM_RELAXED_UNSHARED', 'The relaxed-SIMD build over an unshared memory.', relaxedUnshared)}\
+${embed('TREES_WASM', 'The histogram tree module (assembly/trees.ts; own memory), base64-encoded.', trees)}\
 /** Maximum memory pages the modules' memory import accepts. */
 export const CORE_WASM_MAXIMUM_PAGES = ${MAXIMUM_PAGES};
 `;
 await writeFile(generatedFile, source);
-console.log(`build-assembly: ${shared.length} bytes (shared), ${unshared.length} bytes (unshared), ${relaxed.length} / ${relaxedUnshared.length} bytes (relaxed SIMD) -> ${generatedFile.slice(packageDir.length + 1)}`);
+console.log(`build-assembly: ${shared.length} bytes (shared), ${unshared.length} bytes (unshared), ${relaxed.length} / ${relaxedUnshared.length} bytes (relaxed SIMD), ${trees.length} bytes (trees) -> ${generatedFile.slice(packageDir.length + 1)}`);

@@ -91,6 +91,15 @@ function splitSeed(seed: number | bigint): [number, number] {
   return [seed >>> 0, Math.floor(seed / 4294967296) >>> 0];
 }
 
+/** Where a generator's host stream stands (Generator.hostStream). */
+export interface HostStream {
+  seedLo: number;
+  seedHi: number;
+  counter: number;
+  position: number;
+  words: [number, number, number, number];
+}
+
 /**
  * A seeded source of randomness. Streams are numbered: stream 0 is this
  * generator's own host stream; `nextKey()` hands out streams 1, 2, ... for
@@ -126,6 +135,23 @@ export class Generator {
       this.bufferPos = 0;
     }
     return this.buffer[this.bufferPos++]!;
+  }
+
+  /**
+   * The host stream's position, for a kernel that draws from it outside this object (the histogram tree
+   * module, src/trees.ts): the seed's two words, the next block's counter, the position in the buffered
+   * block and its four words. `setHostStream` puts a stream advanced elsewhere back.
+   */
+  hostStream(): HostStream {
+    const b = this.buffer;
+    return { seedLo: this.seedLo, seedHi: this.seedHi, counter: this.hostCounter, position: this.bufferPos, words: [b[0]!, b[1]!, b[2]!, b[3]!] };
+  }
+
+  /** Continue from a stream advanced elsewhere: its counter, position and buffered words (same seed). */
+  setHostStream(counter: number, position: number, words: readonly number[]): void {
+    this.hostCounter = counter;
+    this.bufferPos = position;
+    for (let k = 0; k < 4; k++) this.buffer[k] = words[k]!;
   }
 
   /** Uniform double in [0, 1) with 53 random bits. */

@@ -19,7 +19,8 @@
  */
 import { Generator } from '@relevance/core-wasm';
 import type { DataMatrix } from './networks.js';
-import { binColumns, HistogramTreeBuilder, resolveMaxFeatures, resolveMaxSamples, type BinnedMatrix } from './trees.js';
+import { binColumns, resolveMaxFeatures, resolveMaxSamples, type BinnedMatrix } from './trees.js';
+import { createTreeBuilder, resolveTreeEngine, type TreeBuilder, type TreeEngine } from './tree-engines.js';
 import { parallelRows, resolveThreads } from './parallel.js';
 
 export interface Genie3Options {
@@ -44,6 +45,8 @@ export interface Genie3Options {
   targets?: number[];
   /** Threads (the caller and Node workers; default 1): the same bytes for any count. */
   threads?: number;
+  /** Tree engine: 'wasm' (default) or 'reference' (plain TypeScript); the same bytes (tree-engines.ts). */
+  engine?: TreeEngine;
 }
 
 /**
@@ -143,7 +146,8 @@ export function genie3Rows(d: DataMatrix, options: Genie3Options): { targets: nu
   const maxSamples = resolveMaxSamples(options.maxSamples, GENIE3_DEFAULT_MAX_SAMPLES, 'genie3');
   const targets = checkTargets(options.targets, p, 'genie3');
   const bootstrap = options.bootstrap ?? true;
-  const row = perTargetRow(d, options.seed ?? 0, (c, t) =>
+  const engine = resolveTreeEngine(options.engine, 'genie3');
+  const row = perTargetRow(d, options.seed ?? 0, engine, (c, t) =>
     forestImportance(d, c.binned, c.builder, t, { trees, maxFeatures, maxDepth, minLeaf, bootstrap, maxSamples, rng: c.rngs[t]! }));
   return { targets, row };
 }
@@ -151,18 +155,18 @@ export function genie3Rows(d: DataMatrix, options: Genie3Options): { targets: nu
 /** What every target's tree model shares: the binned data, a tree builder, and gene t's generator (the t-th fork of the seed's). */
 export interface TargetContext {
   binned: BinnedMatrix;
-  builder: HistogramTreeBuilder;
+  builder: TreeBuilder;
   rngs: Generator[];
 }
 
-/** A row function over a context built on first use; the row's diagonal entry (target t) is set to 0. */
-export function perTargetRow(d: DataMatrix, seed: number, fit: (c: TargetContext, t: number) => Float64Array): (t: number) => Float64Array {
+/** A row function over a context built on first use (trees on `engine`); the row's diagonal entry (target t) is set to 0. */
+export function perTargetRow(d: DataMatrix, seed: number, engine: TreeEngine, fit: (c: TargetContext, t: number) => Float64Array): (t: number) => Float64Array {
   let c: TargetContext | undefined;
   return (t) => {
     if (!c) {
       const binned = binColumns(d);
       const root = new Generator(seed);
-      c = { binned, builder: new HistogramTreeBuilder(binned), rngs: Array.from({ length: d.cols }, () => root.fork()) };
+      c = { binned, builder: createTreeBuilder(binned, engine), rngs: Array.from({ length: d.cols }, () => root.fork()) };
     }
     const imp = fit(c, t);
     imp[t] = 0;
@@ -181,7 +185,7 @@ interface ForestOptions {
 }
 
 /** Mean over trees of each feature's weighted impurity decrease / root weight, for one target. */
-function forestImportance(d: DataMatrix, binned: BinnedMatrix, builder: HistogramTreeBuilder, target: number, o: ForestOptions): Float64Array {
+function forestImportance(d: DataMatrix, binned: BinnedMatrix, builder: TreeBuilder, target: number, o: ForestOptions): Float64Array {
   const p = binned.cols;
   const { rows, y } = targetRows(d, target, true);
   const sum = new Float64Array(p);

@@ -16,7 +16,8 @@
  */
 import { Generator } from '@relevance/core-wasm';
 import type { DataMatrix } from './networks.js';
-import { binColumns, HistogramTreeBuilder, resolveMaxFeatures, resolveMaxSamples, type BinnedMatrix } from './trees.js';
+import { resolveMaxFeatures, resolveMaxSamples, type BinnedMatrix } from './trees.js';
+import { resolveTreeEngine, type TreeBuilder, type TreeEngine } from './tree-engines.js';
 import { checkPositiveInt, checkTargets, perTargetRow, scatterRows, targetRows } from './genie3.js';
 import { parallelRows, resolveThreads } from './parallel.js';
 
@@ -43,6 +44,8 @@ export interface GrnBoostOptions {
   targets?: number[];
   /** Threads (the caller and Node workers; default 1): the same bytes for any count. */
   threads?: number;
+  /** Tree engine: 'wasm' (default) or 'reference' (plain TypeScript); the same bytes (tree-engines.ts). */
+  engine?: TreeEngine;
 }
 
 /**
@@ -99,12 +102,13 @@ export function grnboost2Rows(d: DataMatrix, options: GrnBoostOptions): { target
   if (p < 2) throw new Error(`grnboost2: need at least 2 genes (columns), got ${p}`);
   const params = resolveParams(options, p);
   const targets = checkTargets(options.targets, p, 'grnboost2');
-  const row = perTargetRow(d, options.seed ?? 0, (c, t) => boostImportance(d, c.binned, c.builder, t, params, c.rngs[t]!));
+  const engine = resolveTreeEngine(options.engine, 'grnboost2');
+  const row = perTargetRow(d, options.seed ?? 0, engine, (c, t) => boostImportance(d, c.binned, c.builder, t, params, c.rngs[t]!));
   return { targets, row };
 }
 
 /** One target's boosted model; returns the normalised importances times the stages kept. */
-function boostImportance(d: DataMatrix, binned: BinnedMatrix, builder: HistogramTreeBuilder, target: number, o: BoostParams, rng: Generator): Float64Array {
+function boostImportance(d: DataMatrix, binned: BinnedMatrix, builder: TreeBuilder, target: number, o: BoostParams, rng: Generator): Float64Array {
   const p = binned.cols;
   const { rows, y } = targetRows(d, target, false);
   const n = rows.length;

@@ -12,6 +12,8 @@ export {
 } from './networks.js';
 export type { DataMatrix, ShrinkageResult, GraphicalLassoResult } from './networks.js';
 export { binColumns, HistogramTreeBuilder, resolveMaxFeatures } from './trees.js';
+export { createTreeBuilder, WasmTreeBuilder } from './tree-engines.js';
+export type { TreeBuilder, TreeEngine } from './tree-engines.js';
 export type { BinnedMatrix, TreeFitOptions } from './trees.js';
 export { genie3, GENIE3_DEFAULT_MAX_SAMPLES, GENIE3_DEFAULT_TREES } from './genie3.js';
 export type { Genie3Options } from './genie3.js';

@@ -347,13 +347,18 @@ export class HistogramTreeBuilder {
 
   /** Prediction of the last fitted tree for row `i`. */
   predict(i: number): number {
-    const bins = this.data.bins, n = this.data.rows;
-    let node = 0;
-    for (;;) {
-      const f = this.nodeFeature[node]!;
-      if (f < 0) return this.nodeValue[node]!;
-      node = bins[f * n + i]! <= this.nodeBin[node]! ? this.nodeLeft[node]! : this.nodeRight[node]!;
-    }
+    return predictTree(this.data, this.nodeFeature, this.nodeBin, this.nodeLeft, this.nodeRight, this.nodeValue, i);
+  }
+}
+
+/** A tree's prediction for row `i` of the binned data (node 0 the root; feature -1 a leaf; left when bin <= the node's). */
+export function predictTree(data: BinnedMatrix, feature: Int32Array, bin: Int32Array, left: Int32Array, right: Int32Array, value: Float64Array, i: number): number {
+  const bins = data.bins, n = data.rows;
+  let node = 0;
+  for (;;) {
+    const f = feature[node]!;
+    if (f < 0) return value[node]!;
+    node = bins[f * n + i]! <= bin[node]! ? left[node]! : right[node]!;
   }
 }
 

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Generator } from '@relevance/core-wasm';
 import { stats } from '../../src/index.js';
 import { HistogramTreeBuilder } from '../../src/stats/trees.js';
+import { WasmTreeBuilder, type TreeBuilder } from '../../src/stats/tree-engines.js';
 import { chain } from '../helpers/chain-data.js';
 
 /** n x p: column 1 constant, values on a 1/4 grid (ties), from row 4 on an all-NaN row 1, a NaN target in row 2 and a NaN predictor in row 3. */
@@ -28,20 +29,22 @@ function awkward(n: number, p: number, seed: number): stats.DataMatrix {
 const digest = (a: Float64Array): string => createHash('sha256').update(Buffer.from(a.buffer, a.byteOffset, a.byteLength)).digest('hex').slice(0, 16);
 const bytes = (a: Float64Array): number[] => Array.from(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
 
-/** Fits seen by the tree builder while `f` runs: rows in the sample, distinct and the summed weight (threads: 1 only). */
+/** Fits seen by the tree builders (either engine) while `f` runs: rows in the sample, distinct and the summed weight (threads: 1 only). */
 function recordFits(f: () => void): Array<{ count: number; weight: number }> {
   const seen: Array<{ count: number; weight: number }> = [];
-  const fit = HistogramTreeBuilder.prototype.fit;
-  const spy = vi.spyOn(HistogramTreeBuilder.prototype, 'fit').mockImplementation(function (this: HistogramTreeBuilder, y, count, opts) {
-    let weight = 0;
-    for (let k = 0; k < count; k++) weight += this.weight[this.sample[k]!]!;
-    seen.push({ count, weight });
-    return fit.call(this, y, count, opts);
+  const spies = [HistogramTreeBuilder.prototype, WasmTreeBuilder.prototype].map((proto) => {
+    const fit = proto.fit;
+    return vi.spyOn(proto, 'fit').mockImplementation(function (this: TreeBuilder, y, count, opts) {
+      let weight = 0;
+      for (let k = 0; k < count; k++) weight += this.weight[this.sample[k]!]!;
+      seen.push({ count, weight });
+      return fit.call(this as never, y, count, opts);
+    });
   });
   try {
     f();
   } finally {
-    spy.mockRestore();
+    for (const spy of spies) spy.mockRestore();
   }
   return seen;
 }

@@ -86,7 +86,8 @@ export type SimdChoice = 'auto' | SimdBuild;
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+/** Bytes of a base64 text (the embedded modules). */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

@@ -1,0 +1,323 @@
+/**
+ * The histogram regression tree of GENIE3 and GRNBoost2, as its own small
+ * wasm module (entry point of build/trees.wasm, not part of the core module):
+ * it owns its memory, so each tree builder, on any thread, is one instance.
+ *
+ * The same algorithm, arithmetic and order of operations as the reference,
+ * `HistogramTreeBuilder` in packages/methods/src/stats/trees.ts, and the same
+ * draws from the host generator's stream (Philox4x32-10, src/random.ts): the
+ * host hands its stream state in before a fit and takes it back after, so a
+ * fit here gives the same bytes and leaves the generator where the
+ * reference leaves it (packages/methods/test/stats/tree-engines.test.ts).
+ *
+ * The host lays out memory with `treeBytes`/`setup` and reads and writes the
+ * regions through `region(k)` (see TREE_REGIONS in src/trees.ts).
+ */
+
+// ---- the host generator's stream (Philox4x32-10 on counter (c, 0, 0) with the seed as key) ----
+const M0: u64 = 0xd2511f53;
+const M1: u64 = 0xcd9e8d57;
+const W0: u32 = 0x9e3779b9;
+const W1: u32 = 0xbb67ae85;
+let seedLo: u32 = 0;
+let seedHi: u32 = 0;
+let counter: u64 = 0;
+let bufferPos: i32 = 4;
+let word0: u32 = 0;
+let word1: u32 = 0;
+let word2: u32 = 0;
+let word3: u32 = 0;
+
+/** Take over the host generator's stream: its seed, block counter, buffered block and position in it. */
+export function streamSet(lo: u32, hi: u32, blockCounter: f64, pos: i32, x0: u32, x1: u32, x2: u32, x3: u32): void {
+  seedLo = lo; seedHi = hi; counter = <u64>blockCounter; bufferPos = pos;
+  word0 = x0; word1 = x1; word2 = x2; word3 = x3;
+}
+/** The stream's block counter, position and buffered words after a fit (for the host to take back). */
+export function streamCounter(): f64 { return <f64>counter; }
+export function streamPos(): i32 { return bufferPos; }
+export function streamWord(k: i32): u32 { return k == 0 ? word0 : k == 1 ? word1 : k == 2 ? word2 : word3; }
+
+function refill(): void {
+  let x0 = <u32>counter, x1 = <u32>(counter >> 32), x2: u32 = 0, x3: u32 = 0;
+  let k0 = seedLo, k1 = seedHi;
+  counter++;
+  for (let r = 0; r < 10; r++) {
+    const p0 = M0 * <u64>x0, p1 = M1 * <u64>x2;
+    const y0 = <u32>(p1 >> 32) ^ x1 ^ k0;
+    const y2 = <u32>(p0 >> 32) ^ x3 ^ k1;
+    x0 = y0; x1 = <u32>p1; x2 = y2; x3 = <u32>p0;
+    k0 += W0; k1 += W1;
+  }
+  word0 = x0; word1 = x1; word2 = x2; word3 = x3; bufferPos = 0;
+}
+
+// @ts-ignore: decorator
+@inline function nextU32(): u32 {
+  if (bufferPos == 4) refill();
+  const p = bufferPos++;
+  return p == 0 ? word0 : p == 1 ? word1 : p == 2 ? word2 : word3;
+}
+
+/** Generator.int(n): uniform in [0, n) by rejection, n in [1, 2^32). */
+function uniformInt(n: u32): u32 {
+  if (n == 1) return 0;
+  const limit: u64 = 4294967296 - (4294967296 % <u64>n);
+  let u = nextU32();
+  while (<u64>u >= limit) u = nextU32();
+  return u % n;
+}
+
+// ---- memory layout ----
+const SMALL_NODE = 32; // nodes of at most this many samples are sorted, not histogrammed (a position fits 5 bits)
+const DENSE_NODE = 256; // nodes of at least this many samples visit every bin
+
+let ROWS: i32 = 0;
+let COLS: i32 = 0;
+let BINS: usize = 0; let BIN_COUNT: usize = 0; let SAMPLE: usize = 0; let WEIGHT: usize = 0; let Y: usize = 0;
+let IMPORTANCE: usize = 0; let NODE_FEATURE: usize = 0; let NODE_BIN: usize = 0; let NODE_LEFT: usize = 0;
+let NODE_RIGHT: usize = 0; let NODE_VALUE: usize = 0; let CANDIDATES: usize = 0;
+let NODE_W: usize = 0; let NODE_WY: usize = 0; let ORDER: usize = 0; let STACK: usize = 0;
+let HIST_W: usize = 0; let HIST_S: usize = 0; let HIST_C: usize = 0; let VISIT: usize = 0; let SMALL_KEY: usize = 0; let PRESENT: usize = 0;
+let END: usize = 0;
+
+function align8(p: usize): usize { return (p + 7) & ~(<usize>7); }
+
+/** Lay the regions out from __heap_base for `rows` x `cols`; returns the first byte past them. */
+function layout(rows: i32, cols: i32): usize {
+  const n = <usize>rows, c = <usize>cols, cap = (n << 1) + 1;
+  let p = align8(__heap_base);
+  WEIGHT = p; p += n << 3;
+  Y = p; p += n << 3;
+  IMPORTANCE = p; p += c << 3;
+  NODE_VALUE = p; p += cap << 3;
+  NODE_W = p; p += n << 3;
+  NODE_WY = p; p += n << 3;
+  HIST_W = p; p += 256 << 3;
+  HIST_S = p; p += 256 << 3;
+  SAMPLE = p; p += n << 2;
+  BIN_COUNT = p; p += c << 2;
+  NODE_FEATURE = p; p += cap << 2;
+  NODE_BIN = p; p += cap << 2;
+  NODE_LEFT = p; p += cap << 2;
+  NODE_RIGHT = p; p += cap << 2;
+  CANDIDATES = p; p += c << 2;
+  ORDER = p; p += c << 2;
+  STACK = p; p += (4 * (n + 1)) << 2;
+  HIST_C = p; p += 256 << 2;
+  VISIT = p; p += 256 << 2;
+  SMALL_KEY = p; p += SMALL_NODE << 2;
+  PRESENT = p; p += 8 << 2;
+  BINS = p; p += n * c;
+  return p;
+}
+
+/** Bytes of memory a builder for `rows` x `cols` needs (the host grows the memory to it before `setup`). */
+export function treeBytes(rows: i32, cols: i32): usize { return layout(rows, cols); }
+
+/** Fix the layout for `rows` x `cols` (memory must hold treeBytes(rows, cols) bytes). */
+export function setup(rows: i32, cols: i32): void {
+  ROWS = rows; COLS = cols;
+  END = layout(rows, cols);
+}
+
+/** Byte address of region k, in the order of TREE_REGIONS in src/trees.ts. */
+export function region(k: i32): usize {
+  switch (k) {
+    case 0: return BINS;
+    case 1: return BIN_COUNT;
+    case 2: return SAMPLE;
+    case 3: return WEIGHT;
+    case 4: return Y;
+    case 5: return IMPORTANCE;
+    case 6: return NODE_FEATURE;
+    case 7: return NODE_BIN;
+    case 8: return NODE_LEFT;
+    case 9: return NODE_RIGHT;
+    case 10: return NODE_VALUE;
+    case 11: return CANDIDATES;
+    default: return END;
+  }
+}
+
+// ---- the fit ----
+let bestFeature: i32 = -1;
+let bestBin: i32 = -1;
+let bestGain: f64 = 0;
+let unitWeights = false;
+let minLeaf: i32 = 1;
+let nodeCount: i32 = 0;
+
+export function nodes(): i32 { return nodeCount; }
+
+// @ts-ignore: decorator
+@inline function i32At(base: usize, k: i32): i32 { return load<i32>(base + (<usize>k << 2)); }
+// @ts-ignore: decorator
+@inline function setI32(base: usize, k: i32, v: i32): void { store<i32>(base + (<usize>k << 2), v); }
+// @ts-ignore: decorator
+@inline function f64At(base: usize, k: i32): f64 { return load<f64>(base + (<usize>k << 3)); }
+// @ts-ignore: decorator
+@inline function setF64(base: usize, k: i32, v: f64): void { store<f64>(base + (<usize>k << 3), v); }
+// @ts-ignore: decorator
+@inline function binOf(column: usize, k: i32): i32 { return <i32>load<u8>(column + <usize>i32At(SAMPLE, k)); }
+
+// @ts-ignore: decorator
+@inline function consider(f: i32, bin: i32, wl: f64, sl: f64, W: f64, S: f64, base: f64): void {
+  const wr = W - wl;
+  if (wl <= 0 || wr <= 0) return;
+  const sr = S - sl;
+  const gain = (sl * sl) / wl + (sr * sr) / wr - base;
+  if (gain > bestGain * (1 + 1e-12) + 1e-300) {
+    bestGain = gain; bestFeature = f; bestBin = bin;
+  }
+}
+
+/** A small node: its samples sorted by (bin, position) by insertion, the sums taken in that order. */
+function scanSmall(start: i32, end: i32, f: i32, W: f64, S: f64, base: f64): bool {
+  const column = BINS + <usize>f * <usize>ROWS;
+  const m = end - start;
+  for (let k = 0; k < m; k++) {
+    const key = (binOf(column, start + k) << 5) | k;
+    let q = k;
+    while (q > 0 && i32At(SMALL_KEY, q - 1) > key) {
+      setI32(SMALL_KEY, q, i32At(SMALL_KEY, q - 1)); q--;
+    }
+    setI32(SMALL_KEY, q, key);
+  }
+  if (i32At(SMALL_KEY, 0) >> 5 == i32At(SMALL_KEY, m - 1) >> 5) return false;
+  let wl = 0.0, sl = 0.0;
+  for (let k = 0; k < m - 1; k++) {
+    const key = i32At(SMALL_KEY, k), at = start + (key & 31);
+    wl += f64At(NODE_W, at); sl += f64At(NODE_WY, at);
+    const bin = key >> 5;
+    if (i32At(SMALL_KEY, k + 1) >> 5 == bin) continue;
+    const cl = k + 1;
+    if (cl < minLeaf || m - cl < minLeaf) continue;
+    consider(f, bin, wl, sl, W, S, base);
+  }
+  return true;
+}
+
+// @ts-ignore: decorator
+@inline function fill(start: i32, end: i32, column: usize, unit: bool, marked: bool): void {
+  for (let k = start; k < end; k++) {
+    const b = binOf(column, k);
+    if (!unit) setF64(HIST_W, b, f64At(HIST_W, b) + f64At(NODE_W, k));
+    setF64(HIST_S, b, f64At(HIST_S, b) + f64At(NODE_WY, k));
+    setI32(HIST_C, b, i32At(HIST_C, b) + 1);
+    if (marked) setI32(PRESENT, b >> 5, i32At(PRESENT, b >> 5) | (1 << (b & 31)));
+  }
+}
+
+/** The histogram of feature f over the node; its nonempty bins, increasing, in VISIT; returns their count. */
+function accumulate(start: i32, end: i32, f: i32, marked: bool): i32 {
+  const column = BINS + <usize>f * <usize>ROWS;
+  if (unitWeights) {
+    if (marked) fill(start, end, column, true, true); else fill(start, end, column, true, false);
+  } else if (marked) fill(start, end, column, false, true); else fill(start, end, column, false, false);
+  let used = 0;
+  if (!marked) {
+    const nb = i32At(BIN_COUNT, f);
+    for (let b = 0; b < nb; b++) if (i32At(HIST_C, b) != 0) setI32(VISIT, used++, b);
+    return used;
+  }
+  for (let word = 0; word < 8; word++) {
+    let bits = <u32>i32At(PRESENT, word);
+    setI32(PRESENT, word, 0);
+    while (bits != 0) {
+      const low = bits & (0 - bits);
+      bits ^= low;
+      setI32(VISIT, used++, (word << 5) | (31 - <i32>clz(low)));
+    }
+  }
+  return used;
+}
+
+/** The best threshold of feature f in the node; false when f is constant there. */
+function scanFeature(start: i32, end: i32, f: i32, W: f64, S: f64, base: f64): bool {
+  const m = end - start;
+  if (m <= SMALL_NODE) return scanSmall(start, end, f, W, S, base);
+  const used = accumulate(start, end, f, m < DENSE_NODE);
+  const first = i32At(VISIT, 0);
+  if (i32At(HIST_C, first) == m) {
+    setF64(HIST_W, first, 0); setF64(HIST_S, first, 0); setI32(HIST_C, first, 0);
+    return false;
+  }
+  let wl = 0.0, sl = 0.0, cl = 0;
+  for (let q = 0; q < used; q++) {
+    const b = i32At(VISIT, q), c = i32At(HIST_C, b);
+    wl += unitWeights ? <f64>c : f64At(HIST_W, b); sl += f64At(HIST_S, b); cl += c;
+    setF64(HIST_W, b, 0); setF64(HIST_S, b, 0); setI32(HIST_C, b, 0);
+    if (cl == m || cl < minLeaf || m - cl < minLeaf) continue;
+    consider(f, b, wl, sl, W, S, base);
+  }
+  return true;
+}
+
+/** Make `node` a leaf or split it; returns the partition point, or -1 for a leaf. */
+function splitNode(start: i32, end: i32, depth: i32, node: i32, nc: i32, maxFeatures: i32, maxDepth: f64): i32 {
+  let W = 0.0, S = 0.0, Q = 0.0, unit = true;
+  for (let k = start; k < end; k++) {
+    const i = i32At(SAMPLE, k);
+    const w = f64At(WEIGHT, i), v = f64At(Y, i);
+    const wv = w * v;
+    setF64(NODE_W, k, w); setF64(NODE_WY, k, wv);
+    W += w; S += wv; Q += wv * v;
+    if (w != 1) unit = false;
+  }
+  unitWeights = unit;
+  setI32(NODE_FEATURE, node, -1);
+  setF64(NODE_VALUE, node, W > 0 ? S / W : 0);
+  const m = end - start;
+  const sse = Q - (S * S) / W;
+  if (<f64>depth >= maxDepth || m < 2 * minLeaf || !(sse > 1e-12 * (Q + 1e-300))) return -1;
+  bestFeature = -1; bestBin = -1; bestGain = 0;
+  const base = (S * S) / W;
+  let visited = 0;
+  for (let k = 0; k < nc && visited < maxFeatures; k++) {
+    const r = k + <i32>uniformInt(<u32>(nc - k));
+    const f = i32At(ORDER, r);
+    setI32(ORDER, r, i32At(ORDER, k));
+    setI32(ORDER, k, f);
+    if (scanFeature(start, end, f, W, S, base)) visited++;
+  }
+  if (bestFeature < 0) return -1;
+  setF64(IMPORTANCE, bestFeature, f64At(IMPORTANCE, bestFeature) + bestGain);
+  setI32(NODE_FEATURE, node, bestFeature);
+  setI32(NODE_BIN, node, bestBin);
+  const column = BINS + <usize>bestFeature * <usize>ROWS;
+  let i = start, j = end - 1;
+  while (i <= j) {
+    if (binOf(column, i) <= bestBin) i++;
+    else {
+      const t = i32At(SAMPLE, i); setI32(SAMPLE, i, i32At(SAMPLE, j)); setI32(SAMPLE, j, t); j--;
+    }
+  }
+  return i;
+}
+
+/**
+ * Fit one tree on SAMPLE[0..count) (responses Y and weights WEIGHT by row), the features drawn from
+ * CANDIDATES[0..nc); importances reset and accumulated. Returns the root's total weight.
+ */
+export function fit(count: i32, nc: i32, maxFeatures: i32, maxDepth: f64, leaf: i32): f64 {
+  minLeaf = leaf;
+  memory.fill(IMPORTANCE, 0, <usize>COLS << 3);
+  memory.copy(ORDER, CANDIDATES, <usize>nc << 2);
+  nodeCount = 1;
+  let sp = 0;
+  setI32(STACK, sp++, 0); setI32(STACK, sp++, 0); setI32(STACK, sp++, count); setI32(STACK, sp++, 0);
+  let rootW = 0.0;
+  for (let k = 0; k < count; k++) rootW += f64At(WEIGHT, i32At(SAMPLE, k));
+  while (sp > 0) {
+    const depth = i32At(STACK, --sp), end = i32At(STACK, --sp), start = i32At(STACK, --sp), node = i32At(STACK, --sp);
+    const split = splitNode(start, end, depth, node, nc, maxFeatures, maxDepth);
+    if (split < 0) continue;
+    const left = nodeCount++, right = nodeCount++;
+    setI32(NODE_LEFT, node, left);
+    setI32(NODE_RIGHT, node, right);
+    setI32(STACK, sp++, left); setI32(STACK, sp++, start); setI32(STACK, sp++, split); setI32(STACK, sp++, depth + 1);
+    setI32(STACK, sp++, right); setI32(STACK, sp++, split); setI32(STACK, sp++, end); setI32(STACK, sp++, depth + 1);
+  }
+  return rootW;
+}

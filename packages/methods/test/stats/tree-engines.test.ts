@@ -1,0 +1,117 @@
+/**
+ * The two tree engines of GENIE3 and GRNBoost2 (src/stats/tree-engines.ts): the wasm kernel of
+ * @relevance/core-wasm (assembly/trees.ts) against the TypeScript reference (HistogramTreeBuilder),
+ * byte for byte: every node, threshold, leaf value, importance and prediction, the generator left at the
+ * same draw, and the whole methods' scores, on awkward shapes (2 rows, p = 2 and 3, NaN rows, a constant
+ * column, heavy ties, depth and leaf limits, the histogram and the small-node paths, 2 threads).
+ */
+import { describe, expect, it } from 'vitest';
+import { Generator, HistogramTreeKernel, treeKernelFailure } from '@relevance/core-wasm';
+import { stats } from '../../src/index.js';
+import { createTreeBuilder, WasmTreeBuilder, type TreeBuilder } from '../../src/stats/tree-engines.js';
+import { HistogramTreeBuilder } from '../../src/stats/trees.js';
+
+/** n x p: each column leans on the previous one, a share `missing` of NaN, values rounded to `digits` (ties) when given. */
+function matrix(n: number, p: number, seed: number, missing: number, digits?: number): stats.DataMatrix {
+  const g = new Generator(seed);
+  const values = new Float64Array(n * p);
+  for (let i = 0; i < n * p; i++) {
+    const v = g.normal() + (i % p > 0 ? 0.6 * values[i - 1]! : 0);
+    values[i] = g.uniform() < missing ? NaN : digits === undefined ? v : Math.round(v * 10 ** digits) / 10 ** digits;
+  }
+  return { values, rows: n, cols: p };
+}
+
+function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  const x = Float64Array.from(a), y = Float64Array.from(b);
+  return x.length === y.length && Buffer.from(x.buffer).equals(Buffer.from(y.buffer));
+}
+
+describe('tree engines', () => {
+  it('Node compiles the wasm kernel: the default builder is the wasm one', () => {
+    const binned = stats.binColumns(matrix(10, 3, 1, 0));
+    const builder = createTreeBuilder(binned);
+    expect(treeKernelFailure()).toBeUndefined();
+    expect(builder).toBeInstanceOf(WasmTreeBuilder);
+    expect(createTreeBuilder(binned, 'reference')).toBeInstanceOf(HistogramTreeBuilder);
+  });
+
+  it('a hand-computed tree: one split, importance = the squared-error decrease', () => {
+    const kernel = HistogramTreeKernel.create(4, 1)!;
+    kernel.bins.set([0, 0, 1, 1]);
+    kernel.binCount.set([2]);
+    kernel.sample.set([0, 1, 2, 3]);
+    kernel.weight.set([1, 1, 1, 1]);
+    kernel.y.set([0, 0, 1, 1]);
+    kernel.candidates.set([0]);
+    const rootW = kernel.fit(4, 1, 1, Infinity, 1, new Generator(1));
+    // root: W = 4, S = 2, base S^2/W = 1; left (bin 0) S = 0, right S = 2 over W = 2: gain 0 + 2 - 1 = 1
+    expect(rootW).toBe(4);
+    expect(kernel.nodeCount).toBe(3);
+    expect([kernel.nodeFeature[0], kernel.nodeBin[0], kernel.nodeLeft[0], kernel.nodeRight[0]]).toEqual([0, 0, 1, 2]);
+    expect([kernel.nodeValue[0], kernel.nodeValue[1], kernel.nodeValue[2]]).toEqual([0.5, 0, 1]);
+    expect(kernel.importance[0]).toBe(1);
+  });
+
+  const shapes = [
+    { n: 2, weights: 'unit' }, { n: 9, weights: 'bootstrap' }, { n: 40, weights: 'bootstrap' }, { n: 40, weights: 'unit' },
+    { n: 300, weights: 'unit' }, { n: 300, weights: 'bootstrap' }, { n: 1300, weights: 'unit' }, { n: 1300, weights: 'bootstrap' },
+  ] as const;
+  for (const { n, weights } of shapes) {
+    for (const [maxDepth, minLeaf, maxFeatures] of [[Infinity, 1, 2], [3, 1, 5], [Infinity, 3, 5], [2.5, 2, 1]] as const) {
+      it(`n=${n}, ${weights} weights, depth ${maxDepth}, minLeaf ${minLeaf}, ${maxFeatures} features per split: the same tree, predictions and draws`, () => {
+        const d = matrix(n, 6, 40 + n, 0.1, n > 100 ? undefined : 1);
+        for (let i = 0; i < n; i++) { d.values[i * 6 + 4] = 2; d.values[i * 6 + 3] = i % 3; } // a constant column, one with 3 values
+        const binned = stats.binColumns(d);
+        const g = new Generator(5);
+        const y = Float64Array.from({ length: n }, () => g.normal());
+        const w = new Float64Array(n);
+        for (let i = 0; i < n; i++) w[i] = weights === 'unit' ? (i % 5 === 0 ? 0 : 1) : 0;
+        if (weights === 'bootstrap') for (let k = 0; k < n; k++) w[g.int(n)]++;
+        const candidates = Int32Array.of(0, 1, 2, 3, 4);
+        const fitted = (builder: TreeBuilder) => {
+          builder.weight.set(w);
+          let count = 0;
+          for (let i = 0; i < n; i++) if (w[i]! > 0) builder.sample[count++] = i;
+          const rng = new Generator(9);
+          rng.int(7); // start inside a buffered block
+          const rootW = builder.fit(y, count, { candidates, maxFeatures, maxDepth, minLeaf, rng });
+          return { rootW, nodes: builder.nodeCount, importance: Float64Array.from(builder.importance), predictions: Float64Array.from({ length: n }, (_, i) => builder.predict(i)), next: [rng.int(1000003), rng.uniform()] };
+        };
+        const ref = fitted(new HistogramTreeBuilder(binned));
+        const wasm = fitted(createTreeBuilder(binned, 'wasm'));
+        expect(wasm.rootW).toBe(ref.rootW);
+        expect(wasm.nodes).toBe(ref.nodes);
+        expect(sameBytes(wasm.importance, ref.importance)).toBe(true);
+        expect(sameBytes(wasm.predictions, ref.predictions)).toBe(true);
+        expect(wasm.next).toEqual(ref.next);
+        if (n >= 300 && maxDepth === Infinity) expect(ref.nodes).toBeGreaterThan(40); // reaches the histogram path, not only small nodes
+      });
+    }
+  }
+
+  const matrices: Array<[string, stats.DataMatrix]> = [
+    ['2 rows', matrix(2, 3, 1, 0)],
+    ['p = 2, 20% NaN', matrix(30, 2, 2, 0.2)],
+    ['p = 3, ties', matrix(50, 3, 3, 0, 0)],
+    ['NaN rows and a constant column', (() => { const d = matrix(80, 5, 4, 0.05); for (let i = 0; i < 80; i++) d.values[i * 5 + 2] = 1; for (let j = 0; j < 5; j++) d.values[3 * 5 + j] = NaN; return d; })()],
+    ['400 x 8', matrix(400, 8, 5, 0.03)],
+  ];
+  it.each(matrices)('GENIE3 and GRNBoost2 give the same bytes on both engines (%s)', (_, d) => {
+    expect(sameBytes(stats.genie3(d, { trees: 12, seed: 3 }), stats.genie3(d, { trees: 12, seed: 3, engine: 'reference' }))).toBe(true);
+    expect(sameBytes(stats.genie3(d, { trees: 4, seed: 3, bootstrap: false, maxFeatures: 'all', maxDepth: 3 }), stats.genie3(d, { trees: 4, seed: 3, bootstrap: false, maxFeatures: 'all', maxDepth: 3, engine: 'reference' }))).toBe(true);
+    expect(sameBytes(stats.grnboost2(d, { seed: 3, maxStages: 120 }), stats.grnboost2(d, { seed: 3, maxStages: 120, engine: 'reference' }))).toBe(true);
+  });
+
+  it('2 threads on the wasm engine (a kernel per worker) give the reference bytes', () => {
+    const d = matrix(300, 6, 7, 0.05);
+    expect(sameBytes(stats.genie3(d, { trees: 20, seed: 4, threads: 2 }), stats.genie3(d, { trees: 20, seed: 4, engine: 'reference' }))).toBe(true);
+    expect(sameBytes(stats.grnboost2(d, { seed: 4, maxStages: 60, threads: 2 }), stats.grnboost2(d, { seed: 4, maxStages: 60, engine: 'reference' }))).toBe(true);
+  });
+
+  it('an unknown engine is an error naming the option', () => {
+    const d = matrix(20, 3, 1, 0);
+    expect(() => stats.genie3(d, { engine: 'gpu' as never })).toThrow(/genie3: option engine must be 'wasm' or 'reference', got 'gpu'/);
+    expect(() => stats.grnboost2(d, { engine: 'cpu' as never })).toThrow(/grnboost2: option engine must be 'wasm' or 'reference'/);
+  });
+});
