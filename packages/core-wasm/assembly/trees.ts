@@ -77,6 +77,7 @@ let COLS: i32 = 0;
 let BINS: usize = 0; let BIN_COUNT: usize = 0; let SAMPLE: usize = 0; let WEIGHT: usize = 0; let Y: usize = 0;
 let IMPORTANCE: usize = 0; let NODE_FEATURE: usize = 0; let NODE_BIN: usize = 0; let NODE_LEFT: usize = 0;
 let NODE_RIGHT: usize = 0; let NODE_VALUE: usize = 0; let CANDIDATES: usize = 0;
+let PERM: usize = 0; let TARGET: usize = 0; let PREDICTION: usize = 0;
 let NODE_W: usize = 0; let NODE_WY: usize = 0; let ORDER: usize = 0; let STACK: usize = 0;
 let HIST_W: usize = 0; let HIST_S: usize = 0; let HIST_C: usize = 0; let VISIT: usize = 0; let SMALL_KEY: usize = 0; let PRESENT: usize = 0;
 let END: usize = 0;
@@ -89,6 +90,8 @@ function layout(rows: i32, cols: i32): usize {
   let p = align8(__heap_base);
   WEIGHT = p; p += n << 3;
   Y = p; p += n << 3;
+  TARGET = p; p += n << 3;
+  PREDICTION = p; p += n << 3;
   IMPORTANCE = p; p += c << 3;
   NODE_VALUE = p; p += cap << 3;
   NODE_W = p; p += n << 3;
@@ -96,6 +99,7 @@ function layout(rows: i32, cols: i32): usize {
   HIST_W = p; p += 256 << 3;
   HIST_S = p; p += 256 << 3;
   SAMPLE = p; p += n << 2;
+  PERM = p; p += n << 2;
   BIN_COUNT = p; p += c << 2;
   NODE_FEATURE = p; p += cap << 2;
   NODE_BIN = p; p += cap << 2;
@@ -136,6 +140,9 @@ export function region(k: i32): usize {
     case 9: return NODE_RIGHT;
     case 10: return NODE_VALUE;
     case 11: return CANDIDATES;
+    case 12: return PERM;
+    case 13: return TARGET;
+    case 14: return PREDICTION;
     default: return END;
   }
 }
@@ -320,4 +327,52 @@ export function fit(count: i32, nc: i32, maxFeatures: i32, maxDepth: f64, leaf: 
     setI32(STACK, sp++, right); setI32(STACK, sp++, split); setI32(STACK, sp++, end); setI32(STACK, sp++, depth + 1);
   }
   return rootW;
+}
+
+/** The last fitted tree's prediction for row i (left when the row's bin <= the node's). */
+function predict(i: i32): f64 {
+  let node = 0, f = i32At(NODE_FEATURE, 0);
+  while (f >= 0) {
+    const bin = <i32>load<u8>(BINS + <usize>f * <usize>ROWS + <usize>i);
+    node = bin <= i32At(NODE_BIN, node) ? i32At(NODE_LEFT, node) : i32At(NODE_RIGHT, node);
+    f = i32At(NODE_FEATURE, node);
+  }
+  return f64At(NODE_VALUE, node);
+}
+
+let stageRootWeight: f64 = 0;
+/** The root weight of the last boosting stage's tree. */
+export function stageWeight(): f64 { return stageRootWeight; }
+
+/**
+ * One stage of GRNBoost2 (the reference is HistogramTreeBuilder.boostStage): PERM[0..n) holds the target's
+ * rows; its first nIn, drawn by a partial Fisher-Yates shuffle, are in bag with weight 1. A tree is fitted
+ * to the residuals TARGET - PREDICTION of those rows, PREDICTION moves by learningRate x the tree's
+ * prediction on all n rows, and the mean out-of-bag decrease of the squared residual is returned.
+ */
+export function boostStage(n: i32, nIn: i32, nc: i32, maxFeatures: i32, maxDepth: f64, leaf: i32, learningRate: f64): f64 {
+  for (let k = 0; k < nIn; k++) {
+    const r = k + <i32>uniformInt(<u32>(n - k));
+    const t = i32At(PERM, r); setI32(PERM, r, i32At(PERM, k)); setI32(PERM, k, t);
+  }
+  for (let k = 0; k < n; k++) {
+    const i = i32At(PERM, k);
+    setF64(WEIGHT, i, k < nIn ? 1 : 0);
+    setF64(Y, i, f64At(TARGET, i) - f64At(PREDICTION, i));
+    if (k < nIn) setI32(SAMPLE, k, i);
+  }
+  stageRootWeight = fit(nIn, nc, maxFeatures, maxDepth, leaf);
+  let before = 0.0, after = 0.0;
+  for (let k = 0; k < n; k++) {
+    const i = i32At(PERM, k);
+    const step = learningRate * predict(i);
+    const F = f64At(PREDICTION, i);
+    if (k >= nIn) {
+      const r = f64At(TARGET, i) - F;
+      before += r * r;
+      after += (r - step) * (r - step);
+    }
+    setF64(PREDICTION, i, F + step);
+  }
+  return (before - after) / <f64>(n - nIn);
 }

@@ -9,8 +9,10 @@
  * packages/methods/src/stats/trees.ts: the same splits, the same sums in the
  * same order and the same draws from the generator, so both give the same
  * bytes (packages/methods/test/stats/tree-engines.test.ts). The module is
- * 3.6 kB, under the 4 kB that browsers compile synchronously on a page's
- * main thread.
+ * compiled synchronously (the tree methods are synchronous): any runtime
+ * does that in Node and in a Web Worker, where the studio runs its study; a
+ * page's main thread refuses modules over 4 kB, and there `create` returns
+ * null and the caller uses the reference.
  */
 import { TREES_WASM_BASE64, TREES_WASM_BYTES } from './generated/core-wasm-binary.js';
 import { decodeBase64 } from './backends/wasm/module.js';
@@ -23,6 +25,8 @@ interface TreeExports {
   region(k: number): number;
   fit(count: number, candidates: number, maxFeatures: number, maxDepth: number, minLeaf: number): number;
   nodes(): number;
+  boostStage(n: number, nIn: number, candidates: number, maxFeatures: number, maxDepth: number, minLeaf: number, learningRate: number): number;
+  stageWeight(): number;
   streamSet(seedLo: number, seedHi: number, counter: number, position: number, w0: number, w1: number, w2: number, w3: number): void;
   streamCounter(): number;
   streamPos(): number;
@@ -30,7 +34,7 @@ interface TreeExports {
 }
 
 /** The regions of the module's memory, in the order of `region(k)` in assembly/trees.ts. */
-const REGION = { bins: 0, binCount: 1, sample: 2, weight: 3, y: 4, importance: 5, nodeFeature: 6, nodeBin: 7, nodeLeft: 8, nodeRight: 9, nodeValue: 10, candidates: 11, end: 12 } as const;
+const REGION = { bins: 0, binCount: 1, sample: 2, weight: 3, y: 4, importance: 5, nodeFeature: 6, nodeBin: 7, nodeLeft: 8, nodeRight: 9, nodeValue: 10, candidates: 11, perm: 12, target: 13, prediction: 14 } as const;
 
 let compiled: WebAssembly.Module | undefined;
 let failure: string | undefined;
@@ -74,6 +78,10 @@ export class HistogramTreeKernel {
   readonly nodeRight: Int32Array;
   readonly nodeValue: Float64Array;
   readonly candidates: Int32Array;
+  /** GRNBoost2's stage state (boostStage): the target's rows, its values and the model's predictions, by row. */
+  readonly perm: Int32Array;
+  readonly target: Float64Array;
+  readonly prediction: Float64Array;
 
   private constructor(private readonly x: TreeExports, readonly rows: number, readonly cols: number) {
     const buf = x.memory.buffer, at = (k: number) => x.region(k), cap = 2 * rows + 1;
@@ -89,6 +97,9 @@ export class HistogramTreeKernel {
     this.nodeRight = new Int32Array(buf, at(REGION.nodeRight), cap);
     this.nodeValue = new Float64Array(buf, at(REGION.nodeValue), cap);
     this.candidates = new Int32Array(buf, at(REGION.candidates), cols);
+    this.perm = new Int32Array(buf, at(REGION.perm), rows);
+    this.target = new Float64Array(buf, at(REGION.target), rows);
+    this.prediction = new Float64Array(buf, at(REGION.prediction), rows);
   }
 
   /**
@@ -121,10 +132,29 @@ export class HistogramTreeKernel {
    * stream (left where the reference leaves it). Returns the root's total weight.
    */
   fit(count: number, candidateCount: number, maxFeatures: number, maxDepth: number, minLeaf: number, rng: Generator): number {
+    return this.drawing(rng, () => this.x.fit(count, candidateCount, maxFeatures, maxDepth, minLeaf));
+  }
+
+  /**
+   * One GRNBoost2 stage (the reference: HistogramTreeBuilder.boostStage in packages/methods): perm[0..n)
+   * holds the target's rows, target and prediction their values and the model so far. Returns the mean
+   * out-of-bag decrease of the squared residual; `stageWeight` is the stage tree's root weight.
+   */
+  boostStage(n: number, nIn: number, candidateCount: number, maxFeatures: number, maxDepth: number, minLeaf: number, learningRate: number, rng: Generator): number {
+    return this.drawing(rng, () => this.x.boostStage(n, nIn, candidateCount, maxFeatures, maxDepth, minLeaf, learningRate));
+  }
+
+  /** Root weight of the last boostStage's tree. */
+  get stageWeight(): number {
+    return this.x.stageWeight();
+  }
+
+  /** Run `work` in the module with `rng`'s host stream, then hand the advanced stream back to `rng`. */
+  private drawing(rng: Generator, work: () => number): number {
     const x = this.x, s = rng.hostStream();
     x.streamSet(s.seedLo, s.seedHi, s.counter, s.position, s.words[0], s.words[1], s.words[2], s.words[3]);
-    const rootW = x.fit(count, candidateCount, maxFeatures, maxDepth, minLeaf);
+    const result = work();
     rng.setHostStream(x.streamCounter(), x.streamPos(), [x.streamWord(0) >>> 0, x.streamWord(1) >>> 0, x.streamWord(2) >>> 0, x.streamWord(3) >>> 0]);
-    return rootW;
+    return result;
   }
 }

@@ -117,43 +117,24 @@ function boostImportance(d: DataMatrix, binned: BinnedMatrix, builder: TreeBuild
   if (n < 4 || nIn < 2 || nIn >= n) return sum;
   const candidates = Int32Array.from({ length: p - 1 }, (_, k) => (k < target ? k : k + 1));
   const fitOpts = { candidates, maxFeatures: o.maxFeatures, maxDepth: o.maxDepth, minLeaf: 1, rng };
-  const { weight, sample } = builder;
+  const { perm, target: values, prediction } = builder;
   let mean = 0;
   for (let k = 0; k < n; k++) mean += y[rows[k]!]!;
   mean /= n;
-  const F = new Float64Array(d.rows).fill(mean);
-  const resid = new Float64Array(d.rows);
-  const perm = Int32Array.from(rows);
+  perm.set(rows);
+  for (let k = 0; k < n; k++) {
+    const i = rows[k]!;
+    values[i] = y[i]!;
+    prediction[i] = mean;
+  }
   const improvements = new Float64Array(o.maxStages);
   let stages = 0, relevant = 0;
   for (let stage = 0; stage < o.maxStages; stage++) {
-    for (let k = 0; k < nIn; k++) { // partial Fisher-Yates: perm[0..nIn) in bag
-      const r = k + rng.int(n - k);
-      const t = perm[r]!; perm[r] = perm[k]!; perm[k] = t;
-    }
-    for (let k = 0; k < n; k++) {
-      const i = perm[k]!;
-      weight[i] = k < nIn ? 1 : 0;
-      resid[i] = y[i]! - F[i]!;
-      if (k < nIn) sample[k] = i;
-    }
-    const rootW = builder.fit(resid, nIn, fitOpts);
+    improvements[stage] = builder.boostStage(n, nIn, fitOpts, o.learningRate);
     if (builder.nodeCount > 1) {
       relevant++;
-      for (let f = 0; f < p; f++) sum[f] += builder.importance[f]! / rootW;
+      for (let f = 0; f < p; f++) sum[f] += builder.importance[f]! / builder.stageWeight;
     }
-    let before = 0, after = 0;
-    for (let k = 0; k < n; k++) {
-      const i = perm[k]!;
-      const step = o.learningRate * builder.predict(i);
-      if (k >= nIn) {
-        const r = y[i]! - F[i]!;
-        before += r * r;
-        after += (r - step) * (r - step);
-      }
-      F[i] = F[i]! + step;
-    }
-    improvements[stage] = (before - after) / (n - nIn);
     stages = stage + 1;
     if (o.window > 0 && stage >= o.window - 1) {
       let m = 0;

@@ -21,6 +21,11 @@ export interface TreeBuilder {
   readonly nodeCount: number;
   fit(y: Float64Array, count: number, opts: TreeFitOptions): number;
   predict(i: number): number;
+  readonly perm: Int32Array;
+  readonly target: Float64Array;
+  readonly prediction: Float64Array;
+  readonly stageWeight: number;
+  boostStage(n: number, nIn: number, opts: TreeFitOptions, learningRate: number): number;
 }
 
 /** Check a tree engine option ('wasm' when omitted). */
@@ -44,6 +49,9 @@ export class WasmTreeBuilder implements TreeBuilder {
   readonly sample: Int32Array;
   readonly weight: Float64Array;
   readonly importance: Float64Array;
+  readonly perm: Int32Array;
+  readonly target: Float64Array;
+  readonly prediction: Float64Array;
 
   constructor(readonly data: BinnedMatrix, private readonly kernel: HistogramTreeKernel) {
     kernel.bins.set(data.bins);
@@ -51,6 +59,18 @@ export class WasmTreeBuilder implements TreeBuilder {
     this.sample = kernel.sample;
     this.weight = kernel.weight;
     this.importance = kernel.importance;
+    this.perm = kernel.perm;
+    this.target = kernel.target;
+    this.prediction = kernel.prediction;
+  }
+
+  get stageWeight(): number {
+    return this.kernel.stageWeight;
+  }
+
+  boostStage(n: number, nIn: number, opts: TreeFitOptions, learningRate: number): number {
+    this.kernel.candidates.set(opts.candidates);
+    return this.kernel.boostStage(n, nIn, opts.candidates.length, opts.maxFeatures, opts.maxDepth, opts.minLeaf, learningRate, opts.rng as Generator);
   }
 
   get nodeCount(): number {

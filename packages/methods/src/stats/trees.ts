@@ -130,6 +130,8 @@ export class HistogramTreeBuilder {
   private readonly nodeWY: Float64Array;
   private readonly order: Int32Array;
   private readonly stack: Int32Array;
+  /** boostStage's residuals, by row. */
+  private readonly y: Float64Array;
 
   constructor(readonly data: BinnedMatrix) {
     const n = data.rows;
@@ -146,6 +148,10 @@ export class HistogramTreeBuilder {
     this.nodeWY = new Float64Array(n);
     this.order = new Int32Array(data.cols);
     this.stack = new Int32Array(4 * (n + 1));
+    this.perm = new Int32Array(n);
+    this.target = new Float64Array(n);
+    this.prediction = new Float64Array(n);
+    this.y = new Float64Array(n);
   }
 
   /**
@@ -343,6 +349,47 @@ export class HistogramTreeBuilder {
       }
     }
     return i;
+  }
+
+  /** GRNBoost2's stage state (boostStage): the target's rows, the target's values and the model's predictions, by row. */
+  readonly perm: Int32Array;
+  readonly target: Float64Array;
+  readonly prediction: Float64Array;
+  /** Root weight of the last boostStage's tree. */
+  stageWeight = 0;
+
+  /**
+   * One stage of GRNBoost2's stochastic gradient boosting: perm[0..n) holds the target's rows; a partial
+   * Fisher-Yates shuffle puts nIn of them, in bag with weight 1, first; a tree is fitted to the residuals
+   * target - prediction of those rows, every one of the n rows' prediction moves by learningRate x the
+   * tree's, and the mean out-of-bag decrease of the squared residual is returned. (The wasm kernel,
+   * assembly/trees.ts, does the same in the same order.)
+   */
+  boostStage(n: number, nIn: number, opts: TreeFitOptions, learningRate: number): number {
+    const { perm, weight, sample, target, prediction, y } = this;
+    for (let k = 0; k < nIn; k++) {
+      const r = k + opts.rng.int(n - k);
+      const t = perm[r]!; perm[r] = perm[k]!; perm[k] = t;
+    }
+    for (let k = 0; k < n; k++) {
+      const i = perm[k]!;
+      weight[i] = k < nIn ? 1 : 0;
+      y[i] = target[i]! - prediction[i]!;
+      if (k < nIn) sample[k] = i;
+    }
+    this.stageWeight = this.fit(y, nIn, opts);
+    let before = 0, after = 0;
+    for (let k = 0; k < n; k++) {
+      const i = perm[k]!;
+      const step = learningRate * this.predict(i);
+      if (k >= nIn) {
+        const r = target[i]! - prediction[i]!;
+        before += r * r;
+        after += (r - step) * (r - step);
+      }
+      prediction[i] = prediction[i]! + step;
+    }
+    return (before - after) / (n - nIn);
   }
 
   /** Prediction of the last fitted tree for row `i`. */

@@ -32,15 +32,32 @@ const bytes = (a: Float64Array): number[] => Array.from(new Uint8Array(a.buffer,
 /** Fits seen by the tree builders (either engine) while `f` runs: rows in the sample, distinct and the summed weight (threads: 1 only). */
 function recordFits(f: () => void): Array<{ count: number; weight: number }> {
   const seen: Array<{ count: number; weight: number }> = [];
-  const spies = [HistogramTreeBuilder.prototype, WasmTreeBuilder.prototype].map((proto) => {
-    const fit = proto.fit;
-    return vi.spyOn(proto, 'fit').mockImplementation(function (this: TreeBuilder, y, count, opts) {
-      let weight = 0;
-      for (let k = 0; k < count; k++) weight += this.weight[this.sample[k]!]!;
-      seen.push({ count, weight });
-      return fit.call(this as never, y, count, opts);
-    });
+  const weightOf = (b: TreeBuilder, count: number) => {
+    let weight = 0;
+    for (let k = 0; k < count; k++) weight += b.weight[b.sample[k]!]!;
+    return weight;
+  };
+  // GENIE3 calls fit; GRNBoost2 calls boostStage (the wasm one fits inside the kernel), whose in-bag rows
+  // are sample[0..nIn) with their weights once it returns
+  const spies = [WasmTreeBuilder.prototype, HistogramTreeBuilder.prototype].flatMap((proto) => {
+    const fit = proto.fit, stage = proto.boostStage;
+    return [
+      vi.spyOn(proto, 'fit').mockImplementation(function (this: TreeBuilder, y, count, opts) {
+        if (!inStage) seen.push({ count, weight: weightOf(this, count) });
+        return fit.call(this as never, y, count, opts);
+      }),
+      vi.spyOn(proto, 'boostStage').mockImplementation(function (this: TreeBuilder, n, nIn, opts, rate) {
+        inStage = true;
+        try {
+          return stage.call(this as never, n, nIn, opts, rate);
+        } finally {
+          inStage = false;
+          seen.push({ count: nIn, weight: weightOf(this, nIn) });
+        }
+      }),
+    ];
   });
+  let inStage = false;
   try {
     f();
   } finally {
