@@ -14,8 +14,10 @@
  * "before" is a build of @relevance/methods from before the change (e.g.
  * /work/main/packages/methods/dist/src/index.js) imported into this process;
  * without --before, the reference kernels of baselines-reference.ts stand in
- * for the methods they cover (correlations, graphical lasso) and the others
- * print "after" only. GENIE3 and GRNBoost2 fit k targets (default 4) and are
+ * for the methods they cover (correlations, graphical lasso), GENIE3 and
+ * GRNBoost2 run on the TypeScript tree engine (engine: 'reference') as
+ * "before" against the default wasm engine, and PIDC and CLR print "after"
+ * only. GENIE3 and GRNBoost2 fit k targets (default 4) and are
  * scaled to all p (marked "extrapolated"). Each line ends with whether the
  * two results are the same bytes (they must be). PIDC and CLR share one
  * discretisation after (as the study computes them), so "after" PIDC
@@ -93,8 +95,10 @@ const REFERENCE: Partial<Stats> = {
   correlationMatrix: referenceCorrelationMatrix,
   standardizedCovariance: (m) => referenceCorrelationMatrix(m, 'pearson').map((v) => (Number.isNaN(v) ? 0 : v)),
   graphicalLassoEbic: referenceGraphicalLassoEbic,
+  genie3: (m, o) => stats.genie3(m, { ...o, engine: 'reference' }),
+  grnboost2: (m, o) => stats.grnboost2(m, { ...o, engine: 'reference' }),
 };
-const REFERENCE_COVERS = new Set(['pearson', 'spearman', 'partial_correlation', 'graphical_lasso']);
+const REFERENCE_COVERS = new Set(['pearson', 'spearman', 'partial_correlation', 'graphical_lasso', 'genie3', 'grnboost2']);
 
 function timed<T>(f: () => T): { value: T; seconds: number; cpu: number } {
   const c0 = process.cpuUsage(), t0 = performance.now();
@@ -192,7 +196,7 @@ async function main(): Promise<void> {
   const scale = m.cols / targets.length;
   const caps = arg('--caps') === undefined ? null : intList(arg('--caps'), '--caps', []);
   const treeCounts = intList(arg('--trees'), '--trees', [300]);
-  console.log(`baselines at scale: ${real ? 'TCGA pan-cancer RPPA' : 'synthetic (pan-cancer table not found)'} ${m.cols} proteins x ${m.rows} rows, ${m.values.filter(Number.isNaN).length} NaN; before = ${beforePath ?? 'reference kernels (bench/baselines-reference.ts)'}; ${threads} thread(s); GENIE3/GRNBoost2 on ${targets.length} targets x ${scale.toFixed(1)}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
+  console.log(`baselines at scale: ${real ? 'TCGA pan-cancer RPPA' : 'synthetic (pan-cancer table not found)'} ${m.cols} proteins x ${m.rows} rows, ${m.values.filter(Number.isNaN).length} NaN; before = ${beforePath ?? 'reference kernels (bench/baselines-reference.ts; GENIE3 and GRNBoost2 on the TypeScript tree engine)'}; ${threads} thread(s); GENIE3/GRNBoost2 on ${targets.length} targets x ${scale.toFixed(1)}; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
   const capRows = caps ? capStudy(m, targets, caps, treeCounts, threads) : undefined;
   if (caps) {
     if (args.includes('--caps-only')) {
