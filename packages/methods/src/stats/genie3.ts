@@ -12,7 +12,8 @@
  * min(n, maxSamples) draws from the n rows (scikit-learn's `max_samples`;
  * default GENIE3_DEFAULT_MAX_SAMPLES = 3000, so smaller cohorts get the
  * published n draws). Trees are the histogram trees of
- * `trees.ts`: exact CART thresholds are replaced by <= 256 quantile bins per
+ * `trees.ts` (fitted in wasm by default, the same bytes: tree-engines.ts):
+ * exact CART thresholds are replaced by <= 256 quantile bins per
  * gene. Missing values: rows whose
  * target is NaN are left out of that target's forest; NaN predictors are
  * imputed by the gene's median.

@@ -11,7 +11,7 @@
  * (`maxSamples`; default none, see GRNBOOST2_DEFAULT_MAX_SAMPLES).
  *
  * Trees are the histogram trees of `trees.ts` (<= 256 quantile bins per
- * gene). Missing values: rows with a NaN target are left out of that
+ * gene; fitted in wasm by default, the same bytes: tree-engines.ts). Missing values: rows with a NaN target are left out of that
  * target's model; NaN predictors are imputed by the gene's median.
  */
 import { Generator } from '@relevance/core-wasm';
