@@ -11,7 +11,7 @@
  * reference leaves it (packages/methods/test/stats/tree-engines.test.ts).
  *
  * The host lays out memory with `treeBytes`/`setup` and reads and writes the
- * regions through `region(k)` (see TREE_REGIONS in src/trees.ts).
+ * regions through `region(k)` (see REGION in src/trees.ts).
  */
 
 // ---- the host generator's stream (Philox4x32-10 on counter (c, 0, 0) with the seed as key) ----
@@ -23,20 +23,18 @@ let seedLo: u32 = 0;
 let seedHi: u32 = 0;
 let counter: u64 = 0;
 let bufferPos: i32 = 4;
-let word0: u32 = 0;
-let word1: u32 = 0;
-let word2: u32 = 0;
-let word3: u32 = 0;
+/** The buffered block: four u32 words, handed out in order from bufferPos. */
+const WORDS: usize = memory.data(16, 16);
 
 /** Take over the host generator's stream: its seed, block counter, buffered block and position in it. */
 export function streamSet(lo: u32, hi: u32, blockCounter: f64, pos: i32, x0: u32, x1: u32, x2: u32, x3: u32): void {
   seedLo = lo; seedHi = hi; counter = <u64>blockCounter; bufferPos = pos;
-  word0 = x0; word1 = x1; word2 = x2; word3 = x3;
+  store<u32>(WORDS, x0); store<u32>(WORDS, x1, 4); store<u32>(WORDS, x2, 8); store<u32>(WORDS, x3, 12);
 }
 /** The stream's block counter, position and buffered words after a fit (for the host to take back). */
 export function streamCounter(): f64 { return <f64>counter; }
 export function streamPos(): i32 { return bufferPos; }
-export function streamWord(k: i32): u32 { return k == 0 ? word0 : k == 1 ? word1 : k == 2 ? word2 : word3; }
+export function streamWord(k: i32): u32 { return load<u32>(WORDS + (<usize>k << 2)); }
 
 function refill(): void {
   let x0 = <u32>counter, x1 = <u32>(counter >> 32), x2: u32 = 0, x3: u32 = 0;
@@ -49,14 +47,16 @@ function refill(): void {
     x0 = y0; x1 = <u32>p1; x2 = y2; x3 = <u32>p0;
     k0 += W0; k1 += W1;
   }
-  word0 = x0; word1 = x1; word2 = x2; word3 = x3; bufferPos = 0;
+  store<u32>(WORDS, x0); store<u32>(WORDS, x1, 4); store<u32>(WORDS, x2, 8); store<u32>(WORDS, x3, 12);
+  bufferPos = 0;
 }
 
 // @ts-ignore: decorator
 @inline function nextU32(): u32 {
   if (bufferPos == 4) refill();
-  const p = bufferPos++;
-  return p == 0 ? word0 : p == 1 ? word1 : p == 2 ? word2 : word3;
+  const at = WORDS + (<usize>bufferPos << 2);
+  bufferPos++;
+  return load<u32>(at);
 }
 
 /** Generator.int(n): uniform in [0, n) by rejection, n in [1, 2^32). */
@@ -82,38 +82,24 @@ let NODE_W: usize = 0; let NODE_WY: usize = 0; let ORDER: usize = 0; let STACK: 
 let HIST_W: usize = 0; let HIST_S: usize = 0; let HIST_C: usize = 0; let VISIT: usize = 0; let SMALL_KEY: usize = 0; let PRESENT: usize = 0;
 let END: usize = 0;
 
-function align8(p: usize): usize { return (p + 7) & ~(<usize>7); }
+let cursor: usize = 0;
+/** The next region of `count` f64s (8-aligned: every f64 region comes before the first i32 one). */
+function f64s(count: usize): usize { const at = cursor; cursor += count << 3; return at; }
+/** The next region of `count` i32s. */
+function i32s(count: usize): usize { const at = cursor; cursor += count << 2; return at; }
 
 /** Lay the regions out from __heap_base for `rows` x `cols`; returns the first byte past them. */
 function layout(rows: i32, cols: i32): usize {
   const n = <usize>rows, c = <usize>cols, cap = (n << 1) + 1;
-  let p = align8(__heap_base);
-  WEIGHT = p; p += n << 3;
-  Y = p; p += n << 3;
-  TARGET = p; p += n << 3;
-  PREDICTION = p; p += n << 3;
-  IMPORTANCE = p; p += c << 3;
-  NODE_VALUE = p; p += cap << 3;
-  NODE_W = p; p += n << 3;
-  NODE_WY = p; p += n << 3;
-  HIST_W = p; p += 256 << 3;
-  HIST_S = p; p += 256 << 3;
-  SAMPLE = p; p += n << 2;
-  PERM = p; p += n << 2;
-  BIN_COUNT = p; p += c << 2;
-  NODE_FEATURE = p; p += cap << 2;
-  NODE_BIN = p; p += cap << 2;
-  NODE_LEFT = p; p += cap << 2;
-  NODE_RIGHT = p; p += cap << 2;
-  CANDIDATES = p; p += c << 2;
-  ORDER = p; p += c << 2;
-  STACK = p; p += (4 * (n + 1)) << 2;
-  HIST_C = p; p += 256 << 2;
-  VISIT = p; p += 256 << 2;
-  SMALL_KEY = p; p += SMALL_NODE << 2;
-  PRESENT = p; p += 8 << 2;
-  BINS = p; p += n * c;
-  return p;
+  cursor = (__heap_base + 7) & ~(<usize>7);
+  WEIGHT = f64s(n); Y = f64s(n); TARGET = f64s(n); PREDICTION = f64s(n); NODE_W = f64s(n); NODE_WY = f64s(n);
+  IMPORTANCE = f64s(c); NODE_VALUE = f64s(cap); HIST_W = f64s(256); HIST_S = f64s(256);
+  SAMPLE = i32s(n); PERM = i32s(n); STACK = i32s(4 * (n + 1));
+  BIN_COUNT = i32s(c); CANDIDATES = i32s(c); ORDER = i32s(c);
+  NODE_FEATURE = i32s(cap); NODE_BIN = i32s(cap); NODE_LEFT = i32s(cap); NODE_RIGHT = i32s(cap);
+  HIST_C = i32s(256); VISIT = i32s(256); SMALL_KEY = i32s(SMALL_NODE); PRESENT = i32s(8);
+  BINS = cursor;
+  return cursor + n * c;
 }
 
 /** Bytes of memory a builder for `rows` x `cols` needs (the host grows the memory to it before `setup`). */

@@ -11,6 +11,7 @@ export { ShapeError, DTypeError } from './errors.js';
 export { Generator, toGenerator, philox4x32, randomElement, uniformFromBits } from './random.js';
 export type { HostStream } from './random.js';
 export { HistogramTreeKernel, treeKernelFailure } from './trees.js';
+export type { TreeNodes } from './trees.js';
 export { UNARY_OPS, BINARY_OPS } from './kernels.js';
 export type {
   KernelImpl, UnaryOp, BinaryOp, ReduceOp, ResizeMode, RandomKey, AdamParams, SgdParams, GemmParams, GemmEpilogue,

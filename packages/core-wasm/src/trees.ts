@@ -60,10 +60,19 @@ export function treeKernelFailure(): string | undefined {
   return failure;
 }
 
+/** A fitted tree, node 0 its root: split feature (-1 = leaf), split bin (left when a row's bin <= it), children, value. */
+export interface TreeNodes {
+  feature: Int32Array;
+  bin: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+}
+
 /**
  * One histogram tree builder over a binned matrix (`rows` x `cols`, column-major bins): fill `bins`,
  * `binCount` and `candidates` once, then per tree `sample`, `weight` and `y` (indexed by row), and `fit`.
- * The tree and its importances are left in `nodeFeature` ... `nodeValue` and `importance`.
+ * The tree and its importances are left in `tree` and `importance`.
  */
 export class HistogramTreeKernel {
   readonly bins: Uint8Array;
@@ -72,11 +81,7 @@ export class HistogramTreeKernel {
   readonly weight: Float64Array;
   readonly y: Float64Array;
   readonly importance: Float64Array;
-  readonly nodeFeature: Int32Array;
-  readonly nodeBin: Int32Array;
-  readonly nodeLeft: Int32Array;
-  readonly nodeRight: Int32Array;
-  readonly nodeValue: Float64Array;
+  readonly tree: TreeNodes;
   readonly candidates: Int32Array;
   /** GRNBoost2's stage state (boostStage): the target's rows, its values and the model's predictions, by row. */
   readonly perm: Int32Array;
@@ -91,11 +96,11 @@ export class HistogramTreeKernel {
     this.weight = new Float64Array(buf, at(REGION.weight), rows);
     this.y = new Float64Array(buf, at(REGION.y), rows);
     this.importance = new Float64Array(buf, at(REGION.importance), cols);
-    this.nodeFeature = new Int32Array(buf, at(REGION.nodeFeature), cap);
-    this.nodeBin = new Int32Array(buf, at(REGION.nodeBin), cap);
-    this.nodeLeft = new Int32Array(buf, at(REGION.nodeLeft), cap);
-    this.nodeRight = new Int32Array(buf, at(REGION.nodeRight), cap);
-    this.nodeValue = new Float64Array(buf, at(REGION.nodeValue), cap);
+    this.tree = {
+      feature: new Int32Array(buf, at(REGION.nodeFeature), cap), bin: new Int32Array(buf, at(REGION.nodeBin), cap),
+      left: new Int32Array(buf, at(REGION.nodeLeft), cap), right: new Int32Array(buf, at(REGION.nodeRight), cap),
+      value: new Float64Array(buf, at(REGION.nodeValue), cap),
+    };
     this.candidates = new Int32Array(buf, at(REGION.candidates), cols);
     this.perm = new Int32Array(buf, at(REGION.perm), rows);
     this.target = new Float64Array(buf, at(REGION.target), rows);

@@ -85,7 +85,6 @@ export class WasmTreeBuilder implements TreeBuilder {
   }
 
   predict(i: number): number {
-    const k = this.kernel;
-    return predictTree(this.data, k.nodeFeature, k.nodeBin, k.nodeLeft, k.nodeRight, k.nodeValue, i);
+    return predictTree(this.data, this.kernel.tree, i);
   }
 }

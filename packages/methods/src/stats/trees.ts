@@ -12,7 +12,7 @@
  * replacement as scikit-learn does: drawing continues until `maxFeatures`
  * features that are not constant in the node have been evaluated.
  */
-import type { Generator } from '@relevance/core-wasm';
+import type { Generator, TreeNodes } from '@relevance/core-wasm';
 import type { DataMatrix } from './networks.js';
 
 /** Nodes with at most this many samples are scanned by sorting rather than by histogram. */
@@ -113,12 +113,8 @@ export class HistogramTreeBuilder {
   readonly weight: Float64Array;
   /** Feature importance of the last fit: summed weighted impurity decrease per feature. */
   readonly importance: Float64Array;
-  /** Tree of the last fit: split feature (-1 = leaf), split bin (left when bin <= it), children, leaf value. */
-  readonly nodeFeature: Int32Array;
-  readonly nodeBin: Int32Array;
-  readonly nodeLeft: Int32Array;
-  readonly nodeRight: Int32Array;
-  readonly nodeValue: Float64Array;
+  /** Tree of the last fit (nodeCount nodes). */
+  readonly tree: TreeNodes;
   nodeCount = 0;
   private readonly histW = new Float64Array(256);
   private readonly histS = new Float64Array(256);
@@ -139,11 +135,7 @@ export class HistogramTreeBuilder {
     this.weight = new Float64Array(n);
     this.importance = new Float64Array(data.cols);
     const cap = 2 * n + 1;
-    this.nodeFeature = new Int32Array(cap);
-    this.nodeBin = new Int32Array(cap);
-    this.nodeLeft = new Int32Array(cap);
-    this.nodeRight = new Int32Array(cap);
-    this.nodeValue = new Float64Array(cap);
+    this.tree = { feature: new Int32Array(cap), bin: new Int32Array(cap), left: new Int32Array(cap), right: new Int32Array(cap), value: new Float64Array(cap) };
     this.nodeW = new Float64Array(n);
     this.nodeWY = new Float64Array(n);
     this.order = new Int32Array(data.cols);
@@ -174,8 +166,8 @@ export class HistogramTreeBuilder {
       const split = this.splitNode(y, start, end, depth, node, opts);
       if (split < 0) continue;
       const left = this.nodeCount++, right = this.nodeCount++;
-      this.nodeLeft[node] = left;
-      this.nodeRight[node] = right;
+      this.tree.left[node] = left;
+      this.tree.right[node] = right;
       st[sp++] = left; st[sp++] = start; st[sp++] = split; st[sp++] = depth + 1;
       st[sp++] = right; st[sp++] = split; st[sp++] = end; st[sp++] = depth + 1;
     }
@@ -194,16 +186,16 @@ export class HistogramTreeBuilder {
       if (w !== 1) unit = false;
     }
     this.unitWeights = unit;
-    this.nodeFeature[node] = -1;
-    this.nodeValue[node] = W > 0 ? S / W : 0;
+    this.tree.feature[node] = -1;
+    this.tree.value[node] = W > 0 ? S / W : 0;
     const m = end - start;
     const sse = Q - (S * S) / W;
     if (depth >= opts.maxDepth || m < 2 * opts.minLeaf || !(sse > 1e-12 * (Q + 1e-300))) return -1;
     const best = this.bestSplit(start, end, W, S, opts);
     if (best.feature < 0) return -1;
     this.importance[best.feature] += best.gain;
-    this.nodeFeature[node] = best.feature;
-    this.nodeBin[node] = best.bin;
+    this.tree.feature[node] = best.feature;
+    this.tree.bin[node] = best.bin;
     return this.partition(start, end, best.feature, best.bin);
   }
 
@@ -394,13 +386,13 @@ export class HistogramTreeBuilder {
 
   /** Prediction of the last fitted tree for row `i`. */
   predict(i: number): number {
-    return predictTree(this.data, this.nodeFeature, this.nodeBin, this.nodeLeft, this.nodeRight, this.nodeValue, i);
+    return predictTree(this.data, this.tree, i);
   }
 }
 
-/** A tree's prediction for row `i` of the binned data (node 0 the root; feature -1 a leaf; left when bin <= the node's). */
-export function predictTree(data: BinnedMatrix, feature: Int32Array, bin: Int32Array, left: Int32Array, right: Int32Array, value: Float64Array, i: number): number {
-  const bins = data.bins, n = data.rows;
+/** A tree's prediction for row `i` of the binned data. */
+export function predictTree(data: BinnedMatrix, tree: TreeNodes, i: number): number {
+  const bins = data.bins, n = data.rows, { feature, bin, left, right, value } = tree;
   let node = 0;
   for (;;) {
     const f = feature[node]!;

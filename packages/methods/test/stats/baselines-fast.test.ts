@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator } from '@relevance/core-wasm';
 import { stats } from '../../src/index.js';
+import { randomMatrix } from '../helpers/chain-data.js';
 import { referenceBayesianBlocksEdges, referenceCorrelationMatrix, referenceGraphicalLasso, referenceGraphicalLassoEbic } from '../../bench/baselines-reference.js';
 
 /** Same bytes (NaN payloads included). */
@@ -14,17 +15,6 @@ function expectSameBytes(actual: ArrayLike<number>, expected: ArrayLike<number>)
   const a = Float64Array.from(actual), e = Float64Array.from(expected);
   expect(a.length).toBe(e.length);
   expect(Buffer.from(a.buffer).equals(Buffer.from(e.buffer))).toBe(true);
-}
-
-/** n x p matrix: normal values (rounded to `digits` for ties when given), a share `missing` of NaN. */
-function randomMatrix(n: number, p: number, seed: number, missing: number, digits?: number): stats.DataMatrix {
-  const g = new Generator(seed);
-  const values = new Float64Array(n * p);
-  for (let i = 0; i < n * p; i++) {
-    const v = g.normal() + (i % p > 0 ? 0.5 * values[i - 1]! : 0);
-    values[i] = g.uniform() < missing ? NaN : digits === undefined ? v : Math.round(v * 10 ** digits) / 10 ** digits;
-  }
-  return { values, rows: n, cols: p };
 }
 
 /** The awkward shapes: p = 1..3, 2 rows, a NaN row, an all-NaN column, a constant column, heavy ties. */
@@ -204,11 +194,11 @@ describe('histogram trees: the same trees as the plain reference', () => {
         const ref = referenceTree(binned, y, builder.weight, sample0, count, { candidates, maxFeatures, maxDepth, minLeaf, rng: new Generator(9) });
         const nodes = builder.nodeCount;
         expect(nodes).toBe(ref.feature.length);
-        expect(Array.from(builder.nodeFeature.subarray(0, nodes))).toEqual(ref.feature);
+        expect(Array.from(builder.tree.feature.subarray(0, nodes))).toEqual(ref.feature);
         const internal = ref.feature.flatMap((f, k) => (f >= 0 ? [k] : []));
-        expect(internal.map((k) => builder.nodeBin[k])).toEqual(internal.map((k) => ref.bin[k]));
-        expect(internal.map((k) => [builder.nodeLeft[k], builder.nodeRight[k]])).toEqual(internal.map((k) => [ref.left[k], ref.right[k]]));
-        expectSameBytes(builder.nodeValue.subarray(0, nodes), ref.value);
+        expect(internal.map((k) => builder.tree.bin[k])).toEqual(internal.map((k) => ref.bin[k]));
+        expect(internal.map((k) => [builder.tree.left[k], builder.tree.right[k]])).toEqual(internal.map((k) => [ref.left[k], ref.right[k]]));
+        expectSameBytes(builder.tree.value.subarray(0, nodes), ref.value);
         expectSameBytes(builder.importance, ref.importance);
         if (n >= 300) expect(nodes).toBeGreaterThan(7); // the case reaches the histogram path, not only small nodes
       });

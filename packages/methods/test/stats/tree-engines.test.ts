@@ -10,17 +10,7 @@ import { Generator, HistogramTreeKernel, treeKernelFailure } from '@relevance/co
 import { stats } from '../../src/index.js';
 import { createTreeBuilder, WasmTreeBuilder, type TreeBuilder } from '../../src/stats/tree-engines.js';
 import { HistogramTreeBuilder } from '../../src/stats/trees.js';
-
-/** n x p: each column leans on the previous one, a share `missing` of NaN, values rounded to `digits` (ties) when given. */
-function matrix(n: number, p: number, seed: number, missing: number, digits?: number): stats.DataMatrix {
-  const g = new Generator(seed);
-  const values = new Float64Array(n * p);
-  for (let i = 0; i < n * p; i++) {
-    const v = g.normal() + (i % p > 0 ? 0.6 * values[i - 1]! : 0);
-    values[i] = g.uniform() < missing ? NaN : digits === undefined ? v : Math.round(v * 10 ** digits) / 10 ** digits;
-  }
-  return { values, rows: n, cols: p };
-}
+import { randomMatrix } from '../helpers/chain-data.js';
 
 function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   const x = Float64Array.from(a), y = Float64Array.from(b);
@@ -29,7 +19,7 @@ function sameBytes(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
 
 describe('tree engines', () => {
   it('Node compiles the wasm kernel: the default builder is the wasm one', () => {
-    const binned = stats.binColumns(matrix(10, 3, 1, 0));
+    const binned = stats.binColumns(randomMatrix(10, 3, 1, 0));
     const builder = createTreeBuilder(binned);
     expect(treeKernelFailure()).toBeUndefined();
     expect(builder).toBeInstanceOf(WasmTreeBuilder);
@@ -48,8 +38,8 @@ describe('tree engines', () => {
     // root: W = 4, S = 2, base S^2/W = 1; left (bin 0) S = 0, right S = 2 over W = 2: gain 0 + 2 - 1 = 1
     expect(rootW).toBe(4);
     expect(kernel.nodeCount).toBe(3);
-    expect([kernel.nodeFeature[0], kernel.nodeBin[0], kernel.nodeLeft[0], kernel.nodeRight[0]]).toEqual([0, 0, 1, 2]);
-    expect([kernel.nodeValue[0], kernel.nodeValue[1], kernel.nodeValue[2]]).toEqual([0.5, 0, 1]);
+    expect([kernel.tree.feature[0], kernel.tree.bin[0], kernel.tree.left[0], kernel.tree.right[0]]).toEqual([0, 0, 1, 2]);
+    expect(Array.from(kernel.tree.value.subarray(0, 3))).toEqual([0.5, 0, 1]);
     expect(kernel.importance[0]).toBe(1);
   });
 
@@ -60,7 +50,7 @@ describe('tree engines', () => {
   for (const { n, weights } of shapes) {
     for (const [maxDepth, minLeaf, maxFeatures] of [[Infinity, 1, 2], [3, 1, 5], [Infinity, 3, 5], [2.5, 2, 1]] as const) {
       it(`n=${n}, ${weights} weights, depth ${maxDepth}, minLeaf ${minLeaf}, ${maxFeatures} features per split: the same tree, predictions and draws`, () => {
-        const d = matrix(n, 6, 40 + n, 0.1, n > 100 ? undefined : 1);
+        const d = randomMatrix(n, 6, 40 + n, 0.1, n > 100 ? undefined : 1);
         for (let i = 0; i < n; i++) { d.values[i * 6 + 4] = 2; d.values[i * 6 + 3] = i % 3; } // a constant column, one with 3 values
         const binned = stats.binColumns(d);
         const g = new Generator(5);
@@ -91,11 +81,11 @@ describe('tree engines', () => {
   }
 
   const matrices: Array<[string, stats.DataMatrix]> = [
-    ['2 rows', matrix(2, 3, 1, 0)],
-    ['p = 2, 20% NaN', matrix(30, 2, 2, 0.2)],
-    ['p = 3, ties', matrix(50, 3, 3, 0, 0)],
-    ['NaN rows and a constant column', (() => { const d = matrix(80, 5, 4, 0.05); for (let i = 0; i < 80; i++) d.values[i * 5 + 2] = 1; for (let j = 0; j < 5; j++) d.values[3 * 5 + j] = NaN; return d; })()],
-    ['400 x 8', matrix(400, 8, 5, 0.03)],
+    ['2 rows', randomMatrix(2, 3, 1, 0)],
+    ['p = 2, 20% NaN', randomMatrix(30, 2, 2, 0.2)],
+    ['p = 3, ties', randomMatrix(50, 3, 3, 0, 0)],
+    ['NaN rows and a constant column', (() => { const d = randomMatrix(80, 5, 4, 0.05); for (let i = 0; i < 80; i++) d.values[i * 5 + 2] = 1; for (let j = 0; j < 5; j++) d.values[3 * 5 + j] = NaN; return d; })()],
+    ['400 x 8', randomMatrix(400, 8, 5, 0.03)],
   ];
   it.each(matrices)('GENIE3 and GRNBoost2 give the same bytes on both engines (%s)', (_, d) => {
     expect(sameBytes(stats.genie3(d, { trees: 12, seed: 3 }), stats.genie3(d, { trees: 12, seed: 3, engine: 'reference' }))).toBe(true);
@@ -104,13 +94,13 @@ describe('tree engines', () => {
   });
 
   it('2 threads on the wasm engine (a kernel per worker) give the reference bytes', () => {
-    const d = matrix(300, 6, 7, 0.05);
+    const d = randomMatrix(300, 6, 7, 0.05);
     expect(sameBytes(stats.genie3(d, { trees: 20, seed: 4, threads: 2 }), stats.genie3(d, { trees: 20, seed: 4, engine: 'reference' }))).toBe(true);
     expect(sameBytes(stats.grnboost2(d, { seed: 4, maxStages: 60, threads: 2 }), stats.grnboost2(d, { seed: 4, maxStages: 60, engine: 'reference' }))).toBe(true);
   });
 
   it('an unknown engine is an error naming the option', () => {
-    const d = matrix(20, 3, 1, 0);
+    const d = randomMatrix(20, 3, 1, 0);
     expect(() => stats.genie3(d, { engine: 'gpu' as never })).toThrow(/genie3: option engine must be 'wasm' or 'reference', got 'gpu'/);
     expect(() => stats.grnboost2(d, { engine: 'cpu' as never })).toThrow(/grnboost2: option engine must be 'wasm' or 'reference'/);
   });
