@@ -14,17 +14,74 @@ export function variance(values: ArrayLike<number>): number {
   return s / (values.length - 1);
 }
 
-/** Quantile by linear interpolation between order statistics (numpy's default, type 7). NaNs are ignored. */
+/**
+ * Quantile by linear interpolation between order statistics (numpy's default, type 7). NaNs are ignored.
+ * The two order statistics are found by selection (expected O(n)), not by sorting: the same values, so
+ * the same result as interpolating in a sorted copy.
+ */
 export function quantile(values: ArrayLike<number>, q: number): number {
-  // a typed array's sort is numeric and puts NaNs last: count them off the end
-  const sorted = Float64Array.from(values).sort();
-  let n = sorted.length;
-  while (n > 0 && Number.isNaN(sorted[n - 1]!)) n--;
+  const a = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v)) a[n++] = v;
+  }
   if (n === 0) return NaN;
   const pos = (n - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+  const below = selectInPlace(a, n, lo);
+  // after the selection everything right of lo is >= a[lo]: the next order statistic is their minimum
+  let above = below;
+  if (hi > lo) {
+    above = a[lo + 1]!;
+    for (let k = lo + 2; k < n; k++) if (a[k]! < above) above = a[k]!;
+  }
+  return below + (above - below) * (pos - lo);
+}
+
+/**
+ * The k-th smallest of a[0..n) (no NaN), 0-based, moved to a[k] with a[0..k) <= a[k] <= a[k+1..n)
+ * (quickselect: median-of-three pivots, Hoare partitions, insertion sort below 16 elements).
+ */
+export function selectInPlace(a: Float64Array, n: number, k: number): number {
+  let left = 0, right = n - 1;
+  while (right - left >= 16) {
+    const mid = (left + right) >> 1;
+    if (a[mid]! < a[left]!) swap(a, mid, left);
+    if (a[right]! < a[left]!) swap(a, right, left);
+    if (a[right]! < a[mid]!) swap(a, right, mid);
+    const pivot = a[mid]!;
+    let i = left, j = right;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        swap(a, i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return a[k]!; // between j and i every element equals the pivot
+  }
+  for (let i = left + 1; i <= right; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= left && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+  return a[k]!;
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
 }
 
 export function median(values: ArrayLike<number>): number {
@@ -38,9 +95,25 @@ export function median(values: ArrayLike<number>): number {
 export function rank(values: ArrayLike<number>): Float64Array {
   const n = values.length;
   const x = Float64Array.from(values);
-  const order = Int32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a]! - x[b]!));
   const ranks = new Float64Array(n);
-  averageRanksInto(order, n, x, ranks);
+  if (x.some(Number.isNaN)) {
+    // NaN has no place in an order: keep the comparator sort's ranks for such input
+    const order = Int32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a]! - x[b]!));
+    averageRanksInto(order, n, x, ranks);
+    return ranks;
+  }
+  // a value's average rank depends on its value alone: (#smaller + #smaller-or-equal + 1) / 2, found by
+  // bisection in a sorted copy (the same numbers as averaging the positions of a sorted order)
+  const sorted = Float64Array.from(x).sort();
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    let lo = 0, hi = n;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m]! < v) lo = m + 1; else hi = m; }
+    const first = lo;
+    hi = n;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m]! <= v) lo = m + 1; else hi = m; }
+    ranks[i] = (first + lo - 1) / 2 + 1;
+  }
   return ranks;
 }
 

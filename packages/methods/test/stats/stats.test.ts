@@ -32,6 +32,52 @@ describe('descriptive and special functions', () => {
     }
   });
 
+  it('quantiles by selection: the bytes of interpolating in a sorted copy, with heavy ties, zeros of both signs and infinities', () => {
+    const g = new Generator(11);
+    const sortedQuantile = (v: number[], q: number): number => {
+      const sorted = Float64Array.from(v.filter((x) => !Number.isNaN(x))).sort();
+      if (sorted.length === 0) return NaN;
+      const pos = (sorted.length - 1) * q, lo = Math.floor(pos), hi = Math.ceil(pos);
+      return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+    };
+    const kinds: Array<() => number> = [
+      () => g.int(3), // heavy ties
+      () => [0, -0, 1, -1, Infinity, -Infinity, NaN][g.int(7)]!,
+      () => (g.uniform() < 0.6 ? 0 : Math.abs(g.normal())), // relevance-like: many exact zeros
+      () => g.normal(),
+    ];
+    for (const kind of kinds) {
+      for (const n of [1, 2, 3, 15, 16, 17, 40, 257, 1000]) {
+        const v = Array.from({ length: n }, kind);
+        for (const q of [0, 0.025, 0.25, 0.5, 0.75, 0.9, 0.975, 1]) {
+          expect(Object.is(stats.quantile(v, q), sortedQuantile(v, q)), `n=${n} q=${q}`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('ranks by bisection: the average ranks of a sorted order, ties, zeros of both signs and infinities included', () => {
+    const g = new Generator(12);
+    const byOrder = (v: number[]): number[] => {
+      const order = v.map((_, i) => i).sort((a, b) => v[a]! - v[b]! || a - b);
+      const out = new Array<number>(v.length);
+      for (let i = 0; i < v.length;) {
+        let j = i;
+        while (j + 1 < v.length && v[order[j + 1]!] === v[order[i]!]) j++;
+        for (let k = i; k <= j; k++) out[order[k]!] = (i + j) / 2 + 1;
+        i = j + 1;
+      }
+      return out;
+    };
+    for (const n of [0, 1, 2, 9, 100]) {
+      for (const kind of [() => g.int(4), () => [0, -0, 2, Infinity, -Infinity][g.int(5)]!, () => g.normal()]) {
+        const v = Array.from({ length: n }, kind);
+        expect(Array.from(stats.rank(v))).toEqual(byOrder(v));
+      }
+    }
+    expect(Array.from(stats.rank([3, NaN, 1]))).toHaveLength(3); // NaN input keeps the comparator path
+  });
+
   it('log-gamma and chi-square tails (scipy)', () => {
     expect(stats.logGamma(0.3)).toBeCloseTo(1.0957979948180756, 12);
     expect(stats.logGamma(10.5)).toBeCloseTo(13.940625219403763, 11);
