@@ -114,6 +114,8 @@ function proteomicsSummary(run: RunFolder, state: ReportState): RunSummary {
   withSpread('known-edge AUROC', numberAt(m, 'known_edges.lrp.auroc'), ours('known'));
   metric(metrics, 'test MSE (hidden)', numberAt(m, 'prediction.test_mse_hidden'));
   metric(metrics, 'median instance correlation', numberAt(m, 'prediction.median_instance_correlation'));
+  const replicates = numberAt(m, 'network.replicates.count');
+  if (replicates !== null && replicates > 1) metrics.push({ label: `agreement of ${replicates} replicate predictors (Spearman, mean; lowest pair)`, value: `${metricText(numberAt(m, 'network.replicates.spearman_mean') ?? NaN, 3)}; ${metricText(numberAt(m, 'network.replicates.spearman_min') ?? NaN, 3)}` });
   return { title: 'Protein networks', subtitle: 'Relevance · proteomics study: instance, class and cohort networks from LRP of a masked predictor', facts, metrics, warnings: proteomicsWarnings(m, trust.length) };
 }
 

@@ -38,6 +38,9 @@ export function proteomicsHeadline(m: Json): string[] {
   if (m.network?.cohort) out.push(`cohort network vs truth: AUROC ${spread(m, 'truth', m.network.cohort.auroc)}, AUPR ${f3(m.network.cohort.aupr)}`);
   if (m.network?.per_class) for (const [c, v] of Object.entries<Json>(m.network.per_class)) out.push(`  class ${c}: AUROC ${f3(v.auroc)}, AUPR ${f3(v.aupr)}`);
   if (m.network?.per_instance) out.push(`patients: mean AUROC ${f3(m.network.per_instance.auroc_mean)} over ${m.network.per_instance.instances}`);
+  const rep = m.network?.replicates;
+  if (rep?.count > 1) out.push(`replicates: ${rep.count} masked predictors (seeds ${rep.seeds.join(', ')}), relevance averaged; their networks agree with Spearman ${f3(rep.spearman_mean)} (lowest pair ${f3(rep.spearman_min)})`);
+  else if (rep?.count === 1) out.push(`one masked predictor (seed ${rep.seeds[0]}): the spreads above are over patients, not training seeds; --replicates 3 measures how much the network depends on the seed`);
   const known = m.known_edges;
   if (known?.lrp) {
     const ks = Object.keys(known.lrp).filter((k) => k.startsWith('top_'));

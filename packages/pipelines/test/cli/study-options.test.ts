@@ -50,6 +50,9 @@ describe('study proteomics: option ranges', () => {
     [['--class-input', 'on'], /--class-input.*must be one of auto, off; got 'on'/],
     [['--average-decay', '1'], /--average-decay: must lie in \[0, 1\) \(0 turns the weight average off\), got 1/],
     [['--mask-groups', '1'], /--mask-groups: must be an integer from 2 to 64, got 1 \(2: half of the other proteins visible/],
+    [['--replicates', '0'], /--replicates: must be a positive whole number, got 0/],
+    [['--replicates', '33'], /--replicates: must be at most 32 \(each replicate is a whole training and relevance pass\), got 33/],
+    [['--stage', 'train', '--replicates', '2'], /--replicates: applies to the one-command study; --stage train trains or explains one predictor/],
   ])('study proteomics %j is a usage error naming the option', async (argv, message) => {
     expect(await usage(['proteomics', ...(argv as string[])])).toMatch(message as RegExp);
   });

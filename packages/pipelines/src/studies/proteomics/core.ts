@@ -17,6 +17,7 @@ import { embedInstanceNetworks } from './embedding.js';
 import { finalize, type FinalizeInputs, type FinalizeResult, type InstanceRecord } from './finalize.js';
 import { instanceNetwork } from './instance-networks.js';
 import { classContext, modelClasses, trainMaskedModel } from './masked-model.js';
+import { addReplicates, replicateLabel, replicateLine, replicateMetrics, type ReplicateAgreement } from './replicates.js';
 import type { SyntheticCohort } from './synthetic.js';
 import type { ProteomicsOptions } from './study.js';
 
@@ -79,9 +80,9 @@ export async function loadProteomicsData(options: ProteomicsOptions, source: Dat
   return data;
 }
 
-/** Train the masked predictor, reporting each epoch as progress. */
-export async function trainPhase(be: Backend, data: StudyData, options: ProteomicsOptions, progress: Progress, epochSeconds: number[]) {
-  progress.start('training', options.epochs);
+/** Train the masked predictor, reporting each epoch as progress (under `label`). */
+export async function trainPhase(be: Backend, data: StudyData, options: ProteomicsOptions, progress: Progress, epochSeconds: number[], label = 'training') {
+  progress.start(label, options.epochs);
   const trained = await trainMaskedModel(be, data, { ...options }, (e) => {
     epochSeconds.push(e.seconds);
     progress.tick(1, `loss ${e.trainLoss.toFixed(4)}${e.valLoss !== null ? ` val ${e.valLoss.toFixed(4)}` : ''}`);
@@ -92,11 +93,11 @@ export async function trainPhase(be: Backend, data: StudyData, options: Proteomi
 }
 
 /** Instance networks for the test rows of this shard. */
-export async function relevancePhase(model: Model, be: Backend, data: StudyData, options: ProteomicsOptions, rows: number[], progress: Progress): Promise<InstanceRecord[]> {
+export async function relevancePhase(model: Model, be: Backend, data: StudyData, options: ProteomicsOptions, rows: number[], progress: Progress, label = 'instance networks'): Promise<InstanceRecord[]> {
   const p = data.proteins.length;
   const classes = modelClasses(model, data);
   const instances: InstanceRecord[] = [];
-  progress.start('instance networks', rows.length);
+  progress.start(label, rows.length);
   for (const row of rows) {
     const x = Float64Array.from(data.values.subarray(row * p, (row + 1) * p));
     const net = await instanceNetwork(model, be, x, row, options, classContext(data, classes, row));
@@ -108,20 +109,43 @@ export async function relevancePhase(model: Model, be: Backend, data: StudyData,
   return instances;
 }
 
+/**
+ * Replicates 2..k of the masked predictor (--replicates; replicates.ts): each trained and explaining `rows`
+ * like the first, their relevance averaged into `instances`; null when k = 1.
+ */
+export async function replicatePhase(be: Backend, data: StudyData, options: ProteomicsOptions, rows: number[], instances: InstanceRecord[], io: Pick<CoreIO, 'progress' | 'log'>): Promise<ReplicateAgreement | null> {
+  const k = options.replicates;
+  if (k <= 1) return null;
+  const agreement = await addReplicates(instances, data, options, async (o, r) => {
+    const t = await trainPhase(be, data, o, io.progress, [], replicateLabel('training', r, k));
+    try {
+      return await relevancePhase(t.model, be, data, o, rows, io.progress, replicateLabel('instance networks', r, k));
+    } finally {
+      t.model.dispose();
+    }
+  });
+  io.log(replicateLine(agreement));
+  return agreement;
+}
+
 export async function runProteomicsCore(source: DataOptions['source'], options: ProteomicsOptions, be: Backend, io: CoreIO, rowsOf: (test: number[]) => number[]): Promise<ProteomicsCoreResult> {
   const clock = stopwatch();
   const data = await loadProteomicsData(options, source, (line) => io.log(line));
   const { truth, known } = await io.edges(data);
   clock.lap('load');
   const epochSeconds: number[] = [];
-  const { model, history: h } = await trainPhase(be, data, options, io.progress, epochSeconds);
+  const k = options.replicates;
+  const { model, history: h } = await trainPhase(be, data, options, io.progress, epochSeconds, replicateLabel('training', 1, k));
   try {
     await io.trained?.(model, data);
     clock.lap('train');
-    const instances = await relevancePhase(model, be, data, options, rowsOf(data.test), io.progress);
+    const rows = rowsOf(data.test);
+    const instances = await relevancePhase(model, be, data, options, rows, io.progress, replicateLabel('instance networks', 1, k));
     clock.lap('relevance');
+    const agreement = await replicatePhase(be, data, options, rows, instances, io);
+    if (agreement) clock.lap('replicates');
     const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
-    const result = await analysisPhase(be, data, instances, { truth, known }, training, options, io);
+    const result = await analysisPhase(be, data, instances, { truth, known }, training, options, io, agreement);
     clock.lap('baselines');
     return { data, model, result, instances: instances.length, records: instances, training, epochSeconds, timings: clock.timings, total: clock.total };
   } catch (e) {
@@ -142,6 +166,7 @@ export async function analysisPhase(
   training: FinalizeInputs['training'],
   options: ProteomicsOptions,
   io: Pick<CoreIO, 'progress' | 'log'>,
+  replicates: ReplicateAgreement | null = null,
 ): Promise<FinalizeResult> {
   const embedding = options.tsne ? await embedInstanceNetworks(be, instances, data.proteins.length, options.seed) : null;
   const classesWithBaselines = data.classNames.filter((c) => data.train.filter((r) => data.labels![r] === c).length > data.proteins.length + 2).length;
@@ -159,5 +184,6 @@ export async function analysisPhase(
   };
   const result = finalize({ data, instances, ...edges, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaselinesStart, onBaseline, threads: options.threads ?? be.threads, progress: io.progress });
   if (chosen.length) io.log(`baselines (cohort): ${chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', ')}`);
+  Object.assign(result.metrics, replicateMetrics(replicates, options.seed));
   return result;
 }

@@ -22,10 +22,11 @@ import type { DataSettings, StudyData } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
 import type { FinalizeInputs, InstanceRecord } from './finalize.js';
 import { nest, writeMetrics, writeRunTables } from '../../io/run-format.js';
-import { analysisPhase, loadProteomicsData, relevancePhase, trainPhase } from './core.js';
+import { analysisPhase, loadProteomicsData, relevancePhase, replicatePhase, trainPhase } from './core.js';
 
 export type Stage = 'all' | 'train' | 'networks' | 'merge';
 export const STAGES: readonly Stage[] = ['all', 'train', 'networks', 'merge'];
+import { MAX_REPLICATES, replicateLabel, type ReplicateAgreement } from './replicates.js';
 import { BASELINE_NAMES } from './baselines.js';
 import type { RelevanceOptions } from './instance-networks.js';
 import { modelInputMetadata, type MaskedModelOptions } from './masked-model.js';
@@ -51,6 +52,8 @@ export interface ProteomicsOptions extends MaskedModelOptions, RelevanceOptions,
   baselines: string[];
   instanceTopK: number | null;
   shard: { index: number; count: number } | null;
+  /** Masked predictors trained with seeds seed .. seed + replicates - 1, their relevance averaged (replicates.ts). */
+  replicates: number;
   /** Which part of the study this run does (docs/SCALE-OUT.md): everything, or one stage. */
   stage: Stage;
   /** --stage networks / merge: the model.relevance written by --stage train. */
@@ -93,6 +96,7 @@ export const PROTEOMICS_DEFAULTS: Omit<ProteomicsOptions, 'out'> = {
   baselines: [...BASELINE_NAMES],
   instanceTopK: 50,
   shard: null,
+  replicates: 1,
   stage: 'all',
   seed: 1,
   backend: 'auto',
@@ -122,6 +126,8 @@ export function validateProteomicsOptions(o: ProteomicsOptions): void {
     bad('mask-groups', `must be an integer from 2 to ${MAX_MASK_GROUPS}, got ${o.maskGroups} (2: half of the other proteins visible, as Keyl et al.; 4: three quarters, the default)`);
   }
   check.seed(o.seed);
+  check.positiveInteger('replicates', o.replicates, MAX_REPLICATES, 'each replicate is a whole training and relevance pass');
+  if (o.replicates > 1 && o.stage !== 'all') bad('replicates', `applies to the one-command study; --stage ${o.stage} trains or explains one predictor (run without --stage, or with --replicates 1)`);
   for (const b of o.baselines) if (!BASELINE_NAMES.includes(b)) bad('baselines', `unknown baseline '${b}'; choose from ${BASELINE_NAMES.join(', ')} (or none)`);
   check.positiveInteger('epochs', o.epochs, 1e6);
   check.positiveInteger('batch-size', o.batchSize);
@@ -180,7 +186,7 @@ export function resolvedConfig(o: ProteomicsOptions): Record<string, unknown> {
     test_fraction: o.testFraction,
     model: { hidden: o.hidden, activation: 'relu', input: o.classInput === 'auto' ? '[x*m, (1-x)*m, class one-hot] (the class part only with two or more classes)' : '[x*m, (1-x)*m]', class_input: o.classInput },
     training: { epochs: o.epochs, batch_size: o.batchSize, lr: o.lr, optimizer: o.optimizer, momentum: o.optimizer === 'sgd' ? o.momentum : null, weight_decay: o.weightDecay, average_decay: o.averageDecay, patience: o.patience, validation_fraction: o.validationFraction, visibility: 'U(0.01, 0.99) per row, Bernoulli per protein, fresh every epoch' },
-    relevance: { rule: o.rule, gamma: o.rule === 'gamma' ? o.gamma : null, epsilon: o.rule === 'epsilon' ? o.epsilon : null, masks_per_target: o.masks, mask_groups: o.maskGroups, mask_design: `rounds of ${o.maskGroups} masks, each observed protein hidden in one mask per round (${o.maskGroups}*masks masks per instance; each observed target hidden in exactly masks of them, every other protein visible with probability ${o.maskGroups - 1}/${o.maskGroups})`, output_relevance: 'predicted value of the target', channels: 'summed' },
+    relevance: { rule: o.rule, gamma: o.rule === 'gamma' ? o.gamma : null, epsilon: o.rule === 'epsilon' ? o.epsilon : null, masks_per_target: o.masks, mask_groups: o.maskGroups, replicates: o.replicates, mask_design: `rounds of ${o.maskGroups} masks, each observed protein hidden in one mask per round (${o.maskGroups}*masks masks per instance; each observed target hidden in exactly masks of them, every other protein visible with probability ${o.maskGroups - 1}/${o.maskGroups})`, output_relevance: 'predicted value of the target', channels: 'summed' },
     aggregation: { instance: 'mean of |R(s->t)| and |R(t->s)|', class: 'the class test instances: per target, mean and median of |R(s->t)| each divided by sqrt(row total x mean row total), their geometric mean, directions averaged, x |partial correlation|^(1/4) on the class training rows (median and IQR beside it)', cohort: 'with two or more classes of at least 20 included test instances: per pair the largest of the class scores (directed likewise); otherwise the class score over all test instances, partial correlation on the training rows', min_instance_correlation: o.minInstanceCorrelation },
     truth: o.truth ?? null,
     known_edges: o.knownEdges ?? null,
@@ -275,9 +281,9 @@ async function inStage<R>(options: ProteomicsOptions, io: StudyIO, outDir: strin
 }
 
 /** Train the masked predictor and save it (model.relevance with the data fingerprint and training curve, model.onnx). */
-async function trainAndSave(options: ProteomicsOptions, io: StudyIO, be: Backend, data: StudyData, outDir: string): Promise<{ model: Model; training: TrainingRow[]; epochSeconds: number[] }> {
+async function trainAndSave(options: ProteomicsOptions, io: StudyIO, be: Backend, data: StudyData, outDir: string, label?: string): Promise<{ model: Model; training: TrainingRow[]; epochSeconds: number[] }> {
   const epochSeconds: number[] = [];
-  const trained = await trainPhase(be, data, options, io.progress, epochSeconds);
+  const trained = await trainPhase(be, data, options, io.progress, epochSeconds, label);
   const h = trained.history;
   const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
   const fingerprint = await dataFingerprint(data, options);
@@ -319,12 +325,14 @@ interface FinishInputs {
   /** Extra timings for the manifest (epoch seconds, merge). */
   extraTimings: Record<string, unknown>;
   used: Record<string, unknown>;
+  /** The replicates' agreement (--replicates > 1, the one-command study only). */
+  replicates?: ReplicateAgreement | null;
 }
 
 /** Embedding, baselines, finalize and every file of a finished run (the one-command study and --stage merge). */
 async function finishRun(options: ProteomicsOptions, io: StudyIO, outDir: string, f: FinishInputs): Promise<ProteomicsResult> {
   const { data, instances, clock } = f;
-  const result = await analysisPhase(f.be, data, instances, f.edges, f.training, options, io);
+  const result = await analysisPhase(f.be, data, instances, f.edges, f.training, options, io, f.replicates ?? null);
   clock.lap('baselines');
   io.progress.start('writing tables', result.tables.size + 1);
   const files = await writeRunTables(outDir, result.tables, 'proteomics', { onFile: (name) => io.progress.tick(1, name) });
@@ -359,13 +367,17 @@ async function finishRun(options: ProteomicsOptions, io: StudyIO, outDir: string
 /** The one-command study, written into `outDir` (a temporary folder that inRunFolder moves onto --out). */
 async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
   return inStage(options, io, outDir, true, async ({ clock, data, edges, be }) => {
-    const trained = await trainAndSave(options, io, be, data, outDir);
+    const k = options.replicates;
+    const trained = await trainAndSave(options, io, be, data, outDir, replicateLabel('training', 1, k));
     try {
       clock.lap('train');
-      const instances = await computeNetworks(options, io, be, trained.model, data, shardRows(data.test, options.shard));
+      const rows = shardRows(data.test, options.shard);
+      const instances = await relevancePhase(trained.model, be, data, options, rows, io.progress, replicateLabel('instance networks', 1, k));
       clock.lap('relevance');
+      const replicates = await replicatePhase(be, data, options, rows, instances, io);
+      if (replicates) clock.lap('replicates');
       const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length };
-      return await finishRun(options, io, outDir, { be, data, instances, edges, training: trained.training, clock, extraTimings: { epochs_s: trained.epochSeconds.map((s) => Number(s.toFixed(3))) }, used });
+      return await finishRun(options, io, outDir, { be, data, instances, edges, training: trained.training, clock, extraTimings: { epochs_s: trained.epochSeconds.map((s) => Number(s.toFixed(3))) }, used, replicates });
     } finally {
       trained.model.dispose();
     }

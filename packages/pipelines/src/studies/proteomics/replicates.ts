@@ -1,0 +1,96 @@
+/**
+ * Replicates of the masked predictor (--replicates k): k predictors trained on the same training rows
+ * with seeds seed, seed + 1, ..., seed + k - 1 (weights, minibatches, training masks and the patients'
+ * relevance masks), each explaining the same patients. A patient's network is the mean of its k
+ * directed relevance matrices, so the class and cohort networks are built from the averaged relevance.
+ * Their agreement says how much the network depends on the training seed: per pair of replicates, the
+ * Spearman correlation of the pairs' mean |relevance| over the patients (both directions, undirected).
+ *
+ * The data (split, standardisation, synthetic cohort) keeps the study's seed, so replicate 1 is the
+ * one-predictor study itself, byte for byte, and the model files are replicate 1's.
+ */
+import { stats } from '@relevance/methods';
+import type { InstanceRecord } from './aggregation.js';
+import type { StudyData } from './data.js';
+import type { ProteomicsOptions } from './study.js';
+
+/** Most replicates (each one a full training and relevance pass). */
+export const MAX_REPLICATES = 32;
+
+/** How the replicates agree: seeds, and the Spearman correlations of their networks (pairs of replicates). */
+export interface ReplicateAgreement {
+  seeds: number[];
+  spearman: number[];
+}
+
+/** Per undirected pair (a < b), the mean over patients of |R(a->b)| + |R(b->a)|. */
+export function meanPairRelevance(instances: readonly InstanceRecord[], p: number): Float64Array {
+  const out = new Float64Array((p * (p - 1)) / 2);
+  for (const rec of instances) {
+    let k = 0;
+    for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) out[k++] += Math.abs(rec.directed[a * p + b]!) + Math.abs(rec.directed[b * p + a]!);
+  }
+  for (let k = 0; k < out.length; k++) out[k] /= Math.max(1, instances.length);
+  return out;
+}
+
+/** One replicate: a trained predictor's relevance for the study's patients (the caller disposes nothing). */
+export type ReplicateRun = (options: ProteomicsOptions, replicate: number) => Promise<InstanceRecord[]>;
+
+/**
+ * Replicates 2..k run through `run` (with seed + r - 1), their relevance averaged into `first` (replicate
+ * 1's records, replaced in place by the mean) and their agreement measured.
+ */
+export async function addReplicates(first: InstanceRecord[], data: StudyData, options: ProteomicsOptions, run: ReplicateRun): Promise<ReplicateAgreement> {
+  const k = options.replicates, p = data.proteins.length;
+  const sums = first.map((rec) => Float64Array.from(rec.directed));
+  const mse = first.map((rec) => rec.mseHidden), corr = first.map((rec) => rec.predictionCorrelation);
+  const networks = [meanPairRelevance(first, p)];
+  const seeds = [options.seed];
+  for (let r = 2; r <= k; r++) {
+    const seed = options.seed + r - 1;
+    const records = await run({ ...options, seed }, r);
+    records.forEach((rec, i) => {
+      if (rec.row !== first[i]!.row) throw new Error(`replicate ${r}: patient rows out of step (${rec.row} against ${first[i]!.row})`);
+      const s = sums[i]!;
+      for (let j = 0; j < s.length; j++) s[j] += rec.directed[j]!;
+      mse[i] += rec.mseHidden;
+      corr[i] += rec.predictionCorrelation;
+    });
+    networks.push(meanPairRelevance(records, p));
+    seeds.push(seed);
+  }
+  first.forEach((rec, i) => {
+    rec.directed = Float32Array.from(sums[i]!, (v) => v / k);
+    rec.mseHidden = mse[i]! / k;
+    rec.predictionCorrelation = corr[i]! / k;
+  });
+  const spearman: number[] = [];
+  for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) spearman.push(stats.spearman(networks[a]!, networks[b]!));
+  return { seeds, spearman };
+}
+
+/** metrics.json entries of the replicates (network.replicates.*). */
+export function replicateMetrics(agreement: ReplicateAgreement | null, seed: number): Record<string, unknown> {
+  if (!agreement) return { 'network.replicates.count': 1, 'network.replicates.seeds': [seed] };
+  const s = agreement.spearman;
+  const round = (x: number) => Number(x.toFixed(4));
+  return {
+    'network.replicates.count': agreement.seeds.length,
+    'network.replicates.seeds': agreement.seeds,
+    'network.replicates.spearman_mean': round(s.reduce((a, b) => a + b, 0) / s.length),
+    'network.replicates.spearman_min': round(Math.min(...s)),
+  };
+}
+
+/** The line printed after the replicates. */
+export function replicateLine(a: ReplicateAgreement): string {
+  const s = a.spearman, mean = s.reduce((x, y) => x + y, 0) / s.length;
+  return `replicates: ${a.seeds.length} masked predictors (seeds ${a.seeds[0]}..${a.seeds[a.seeds.length - 1]}), relevance averaged; their networks agree with Spearman ${mean.toFixed(3)} on average (lowest pair ${Math.min(...s).toFixed(3)})`;
+}
+
+/** The progress label of replicate r of k. */
+export function replicateLabel(phase: string, replicate: number, k: number): string {
+  return k > 1 ? `${phase} (replicate ${replicate} of ${k})` : phase;
+}
+

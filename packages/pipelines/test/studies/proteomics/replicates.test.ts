@@ -1,0 +1,82 @@
+/**
+ * --replicates k (replicates.ts): k masked predictors with seeds seed .. seed + k - 1 on the same data,
+ * each patient's relevance averaged, and the agreement of their networks.
+ */
+import { describe, expect, it } from 'vitest';
+import { createBackend } from '@relevance/core-wasm';
+import { stats } from '@relevance/methods';
+import { createProgress } from '../../../src/progress/progress.js';
+import { relevancePhase, runProteomicsCore, trainPhase } from '../../../src/studies/proteomics/core.js';
+import { addReplicates, meanPairRelevance, replicateMetrics } from '../../../src/studies/proteomics/replicates.js';
+import type { InstanceRecord } from '../../../src/studies/proteomics/aggregation.js';
+import type { StudyData } from '../../../src/studies/proteomics/data.js';
+import { smallOptions, tempDir, TEST_BACKEND } from './helpers.js';
+
+const record = (row: number, directed: number[], mse = 1, corr = 0.5): InstanceRecord => ({ row, directed: Float32Array.from(directed), mseHidden: mse, predictionCorrelation: corr });
+const data = { proteins: ['a', 'b', 'c'] } as unknown as StudyData;
+
+describe('replicates', () => {
+  it('average each patient\'s relevance, the prediction figures and measure the networks\' agreement', async () => {
+    const first = [record(4, [0, 1, 2, 3, 0, 5, 6, 7, 0]), record(9, [0, 2, 0, 0, 0, 1, 1, 0, 0], 2, 0.1)];
+    const seen: number[] = [];
+    const agreement = await addReplicates(first.map((r) => ({ ...r, directed: r.directed.slice() })), data, { ...smallOptions('x'), seed: 7, replicates: 3 }, async (o, r) => {
+      seen.push(o.seed, r);
+      return [record(4, [0, 3, 2, 1, 0, 5, 6, 7, 0], 3, 0.2), record(9, [0, 2, 0, 0, 0, 1, 1, 0, 0].map((v) => -v), 4, 0.4)];
+    });
+    expect(seen).toEqual([8, 2, 9, 3]);
+    expect(agreement.seeds).toEqual([7, 8, 9]);
+    expect(agreement.spearman).toHaveLength(3); // pairs (1,2), (1,3), (2,3)
+    // replicates 2 and 3 gave the same records: their networks agree perfectly
+    expect(agreement.spearman[2]).toBeCloseTo(1, 12);
+    const a = meanPairRelevance(first, 3), b = meanPairRelevance([record(4, [0, 3, 2, 1, 0, 5, 6, 7, 0]), record(9, [0, 2, 0, 0, 0, 1, 1, 0, 0])], 3);
+    expect(agreement.spearman[0]).toBeCloseTo(stats.spearman(a, b), 12);
+    expect(Array.from(a)).toEqual([(1 + 3 + 2 + 0) / 2, (2 + 6 + 0 + 1) / 2, (5 + 7 + 1 + 0) / 2]);
+  });
+
+  it('replace the records in place by the mean', async () => {
+    const first = [record(4, [0, 1, 2, 3, 0, 5, 6, 7, 0], 1, 0.5)];
+    await addReplicates(first, data, { ...smallOptions('x'), seed: 1, replicates: 2 }, async () => [record(4, [0, 2, 2, 0, 0, 1, 1, 1, 0], 3, 0.1)]);
+    expect(Array.from(first[0]!.directed)).toEqual([0, 1.5, 2, 1.5, 0, 3, 3.5, 4, 0]);
+    expect(first[0]!.mseHidden).toBe(2);
+    expect(first[0]!.predictionCorrelation).toBeCloseTo(0.3, 12);
+  });
+
+  it('refuse replicates whose patients are out of step', async () => {
+    await expect(addReplicates([record(4, new Array(9).fill(0))], data, { ...smallOptions('x'), replicates: 2 }, async () => [record(5, new Array(9).fill(0))])).rejects.toThrow(/replicate 2: patient rows out of step \(5 against 4\)/);
+  });
+
+  it('metrics: the count and seeds for one predictor; agreement for several', () => {
+    expect(replicateMetrics(null, 5)).toEqual({ 'network.replicates.count': 1, 'network.replicates.seeds': [5] });
+    expect(replicateMetrics({ seeds: [5, 6, 7], spearman: [0.9, 0.8, 0.7] }, 5)).toEqual({ 'network.replicates.count': 3, 'network.replicates.seeds': [5, 6, 7], 'network.replicates.spearman_mean': 0.8, 'network.replicates.spearman_min': 0.7 });
+  });
+
+  it('the study with --replicates 2: replicate 1 is the one-predictor study, replicate 2 a predictor trained with seed + 1 on the same data', async () => {
+    const be = await createBackend(TEST_BACKEND === 'auto' ? 'wasm' : TEST_BACKEND, { threads: 2 });
+    const progress = createProgress({ stream: { write: () => true }, quiet: true });
+    const io = { progress, log: () => {}, edges: async () => ({ truth: null, known: null }) };
+    const options = (replicates: number) => smallOptions(tempDir(), { seed: 3, replicates, baselines: [], epochs: 6, masks: 3 });
+    try {
+      const one = await runProteomicsCore(null, options(1), be, io, (t) => t);
+      const two = await runProteomicsCore(null, options(2), be, io, (t) => t);
+      const seed4 = { ...options(2), seed: 4 };
+      const t = await trainPhase(be, one.data, seed4, progress, []);
+      const second = await relevancePhase(t.model, be, one.data, seed4, one.data.test, progress);
+      t.model.dispose();
+      expect(two.records.map((r) => r.row)).toEqual(one.records.map((r) => r.row));
+      two.records.forEach((r, i) => {
+        const want = Float32Array.from(one.records[i]!.directed, (v, j) => (v + second[i]!.directed[j]!) / 2);
+        expect(Buffer.from(r.directed.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+      });
+      expect(one.result.metrics['network.replicates.count']).toBe(1);
+      expect(two.result.metrics['network.replicates.count']).toBe(2);
+      expect(two.result.metrics['network.replicates.seeds']).toEqual([3, 4]);
+      const rho = two.result.metrics['network.replicates.spearman_mean'] as number;
+      expect(rho).toBeGreaterThan(-1);
+      expect(rho).toBeLessThan(1); // two trainings do not give the same network
+      one.model.dispose();
+      two.model.dispose();
+    } finally {
+      be.destroy();
+    }
+  });
+});
