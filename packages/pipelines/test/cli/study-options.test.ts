@@ -53,6 +53,7 @@ describe('study proteomics: option ranges', () => {
     [['--replicates', '0'], /--replicates: must be a positive whole number, got 0/],
     [['--replicates', '33'], /--replicates: must be at most 32 \(each replicate is a whole training and relevance pass\), got 33/],
     [['--stage', 'train', '--replicates', '2'], /--replicates: applies to the one-command study; --stage train trains or explains one predictor/],
+    [['--shard', '0/2', '--replicates', '2'], /--replicates: applies to the whole test set; a --shard run explains part of it/],
   ])('study proteomics %j is a usage error naming the option', async (argv, message) => {
     expect(await usage(['proteomics', ...(argv as string[])])).toMatch(message as RegExp);
   });

@@ -17,7 +17,7 @@ import { embedInstanceNetworks } from './embedding.js';
 import { finalize, type FinalizeInputs, type FinalizeResult, type InstanceRecord } from './finalize.js';
 import { instanceNetwork } from './instance-networks.js';
 import { classContext, modelClasses, trainMaskedModel } from './masked-model.js';
-import { addReplicates, replicateLabel, replicateLine, replicateMetrics, type ReplicateAgreement } from './replicates.js';
+import { addReplicates, replicateLabel, replicateLine, type ReplicateAgreement } from './replicates.js';
 import type { SyntheticCohort } from './synthetic.js';
 import type { ProteomicsOptions } from './study.js';
 
@@ -182,8 +182,7 @@ export async function analysisPhase(
     io.progress.tick(1, `${name} (${scope}) ${seconds.toFixed(1)} s`);
     if (++baselinesDone === baselineRuns) io.progress.done();
   };
-  const result = finalize({ data, instances, ...edges, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaselinesStart, onBaseline, threads: options.threads ?? be.threads, progress: io.progress });
+  const result = finalize({ data, instances, ...edges, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaselinesStart, onBaseline, threads: options.threads ?? be.threads, progress: io.progress, replicates });
   if (chosen.length) io.log(`baselines (cohort): ${chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', ')}`);
-  Object.assign(result.metrics, replicateMetrics(replicates, options.seed));
   return result;
 }

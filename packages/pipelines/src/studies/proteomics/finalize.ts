@@ -8,6 +8,7 @@
  * called from `finalize` that adds metrics (and, if needed, a table
  * documented in io/run-format.ts).
  */
+import { replicateMetrics, type ReplicateAgreement } from './replicates.js';
 import type { Table } from '../../io/table.js';
 import type { StudyData } from './data.js';
 import type { EdgeList } from './edge-files.js';
@@ -47,6 +48,8 @@ export interface FinalizeInputs {
   threads?: number;
   /** Progress of the phases after the baselines (the trust panel). */
   progress?: Progress;
+  /** The replicates' agreement (--replicates > 1); null or absent: one predictor. */
+  replicates?: ReplicateAgreement | null;
 }
 
 export interface FinalizeResult {
@@ -103,5 +106,6 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
     known: known ? labelsFor(known.undirected, p) : null, seed: inputs.seed, progress: inputs.progress,
   });
   if (trust) (Object.assign(metrics, trust.metrics), tables.set('trust', trust.table));
+  Object.assign(metrics, replicateMetrics(inputs.replicates ?? null, inputs.seed));
   return { metrics, tables };
 }

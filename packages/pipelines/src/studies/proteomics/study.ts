@@ -128,6 +128,7 @@ export function validateProteomicsOptions(o: ProteomicsOptions): void {
   check.seed(o.seed);
   check.positiveInteger('replicates', o.replicates, MAX_REPLICATES, 'each replicate is a whole training and relevance pass');
   if (o.replicates > 1 && o.stage !== 'all') bad('replicates', `applies to the one-command study; --stage ${o.stage} trains or explains one predictor (run without --stage, or with --replicates 1)`);
+  if (o.replicates > 1 && o.shard) bad('replicates', 'applies to the whole test set; a --shard run explains part of it for a later merge, with one predictor (leave out --shard, or use --replicates 1)');
   for (const b of o.baselines) if (!BASELINE_NAMES.includes(b)) bad('baselines', `unknown baseline '${b}'; choose from ${BASELINE_NAMES.join(', ')} (or none)`);
   check.positiveInteger('epochs', o.epochs, 1e6);
   check.positiveInteger('batch-size', o.batchSize);
