@@ -38,7 +38,7 @@ export const benchmarkCommand: Command = {
   summary: 'score the network study and the field\'s methods on data sets with known networks: a leaderboard',
   usage: 'benchmark networks [--sets <dir>[,<dir>...]] [--simulations all|none|<names>] [--seeds 1,2,3] [--out <dir>]',
   description:
-    `Runs 'relevance study proteomics' with its defaults (overridable: --epochs, --masks, --hidden) on every data set, once per seed, and scores its cohort network (${OURS}) and every baseline it computes against the known network: AUROC, AUPR, AUPR ratio and early precision ratio (BEELINE's definitions), undirected and directed. ` +
+    `Runs 'relevance study proteomics' with its defaults (overridable: --epochs, --masks, --hidden, --mask-groups, --replicates) on every data set, once per seed, and scores its cohort network (${OURS}) and every baseline it computes against the known network: AUROC, AUPR, AUPR ratio and early precision ratio (BEELINE's definitions), undirected and directed. ` +
     "A data-set folder holds cells.csv and truth.csv (BEELINE's layout) or Keyl et al.'s artificial_homogeneous.csv with artificial_ground_truth_pairs.csv; published rankings in its peers/ folder are scored too (marked * in the table). " +
     `Built-in simulations: ${SIMULATION_NAMES.join(', ')}. Writes scores.parquet, leaderboard.parquet, metrics.json, report.html and each study run under runs/.`,
   positionals: [{ name: 'benchmark', help: 'which benchmark: networks', required: true }],
@@ -49,6 +49,8 @@ export const benchmarkCommand: Command = {
     { name: 'epochs', type: 'integer', default: PROTEOMICS_DEFAULTS.epochs, help: "the study's most training epochs" },
     { name: 'masks', type: 'integer', default: PROTEOMICS_DEFAULTS.masks, help: "the study's masks per target" },
     { name: 'hidden', type: 'dims', default: [...PROTEOMICS_DEFAULTS.hidden], placeholder: PROTEOMICS_DEFAULTS.hidden.join(','), help: "the study's hidden layer sizes" },
+    { name: 'mask-groups', type: 'integer', default: PROTEOMICS_DEFAULTS.maskGroups, placeholder: 'k', help: "the study's mask groups (every other protein visible with probability 1 - 1/k)" },
+    { name: 'replicates', type: 'integer', default: PROTEOMICS_DEFAULTS.replicates, placeholder: 'k', help: "the study's masked predictors per run, relevance averaged (--replicates of the study)" },
     { name: 'bootstrap', type: 'integer', default: 200, help: 'bootstrap resamples of the pairs for the spread of published rankings' },
     { name: 'markdown', type: 'string', placeholder: 'file.md', help: 'also write the leaderboards and the per-set table as Markdown (docs/BENCHMARKS.md keeps them)' },
     BACKEND_OPTION,
@@ -71,12 +73,13 @@ export const benchmarkCommand: Command = {
     if (sets.length === 0 && simulations.length === 0) throw new UsageError('nothing to benchmark: give --sets folders, or leave --simulations at all');
     const seeds = positiveIntegers(args.list('seeds'), 'seeds');
     if (seeds.length === 0 || new Set(seeds).size !== seeds.length) throw new UsageError('--seeds: give one or more different seeds, e.g. --seeds 1,2,3');
-    for (const o of ['epochs', 'masks', 'bootstrap']) if (!(args.number(o) >= 1)) throw new UsageError(`--${o}: must be a positive integer, got ${args.number(o)}`);
+    for (const o of ['epochs', 'masks', 'bootstrap', 'replicates']) if (!(args.number(o) >= 1)) throw new UsageError(`--${o}: must be a positive integer, got ${args.number(o)}`);
+    if (!(args.number('mask-groups') >= 2)) throw new UsageError(`--mask-groups: must be an integer of at least 2, got ${args.number('mask-groups')}`);
     const result = await runNetworkBenchmark({
       sets,
       simulations,
       seeds,
-      study: { epochs: args.number('epochs'), masks: args.number('masks'), hidden: args.dims('hidden')! },
+      study: { epochs: args.number('epochs'), masks: args.number('masks'), hidden: args.dims('hidden')!, maskGroups: args.number('mask-groups'), replicates: args.number('replicates') },
       backend: args.string('backend') as 'auto' | BackendName,
       threads: args.optionalNumber('threads'),
       bootstrap: args.number('bootstrap'),

@@ -32,7 +32,7 @@ export interface NetworkBenchmarkOptions {
   simulations: string[];
   seeds: number[];
   /** Study options that differ from the study's defaults (a quick run: fewer epochs or masks). */
-  study: Partial<Pick<ProteomicsOptions, 'epochs' | 'masks' | 'hidden' | 'rule' | 'testFraction'>>;
+  study: Partial<Pick<ProteomicsOptions, 'epochs' | 'masks' | 'hidden' | 'rule' | 'testFraction' | 'maskGroups' | 'replicates'>>;
   backend: ProteomicsOptions['backend'];
   threads?: number;
   /** Bootstrap resamples for the spread of published rankings. */

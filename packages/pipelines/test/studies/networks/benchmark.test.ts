@@ -141,7 +141,7 @@ describe('relevance benchmark networks', () => {
     mkdirSync(join(sets, 'chain', 'peers'));
     writeFileSync(join(sets, 'chain', 'peers', 'GENIE3.csv'), `source,target,score\n${Array.from({ length: 5 }, (_, j) => `g${j},g${j + 1},1`).join('\n')}\n`);
     const out = tmp.path('bench-out');
-    const r = await runCaptured(['benchmark', 'networks', '--sets', sets, '--simulations', 'none', '--seeds', '1,2', '--epochs', '3', '--masks', '2', '--hidden', '8', '--backend', 'wasm', '--threads', '1', '--out', out, '-q']);
+    const r = await runCaptured(['benchmark', 'networks', '--sets', sets, '--simulations', 'none', '--seeds', '1,2', '--epochs', '3', '--masks', '2', '--hidden', '8', '--replicates', '2', '--backend', 'wasm', '--threads', '1', '--out', out, '-q']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/leaderboard over 1 data sets/);
@@ -155,6 +155,8 @@ describe('relevance benchmark networks', () => {
     expect(metrics.leaderboard.published_sets.genie3.kind).toBe('baseline');
     expect(metrics.leaderboard.all_sets.partial_correlation.auroc).toBeGreaterThan(0.95);
     expect(existsSync(join(out, 'runs', 'chain', 'seed-2', 'metrics.json'))).toBe(true);
+    // the study options reach each run: two replicate predictors per study run
+    expect(JSON.parse(readFileSync(join(out, 'runs', 'chain', 'seed-2', 'metrics.json'), 'utf8')).network.replicates.seeds).toEqual([2, 3]);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/data-metric="leaderboard\.relevance\.auroc"/);
   }, 240_000);
 
@@ -165,6 +167,8 @@ describe('relevance benchmark networks', () => {
       [['benchmark', 'networks', '--simulations', 'none'], /nothing to benchmark/],
       [['benchmark', 'networks', '--seeds', '1,1'], /--seeds: give one or more different seeds/],
       [['benchmark', 'networks', '--seeds', 'x'], /--seeds: 'x' is not an integer/],
+      [['benchmark', 'networks', '--replicates', '0'], /--replicates: must be a positive integer, got 0/],
+      [['benchmark', 'networks', '--mask-groups', '1'], /--mask-groups: must be an integer of at least 2, got 1/],
     ] as const) {
       const r = await runCaptured([...argv]);
       expect(r.code, argv.join(' ')).toBe(2);
