@@ -13,12 +13,9 @@
  * The host lays out memory with `treeBytes`/`setup` and reads and writes the
  * regions through `region(k)` (see REGION in src/trees.ts).
  */
+import { philoxBlock } from './random';
 
-// ---- the host generator's stream (Philox4x32-10 on counter (c, 0, 0) with the seed as key) ----
-const M0: u64 = 0xd2511f53;
-const M1: u64 = 0xcd9e8d57;
-const W0: u32 = 0x9e3779b9;
-const W1: u32 = 0xbb67ae85;
+// ---- the host generator's stream (Philox4x32-10 on counter (c, 0, 0) with the seed as key: random.ts's block) ----
 let seedLo: u32 = 0;
 let seedHi: u32 = 0;
 let counter: u64 = 0;
@@ -36,18 +33,10 @@ export function streamCounter(): f64 { return <f64>counter; }
 export function streamPos(): i32 { return bufferPos; }
 export function streamWord(k: i32): u32 { return load<u32>(WORDS + (<usize>k << 2)); }
 
+/** The next block of the host stream (Generator.nextU32's refill) into WORDS. */
 function refill(): void {
-  let x0 = <u32>counter, x1 = <u32>(counter >> 32), x2: u32 = 0, x3: u32 = 0;
-  let k0 = seedLo, k1 = seedHi;
+  philoxBlock(<u32>counter, <u32>(counter >> 32), 0, 0, seedLo, seedHi, WORDS);
   counter++;
-  for (let r = 0; r < 10; r++) {
-    const p0 = M0 * <u64>x0, p1 = M1 * <u64>x2;
-    const y0 = <u32>(p1 >> 32) ^ x1 ^ k0;
-    const y2 = <u32>(p0 >> 32) ^ x3 ^ k1;
-    x0 = y0; x1 = <u32>p1; x2 = y2; x3 = <u32>p0;
-    k0 += W0; k1 += W1;
-  }
-  store<u32>(WORDS, x0); store<u32>(WORDS, x1, 4); store<u32>(WORDS, x2, 8); store<u32>(WORDS, x3, 12);
   bufferPos = 0;
 }
 

@@ -73,11 +73,11 @@ for (const v of variants) modules.push(await compile(v));
 const [shared, unshared, relaxed, relaxedUnshared] = modules;
 /**
  * The histogram tree of GENIE3 and GRNBoost2 (assembly/trees.ts): its own module with its own exported,
- * unshared memory (one instance per tree builder), scalar code (no SIMD or threads needed).
+ * unshared memory (one instance per tree builder); SIMD only for random.ts's Philox block, which it shares.
  */
 const trees = await compile({
   name: 'trees', file: 'trees.wasm', entry: 'trees.ts',
-  args: ['-O3', '--noAssert', '--converge', '--runtime', 'stub', '--initialMemory', '1', '--use', 'abort='],
+  args: ['-O3', '--noAssert', '--converge', '--enable', 'simd', '--runtime', 'stub', '--initialMemory', '1', '--use', 'abort='],
 });
 /** One embedded module: its base64 text and its byte length (a cheap integrity check). */
 const embed = (name, doc, bytes) => `/** ${doc} */
