@@ -17,7 +17,7 @@ import { embedInstanceNetworks } from './embedding.js';
 import { finalize, type FinalizeInputs, type FinalizeResult, type InstanceRecord } from './finalize.js';
 import { instanceNetwork } from './instance-networks.js';
 import { classContext, modelClasses, trainMaskedModel } from './masked-model.js';
-import { addReplicates, replicateLabel, replicateLine, type ReplicateAgreement } from './replicates.js';
+import { addReplicates, replicateLabel, type ReplicateAgreement } from './replicates.js';
 import type { SyntheticCohort } from './synthetic.js';
 import type { ProteomicsOptions } from './study.js';
 
@@ -111,12 +111,13 @@ export async function relevancePhase(model: Model, be: Backend, data: StudyData,
 
 /**
  * Replicates 2..k of the masked predictor (--replicates; replicates.ts): each trained and explaining `rows`
- * like the first, their relevance averaged into `instances`; null when k = 1.
+ * like the first, their relevance averaged into `instances`; null when k = 1. (Their agreement is printed
+ * with the run's summary, from metrics.json.)
  */
-export async function replicatePhase(be: Backend, data: StudyData, options: ProteomicsOptions, rows: number[], instances: InstanceRecord[], io: Pick<CoreIO, 'progress' | 'log'>): Promise<ReplicateAgreement | null> {
+export async function replicatePhase(be: Backend, data: StudyData, options: ProteomicsOptions, rows: number[], instances: InstanceRecord[], io: Pick<CoreIO, 'progress'>): Promise<ReplicateAgreement | null> {
   const k = options.replicates;
   if (k <= 1) return null;
-  const agreement = await addReplicates(instances, data, options, async (o, r) => {
+  return addReplicates(instances, data, options, async (o, r) => {
     const t = await trainPhase(be, data, o, io.progress, [], replicateLabel('training', r, k));
     try {
       return await relevancePhase(t.model, be, data, o, rows, io.progress, replicateLabel('instance networks', r, k));
@@ -124,8 +125,6 @@ export async function replicatePhase(be: Backend, data: StudyData, options: Prot
       t.model.dispose();
     }
   });
-  io.log(replicateLine(agreement));
-  return agreement;
 }
 
 export async function runProteomicsCore(source: DataOptions['source'], options: ProteomicsOptions, be: Backend, io: CoreIO, rowsOf: (test: number[]) => number[]): Promise<ProteomicsCoreResult> {

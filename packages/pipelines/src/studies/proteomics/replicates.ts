@@ -11,6 +11,7 @@
  */
 import { stats } from '@relevance/methods';
 import type { InstanceRecord } from './aggregation.js';
+import { pairCount, symmetrize } from './networks.js';
 import type { StudyData } from './data.js';
 import type { ProteomicsOptions } from './study.js';
 
@@ -23,18 +24,19 @@ export interface ReplicateAgreement {
   spearman: number[];
 }
 
-/** Per undirected pair (a < b), the mean over patients of |R(a->b)| + |R(b->a)|. */
+/** The mean over patients of their instance networks (symmetrize: per pair the mean of |R| in both directions). */
 export function meanPairRelevance(instances: readonly InstanceRecord[], p: number): Float64Array {
-  const out = new Float64Array((p * (p - 1)) / 2);
+  const out = new Float64Array(pairCount(p));
+  const one = new Float32Array(out.length);
   for (const rec of instances) {
-    let k = 0;
-    for (let a = 0; a < p; a++) for (let b = a + 1; b < p; b++) out[k++] += Math.abs(rec.directed[a * p + b]!) + Math.abs(rec.directed[b * p + a]!);
+    symmetrize(rec.directed, p, one);
+    for (let k = 0; k < out.length; k++) out[k] += one[k]!;
   }
   for (let k = 0; k < out.length; k++) out[k] /= Math.max(1, instances.length);
   return out;
 }
 
-/** One replicate: a trained predictor's relevance for the study's patients (the caller disposes nothing). */
+/** One replicate: train a predictor with these options and return its relevance for the study's patients, in order. */
 export type ReplicateRun = (options: ProteomicsOptions, replicate: number) => Promise<InstanceRecord[]>;
 
 /**
@@ -50,6 +52,7 @@ export async function addReplicates(first: InstanceRecord[], data: StudyData, op
   for (let r = 2; r <= k; r++) {
     const seed = options.seed + r - 1;
     const records = await run({ ...options, seed }, r);
+    if (records.length !== first.length) throw new Error(`replicate ${r}: ${records.length} patients' networks, replicate 1 has ${first.length}`);
     records.forEach((rec, i) => {
       if (rec.row !== first[i]!.row) throw new Error(`replicate ${r}: patient rows out of step (${rec.row} against ${first[i]!.row})`);
       const s = sums[i]!;
@@ -81,12 +84,6 @@ export function replicateMetrics(agreement: ReplicateAgreement | null, seed: num
     'network.replicates.spearman_mean': round(s.reduce((a, b) => a + b, 0) / s.length),
     'network.replicates.spearman_min': round(Math.min(...s)),
   };
-}
-
-/** The line printed after the replicates. */
-export function replicateLine(a: ReplicateAgreement): string {
-  const s = a.spearman, mean = s.reduce((x, y) => x + y, 0) / s.length;
-  return `replicates: ${a.seeds.length} masked predictors (seeds ${a.seeds[0]}..${a.seeds[a.seeds.length - 1]}), relevance averaged; their networks agree with Spearman ${mean.toFixed(3)} on average (lowest pair ${Math.min(...s).toFixed(3)})`;
 }
 
 /** The progress label of replicate r of k. */

@@ -23,10 +23,10 @@ import { readEdgeList, type EdgeList } from './edge-files.js';
 import type { FinalizeInputs, InstanceRecord } from './finalize.js';
 import { nest, writeMetrics, writeRunTables } from '../../io/run-format.js';
 import { analysisPhase, loadProteomicsData, relevancePhase, replicatePhase, trainPhase } from './core.js';
+import { MAX_REPLICATES, replicateLabel, type ReplicateAgreement } from './replicates.js';
 
 export type Stage = 'all' | 'train' | 'networks' | 'merge';
 export const STAGES: readonly Stage[] = ['all', 'train', 'networks', 'merge'];
-import { MAX_REPLICATES, replicateLabel, type ReplicateAgreement } from './replicates.js';
 import { BASELINE_NAMES } from './baselines.js';
 import type { RelevanceOptions } from './instance-networks.js';
 import { modelInputMetadata, type MaskedModelOptions } from './masked-model.js';

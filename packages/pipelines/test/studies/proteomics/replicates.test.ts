@@ -30,7 +30,7 @@ describe('replicates', () => {
     expect(agreement.spearman[2]).toBeCloseTo(1, 12);
     const a = meanPairRelevance(first, 3), b = meanPairRelevance([record(4, [0, 3, 2, 1, 0, 5, 6, 7, 0]), record(9, [0, 2, 0, 0, 0, 1, 1, 0, 0])], 3);
     expect(agreement.spearman[0]).toBeCloseTo(stats.spearman(a, b), 12);
-    expect(Array.from(a)).toEqual([(1 + 3 + 2 + 0) / 2, (2 + 6 + 0 + 1) / 2, (5 + 7 + 1 + 0) / 2]);
+    expect(Array.from(a)).toEqual([(1 + 3 + 2 + 0) / 4, (2 + 6 + 0 + 1) / 4, (5 + 7 + 1 + 0) / 4]); // the mean instance network (symmetrize)
   });
 
   it('replace the records in place by the mean', async () => {
@@ -43,6 +43,7 @@ describe('replicates', () => {
 
   it('refuse replicates whose patients are out of step', async () => {
     await expect(addReplicates([record(4, new Array(9).fill(0))], data, { ...smallOptions('x'), replicates: 2 }, async () => [record(5, new Array(9).fill(0))])).rejects.toThrow(/replicate 2: patient rows out of step \(5 against 4\)/);
+    await expect(addReplicates([record(4, new Array(9).fill(0))], data, { ...smallOptions('x'), replicates: 2 }, async () => [])).rejects.toThrow(/replicate 2: 0 patients' networks, replicate 1 has 1/);
   });
 
   it('metrics: the count and seeds for one predictor; agreement for several', () => {
