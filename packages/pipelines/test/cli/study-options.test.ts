@@ -52,8 +52,7 @@ describe('study proteomics: option ranges', () => {
     [['--mask-groups', '1'], /--mask-groups: must be an integer from 2 to 64, got 1 \(2: half of the other proteins visible/],
     [['--replicates', '0'], /--replicates: must be a positive whole number, got 0/],
     [['--replicates', '33'], /--replicates: must be at most 32 \(each replicate is a whole training and relevance pass\), got 33/],
-    [['--stage', 'train', '--replicates', '2'], /--replicates: applies to the one-command study; --stage train trains or explains one predictor/],
-    [['--shard', '0/2', '--replicates', '2'], /--replicates: applies to the whole test set; a --shard run explains part of it/],
+    [['--shard', '0/2', '--replicates', '2'], /--replicates: a one-command --shard run explains part of the test set with one predictor; run the stages instead \(--stage train, --stage networks --shard i\/n, --stage merge, each with --replicates, or --slurm\)/],
   ])('study proteomics %j is a usage error naming the option', async (argv, message) => {
     expect(await usage(['proteomics', ...(argv as string[])])).toMatch(message as RegExp);
   });

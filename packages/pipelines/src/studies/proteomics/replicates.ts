@@ -8,6 +8,11 @@
  *
  * The data (split, standardisation, synthetic cohort) keeps the study's seed, so replicate 1 is the
  * one-predictor study itself, byte for byte, and the model files are replicate 1's.
+ *
+ * Staged (--stage train / networks / merge): train writes replicate r's model as
+ * model.replicate-<r>.relevance beside model.relevance (replicate 1); a networks shard writes replicate
+ * 1's networks in its folder and replicate r's in replicate-<r>/; the merge averages them with
+ * addReplicates, as the one-command study does, so the merged run has the same bytes.
  */
 import { stats } from '@relevance/methods';
 import type { InstanceRecord } from './aggregation.js';
@@ -51,7 +56,7 @@ export async function addReplicates(first: InstanceRecord[], data: StudyData, op
   const seeds = [options.seed];
   for (let r = 2; r <= k; r++) {
     const seed = options.seed + r - 1;
-    const records = await run({ ...options, seed }, r);
+    const records = await run(replicateOptions(options, r), r);
     if (records.length !== first.length) throw new Error(`replicate ${r}: ${records.length} patients' networks, replicate 1 has ${first.length}`);
     records.forEach((rec, i) => {
       if (rec.row !== first[i]!.row) throw new Error(`replicate ${r}: patient rows out of step (${rec.row} against ${first[i]!.row})`);
@@ -84,6 +89,21 @@ export function replicateMetrics(agreement: ReplicateAgreement | null, seed: num
     'network.replicates.spearman_mean': round(s.reduce((a, b) => a + b, 0) / s.length),
     'network.replicates.spearman_min': round(Math.min(...s)),
   };
+}
+
+/** The options replicate r (1-based) trains and explains with: the study's, with seed + r - 1. */
+export function replicateOptions<O extends { seed: number }>(options: O, replicate: number): O {
+  return replicate === 1 ? options : { ...options, seed: options.seed + replicate - 1 };
+}
+
+/** Replicate r's model file beside replicate 1's `model` (…/model.relevance → …/model.replicate-<r>.relevance). */
+export function replicateModelFile(model: string, replicate: number): string {
+  return replicate === 1 ? model : `${model.replace(/\.relevance$/, '')}.replicate-${replicate}.relevance`;
+}
+
+/** Where a networks shard keeps replicate r's networks: its own folder for replicate 1, replicate-<r>/ for the others. */
+export function replicateSubfolder(replicate: number): string {
+  return replicate === 1 ? '' : `replicate-${replicate}`;
 }
 
 /** The progress label of replicate r of k. */

@@ -6,7 +6,7 @@
  */
 import { createBackend, type Backend, type BackendName } from '@relevance/core-wasm';
 import { loadModelFile, parseRuleSelection, saveModelFile, saveOnnxFile, type Model } from '@relevance/methods';
-import { copyFile, readdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
@@ -23,7 +23,7 @@ import { readEdgeList, type EdgeList } from './edge-files.js';
 import type { FinalizeInputs, InstanceRecord } from './finalize.js';
 import { nest, writeMetrics, writeRunTables } from '../../io/run-format.js';
 import { analysisPhase, loadProteomicsData, relevancePhase, replicatePhase, trainPhase } from './core.js';
-import { MAX_REPLICATES, replicateLabel, type ReplicateAgreement } from './replicates.js';
+import { addReplicates, MAX_REPLICATES, replicateLabel, replicateModelFile, replicateOptions, replicateSubfolder, type ReplicateAgreement } from './replicates.js';
 
 export type Stage = 'all' | 'train' | 'networks' | 'merge';
 export const STAGES: readonly Stage[] = ['all', 'train', 'networks', 'merge'];
@@ -127,8 +127,7 @@ export function validateProteomicsOptions(o: ProteomicsOptions): void {
   }
   check.seed(o.seed);
   check.positiveInteger('replicates', o.replicates, MAX_REPLICATES, 'each replicate is a whole training and relevance pass');
-  if (o.replicates > 1 && o.stage !== 'all') bad('replicates', `applies to the one-command study; --stage ${o.stage} trains or explains one predictor (run without --stage, or with --replicates 1)`);
-  if (o.replicates > 1 && o.shard) bad('replicates', 'applies to the whole test set; a --shard run explains part of it for a later merge, with one predictor (leave out --shard, or use --replicates 1)');
+  if (o.replicates > 1 && o.shard && o.stage === 'all') bad('replicates', 'a one-command --shard run explains part of the test set with one predictor; run the stages instead (--stage train, --stage networks --shard i/n, --stage merge, each with --replicates, or --slurm), or use --replicates 1');
   for (const b of o.baselines) if (!BASELINE_NAMES.includes(b)) bad('baselines', `unknown baseline '${b}'; choose from ${BASELINE_NAMES.join(', ')} (or none)`);
   check.positiveInteger('epochs', o.epochs, 1e6);
   check.positiveInteger('batch-size', o.batchSize);
@@ -281,21 +280,23 @@ async function inStage<R>(options: ProteomicsOptions, io: StudyIO, outDir: strin
   }
 }
 
-/** Train the masked predictor and save it (model.relevance with the data fingerprint and training curve, model.onnx). */
-async function trainAndSave(options: ProteomicsOptions, io: StudyIO, be: Backend, data: StudyData, outDir: string, label?: string): Promise<{ model: Model; training: TrainingRow[]; epochSeconds: number[] }> {
+/**
+ * Train the masked predictor (replicate r of --replicates, with seed + r - 1) and save it: model.relevance
+ * with the data fingerprint and training curve, and model.onnx; replicates 2.. as model.replicate-<r>.relevance.
+ */
+async function trainAndSave(options: ProteomicsOptions, io: StudyIO, be: Backend, data: StudyData, outDir: string, replicate = 1): Promise<{ model: Model; training: TrainingRow[]; epochSeconds: number[]; files: string[] }> {
   const epochSeconds: number[] = [];
-  const trained = await trainPhase(be, data, options, io.progress, epochSeconds, label);
+  const k = options.replicates, o = replicateOptions(options, replicate);
+  const trained = await trainPhase(be, data, o, io.progress, epochSeconds, replicateLabel('training', replicate, k));
   const h = trained.history;
   const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
-  const fingerprint = await dataFingerprint(data, options);
-  await saveModelFile(trained.model, `${outDir}/model.relevance`, { study: 'proteomics', proteins: data.proteins, ...modelInputMetadata(trained.model, data), seed: options.seed, fingerprint, training });
+  const fingerprint = await dataFingerprint(data, options); // the data keep the study's seed
+  const file = replicateModelFile('model.relevance', replicate);
+  const replicates = k > 1 ? { replicates: k, replicate } : {};
+  await saveModelFile(trained.model, join(outDir, file), { study: 'proteomics', proteins: data.proteins, ...modelInputMetadata(trained.model, data), seed: o.seed, ...replicates, fingerprint, training });
+  if (replicate > 1) return { model: trained.model, training, epochSeconds, files: [file] };
   await saveOnnxFile(trained.model, `${outDir}/model.onnx`);
-  return { model: trained.model, training, epochSeconds };
-}
-
-/** The instance networks of `rows` (test rows), one patient at a time. */
-async function computeNetworks(options: ProteomicsOptions, io: StudyIO, be: Backend, model: Model, data: StudyData, rows: readonly number[]): Promise<InstanceRecord[]> {
-  return relevancePhase(model, be, data, options, [...rows], io.progress);
+  return { model: trained.model, training, epochSeconds, files: [file, 'model.onnx'] };
 }
 
 /** metrics.json of a finished run: the flat metrics and the phase timings as `timing_s.<phase>`, nested (the browser app writes the same). */
@@ -326,7 +327,7 @@ interface FinishInputs {
   /** Extra timings for the manifest (epoch seconds, merge). */
   extraTimings: Record<string, unknown>;
   used: Record<string, unknown>;
-  /** The replicates' agreement (--replicates > 1, the one-command study only). */
+  /** The replicates' agreement (--replicates > 1). */
   replicates?: ReplicateAgreement | null;
 }
 
@@ -369,7 +370,7 @@ async function finishRun(options: ProteomicsOptions, io: StudyIO, outDir: string
 async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
   return inStage(options, io, outDir, true, async ({ clock, data, edges, be }) => {
     const k = options.replicates;
-    const trained = await trainAndSave(options, io, be, data, outDir, replicateLabel('training', 1, k));
+    const trained = await trainAndSave(options, io, be, data, outDir);
     try {
       clock.lap('train');
       const rows = shardRows(data.test, options.shard);
@@ -392,26 +393,39 @@ async function writeStageFiles(options: ProteomicsOptions, outDir: string, data:
   await writeJsonAtomic(`${outDir}/manifest.json`, await runManifest({ study: 'proteomics', outDir, inputs: await manifestInputs(options, data, outDir), seed: options.seed, backend: be.name, backendBuild: be.build, threads: be.threads, timings: clock.timings, used, files: [...files, 'config.json'] }));
 }
 
-/** --stage train: the model once, for any number of network shards. */
+/** --stage train: the model once (each of --replicates k), for any number of network shards. */
 async function writeTrainRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
   return inStage(options, io, outDir, false, async ({ clock, data, be }) => {
-    const trained = await trainAndSave(options, io, be, data, outDir);
-    trained.model.dispose();
+    const files: string[] = [];
+    for (let r = 1; r <= options.replicates; r++) {
+      const trained = await trainAndSave(options, io, be, data, outDir, r);
+      trained.model.dispose();
+      files.push(...trained.files);
+    }
     clock.lap('train');
-    await writeStageFiles(options, outDir, data, be, clock, ['model.relevance', 'model.onnx'], { proteins: data.proteins, train: data.train.length, test: data.test.length });
+    await writeStageFiles(options, outDir, data, be, clock, files, { proteins: data.proteins, train: data.train.length, test: data.test.length, ...(options.replicates > 1 ? { replicates: options.replicates } : {}) });
     io.log(`next: --stage networks --model ${join(options.out, 'model.relevance')} --shard i/n (or --shard auto in a Slurm array / Kubernetes Indexed Job)`);
     return { outDir, metrics: {}, reportPath: null };
   });
 }
 
-/** Load --model and check that the data is what it was trained on; says every difference by name. */
-async function loadCheckedModel(options: ProteomicsOptions, be: Backend, data: StudyData): Promise<{ model: Model; training: TrainingRow[] }> {
-  const path = options.model!;
+/**
+ * Load --model (replicate r's file, for --replicates) and check that the data is what it was trained on
+ * and that it was trained with this --replicates; says every difference by name.
+ */
+async function loadCheckedModel(options: ProteomicsOptions, be: Backend, data: StudyData, replicate = 1): Promise<{ model: Model; training: TrainingRow[] }> {
+  const path = replicateModelFile(options.model!, replicate);
+  if (replicate > 1 && !existsSync(path)) throw new DataError(`--model ${options.model}: ${path} is missing; --stage train --replicates ${options.replicates} writes replicate ${replicate}'s model there, beside model.relevance`);
   const { model, metadata } = await loadModelFile(be, path);
   const stored = metadata.fingerprint as DataFingerprint | undefined;
   if (metadata.study !== 'proteomics' || !stored || !Array.isArray(metadata.training)) {
     model.dispose();
     throw new DataError(`--model ${path}: not a model written by 'study proteomics --stage train' (no data fingerprint in its metadata)`);
+  }
+  const trainedWith = typeof metadata.replicates === 'number' ? metadata.replicates : 1;
+  if (trainedWith !== options.replicates || (trainedWith > 1 && metadata.replicate !== replicate)) {
+    model.dispose();
+    throw new DataError(`--model ${path}: was trained with --replicates ${trainedWith}${trainedWith > 1 ? ` (replicate ${metadata.replicate})` : ''}, this run has --replicates ${options.replicates}; give every stage the same --replicates`);
   }
   const differences = fingerprintDifferences(stored, await dataFingerprint(data, options));
   if (differences.length) {
@@ -421,19 +435,27 @@ async function loadCheckedModel(options: ProteomicsOptions, be: Backend, data: S
   return { model, training: metadata.training as TrainingRow[] };
 }
 
-/** --stage networks: instance networks of one shard against a trained model. */
+/**
+ * --stage networks: instance networks of one shard against a trained model; with --replicates k, each
+ * replicate's (replicate 1's in the folder, replicate r's in replicate-<r>/), for the merge to average.
+ */
 async function writeNetworksRun(options: ProteomicsOptions, io: StudyIO, outDir: string): Promise<ProteomicsResult> {
   return inStage(options, io, outDir, false, async ({ clock, data, be }) => {
-    const { model } = await loadCheckedModel(options, be, data);
-    try {
-      const instances = await computeNetworks(options, io, be, model, data, shardRows(data.test, options.shard));
-      clock.lap('relevance');
-      const files = await writeInstanceFiles(outDir, data, instances, { symmetric: false, directed: true });
-      await writeStageFiles(options, outDir, data, be, clock, files, { proteins: data.proteins, instances: instances.length, shard: options.shard ? `${options.shard.index}/${options.shard.count}` : '0/1' });
-      return { outDir, metrics: {}, reportPath: null };
-    } finally {
-      model.dispose();
+    const rows = shardRows(data.test, options.shard), k = options.replicates, files: string[] = [];
+    for (let r = 1; r <= k; r++) {
+      const { model } = await loadCheckedModel(options, be, data, r);
+      try {
+        const instances = await relevancePhase(model, be, data, replicateOptions(options, r), rows, io.progress, replicateLabel('instance networks', r, k));
+        const sub = replicateSubfolder(r);
+        if (sub) await mkdir(join(outDir, sub));
+        files.push(...(await writeInstanceFiles(join(outDir, sub), data, instances, { symmetric: false, directed: true })).map((f) => (sub ? `${sub}/${f}` : f)));
+      } finally {
+        model.dispose();
+      }
     }
+    clock.lap('relevance');
+    await writeStageFiles(options, outDir, data, be, clock, files, { proteins: data.proteins, instances: rows.length, shard: options.shard ? `${options.shard.index}/${options.shard.count}` : '0/1', ...(k > 1 ? { replicates: k } : {}) });
+    return { outDir, metrics: {}, reportPath: null };
   });
 }
 
@@ -457,29 +479,38 @@ function networkSettings(config: Record<string, any>): string {
   return stableStringify({ relevance: config.relevance, seed: config.seed }, 0);
 }
 
-/** Every shard's instance networks, in test-row order; checks that the shards come from this model and settings and cover the test rows once. */
-async function readShards(options: ProteomicsOptions, io: StudyIO, data: StudyData): Promise<InstanceRecord[]> {
+/**
+ * Every shard's instance networks in test-row order, one list per replicate (--replicates k; one list
+ * without); checks that the shards come from this model and settings and cover the test rows once.
+ */
+async function readShards(options: ProteomicsOptions, io: StudyIO, data: StudyData): Promise<InstanceRecord[][]> {
   const dirs = await shardFolders(options.shards!);
   const modelSha = await sha256File(options.model!);
   const mine = networkSettings(resolvedConfig(options));
-  const byRow = new Map<number, InstanceRecord>();
+  const byRow = Array.from({ length: options.replicates }, () => new Map<number, InstanceRecord>());
   io.progress.start('reading shards', dirs.length);
   for (const dir of dirs) {
     const manifest = JSON.parse(await readFileText(join(dir, 'manifest.json')));
     const config = JSON.parse(await readFileText(join(dir, 'config.json')));
     const model = (manifest.inputs as ManifestInput[]).find((i) => i.path === config.model);
     if (model?.sha256 !== modelSha) throw new DataError(`--shards ${dir}: was computed with another model (${config.model}, sha256 ${model?.sha256 ?? 'unknown'}) than --model ${options.model} (sha256 ${modelSha})`);
-    if (networkSettings(config) !== mine) throw new DataError(`--shards ${dir}: was computed with other relevance settings (${networkSettings(config)}) than this merge (${mine}); give the same --masks, --mask-groups, --rule, --gamma, --epsilon and --seed`);
-    for (const record of await readShardInstances(dir, data)) {
-      if (byRow.has(record.row)) throw new DataError(`--shards ${dir}: patient '${data.ids[record.row]}' is also in another shard; give each shard once`);
-      byRow.set(record.row, record);
+    if (networkSettings(config) !== mine) throw new DataError(`--shards ${dir}: was computed with other relevance settings (${networkSettings(config)}) than this merge (${mine}); give the same --masks, --mask-groups, --rule, --gamma, --epsilon, --replicates and --seed`);
+    for (const [r, rows] of byRow.entries()) {
+      for (const record of await readShardInstances(join(dir, replicateSubfolder(r + 1)), data)) {
+        if (rows.has(record.row)) throw new DataError(`--shards ${dir}: patient '${data.ids[record.row]}' is also in another shard; give each shard once`);
+        rows.set(record.row, record);
+      }
     }
     io.progress.tick(1);
   }
-  io.progress.done(`${byRow.size} instance networks from ${dirs.length} shards`);
-  const missing = data.test.filter((r) => !byRow.has(r));
-  if (missing.length) throw new DataError(`--shards: hold ${byRow.size} of the ${data.test.length} test patients; missing ${missing.length}, e.g. ${missing.slice(0, 5).map((r) => data.ids[r]).join(', ')}; is a shard missing?`);
-  return data.test.map((r) => byRow.get(r)!);
+  const found = byRow[0]!.size;
+  io.progress.done(`${found} instance networks from ${dirs.length} shards${options.replicates > 1 ? `, ${options.replicates} replicates each` : ''}`);
+  for (const [r, rows] of byRow.entries()) {
+    const missing = data.test.filter((row) => !rows.has(row));
+    const which = options.replicates > 1 ? ` (replicate ${r + 1})` : '';
+    if (missing.length) throw new DataError(`--shards${which}: hold ${rows.size} of the ${data.test.length} test patients; missing ${missing.length}, e.g. ${missing.slice(0, 5).map((row) => data.ids[row]).join(', ')}; is a shard missing?`);
+  }
+  return byRow.map((rows) => data.test.map((row) => rows.get(row)!));
 }
 
 async function readFileText(path: string): Promise<string> {
@@ -493,13 +524,14 @@ async function writeMergedRun(options: ProteomicsOptions, io: StudyIO, outDir: s
   return inStage(options, io, outDir, true, async ({ clock, data, edges, be }) => {
     const { model, training } = await loadCheckedModel(options, be, data);
     model.dispose();
-    const instances = await readShards(options, io, data);
+    const [instances, ...others] = await readShards(options, io, data);
+    const replicates = others.length ? await addReplicates(instances!, data, options, async (_o, r) => others[r - 2]!) : null;
     clock.lap('merge');
     await copyFile(options.model!, join(outDir, 'model.relevance'));
     const onnx = join(dirname(options.model!), 'model.onnx');
     if (!existsSync(onnx) || !(await stat(onnx)).isFile()) throw new DataError(`--model ${options.model}: no model.onnx beside it; give the model.relevance inside the --stage train folder`);
     await copyFile(onnx, join(outDir, 'model.onnx'));
-    const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length, shards: options.shards };
-    return await finishRun(options, io, outDir, { be, data, instances, edges, training, clock, extraTimings: {}, used });
+    const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances!.length, shards: options.shards };
+    return await finishRun(options, io, outDir, { be, data, instances: instances!, edges, training, clock, extraTimings: {}, used, replicates });
   });
 }

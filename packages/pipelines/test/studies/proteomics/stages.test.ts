@@ -1,10 +1,10 @@
 /**
  * Train once, networks per shard, merge: the staged study equals the
- * one-command study byte for byte; --model refuses other data, naming what
- * differs; --shard auto reads Slurm and Kubernetes environments; --slurm
+ * one-command study byte for byte, with --replicates too; --model refuses other
+ * data, naming what differs; --shard auto reads Slurm and Kubernetes environments; --slurm
  * writes the three jobs with the user's options.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseShard } from '../../../src/studies/proteomics/shard.js';
@@ -31,6 +31,50 @@ describe('study proteomics --stage', () => {
     const npy = await openNpy(join(whole, 'instance_networks.npy'));
     expect(npy.shape).toEqual([JSON.parse(readFileSync(join(whole, 'instance_networks.json'), 'utf8')).instances.length, 45]);
     await npy.close();
+  });
+
+  it('with --replicates 2: train writes both models, each shard both replicates, and the merge equals the one-command study', async () => {
+    const opts = (out: string, o: Partial<Parameters<typeof smallOptions>[1]> = {}) => smallOptions(out, { replicates: 2, epochs: 6, masks: 3, baselines: ['pearson'], ...o });
+    const whole = tempDir(), work = tempDir();
+    await runQuiet(opts(whole));
+    const model = join(work, 'train', 'model.relevance');
+    await runQuiet(opts(join(work, 'train'), { stage: 'train' }));
+    expect(existsSync(join(work, 'train', 'model.replicate-2.relevance'))).toBe(true);
+    for (const i of [0, 1]) await runQuiet(opts(join(work, `shard-${i}`), { stage: 'networks', model, shard: { index: i, count: 2 } }));
+    expect(existsSync(join(work, 'shard-1', 'replicate-2', 'instance_directed.npy'))).toBe(true);
+    const merged = tempDir();
+    await runQuiet(opts(merged, { stage: 'merge', model, shards: [work] }));
+    const tw = tableBytes(whole), tm = tableBytes(merged);
+    expect([...tm.keys()]).toEqual([...tw.keys()]);
+    for (const [file, bytes] of tw) expect(tm.get(file)!.equals(bytes), `${file}: staged differs from one-command`).toBe(true);
+    for (const file of ['instance_networks.npy', 'model.relevance']) expect(readFileSync(join(merged, file)).equals(readFileSync(join(whole, file))), file).toBe(true);
+    const metrics = metricsWithoutTimings(merged) as { network: { replicates: { count: number; seeds: number[]; spearman_mean: number } } };
+    expect(metrics).toEqual(metricsWithoutTimings(whole));
+    expect(metrics.network.replicates.count).toBe(2);
+    expect(metrics.network.replicates.seeds).toEqual([1, 2]);
+    // the merged networks are the replicates' mean: not replicate 1's alone (the one-predictor merge)
+    const single = tempDir(), singleWork = tempDir();
+    await runQuiet(opts(join(singleWork, 'train'), { stage: 'train', replicates: 1 }));
+    const singleModel = join(singleWork, 'train', 'model.relevance');
+    expect(readFileSync(singleModel).equals(readFileSync(model))).toBe(false); // replicate 1's metadata names the replicates
+    await runQuiet(opts(join(singleWork, 'shard'), { stage: 'networks', model: singleModel, replicates: 1 }));
+    await runQuiet(opts(single, { stage: 'merge', model: singleModel, shards: [singleWork], replicates: 1 }));
+    expect(readFileSync(join(single, 'instance_networks.npy')).equals(readFileSync(join(merged, 'instance_networks.npy')))).toBe(false);
+  });
+
+  it('--replicates must agree across the stages, and a shard must hold every replicate', async () => {
+    const opts = (out: string, o: Partial<Parameters<typeof smallOptions>[1]> = {}) => smallOptions(out, { replicates: 2, epochs: 3, masks: 2, baselines: [], ...o });
+    const work = tempDir();
+    await runQuiet(opts(join(work, 'train'), { stage: 'train' }));
+    const model = join(work, 'train', 'model.relevance');
+    await expect(runQuiet(opts(join(work, 'x'), { stage: 'networks', model, replicates: 3 }))).rejects.toThrow(/--model .*model\.relevance: was trained with --replicates 2 \(replicate 1\), this run has --replicates 3; give every stage the same --replicates/);
+    await expect(runQuiet(opts(join(work, 'y'), { stage: 'networks', model, replicates: 1 }))).rejects.toThrow(/was trained with --replicates 2 \(replicate 1\), this run has --replicates 1/);
+    expect(existsSync(join(work, 'x')) || existsSync(join(work, 'y'))).toBe(false);
+    await runQuiet(opts(join(work, 'shard'), { stage: 'networks', model }));
+    rmSync(join(work, 'shard', 'replicate-2'), { recursive: true });
+    await expect(runQuiet(opts(join(tempDir(), 'm'), { stage: 'merge', model, shards: [join(work, 'shard')] }))).rejects.toThrow(/shard\/replicate-2: no readable instance_networks\.json/);
+    rmSync(join(work, 'train', 'model.replicate-2.relevance'));
+    await expect(runQuiet(opts(join(work, 'z'), { stage: 'networks', model }))).rejects.toThrow(/model\.replicate-2\.relevance is missing; --stage train --replicates 2 writes replicate 2's model there/);
   });
 
   it('--model refuses data it was not trained on and names each difference', async () => {
