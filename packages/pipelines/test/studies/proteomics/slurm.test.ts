@@ -1,6 +1,6 @@
 /**
  * A real one-node Slurm cluster (Debian's slurm-wlm and munge, started by this
- * test as its own processes): `study proteomics --slurm --submit --array 3`
+ * test as its own processes): `study proteomics --slurm --submit --array 3 --replicates 2`
  * submits train, a 3-task network array and merge, and the merged run must
  * equal a single-process run byte for byte (every table, the network matrix,
  * the model; metrics.json but for its wall-clock timing_s). Skips with the
@@ -22,8 +22,8 @@ const built = existsSync(join(pkg, 'dist', 'src', 'studies', 'proteomics', 'slur
 const missing = built ? missingSlurm() : 'packages/pipelines is not compiled (run npm run build at the root)';
 const CI = process.env.CI === 'true';
 
-/** A small synthetic cohort, few epochs: the point is the bytes, not the science. */
-const OPTIONS = ['--synthetic-proteins', '10', '--synthetic-classes', '2', '--synthetic-instances-per-class', '40', '--hidden', '24,24', '--epochs', '15', '--masks', '6', '--baselines', 'pearson,partial_correlation,clr', '--threads', '1', '--quiet'];
+/** A small synthetic cohort, few epochs, two replicates (so each stage also handles --replicates): the point is the bytes, not the science. */
+const OPTIONS = ['--synthetic-proteins', '10', '--synthetic-classes', '2', '--synthetic-instances-per-class', '40', '--hidden', '24,24', '--epochs', '15', '--masks', '6', '--replicates', '2', '--baselines', 'pearson,partial_correlation,clr', '--threads', '1', '--quiet'];
 
 function relevance(args: string[], env?: NodeJS.ProcessEnv): { seconds: number; stdout: string } {
   const t0 = performance.now();
@@ -68,6 +68,9 @@ describe.runIf(!missing)('study proteomics on a real one-node Slurm cluster', ()
       expect(outputs(join(root, 'run'))).toEqual(files);
       for (const f of files) expect(readFileSync(join(root, 'run', f)).equals(readFileSync(join(root, 'whole', f))), `${f}: the Slurm run differs from one process`).toBe(true);
       expect(metricsWithoutTimings(join(root, 'run'))).toEqual(metricsWithoutTimings(join(root, 'whole')));
+      expect(existsSync(join(root, 'run.stages', 'train', 'model.replicate-2.relevance'))).toBe(true);
+      for (const i of [0, 1, 2]) expect(existsSync(join(root, 'run.stages', `shard-${i}`, 'replicate-2', 'instance_directed.npy')), `shard-${i}/replicate-2`).toBe(true);
+      expect((metricsWithoutTimings(join(root, 'run')) as { network: { replicates: { count: number } } }).network.replicates.count).toBe(2);
       console.log(`Slurm: train + 3 network shards + merge ${sharded.toFixed(1)} s wall (one machine, shared cores) vs one process ${whole.seconds.toFixed(1)} s; ${files.length} files byte-identical`);
     } finally {
       await cluster.stop();
