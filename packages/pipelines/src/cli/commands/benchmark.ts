@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BackendName } from '@relevance/core-wasm';
 import { OURS, runNetworkBenchmark, BUILTIN_SIMULATIONS } from '../../studies/networks/benchmark.js';
-import { formatScore, leaderboardMarkdown, perSetMarkdown, summariseSets, type LeaderRow } from '../../studies/networks/leaderboard.js';
+import { BEHIND_HEAD, formatScore, leaderboardMarkdown, perSetMarkdown, summariseSets, type LeaderRow } from '../../studies/networks/leaderboard.js';
 import { PROTEOMICS_DEFAULTS } from '../../studies/proteomics/study.js';
 import { defaultRunFolder } from '../../studies/study-io.js';
 import { writeTextAtomic } from '../../io/atomic-write.js';
@@ -28,8 +28,8 @@ function boardLines(title: string, rows: readonly LeaderRow[]): string[] {
   const width = Math.max(...rows.map((r) => r.method.length), 8);
   return [
     title,
-    `  ${'rank'.padEnd(5)}${'method'.padEnd(width + 2)}${'AUROC'.padEnd(17)}${'AUPR'.padEnd(17)}${'AUPR ratio'.padEnd(17)}EPR`,
-    ...rows.map((r) => `  ${String(r.rank).padEnd(5)}${r.method.padEnd(width + 2)}${formatScore(r.mean.auroc, r.sd.auroc).padEnd(17)}${formatScore(r.mean.aupr, r.sd.aupr).padEnd(17)}${formatScore(r.mean.aupr_ratio, r.sd.aupr_ratio).padEnd(17)}${formatScore(r.mean.epr, r.sd.epr)}`),
+    `  ${'rank'.padEnd(5)}${'method'.padEnd(width + 2)}${'AUROC'.padEnd(17)}${'AUPR'.padEnd(17)}${'AUPR ratio'.padEnd(17)}${'EPR'.padEnd(17)}${BEHIND_HEAD}`,
+    ...rows.map((r) => `  ${String(r.rank).padEnd(5)}${r.method.padEnd(width + 2)}${formatScore(r.mean.auroc, r.sd.auroc).padEnd(17)}${formatScore(r.mean.aupr, r.sd.aupr).padEnd(17)}${formatScore(r.mean.aupr_ratio, r.sd.aupr_ratio).padEnd(17)}${formatScore(r.mean.epr, r.sd.epr).padEnd(17)}${r.behind.length} of ${r.sets}`),
   ];
 }
 

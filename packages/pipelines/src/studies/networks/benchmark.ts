@@ -154,9 +154,10 @@ async function writeOutputs(
     stringColumn('scope', flat.map((x) => x.scope)), numberColumn('rank', flat.map((x) => x.r.rank)), stringColumn('method', flat.map((x) => x.r.method)), stringColumn('kind', flat.map((x) => x.r.kind)),
     numberColumn('sets', flat.map((x) => x.r.sets)),
     ...SCORE_METRICS.flatMap((m) => [numberColumn(m, flat.map((x) => x.r.mean[m])), numberColumn(`${m}_sd`, flat.map((x) => x.r.sd[m]))]),
+    numberColumn('sets_behind', flat.map((x) => x.r.behind.length)), stringColumn('behind', flat.map((x) => x.r.behind.join(','))),
   ]));
   const metrics = {
-    leaderboard: Object.fromEntries(boards.map(([scope, b]) => [scope, Object.fromEntries(b.map((r) => [r.method, { rank: r.rank, kind: r.kind, ...r.mean, sd: r.sd }]))])),
+    leaderboard: Object.fromEntries(boards.map(([scope, b]) => [scope, Object.fromEntries(b.map((r) => [r.method, { rank: r.rank, kind: r.kind, ...r.mean, sd: r.sd, behind: r.behind }]))])),
     margin_over_best_baseline: Object.fromEntries(margins.map((m) => [m.set, { ours: m.ours, best: m.best, best_auroc: m.bestAuroc, margin: m.margin }])),
   };
   await writeJsonAtomic(join(outDir, 'metrics.json'), metrics);

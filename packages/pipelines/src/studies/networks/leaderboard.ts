@@ -40,7 +40,16 @@ export interface LeaderRow {
   sd: Scores;
   seconds: number;
   rank: number;
+  /**
+   * The sets (of those ranked over) where this method's AUROC is more than BEHIND_MARGIN below the best
+   * other method computed in the same runs (ours or a baseline; published rankings are not computed here):
+   * issue 10's robustness goal, applied to every method alike.
+   */
+  behind: string[];
 }
+
+/** How far below the best other method of the run a set counts as lost (AUROC). */
+export const BEHIND_MARGIN = 0.02;
 
 const sdOf = (v: number[]): number => (v.length > 1 ? Math.sqrt(stats.variance(v)) : NaN);
 const finite = (v: number[]): number[] => v.filter(Number.isFinite);
@@ -98,10 +107,21 @@ export function leaderboard(rows: readonly ScoreRow[], sets: readonly string[]):
       }
     }
     const secs = finite(group.map((s) => s.seconds));
-    out.push({ method, kind, sets: group.length, mean, sd, seconds: secs.length ? secs.reduce((a, b) => a + b, 0) : NaN, rank: 0 });
+    out.push({ method, kind, sets: group.length, mean, sd, seconds: secs.length ? secs.reduce((a, b) => a + b, 0) : NaN, rank: 0, behind: setsBehind(summaries, method) });
   }
   out.sort((a, b) => b.mean.auroc - a.mean.auroc || b.mean.aupr - a.mean.aupr || (a.method < b.method ? -1 : 1));
   out.forEach((r, i) => (r.rank = i + 1));
+  return out;
+}
+
+/** The sets where `method`'s mean AUROC is more than BEHIND_MARGIN below the best other computed method's (set order). */
+function setsBehind(summaries: readonly SetSummary[], method: string): string[] {
+  const out: string[] = [];
+  for (const [set, group] of byKey(summaries, (s) => s.set)) {
+    const mine = group.find((s) => s.method === method);
+    const others = group.filter((s) => s.method !== method && s.kind !== 'published').map((s) => s.mean.auroc).filter(Number.isFinite);
+    if (mine && others.length && mine.mean.auroc < Math.max(...others) - BEHIND_MARGIN) out.push(set);
+  }
   return out;
 }
 
@@ -123,11 +143,14 @@ export function formatScore(mean: number, sd: number, digits = 3): string {
   return Number.isFinite(sd) ? `${mean.toFixed(digits)} ± ${sd.toFixed(digits)}` : mean.toFixed(digits);
 }
 
+/** The column head of LeaderRow.behind. */
+export const BEHIND_HEAD = `sets > ${BEHIND_MARGIN} AUROC below the best other`;
+
 /** A leaderboard as a Markdown table. */
 export function leaderboardMarkdown(rows: readonly LeaderRow[], metrics: readonly ScoreMetric[] = ['auroc', 'aupr', 'aupr_ratio', 'epr']): string {
-  const head = `| rank | method | kind | ${metrics.map((m) => m.replace('_', ' ')).join(' | ')} |`;
-  const rule = `|---|---|---|${metrics.map(() => '---').join('|')}|`;
-  const body = rows.map((r) => `| ${r.rank} | ${r.kind === 'ours' ? `**${r.method}**` : r.method} | ${r.kind} | ${metrics.map((m) => formatScore(r.mean[m], r.sd[m])).join(' | ')} |`);
+  const head = `| rank | method | kind | ${metrics.map((m) => m.replace('_', ' ')).join(' | ')} | ${BEHIND_HEAD} |`;
+  const rule = `|---|---|---|${metrics.map(() => '---').join('|')}|---|`;
+  const body = rows.map((r) => `| ${r.rank} | ${r.kind === 'ours' ? `**${r.method}**` : r.method} | ${r.kind} | ${metrics.map((m) => formatScore(r.mean[m], r.sd[m])).join(' | ')} | ${r.behind.length} of ${r.sets} |`);
   return [head, rule, ...body].join('\n');
 }
 

@@ -3,15 +3,15 @@
  * external asset) with the leaderboards, the per-set AUROC table and how far
  * our network is above or below the best baseline of each run.
  */
-import { formatScore, type LeaderRow, type SetSummary } from './leaderboard.js';
+import { BEHIND_HEAD, formatScore, type LeaderRow, type SetSummary } from './leaderboard.js';
 
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function boardTable(rows: readonly LeaderRow[], caption: string): string {
   const metrics = ['auroc', 'aupr', 'aupr_ratio', 'epr', 'auroc_directed'] as const;
-  const head = `<tr><th>rank</th><th>method</th><th>kind</th>${metrics.map((m) => `<th>${escape(m.replace('_', ' '))}</th>`).join('')}</tr>`;
+  const head = `<tr><th>rank</th><th>method</th><th>kind</th>${metrics.map((m) => `<th>${escape(m.replace('_', ' '))}</th>`).join('')}<th>${escape(BEHIND_HEAD)}</th></tr>`;
   const body = rows
-    .map((r) => `<tr class="${r.kind}"><td>${r.rank}</td><td>${escape(r.method)}</td><td>${r.kind}</td>${metrics.map((m) => `<td data-metric="${escape(`leaderboard.${r.method}.${m}`)}">${escape(formatScore(r.mean[m], r.sd[m]))}</td>`).join('')}</tr>`)
+    .map((r) => `<tr class="${r.kind}"><td>${r.rank}</td><td>${escape(r.method)}</td><td>${r.kind}</td>${metrics.map((m) => `<td data-metric="${escape(`leaderboard.${r.method}.${m}`)}">${escape(formatScore(r.mean[m], r.sd[m]))}</td>`).join('')}<td title="${escape(r.behind.join(', '))}">${r.behind.length} of ${r.sets}</td></tr>`)
     .join('\n');
   return `<table><caption>${escape(caption)}</caption>${head}\n${body}</table>`;
 }

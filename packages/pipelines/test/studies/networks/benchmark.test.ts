@@ -121,6 +121,17 @@ describe('leaderboard', () => {
     expect(onX[2]!.sd.auroc).toBeCloseTo(0.03, 12);
   });
 
+  it('counts, for every method, the sets where it is more than 0.02 AUROC below the best other computed method', () => {
+    const three = [...rows, row('x', 'third', 'baseline', 1, 0.87), row('x', 'third', 'baseline', 2, 0.87), row('y', 'third', 'baseline', 1, 0.74), row('y', 'third', 'baseline', 2, 0.74)];
+    const behind = Object.fromEntries(leaderboard(three, ['x', 'y']).map((r) => [r.method, r.behind]));
+    // x: ours 0.90, base 0.85, third 0.87; y: ours 0.65, base 0.75, third 0.74
+    expect(behind).toEqual({ ours: ['y'], base: ['x'], third: ['x'] });
+    // a published ranking is judged against the computed methods, and is not one of them
+    const onX = leaderboard([...three, row('x', 'peer2', 'published', null, 0.99)], ['x']);
+    expect(onX.find((r) => r.method === 'peer')!.behind).toEqual(['x']);
+    expect(onX.find((r) => r.method === 'ours')!.behind).toEqual([]);
+  });
+
   it('reports the margin of our network over the best baseline of each set', () => {
     const m = marginOverBaselines(summariseSets(rows), 'ours');
     expect(m.map((r) => [r.set, r.best, Number(r.margin.toFixed(6))])).toEqual([['x', 'base', 0.05], ['y', 'base', -0.1]]);
