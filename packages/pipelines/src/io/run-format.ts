@@ -19,7 +19,7 @@ const s = 'string' as const;
 
 /** The proteomics study's tables, columns in the order they are written. */
 export const PROTEOMICS_SCHEMAS = {
-  edges_cohort: { source: s, target: s, relevance: n, median: n, q25: n, q75: n, mean: n, partial_correlation: n, kw_h: n, kw_p: n, kw_q: n, truth: b, known: b },
+  edges_cohort: { source: s, target: s, relevance: n, median: n, q25: n, q75: n, mean: n, partial_correlation: n, kw_h: n, kw_p: n, kw_q: n, truth: b, known: b, replicate_rank_min: n, replicate_rank_max: n },
   edges_class: { class: s, source: s, target: s, relevance: n, median: n, q25: n, q75: n, mean: n, instances: n },
   edges_instance: { instance: s, class: s, source: s, target: s, relevance: n, relevance_st: n, relevance_ts: n },
   baselines: { method: s, scope: s, source: s, target: s, score: n },

@@ -39,7 +39,11 @@ export function proteomicsHeadline(m: Json): string[] {
   if (m.network?.per_class) for (const [c, v] of Object.entries<Json>(m.network.per_class)) out.push(`  class ${c}: AUROC ${f3(v.auroc)}, AUPR ${f3(v.aupr)}`);
   if (m.network?.per_instance) out.push(`patients: mean AUROC ${f3(m.network.per_instance.auroc_mean)} over ${m.network.per_instance.instances}`);
   const rep = m.network?.replicates;
-  if (rep?.count > 1) out.push(`replicates: ${rep.count} masked predictors (seeds ${rep.seeds.join(', ')}), relevance averaged; their networks agree with Spearman ${f3(rep.spearman_mean)} (lowest pair ${f3(rep.spearman_min)})`);
+  if (rep?.count > 1) {
+    out.push(`replicates: ${rep.count} masked predictors (seeds ${rep.seeds.join(', ')}), relevance averaged; their networks agree with Spearman ${f3(rep.spearman_mean)} (lowest pair ${f3(rep.spearman_min)})`);
+    if (Array.isArray(rep.auroc) && rep.auroc.length) out.push(`  each predictor alone: cohort AUROC ${f3(Math.min(...rep.auroc))} to ${f3(Math.max(...rep.auroc))}, AUPR ${f3(Math.min(...rep.aupr))} to ${f3(Math.max(...rep.aupr))}; edges_cohort's replicate_rank_min/max give each pair's rank range over them`);
+    else out.push(`  edges_cohort's replicate_rank_min/max give each pair's rank range over the ${rep.count} predictors`);
+  }
   else if (rep?.count === 1) out.push(`one masked predictor (seed ${rep.seeds[0]}): the spreads above are over patients, not training seeds; --replicates 3 measures how much the network depends on the seed`);
   const known = m.known_edges;
   if (known?.lrp) {
@@ -70,13 +74,18 @@ async function topEdges(dir: string, k: number): Promise<string[]> {
   if (!existsSync(path)) return [];
   const t = await readTable(path);
   const col = (n: string) => t.columns.find((c) => c.name === n);
-  const [src, tgt, rel, truth, known] = ['source', 'target', 'relevance', 'truth', 'known'].map(col);
+  const [src, tgt, rel, truth, known, lo, hi] = ['source', 'target', 'relevance', 'truth', 'known', 'replicate_rank_min', 'replicate_rank_max'].map(col);
   if (!src || !tgt || !rel) return [];
+  // with --replicates, each edge's rank range over the predictors alone (one predictor: both are its rank)
+  const replicated = lo && hi && Array.from({ length: t.rows }, (_, r) => r).some((r) => cellValue(lo, r) !== cellValue(hi, r));
+  const range = (r: number) => (replicated ? `  ranks ${cellValue(lo!, r)}–${cellValue(hi!, r)} over the predictors alone` : '');
   const order = Array.from({ length: t.rows }, (_, r) => r).sort((a, b) => Number(cellValue(rel, b)) - Number(cellValue(rel, a)) || a - b).slice(0, k);
   const flag = (c: typeof truth, r: number, name: string) => (c && cellValue(c, r) === true ? ` ${name}` : '');
   const labels = order.map((r) => `${cellValue(src, r)} – ${cellValue(tgt, r)}`);
   const width = Math.max(...labels.map((l) => l.length));
-  return [`top ${order.length} edges of the cohort network (score${truth || known ? '; marked when in the truth or the known edges' : ''}):`, ...order.map((r, i) => `  ${String(i + 1).padStart(2)}. ${labels[i]!.padEnd(width)}  ${Number(cellValue(rel, r)).toPrecision(3)}${flag(truth, r, 'truth')}${flag(known, r, 'known')}`)];
+  const flags = order.map((r) => `${flag(truth, r, 'truth')}${flag(known, r, 'known')}`);
+  const flagWidth = Math.max(...flags.map((f) => f.length));
+  return [`top ${order.length} edges of the cohort network (score${truth || known ? '; marked when in the truth or the known edges' : ''}):`, ...order.map((r, i) => `  ${String(i + 1).padStart(2)}. ${labels[i]!.padEnd(width)}  ${Number(cellValue(rel, r)).toPrecision(3)}${replicated ? flags[i]!.padEnd(flagWidth) : flags[i]}${range(r)}`)];
 }
 
 /** Data and options fingerprints: sha256 of each input (from the manifest) and of config.json. */

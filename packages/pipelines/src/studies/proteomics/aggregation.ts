@@ -114,9 +114,7 @@ export function aggregateInstances(data: StudyData, instances: readonly Instance
   const P = pairCount(p);
   const networks = new Float32Array(instances.length * P);
   instances.forEach((inst, i) => symmetrize(inst.directed, p, networks.subarray(i * P, (i + 1) * P)));
-  const included = instances.map((inst) => minInstanceCorrelation === null || inst.predictionCorrelation >= minInstanceCorrelation);
-  const includedRows = instances.map((_, i) => i).filter((i) => included[i]);
-  const labelOf = (i: number): string | null => (data.labels ? data.labels[instances[i]!.row]! : null);
+  const { included, includedRows, labelOf } = selectInstances(data, instances, minInstanceCorrelation);
   const classRows = data.classNames.map((c) => includedRows.filter((i) => labelOf(i) === c));
   const scored = (rows: readonly number[], trainRows: readonly number[]): ScoredNetwork => {
     const agg = aggregate(networks, P, rows);
@@ -137,4 +135,25 @@ export function aggregateInstances(data: StudyData, instances: readonly Instance
   const directedScore = cohort.directed;
   const differences = data.classNames.length >= 2 ? classDifferences(networks, P, classRows) : null;
   return { p, P, networks, included, includedRows, labelOf, cohort, perClass, directedScore, differences };
+}
+
+/** The instances that enter the networks (--min-instance-correlation) and each one's class. */
+function selectInstances(data: StudyData, instances: readonly InstanceRecord[], minInstanceCorrelation: number | null): { included: boolean[]; includedRows: number[]; labelOf: (i: number) => string | null } {
+  const included = instances.map((inst) => minInstanceCorrelation === null || inst.predictionCorrelation >= minInstanceCorrelation);
+  const includedRows = instances.map((_, i) => i).filter((i) => included[i]);
+  const labelOf = (i: number): string | null => (data.labels ? data.labels[instances[i]!.row]! : null);
+  return { included, includedRows, labelOf };
+}
+
+/**
+ * The cohort network's pair scores alone: aggregateInstances(...).cohort.score, without the other
+ * statistics (quartiles, class differences). Each replicate of --replicates is scored with it.
+ */
+export function cohortScore(data: StudyData, instances: readonly InstanceRecord[], minInstanceCorrelation: number | null): Float32Array {
+  const { includedRows, labelOf } = selectInstances(data, instances, minInstanceCorrelation);
+  const partial = {
+    cohort: partialCorrelationPairs(data, data.train),
+    byClass: new Map(data.classNames.map((c) => [c, partialCorrelationPairs(data, data.train.filter((r) => data.labels![r] === c))] as const)),
+  };
+  return cohortNetwork((i) => instances[i]!.directed, includedRows, data.proteins.length, labelOf, partial).pairs;
 }

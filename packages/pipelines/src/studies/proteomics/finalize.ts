@@ -8,7 +8,7 @@
  * called from `finalize` that adds metrics (and, if needed, a table
  * documented in io/run-format.ts).
  */
-import { replicateMetrics, type ReplicateAgreement } from './replicates.js';
+import { replicateMetrics, replicateRanks, type ReplicateAgreement } from './replicates.js';
 import type { Table } from '../../io/table.js';
 import type { StudyData } from './data.js';
 import type { EdgeList } from './edge-files.js';
@@ -87,7 +87,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
 
   const pairs = pairNames(data.proteins);
   const tables = new Map<string, Table>([
-    ['edges_cohort', edgesCohortTable(agg, pairs, truth, known)],
+    ['edges_cohort', edgesCohortTable(agg, pairs, truth, known, replicateRanks(inputs.replicates?.cohort ?? [agg.cohort.score]))],
     ['edges_class', edgesClassTable(agg, pairs, data.classNames)],
     ['edges_instance', edgesInstanceTable(data, instances, agg, pairs, inputs.instanceTopK)],
     ['baselines', baselinesTable(baselines, pairs)],
@@ -106,6 +106,6 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
     known: known ? labelsFor(known.undirected, p) : null, seed: inputs.seed, progress: inputs.progress,
   });
   if (trust) (Object.assign(metrics, trust.metrics), tables.set('trust', trust.table));
-  Object.assign(metrics, replicateMetrics(inputs.replicates ?? null, inputs.seed));
+  Object.assign(metrics, replicateMetrics(inputs.replicates ?? null, inputs.seed, truth ? labelsFor(truth.undirected, p) : null));
   return { metrics, tables };
 }

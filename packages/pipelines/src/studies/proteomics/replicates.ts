@@ -15,7 +15,7 @@
  * addReplicates, as the one-command study does, so the merged run has the same bytes.
  */
 import { stats } from '@relevance/methods';
-import type { InstanceRecord } from './aggregation.js';
+import { cohortScore, type InstanceRecord } from './aggregation.js';
 import { pairCount, symmetrize } from './networks.js';
 import type { StudyData } from './data.js';
 import type { ProteomicsOptions } from './study.js';
@@ -27,6 +27,8 @@ export const MAX_REPLICATES = 32;
 export interface ReplicateAgreement {
   seeds: number[];
   spearman: number[];
+  /** Each replicate's own cohort network (pair scores, edges_cohort's order); absent when not scored. */
+  cohort?: Float32Array[];
 }
 
 /** The mean over patients of their instance networks (symmetrize: per pair the mean of |R| in both directions). */
@@ -46,13 +48,21 @@ export type ReplicateRun = (options: ProteomicsOptions, replicate: number) => Pr
 
 /**
  * Replicates 2..k run through `run` (with seed + r - 1), their relevance averaged into `first` (replicate
- * 1's records, replaced in place by the mean) and their agreement measured.
+ * 1's records, replaced in place by the mean) and their agreement measured; each replicate's own cohort
+ * network is kept too (`scoreOf`: aggregation.ts's cohortScore; null: not scored).
  */
-export async function addReplicates(first: InstanceRecord[], data: StudyData, options: ProteomicsOptions, run: ReplicateRun): Promise<ReplicateAgreement> {
+export async function addReplicates(
+  first: InstanceRecord[],
+  data: StudyData,
+  options: ProteomicsOptions,
+  run: ReplicateRun,
+  scoreOf: ((records: readonly InstanceRecord[]) => Float32Array) | null = (records) => cohortScore(data, records, options.minInstanceCorrelation),
+): Promise<ReplicateAgreement> {
   const k = options.replicates, p = data.proteins.length;
   const sums = first.map((rec) => Float64Array.from(rec.directed));
   const mse = first.map((rec) => rec.mseHidden), corr = first.map((rec) => rec.predictionCorrelation);
   const networks = [meanPairRelevance(first, p)];
+  const cohort = scoreOf ? [scoreOf(first)] : undefined;
   const seeds = [options.seed];
   for (let r = 2; r <= k; r++) {
     const seed = options.seed + r - 1;
@@ -66,6 +76,7 @@ export async function addReplicates(first: InstanceRecord[], data: StudyData, op
       corr[i] += rec.predictionCorrelation;
     });
     networks.push(meanPairRelevance(records, p));
+    cohort?.push(scoreOf!(records));
     seeds.push(seed);
   }
   first.forEach((rec, i) => {
@@ -75,19 +86,47 @@ export async function addReplicates(first: InstanceRecord[], data: StudyData, op
   });
   const spearman: number[] = [];
   for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) spearman.push(stats.spearman(networks[a]!, networks[b]!));
-  return { seeds, spearman };
+  return { seeds, spearman, ...(cohort ? { cohort } : {}) };
 }
 
-/** metrics.json entries of the replicates (network.replicates.*). */
-export function replicateMetrics(agreement: ReplicateAgreement | null, seed: number): Record<string, unknown> {
+/**
+ * Per pair, its lowest and highest rank (1 = the strongest pair) over the replicates' own cohort networks:
+ * how far an edge of the averaged network depends on the training seed. Ties keep the pairs' order.
+ */
+export function replicateRanks(cohort: readonly Float32Array[]): { min: Int32Array; max: Int32Array } {
+  const P = cohort[0]!.length;
+  const min = new Int32Array(P).fill(P + 1), max = new Int32Array(P);
+  const order = new Int32Array(P);
+  for (const score of cohort) {
+    const key = (i: number): number => (Number.isNaN(score[i]!) ? -Infinity : score[i]!);
+    order.forEach((_, i) => (order[i] = i));
+    order.sort((a, b) => key(b) - key(a) || a - b);
+    order.forEach((pair, position) => {
+      min[pair] = Math.min(min[pair]!, position + 1);
+      max[pair] = Math.max(max[pair]!, position + 1);
+    });
+  }
+  return { min, max };
+}
+
+/**
+ * metrics.json entries of the replicates (network.replicates.*); with the truth's pair labels (edges_cohort's
+ * order), each replicate's own cohort network is scored too (undirected AUROC and AUPR, one per replicate).
+ */
+export function replicateMetrics(agreement: ReplicateAgreement | null, seed: number, truth: ArrayLike<number> | null = null): Record<string, unknown> {
   if (!agreement) return { 'network.replicates.count': 1, 'network.replicates.seeds': [seed] };
   const s = agreement.spearman;
   const round = (x: number) => Number(x.toFixed(4));
+  const scored = truth && agreement.cohort ? {
+    'network.replicates.auroc': agreement.cohort.map((c) => round(stats.auroc(c, truth))),
+    'network.replicates.aupr': agreement.cohort.map((c) => round(stats.aupr(c, truth))),
+  } : {};
   return {
     'network.replicates.count': agreement.seeds.length,
     'network.replicates.seeds': agreement.seeds,
     'network.replicates.spearman_mean': round(s.reduce((a, b) => a + b, 0) / s.length),
     'network.replicates.spearman_min': round(Math.min(...s)),
+    ...scored,
   };
 }
 

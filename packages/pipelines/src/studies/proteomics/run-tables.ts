@@ -35,7 +35,8 @@ export function pairNames(names: readonly string[]): PairNames {
   return out;
 }
 
-export function edgesCohortTable(agg: Aggregation, pairs: PairNames, truth: EdgeList | null, known: EdgeList | null): Table {
+/** edges_cohort; `ranks` (replicateRanks): each pair's lowest and highest rank over the predictors' own cohort networks (one predictor: its rank). */
+export function edgesCohortTable(agg: Aggregation, pairs: PairNames, truth: EdgeList | null, known: EdgeList | null, ranks: { min: Int32Array; max: Int32Array }): Table {
   const { p, P, cohort, differences } = agg;
   const flags = (list: EdgeList | null): (boolean | null)[] => (list ? Array.from(labelsFor(list.undirected, p), (v) => v === 1) : new Array<boolean | null>(P).fill(null));
   const nan = (): Float64Array => new Float64Array(P).fill(NaN);
@@ -53,6 +54,8 @@ export function edgesCohortTable(agg: Aggregation, pairs: PairNames, truth: Edge
     numberColumn('kw_q', differences ? differences.qValue : nan()),
     booleanColumn('truth', flags(truth)),
     booleanColumn('known', flags(known)),
+    numberColumn('replicate_rank_min', Float64Array.from(ranks.min)),
+    numberColumn('replicate_rank_max', Float64Array.from(ranks.max)),
   ]);
 }
 

@@ -7,10 +7,13 @@ import { createBackend } from '@relevance/core-wasm';
 import { stats } from '@relevance/methods';
 import { createProgress } from '../../../src/progress/progress.js';
 import { relevancePhase, runProteomicsCore, trainPhase } from '../../../src/studies/proteomics/core.js';
-import { addReplicates, meanPairRelevance, replicateMetrics } from '../../../src/studies/proteomics/replicates.js';
+import { addReplicates, meanPairRelevance, replicateMetrics, replicateRanks } from '../../../src/studies/proteomics/replicates.js';
+import { aggregateInstances, cohortScore } from '../../../src/studies/proteomics/aggregation.js';
 import type { InstanceRecord } from '../../../src/studies/proteomics/aggregation.js';
 import type { StudyData } from '../../../src/studies/proteomics/data.js';
-import { smallOptions, tempDir, TEST_BACKEND } from './helpers.js';
+import { runQuiet, smallOptions, tempDir, TEST_BACKEND } from './helpers.js';
+import { readTable } from '../../../src/io/read-table.js';
+import { runSummaryLines } from '../../../src/studies/run-summary.js';
 
 const record = (row: number, directed: number[], mse = 1, corr = 0.5): InstanceRecord => ({ row, directed: Float32Array.from(directed), mseHidden: mse, predictionCorrelation: corr });
 const data = { proteins: ['a', 'b', 'c'] } as unknown as StudyData;
@@ -22,7 +25,7 @@ describe('replicates', () => {
     const agreement = await addReplicates(first.map((r) => ({ ...r, directed: r.directed.slice() })), data, { ...smallOptions('x'), seed: 7, replicates: 3 }, async (o, r) => {
       seen.push(o.seed, r);
       return [record(4, [0, 3, 2, 1, 0, 5, 6, 7, 0], 3, 0.2), record(9, [0, 2, 0, 0, 0, 1, 1, 0, 0].map((v) => -v), 4, 0.4)];
-    });
+    }, null);
     expect(seen).toEqual([8, 2, 9, 3]);
     expect(agreement.seeds).toEqual([7, 8, 9]);
     expect(agreement.spearman).toHaveLength(3); // pairs (1,2), (1,3), (2,3)
@@ -35,20 +38,63 @@ describe('replicates', () => {
 
   it('replace the records in place by the mean', async () => {
     const first = [record(4, [0, 1, 2, 3, 0, 5, 6, 7, 0], 1, 0.5)];
-    await addReplicates(first, data, { ...smallOptions('x'), seed: 1, replicates: 2 }, async () => [record(4, [0, 2, 2, 0, 0, 1, 1, 1, 0], 3, 0.1)]);
+    await addReplicates(first, data, { ...smallOptions('x'), seed: 1, replicates: 2 }, async () => [record(4, [0, 2, 2, 0, 0, 1, 1, 1, 0], 3, 0.1)], null);
     expect(Array.from(first[0]!.directed)).toEqual([0, 1.5, 2, 1.5, 0, 3, 3.5, 4, 0]);
     expect(first[0]!.mseHidden).toBe(2);
     expect(first[0]!.predictionCorrelation).toBeCloseTo(0.3, 12);
   });
 
   it('refuse replicates whose patients are out of step', async () => {
-    await expect(addReplicates([record(4, new Array(9).fill(0))], data, { ...smallOptions('x'), replicates: 2 }, async () => [record(5, new Array(9).fill(0))])).rejects.toThrow(/replicate 2: patient rows out of step \(5 against 4\)/);
-    await expect(addReplicates([record(4, new Array(9).fill(0))], data, { ...smallOptions('x'), replicates: 2 }, async () => [])).rejects.toThrow(/replicate 2: 0 patients' networks, replicate 1 has 1/);
+    await expect(addReplicates([record(4, new Array(9).fill(0))], data, { ...smallOptions('x'), replicates: 2 }, async () => [record(5, new Array(9).fill(0))], null)).rejects.toThrow(/replicate 2: patient rows out of step \(5 against 4\)/);
+    await expect(addReplicates([record(4, new Array(9).fill(0))], data, { ...smallOptions('x'), replicates: 2 }, async () => [], null)).rejects.toThrow(/replicate 2: 0 patients' networks, replicate 1 has 1/);
+  });
+
+  it('rank each pair in every replicate\'s own network and keep its lowest and highest rank', () => {
+    const { min, max } = replicateRanks([Float32Array.from([0.9, 0.1, 0.5, NaN]), Float32Array.from([0.2, 0.8, 0.5, 0.5])]);
+    // replicate 1: pairs 0, 2, 1, 3 (NaN last); replicate 2: 1, 2, 3, 0 (the tie 2/3 in pair order)
+    expect(Array.from(min)).toEqual([1, 1, 2, 3]);
+    expect(Array.from(max)).toEqual([4, 3, 2, 4]);
+  });
+
+  it('metrics: each replicate\'s own cohort network scored against the truth', () => {
+    const truth = [1, 0, 1, 0];
+    const m = replicateMetrics({ seeds: [1, 2], spearman: [0.5], cohort: [Float32Array.from([0.9, 0.1, 0.8, 0.2]), Float32Array.from([0.1, 0.9, 0.8, 0.2])] }, 1, truth);
+    expect(m['network.replicates.auroc']).toEqual([1, Number(stats.auroc(Float32Array.from([0.1, 0.9, 0.8, 0.2]), truth).toFixed(4))]);
+    expect((m['network.replicates.aupr'] as number[])[0]).toBe(1);
+    expect(replicateMetrics({ seeds: [1, 2], spearman: [0.5] }, 1, truth)['network.replicates.auroc']).toBeUndefined();
   });
 
   it('metrics: the count and seeds for one predictor; agreement for several', () => {
     expect(replicateMetrics(null, 5)).toEqual({ 'network.replicates.count': 1, 'network.replicates.seeds': [5] });
     expect(replicateMetrics({ seeds: [5, 6, 7], spearman: [0.9, 0.8, 0.7] }, 5)).toEqual({ 'network.replicates.count': 3, 'network.replicates.seeds': [5, 6, 7], 'network.replicates.spearman_mean': 0.8, 'network.replicates.spearman_min': 0.7 });
+  });
+
+  it('the study with --replicates 2 scores each predictor alone: replicate 1 alone is the one-predictor study\'s cohort network', async () => {
+    const o = (replicates: number) => smallOptions(tempDir(), { replicates, baselines: ['pearson'], epochs: 8, masks: 3 });
+    const one = await runQuiet(o(1)), two = await runQuiet(o(2));
+    const alone = two.metrics as { network: { replicates: { auroc: number[]; aupr: number[] }; cohort: { auroc: number } } };
+    const single = one.metrics as typeof alone;
+    expect(alone.network.replicates.auroc).toHaveLength(2);
+    expect(alone.network.replicates.auroc[0]).toBeCloseTo(single.network.cohort.auroc, 4);
+    expect(alone.network.replicates.auroc[1]).not.toBeCloseTo(single.network.cohort.auroc, 6);
+    const edges = await readTable(`${two.outDir}/edges_cohort.parquet`);
+    const column = (t: typeof edges, name: string) => t.columns.find((c) => c.name === name)!.values as ArrayLike<number>;
+    const lo = column(edges, 'replicate_rank_min'), hi = column(edges, 'replicate_rank_max');
+    // replicate 1's ranks (the one-predictor study's edges_cohort order) lie within each pair's range
+    const oneEdges = await readTable(`${one.outDir}/edges_cohort.parquet`);
+    const score1 = column(oneEdges, 'relevance');
+    const order = Array.from({ length: score1.length }, (_, i) => i).sort((a, b) => score1[b]! - score1[a]! || a - b);
+    order.forEach((pair, position) => expect(position + 1 >= lo[pair]! && position + 1 <= hi[pair]!, `pair ${pair}`).toBe(true));
+    expect(Math.min(...Array.from(lo))).toBe(1);
+    // one predictor: both columns are the pair's rank in the cohort network
+    expect(Array.from(column(oneEdges, 'replicate_rank_min'))).toEqual(Array.from(column(oneEdges, 'replicate_rank_max')));
+    order.forEach((pair, position) => expect(column(oneEdges, 'replicate_rank_min')[pair]).toBe(position + 1));
+    // the run's summary says what each predictor alone scored, and each top edge's rank range; one predictor: neither
+    const lines = await runSummaryLines(two.outDir, { topK: 3 });
+    const [a1, a2] = alone.network.replicates.auroc;
+    expect(lines).toContain(`  each predictor alone: cohort AUROC ${Math.min(a1!, a2!).toFixed(3)} to ${Math.max(a1!, a2!).toFixed(3)}, AUPR ${Math.min(...alone.network.replicates.aupr).toFixed(3)} to ${Math.max(...alone.network.replicates.aupr).toFixed(3)}; edges_cohort's replicate_rank_min/max give each pair's rank range over them`);
+    expect(lines.filter((l) => / ranks \d+–\d+ over the predictors alone$/.test(l))).toHaveLength(3);
+    expect((await runSummaryLines(one.outDir, { topK: 3 })).some((l) => l.includes('over the predictors alone'))).toBe(false);
   });
 
   it('the study with --replicates 2: replicate 1 is the one-predictor study, replicate 2 a predictor trained with seed + 1 on the same data', async () => {
@@ -74,6 +120,13 @@ describe('replicates', () => {
       const rho = two.result.metrics['network.replicates.spearman_mean'] as number;
       expect(rho).toBeGreaterThan(-1);
       expect(rho).toBeLessThan(1); // two trainings do not give the same network
+      // each replicate is scored by cohortScore: the cohort network of aggregateInstances, byte for byte
+      // (two classes here, so the strongest class network), with and without --min-instance-correlation
+      expect(one.data.classNames.length).toBeGreaterThanOrEqual(2);
+      for (const minCorr of [null, 0.2]) {
+        const alone = cohortScore(one.data, one.records, minCorr), full = aggregateInstances(one.data, one.records, minCorr).cohort.score;
+        expect(Buffer.from(alone.buffer).equals(Buffer.from(full.buffer)), `min correlation ${minCorr}`).toBe(true);
+      }
       one.model.dispose();
       two.model.dispose();
     } finally {
