@@ -17,6 +17,7 @@ import type { Progress } from '@relevance/pipelines/src/progress/progress.js';
 import { runProteomicsCore, syntheticTruthTable, type ProteomicsCoreResult } from '@relevance/pipelines/src/studies/proteomics/core.js';
 import { dataFingerprint } from '@relevance/pipelines/src/studies/proteomics/fingerprint.js';
 import { modelInputMetadata } from '@relevance/pipelines/src/studies/proteomics/masked-model.js';
+import { replicateModelMetadata } from '@relevance/pipelines/src/studies/proteomics/replicates.js';
 import { INDEX_FILE, instanceIndex, NETWORKS_FILE, symmetricRows } from '@relevance/pipelines/src/studies/proteomics/instance-files.js';
 import { pairCount } from '@relevance/pipelines/src/studies/proteomics/networks.js';
 import { npyBytes } from '@relevance/pipelines/src/io/npy.js';
@@ -58,7 +59,7 @@ const json = (v: unknown): Uint8Array => new TextEncoder().encode(`${stableStrin
 async function modelFiles(core: ProteomicsCoreResult, options: ProteomicsOptions, request: RunRequest, files: Record<string, Uint8Array>): Promise<void> {
   const hashes = { text: (text: string) => sha256Hex(new TextEncoder().encode(text)), ...(request.file ? { file: await sha256Hex(new Uint8Array(request.file.bytes)) } : {}) };
   const fingerprint = await dataFingerprint(core.data, options, hashes);
-  files['model.relevance'] = await saveModel(core.model, { study: 'proteomics', proteins: core.data.proteins, ...modelInputMetadata(core.model, core.data), seed: options.seed, fingerprint, training: core.training });
+  files['model.relevance'] = await saveModel(core.model, { study: 'proteomics', proteins: core.data.proteins, ...modelInputMetadata(core.model, core.data), seed: options.seed, ...replicateModelMetadata(options.replicates, 1), fingerprint, training: core.training });
   files['model.onnx'] = await exportOnnx(core.model);
 }
 

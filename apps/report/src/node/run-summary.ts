@@ -116,8 +116,9 @@ function proteomicsSummary(run: RunFolder, state: ReportState): RunSummary {
   metric(metrics, 'median instance correlation', numberAt(m, 'prediction.median_instance_correlation'));
   const replicates = numberAt(m, 'network.replicates.count');
   if (replicates !== null && replicates > 1) metrics.push({ label: `agreement of ${replicates} replicate predictors (Spearman, mean; lowest pair)`, value: `${metricText(numberAt(m, 'network.replicates.spearman_mean') ?? NaN, 3)}; ${metricText(numberAt(m, 'network.replicates.spearman_min') ?? NaN, 3)}` });
-  const alone = valueAt(m, 'network.replicates.auroc');
-  if (replicates !== null && replicates > 1 && Array.isArray(alone) && alone.length) {
+  const aloneValues = valueAt(m, 'network.replicates.auroc');
+  const alone = Array.isArray(aloneValues) ? aloneValues.filter((v): v is number => typeof v === 'number' && Number.isFinite(v)) : [];
+  if (replicates !== null && replicates > 1 && alone.length) {
     metrics.push({ label: 'cohort AUROC of each replicate alone (lowest – highest)', value: `${metricText(Math.min(...alone), 3)} – ${metricText(Math.max(...alone), 3)}` });
   }
   return { title: 'Protein networks', subtitle: 'Relevance · proteomics study: instance, class and cohort networks from LRP of a masked predictor', facts, metrics, warnings: proteomicsWarnings(m, trust.length) };

@@ -41,7 +41,9 @@ export function proteomicsHeadline(m: Json): string[] {
   const rep = m.network?.replicates;
   if (rep?.count > 1) {
     out.push(`replicates: ${rep.count} masked predictors (seeds ${rep.seeds.join(', ')}), relevance averaged; their networks agree with Spearman ${f3(rep.spearman_mean)} (lowest pair ${f3(rep.spearman_min)})`);
-    if (Array.isArray(rep.auroc) && rep.auroc.length) out.push(`  each predictor alone: cohort AUROC ${f3(Math.min(...rep.auroc))} to ${f3(Math.max(...rep.auroc))}, AUPR ${f3(Math.min(...rep.aupr))} to ${f3(Math.max(...rep.aupr))}; edges_cohort's replicate_rank_min/max give each pair's rank range over them`);
+    const finite = (v: unknown): number[] => (Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)) : []);
+    const auroc = finite(rep.auroc), aupr = finite(rep.aupr);
+    if (auroc.length) out.push(`  each predictor alone: cohort AUROC ${f3(Math.min(...auroc))} to ${f3(Math.max(...auroc))}, AUPR ${aupr.length ? `${f3(Math.min(...aupr))} to ${f3(Math.max(...aupr))}` : '–'}; edges_cohort's replicate_rank_min/max give each pair's rank range over them`);
     else out.push(`  edges_cohort's replicate_rank_min/max give each pair's rank range over the ${rep.count} predictors`);
   }
   else if (rep?.count === 1) out.push(`one masked predictor (seed ${rep.seeds[0]}): the spreads above are over patients, not training seeds; --replicates 3 measures how much the network depends on the seed`);

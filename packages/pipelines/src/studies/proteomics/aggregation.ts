@@ -52,7 +52,7 @@ export interface Aggregation {
 /** Classes with fewer included test instances than this do not enter the cohort score (their networks are too noisy to take a maximum over). */
 export const MIN_CLASS_INSTANCES = 20;
 
-type PairAndDirected = { pairs: Float32Array; directed: Float32Array };
+export type PairAndDirected = { pairs: Float32Array; directed: Float32Array };
 
 /** The elementwise maximum of networks' pair and directed scores. */
 function strongestOf(nets: readonly PairAndDirected[]): PairAndDirected {
@@ -146,14 +146,19 @@ function selectInstances(data: StudyData, instances: readonly InstanceRecord[], 
 }
 
 /**
- * The cohort network's pair scores alone: aggregateInstances(...).cohort.score, without the other
- * statistics (quartiles, class differences). Each replicate of --replicates is scored with it.
+ * The cohort network alone, as a function of the instance records: aggregateInstances(...).cohort.score
+ * (`pairs`) and .directedScore's matrix (`directed`), without the other statistics (quartiles, class
+ * differences). Each replicate of --replicates is scored with it; the partial correlations, which depend
+ * on the training rows only, are computed once, on the first call.
  */
-export function cohortScore(data: StudyData, instances: readonly InstanceRecord[], minInstanceCorrelation: number | null): Float32Array {
-  const { includedRows, labelOf } = selectInstances(data, instances, minInstanceCorrelation);
-  const partial = {
-    cohort: partialCorrelationPairs(data, data.train),
-    byClass: new Map(data.classNames.map((c) => [c, partialCorrelationPairs(data, data.train.filter((r) => data.labels![r] === c))] as const)),
+export function cohortScorer(data: StudyData, minInstanceCorrelation: number | null): (instances: readonly InstanceRecord[]) => PairAndDirected {
+  let partial: Parameters<typeof cohortNetwork>[4] | null = null;
+  return (instances) => {
+    partial ??= {
+      cohort: partialCorrelationPairs(data, data.train),
+      byClass: new Map(data.classNames.map((c) => [c, partialCorrelationPairs(data, data.train.filter((r) => data.labels![r] === c))] as const)),
+    };
+    const { includedRows, labelOf } = selectInstances(data, instances, minInstanceCorrelation);
+    return cohortNetwork((i) => instances[i]!.directed, includedRows, data.proteins.length, labelOf, partial);
   };
-  return cohortNetwork((i) => instances[i]!.directed, includedRows, data.proteins.length, labelOf, partial).pairs;
 }

@@ -16,7 +16,7 @@ import { computeBaselines } from './baselines.js';
 import { aggregateInstances, type InstanceRecord } from './aggregation.js';
 import { knownEdgeMetrics, predictionAndDataMetrics, truthMetrics, type Metrics, type RunBaselines } from './run-metrics.js';
 import { knownEdgeMatchMetrics } from './known-edge-match.js';
-import { labelsFor } from './run-metrics.js';
+import { directedLabelsFor, labelsFor } from './run-metrics.js';
 import { trustPanel } from './trust.js';
 import type { Progress } from '../../progress/progress.js';
 import { baselinesTable, curvesTable, edgesClassTable, edgesCohortTable, edgesInstanceTable, instancesTable, pairNames, proteinsTable, trainingTable } from './run-tables.js';
@@ -87,7 +87,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
 
   const pairs = pairNames(data.proteins);
   const tables = new Map<string, Table>([
-    ['edges_cohort', edgesCohortTable(agg, pairs, truth, known, replicateRanks(inputs.replicates?.cohort ?? [agg.cohort.score]))],
+    ['edges_cohort', edgesCohortTable(agg, pairs, truth, known, replicateRanks(inputs.replicates?.cohort?.map((c) => c.pairs) ?? [agg.cohort.score]))],
     ['edges_class', edgesClassTable(agg, pairs, data.classNames)],
     ['edges_instance', edgesInstanceTable(data, instances, agg, pairs, inputs.instanceTopK)],
     ['baselines', baselinesTable(baselines, pairs)],
@@ -106,6 +106,7 @@ export function finalize(inputs: FinalizeInputs): FinalizeResult {
     known: known ? labelsFor(known.undirected, p) : null, seed: inputs.seed, progress: inputs.progress,
   });
   if (trust) (Object.assign(metrics, trust.metrics), tables.set('trust', trust.table));
-  Object.assign(metrics, replicateMetrics(inputs.replicates ?? null, inputs.seed, truth ? labelsFor(truth.undirected, p) : null));
+  const replicateTruth = truth ? { labels: inputs.directed ? directedLabelsFor(truth.directed, p) : labelsFor(truth.undirected, p), directed: inputs.directed } : null;
+  Object.assign(metrics, replicateMetrics(inputs.replicates ?? null, inputs.seed, replicateTruth));
   return { metrics, tables };
 }

@@ -15,7 +15,7 @@
  * addReplicates, as the one-command study does, so the merged run has the same bytes.
  */
 import { stats } from '@relevance/methods';
-import { cohortScore, type InstanceRecord } from './aggregation.js';
+import { cohortScorer, type InstanceRecord, type PairAndDirected } from './aggregation.js';
 import { pairCount, symmetrize } from './networks.js';
 import type { StudyData } from './data.js';
 import type { ProteomicsOptions } from './study.js';
@@ -27,8 +27,8 @@ export const MAX_REPLICATES = 32;
 export interface ReplicateAgreement {
   seeds: number[];
   spearman: number[];
-  /** Each replicate's own cohort network (pair scores, edges_cohort's order); absent when not scored. */
-  cohort?: Float32Array[];
+  /** Each replicate's own cohort network (pair scores in edges_cohort's order, and the directed scores); absent when not scored. */
+  cohort?: PairAndDirected[];
 }
 
 /** The mean over patients of their instance networks (symmetrize: per pair the mean of |R| in both directions). */
@@ -49,14 +49,14 @@ export type ReplicateRun = (options: ProteomicsOptions, replicate: number) => Pr
 /**
  * Replicates 2..k run through `run` (with seed + r - 1), their relevance averaged into `first` (replicate
  * 1's records, replaced in place by the mean) and their agreement measured; each replicate's own cohort
- * network is kept too (`scoreOf`: aggregation.ts's cohortScore; null: not scored).
+ * network is kept too (`scoreOf`: aggregation.ts's cohortScorer; null: not scored).
  */
 export async function addReplicates(
   first: InstanceRecord[],
   data: StudyData,
   options: ProteomicsOptions,
   run: ReplicateRun,
-  scoreOf: ((records: readonly InstanceRecord[]) => Float32Array) | null = (records) => cohortScore(data, records, options.minInstanceCorrelation),
+  scoreOf: ((records: readonly InstanceRecord[]) => PairAndDirected) | null = cohortScorer(data, options.minInstanceCorrelation),
 ): Promise<ReplicateAgreement> {
   const k = options.replicates, p = data.proteins.length;
   const sums = first.map((rec) => Float64Array.from(rec.directed));
@@ -110,16 +110,18 @@ export function replicateRanks(cohort: readonly Float32Array[]): { min: Int32Arr
 }
 
 /**
- * metrics.json entries of the replicates (network.replicates.*); with the truth's pair labels (edges_cohort's
- * order), each replicate's own cohort network is scored too (undirected AUROC and AUPR, one per replicate).
+ * metrics.json entries of the replicates (network.replicates.*); with the truth, each replicate's own cohort
+ * network is scored too (AUROC and AUPR, one per replicate), as network.cohort is: `directed` scores the
+ * directed matrix against `labels` of ordered pairs, else the pair scores against labels in edges_cohort's order.
  */
-export function replicateMetrics(agreement: ReplicateAgreement | null, seed: number, truth: ArrayLike<number> | null = null): Record<string, unknown> {
+export function replicateMetrics(agreement: ReplicateAgreement | null, seed: number, truth: { labels: ArrayLike<number>; directed: boolean } | null = null): Record<string, unknown> {
   if (!agreement) return { 'network.replicates.count': 1, 'network.replicates.seeds': [seed] };
   const s = agreement.spearman;
   const round = (x: number) => Number(x.toFixed(4));
-  const scored = truth && agreement.cohort ? {
-    'network.replicates.auroc': agreement.cohort.map((c) => round(stats.auroc(c, truth))),
-    'network.replicates.aupr': agreement.cohort.map((c) => round(stats.aupr(c, truth))),
+  const scores = agreement.cohort?.map((c) => (truth?.directed ? c.directed : c.pairs));
+  const scored = truth && scores ? {
+    'network.replicates.auroc': scores.map((c) => round(stats.auroc(c, truth.labels))),
+    'network.replicates.aupr': scores.map((c) => round(stats.aupr(c, truth.labels))),
   } : {};
   return {
     'network.replicates.count': agreement.seeds.length,
@@ -138,6 +140,11 @@ export function replicateOptions<O extends { seed: number }>(options: O, replica
 /** Replicate r's model file beside replicate 1's `model` (…/model.relevance → …/model.replicate-<r>.relevance). */
 export function replicateModelFile(model: string, replicate: number): string {
   return replicate === 1 ? model : `${model.replace(/\.relevance$/, '')}.replicate-${replicate}.relevance`;
+}
+
+/** model.relevance metadata of replicate r of k (none with one predictor, so those files keep their bytes). */
+export function replicateModelMetadata(k: number, replicate: number): { replicates?: number; replicate?: number } {
+  return k > 1 ? { replicates: k, replicate } : {};
 }
 
 /** Where a networks shard keeps replicate r's networks: its own folder for replicate 1, replicate-<r>/ for the others. */

@@ -28,7 +28,7 @@ export function labelsFor(keys: ReadonlySet<string>, p: number): Uint8Array {
   return out;
 }
 
-function directedLabelsFor(keys: ReadonlySet<string>, p: number): Uint8Array {
+export function directedLabelsFor(keys: ReadonlySet<string>, p: number): Uint8Array {
   const out = new Uint8Array(p * (p - 1));
   let k = 0;
   for (let t = 0; t < p; t++) for (let s = 0; s < p; s++) if (s !== t) out[k++] = keys.has(`${s}>${t}`) ? 1 : 0;

@@ -13,7 +13,7 @@ import { sha256File, writeJsonAtomic } from '../../io/atomic-write.js';
 import { DataError } from '../../io/data-error.js';
 import { stableStringify } from '../../io/stable-json.js';
 import { dataFingerprint, dataSelection, fingerprintDifferences, type DataFingerprint } from './fingerprint.js';
-import { readShardInstances, writeInstanceFiles } from './instance-files.js';
+import { INDEX_FILE, readShardInstances, writeInstanceFiles } from './instance-files.js';
 import { writeTable } from '../../io/write-table.js';
 import { makeTable, numberColumn, stringColumn } from '../../io/table.js';
 import { inRunFolder, stopwatch, writeStudyReport, type StudyIO } from '../study-io.js';
@@ -23,7 +23,7 @@ import { readEdgeList, type EdgeList } from './edge-files.js';
 import type { FinalizeInputs, InstanceRecord } from './finalize.js';
 import { nest, writeMetrics, writeRunTables } from '../../io/run-format.js';
 import { analysisPhase, loadProteomicsData, relevancePhase, replicatePhase, trainPhase } from './core.js';
-import { addReplicates, MAX_REPLICATES, replicateLabel, replicateModelFile, replicateOptions, replicateSubfolder, type ReplicateAgreement } from './replicates.js';
+import { addReplicates, MAX_REPLICATES, replicateLabel, replicateModelFile, replicateModelMetadata, replicateOptions, replicateSubfolder, type ReplicateAgreement } from './replicates.js';
 
 export type Stage = 'all' | 'train' | 'networks' | 'merge';
 export const STAGES: readonly Stage[] = ['all', 'train', 'networks', 'merge'];
@@ -292,8 +292,7 @@ async function trainAndSave(options: ProteomicsOptions, io: StudyIO, be: Backend
   const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
   const fingerprint = await dataFingerprint(data, options); // the data keep the study's seed
   const file = replicateModelFile('model.relevance', replicate);
-  const replicates = k > 1 ? { replicates: k, replicate } : {};
-  await saveModelFile(trained.model, join(outDir, file), { study: 'proteomics', proteins: data.proteins, ...modelInputMetadata(trained.model, data), seed: o.seed, ...replicates, fingerprint, training });
+  await saveModelFile(trained.model, join(outDir, file), { study: 'proteomics', proteins: data.proteins, ...modelInputMetadata(trained.model, data), seed: o.seed, ...replicateModelMetadata(k, replicate), fingerprint, training });
   if (replicate > 1) return { model: trained.model, training, epochSeconds, files: [file] };
   await saveOnnxFile(trained.model, `${outDir}/model.onnx`);
   return { model: trained.model, training, epochSeconds, files: [file, 'model.onnx'] };
@@ -313,7 +312,7 @@ async function manifestInputs(options: ProteomicsOptions, data: StudyData, outDi
   if (options.truth) inputs.push({ path: options.truth, sha256: await sha256File(options.truth) });
   if (options.knownEdges) inputs.push({ path: options.knownEdges, sha256: await sha256File(options.knownEdges) });
   if (options.knownEdgesMap) inputs.push({ path: options.knownEdgesMap, sha256: await sha256File(options.knownEdgesMap) });
-  if (options.model) inputs.push({ path: options.model, sha256: await sha256File(options.model) });
+  if (options.model) for (let r = 1; r <= options.replicates; r++) inputs.push({ path: replicateModelFile(options.model, r), sha256: await sha256File(replicateModelFile(options.model, r)) });
   return inputs;
 }
 
@@ -404,9 +403,16 @@ async function writeTrainRun(options: ProteomicsOptions, io: StudyIO, outDir: st
     }
     clock.lap('train');
     await writeStageFiles(options, outDir, data, be, clock, files, { proteins: data.proteins, train: data.train.length, test: data.test.length, ...(options.replicates > 1 ? { replicates: options.replicates } : {}) });
-    io.log(`next: --stage networks --model ${join(options.out, 'model.relevance')} --shard i/n (or --shard auto in a Slurm array / Kubernetes Indexed Job)`);
+    io.log(`next: --stage networks --model ${join(options.out, 'model.relevance')}${options.replicates > 1 ? ` --replicates ${options.replicates}` : ''} --shard i/n (or --shard auto in a Slurm array / Kubernetes Indexed Job)`);
     return { outDir, metrics: {}, reportPath: null };
   });
+}
+
+/** Replicate r's model file of --model; refuses a missing one, saying where --stage train writes it. */
+function replicateModel(options: ProteomicsOptions, replicate: number): string {
+  const path = replicateModelFile(options.model!, replicate);
+  if (replicate > 1 && !existsSync(path)) throw new DataError(`--model ${options.model}: ${path} is missing; --stage train --replicates ${options.replicates} writes replicate ${replicate}'s model there, beside model.relevance`);
+  return path;
 }
 
 /**
@@ -414,8 +420,7 @@ async function writeTrainRun(options: ProteomicsOptions, io: StudyIO, outDir: st
  * and that it was trained with this --replicates; says every difference by name.
  */
 async function loadCheckedModel(options: ProteomicsOptions, be: Backend, data: StudyData, replicate = 1): Promise<{ model: Model; training: TrainingRow[] }> {
-  const path = replicateModelFile(options.model!, replicate);
-  if (replicate > 1 && !existsSync(path)) throw new DataError(`--model ${options.model}: ${path} is missing; --stage train --replicates ${options.replicates} writes replicate ${replicate}'s model there, beside model.relevance`);
+  const path = replicateModel(options, replicate);
   const { model, metadata } = await loadModelFile(be, path);
   const stored = metadata.fingerprint as DataFingerprint | undefined;
   if (metadata.study !== 'proteomics' || !stored || !Array.isArray(metadata.training)) {
@@ -423,9 +428,13 @@ async function loadCheckedModel(options: ProteomicsOptions, be: Backend, data: S
     throw new DataError(`--model ${path}: not a model written by 'study proteomics --stage train' (no data fingerprint in its metadata)`);
   }
   const trainedWith = typeof metadata.replicates === 'number' ? metadata.replicates : 1;
-  if (trainedWith !== options.replicates || (trainedWith > 1 && metadata.replicate !== replicate)) {
+  if (trainedWith !== options.replicates) {
     model.dispose();
-    throw new DataError(`--model ${path}: was trained with --replicates ${trainedWith}${trainedWith > 1 ? ` (replicate ${metadata.replicate})` : ''}, this run has --replicates ${options.replicates}; give every stage the same --replicates`);
+    throw new DataError(`--model ${path}: was trained with --replicates ${trainedWith}, this run has --replicates ${options.replicates}; give every stage the same --replicates`);
+  }
+  if (trainedWith > 1 && metadata.replicate !== replicate) {
+    model.dispose();
+    throw new DataError(`--model ${options.model}: ${path} holds replicate ${metadata.replicate} of ${trainedWith}, not replicate ${replicate}; give the --stage train folder's model files under the names it wrote (model.relevance, model.replicate-2.relevance, ...)`);
   }
   const differences = fingerprintDifferences(stored, await dataFingerprint(data, options));
   if (differences.length) {
@@ -480,37 +489,47 @@ function networkSettings(config: Record<string, any>): string {
 }
 
 /**
- * Every shard's instance networks in test-row order, one list per replicate (--replicates k; one list
- * without); checks that the shards come from this model and settings and cover the test rows once.
+ * The shard folders of --shards, checked against this merge: computed with --model (every replicate's file,
+ * by SHA-256) and the same relevance settings.
  */
-async function readShards(options: ProteomicsOptions, io: StudyIO, data: StudyData): Promise<InstanceRecord[][]> {
+async function checkedShards(options: ProteomicsOptions): Promise<string[]> {
   const dirs = await shardFolders(options.shards!);
-  const modelSha = await sha256File(options.model!);
+  const models = await Promise.all(Array.from({ length: options.replicates }, (_, r) => replicateModel(options, r + 1)).map(async (path) => ({ path, sha: await sha256File(path) })));
   const mine = networkSettings(resolvedConfig(options));
-  const byRow = Array.from({ length: options.replicates }, () => new Map<number, InstanceRecord>());
-  io.progress.start('reading shards', dirs.length);
   for (const dir of dirs) {
     const manifest = JSON.parse(await readFileText(join(dir, 'manifest.json')));
     const config = JSON.parse(await readFileText(join(dir, 'config.json')));
-    const model = (manifest.inputs as ManifestInput[]).find((i) => i.path === config.model);
-    if (model?.sha256 !== modelSha) throw new DataError(`--shards ${dir}: was computed with another model (${config.model}, sha256 ${model?.sha256 ?? 'unknown'}) than --model ${options.model} (sha256 ${modelSha})`);
     if (networkSettings(config) !== mine) throw new DataError(`--shards ${dir}: was computed with other relevance settings (${networkSettings(config)}) than this merge (${mine}); give the same --masks, --mask-groups, --rule, --gamma, --epsilon, --replicates and --seed`);
-    for (const [r, rows] of byRow.entries()) {
-      for (const record of await readShardInstances(join(dir, replicateSubfolder(r + 1)), data)) {
-        if (rows.has(record.row)) throw new DataError(`--shards ${dir}: patient '${data.ids[record.row]}' is also in another shard; give each shard once`);
-        rows.set(record.row, record);
-      }
+    models.forEach(({ path, sha }, r) => {
+      const used = replicateModelFile(config.model, r + 1);
+      const input = (manifest.inputs as ManifestInput[]).find((i) => i.path === used);
+      if (input?.sha256 !== sha) throw new DataError(`--shards ${dir}: was computed with another model (${used}, sha256 ${input?.sha256 ?? 'unknown'}) than --model gives (${path}, sha256 ${sha})`);
+    });
+  }
+  return dirs;
+}
+
+/**
+ * Replicate r's instance networks (1 without --replicates) from every shard, in test-row order; checks that
+ * the shards cover the test rows once. One replicate at a time, so the merge holds at most two.
+ */
+async function readShards(options: ProteomicsOptions, io: StudyIO, data: StudyData, dirs: readonly string[], replicate: number): Promise<InstanceRecord[]> {
+  const k = options.replicates, which = k > 1 ? ` (replicate ${replicate} of ${k})` : '';
+  const byRow = new Map<number, InstanceRecord>();
+  io.progress.start(`reading shards${which}`, dirs.length);
+  for (const dir of dirs) {
+    const folder = join(dir, replicateSubfolder(replicate));
+    if (!existsSync(join(folder, INDEX_FILE))) throw new DataError(`--shards ${dir}: has no replicate-${replicate}/ with its networks (this merge has --replicates ${k}); the shard is incomplete: rerun --stage networks --replicates ${k} for it`);
+    for (const record of await readShardInstances(folder, data)) {
+      if (byRow.has(record.row)) throw new DataError(`--shards ${dir}: patient '${data.ids[record.row]}' is also in another shard; give each shard once`);
+      byRow.set(record.row, record);
     }
     io.progress.tick(1);
   }
-  const found = byRow[0]!.size;
-  io.progress.done(`${found} instance networks from ${dirs.length} shards${options.replicates > 1 ? `, ${options.replicates} replicates each` : ''}`);
-  for (const [r, rows] of byRow.entries()) {
-    const missing = data.test.filter((row) => !rows.has(row));
-    const which = options.replicates > 1 ? ` (replicate ${r + 1})` : '';
-    if (missing.length) throw new DataError(`--shards${which}: hold ${rows.size} of the ${data.test.length} test patients; missing ${missing.length}, e.g. ${missing.slice(0, 5).map((row) => data.ids[row]).join(', ')}; is a shard missing?`);
-  }
-  return byRow.map((rows) => data.test.map((row) => rows.get(row)!));
+  io.progress.done(`${byRow.size} instance networks from ${dirs.length} shards`);
+  const missing = data.test.filter((r) => !byRow.has(r));
+  if (missing.length) throw new DataError(`--shards${which}: hold ${byRow.size} of the ${data.test.length} test patients; missing ${missing.length}, e.g. ${missing.slice(0, 5).map((r) => data.ids[r]).join(', ')}; is a shard missing?`);
+  return data.test.map((r) => byRow.get(r)!);
 }
 
 async function readFileText(path: string): Promise<string> {
@@ -524,14 +543,15 @@ async function writeMergedRun(options: ProteomicsOptions, io: StudyIO, outDir: s
   return inStage(options, io, outDir, true, async ({ clock, data, edges, be }) => {
     const { model, training } = await loadCheckedModel(options, be, data);
     model.dispose();
-    const [instances, ...others] = await readShards(options, io, data);
-    const replicates = others.length ? await addReplicates(instances!, data, options, async (_o, r) => others[r - 2]!) : null;
+    const dirs = await checkedShards(options);
+    const instances = await readShards(options, io, data, dirs, 1);
+    const replicates = options.replicates > 1 ? await addReplicates(instances, data, options, (_o, r) => readShards(options, io, data, dirs, r)) : null;
     clock.lap('merge');
     await copyFile(options.model!, join(outDir, 'model.relevance'));
     const onnx = join(dirname(options.model!), 'model.onnx');
     if (!existsSync(onnx) || !(await stat(onnx)).isFile()) throw new DataError(`--model ${options.model}: no model.onnx beside it; give the model.relevance inside the --stage train folder`);
     await copyFile(onnx, join(outDir, 'model.onnx'));
-    const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances!.length, shards: options.shards };
-    return await finishRun(options, io, outDir, { be, data, instances: instances!, edges, training, clock, extraTimings: {}, used, replicates });
+    const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length, shards: options.shards };
+    return await finishRun(options, io, outDir, { be, data, instances, edges, training, clock, extraTimings: {}, used, replicates });
   });
 }

@@ -8,7 +8,7 @@ import { stats } from '@relevance/methods';
 import { createProgress } from '../../../src/progress/progress.js';
 import { relevancePhase, runProteomicsCore, trainPhase } from '../../../src/studies/proteomics/core.js';
 import { addReplicates, meanPairRelevance, replicateMetrics, replicateRanks } from '../../../src/studies/proteomics/replicates.js';
-import { aggregateInstances, cohortScore } from '../../../src/studies/proteomics/aggregation.js';
+import { aggregateInstances, cohortScorer } from '../../../src/studies/proteomics/aggregation.js';
 import type { InstanceRecord } from '../../../src/studies/proteomics/aggregation.js';
 import type { StudyData } from '../../../src/studies/proteomics/data.js';
 import { runQuiet, smallOptions, tempDir, TEST_BACKEND } from './helpers.js';
@@ -56,12 +56,16 @@ describe('replicates', () => {
     expect(Array.from(max)).toEqual([4, 3, 2, 4]);
   });
 
-  it('metrics: each replicate\'s own cohort network scored against the truth', () => {
-    const truth = [1, 0, 1, 0];
-    const m = replicateMetrics({ seeds: [1, 2], spearman: [0.5], cohort: [Float32Array.from([0.9, 0.1, 0.8, 0.2]), Float32Array.from([0.1, 0.9, 0.8, 0.2])] }, 1, truth);
-    expect(m['network.replicates.auroc']).toEqual([1, Number(stats.auroc(Float32Array.from([0.1, 0.9, 0.8, 0.2]), truth).toFixed(4))]);
+  it('metrics: each replicate\'s own cohort network scored against the truth, directed where the study is', () => {
+    const labels = [1, 0, 1, 0];
+    const net = (pairs: number[], directed: number[]) => ({ pairs: Float32Array.from(pairs), directed: Float32Array.from(directed) });
+    const cohort = [net([0.9, 0.1, 0.8, 0.2], [0.1, 0.9, 0.2, 0.8]), net([0.1, 0.9, 0.8, 0.2], [0.9, 0.1, 0.8, 0.2])];
+    const m = replicateMetrics({ seeds: [1, 2], spearman: [0.5], cohort }, 1, { labels, directed: false });
+    expect(m['network.replicates.auroc']).toEqual([1, Number(stats.auroc(cohort[1]!.pairs, labels).toFixed(4))]);
     expect((m['network.replicates.aupr'] as number[])[0]).toBe(1);
-    expect(replicateMetrics({ seeds: [1, 2], spearman: [0.5] }, 1, truth)['network.replicates.auroc']).toBeUndefined();
+    // --directed: the directed matrices against labels of ordered pairs
+    expect(replicateMetrics({ seeds: [1, 2], spearman: [0.5], cohort }, 1, { labels, directed: true })['network.replicates.auroc']).toEqual([0, 1]);
+    expect(replicateMetrics({ seeds: [1, 2], spearman: [0.5] }, 1, { labels, directed: false })['network.replicates.auroc']).toBeUndefined();
   });
 
   it('metrics: the count and seeds for one predictor; agreement for several', () => {
@@ -124,8 +128,11 @@ describe('replicates', () => {
       // (two classes here, so the strongest class network), with and without --min-instance-correlation
       expect(one.data.classNames.length).toBeGreaterThanOrEqual(2);
       for (const minCorr of [null, 0.2]) {
-        const alone = cohortScore(one.data, one.records, minCorr), full = aggregateInstances(one.data, one.records, minCorr).cohort.score;
-        expect(Buffer.from(alone.buffer).equals(Buffer.from(full.buffer)), `min correlation ${minCorr}`).toBe(true);
+        const score = cohortScorer(one.data, minCorr);
+        score(two.records); // the scorer's partial correlations are computed on the first call and reused
+        const alone = score(one.records), full = aggregateInstances(one.data, one.records, minCorr);
+        expect(Buffer.from(alone.pairs.buffer).equals(Buffer.from(full.cohort.score.buffer)), `min correlation ${minCorr}`).toBe(true);
+        expect(Buffer.from(alone.directed.buffer).equals(Buffer.from(full.directedScore.buffer)), `min correlation ${minCorr}, directed`).toBe(true);
       }
       one.model.dispose();
       two.model.dispose();

@@ -4,7 +4,7 @@
  * data, naming what differs; --shard auto reads Slurm and Kubernetes environments; --slurm
  * writes the three jobs with the user's options.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseShard } from '../../../src/studies/proteomics/shard.js';
@@ -56,7 +56,6 @@ describe('study proteomics --stage', () => {
     const single = tempDir(), singleWork = tempDir();
     await runQuiet(opts(join(singleWork, 'train'), { stage: 'train', replicates: 1 }));
     const singleModel = join(singleWork, 'train', 'model.relevance');
-    expect(readFileSync(singleModel).equals(readFileSync(model))).toBe(false); // replicate 1's metadata names the replicates
     await runQuiet(opts(join(singleWork, 'shard'), { stage: 'networks', model: singleModel, replicates: 1 }));
     await runQuiet(opts(single, { stage: 'merge', model: singleModel, shards: [singleWork], replicates: 1 }));
     expect(readFileSync(join(single, 'instance_networks.npy')).equals(readFileSync(join(merged, 'instance_networks.npy')))).toBe(false);
@@ -67,12 +66,20 @@ describe('study proteomics --stage', () => {
     const work = tempDir();
     await runQuiet(opts(join(work, 'train'), { stage: 'train' }));
     const model = join(work, 'train', 'model.relevance');
-    await expect(runQuiet(opts(join(work, 'x'), { stage: 'networks', model, replicates: 3 }))).rejects.toThrow(/--model .*model\.relevance: was trained with --replicates 2 \(replicate 1\), this run has --replicates 3; give every stage the same --replicates/);
-    await expect(runQuiet(opts(join(work, 'y'), { stage: 'networks', model, replicates: 1 }))).rejects.toThrow(/was trained with --replicates 2 \(replicate 1\), this run has --replicates 1/);
+    await expect(runQuiet(opts(join(work, 'x'), { stage: 'networks', model, replicates: 3 }))).rejects.toThrow(/--model .*model\.relevance: was trained with --replicates 2, this run has --replicates 3; give every stage the same --replicates/);
+    await expect(runQuiet(opts(join(work, 'y'), { stage: 'networks', model, replicates: 1 }))).rejects.toThrow(/was trained with --replicates 2, this run has --replicates 1/);
     expect(existsSync(join(work, 'x')) || existsSync(join(work, 'y'))).toBe(false);
     await runQuiet(opts(join(work, 'shard'), { stage: 'networks', model }));
     rmSync(join(work, 'shard', 'replicate-2'), { recursive: true });
-    await expect(runQuiet(opts(join(tempDir(), 'm'), { stage: 'merge', model, shards: [join(work, 'shard')] }))).rejects.toThrow(/shard\/replicate-2: no readable instance_networks\.json/);
+    await expect(runQuiet(opts(join(tempDir(), 'm'), { stage: 'merge', model, shards: [join(work, 'shard')] }))).rejects.toThrow(/--shards .*shard: has no replicate-2\/ with its networks \(this merge has --replicates 2\); the shard is incomplete: rerun --stage networks --replicates 2 for it/);
+    // a shard computed with another replicate-2 model (trained again with another seed) is refused by the merge
+    const other = tempDir();
+    await runQuiet(opts(join(other, 'train'), { stage: 'train', seed: 1, epochs: 4 }));
+    copyFileSync(join(other, 'train', 'model.replicate-2.relevance'), join(work, 'train', 'model.replicate-2.relevance'));
+    await expect(runQuiet(opts(join(tempDir(), 'm2'), { stage: 'merge', model, shards: [join(work, 'shard')] }))).rejects.toThrow(/was computed with another model \(.*model\.replicate-2\.relevance, sha256 [0-9a-f]+\) than --model gives/);
+    // a replicate file under another replicate's name
+    copyFileSync(join(work, 'train', 'model.relevance'), join(work, 'train', 'model.replicate-2.relevance'));
+    await expect(runQuiet(opts(join(work, 'w'), { stage: 'networks', model }))).rejects.toThrow(/model\.replicate-2\.relevance holds replicate 1 of 2, not replicate 2; give the --stage train folder's model files under the names it wrote/);
     rmSync(join(work, 'train', 'model.replicate-2.relevance'));
     await expect(runQuiet(opts(join(work, 'z'), { stage: 'networks', model }))).rejects.toThrow(/model\.replicate-2\.relevance is missing; --stage train --replicates 2 writes replicate 2's model there/);
   });
