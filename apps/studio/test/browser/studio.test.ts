@@ -3,8 +3,8 @@
  * and seed (wasm backend): the synthetic demo and a dropped Parquet file give
  * the CLI's tables (Arrow bytes) and metrics.json (all but the wall-clock
  * timing_s), without one network request after load; cancel leaves the page
- * usable; a ragged CSV gets the CLI's error; without cross-origin isolation
- * the page runs on one thread and still agrees.
+ * usable; a ragged CSV gets the CLI's error; --replicates gives the CLI's
+ * run; without cross-origin isolation the page runs on one thread and still agrees.
  */
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,6 +105,19 @@ describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () =>
     await page.setInputFiles('#file-input', join(dir, 'ragged.csv'));
     await page.waitForFunction(() => document.documentElement.dataset.runState === 'failed');
     expect(await page.locator('#error').textContent()).toBe(expected);
+    await page.close();
+  });
+
+  it('runs --replicates 2 as the CLI does: the same averaged networks, agreement and per-predictor figures', async () => {
+    const argv = [...SMALL, '--replicates=2'];
+    const cli = cliRun(dir, 'cli-replicates', argv);
+    const { page } = await openStudio(browser, `${isolated.url}?demo=synthetic&${asQuery(argv)}`);
+    expect(await waitForRun(page), await page.locator('#error').textContent() ?? '').toBe('done');
+    const files = await downloadRun(page);
+    await expectSameRun(files, cli);
+    const replicates = JSON.parse(Buffer.from(files['metrics.json']!).toString()).network.replicates;
+    expect(replicates.count).toBe(2);
+    expect(replicates.auroc).toHaveLength(2);
     await page.close();
   });
 
