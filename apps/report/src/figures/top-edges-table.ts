@@ -9,6 +9,8 @@ export function topEdgesTable(edges: readonly CohortEdge[]): FigureContent {
   const hasTruth = edges.some((e) => e.truth !== null);
   const hasKnown = edges.some((e) => e.known !== null);
   const hasKw = edges.some((e) => e.kw_q !== null);
+  // with --replicates, ranks differ between the predictors for some pair; with one predictor they are the rank itself
+  const replicated = edges.some((e) => e.replicate_rank_min != null && e.replicate_rank_max != null && e.replicate_rank_min !== e.replicate_rank_max);
   const spec: TableSpec = {
     className: 'compact',
     columns: [
@@ -23,6 +25,7 @@ export function topEdgesTable(edges: readonly CohortEdge[]): FigureContent {
             { key: 'kw_q', label: 'KW q', align: 'right' as const, format: cellP, title: 'Benjamini–Hochberg q-value of the Kruskal–Wallis test' },
           ]
         : []),
+      ...(replicated ? [{ key: 'seeds', label: 'rank by seed', align: 'right' as const, title: 'lowest–highest rank of the pair over the --replicates predictors, each alone' }] : []),
       ...(hasTruth ? [{ key: 'truth', label: 'truth', format: cellYesNo }] : []),
       ...(hasKnown ? [{ key: 'known', label: 'known', format: cellYesNo }] : []),
     ],
@@ -34,6 +37,7 @@ export function topEdgesTable(edges: readonly CohortEdge[]): FigureContent {
       mean: e.mean,
       kw_h: e.kw_h,
       kw_q: e.kw_q,
+      seeds: e.replicate_rank_min == null || e.replicate_rank_max == null ? null : `${e.replicate_rank_min}–${e.replicate_rank_max}`,
       truth: e.truth,
       known: e.known,
     })),

@@ -40,7 +40,7 @@ const PROTEOMICS: SectionEntry[] = [
     figures: [
       { id: 'top-edges', title: 'Top edges', caption: 'Dot: the network score, sqrt(mean × median) of the patients\' relevance × |partial correlation|^(1/4); line: interquartile range of the patients\' relevance.', dependsOn: ['k', 'filter'] },
       { id: 'network-graph', title: 'Top edges as a network', caption: 'Proteins on a circle in the clustered order; line width follows relevance.', dependsOn: ['k', 'filter'] },
-      { id: 'top-edges-table', title: 'Top edges: scores and q-values', caption: 'KW q: Benjamini–Hochberg q-value of the Kruskal–Wallis test across classes.', dependsOn: ['k', 'filter'], wide: true },
+      { id: 'top-edges-table', title: 'Top edges: scores and q-values', caption: 'KW q: Benjamini–Hochberg q-value of the Kruskal–Wallis test across classes. Rank by seed (with --replicates): the pair\'s lowest–highest rank over the predictors, each alone.', dependsOn: ['k', 'filter'], wide: true },
     ],
   },
   {

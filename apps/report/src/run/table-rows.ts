@@ -25,6 +25,9 @@ export interface CohortEdge extends EdgeSpread {
   kw_q: number | null;
   truth: boolean | null;
   known: boolean | null;
+  /** The pair's lowest and highest rank over the --replicates predictors alone (one predictor: its rank; null in older runs). */
+  replicate_rank_min: number | null;
+  replicate_rank_max: number | null;
 }
 
 export interface ClassEdge extends EdgeSpread {

@@ -54,6 +54,8 @@ const edge = (source: string, target: string, relevance: number, extra: Partial<
   kw_q: 0.6,
   truth: null,
   known: null,
+  replicate_rank_min: null,
+  replicate_rank_max: null,
   ...extra,
 });
 
@@ -112,6 +114,14 @@ describe('top edges', () => {
     expect(html).toContain('KW q');
     expect(html).toContain('A – B');
     expect(html).toContain('0.72–1.08');
+    expect(html).not.toContain('rank by seed'); // one predictor (or an older run): no seed column
+    const replicated = topEdgesTable([edge('A', 'B', 0.9, { replicate_rank_min: 1, replicate_rank_max: 3 }), edge('C', 'D', 0.5, { replicate_rank_min: 2, replicate_rank_max: 2 })]);
+    const withSeeds = tableHtml((replicated as Extract<FigureContent, { kind: 'table' }>).table);
+    expect(withSeeds).toContain('rank by seed');
+    expect(withSeeds).toContain('1–3');
+    expect(withSeeds).toContain('2–2');
+    const single = tableHtml((topEdgesTable([edge('A', 'B', 0.9, { replicate_rank_min: 1, replicate_rank_max: 1 })]) as Extract<FigureContent, { kind: 'table' }>).table);
+    expect(single).not.toContain('rank by seed');
   });
 
   it('draws the top edges as links between nodes on a circle in the given order', () => {
