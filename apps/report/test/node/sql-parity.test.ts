@@ -63,6 +63,9 @@ describe('proteomics: SQL and rows agree', () => {
       expect(await sql.topEdges(7, filter)).toEqual(await rows.topEdges(7, filter));
       expect(await sql.instanceEdges('S05', filter)).toEqual(await rows.instanceEdges('S05', filter));
     }
+    // the fixture is a one-predictor run: each top edge's rank range over the predictors is its own rank
+    const top = await sql.topEdges(7, null);
+    expect(top.map((e) => [e.replicate_rank_min, e.replicate_rank_max])).toEqual([1, 2, 3, 4, 5, 6, 7].map((r) => [r, r]));
     expect(await sql.tsneInstances()).toEqual(await rows.tsneInstances());
     expect(await sql.curves('pr', 'class:basal')).toEqual(await rows.curves('pr', 'class:basal'));
     expect(await sql.training()).toEqual(await rows.training());
