@@ -33,7 +33,7 @@ function runAndKill(out: string, signal: NodeJS.Signals | null, extra: string[] 
     let killed = false;
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (signal && !killed && stderr.includes('instance networks: started')) {
+      if (signal && !killed && /instance networks[^\n]*: started/.test(stderr)) {
         killed = true;
         child.kill(signal);
       }

@@ -52,7 +52,8 @@ describe('study proteomics: option ranges', () => {
     [['--mask-groups', '1'], /--mask-groups: must be an integer from 2 to 64, got 1 \(2: half of the other proteins visible/],
     [['--replicates', '0'], /--replicates: must be a positive whole number, got 0/],
     [['--replicates', '33'], /--replicates: must be at most 32 \(each replicate is a whole training and relevance pass\), got 33/],
-    [['--shard', '0/2', '--replicates', '2'], /--replicates: a one-command --shard run explains part of the test set with one predictor; run the stages instead \(--stage train, --stage networks --shard i\/n, --stage merge, each with --replicates, or --slurm\)/],
+    [['--shard', '0/2', '--replicates', '2'], /--replicates: is 2, but a one-command --shard run explains part of the test set with one predictor; run the stages instead \(--stage train, --stage networks --shard i\/n, --stage merge, each with --replicates, or --slurm\), or give --replicates 1/],
+    [['--shard', '0/2'], /--replicates: is 3 \(the default\), but a one-command --shard run explains part of the test set with one predictor;.*or give --replicates 1 \(with --masks 100/],
   ])('study proteomics %j is a usage error naming the option', async (argv, message) => {
     expect(await usage(['proteomics', ...(argv as string[])])).toMatch(message as RegExp);
   });

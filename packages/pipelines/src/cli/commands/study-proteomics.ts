@@ -143,9 +143,9 @@ export const studyProteomicsCommand: Command = {
     { name: 'average-decay', type: 'number', default: D.averageDecay, help: 'decay per epoch of a moving average of the weights that validation, early stopping and the networks use (Polyak averaging; smoother networks); 0 turns it off' },
     { name: 'patience', type: 'integer', default: D.patience, help: 'epochs without improvement before stopping' },
     { name: 'validation-fraction', type: 'number', default: D.validationFraction, help: 'share of the training rows for early stopping' },
-    { name: 'masks', type: 'integer', default: D.masks, help: 'masks per target protein (each patient gets mask-groups x masks masks)' },
+    { name: 'masks', type: 'integer', default: D.masks, help: 'masks per target protein and predictor (each patient gets mask-groups x masks masks from each of the --replicates predictors); the default 34 with 3 predictors costs what 100 with one did (Keyl et al.: --replicates 1 --masks 100)' },
     { name: 'mask-groups', type: 'integer', default: D.maskGroups, placeholder: 'k', help: 'masks come in rounds of k, each protein hidden in one mask per round: when a target is explained, every other protein is visible with probability 1 - 1/k (2: half, as Keyl et al.; 4, the default: three quarters, which credits direct neighbours more; docs/BENCHMARKS.md section 1b)' },
-    { name: 'replicates', type: 'integer', default: D.replicates, placeholder: 'k', help: 'train k masked predictors (seeds seed .. seed+k-1) on the same patients and average their relevance; prints and records how well their networks agree (Spearman), i.e. how much the network depends on the training seed; k times the training and relevance time; with --stage, give the same k to every stage (train writes the k models, each shard explains with all of them, merge averages)' },
+    { name: 'replicates', type: 'integer', default: D.replicates, placeholder: 'k', help: 'train k masked predictors (seeds seed .. seed+k-1) on the same patients and average their relevance (the default 3 with --masks 34 scored above one predictor with 100 on every benchmark mean, docs/BENCHMARKS.md); prints and records how well their networks agree (Spearman), i.e. how much the network depends on the training seed; k times the training time, and k times the relevance time at a given --masks; with --stage, give the same k to every stage (train writes the k models, each shard explains with all of them, merge averages)' },
     { name: 'rule', type: 'string', default: D.rule, placeholder: 'rule|composite|layer=rule,...', help: "relevance rule, as explain --rule takes it: gamma (the sign-aware generalised gamma rule Keyl et al. use, gamma 0.01), epsilon, gradient-x-input, any LRP rule or composite, or rules per layer (fc1=gamma,fc2=epsilon)" },
     { name: 'gamma', type: 'number', default: D.gamma, help: 'gamma of the gamma rule', appliesIf: { option: 'rule', is: ['gamma'] } },
     { name: 'epsilon', type: 'number', default: D.epsilon, help: 'epsilon of the epsilon rule', appliesIf: { option: 'rule', is: ['epsilon'] } },
@@ -179,7 +179,7 @@ export const studyProteomicsCommand: Command = {
   examples: [
     'relevance study proteomics',
     "relevance study proteomics --data rppa.csv --class-column cancer_type --standardize per-class --known-edges reactome.csv --out runs/tcga",
-    'relevance study proteomics --data keyl_homogeneous.csv --truth pairs.csv --hidden 320,320,320 --masks 100 --shard 0/4 --out runs/shard0',
+    'relevance study proteomics --data keyl_homogeneous.csv --truth pairs.csv --hidden 320,320,320 --masks 100 --replicates 1 --shard 0/4 --out runs/shard0',
   ],
   async run(args, io) {
     const options = proteomicsOptions(args);

@@ -85,7 +85,7 @@ export const PROTEOMICS_DEFAULTS: Omit<ProteomicsOptions, 'out'> = {
   averageDecay: 0.9,
   patience: 60,
   validationFraction: 0.1,
-  masks: 100,
+  masks: 34,
   maskGroups: 4,
   rule: 'gamma',
   gamma: 0.01,
@@ -96,7 +96,7 @@ export const PROTEOMICS_DEFAULTS: Omit<ProteomicsOptions, 'out'> = {
   baselines: [...BASELINE_NAMES],
   instanceTopK: 50,
   shard: null,
-  replicates: 1,
+  replicates: 3,
   stage: 'all',
   seed: 1,
   backend: 'auto',
@@ -127,7 +127,7 @@ export function validateProteomicsOptions(o: ProteomicsOptions): void {
   }
   check.seed(o.seed);
   check.positiveInteger('replicates', o.replicates, MAX_REPLICATES, 'each replicate is a whole training and relevance pass');
-  if (o.replicates > 1 && o.shard && o.stage === 'all') bad('replicates', 'a one-command --shard run explains part of the test set with one predictor; run the stages instead (--stage train, --stage networks --shard i/n, --stage merge, each with --replicates, or --slurm), or use --replicates 1');
+  if (o.replicates > 1 && o.shard && o.stage === 'all') bad('replicates', `is ${o.replicates}${o.replicates === PROTEOMICS_DEFAULTS.replicates ? ' (the default)' : ''}, but a one-command --shard run explains part of the test set with one predictor; run the stages instead (--stage train, --stage networks --shard i/n, --stage merge, each with --replicates, or --slurm), or give --replicates 1 (with --masks 100 for one predictor's relevance at the default's cost)`);
   for (const b of o.baselines) if (!BASELINE_NAMES.includes(b)) bad('baselines', `unknown baseline '${b}'; choose from ${BASELINE_NAMES.join(', ')} (or none)`);
   check.positiveInteger('epochs', o.epochs, 1e6);
   check.positiveInteger('batch-size', o.batchSize);

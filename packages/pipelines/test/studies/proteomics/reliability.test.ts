@@ -27,10 +27,11 @@ describe('proteomics study: reproducibility, shards, atomic outputs', () => {
   });
 
   it('shards 0/3, 1/3, 2/3 merge into exactly the unsharded run', async () => {
+    // a one-command --shard run explains with one predictor (the stages shard --replicates: stages.test.ts)
     const whole = tempDir();
-    await runQuiet(smallOptions(whole));
+    await runQuiet(smallOptions(whole, { replicates: 1 }));
     const shards = [0, 1, 2].map(() => tempDir());
-    for (let i = 0; i < 3; i++) await runQuiet(smallOptions(shards[i]!, { shard: { index: i, count: 3 } }));
+    for (let i = 0; i < 3; i++) await runQuiet(smallOptions(shards[i]!, { replicates: 1, shard: { index: i, count: 3 } }));
     const merged = tempDir();
     await mergeProteomicsRuns(shards, merged, { progress: createProgress({ stream: { write: () => true }, quiet: true }), log: () => undefined });
     const tw = tableBytes(whole), tm = tableBytes(merged);
