@@ -82,7 +82,8 @@ describe.skipIf(!haveChromium && !inCi)('the studio in headless Chromium', () =>
   it('cancels a run and then runs again', async () => {
     const { page, requestsAfterLoad } = await openStudio(browser, `${isolated.url}?${asQuery(SMALL.map((a) => (a.startsWith('--epochs') ? '--epochs=100000' : a)))}&patience=100000`);
     await page.click('#use-synthetic');
-    await page.waitForFunction(() => /training [1-9]/.test(document.getElementById('progress-text')!.textContent ?? ''));
+    // the default trains three predictors: the label reads 'training (replicate 1 of 3) 5/100000 ...'
+    await page.waitForFunction(() => /training( \(replicate 1 of \d+\))? [1-9]/.test(document.getElementById('progress-text')!.textContent ?? ''));
     expect(await page.locator('#progress-text').textContent()).toMatch(/left/);
     // the worker runs one job at a time: an explain job is refused while the study runs, with the reason
     await page.click('#explain-run');
