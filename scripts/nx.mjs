@@ -26,18 +26,18 @@ export const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGBUS', 'SIGILL', 'SIGABRT'])
  * most `attempts` times in all. Returns the exit status to pass on: the
  * command's own, or 128 + the signal's number (as a shell reports it).
  */
-export function runRetryingCrashes(command, args, { attempts = 3, log = (line) => console.error(line), spawn = spawnSync, name = 'nx' } = {}) {
+export function runRetryingCrashes(command, args, { attempts = 3, log = (line) => console.error(line) } = {}) {
   for (let attempt = 1; ; attempt += 1) {
-    const r = spawn(command, args, { stdio: 'inherit' });
+    const r = spawnSync(command, args, { stdio: 'inherit' });
     if (r.error) throw r.error;
     if (!r.signal) return r.status ?? 1;
     const code = 128 + (constants.signals[r.signal] ?? 0);
     if (!CRASH_SIGNALS.has(r.signal)) return code;
     if (attempt >= attempts) {
-      log(`${name} died of ${r.signal} ${attempt} times in a row; giving up (exit ${code}). This is a crash inside ${name}, not a build failure: run the command again, and if it keeps crashing, report it with the output above.`);
+      log(`nx died of ${r.signal} ${attempt} times in a row; giving up (exit ${code}). This is a crash inside nx, not a build failure: run the command again, and if it keeps crashing, report it with the output above.`);
       return code;
     }
-    log(`${name} died of ${r.signal} before finishing (a known intermittent crash in nx's native file walker, nrwl/nx#36791); running it again (attempt ${attempt + 1} of ${attempts})`);
+    log(`nx died of ${r.signal} before finishing (a known intermittent crash in nx's native file walker, nrwl/nx#36791); running it again (attempt ${attempt + 1} of ${attempts})`);
   }
 }
 

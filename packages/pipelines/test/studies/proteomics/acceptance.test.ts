@@ -18,9 +18,9 @@ const tcga = sharedPath('data', 'tcga_rppa_firehose_pancan', 'rppa_pancan_level3
 
 /**
  * Keyl et al.'s configuration (Main_artificial.py): 5 hidden layers of 10 x 32, SGD lr 0.1, batch 25, 300 epochs,
- * and their masks, half of the other proteins visible (--mask-groups 2; the study's default shows three quarters).
+ * and their masks, half of the other proteins visible (--mask-groups 2; the study's default shows three quarters),
+ * 100 per target, with one predictor (the study's default averages three with 34 masks each).
  */
-/** Keyl et al.'s paper: one masked predictor of 5 x 320, SGD, half of the other proteins visible, 100 masks per target. */
 const KEYL_SETUP = { hidden: [320, 320, 320, 320, 320], epochs: 300, optimizer: 'sgd' as const, lr: 0.1, momentum: 0, batchSize: 25, validationFraction: 0, maskGroups: 2, masks: 100, replicates: 1 };
 
 /** A study run as every acceptance test makes it: the defaults, then `options`, written to `out` on the test backend without the t-SNE; its metrics. */
