@@ -80,6 +80,64 @@ describe('tree engines', () => {
     }
   }
 
+  // Paths of the kernel's own: rows of weight 0 among the fitted samples (bins are then found by counting
+  // samples, not by their weight), and a generator whose block counter crosses 2^32 inside the kernel's
+  // refill of four blocks at once.
+  const streams = [
+    { name: 'rows of weight 0 among the samples', zeros: true, counter: 0, position: 4 },
+    { name: 'the block counter crossing 2^32 during the fit', zeros: false, counter: 2 ** 32 - 3, position: 2 },
+  ];
+  for (const n of [40, 300]) {
+    it.each(streams)(`n=${n}, $name: the same tree, predictions and draws`, ({ zeros, counter, position }) => {
+      const d = randomMatrix(n, 6, 70 + n, 0.05);
+      for (let i = 0; i < n; i++) d.values[i * 6 + 3] = i % 3;
+      const binned = stats.binColumns(d);
+      const g = new Generator(11);
+      const y = Float64Array.from({ length: n }, () => g.normal());
+      const w = new Float64Array(n);
+      for (let k = 0; k < n; k++) w[g.int(n)]++;
+      // with zeros: column 3 is constant over the rows of positive weight, not over the samples
+      if (zeros) for (let i = 0; i < n; i++) if (i % 3 !== 0) w[i] = 0;
+      const fitted = (builder: TreeBuilder) => {
+        builder.weight.set(w);
+        let count = 0;
+        for (let i = 0; i < n; i++) if (zeros || w[i]! > 0) builder.sample[count++] = i;
+        const rng = new Generator(13);
+        rng.setHostStream(counter, position, [1, 2, 3, 4]);
+        const rootW = builder.fit(y, count, { candidates: Int32Array.of(0, 1, 2, 3, 4, 5), maxFeatures: 2, maxDepth: Infinity, minLeaf: 1, rng });
+        return { rootW, nodes: builder.nodeCount, importance: Float64Array.from(builder.importance), predictions: Float64Array.from({ length: n }, (_, i) => builder.predict(i)), next: [rng.int(1000003), rng.uniform()], stream: rng.hostStream().counter };
+      };
+      const ref = fitted(new HistogramTreeBuilder(binned));
+      const wasm = fitted(createTreeBuilder(binned, 'wasm'));
+      expect(wasm.nodes).toBe(ref.nodes);
+      expect(ref.nodes).toBeGreaterThan(zeros ? n / 8 : n / 2);
+      expect(wasm.rootW).toBe(ref.rootW);
+      expect(sameBytes(wasm.importance, ref.importance)).toBe(true);
+      expect(sameBytes(wasm.predictions, ref.predictions)).toBe(true);
+      expect(wasm.next).toEqual(ref.next);
+      expect(wasm.stream).toBe(ref.stream);
+      if (counter > 0) expect(ref.stream).toBeGreaterThan(2 ** 32);
+    });
+  }
+
+  it('a feature whose rows of positive weight share one bin, among samples of weight 0, is not constant in the node', () => {
+    // the reference finds the bins by counting samples; a split on such a feature leaves no weight on one side
+    const n = 300;
+    const d = randomMatrix(n, 2, 5, 0);
+    for (let i = 0; i < n; i++) d.values[i * 2 + 1] = i % 3;
+    const binned = stats.binColumns(d);
+    const y = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+    const fitted = (builder: TreeBuilder, seed: number) => {
+      for (let i = 0; i < n; i++) { builder.weight[i] = i % 3 === 0 ? 1 + (i % 2) : 0; builder.sample[i] = i; }
+      const rng = new Generator(seed);
+      builder.fit(y, n, { candidates: Int32Array.of(0, 1), maxFeatures: 1, maxDepth: 1, minLeaf: 1, rng });
+      return [builder.nodeCount, rng.hostStream().position];
+    };
+    const ref = [1, 2, 3, 4, 5, 6].map((seed) => fitted(new HistogramTreeBuilder(binned), seed));
+    expect(ref.map(([nodes]) => nodes)).toContain(1); // feature 1 drawn: visited, no split
+    expect([1, 2, 3, 4, 5, 6].map((seed) => fitted(createTreeBuilder(binned, 'wasm'), seed))).toEqual(ref);
+  });
+
   const matrices: Array<[string, stats.DataMatrix]> = [
     ['2 rows', randomMatrix(2, 3, 1, 0)],
     ['p = 2, 20% NaN', randomMatrix(30, 2, 2, 0.2)],
