@@ -114,11 +114,13 @@ export async function relevancePhase(model: Model, be: Backend, data: StudyData,
  * like the first, their relevance averaged into `instances`; null when k = 1. (Their agreement is printed
  * with the run's summary, from metrics.json.)
  */
-export async function replicatePhase(be: Backend, data: StudyData, options: ProteomicsOptions, rows: number[], instances: InstanceRecord[], io: Pick<CoreIO, 'progress'>): Promise<ReplicateAgreement | null> {
+export async function replicatePhase(be: Backend, data: StudyData, options: ProteomicsOptions, rows: number[], instances: InstanceRecord[], io: Pick<CoreIO, 'progress'>, trainSeconds: number[] = []): Promise<ReplicateAgreement | null> {
   const k = options.replicates;
   if (k <= 1) return null;
   return addReplicates(instances, data, options, async (o, r) => {
+    const started = performance.now();
     const t = await trainPhase(be, data, o, io.progress, [], replicateLabel('training', r, k));
+    trainSeconds.push((performance.now() - started) / 1000);
     try {
       return await relevancePhase(t.model, be, data, o, rows, io.progress, replicateLabel('instance networks', r, k));
     } finally {
@@ -141,8 +143,9 @@ export async function runProteomicsCore(source: DataOptions['source'], options: 
     const rows = rowsOf(data.test);
     const instances = await relevancePhase(model, be, data, options, rows, io.progress, replicateLabel('instance networks', 1, k));
     clock.lap('relevance');
-    const agreement = await replicatePhase(be, data, options, rows, instances, io);
-    if (agreement) clock.lap('replicates');
+    const replicateTrain: number[] = [];
+    const agreement = await replicatePhase(be, data, options, rows, instances, io, replicateTrain);
+    if (agreement) lapReplicates(clock, replicateTrain);
     const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
     const result = await analysisPhase(be, data, instances, { truth, known }, training, options, io, agreement);
     clock.lap('baselines');
@@ -151,6 +154,16 @@ export async function runProteomicsCore(source: DataOptions['source'], options: 
     model.dispose();
     throw e;
   }
+}
+
+/**
+ * The replicates' phase ends: its lap, and `train_all`, the training of every predictor (replicate 1's
+ * `train` lap and the others' training inside `replicates`), the figure that the baselines' cost is
+ * compared with (docs/BENCHMARKS.md).
+ */
+export function lapReplicates(clock: ReturnType<typeof stopwatch>, replicateTrain: readonly number[]): void {
+  clock.lap('replicates');
+  clock.timings.train_all = Number(((clock.timings.train ?? 0) + replicateTrain.reduce((a, b) => a + b, 0)).toFixed(3));
 }
 
 /**
@@ -182,6 +195,10 @@ export async function analysisPhase(
     if (++baselinesDone === baselineRuns) io.progress.done();
   };
   const result = finalize({ data, instances, ...edges, directed: options.directed, topK: options.topK, baselines: options.baselines, instanceTopK: options.instanceTopK, minInstanceCorrelation: options.minInstanceCorrelation, training, embedding, seed: options.seed, onBaselinesStart, onBaseline, threads: options.threads ?? be.threads, progress: io.progress, replicates });
-  if (chosen.length) io.log(`baselines (cohort): ${chosen.map((m) => `${m.name} ${(result.metrics[`timing_s.methods.${m.name}`] as number).toFixed(1)} s`).join(', ')}`);
+  if (chosen.length) {
+    const seconds = chosen.map((m) => result.metrics[`timing_s.methods.${m.name}`] as number);
+    const together = chosen.length > 1 ? `; together ${seconds.reduce((a, b) => a + b, 0).toFixed(1)} s` : '';
+    io.log(`baselines (cohort): ${chosen.map((m, i) => `${m.name} ${seconds[i]!.toFixed(1)} s`).join(', ')}${together}`);
+  }
   return result;
 }

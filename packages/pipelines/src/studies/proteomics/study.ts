@@ -22,7 +22,7 @@ import type { DataSettings, StudyData } from './data.js';
 import { readEdgeList, type EdgeList } from './edge-files.js';
 import type { FinalizeInputs, InstanceRecord } from './finalize.js';
 import { nest, writeMetrics, writeRunTables } from '../../io/run-format.js';
-import { analysisPhase, loadProteomicsData, relevancePhase, replicatePhase, trainPhase } from './core.js';
+import { analysisPhase, lapReplicates, loadProteomicsData, relevancePhase, replicatePhase, trainPhase } from './core.js';
 import { addReplicates, MAX_REPLICATES, replicateLabel, replicateModelFile, replicateModelMetadata, replicateOptions, replicateSubfolder, type ReplicateAgreement } from './replicates.js';
 
 export type Stage = 'all' | 'train' | 'networks' | 'merge';
@@ -375,8 +375,9 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
       const rows = shardRows(data.test, options.shard);
       const instances = await relevancePhase(trained.model, be, data, options, rows, io.progress, replicateLabel('instance networks', 1, k));
       clock.lap('relevance');
-      const replicates = await replicatePhase(be, data, options, rows, instances, io);
-      if (replicates) clock.lap('replicates');
+      const replicateTrain: number[] = [];
+      const replicates = await replicatePhase(be, data, options, rows, instances, io, replicateTrain);
+      if (replicates) lapReplicates(clock, replicateTrain);
       const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length };
       return await finishRun(options, io, outDir, { be, data, instances, edges, training: trained.training, clock, extraTimings: { epochs_s: trained.epochSeconds.map((s) => Number(s.toFixed(3))) }, used, replicates });
     } finally {

@@ -142,6 +142,9 @@ describe('leaderboard', () => {
     expect(r.map((x) => [x.method, x.kind, x.auroc, x.seconds])).toEqual([['relevance', 'ours', 0.9, 3], ['pearson', 'baseline', 0.7, 0.5]]);
     expect(r[0]!.epr).toBe(2);
     expect(Number.isNaN(r[0]!.aupr_ratio)).toBe(true);
+    // with replicates, their phase (the other predictors' training and relevance) counts as ours too
+    const k = rowsFromMetrics('s', 4, { network: { cohort: { auroc: 0.9 } }, timing_s: { train: 1, relevance: 2, replicates: 4.5 } });
+    expect(k[0]!.seconds).toBe(7.5);
   });
 });
 
@@ -167,7 +170,11 @@ describe('relevance benchmark networks', () => {
     expect(metrics.leaderboard.all_sets.partial_correlation.auroc).toBeGreaterThan(0.95);
     expect(existsSync(join(out, 'runs', 'chain', 'seed-2', 'metrics.json'))).toBe(true);
     // the study options reach each run: two replicate predictors per study run
-    expect(JSON.parse(readFileSync(join(out, 'runs', 'chain', 'seed-2', 'metrics.json'), 'utf8')).network.replicates.seeds).toEqual([2, 3]);
+    const run = JSON.parse(readFileSync(join(out, 'runs', 'chain', 'seed-2', 'metrics.json'), 'utf8'));
+    expect(run.network.replicates.seeds).toEqual([2, 3]);
+    // train_all: both predictors' training, the first's lap and the second's inside the replicates phase
+    expect(run.timing_s.train_all).toBeGreaterThan(run.timing_s.train);
+    expect(run.timing_s.train_all).toBeLessThan(run.timing_s.train + run.timing_s.replicates);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/data-metric="leaderboard\.relevance\.auroc"/);
   }, 240_000);
 
