@@ -144,6 +144,8 @@ export function region(k: i32): usize {
 let bestFeature: i32 = -1;
 let bestBin: i32 = -1;
 let bestGain: f64 = 0;
+/** What a gain must exceed to replace the best: bestGain * (1 + 1e-12) + 1e-300, kept with it. */
+let bestBar: f64 = 1e-300;
 let minLeaf: i32 = 1;
 /** Every weight of the current node is positive and minLeaf <= 1: histograms need no sample counts (splitNode). */
 let countless = false;
@@ -170,8 +172,9 @@ export function nodes(): i32 { return nodeCount; }
   const sums = v128.shuffle<f64>(left, right, 1, 3), weights = v128.shuffle<f64>(left, right, 0, 2);
   const q = f64x2.div(f64x2.mul(sums, sums), weights);
   const gain = f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1) - base;
-  if (gain > bestGain * (1 + 1e-12) + 1e-300) {
+  if (gain > bestBar) {
     bestGain = gain; bestFeature = f; bestBin = bin;
+    bestBar = gain * (1 + 1e-12) + 1e-300;
   }
 }
 
@@ -305,7 +308,7 @@ function splitNode(start: i32, end: i32, depth: i32, node: i32, nc: i32, maxFeat
   const m = end - start;
   const sse = Q - (S * S) / W;
   if (<f64>depth >= maxDepth || m < 2 * minLeaf || !(sse > 1e-12 * (Q + 1e-300))) return -1;
-  bestFeature = -1; bestBin = -1; bestGain = 0;
+  bestFeature = -1; bestBin = -1; bestGain = 0; bestBar = 0 * (1 + 1e-12) + 1e-300;
   const base = (S * S) / W;
   const WS = f64x2.replace_lane(f64x2.splat(W), 1, S);
   let visited = 0;
