@@ -52,8 +52,9 @@ export interface Genie3Options {
 
 /**
  * Default trees per target: 300, not the published 1000. At the study's size
- * (147 genes x 3,400 samples) a tree costs about 9 ms of CPU, so 1000 trees
- * per gene take over 20 CPU-minutes; with 300 they take about 7. On the 8
+ * (147 genes x 3,400 samples) a tree cost about 9 ms of CPU when this was
+ * chosen (about 2.2 ms in the wasm kernel since 2026-12-08), so 1000 trees
+ * per gene took over 20 CPU-minutes; with 300 they took about 7. On the 8
  * BEELINE sets the undirected AUROC moves by at most 0.02 between 100, 300
  * and 1000 trees and stays within 0.03 of the published GENIE3 figures (see
  * test/stats/beeline-parity.test.ts); at 147 genes the seed-to-seed Spearman
