@@ -145,7 +145,7 @@ export async function runProteomicsCore(source: DataOptions['source'], options: 
     clock.lap('relevance');
     const replicateTrain: number[] = [];
     const agreement = await replicatePhase(be, data, options, rows, instances, io, replicateTrain);
-    if (agreement) lapReplicates(clock, replicateTrain);
+    lapReplicates(clock, agreement !== null, replicateTrain);
     const training = h.epochs.map((e) => ({ epoch: e.epoch, train_loss: e.trainLoss, val_loss: e.valLoss, lr: e.lr }));
     const result = await analysisPhase(be, data, instances, { truth, known }, training, options, io, agreement);
     clock.lap('baselines');
@@ -157,12 +157,12 @@ export async function runProteomicsCore(source: DataOptions['source'], options: 
 }
 
 /**
- * The replicates' phase ends: its lap, and `train_all`, the training of every predictor (replicate 1's
- * `train` lap and the others' training inside `replicates`), the figure that the baselines' cost is
- * compared with (docs/BENCHMARKS.md).
+ * After the replicates' phase (`ran`: there were replicates): its lap, and `train_all`, the training of every
+ * predictor (replicate 1's `train` lap and the others' training inside `replicates`; `train` with one), the
+ * figure that the baselines' cost is compared with (docs/BENCHMARKS.md).
  */
-export function lapReplicates(clock: ReturnType<typeof stopwatch>, replicateTrain: readonly number[]): void {
-  clock.lap('replicates');
+export function lapReplicates(clock: ReturnType<typeof stopwatch>, ran: boolean, replicateTrain: readonly number[]): void {
+  if (ran) clock.lap('replicates');
   clock.timings.train_all = Number(((clock.timings.train ?? 0) + replicateTrain.reduce((a, b) => a + b, 0)).toFixed(3));
 }
 

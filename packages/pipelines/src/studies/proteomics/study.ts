@@ -377,7 +377,7 @@ async function writeProteomicsRun(options: ProteomicsOptions, io: StudyIO, outDi
       clock.lap('relevance');
       const replicateTrain: number[] = [];
       const replicates = await replicatePhase(be, data, options, rows, instances, io, replicateTrain);
-      if (replicates) lapReplicates(clock, replicateTrain);
+      lapReplicates(clock, replicates !== null, replicateTrain);
       const used = { proteins: data.proteins, dropped: data.dropped, rows: data.rows, train: data.train.length, test: data.test.length, instances: instances.length };
       return await finishRun(options, io, outDir, { be, data, instances, edges, training: trained.training, clock, extraTimings: { epochs_s: trained.epochSeconds.map((s) => Number(s.toFixed(3))) }, used, replicates });
     } finally {

@@ -40,6 +40,10 @@ describe('proteomics study: reproducibility, shards, atomic outputs', () => {
     for (const [f, bytes] of tw) expect(tm.get(f)?.equals(bytes), `${f}: merged differs from unsharded`).toBe(true);
     expect(readFileSync(join(merged, 'instance_networks.npy')).equals(readFileSync(join(whole, 'instance_networks.npy')))).toBe(true);
     expect(metricsWithoutTimings(merged)).toEqual(metricsWithoutTimings(whole));
+    // with one predictor, the training of every predictor is the one `train` lap
+    const timing = JSON.parse(readFileSync(join(whole, 'metrics.json'), 'utf8')).timing_s;
+    expect(timing.train_all).toBe(timing.train);
+    expect(timing.replicates).toBeUndefined();
     // a missing shard is named
     await expect(mergeProteomicsRuns(shards.slice(0, 2), tempDir(), { progress: createProgress({ stream: { write: () => true }, quiet: true }), log: () => undefined })).rejects.toThrow(/shards 2\/3 are missing/);
   });
